@@ -1,0 +1,238 @@
+#include "config.h"
+
+#include "creds.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+static bool parse_id(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	/* (uid_t)-1 means "unchanged" to the set*id calls */
+	return !errno && !*end && *out < UINT_MAX;
+}
+
+static int lookup_user(const char *name, struct passwd *pw, char **buf,
+		       bool *found)
+{
+	long size = sysconf(_SC_GETPW_R_SIZE_MAX);
+	unsigned long id;
+	struct passwd *res = NULL;
+	int r;
+
+	*buf = malloc(size > 0 ? (size_t)size : 16384);
+	if (!*buf)
+		return -ENOMEM;
+	if (parse_id(name, &id))
+		r = getpwuid_r((uid_t)id, pw, *buf,
+			       size > 0 ? (size_t)size : 16384, &res);
+	else
+		r = getpwnam_r(name, pw, *buf,
+			       size > 0 ? (size_t)size : 16384, &res);
+	*found = res != NULL;
+	return r ? -r : 0;
+}
+
+static int resolve_uid(const struct spec *spec, struct creds *creds,
+		       gid_t *user_gid, bool *has_user_gid, struct sh_err *err)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct passwd pw;
+	unsigned long id;
+	bool found;
+	int r = lookup_user(spec->uid, &pw, &buf, &found);
+
+	if (r < 0)
+		return err_sys(err, "spec", -r, "--uid `%s`: user lookup",
+			       spec->uid);
+	if (found) {
+		creds->uid = pw.pw_uid;
+		*user_gid = pw.pw_gid;
+		*has_user_gid = true;
+	} else if (parse_id(spec->uid, &id)) {
+		creds->uid = (uid_t)id;
+	} else {
+		return err_set(err, "spec", ENOENT, "--uid `%s`: no such user",
+			       spec->uid);
+	}
+	creds->set_uid = true;
+	return 0;
+}
+
+static int resolve_group(const char *option, const char *name, gid_t *gid,
+			 struct sh_err *err)
+{
+	long size = sysconf(_SC_GETGR_R_SIZE_MAX);
+	size_t len = size > 0 ? (size_t)size : 16384;
+	_cleanup_free_ char *buf = malloc(len);
+	struct group gr, *res = NULL;
+	unsigned long id;
+	int r;
+
+	if (!buf)
+		return err_set(err, "spec", ENOMEM, "out of memory");
+	if (parse_id(name, &id)) {
+		*gid = (gid_t)id; /* a number need not have a group entry */
+		return 0;
+	}
+	r = getgrnam_r(name, &gr, buf, len, &res);
+	if (r)
+		return err_sys(err, "spec", r, "%s `%s`: group lookup", option,
+			       name);
+	if (!res)
+		return err_set(err, "spec", ENOENT, "%s `%s`: no such group",
+			       option, name);
+	*gid = gr.gr_gid;
+	return 0;
+}
+
+static int resolve_groups(const char *list, struct creds *creds,
+			  struct sh_err *err)
+{
+	_cleanup_free_ char *copy = strdup(list);
+	char *save = NULL, *item;
+	size_t cap = 1;
+
+	if (!copy)
+		return err_set(err, "spec", ENOMEM, "out of memory");
+	for (const char *c = list; *c; c++)
+		cap += *c == ',';
+	creds->groups = calloc(cap, sizeof(gid_t));
+	if (!creds->groups)
+		return err_set(err, "spec", ENOMEM, "out of memory");
+	creds->set_groups = true;
+	if (!*list)
+		return 0;
+	if (list[strlen(list) - 1] == ',' || *list == ',' || strstr(list, ",,"))
+		return err_set(err, "spec", EINVAL,
+			       "--groups `%s`: an empty name in the list",
+			       list);
+	for (item = strtok_r(copy, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		int r = resolve_group("--groups", item,
+				      &creds->groups[creds->n_groups++], err);
+
+		if (r < 0)
+			return r;
+	}
+	if (creds->n_groups > (size_t)sysconf(_SC_NGROUPS_MAX))
+		return err_set(err, "spec", EINVAL,
+			       "--groups: %zu groups, the kernel allows %ld",
+			       creds->n_groups, sysconf(_SC_NGROUPS_MAX));
+	return 0;
+}
+
+int creds_resolve(const struct spec *spec, struct creds *creds,
+		  struct sh_err *err)
+{
+	bool has_user_gid = false;
+	gid_t user_gid = 0;
+	int r;
+
+	memset(creds, 0, sizeof(*creds));
+	if (spec->uid) {
+		r = resolve_uid(spec, creds, &user_gid, &has_user_gid, err);
+		if (r < 0)
+			return r;
+	}
+	if (spec->gid) {
+		r = resolve_group("--gid", spec->gid, &creds->gid, err);
+		if (r < 0)
+			return r;
+		creds->set_gid = true;
+	} else if (spec->uid && has_user_gid) {
+		creds->gid = user_gid;
+		creds->set_gid = true;
+	} else if (spec->uid) {
+		return err_set(err, "spec", EINVAL,
+			       "--uid %s has no passwd entry to take a group "
+			       "from: give --gid",
+			       spec->uid);
+	}
+	if (spec->groups)
+		return resolve_groups(spec->groups, creds, err);
+	/* Changing identity without naming groups: none, never root's. */
+	if (creds->set_uid || creds->set_gid) {
+		creds->groups = calloc(1, sizeof(gid_t));
+		creds->set_groups = creds->groups != NULL;
+		if (!creds->groups)
+			return err_set(err, "spec", ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+void creds_clear(struct creds *creds)
+{
+	free(creds->groups);
+	memset(creds, 0, sizeof(*creds));
+}
+
+static int compare_gids(const void *a, const void *b)
+{
+	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static bool groups_already(const gid_t *want, size_t n)
+{
+	int n_have = getgroups(0, NULL);
+	_cleanup_free_ gid_t *have = NULL, *sorted = NULL;
+
+	if (n_have < 0 || (size_t)n_have != n)
+		return false;
+	if (n == 0)
+		return true;
+	have = calloc(n, sizeof(gid_t));
+	sorted = calloc(n, sizeof(gid_t));
+	if (!have || !sorted || getgroups((int)n, have) != (int)n)
+		return false;
+	memcpy(sorted, want, n * sizeof(gid_t));
+	qsort(sorted, n, sizeof(gid_t), compare_gids);
+	qsort(have, n, sizeof(gid_t), compare_gids);
+	return memcmp(sorted, have, n * sizeof(gid_t)) == 0;
+}
+
+static bool ids_already(bool is_uid, unsigned id)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	if (is_uid)
+		return getresuid(&ru, &eu, &su) == 0 && ru == id && eu == id &&
+		       su == id;
+	return getresgid(&rg, &eg, &sg) == 0 && rg == id && eg == id &&
+	       sg == id;
+}
+
+int creds_apply(const struct creds *creds, struct sh_err *err)
+{
+	if (creds->set_groups && !groups_already(creds->groups, creds->n_groups) &&
+	    setgroups(creds->n_groups, creds->groups) < 0)
+		return err_sys(err, "creds", errno,
+			       "setgroups (%zu groups; needs CAP_SETGID)",
+			       creds->n_groups);
+	if (creds->set_gid && !ids_already(false, creds->gid) &&
+	    setresgid(creds->gid, creds->gid, creds->gid) < 0)
+		return err_sys(err, "creds", errno,
+			       "setresgid %u (needs CAP_SETGID)",
+			       (unsigned)creds->gid);
+	if (creds->set_uid && !ids_already(true, creds->uid) &&
+	    setresuid(creds->uid, creds->uid, creds->uid) < 0)
+		return err_sys(err, "creds", errno,
+			       "setresuid %u (needs CAP_SETUID)",
+			       (unsigned)creds->uid);
+	return 0;
+}

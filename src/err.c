@@ -1,0 +1,62 @@
+#include "config.h"
+
+#include "err.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int set_stage(struct sh_err *err, const char *stage, int errnum)
+{
+	snprintf(err->stage, sizeof(err->stage), "%s", stage);
+	err->errnum = errnum ? errnum : EINVAL;
+	return -err->errnum;
+}
+
+int err_set(struct sh_err *err, const char *stage, int errnum,
+	    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return set_stage(err, stage, errnum);
+}
+
+int err_sys(struct sh_err *err, const char *stage, int errnum,
+	    const char *fmt, ...)
+{
+	va_list ap;
+	size_t len;
+
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	len = strlen(err->message);
+	snprintf(err->message + len, sizeof(err->message) - len, ": %s",
+		 strerror(errnum));
+	return set_stage(err, stage, errnum);
+}
+
+void err_prefix(struct sh_err *err, const char *fmt, ...)
+{
+	char old[SH_ERR_MESSAGE_MAX];
+	va_list ap;
+	size_t len;
+
+	memcpy(old, err->message, sizeof(old));
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	len = strlen(err->message);
+	snprintf(err->message + len, sizeof(err->message) - len, "%s", old);
+}
+
+const char *err_name(int errnum)
+{
+	const char *name = strerrorname_np(errnum);
+
+	return name ? name : "E?";
+}

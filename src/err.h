@@ -1,0 +1,30 @@
+/* The one error type: it carries the stage that failed, the errno of the
+ * failing call and a message, from that call up to the status record.
+ * It is a plain fixed-size struct so a child can send it down a pipe. */
+#pragma once
+
+#include <stddef.h>
+
+#define SH_ERR_MESSAGE_MAX 512
+
+struct sh_err {
+	char stage[16];
+	int errnum;
+	char message[SH_ERR_MESSAGE_MAX];
+};
+
+/* Record an error and return -errnum (or -EINVAL when errnum is 0), so a
+ * caller can write `return err_set(err, ...)`. */
+int err_set(struct sh_err *err, const char *stage, int errnum,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* err_set with the message followed by ": strerror(errnum)". */
+int err_sys(struct sh_err *err, const char *stage, int errnum,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Put context in front of an existing message ("--fd: " + message). */
+void err_prefix(struct sh_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The errno's symbolic name ("ENOENT"), or "E?" when unknown. */
+const char *err_name(int errnum);

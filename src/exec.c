@@ -1,0 +1,132 @@
+#include "config.h"
+
+#include "exec.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* What execvp uses when PATH is unset (confstr _CS_PATH). */
+#define DEFAULT_PATH "/bin:/usr/bin"
+
+static size_t name_len(const char *entry)
+{
+	return strcspn(entry, "=");
+}
+
+static bool named_in(const struct strv *list, const char *entry)
+{
+	size_t len = name_len(entry);
+
+	for (size_t i = 0; i < list->n; i++)
+		if (name_len(list->v[i]) == len &&
+		    strncmp(list->v[i], entry, len) == 0)
+			return true;
+	return false;
+}
+
+int env_build(const struct spec *spec, char *const *base, struct strv *env,
+	      struct sh_err *err)
+{
+	for (size_t i = 0; !spec->clearenv && base && base[i]; i++) {
+		if (named_in(&spec->unsetenv, base[i]) ||
+		    named_in(&spec->setenv, base[i]))
+			continue;
+		if (strv_push(env, base[i]) < 0)
+			return err_set(err, "env", ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < spec->setenv.n; i++)
+		if (strv_push(env, spec->setenv.v[i]) < 0)
+			return err_set(err, "env", ENOMEM, "out of memory");
+	if (!env->v) {
+		/* an empty environment is still a NULL-terminated array */
+		env->v = calloc(1, sizeof(char *));
+		if (!env->v)
+			return err_set(err, "env", ENOMEM, "out of memory");
+		env->cap = 1;
+	}
+	return 0;
+}
+
+static const char *env_get(char *const *env, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; env && env[i]; i++)
+		if (strncmp(env[i], name, len) == 0 && env[i][len] == '=')
+			return env[i] + len + 1;
+	return NULL;
+}
+
+/* The argv the command sees: --argv0 replaces the first word. */
+static char **command_argv(const struct spec *spec)
+{
+	char **argv;
+
+	if (!spec->argv0)
+		return spec->command.v;
+	argv = calloc(spec->command.n + 1, sizeof(char *));
+	if (!argv)
+		return NULL;
+	memcpy(argv, spec->command.v, spec->command.n * sizeof(char *));
+	argv[0] = spec->argv0;
+	return argv;
+}
+
+static int exec_failed(struct sh_err *err, int errnum, const char *file,
+		       const char *path)
+{
+	if (path)
+		return err_sys(err, "exec", errnum, "execve `%s` (PATH=%s)",
+			       file, path);
+	return err_sys(err, "exec", errnum, "execve `%s`", file);
+}
+
+int exec_command(const struct spec *spec, char *const *env, struct sh_err *err)
+{
+	const char *file = spec->command.v[0], *path, *p;
+	char *const *argv = command_argv(spec);
+	char candidate[PATH_MAX];
+	int found_errno = ENOENT;
+
+	if (!argv)
+		return err_set(err, "exec", ENOMEM, "out of memory");
+
+	if (strchr(file, '/')) {
+		execve(file, argv, env);
+		return exec_failed(err, errno, file, NULL);
+	}
+	path = env_get(env, "PATH");
+	if (!path)
+		path = DEFAULT_PATH;
+	for (p = path;; p++) {
+		const char *end = strchrnul(p, ':');
+		/* an empty PATH element means the current directory */
+		int n = end == p ? snprintf(candidate, sizeof(candidate), "%s",
+					    file)
+				 : snprintf(candidate, sizeof(candidate),
+					    "%.*s/%s", (int)(end - p), p, file);
+
+		if (n > 0 && (size_t)n < sizeof(candidate)) {
+			execve(candidate, argv, env);
+			if (errno == EACCES)
+				found_errno = EACCES;
+			else if (errno != ENOENT && errno != ENOTDIR)
+				return exec_failed(err, errno, candidate, NULL);
+		}
+		if (!*end)
+			break;
+		p = end;
+	}
+	return exec_failed(err, found_errno, file, path);
+}
+
+int exit_code_for_error(const struct sh_err *err)
+{
+	if (strcmp(err->stage, "exec") != 0)
+		return EXIT_SETUP_FAILED;
+	return err->errnum == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE;
+}

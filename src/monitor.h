@@ -1,0 +1,20 @@
+/* The monitor: the helper's own process outside the sandbox. It starts the
+ * command's process, learns whether setup succeeded, forwards signals and
+ * waits for the end. */
+#pragma once
+
+#include "child.h"
+#include "status.h"
+
+/* The signal the kernel sends the monitor when its parent dies (with
+ * --die-with-parent); a catchable one so the monitor can clean up. */
+#define SIGNAL_PARENT_DIED (SIGRTMIN + 2)
+
+/* Start the command and wait for it. On a setup failure returns the
+ * child's error (stage, errno, message); otherwise fills outcome. */
+int monitor_run(struct launch *launch, pid_t helper_parent,
+		struct outcome *outcome, struct sh_err *err);
+
+/* End the helper as the command ended: the same exit code, or the same
+ * signal raised again (without a core file of the helper's own). */
+__attribute__((noreturn)) void monitor_exit_like(int wait_status);

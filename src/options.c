@@ -1,0 +1,551 @@
+#include "config.h"
+
+#include "options.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FIELD(type, spec, opt) ((type *)((char *)(spec) + (opt)->offset))
+#define CFIELD(type, spec, opt)                                                \
+	((const type *)((const char *)(spec) + (opt)->offset))
+
+static int oom(struct sh_err *err)
+{
+	return err_set(err, "spec", ENOMEM, "out of memory");
+}
+
+/* Strict decimal (or octal with base 8) in [min, max]. */
+static int parse_number(const char *s, int base, long min, long max,
+			long *out)
+{
+	char *end;
+	long v;
+
+	if (!*s || *s == ' ' || *s == '+' || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, base);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* Generic kinds: a flag (bool field), a string (char * field), a list
+ * (struct strv field). */
+
+static int parse_flag(struct spec *spec, const struct option_def *opt,
+		      const char *value, struct sh_err *err)
+{
+	*FIELD(bool, spec, opt) = true;
+	return 0;
+}
+
+static int emit_flag(const struct spec *spec, const struct option_def *opt,
+		     struct strv *out)
+{
+	if (!*CFIELD(bool, spec, opt))
+		return 0;
+	return strv_pushf(out, "--%s", opt->name);
+}
+
+static int parse_string(struct spec *spec, const struct option_def *opt,
+			const char *value, struct sh_err *err)
+{
+	char **field = FIELD(char *, spec, opt);
+
+	free(*field);
+	*field = strdup(value);
+	return *field ? 0 : oom(err);
+}
+
+static int parse_nonempty(struct spec *spec, const struct option_def *opt,
+			  const char *value, struct sh_err *err)
+{
+	if (!*value)
+		return err_set(err, "spec", EINVAL, "--%s: the value is empty",
+			       opt->name);
+	return parse_string(spec, opt, value, err);
+}
+
+static int emit_pair(struct strv *out, const struct option_def *opt,
+		     const char *value)
+{
+	int r = strv_pushf(out, "--%s", opt->name);
+
+	return r < 0 ? r : strv_push(out, value);
+}
+
+static int emit_string(const struct spec *spec, const struct option_def *opt,
+		       struct strv *out)
+{
+	const char *value = *CFIELD(char *, spec, opt);
+
+	return value ? emit_pair(out, opt, value) : 0;
+}
+
+static int emit_list(const struct spec *spec, const struct option_def *opt,
+		     struct strv *out)
+{
+	const struct strv *list = CFIELD(struct strv, spec, opt);
+
+	for (size_t i = 0; i < list->n; i++) {
+		int r = emit_pair(out, opt, list->v[i]);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static bool valid_env_name(const char *name, size_t len)
+{
+	return len > 0 && memchr(name, '=', len) == NULL;
+}
+
+static int parse_setenv(struct spec *spec, const struct option_def *opt,
+			const char *value, struct sh_err *err)
+{
+	const char *eq = strchr(value, '=');
+
+	if (!eq || !valid_env_name(value, (size_t)(eq - value)))
+		return err_set(err, "spec", EINVAL,
+			       "--setenv `%.64s`: expected NAME=VALUE with a "
+			       "non-empty NAME",
+			       value);
+	return strv_push(&spec->setenv, value) < 0 ? oom(err) : 0;
+}
+
+static int parse_unsetenv(struct spec *spec, const struct option_def *opt,
+			  const char *value, struct sh_err *err)
+{
+	if (!valid_env_name(value, strlen(value)))
+		return err_set(err, "spec", EINVAL,
+			       "--unsetenv `%.64s`: expected a non-empty NAME "
+			       "without '='",
+			       value);
+	return strv_push(&spec->unsetenv, value) < 0 ? oom(err) : 0;
+}
+
+static int parse_fd(struct spec *spec, const struct option_def *opt,
+		    const char *value, struct sh_err *err)
+{
+	_cleanup_free_ char *copy = strdup(value);
+	struct fd_mapping *grown;
+	long child, parent;
+	char *eq;
+
+	if (!copy)
+		return oom(err);
+	eq = strchr(copy, '=');
+	if (eq)
+		*eq = '\0';
+	if (!eq || parse_number(copy, 10, 0, INT_MAX, &child) < 0 ||
+	    parse_number(eq + 1, 10, 0, INT_MAX, &parent) < 0)
+		return err_set(err, "spec", EINVAL,
+			       "--fd `%.64s`: expected CHILD=PARENT, two fd "
+			       "numbers",
+			       value);
+	for (size_t i = 0; i < spec->n_fds; i++)
+		if (spec->fds[i].child == child)
+			return err_set(err, "spec", EINVAL,
+				       "--fd %ld=%ld: the command's fd %ld is "
+				       "already mapped (from %d)",
+				       child, parent, child,
+				       spec->fds[i].parent);
+	grown = realloc(spec->fds, (spec->n_fds + 1) * sizeof(*grown));
+	if (!grown)
+		return oom(err);
+	spec->fds = grown;
+	spec->fds[spec->n_fds++] = (struct fd_mapping){ (int)child, (int)parent };
+	return 0;
+}
+
+static int emit_fd(const struct spec *spec, const struct option_def *opt,
+		   struct strv *out)
+{
+	for (size_t i = 0; i < spec->n_fds; i++) {
+		int r = strv_pushf(out, "--%s", opt->name);
+
+		if (r >= 0)
+			r = strv_pushf(out, "%d=%d", spec->fds[i].child,
+				       spec->fds[i].parent);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int parse_umask(struct spec *spec, const struct option_def *opt,
+		       const char *value, struct sh_err *err)
+{
+	long mask;
+
+	if (parse_number(value, 8, 0, 0777, &mask) < 0)
+		return err_set(err, "spec", EINVAL,
+			       "--umask `%.64s`: expected an octal mode from "
+			       "0 to 0777",
+			       value);
+	spec->umask = (mode_t)mask;
+	spec->has_umask = true;
+	return 0;
+}
+
+static int emit_umask(const struct spec *spec, const struct option_def *opt,
+		      struct strv *out)
+{
+	int r;
+
+	if (!spec->has_umask)
+		return 0;
+	r = strv_pushf(out, "--%s", opt->name);
+	return r < 0 ? r : strv_pushf(out, "%04o", (unsigned)spec->umask);
+}
+
+static int parse_status_fd(struct spec *spec, const struct option_def *opt,
+			   const char *value, struct sh_err *err)
+{
+	long fd;
+
+	if (parse_number(value, 10, 0, INT_MAX, &fd) < 0)
+		return err_set(err, "spec", EINVAL,
+			       "--status-fd `%.64s`: expected an fd number",
+			       value);
+	spec->status_fd = (int)fd;
+	return 0;
+}
+
+static int emit_status_fd(const struct spec *spec,
+			  const struct option_def *opt, struct strv *out)
+{
+	int r;
+
+	if (spec->status_fd < 0)
+		return 0;
+	r = strv_pushf(out, "--%s", opt->name);
+	return r < 0 ? r : strv_pushf(out, "%d", spec->status_fd);
+}
+
+static int parse_cli_only(struct spec *spec, const struct option_def *opt,
+			  const char *value, struct sh_err *err)
+{
+	/* --spec-fd is taken by spec_parse_cli when it stands alone. */
+	return err_set(err, "spec", EINVAL,
+		       "--%s must be the only option on the command line",
+		       opt->name);
+}
+
+static int parse_action(struct spec *spec, const struct option_def *opt,
+			const char *value, struct sh_err *err)
+{
+	return 0; /* spec_parse turns --help and --version into an action */
+}
+
+#define OFF(field) offsetof(struct spec, field)
+
+const struct option_def option_table[] = {
+	{ "help", OPT_CLI_ONLY, GROUP_GENERAL, NULL,
+	  "print this help and exit", parse_action, NULL, 0 },
+	{ "version", OPT_CLI_ONLY, GROUP_GENERAL, NULL,
+	  "print the version and exit", parse_action, NULL, 0 },
+	{ "spec-fd", OPT_VALUE | OPT_CLI_ONLY, GROUP_GENERAL, "FD",
+	  "read the options and the command, NUL-separated, from FD until EOF "
+	  "(the only option then)",
+	  parse_cli_only, NULL, 0 },
+
+	{ "status-fd", OPT_VALUE, GROUP_REPORTING, "FD",
+	  "write JSON status records (child-pid, error, exit-code, usage) "
+	  "to FD",
+	  parse_status_fd, emit_status_fd, 0 },
+
+	{ "fd", OPT_VALUE | OPT_REPEAT, GROUP_PROCESS, "CHILD=PARENT",
+	  "give the command the helper's fd PARENT as fd CHILD; every fd not "
+	  "named is closed (default 0=0 1=1 2=2)",
+	  parse_fd, emit_fd, 0 },
+	{ "chdir", OPT_VALUE, GROUP_PROCESS, "DIR",
+	  "run the command in DIR", parse_nonempty, emit_string, OFF(chdir) },
+	{ "clearenv", 0, GROUP_PROCESS, NULL,
+	  "start from an empty environment instead of the helper's",
+	  parse_flag, emit_flag, OFF(clearenv) },
+	{ "setenv", OPT_VALUE | OPT_REPEAT, GROUP_PROCESS, "NAME=VALUE",
+	  "set an environment variable", parse_setenv, emit_list,
+	  OFF(setenv) },
+	{ "unsetenv", OPT_VALUE | OPT_REPEAT, GROUP_PROCESS, "NAME",
+	  "remove an environment variable", parse_unsetenv, emit_list,
+	  OFF(unsetenv) },
+	{ "argv0", OPT_VALUE, GROUP_PROCESS, "NAME",
+	  "the command's argv[0] (the program is still looked up by the "
+	  "command's first word)",
+	  parse_string, emit_string, OFF(argv0) },
+	{ "umask", OPT_VALUE, GROUP_PROCESS, "MODE",
+	  "set the umask (octal; 0 is honoured)", parse_umask, emit_umask, 0 },
+	{ "new-session", 0, GROUP_PROCESS, NULL,
+	  "run the command in a new session (setsid), away from the terminal",
+	  parse_flag, emit_flag, OFF(new_session) },
+	{ "die-with-parent", 0, GROUP_PROCESS, NULL,
+	  "kill the command when the helper's parent dies", parse_flag,
+	  emit_flag, OFF(die_with_parent) },
+
+	{ "uid", OPT_VALUE, GROUP_CREDENTIALS, "USER",
+	  "run as USER (name or number)", parse_nonempty, emit_string,
+	  OFF(uid) },
+	{ "gid", OPT_VALUE, GROUP_CREDENTIALS, "GROUP",
+	  "run with primary group GROUP (default: USER's group)",
+	  parse_nonempty, emit_string, OFF(gid) },
+	{ "groups", OPT_VALUE, GROUP_CREDENTIALS, "LIST",
+	  "set exactly these supplementary groups (comma-separated, empty for "
+	  "none; default: none when --uid or --gid is given)",
+	  parse_string, emit_string, OFF(groups) },
+};
+
+const size_t option_count = sizeof(option_table) / sizeof(option_table[0]);
+
+const struct option_def *option_find(const char *name)
+{
+	for (size_t i = 0; i < option_count; i++)
+		if (strcmp(option_table[i].name, name) == 0)
+			return &option_table[i];
+	return NULL;
+}
+
+const char *option_group_title(enum opt_group group)
+{
+	static const char *const titles[GROUP_COUNT] = {
+		[GROUP_GENERAL] = "General",
+		[GROUP_PROCESS] = "Process",
+		[GROUP_CREDENTIALS] = "Credentials",
+		[GROUP_REPORTING] = "Reporting",
+	};
+
+	return titles[group];
+}
+
+static int compare_env_names(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	size_t lx = strcspn(x, "="), ly = strcspn(y, "=");
+	int r = memcmp(x, y, lx < ly ? lx : ly);
+
+	return r ? r : (lx > ly) - (lx < ly);
+}
+
+/* Every NAME at most once across --setenv and --unsetenv: a spec that both
+ * sets and removes a variable, or sets it twice, is contradictory. */
+static int check_env_conflicts(const struct spec *spec, struct sh_err *err)
+{
+	size_t n = spec->setenv.n + spec->unsetenv.n;
+	_cleanup_free_ char **names = NULL;
+
+	if (n < 2)
+		return 0;
+	names = malloc(n * sizeof(*names));
+	if (!names)
+		return oom(err);
+	memcpy(names, spec->setenv.v, spec->setenv.n * sizeof(*names));
+	if (spec->unsetenv.n)
+		memcpy(names + spec->setenv.n, spec->unsetenv.v,
+		       spec->unsetenv.n * sizeof(*names));
+	qsort(names, n, sizeof(*names), compare_env_names);
+	for (size_t i = 1; i < n; i++)
+		if (compare_env_names(&names[i - 1], &names[i]) == 0)
+			return err_set(err, "spec", EINVAL,
+				       "--setenv/--unsetenv: `%.*s` is named "
+				       "twice",
+				       (int)strcspn(names[i], "="), names[i]);
+	return 0;
+}
+
+static int split_option(const char *token, char *name, size_t size,
+			const char **inline_value)
+{
+	const char *eq = strchr(token + 2, '=');
+	size_t len = eq ? (size_t)(eq - token - 2) : strlen(token + 2);
+
+	if (len >= size)
+		return -ENAMETOOLONG;
+	memcpy(name, token + 2, len);
+	name[len] = '\0';
+	*inline_value = eq ? eq + 1 : NULL;
+	return 0;
+}
+
+static int parse_one(struct spec *spec, char *const *tokens, size_t n,
+		     size_t *i, bool from_cli, unsigned char *seen,
+		     enum cli_action *action, struct sh_err *err)
+{
+	const char *token = tokens[*i], *value;
+	const struct option_def *opt;
+	char name[64];
+
+	if (split_option(token, name, sizeof(name), &value) < 0 ||
+	    !(opt = option_find(name)))
+		return err_set(err, "spec", EINVAL, "unknown option `%.64s`",
+			       token);
+	if ((opt->flags & OPT_CLI_ONLY) && !from_cli)
+		return err_set(err, "spec", EINVAL,
+			       "--%s is not allowed inside a spec", opt->name);
+	if (seen[opt - option_table]++ && !(opt->flags & OPT_REPEAT))
+		return err_set(err, "spec", EINVAL, "--%s given twice",
+			       opt->name);
+	if (!(opt->flags & OPT_VALUE) && value)
+		return err_set(err, "spec", EINVAL, "--%s takes no value",
+			       opt->name);
+	if ((opt->flags & OPT_VALUE) && !value) {
+		if (*i + 1 >= n)
+			return err_set(err, "spec", EINVAL,
+				       "--%s needs a value (%s)", opt->name,
+				       opt->metavar);
+		value = tokens[++*i];
+	}
+	if (strcmp(opt->name, "help") == 0)
+		*action = CLI_HELP;
+	else if (strcmp(opt->name, "version") == 0)
+		*action = CLI_VERSION;
+	return opt->parse(spec, opt, value ? value : "", err);
+}
+
+int spec_parse(struct spec *spec, char *const *tokens, size_t n,
+	       bool from_cli, enum cli_action *action, struct sh_err *err)
+{
+	unsigned char seen[sizeof(option_table) / sizeof(option_table[0])] = {
+		0
+	};
+	size_t i;
+	int r;
+
+	*action = CLI_RUN;
+	for (i = 0; i < n; i++) {
+		const char *token = tokens[i];
+
+		if (strcmp(token, "--") == 0) {
+			i++;
+			break;
+		}
+		if (strncmp(token, "--", 2) != 0)
+			break;
+		r = parse_one(spec, tokens, n, &i, from_cli, seen, action,
+			      err);
+		if (r < 0)
+			return r;
+		if (*action != CLI_RUN)
+			return 0;
+	}
+	for (; i < n; i++)
+		if (strv_push(&spec->command, tokens[i]) < 0)
+			return oom(err);
+	if (spec->command.n == 0)
+		return err_set(err, "spec", EINVAL, "no command given");
+	if (spec->command.v[0][0] == '\0')
+		return err_set(err, "spec", ENOENT, "the command is empty");
+	return check_env_conflicts(spec, err);
+}
+
+static bool is_spec_fd_option(const char *token, const char **inline_value)
+{
+	if (strcmp(token, "--spec-fd") == 0) {
+		*inline_value = NULL;
+		return true;
+	}
+	if (strncmp(token, "--spec-fd=", 10) == 0) {
+		*inline_value = token + 10;
+		return true;
+	}
+	return false;
+}
+
+int spec_parse_cli(struct spec *spec, int argc, char *const *argv,
+		   enum cli_action *action, struct sh_err *err)
+{
+	_cleanup_strv_ struct strv tokens = { 0 };
+	_cleanup_close_ int fd = -1;
+	const char *value;
+	long number;
+
+	if (argc < 2 || !is_spec_fd_option(argv[1], &value))
+		return spec_parse(spec, argv + 1, (size_t)(argc - 1), true,
+				  action, err);
+	if (!value && argc >= 3)
+		value = argv[2];
+	if (!value || argc != (argv[1][9] == '=' ? 2 : 3))
+		return err_set(err, "spec", EINVAL,
+			       "--spec-fd takes one FD and must be the only "
+			       "option on the command line");
+	if (parse_number(value, 10, 0, INT_MAX, &number) < 0)
+		return err_set(err, "spec", EINVAL,
+			       "--spec-fd `%.64s`: expected an fd number",
+			       value);
+	fd = (int)number;
+	if (spec_read_fd(fd, &tokens, err) < 0)
+		return -err->errnum;
+	return spec_parse(spec, tokens.v, tokens.n, false, action, err);
+}
+
+int spec_scan_status_fd(char *const *tokens, size_t n)
+{
+	long fd;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *value = NULL;
+
+		if (strcmp(tokens[i], "--") == 0)
+			break;
+		if (strcmp(tokens[i], "--status-fd") == 0 && i + 1 < n)
+			value = tokens[i + 1];
+		else if (strncmp(tokens[i], "--status-fd=", 12) == 0)
+			value = tokens[i] + 12;
+		if (value && parse_number(value, 10, 0, INT_MAX, &fd) == 0)
+			return (int)fd;
+	}
+	return -1;
+}
+
+int spec_emit(const struct spec *spec, struct strv *out)
+{
+	int r;
+
+	for (size_t i = 0; i < option_count; i++) {
+		const struct option_def *opt = &option_table[i];
+
+		if (!opt->emit)
+			continue;
+		r = opt->emit(spec, opt, out);
+		if (r < 0)
+			return r;
+	}
+	r = strv_push(out, "--");
+	for (size_t i = 0; r >= 0 && i < spec->command.n; i++)
+		r = strv_push(out, spec->command.v[i]);
+	return r;
+}
+
+void options_print_help(FILE *out, const char *progname)
+{
+	fprintf(out,
+		"Usage: %s [OPTIONS] [--] COMMAND [ARG...]\n"
+		"       %s --spec-fd FD\n\n"
+		"Run COMMAND in a sandbox and report what happened.\n",
+		progname, progname);
+	for (int g = 0; g < GROUP_COUNT; g++) {
+		fprintf(out, "\n%s:\n", option_group_title((enum opt_group)g));
+		for (size_t i = 0; i < option_count; i++) {
+			const struct option_def *opt = &option_table[i];
+			char left[64];
+
+			if (opt->group != (enum opt_group)g)
+				continue;
+			snprintf(left, sizeof(left), "--%s%s%s", opt->name,
+				 opt->metavar ? " " : "",
+				 opt->metavar ? opt->metavar : "");
+			fprintf(out, "  %-26s %s%s\n", left, opt->help,
+				(opt->flags & OPT_REPEAT) ? " (repeatable)"
+							  : "");
+		}
+	}
+	fprintf(out,
+		"\nExit status: the command's own; a signal death is raised "
+		"again on the\nhelper; 125 setup failure, 126 command not "
+		"executable, 127 command not found.\n");
+}

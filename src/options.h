@@ -1,0 +1,74 @@
+/* The option table: the single source of truth for the command line, the
+ * NUL-separated spec, --help, and (later) the library's serializer, the man
+ * page and bash completion. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "spec.h"
+
+enum opt_flags {
+	OPT_VALUE = 1 << 0,    /* takes one value: --name VALUE or --name=VALUE */
+	OPT_REPEAT = 1 << 1,   /* may be given more than once */
+	OPT_CLI_ONLY = 1 << 2, /* only on the command line, never in a spec */
+};
+
+enum opt_group {
+	GROUP_GENERAL,
+	GROUP_PROCESS,
+	GROUP_CREDENTIALS,
+	GROUP_REPORTING,
+	GROUP_COUNT,
+};
+
+struct option_def;
+
+typedef int (*opt_parse_fn)(struct spec *spec, const struct option_def *opt,
+			    const char *value, struct sh_err *err);
+/* Append this option's tokens for spec to out (none when it is unset). */
+typedef int (*opt_emit_fn)(const struct spec *spec,
+			   const struct option_def *opt, struct strv *out);
+
+struct option_def {
+	const char *name; /* without the leading "--" */
+	unsigned flags;
+	enum opt_group group;
+	const char *metavar;
+	const char *help;
+	opt_parse_fn parse;
+	opt_emit_fn emit;
+	size_t offset; /* the spec field of the generic parse/emit functions */
+};
+
+extern const struct option_def option_table[];
+extern const size_t option_count;
+
+const struct option_def *option_find(const char *name);
+const char *option_group_title(enum opt_group group);
+
+/* What the command line asked the helper to do. */
+enum cli_action {
+	CLI_RUN,
+	CLI_HELP,
+	CLI_VERSION,
+};
+
+/* Parse a spec's tokens ("--opt", "value", ..., "--", "cmd", "arg"). With
+ * from_cli the CLI-only options are allowed. */
+int spec_parse(struct spec *spec, char *const *tokens, size_t n,
+	       bool from_cli, enum cli_action *action, struct sh_err *err);
+
+/* Parse the helper's own argv: either options and a command, or
+ * --spec-fd N alone, whose spec is then read and parsed. */
+int spec_parse_cli(struct spec *spec, int argc, char *const *argv,
+		   enum cli_action *action, struct sh_err *err);
+
+/* The status fd named by the tokens, found before a full parse so that even
+ * a spec error can be reported there. -1 when none or malformed. */
+int spec_scan_status_fd(char *const *tokens, size_t n);
+
+/* The canonical tokens of a spec: parse(emit(s)) describes s again. */
+int spec_emit(const struct spec *spec, struct strv *out);
+
+void options_print_help(FILE *out, const char *progname);

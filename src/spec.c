@@ -1,0 +1,155 @@
+#include "config.h"
+
+#include "spec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+void spec_init(struct spec *spec)
+{
+	memset(spec, 0, sizeof(*spec));
+	spec->status_fd = -1;
+}
+
+void spec_clear(struct spec *spec)
+{
+	strv_clear(&spec->command);
+	strv_clear(&spec->setenv);
+	strv_clear(&spec->unsetenv);
+	free(spec->argv0);
+	free(spec->chdir);
+	free(spec->fds);
+	free(spec->uid);
+	free(spec->gid);
+	free(spec->groups);
+	spec_init(spec);
+}
+
+int spec_split(const char *buf, size_t len, struct strv *tokens,
+	       struct sh_err *err)
+{
+	size_t start = 0;
+
+	if (len == 0)
+		return err_set(err, "spec", EINVAL, "the spec is empty");
+	if (buf[len - 1] != '\0')
+		return err_set(err, "spec", EINVAL,
+			       "the spec's last token is not NUL-terminated");
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] != '\0')
+			continue;
+		if (strv_push(tokens, buf + start) < 0)
+			return err_set(err, "spec", ENOMEM, "out of memory");
+		start = i + 1;
+	}
+	return 0;
+}
+
+int spec_read_fd(int fd, struct strv *tokens, struct sh_err *err)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			char *grown;
+
+			cap = cap ? cap * 2 : 65536;
+			if (cap > SPEC_MAX_BYTES + 1)
+				cap = SPEC_MAX_BYTES + 1;
+			grown = realloc(buf, cap);
+			if (!grown)
+				return err_set(err, "spec", ENOMEM,
+					       "out of memory reading the spec");
+			buf = grown;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return err_sys(err, "spec", errno,
+				       "--spec-fd %d: read", fd);
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > SPEC_MAX_BYTES)
+			return err_set(err, "spec", E2BIG,
+				       "--spec-fd %d: the spec is larger than "
+				       "%u bytes",
+				       fd, SPEC_MAX_BYTES);
+	}
+	return spec_split(buf, len, tokens, err);
+}
+
+static int check_parent_fd(int fd, struct sh_err *err)
+{
+	if (fcntl(fd, F_GETFD) < 0)
+		return err_sys(err, "spec", errno,
+			       "--fd: the helper's fd %d is not open", fd);
+	return 0;
+}
+
+int spec_check_fds(const struct spec *spec, struct sh_err *err)
+{
+	struct rlimit nofile;
+	int flags;
+
+	if (getrlimit(RLIMIT_NOFILE, &nofile) < 0)
+		return err_sys(err, "spec", errno, "getrlimit NOFILE");
+	for (size_t i = 0; i < spec->n_fds; i++) {
+		int r = check_parent_fd(spec->fds[i].parent, err);
+
+		if (r < 0)
+			return r;
+		if ((rlim_t)spec->fds[i].child >= nofile.rlim_cur)
+			return err_set(err, "spec", EBADF,
+				       "--fd %d=%d: fd %d is not below the "
+				       "open-files limit %llu",
+				       spec->fds[i].child, spec->fds[i].parent,
+				       spec->fds[i].child,
+				       (unsigned long long)nofile.rlim_cur);
+	}
+	if (spec->status_fd < 0)
+		return 0;
+	flags = fcntl(spec->status_fd, F_GETFL);
+	if (flags < 0)
+		return err_sys(err, "spec", errno, "--status-fd %d is not open",
+			       spec->status_fd);
+	if ((flags & O_ACCMODE) == O_RDONLY)
+		return err_set(err, "spec", EBADF,
+			       "--status-fd %d is open read-only",
+			       spec->status_fd);
+	return 0;
+}
+
+int spec_effective_fds(const struct spec *spec, struct fd_mapping **out,
+		       size_t *n_out)
+{
+	struct fd_mapping *map;
+	size_t n = 0;
+
+	if (spec->n_fds) {
+		map = calloc(spec->n_fds, sizeof(*map));
+		if (!map)
+			return -ENOMEM;
+		memcpy(map, spec->fds, spec->n_fds * sizeof(*map));
+		*out = map;
+		*n_out = spec->n_fds;
+		return 0;
+	}
+	map = calloc(3, sizeof(*map));
+	if (!map)
+		return -ENOMEM;
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			map[n++] = (struct fd_mapping){ fd, fd };
+	*out = map;
+	*n_out = n;
+	return 0;
+}
