@@ -344,7 +344,8 @@ static int check_env_conflicts(const struct spec *spec, struct sh_err *err)
 	names = malloc(n * sizeof(*names));
 	if (!names)
 		return oom(err);
-	memcpy(names, spec->setenv.v, spec->setenv.n * sizeof(*names));
+	if (spec->setenv.n)
+		memcpy(names, spec->setenv.v, spec->setenv.n * sizeof(*names));
 	if (spec->unsetenv.n)
 		memcpy(names + spec->setenv.n, spec->unsetenv.v,
 		       spec->unsetenv.n * sizeof(*names));
@@ -521,6 +522,33 @@ int spec_emit(const struct spec *spec, struct strv *out)
 	return r;
 }
 
+/* Help text wrapped to 80 columns under its option. */
+static void print_wrapped(FILE *out, const char *left, const char *text,
+			  const char *suffix)
+{
+	char buf[512];
+	const char *p = buf;
+	int column = fprintf(out, "  %-26s", left);
+
+	snprintf(buf, sizeof(buf), "%s%s", text, suffix);
+	if (column > 29) {
+		fprintf(out, "\n%28s", "");
+		column = 28;
+	}
+	while (*p) {
+		size_t word = strcspn(p, " ");
+
+		if (column + 1 + (int)word > 79 && column > 29) {
+			fprintf(out, "\n%28s", "");
+			column = 28;
+		}
+		column += fprintf(out, " %.*s", (int)word, p);
+		p += word;
+		p += strspn(p, " ");
+	}
+	fputc('\n', out);
+}
+
 void options_print_help(FILE *out, const char *progname)
 {
 	fprintf(out,
@@ -539,9 +567,9 @@ void options_print_help(FILE *out, const char *progname)
 			snprintf(left, sizeof(left), "--%s%s%s", opt->name,
 				 opt->metavar ? " " : "",
 				 opt->metavar ? opt->metavar : "");
-			fprintf(out, "  %-26s %s%s\n", left, opt->help,
-				(opt->flags & OPT_REPEAT) ? " (repeatable)"
-							  : "");
+			print_wrapped(out, left, opt->help,
+				      (opt->flags & OPT_REPEAT) ? " (repeatable)"
+							       : "");
 		}
 	}
 	fprintf(out,
