@@ -2,6 +2,7 @@
 
 #include "options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -24,7 +25,8 @@ static int parse_number(const char *s, int base, long min, long max,
 	char *end;
 	long v;
 
-	if (!*s || *s == ' ' || *s == '+' || *s == '-')
+	/* strtol would skip any leading space and take a sign */
+	if (!isdigit((unsigned char)*s))
 		return -EINVAL;
 	errno = 0;
 	v = strtol(s, &end, base);
@@ -408,8 +410,9 @@ static int parse_one(struct spec *spec, char *const *tokens, size_t n,
 	return opt->parse(spec, opt, value ? value : "", err);
 }
 
-int spec_parse(struct spec *spec, char *const *tokens, size_t n,
-	       bool from_cli, enum cli_action *action, struct sh_err *err)
+static int parse_tokens(struct spec *spec, char *const *tokens, size_t n,
+			bool from_cli, enum cli_action *action,
+			struct sh_err *err)
 {
 	unsigned char seen[sizeof(option_table) / sizeof(option_table[0])] = {
 		0
@@ -442,6 +445,17 @@ int spec_parse(struct spec *spec, char *const *tokens, size_t n,
 	if (spec->command.v[0][0] == '\0')
 		return err_set(err, "spec", ENOENT, "the command is empty");
 	return check_env_conflicts(spec, err);
+}
+
+int spec_parse(struct spec *spec, char *const *tokens, size_t n,
+	       bool from_cli, enum cli_action *action, struct sh_err *err)
+{
+	int r = parse_tokens(spec, tokens, n, from_cli, action, err);
+
+	/* a bad spec is still reported on the status fd it names */
+	if (r < 0 && spec->status_fd < 0)
+		spec->status_fd = spec_scan_status_fd(tokens, n);
+	return r;
 }
 
 static bool is_spec_fd_option(const char *token, const char **inline_value)
@@ -489,15 +503,20 @@ int spec_scan_status_fd(char *const *tokens, size_t n)
 	long fd;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *value = NULL;
+		const struct option_def *opt;
+		const char *value;
+		char name[64];
 
-		if (strcmp(tokens[i], "--") == 0)
-			break;
-		if (strcmp(tokens[i], "--status-fd") == 0 && i + 1 < n)
-			value = tokens[i + 1];
-		else if (strncmp(tokens[i], "--status-fd=", 12) == 0)
-			value = tokens[i] + 12;
-		if (value && parse_number(value, 10, 0, INT_MAX, &fd) == 0)
+		if (strcmp(tokens[i], "--") == 0 ||
+		    strncmp(tokens[i], "--", 2) != 0)
+			break; /* the command: its words are not options */
+		if (split_option(tokens[i], name, sizeof(name), &value) < 0 ||
+		    !(opt = option_find(name)))
+			continue; /* unknown: taken as a flag */
+		if ((opt->flags & OPT_VALUE) && !value && i + 1 < n)
+			value = tokens[++i];
+		if (strcmp(opt->name, "status-fd") == 0 && value &&
+		    parse_number(value, 10, 0, INT_MAX, &fd) == 0)
 			return (int)fd;
 	}
 	return -1;
