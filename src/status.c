@@ -79,7 +79,7 @@ static void json_string(struct json *j, const char *key, const char *value)
 	json_raw(j, "\"");
 }
 
-static void write_all(int fd, const char *buf, size_t len)
+static int write_all(int fd, const char *buf, size_t len)
 {
 	while (len) {
 		ssize_t n = write(fd, buf, len);
@@ -87,18 +87,25 @@ static void write_all(int fd, const char *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return; /* a reader that went away loses the record */
+			return -1; /* the caller decides what is lost */
 		buf += n;
 		len -= (size_t)n;
 	}
+	return 0;
 }
 
-static void json_send(struct json *j, int fd)
+static int json_send(struct json *j, int fd)
 {
 	if (j->len >= sizeof(j->buf) - 1)
 		j->len = sizeof(j->buf) - 2; /* cannot happen: bounded fields */
 	j->buf[j->len++] = '\n';
-	write_all(fd, j->buf, j->len);
+	return write_all(fd, j->buf, j->len);
+}
+
+static void error_to_stderr(const struct sh_err *err)
+{
+	dprintf(STDERR_FILENO, "spawn-helper: %s: %s\n", err->stage,
+		err->message);
 }
 
 void status_started(int fd, pid_t pid)
@@ -118,8 +125,7 @@ void status_error(int fd, const struct sh_err *err, int exit_code)
 	struct json j = { .first = true };
 
 	if (fd < 0) {
-		dprintf(STDERR_FILENO, "spawn-helper: %s: %s\n", err->stage,
-			err->message);
+		error_to_stderr(err);
 		return;
 	}
 	json_open(&j, NULL);
@@ -131,7 +137,10 @@ void status_error(int fd, const struct sh_err *err, int exit_code)
 	json_close(&j);
 	json_int(&j, "exit-code", exit_code);
 	json_close(&j);
-	json_send(&j, fd);
+	/* a status fd that is not open or not writable is itself the error
+	 * (a spec error): it must not swallow its own message */
+	if (json_send(&j, fd) < 0)
+		error_to_stderr(err);
 }
 
 static long long timeval_usec(struct timeval tv)

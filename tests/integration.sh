@@ -1,2 +1,744 @@
-#!/bin/sh
-echo 1..0 # SKIP not written yet
+#!/bin/bash
+# shellcheck disable=SC2016,SC2317 # literal backticks; indirect calls
+# Integration tests: run the built helper for real and check, through the
+# probe, what the command really sees. Runs as root and as an ordinary user
+# (integration-root.sh, integration-nobody.sh); cases that need one or the
+# other skip with a reason.
+#
+# Environment: SPAWN_HELPER (the helper), SH_PROBE (tests/probe),
+# SH_TESTS_SRCDIR (where tap.sh lives; defaults to this script's directory).
+
+srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
+# shellcheck source=tap.sh
+. "$srcdir/tap.sh"
+
+H=${SPAWN_HELPER:?SPAWN_HELPER is not set}
+if [ ! -x "$H" ] || [ ! -x "${SH_PROBE:?SH_PROBE is not set}" ]; then
+	echo "1..0 # SKIP $H or $SH_PROBE is not built"
+	exit 0
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/sh-integration.XXXXXX") || exit 1
+T=$(cd "$T" && pwd -P)
+cleanup()
+{
+	# a test that failed half-way may leave a sleeping probe behind
+	local pid
+
+	while read -r pid; do
+		kill -9 "$pid" 2>/dev/null
+	done <"$T/pids" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+# world-traversable, so the command still reaches it after --uid nobody
+chmod 755 "$T"
+mkdir -m 755 "$T/pub"
+cp "$SH_PROBE" "$T/pub/probe" && chmod 755 "$T/pub/probe" || exit 1
+P=$T/pub/probe
+TOUCH=$(command -v touch)
+ME=$(id -u)
+MYGID=$(id -g)
+
+# --- helpers -----------------------------------------------------------
+
+# Run the helper with stdin from /dev/null; sets rc, out and err.
+# WRAP: an optional command the helper runs under (setpriv --groups ...).
+WRAP=()
+run()
+{
+	"${WRAP[@]}" "$H" "$@" </dev/null >"$T/out" 2>"$T/err"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+
+# run with --status-fd 3 first; sets st (all records), st1 (the first) and
+# stN (the last) as well.
+run_st()
+{
+	"${WRAP[@]}" "$H" --status-fd 3 "$@" </dev/null >"$T/out" 2>"$T/err" \
+		3>"$T/st"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+	st=$(cat "$T/st")
+	st1=$(sed -n 1p "$T/st")
+	stN=$(tail -n 1 "$T/st")
+}
+
+# The value of "KEY": in a JSON line (strings keep their quotes).
+json_val()
+{
+	printf '%s\n' "$1" |
+		sed -n 's/.*"'"$2"'":\("[^"]*"\|true\|false\|-\{0,1\}[0-9][0-9]*\).*/\1/p' |
+		head -n 1
+}
+
+# The words of a /proc/self/status line printed by `probe status`.
+field()
+{
+	printf '%s\n' "$out" |
+		awk -v k="$1:" '$1 == k { $1 = ""; sub(/^ +/, ""); print }'
+}
+
+# A bad spec: exit 125, stderr matches ERE, and the command (which would
+# create $T/marker) did not run.
+bad_spec()
+{
+	local desc=$1 pattern=$2
+
+	shift 2
+	rm -f "$T/marker"
+	run "$@"
+	if [ "$rc" = 125 ] && printf '%s\n' "$err" | grep -Eq -- "$pattern" &&
+	   [ ! -e "$T/marker" ]; then
+		ok "bad spec: $desc"
+		return
+	fi
+	not_ok "bad spec: $desc"
+	diag "exit $rc (expected 125), marker $([ -e "$T/marker" ] &&
+		echo created || echo absent)"
+	diag "stderr (expected to match $pattern):"
+	diag "$err"
+}
+
+# Alive and not a zombie.
+alive()
+{
+	[ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# Poll (up to about 3 s) until the command CMD... succeeds.
+poll()
+{
+	local _
+
+	for _ in $(seq 300); do
+		"$@" && return 0
+		sleep 0.01
+	done
+	return 1
+}
+
+has_child_pid()
+{
+	grep -q '"child-pid"' "$1" 2>/dev/null
+}
+
+not_alive()
+{
+	! alive "$1"
+}
+
+my_sid()
+{
+	# fields after "(comm) ": state ppid pgrp session
+	sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f4
+}
+
+repeat4()
+{
+	echo "$1 $1 $1 $1"
+}
+
+# --- basics ------------------------------------------------------------
+
+run -- "$P" exit 0
+check_eq "command exit 0 is the helper's exit 0" 0 "$rc"
+run -- "$P" exit 7
+check_eq "command exit 7 is the helper's exit 7" 7 "$rc"
+run "$P" exit 5
+check_eq "the command without -- runs too" 5 "$rc"
+
+# --- fds ---------------------------------------------------------------
+
+: >"$T/seven"
+exec 7<"$T/seven"
+run -- "$P" fds
+check_eq "default map: 0 1 2 only, the shell's fd 7 is closed" \
+	"$(printf '0 /dev/null\n1 %s\n2 %s' "$T/out" "$T/err")" "$out"
+exec 7<&-
+
+run_st --fd 0=0 --fd 1=1 --fd 2=2 -- "$P" fds
+check_eq "the status fd is not leaked into the command" \
+	"$(printf '0 /dev/null\n1 %s\n2 %s' "$T/out" "$T/err")" "$out"
+
+run --fd 1=1 --fd 2=2 -- "$P" fds
+check_eq "an fd not named (0) is closed" \
+	"$(printf '1 %s\n2 %s' "$T/out" "$T/err")" "$out"
+
+# swap 1=2 2=1: files
+"$H" --fd 0=0 --fd 1=2 --fd 2=1 -- "$P" fds write 1 one write 2 two \
+	</dev/null >"$T/f1" 2>"$T/f2"
+rc=$?
+check_eq "swap 1=2 2=1 (files): exit" 0 "$rc"
+check_eq "swap 1=2 2=1 (files): the command's fd 1 is the helper's 2" \
+	"$(printf '0 /dev/null\n1 %s\n2 %s\none' "$T/f2" "$T/f1")" \
+	"$(cat "$T/f2")"
+check_eq "swap 1=2 2=1 (files): the command's fd 2 is the helper's 1" \
+	"two" "$(cat "$T/f1")"
+
+# swap 1=2 2=1: the helper's stdout is a pipe
+{
+	"$H" --fd 0=0 --fd 1=2 --fd 2=1 -- "$P" fds write 1 one write 2 two \
+		</dev/null 2>"$T/f2"
+	echo $? >"$T/rc"
+} | cat >"$T/p1"
+check_eq "swap 1=2 2=1 (pipe): exit" 0 "$(cat "$T/rc")"
+check_eq "swap 1=2 2=1 (pipe): fd 1 is the file, fd 2 the pipe" \
+	"$(printf '0 /dev/null\n1 %s\n2 pipe:[N]\none' "$T/f2")" \
+	"$(sed 's/pipe:\[[0-9]*\]/pipe:[N]/' "$T/f2")"
+check_eq "swap 1=2 2=1 (pipe): what fd 2 writes comes out of the pipe" \
+	"two" "$(cat "$T/p1")"
+
+# a chain given in the worst order: 4=5 3=4 1=3 (each target is the next
+# mapping's source)
+"$H" --fd 4=5 --fd 3=4 --fd 1=3 --fd 2=2 -- "$P" fds \
+	</dev/null >"$T/out" 2>"$T/err" 3>"$T/c3" 4>"$T/c4" 5>"$T/c5"
+rc=$?
+check_eq "chain 1=3 3=4 4=5: exit" 0 "$rc"
+check_eq "chain 1=3 3=4 4=5: every fd a copy of the right one, 0 and 5 closed" \
+	"$(printf '1 %s\n2 %s\n3 %s\n4 %s' "$T/c3" "$T/err" "$T/c4" "$T/c5")" \
+	"$(cat "$T/c3")"
+
+# a target that is also a source: 3 is written from 1 and read for 4
+"$H" --fd 1=1 --fd 2=2 --fd 3=1 --fd 4=3 -- "$P" fds \
+	</dev/null >"$T/out" 2>"$T/err" 3>"$T/c3"
+rc=$?
+check_eq "target also a source (3=1 4=3): fds" \
+	"$(printf '1 %s\n2 %s\n3 %s\n4 %s' "$T/out" "$T/err" "$T/out" "$T/c3")" \
+	"$(cat "$T/out")"
+
+# a three-cycle 3=4 4=5 5=3
+"$H" --fd 1=1 --fd 3=4 --fd 4=5 --fd 5=3 -- "$P" fds \
+	</dev/null >"$T/out" 2>"$T/err" 3>"$T/c3" 4>"$T/c4" 5>"$T/c5"
+check_eq "cycle 3=4 4=5 5=3: fds rotated, 0 and 2 closed" \
+	"$(printf '1 %s\n3 %s\n4 %s\n5 %s' "$T/out" "$T/c4" "$T/c5" "$T/c3")" \
+	"$(cat "$T/out")"
+
+# one fd given twice, and the command writes through the copy
+"$H" --fd 1=1 --fd 9=1 -- "$P" write 9 via-nine </dev/null >"$T/out" 2>"$T/err"
+check_eq "one parent fd mapped twice (1=1 9=1): writes through fd 9" \
+	"via-nine" "$(cat "$T/out")"
+
+exec 200>&-
+bad_spec "--fd of a closed parent fd" '--fd.*200.*not open' \
+	--fd 1=200 -- "$TOUCH" "$T/marker"
+(ulimit -n 256 && exec "$H" --fd 300=1 -- "$TOUCH" "$T/marker") \
+	</dev/null >"$T/out" 2>"$T/err"
+check_eq "bad spec: --fd above RLIMIT_NOFILE (125, names it, nothing ran)" \
+	"125 1 absent" \
+	"$? $(grep -c -- '--fd 300=1: fd 300 is not below the open-files limit 256' "$T/err") $([ -e "$T/marker" ] && echo ran || echo absent)"
+bad_spec "--fd without =" '--fd.*CHILD=PARENT' --fd 1 -- "$TOUCH" "$T/marker"
+bad_spec "--fd with a word" '--fd.*1=x' --fd 1=x -- "$TOUCH" "$T/marker"
+bad_spec "--fd negative" '--fd.*-1=1' --fd -1=1 -- "$TOUCH" "$T/marker"
+bad_spec "--fd child given twice" '--fd 1=2.*already mapped' \
+	--fd 1=1 --fd 1=2 -- "$TOUCH" "$T/marker"
+
+# --- --spec-fd -----------------------------------------------------------
+
+mkdir "$T/d"
+printf '%s\0' --status-fd 3 --setenv "SPEC_VAR=a b
+c" --chdir "$T/d" -- "$P" fds env SPEC_VAR cwd >"$T/spec"
+"$H" --spec-fd 5 5<"$T/spec" </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
+rc=$?
+check_eq "--spec-fd: exit" 0 "$rc"
+check_eq "--spec-fd: options applied, spec and status fds not leaked" \
+	"$(printf '0 /dev/null\n1 %s\n2 %s\na b\nc\n%s' "$T/out" "$T/err" "$T/d")" \
+	"$(cat "$T/out")"
+check_match "--spec-fd: the spec's --status-fd is used" \
+	'^\{"child-pid":[0-9]+\}$' "$(sed -n 1p "$T/st")"
+
+"$H" --spec-fd=5 5< <(printf '%s\0' --argv0 from-pipe -- "$P" argv0) \
+	</dev/null >"$T/out" 2>"$T/err"
+check_eq "--spec-fd=N read from a pipe" "from-pipe" "$(cat "$T/out")"
+
+printf '%s\0' --bogus -- "$TOUCH" "$T/marker" >"$T/spec"
+bad_spec "unknown option inside --spec-fd" 'unknown option `--bogus`' \
+	--spec-fd 5 5<"$T/spec"
+printf '%s\0' --spec-fd 5 -- "$TOUCH" "$T/marker" >"$T/spec"
+bad_spec "--spec-fd inside a spec" '--spec-fd is not allowed inside a spec' \
+	--spec-fd 5 5<"$T/spec"
+printf '%s\0%s\0%s' -- "$TOUCH" "$T/marker" >"$T/spec"
+bad_spec "spec without a final NUL" 'not NUL-terminated' \
+	--spec-fd 5 5<"$T/spec"
+: >"$T/spec"
+bad_spec "empty spec" 'spec is empty' --spec-fd 5 5<"$T/spec"
+bad_spec "--spec-fd not alone" '--spec-fd.*only option' \
+	--spec-fd 5 --chdir / -- "$TOUCH" "$T/marker" 5</dev/null
+bad_spec "--spec-fd not a number" '--spec-fd `x`' --spec-fd x
+bad_spec "--spec-fd closed" '--spec-fd 200' --spec-fd 200
+
+# 16 MiB is allowed, one byte more is refused
+spec_max=$((16 * 1024 * 1024))
+make_big_spec()
+{
+	local tail_len pad
+
+	tail_len=$(printf '%s\0' -- "$TOUCH" "$T/marker" | wc -c)
+	pad=$(($1 - 11 - 1 - tail_len))
+	{
+		printf -- '--setenv\0A='
+		head -c "$pad" /dev/zero | tr '\0' a
+		printf '\0'
+		printf '%s\0' -- "$TOUCH" "$T/marker"
+	} >"$T/big"
+}
+make_big_spec $((spec_max + 1))
+check_eq "oversize spec file is 16 MiB + 1" $((spec_max + 1)) \
+	"$(wc -c <"$T/big")"
+bad_spec "spec of 16 MiB + 1 byte" 'larger than 16777216' \
+	--spec-fd 5 5<"$T/big"
+make_big_spec "$spec_max"
+"$H" --spec-fd 5 5<"$T/big" </dev/null >"$T/out" 2>"$T/err"
+rc=$?
+# the command's environment is then too big for execve: any stage but
+# the spec's
+check_true "spec of exactly 16 MiB passes the spec stage" \
+	test -z "$(grep -- 'spawn-helper: spec' "$T/err")" -a -s "$T/err"
+diag "16 MiB spec: exit $rc, $(cat "$T/err")"
+rm -f "$T/big" "$T/marker"
+
+# --- bad specs -------------------------------------------------------------
+
+bad_spec "unknown option" 'unknown option `--bogus`' \
+	--bogus -- "$TOUCH" "$T/marker"
+bad_spec "missing value at the end" '--chdir needs a value' --chdir
+bad_spec "empty --chdir" '--chdir: the value is empty' \
+	--chdir= -- "$TOUCH" "$T/marker"
+bad_spec "--chdir twice" '--chdir given twice' \
+	--chdir / --chdir / -- "$TOUCH" "$T/marker"
+bad_spec "--umask 8 (not octal)" '--umask `8`' --umask 8 -- "$TOUCH" "$T/marker"
+bad_spec "--umask 01000 (too big)" '--umask `01000`' \
+	--umask 01000 -- "$TOUCH" "$T/marker"
+bad_spec "--umask twice" '--umask given twice' \
+	--umask 0 --umask 0 -- "$TOUCH" "$T/marker"
+bad_spec "--status-fd not a number" '--status-fd `x`' \
+	--status-fd x -- "$TOUCH" "$T/marker"
+bad_spec "--status-fd closed" '--status-fd 200 is not open' \
+	--status-fd 200 -- "$TOUCH" "$T/marker"
+bad_spec "--status-fd read-only" '--status-fd 0 is open read-only' \
+	--status-fd 0 -- "$TOUCH" "$T/marker"
+bad_spec "a flag with a value" '--new-session takes no value' \
+	--new-session=yes -- "$TOUCH" "$T/marker"
+bad_spec "--setenv without =" '--setenv `NOVALUE`' \
+	--setenv NOVALUE -- "$TOUCH" "$T/marker"
+bad_spec "--setenv with an empty name" '--setenv `=x`' \
+	--setenv =x -- "$TOUCH" "$T/marker"
+bad_spec "--unsetenv with =" '--unsetenv `A=B`' \
+	--unsetenv A=B -- "$TOUCH" "$T/marker"
+bad_spec "a variable set twice" '`SHT_TWICE` is named twice' \
+	--setenv SHT_TWICE=1 --setenv SHT_TWICE=2 -- "$TOUCH" "$T/marker"
+bad_spec "a variable set and unset" '`SHT_BOTH` is named twice' \
+	--setenv SHT_BOTH=1 --unsetenv SHT_BOTH -- "$TOUCH" "$T/marker"
+bad_spec "--uid empty" '--uid: the value is empty' \
+	--uid= -- "$TOUCH" "$T/marker"
+bad_spec "no command" 'no command given' --setenv A=1
+bad_spec "nothing at all" 'no command given'
+bad_spec "no command after --" 'no command given' --setenv A=1 --
+bad_spec "empty command" 'the command is empty' -- ''
+bad_spec "unknown user" '--uid `sh-no-such-user`: no such user' \
+	--uid sh-no-such-user -- "$TOUCH" "$T/marker"
+bad_spec "unknown group" '--gid `sh-no-such-group`: no such group' \
+	--gid sh-no-such-group -- "$TOUCH" "$T/marker"
+bad_spec "unknown supplementary group" \
+	'--groups `sh-no-such-group`: no such group' \
+	--groups "$MYGID,sh-no-such-group" -- "$TOUCH" "$T/marker"
+bad_spec "empty name in --groups" '--groups `1,,2`: an empty name' \
+	--groups 1,,2 -- "$TOUCH" "$T/marker"
+bad_spec "uid without passwd entry and no --gid" \
+	'--uid 54321 has no passwd entry.*give --gid' \
+	--uid 54321 -- "$TOUCH" "$T/marker"
+
+rm -f "$T/marker"
+run_st --bogus -- "$TOUCH" "$T/marker"
+check_eq "bad spec after --status-fd: a spec error record" \
+	'{"error":{"stage":"spec","errno":22,"errname":"EINVAL","message":"unknown option `--bogus`"},"exit-code":125}' \
+	"$st"
+rm -f "$T/marker"
+"$H" --bogus --status-fd 3 -- "$TOUCH" "$T/marker" </dev/null \
+	>"$T/out" 2>"$T/err" 3>"$T/st"
+check_match "bad spec before --status-fd: still a spec error record" \
+	'^\{"error":\{"stage":"spec",.*"exit-code":125\}$' "$(cat "$T/st")"
+
+# --- environment, cwd, argv0 ---------------------------------------------
+
+run --setenv SHT_FOO='bar baz' -- "$P" env SHT_FOO
+check_eq "--setenv" "bar baz" "$out"
+SHT_FOO=old run --setenv SHT_FOO=new -- "$P" env SHT_FOO
+check_eq "--setenv replaces the helper's value" "new" "$out"
+SHT_GONE=x run --unsetenv SHT_GONE -- "$P" env SHT_GONE
+check_eq "--unsetenv removes a variable" "1:" "$rc:$out"
+SHT_KEEP=yes run -- "$P" env SHT_KEEP
+check_eq "the helper's environment is passed on by default" "yes" "$out"
+SHT_KEEP=yes run --clearenv --setenv A=1 --setenv B= -- "$P" environ
+check_eq "--clearenv: only the --setenv variables" "$(printf 'A=1\nB=')" \
+	"$out"
+run --clearenv -- "$P" environ
+check_eq "--clearenv alone: an empty environment" "0:" "$rc:$out"
+
+run --chdir "$T/d" -- "$P" cwd
+check_eq "--chdir" "$T/d" "$out"
+(cd "$T/d" && "$H" -- "$P" cwd) </dev/null >"$T/out" 2>&1
+check_eq "without --chdir the helper's cwd" "$T/d" "$(cat "$T/out")"
+
+run --argv0 sh-fancy-name -- "$P" argv0
+check_eq "--argv0" "sh-fancy-name" "$out"
+run -- "$P" argv0
+check_eq "argv[0] defaults to the command word" "$P" "$out"
+
+# --- PATH lookup in the command's environment -------------------------------
+
+mkdir -m 755 "$T/real" "$T/decoy" "$T/noexec"
+printf '#!/bin/sh\necho real "$@"\n' >"$T/real/sh-t-which"
+printf '#!/bin/sh\necho decoy "$@"\n' >"$T/decoy/sh-t-which"
+printf '#!/bin/sh\necho "not executable"\n' >"$T/noexec/sh-t-which"
+chmod 755 "$T/real/sh-t-which" "$T/decoy/sh-t-which"
+chmod 644 "$T/noexec/sh-t-which"
+ln -s "$P" "$T/real/sh-t-probe"
+
+PATH=$T/decoy:$PATH run --setenv PATH="$T/real" -- sh-t-which a b
+check_eq "PATH lookup uses --setenv PATH, not the helper's PATH" \
+	"0:real a b" "$rc:$out"
+run --setenv PATH="$T/real" -- sh-t-which
+check_eq "a command only in --setenv PATH is found" "0:real" "$rc:$out"
+# (a PATH directory the user cannot search, such as /root/bin for nobody,
+# makes execvp's answer EACCES: use PATHs that are searchable)
+PATH=/usr/bin:/bin run -- sh-t-which
+check_eq "without it, the helper's PATH does not find it (127)" 127 "$rc"
+PATH=$T/decoy:$PATH run --unsetenv PATH -- sh-t-which
+check_eq "--unsetenv PATH: the default /bin:/usr/bin, not the helper's" \
+	127 "$rc"
+PATH=$T/decoy:$PATH run --clearenv -- sh-t-which
+check_eq "--clearenv: the default PATH, not the helper's" 127 "$rc"
+run --setenv PATH="$T/real" -- sh-t-probe argv0 env PATH
+check_eq "PATH lookup keeps the command word as argv[0]" \
+	"$(printf 'sh-t-probe\n%s' "$T/real")" "$out"
+run --setenv PATH="$T/noexec:$T/real" -- sh-t-which
+check_eq "a non-executable match is skipped for a later one" \
+	"0:real" "$rc:$out"
+run_st --setenv PATH="$T/noexec:$T/decoy/none" -- sh-t-which
+check_eq "only a non-executable match: 126" 126 "$rc"
+check_eq "only a non-executable match: EACCES record" \
+	'"exec" 13 "EACCES" 126' \
+	"$(json_val "$st" stage) $(json_val "$st" errno) $(json_val "$st" errname) $(json_val "$st" exit-code)"
+run --setenv PATH=: --chdir "$T/real" -- sh-t-which
+check_eq "an empty PATH element is the current directory" "0:real" \
+	"$rc:$out"
+
+run --chdir "$T/real" -- ./sh-t-which
+check_eq "a relative command runs from the --chdir directory" "0:real" \
+	"$rc:$out"
+
+# --- umask, session ------------------------------------------------------------
+
+run --umask 0 -- "$P" status
+check_eq "--umask 0 is honoured" "0000" "$(field Umask)"
+run --umask 027 -- "$P" status
+check_eq "--umask 027" "0027" "$(field Umask)"
+(umask 077 && exec "$H" -- "$P" status) </dev/null >"$T/out" 2>&1
+out=$(cat "$T/out")
+check_eq "without --umask the helper's umask" "0077" "$(field Umask)"
+
+run --new-session -- "$P" sid
+# shellcheck disable=SC2086
+set -- $out
+check_eq "--new-session: sid and pgid are the command's pid" \
+	"sid $6 pgid $6" "$1 $2 $3 $4"
+run -- "$P" sid
+# shellcheck disable=SC2086
+set -- $out
+check_eq "without --new-session: the caller's session" \
+	"sid $(my_sid $$)" "$1 $2"
+
+# --- status records and exit codes -----------------------------------------------
+
+run_st -- "$P" sid sleep 0.2
+# shellcheck disable=SC2086
+set -- $out
+check_eq "status: two records" 2 "$(printf '%s\n' "$st" | wc -l)"
+check_eq "status: first record is the command's pid" "{\"child-pid\":$6}" \
+	"$st1"
+check_eq "status: outcome child-pid" "$6" "$(json_val "$stN" child-pid)"
+check_eq "status: outcome exit-code 0" 0 "$(json_val "$stN" exit-code)"
+for key in user-cpu-usec system-cpu-usec max-rss-kib wall-usec; do
+	check_match "status: usage $key" "\"usage\":\\{.*\"$key\":[0-9]+" \
+		"$stN"
+done
+wall=$(json_val "$stN" wall-usec)
+check_true "status: wall-usec covers the 0.2 s sleep ($wall)" \
+	test "${wall:-0}" -ge 200000 -a "${wall:-0}" -lt 5000000
+check_true "status: max-rss-kib is not zero" \
+	test "$(json_val "$stN" max-rss-kib)" -gt 0
+check_eq "status: no signal key for an exit" "" "$(json_val "$stN" signal)"
+
+run_st -- "$P" exit 3
+check_eq "exit 3: helper exits 3 and says so" "3 3" \
+	"$rc $(json_val "$stN" exit-code)"
+
+"$P" wait "$H" --status-fd 3 -- "$P" kill TERM </dev/null >"$T/out" \
+	2>"$T/err" 3>"$T/st"
+stN=$(tail -n 1 "$T/st")
+check_eq "SIGTERM death: the helper itself dies by SIGTERM" \
+	"signaled 15 core 0" "$(cat "$T/out")"
+check_eq "SIGTERM death: status signal, name, exit-code, core-dumped" \
+	'15 "SIGTERM" 143 false' \
+	"$(json_val "$stN" signal) $(json_val "$stN" signal-name) $(json_val "$stN" exit-code) $(json_val "$stN" core-dumped)"
+# (the group's stderr also takes bash's "Terminated")
+{ "$H" -- "$P" kill TERM </dev/null >/dev/null; } 2>/dev/null
+check_eq "SIGTERM death: the shell sees 128+15" 143 "$?"
+
+mkdir -m 755 "$T/hcwd" "$T/ccwd"
+(ulimit -c unlimited 2>/dev/null || ulimit -c 1000000
+ cd "$T/hcwd" && exec "$P" wait "$H" --chdir "$T/ccwd" -- "$P" kill SEGV) \
+	</dev/null >"$T/out" 2>"$T/err"
+check_eq "SIGSEGV death: the helper dies by SIGSEGV without a core" \
+	"signaled 11 core 0" "$(cat "$T/out")"
+check_eq "SIGSEGV death: no core file in the helper's cwd" "" \
+	"$(ls "$T/hcwd")"
+diag "core_pattern $(cat /proc/sys/kernel/core_pattern 2>/dev/null);" \
+	"the command's cwd holds: $(cd "$T/ccwd" && echo *)"
+
+# a signal sent to the helper reaches the command
+"$H" --status-fd 3 -- "$P" sleep 5 </dev/null >/dev/null 2>&1 3>"$T/st" &
+hpid=$!
+poll has_child_pid "$T/st"
+cpid=$(json_val "$(sed -n 1p "$T/st")" child-pid)
+echo "$cpid" >>"$T/pids"
+kill -TERM "$hpid"
+wait "$hpid"
+rc=$?
+check_eq "SIGTERM to the helper is forwarded: command and helper die by it" \
+	"143 15" "$rc $(json_val "$(tail -n 1 "$T/st")" signal)"
+
+run_st -- "$T/nonexistent"
+check_eq "not found: 127" 127 "$rc"
+check_eq "not found: one error record" 1 "$(printf '%s\n' "$st" | wc -l)"
+check_eq "not found: stage, errno, errname, exit-code" \
+	'"exec" 2 "ENOENT" 127' \
+	"$(json_val "$st" stage) $(json_val "$st" errno) $(json_val "$st" errname) $(json_val "$st" exit-code)"
+check_match "not found: the message names the command" \
+	"\"message\":\"[^\"]*$T/nonexistent" "$st"
+run -- "$T/nonexistent"
+check_match "not found without --status-fd: said on stderr" \
+	"^spawn-helper: exec: .*$T/nonexistent.*No such file" "$err"
+run_st --setenv PATH="$T/real:$T/decoy" -- sh-t-nonexistent-command
+check_eq "not found in PATH: 127, ENOENT, the message names PATH" \
+	"127 \"ENOENT\" 1" \
+	"$rc $(json_val "$st" errname) $(printf '%s' "$st" | grep -c "PATH=$T/real:$T/decoy")"
+
+run_st -- "$T/noexec/sh-t-which"
+check_eq "not executable: 126, EACCES" '126 "exec" 13 "EACCES" 126' \
+	"$rc $(json_val "$st" stage) $(json_val "$st" errno) $(json_val "$st" errname) $(json_val "$st" exit-code)"
+run_st -- "$T/d"
+check_eq "a directory as the command: 126, EACCES" '126 "EACCES"' \
+	"$rc $(json_val "$st" errname)"
+
+rm -f "$T/marker"
+run_st --chdir "$T/nonexistent" -- "$TOUCH" "$T/marker"
+check_eq "chdir failure: 125, stage chdir, ENOENT, nothing ran" \
+	'125 "chdir" 2 "ENOENT" 125 absent' \
+	"$rc $(json_val "$st" stage) $(json_val "$st" errno) $(json_val "$st" errname) $(json_val "$st" exit-code) $([ -e "$T/marker" ] && echo ran || echo absent)"
+check_match "chdir failure: the message names the directory" \
+	"chdir .$T/nonexistent" "$(json_val "$st" message)"
+
+# --- --die-with-parent ------------------------------------------------------
+
+# A parent shell runs the helper (not exec: it stays the helper's parent)
+# and is SIGKILLed once the command runs.
+parent_dies()
+{
+	rm -f "$T/dwp"
+	bash -c '"$@"; exit 0' sh "$H" --status-fd 3 "$@" -- "$P" sleep 5 \
+		</dev/null >/dev/null 2>&1 3>"$T/dwp" &
+	ppid_=$!
+	cpid=
+	if poll has_child_pid "$T/dwp"; then
+		cpid=$(json_val "$(sed -n 1p "$T/dwp")" child-pid)
+		echo "$cpid" >>"$T/pids"
+	fi
+	kill -9 "$ppid_"
+	wait "$ppid_" 2>/dev/null
+}
+
+parent_dies --die-with-parent
+if [ -z "$cpid" ]; then
+	not_ok "--die-with-parent: the command started"
+else
+	check_true "--die-with-parent: the command dies with the parent" \
+		poll not_alive "$cpid"
+fi
+
+parent_dies
+if [ -z "$cpid" ]; then
+	not_ok "without --die-with-parent: the command started"
+else
+	sleep 0.3
+	check_true "without --die-with-parent: the command survives its parent" \
+		alive "$cpid"
+	kill -9 "$cpid" 2>/dev/null
+	poll not_alive "$cpid"
+fi
+
+run --die-with-parent -- "$P" exit 4
+check_eq "--die-with-parent with a living parent: runs normally" 4 "$rc"
+
+# --- credentials --------------------------------------------------------
+
+NOBODY_GID=$(id -g nobody 2>/dev/null)
+gid_of()
+{
+	getent group "$1" | cut -d: -f3
+}
+
+if [ "$ME" = 0 ]; then
+	# give the helper supplementary groups of its own, so that leftovers
+	# would show
+	if command -v setpriv >/dev/null; then
+		WRAP=(setpriv --groups "4,27")
+		leftover="4 27"
+	else
+		diag "no setpriv: root's own groups ($(id -G)) stand for leftovers"
+		leftover=$(awk '/^Groups:/ { $1 = ""; sub(/^ +/, ""); print }' \
+			/proc/self/status)
+	fi
+	run -- "$P" status
+	check_eq "root without credential options: the helper's groups kept" \
+		"$leftover" "$(field Groups)"
+
+	run --uid nobody -- "$P" status
+	check_eq "root --uid nobody: Uid" "$(repeat4 65534)" "$(field Uid)"
+	check_eq "root --uid nobody: Gid is nobody's group" \
+		"$(repeat4 "$NOBODY_GID")" "$(field Gid)"
+	check_eq "root --uid nobody: no supplementary groups" "" \
+		"$(field Groups)"
+
+	run_st --uid 1234 --gid 4321 --groups 10,20 -- "$P" status
+	check_eq "root numeric --uid 1234: Uid" "$(repeat4 1234)" \
+		"$(field Uid)"
+	check_eq "root numeric --gid 4321: Gid" "$(repeat4 4321)" \
+		"$(field Gid)"
+	check_eq "root numeric --groups 10,20: exactly those" "10 20" \
+		"$(field Groups)"
+	check_eq "root numeric creds: the outcome record is still written" \
+		0 "$(json_val "$stN" exit-code)"
+
+	if [ -n "$(gid_of daemon)" ] && [ -n "$(gid_of users)" ]; then
+		run --uid nobody --gid daemon --groups "users,$(gid_of adm)" \
+			-- "$P" status
+		check_eq "root names: --gid daemon, --groups users,N" \
+			"$(repeat4 "$(gid_of daemon)") / $(gid_of adm) $(gid_of users)" \
+			"$(field Gid) / $(field Groups | tr ' ' '\n' | sort -n | tr '\n' ' ' | sed 's/ $//')"
+	else
+		skip "root names: --gid daemon, --groups users" \
+			"no daemon or users group here"
+	fi
+
+	run --uid 65534 -- "$P" status
+	check_eq "root --uid 65534 (number): the passwd group" \
+		"$(repeat4 65534) / $(repeat4 "$NOBODY_GID")" \
+		"$(field Uid) / $(field Gid)"
+
+	run --gid 4321 -- "$P" status
+	check_eq "root --gid alone: uid kept, gid set, root's groups gone" \
+		"$(repeat4 0) / $(repeat4 4321) / " \
+		"$(field Uid) / $(field Gid) / $(field Groups)"
+
+	run --groups 10 -- "$P" status
+	check_eq "root --groups alone: exactly that group" "0 / 10" \
+		"$(field Uid | cut -d' ' -f1) / $(field Groups)"
+
+	run --groups '' -- "$P" status
+	check_eq "root --groups '': none" "" "$(field Groups)"
+
+	mkdir -m 700 "$T/rootonly"
+	run_st --uid nobody --chdir "$T/rootonly" -- "$P" cwd
+	check_eq "root --uid nobody: --chdir is done as nobody (EACCES)" \
+		'125 "chdir" "EACCES"' \
+		"$rc $(json_val "$st" stage) $(json_val "$st" errname)"
+	WRAP=()
+
+	skip "unprivileged --uid 0 is refused" "runs as root"
+	skip "unprivileged --uid self works" "runs as root"
+else
+	for key in "--uid 0" "--uid 0 --gid $MYGID" "--gid 0" "--groups 0"; do
+		rm -f "$T/marker"
+		# shellcheck disable=SC2086
+		run_st $key -- "$TOUCH" "$T/marker"
+		check_eq "unprivileged $key: 125, stage creds, EPERM, nothing ran" \
+			'125 "creds" "EPERM" absent' \
+			"$rc $(json_val "$st" stage) $(json_val "$st" errname) $([ -e "$T/marker" ] && echo ran || echo absent)"
+		case $key in
+		"--uid 0 --gid"*) want='setresuid 0 \(needs CAP_SETUID\)' ;;
+		"--uid 0") want='setres[gu]id 0 \(needs CAP_SET[GU]ID\)' ;;
+		"--gid 0") want='setresgid 0 \(needs CAP_SETGID\)' ;;
+		*) want='setgroups .*needs CAP_SETGID' ;;
+		esac
+		check_match "unprivileged $key: the message says what is missing" \
+			"$want" "$(json_val "$st" message)"
+	done
+	run --uid 0 -- "$TOUCH" "$T/marker"
+	check_match "unprivileged --uid 0 without --status-fd: said on stderr" \
+		'^spawn-helper: creds: setres[gu]id 0 .*Operation not permitted' \
+		"$err"
+
+	if [ -z "$(awk '/^Groups:/ { $1 = ""; print }' /proc/self/status |
+		tr -d ' ')" ]; then
+		run --uid "$(id -un)" -- "$P" status
+		check_eq "unprivileged --uid self works" \
+			"0:$(repeat4 "$ME") / $(repeat4 "$MYGID") / " \
+			"$rc:$(field Uid) / $(field Gid) / $(field Groups)"
+	else
+		skip "unprivileged --uid self works" \
+			"this user has supplementary groups it cannot drop"
+	fi
+	skip "root credentials" "not root"
+fi
+
+# --- privilege model: AT_SECURE ---------------------------------------------
+
+at_secure_test()
+{
+	local dir opts
+
+	if [ "$ME" != 0 ]; then
+		skip "AT_SECURE: a setuid copy refuses to run" \
+			"needs root to install a setuid copy"
+		return
+	fi
+	if ! command -v setpriv >/dev/null; then
+		skip "AT_SECURE: a setuid copy refuses to run" "no setpriv"
+		return
+	fi
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/sh-setuid.XXXXXX") || return
+	chmod 755 "$dir"
+	opts=$(findmnt -n -o OPTIONS -T "$dir" 2>/dev/null)
+	case ",$opts," in
+	*,nosuid,*)
+		skip "AT_SECURE: a setuid copy refuses to run" \
+			"$dir is on a nosuid mount"
+		rm -rf "$dir"
+		return
+		;;
+	esac
+	cp "$H" "$dir/spawn-helper" && chown root:root "$dir/spawn-helper" &&
+		chmod 4755 "$dir/spawn-helper"
+	rm -f "$T/marker"
+	chmod 777 "$T/d"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$dir/spawn-helper" -- "$TOUCH" "$T/d/marker" \
+		</dev/null >"$T/out" 2>"$T/err"
+	rc=$?
+	check_eq "AT_SECURE: a setuid copy exits 125 and runs nothing" \
+		"125 absent" \
+		"$rc $([ -e "$T/d/marker" ] && echo ran || echo absent)"
+	check_match "AT_SECURE: the message says why" \
+		'AT_SECURE.*setuid' "$(cat "$T/err")"
+	chmod 755 "$T/d"
+	rm -rf "$dir"
+}
+at_secure_test
+
+tap_done
+exit 0

@@ -1,2 +1,87 @@
-#!/bin/sh
-echo 1..0 # SKIP not written yet
+# A tiny TAP producer, sourced by the integration tests.
+#
+#   ok DESC / not_ok DESC          a result
+#   check_eq DESC EXPECTED ACTUAL  ok when equal, else expected vs actual
+#   check_match DESC ERE ACTUAL    ok when ACTUAL matches the extended regex
+#   check_true DESC CMD [ARG...]   ok when CMD succeeds
+#   skip DESC REASON               "ok N - DESC # SKIP REASON"
+#   diag TEXT...                   a "# " line (multi-line text is prefixed)
+#   tap_done                       the plan "1..N"; returns 1 when a test failed
+#                                  (the TAP driver counts the failures: a
+#                                  script should still exit 0)
+#
+# The plan comes last so cases can be added without counting them.
+
+tap_n=0
+tap_failed=0
+
+diag()
+{
+	printf '%s\n' "$*" | sed 's/^/# /'
+}
+
+ok()
+{
+	tap_n=$((tap_n + 1))
+	printf 'ok %d - %s\n' "$tap_n" "$1"
+}
+
+not_ok()
+{
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	printf 'not ok %d - %s\n' "$tap_n" "$1"
+}
+
+skip()
+{
+	tap_n=$((tap_n + 1))
+	printf 'ok %d - %s # SKIP %s\n' "$tap_n" "$1" "$2"
+}
+
+check_eq()
+{
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+		return 0
+	fi
+	not_ok "$1"
+	diag "expected:"
+	diag "$2"
+	diag "actual:"
+	diag "$3"
+	return 1
+}
+
+check_match()
+{
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		ok "$1"
+		return 0
+	fi
+	not_ok "$1"
+	diag "expected to match: $2"
+	diag "actual:"
+	diag "$3"
+	return 1
+}
+
+check_true()
+{
+	local desc=$1
+
+	shift
+	if "$@"; then
+		ok "$desc"
+		return 0
+	fi
+	not_ok "$desc"
+	diag "failed: $*"
+	return 1
+}
+
+tap_done()
+{
+	printf '1..%d\n' "$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
