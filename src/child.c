@@ -7,48 +7,12 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "exec.h"
-
-extern char **environ;
-
-int launch_prepare(struct launch *launch, const struct spec *spec,
-		   struct sh_err *err)
-{
-	_cleanup_free_ struct fd_mapping *map = NULL;
-	size_t n_map = 0;
-	int r;
-
-	memset(launch, 0, sizeof(*launch));
-	launch->spec = spec;
-	launch->error_fd = -1;
-	r = spec_check_fds(spec, err);
-	if (r < 0)
-		return r;
-	r = creds_resolve(spec, &launch->creds, err);
-	if (r < 0)
-		return r;
-	r = env_build(spec, environ, &launch->env, err);
-	if (r < 0)
-		return r;
-	if (spec_effective_fds(spec, &map, &n_map) < 0 ||
-	    fdmap_plan(map, n_map, &launch->fd_plan) < 0)
-		return err_set(err, "fds", ENOMEM, "out of memory");
-	launch->temp_base = fdmap_temp_base(map, n_map);
-	return 0;
-}
-
-void launch_clear(struct launch *launch)
-{
-	creds_clear(&launch->creds);
-	fdmap_plan_clear(&launch->fd_plan);
-	strv_clear(&launch->env);
-	if (launch->error_fd >= 0)
-		close(launch->error_fd);
-	launch->error_fd = -1;
-}
+#include "init.h"
 
 /* The command starts with default signal dispositions and an empty mask,
  * whatever the caller had (Python callers ignore SIGPIPE, for one). */
@@ -66,13 +30,15 @@ static int reset_signals(struct sh_err *err)
 	return 0;
 }
 
-/* The command dies with the monitor; the setting is lost on every
- * credential change, so this runs again after the credentials. */
-static int die_with_monitor(const struct launch *launch, struct sh_err *err)
+/* Each process of the sandbox dies with its parent (the monitor, or the
+ * init). The setting is lost on every credential change, so the command
+ * sets it again after its credentials. expected is the parent's pid as
+ * this process sees it: 0 for a parent outside our pid namespace. */
+static int die_with_parent(pid_t expected, struct sh_err *err)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return err_sys(err, "process", errno, "prctl PDEATHSIG");
-	if (getppid() != launch->monitor_pid)
+	if (getppid() != expected)
 		return err_set(err, "process", ESRCH,
 			       "the helper exited during setup");
 	return 0;
@@ -95,29 +61,124 @@ static int enter_directory(const struct launch *launch, struct sh_err *err)
 	return 0;
 }
 
-static int setup(const struct launch *launch, struct sh_err *err)
+/* The command's own process: from the fd map to execve. */
+static int setup_command(const struct launch *launch, pid_t parent,
+			 struct sh_err *err)
 {
 	int r;
 
 	if ((r = reset_signals(err)) < 0 ||
-	    (r = die_with_monitor(launch, err)) < 0 ||
+	    (r = die_with_parent(parent, err)) < 0 ||
 	    (r = enter_session(launch, err)) < 0 ||
 	    (r = fdmap_apply(&launch->fd_plan, launch->temp_base, err)) < 0 ||
 	    (r = creds_apply(&launch->creds, err)) < 0 ||
-	    (r = die_with_monitor(launch, err)) < 0 ||
+	    (r = die_with_parent(parent, err)) < 0 ||
 	    (r = enter_directory(launch, err)) < 0)
 		return r;
 	return exec_command(launch->spec, launch->env.v, err);
 }
 
+static __attribute__((noreturn)) void fail(const struct launch *launch,
+					   const struct sh_err *err)
+{
+	ssize_t n;
+
+	do
+		n = write(launch->error_fd, err, sizeof(*err));
+	while (n < 0 && errno == EINTR);
+	_exit(exit_code_for_error(err));
+}
+
+/* The monitor writes the user namespace's maps, then closes its end. */
+static int wait_for_monitor(const struct launch *launch, struct sh_err *err)
+{
+	char byte;
+	ssize_t n;
+
+	if (launch->sync_fd < 0)
+		return 0;
+	do
+		n = read(launch->sync_fd, &byte, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return err_set(err, "userns", EPROTO,
+			       "the helper did not set up the user namespace");
+	close(launch->sync_fd);
+	return 0;
+}
+
+static int setup_network(const struct launch *launch, struct sh_err *err)
+{
+	struct net_result net;
+	struct sandbox_info info = { 0 };
+	int r;
+
+	if (launch->namespaces & NS_BIT(NS_NET)) {
+		r = net_setup_loopback(launch->addrs, launch->n_addrs, &net,
+				       err);
+		if (r < 0)
+			return r;
+		info.ipv6 = net.ipv6;
+		info.n_addrs = net.n_added;
+		memcpy(info.addrs, net.added, sizeof(info.addrs));
+	}
+	if (launch->hostname &&
+	    sethostname(launch->hostname, strlen(launch->hostname)) < 0)
+		return err_sys(err, "uts", errno, "sethostname `%s`",
+			       launch->hostname);
+	if (send(launch->report_fd, &info, sizeof(info), MSG_NOSIGNAL) < 0)
+		return err_sys(err, "monitor", errno, "report the network");
+	return 0;
+}
+
+/* The sandbox's first process: pid 1 of a new pid namespace. */
+static int setup_sandbox(const struct launch *launch, struct sh_err *err)
+{
+	pid_t parent = (launch->namespaces & NS_BIT(NS_PID))
+			       ? 0
+			       : launch->monitor_pid;
+	int r;
+
+	if ((r = die_with_parent(parent, err)) < 0 ||
+	    (r = wait_for_monitor(launch, err)) < 0 ||
+	    (r = ns_join(launch->join_fds, err)) < 0 ||
+	    (r = setup_network(launch, err)) < 0)
+		return r;
+	if ((launch->namespaces & NS_BIT(NS_MOUNT)) &&
+	    (r = mounts_apply(&launch->mount_plan, err)) < 0)
+		return r;
+	return 0;
+}
+
+/* Fork the command and stay as its init; returns in the command. */
+static int become_init(const struct launch *launch, pid_t *init_pid,
+		       struct sh_err *err)
+{
+	pid_t command;
+
+	/* as the command will see its parent: outside a joined pid
+	 * namespace it sees none */
+	*init_pid = launch->join_fds[NS_PID] >= 0 ? 0 : getpid();
+	command = fork();
+	if (command < 0)
+		return err_sys(err, "init", errno, "fork the command");
+	if (command == 0)
+		return 0;
+	init_report_started(launch->report_fd, command);
+	/* the command's exec alone must close the monitor's error pipe */
+	close(launch->error_fd);
+	init_supervise(command, launch->report_fd, launch->spec->new_session);
+}
+
 void child_run(const struct launch *launch)
 {
 	struct sh_err err = { 0 };
-	ssize_t n;
+	pid_t parent = launch->monitor_pid;
 
-	setup(launch, &err); /* returns only on failure */
-	do
-		n = write(launch->error_fd, &err, sizeof(err));
-	while (n < 0 && errno == EINTR);
-	_exit(exit_code_for_error(&err));
+	if (setup_sandbox(launch, &err) < 0)
+		fail(launch, &err);
+	if (launch_needs_init(launch) && become_init(launch, &parent, &err) < 0)
+		fail(launch, &err);
+	setup_command(launch, parent, &err); /* returns only on failure */
+	fail(launch, &err);
 }

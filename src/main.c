@@ -57,6 +57,8 @@ int main(int argc, char **argv)
 		printf("spawn-helper %s\n", PACKAGE_VERSION);
 		return 0;
 	}
+	if (spec.parent_pid)
+		helper_parent = spec.parent_pid;
 	if (launch_prepare(&launch, &spec, &err) < 0 ||
 	    monitor_run(&launch, helper_parent, &outcome, &err) < 0) {
 		launch_clear(&launch);

@@ -4,31 +4,32 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "init.h"
 
-/* Signals the monitor passes on to the command. */
-static const int forwarded_signals[] = { SIGTERM, SIGINT,  SIGHUP,
-					 SIGQUIT, SIGUSR1, SIGUSR2 };
+/* The monitor's ends of the channels to the sandbox. */
+struct channels {
+	int error_read;
+	int sync_write;
+	int report_read;
+};
 
-static void monitor_sigset(sigset_t *set)
+static void channels_close(struct channels *ch)
 {
-	sigemptyset(set);
-	sigaddset(set, SIGCHLD);
-	sigaddset(set, SIGNAL_PARENT_DIED);
-	for (size_t i = 0;
-	     i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
-		sigaddset(set, forwarded_signals[i]);
+	cleanup_closep(&ch->error_read);
+	cleanup_closep(&ch->sync_write);
+	cleanup_closep(&ch->report_read);
+	ch->error_read = ch->sync_write = ch->report_read = -1;
 }
 
 static long long now_usec(void)
@@ -54,31 +55,134 @@ static int watch_parent(const struct launch *launch, pid_t helper_parent,
 	return 0;
 }
 
-/* The error pipe's write end sits above every fd of the map, so the fd
- * map cannot overwrite it before the child reports. */
-static int open_error_pipe(struct launch *launch, int *read_end,
-			   struct sh_err *err)
+/* The sandbox's ends sit above every fd of the map, so the fd map cannot
+ * overwrite them before the sandbox reports. */
+static int move_above(int *fd, int base, struct sh_err *err)
 {
-	int fds[2];
+	int moved = fcntl(*fd, F_DUPFD_CLOEXEC, base);
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return err_sys(err, "monitor", errno, "pipe2");
-	*read_end = fds[0];
-	launch->error_fd = fcntl(fds[1], F_DUPFD_CLOEXEC, launch->temp_base);
-	close(fds[1]);
-	if (launch->error_fd < 0)
-		return err_sys(err, "monitor", errno, "move the error pipe");
+	close(*fd);
+	*fd = moved;
+	if (moved < 0)
+		return err_sys(err, "monitor", errno, "move a channel fd");
 	return 0;
 }
 
-static pid_t spawn_child(const struct launch *launch)
+static int open_channels(struct launch *launch, struct channels *ch,
+			 struct sh_err *err)
 {
-	/* clone without a new stack is fork; later stages add CLONE_NEW* */
-	pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+	int fds[2], one = 1, r;
 
-	if (pid == 0)
-		child_run(launch);
-	return pid;
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return err_sys(err, "monitor", errno, "pipe2");
+	ch->error_read = fds[0];
+	launch->error_fd = fds[1];
+	if ((r = move_above(&launch->error_fd, launch->temp_base, err)) < 0)
+		return r;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+		return err_sys(err, "monitor", errno, "socketpair");
+	ch->report_read = fds[0];
+	launch->report_fd = fds[1];
+	/* SCM_CREDENTIALS translates the command's pid into ours */
+	setsockopt(ch->report_read, SOL_SOCKET, SO_PASSCRED, &one,
+		   sizeof(one));
+	if ((r = move_above(&launch->report_fd, launch->temp_base, err)) < 0)
+		return r;
+	if (!launch_needs_sync(launch))
+		return 0;
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return err_sys(err, "monitor", errno, "pipe2");
+	launch->sync_fd = fds[0];
+	ch->sync_write = fds[1];
+	return move_above(&launch->sync_fd, launch->temp_base, err);
+}
+
+static void reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+static const char *first_refused(unsigned refused, const int errnos[],
+				 int *errnum)
+{
+	for (int k = 0; k < NS_COUNT; k++)
+		if (refused & NS_BIT(k)) {
+			*errnum = errnos[k];
+			return ns_table[k].name;
+		}
+	return NULL;
+}
+
+/* The clone failed: learn which namespace the kernel refuses, then fail
+ * (strict) or leave it out and try again (drop). */
+static int handle_refusal(struct launch *launch, int clone_errno,
+			  struct sh_err *err)
+{
+	int errnos[NS_COUNT], errnum = clone_errno;
+	unsigned refused;
+	const char *name;
+
+	ns_diagnose(launch->namespaces & ~NS_BIT(NS_USER),
+		    launch->namespaces & NS_BIT(NS_USER), &refused, errnos);
+	name = first_refused(refused, errnos, &errnum);
+	if (!name)
+		return err_sys(err, "ns", clone_errno,
+			       "clone with namespaces (no single namespace "
+			       "is refused alone)");
+	if (launch->spec->ns_fallback != NS_FALLBACK_DROP)
+		return err_sys(err, "ns", errnum, "namespace `%s` refused",
+			       name);
+	return launch_drop(launch, refused, errnos, err);
+}
+
+/* The user namespace's maps were refused: in drop mode, run without. */
+static int maps_refused(struct launch *launch, struct channels *ch, int r,
+			struct sh_err *err)
+{
+	int errnos[NS_COUNT] = { 0 };
+
+	if (launch->spec->ns_fallback != NS_FALLBACK_DROP)
+		return r;
+	errnos[NS_USER] = -r;
+	r = launch_drop(launch, NS_BIT(NS_USER), errnos, err);
+	cleanup_closep(&launch->sync_fd);
+	cleanup_closep(&ch->sync_write);
+	launch->sync_fd = ch->sync_write = -1;
+	return r;
+}
+
+/* Clone the sandbox with what the kernel allows and, for a user
+ * namespace, write its maps before letting it go on. */
+static int start_sandbox(struct launch *launch, struct channels *ch,
+			 pid_t *pid, struct sh_err *err)
+{
+	for (;;) {
+		int r;
+
+		*pid = ns_clone(launch->namespaces);
+		if (*pid == 0)
+			child_run(launch);
+		if (*pid < 0) {
+			r = handle_refusal(launch, -*pid, err);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (!launch_needs_sync(launch))
+			return 0;
+		r = userns_write_maps(*pid, &launch->uid_map, &launch->gid_map,
+				      launch->deny_setgroups, err);
+		if (r == 0)
+			return write(ch->sync_write, "", 1) == 1
+				       ? 0
+				       : err_sys(err, "monitor", errno,
+						 "release the sandbox");
+		reap(*pid);
+		if ((r = maps_refused(launch, ch, r, err)) < 0)
+			return r;
+	}
 }
 
 /* Setup succeeded when the error pipe closes without a record. */
@@ -92,8 +196,7 @@ static int read_setup_result(int fd, pid_t pid, struct sh_err *err)
 	while (n < 0 && errno == EINTR);
 	if (n == 0)
 		return 0;
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	reap(pid);
 	if (n != sizeof(child_err))
 		return err_sys(err, "monitor", n < 0 ? errno : EPROTO,
 			       "read the setup result");
@@ -103,18 +206,128 @@ static int read_setup_result(int fd, pid_t pid, struct sh_err *err)
 	return -err->errnum;
 }
 
+static ssize_t receive(int fd, void *buf, size_t size, struct ucred *cred,
+		       int flags)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { buf, size };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = control.buf,
+			     .msg_controllen = sizeof(control.buf) };
+	ssize_t n;
+
+	do
+		n = recvmsg(fd, &mh, flags | MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cred && n > 0 && cm;
+	     cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_CREDENTIALS)
+			memcpy(cred, CMSG_DATA(cm), sizeof(*cred));
+	return n;
+}
+
+/* What the sandbox reported before the command's exec closed the error
+ * pipe: the network it set up and, under an init, the command's pid. */
+static void read_reports(const struct launch *launch, int fd,
+			 struct outcome *out)
+{
+	struct init_message msg;
+	struct ucred cred = { 0 };
+
+	out->command_pid = out->pid;
+	if (receive(fd, &out->info, sizeof(out->info), NULL, MSG_DONTWAIT) !=
+	    sizeof(out->info))
+		memset(&out->info, 0, sizeof(out->info));
+	if (!launch_needs_init(launch))
+		return;
+	if (receive(fd, &msg, sizeof(msg), &cred, MSG_DONTWAIT) ==
+		    sizeof(msg) &&
+	    msg.kind == INIT_STARTED) {
+		out->command_ns_pid = msg.ns_pid;
+		out->command_pid = cred.pid ? cred.pid : 0;
+	}
+}
+
+/* Under an init, the command's own status comes in a message; without
+ * one (the init was killed) the init's status stands. */
+static void read_command_status(const struct launch *launch, int fd,
+				struct outcome *out)
+{
+	struct init_message msg;
+
+	if (!launch_needs_init(launch))
+		return;
+	if (receive(fd, &msg, sizeof(msg), NULL, MSG_DONTWAIT) ==
+		    sizeof(msg) &&
+	    msg.kind == INIT_EXITED)
+		out->wait_status = msg.wait_status;
+}
+
 static bool parent_died(pid_t helper_parent)
 {
 	return getppid() != helper_parent;
 }
 
-static int wait_for_command(const struct launch *launch, pid_t helper_parent,
-			    const sigset_t *set, struct outcome *out,
+struct waiter {
+	const struct launch *launch;
+	pid_t helper_parent;
+	sigset_t set;
+	long long deadline; /* usec, 0: none */
+	bool killing;       /* SIGTERM sent on timeout, SIGKILL is next */
+};
+
+/* The timeout: SIGTERM to the command first (an init passes it on),
+ * SIGKILL to the sandbox after the grace; an init's death takes the
+ * whole pid namespace with it. */
+static void timeout_expired(struct waiter *w, struct outcome *out)
+{
+	long long grace = w->launch->spec->kill_after_ms;
+
+	out->timed_out = true;
+	if (w->killing) {
+		kill(out->pid, SIGKILL);
+		w->deadline = 0;
+		return;
+	}
+	kill(out->pid, SIGTERM);
+	w->killing = true;
+	w->deadline = now_usec() +
+		      (grace < 0 ? SPEC_DEFAULT_KILL_AFTER_MS : grace) * 1000;
+}
+
+static int next_signal(struct waiter *w, siginfo_t *si, struct outcome *out)
+{
+	struct timespec ts;
+	long long left;
+
+	for (;;) {
+		if (!w->deadline)
+			return sigwaitinfo(&w->set, si);
+		left = w->deadline - now_usec();
+		if (left <= 0) {
+			timeout_expired(w, out);
+			continue;
+		}
+		ts.tv_sec = left / 1000000;
+		ts.tv_nsec = (left % 1000000) * 1000;
+		int sig = sigtimedwait(&w->set, si, &ts);
+
+		if (sig >= 0 || errno != EAGAIN)
+			return sig;
+	}
+}
+
+static int wait_for_command(struct waiter *w, struct outcome *out,
 			    struct sh_err *err)
 {
 	for (;;) {
 		siginfo_t si;
-		int sig = sigwaitinfo(set, &si);
+		int sig = next_signal(w, &si, out);
 		pid_t r;
 
 		if (sig < 0 && errno == EINTR)
@@ -129,12 +342,9 @@ static int wait_for_command(const struct launch *launch, pid_t helper_parent,
 			if (r < 0 && errno != EINTR)
 				return err_sys(err, "monitor", errno, "wait4");
 		} else if (sig == SIGNAL_PARENT_DIED) {
-			if (parent_died(helper_parent))
+			if (parent_died(w->helper_parent))
 				kill(out->pid, SIGKILL);
-		} else if (si.si_code != SI_KERNEL ||
-			   launch->spec->new_session) {
-			/* A terminal's signal reached the command already
-			 * when it shares our process group. */
+		} else if (should_forward(&si, w->launch->spec->new_session)) {
 			kill(out->pid, sig);
 		}
 	}
@@ -143,33 +353,41 @@ static int wait_for_command(const struct launch *launch, pid_t helper_parent,
 int monitor_run(struct launch *launch, pid_t helper_parent,
 		struct outcome *out, struct sh_err *err)
 {
-	_cleanup_close_ int read_end = -1;
-	sigset_t set;
+	struct channels ch = { -1, -1, -1 };
+	struct waiter w = { .launch = launch, .helper_parent = helper_parent };
 	long long start;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	monitor_sigset(&set);
-	/* Blocked before the fork so no signal is lost in between; the
-	 * child unblocks everything before exec. */
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+	forwarded_sigset(&w.set);
+	sigaddset(&w.set, SIGNAL_PARENT_DIED);
+	/* Blocked before the clone so no signal is lost in between; the
+	 * command unblocks everything before exec. */
+	if (sigprocmask(SIG_BLOCK, &w.set, NULL) < 0)
 		return err_sys(err, "monitor", errno, "sigprocmask");
 	signal(SIGPIPE, SIG_IGN);
 	launch->monitor_pid = getpid();
-	if ((r = watch_parent(launch, helper_parent, err)) < 0 ||
-	    (r = open_error_pipe(launch, &read_end, err)) < 0)
-		return r;
 	start = now_usec();
-	out->pid = spawn_child(launch);
-	if (out->pid < 0)
-		return err_sys(err, "clone", errno, "clone");
-	close(take_fd(&launch->error_fd));
-	r = read_setup_result(read_end, out->pid, err);
-	if (r < 0)
-		return r;
-	status_started(launch->spec->status_fd, out->pid);
-	r = wait_for_command(launch, helper_parent, &set, out, err);
+	if ((r = watch_parent(launch, helper_parent, err)) < 0 ||
+	    (r = open_channels(launch, &ch, err)) < 0 ||
+	    (r = start_sandbox(launch, &ch, &out->pid, err)) < 0)
+		goto out;
+	/* only the sandbox holds its ends now: EOF means exec or death */
+	cleanup_closep(&launch->error_fd);
+	cleanup_closep(&launch->sync_fd);
+	cleanup_closep(&launch->report_fd);
+	launch->error_fd = launch->sync_fd = launch->report_fd = -1;
+	if ((r = read_setup_result(ch.error_read, out->pid, err)) < 0)
+		goto out;
+	read_reports(launch, ch.report_read, out);
+	status_started(launch, out);
+	if (launch->spec->timeout_ms)
+		w.deadline = start + launch->spec->timeout_ms * 1000;
+	r = wait_for_command(&w, out, err);
+	read_command_status(launch, ch.report_read, out);
 	out->wall_usec = now_usec() - start;
+out:
+	channels_close(&ch);
 	return r;
 }
 

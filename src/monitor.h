@@ -1,6 +1,7 @@
-/* The monitor: the helper's own process outside the sandbox. It starts the
- * command's process, learns whether setup succeeded, forwards signals and
- * waits for the end. */
+/* The monitor: the helper's own process outside the sandbox. It clones
+ * the sandbox (diagnosing a refused namespace in a throwaway child),
+ * writes a user namespace's maps, learns whether setup succeeded,
+ * forwards signals, enforces the timeout and waits for the end. */
 #pragma once
 
 #include "child.h"

@@ -2,6 +2,9 @@
 
 #include "options.h"
 
+#include "mounts.h"
+#include "net.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -231,6 +234,217 @@ static int emit_status_fd(const struct spec *spec,
 	return r < 0 ? r : strv_pushf(out, "%d", spec->status_fd);
 }
 
+static int parse_unshare(struct spec *spec, const struct option_def *opt,
+			 const char *value, struct sh_err *err)
+{
+	const char *type = opt->name + strlen("unshare-");
+
+	spec->unshare |= NS_BIT(ns_kind_by_name(type, strlen(type)));
+	return 0;
+}
+
+static int emit_unshare(const struct spec *spec, const struct option_def *opt,
+			struct strv *out)
+{
+	const char *type = opt->name + strlen("unshare-");
+
+	if (!(spec->unshare & NS_BIT(ns_kind_by_name(type, strlen(type)))))
+		return 0;
+	return strv_pushf(out, "--%s", opt->name);
+}
+
+static int parse_join_ns(struct spec *spec, const struct option_def *opt,
+			 const char *value, struct sh_err *err)
+{
+	size_t len = strcspn(value, "=");
+	int kind = ns_kind_by_name(value, len);
+
+	if (kind < 0 || !value[len] || !value[len + 1])
+		return err_set(err, "spec", EINVAL,
+			       "--join-ns `%.64s`: expected TYPE=PATH with TYPE "
+			       "one of user, mount, net, ipc, uts, pid, cgroup, "
+			       "time",
+			       value);
+	for (size_t i = 0; i < spec->join_ns.n; i++)
+		if (strncmp(spec->join_ns.v[i], value, len + 1) == 0)
+			return err_set(err, "spec", EINVAL,
+				       "--join-ns: namespace `%.*s` given twice",
+				       (int)len, value);
+	return strv_push(&spec->join_ns, value) < 0 ? oom(err) : 0;
+}
+
+static int parse_ns_fallback(struct spec *spec, const struct option_def *opt,
+			     const char *value, struct sh_err *err)
+{
+	if (strcmp(value, "strict") == 0)
+		spec->ns_fallback = NS_FALLBACK_STRICT;
+	else if (strcmp(value, "drop") == 0)
+		spec->ns_fallback = NS_FALLBACK_DROP;
+	else
+		return err_set(err, "spec", EINVAL,
+			       "--ns-fallback `%.64s`: expected strict or drop",
+			       value);
+	return 0;
+}
+
+static int emit_ns_fallback(const struct spec *spec,
+			    const struct option_def *opt, struct strv *out)
+{
+	if (spec->ns_fallback == NS_FALLBACK_UNSET)
+		return 0;
+	return emit_pair(out, opt,
+			 spec->ns_fallback == NS_FALLBACK_DROP ? "drop"
+							       : "strict");
+}
+
+static int parse_id_map(struct spec *spec, const struct option_def *opt,
+			const char *value, struct sh_err *err)
+{
+	struct id_map map;
+
+	if (id_map_parse(value, &map) < 0)
+		return err_set(err, "spec", EINVAL,
+			       "--%s `%.64s`: expected records \"INNER OUTER "
+			       "COUNT\" separated by commas",
+			       opt->name, value);
+	return parse_string(spec, opt, value, err);
+}
+
+static int parse_hostname(struct spec *spec, const struct option_def *opt,
+			  const char *value, struct sh_err *err)
+{
+	if (!*value || strlen(value) > 64)
+		return err_set(err, "spec", EINVAL,
+			       "--hostname `%.64s`: expected 1 to 64 characters",
+			       value);
+	return parse_string(spec, opt, value, err);
+}
+
+static int parse_loopback_addr(struct spec *spec, const struct option_def *opt,
+			       const char *value, struct sh_err *err)
+{
+	struct net_addr addr;
+
+	if (net_parse_addr(value, &addr) < 0)
+		return err_set(err, "spec", EINVAL,
+			       "--loopback-addr `%.64s`: expected an IPv4 or "
+			       "IPv6 ADDR/PREFIX",
+			       value);
+	if (spec->loopback_addrs.n >= NET_MAX_ADDRS)
+		return err_set(err, "spec", E2BIG,
+			       "--loopback-addr: at most %d addresses",
+			       NET_MAX_ADDRS);
+	return strv_push(&spec->loopback_addrs, value) < 0 ? oom(err) : 0;
+}
+
+static int parse_bind(struct spec *spec, const struct option_def *opt,
+		      const char *value, struct sh_err *err)
+{
+	_cleanup_free_ char *storage = NULL;
+	const char *source, *dest;
+	int r = mount_parse_bind(value, &storage, &source, &dest);
+
+	if (r == -ENOMEM)
+		return oom(err);
+	if (r < 0)
+		return err_set(err, "spec", EINVAL,
+			       "--%s `%.64s`: expected SRC:DEST (or an absolute "
+			       "PATH for PATH:PATH)",
+			       opt->name, value);
+	return strv_push(FIELD(struct strv, spec, opt), value) < 0 ? oom(err)
+								   : 0;
+}
+
+static int parse_tmpfs(struct spec *spec, const struct option_def *opt,
+		       const char *value, struct sh_err *err)
+{
+	if (value[0] != '/')
+		return err_set(err, "spec", EINVAL,
+			       "--tmpfs `%.64s`: expected an absolute path",
+			       value);
+	return strv_push(&spec->tmpfs, value) < 0 ? oom(err) : 0;
+}
+
+/* Seconds with at most millisecond precision: "10", "0.25". */
+static int parse_seconds(const char *value, long long *ms)
+{
+	long whole, frac = 0;
+	const char *dot = strchr(value, '.');
+	char buf[32];
+	size_t len = dot ? (size_t)(dot - value) : strlen(value);
+
+	if (len == 0 || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, value, len);
+	buf[len] = '\0';
+	if (parse_number(buf, 10, 0, 100000000, &whole) < 0)
+		return -EINVAL;
+	if (dot) {
+		size_t digits = strlen(dot + 1);
+
+		if (digits == 0 || digits > 3 ||
+		    parse_number(dot + 1, 10, 0, 999, &frac) < 0)
+			return -EINVAL;
+		for (; digits < 3; digits++)
+			frac *= 10;
+	}
+	*ms = (long long)whole * 1000 + frac;
+	return 0;
+}
+
+static int parse_duration(struct spec *spec, const struct option_def *opt,
+			  const char *value, struct sh_err *err)
+{
+	long long *field = FIELD(long long, spec, opt), ms;
+
+	if (parse_seconds(value, &ms) < 0 ||
+	    (ms == 0 && field == &spec->timeout_ms))
+		return err_set(err, "spec", EINVAL,
+			       "--%s `%.64s`: expected seconds (up to 3 "
+			       "decimals)%s",
+			       opt->name, value,
+			       field == &spec->timeout_ms ? ", more than 0" : "");
+	*field = ms;
+	return 0;
+}
+
+static int emit_duration(const struct spec *spec, const struct option_def *opt,
+			 struct strv *out)
+{
+	long long ms = *CFIELD(long long, spec, opt);
+	int r;
+
+	/* timeout 0 and kill-after -1 mean unset */
+	if (ms < 0 || (ms == 0 && CFIELD(long long, spec, opt) ==
+					  &spec->timeout_ms))
+		return 0;
+	r = strv_pushf(out, "--%s", opt->name);
+	return r < 0 ? r : strv_pushf(out, "%lld.%03lld", ms / 1000, ms % 1000);
+}
+
+static int parse_pid(struct spec *spec, const struct option_def *opt,
+		     const char *value, struct sh_err *err)
+{
+	long pid;
+
+	if (parse_number(value, 10, 1, INT_MAX, &pid) < 0)
+		return err_set(err, "spec", EINVAL,
+			       "--%s `%.64s`: expected a pid", opt->name, value);
+	*FIELD(int, spec, opt) = (int)pid;
+	return 0;
+}
+
+static int emit_pid(const struct spec *spec, const struct option_def *opt,
+		    struct strv *out)
+{
+	int pid = *CFIELD(int, spec, opt), r;
+
+	if (pid <= 0)
+		return 0;
+	r = strv_pushf(out, "--%s", opt->name);
+	return r < 0 ? r : strv_pushf(out, "%d", pid);
+}
+
 static int parse_cli_only(struct spec *spec, const struct option_def *opt,
 			  const char *value, struct sh_err *err)
 {
@@ -290,6 +504,11 @@ const struct option_def option_table[] = {
 	{ "die-with-parent", 0, GROUP_PROCESS, NULL,
 	  "kill the command when the helper's parent dies", parse_flag,
 	  emit_flag, OFF(die_with_parent) },
+	{ "parent-pid", OPT_VALUE, GROUP_PROCESS, "PID",
+	  "the parent --die-with-parent watches: when it is gone already, "
+	  "nothing runs (default: the parent at start; give it to close the "
+	  "race of a parent that dies before the helper starts)",
+	  parse_pid, emit_pid, OFF(parent_pid) },
 
 	{ "uid", OPT_VALUE, GROUP_CREDENTIALS, "USER",
 	  "run as USER (name or number)", parse_nonempty, emit_string,
@@ -301,6 +520,83 @@ const struct option_def option_table[] = {
 	  "set exactly these supplementary groups (comma-separated, empty for "
 	  "none; default: none when --uid or --gid is given)",
 	  parse_string, emit_string, OFF(groups) },
+
+	{ "unshare-user", 0, GROUP_NAMESPACES, NULL,
+	  "new user namespace (made anyway when an unprivileged caller asks "
+	  "for any namespace)",
+	  parse_unshare, emit_unshare, 0 },
+	{ "unshare-mount", 0, GROUP_NAMESPACES, NULL,
+	  "new mount namespace, propagation private", parse_unshare,
+	  emit_unshare, 0 },
+	{ "unshare-net", 0, GROUP_NAMESPACES, NULL,
+	  "new network namespace: lo up with 127.0.0.1/8, ::1 and the "
+	  "--loopback-addr addresses; implies --unshare-uts",
+	  parse_unshare, emit_unshare, 0 },
+	{ "unshare-ipc", 0, GROUP_NAMESPACES, NULL,
+	  "new IPC namespace with a private /dev/shm; implies "
+	  "--unshare-mount",
+	  parse_unshare, emit_unshare, 0 },
+	{ "unshare-uts", 0, GROUP_NAMESPACES, NULL,
+	  "new UTS namespace (see --hostname)", parse_unshare, emit_unshare,
+	  0 },
+	{ "unshare-pid", 0, GROUP_NAMESPACES, NULL,
+	  "new pid namespace: the command runs under an init that reaps "
+	  "orphans, with a fresh /proc; implies --unshare-mount",
+	  parse_unshare, emit_unshare, 0 },
+	{ "unshare-cgroup", 0, GROUP_NAMESPACES, NULL,
+	  "new cgroup namespace", parse_unshare, emit_unshare, 0 },
+	{ "unshare-time", 0, GROUP_NAMESPACES, NULL,
+	  "new time namespace (Linux 5.6)", parse_unshare, emit_unshare, 0 },
+	{ "unshare-all", 0, GROUP_NAMESPACES, NULL,
+	  "net, ipc, mount, pid, uts and cgroup namespaces", parse_flag,
+	  emit_flag, OFF(unshare_all) },
+	{ "join-ns", OPT_VALUE | OPT_REPEAT, GROUP_NAMESPACES, "TYPE=PATH",
+	  "enter an existing namespace: /proc/PID/ns/TYPE or a bind-mounted "
+	  "file",
+	  parse_join_ns, emit_list, OFF(join_ns) },
+	{ "ns-fallback", OPT_VALUE, GROUP_NAMESPACES, "strict|drop",
+	  "strict (default): a namespace the kernel refuses fails the spawn; "
+	  "drop: continue without it and report it in the status",
+	  parse_ns_fallback, emit_ns_fallback, 0 },
+	{ "map-root", 0, GROUP_NAMESPACES, NULL,
+	  "in the user namespace, map the caller's uid and gid to 0",
+	  parse_flag, emit_flag, OFF(map_root) },
+	{ "uid-map", OPT_VALUE, GROUP_NAMESPACES, "MAP",
+	  "the user namespace's uid map: \"INNER OUTER COUNT\" records "
+	  "separated by commas",
+	  parse_id_map, emit_string, OFF(uid_map) },
+	{ "gid-map", OPT_VALUE, GROUP_NAMESPACES, "MAP",
+	  "the user namespace's gid map, as --uid-map", parse_id_map,
+	  emit_string, OFF(gid_map) },
+
+	{ "hostname", OPT_VALUE, GROUP_NETWORK, "NAME",
+	  "the hostname in the UTS namespace (default \"localhost\" with "
+	  "--unshare-net)",
+	  parse_hostname, emit_string, OFF(hostname) },
+	{ "loopback-addr", OPT_VALUE | OPT_REPEAT, GROUP_NETWORK,
+	  "ADDR/PREFIX",
+	  "an address for lo in the network namespace instead of the defaults "
+	  "10.0.0.1/8 and fd00::1/8; IPv6 ones only when IPv6 works",
+	  parse_loopback_addr, emit_list, OFF(loopback_addrs) },
+
+	{ "bind", OPT_VALUE | OPT_REPEAT, GROUP_MOUNTS, "SRC:DEST",
+	  "bind-mount the host's SRC on DEST (PATH alone: the same path)",
+	  parse_bind, emit_list, OFF(binds) },
+	{ "ro-bind", OPT_VALUE | OPT_REPEAT, GROUP_MOUNTS, "SRC:DEST",
+	  "as --bind, read-only", parse_bind, emit_list, OFF(ro_binds) },
+	{ "tmpfs", OPT_VALUE | OPT_REPEAT, GROUP_MOUNTS, "DEST",
+	  "mount an empty tmpfs on DEST", parse_tmpfs, emit_list, OFF(tmpfs) },
+	{ "chroot", OPT_VALUE, GROUP_MOUNTS, "DIR",
+	  "make DIR the root (pivot_root); mount destinations are inside it",
+	  parse_nonempty, emit_string, OFF(chroot) },
+
+	{ "timeout", OPT_VALUE, GROUP_LIMITS, "SECONDS",
+	  "send SIGTERM to the command after SECONDS, SIGKILL to everything "
+	  "after --kill-after more",
+	  parse_duration, emit_duration, OFF(timeout_ms) },
+	{ "kill-after", OPT_VALUE, GROUP_LIMITS, "SECONDS",
+	  "the grace between a timeout's SIGTERM and SIGKILL (default 5)",
+	  parse_duration, emit_duration, OFF(kill_after_ms) },
 };
 
 const size_t option_count = sizeof(option_table) / sizeof(option_table[0]);
@@ -319,6 +615,10 @@ const char *option_group_title(enum opt_group group)
 		[GROUP_GENERAL] = "General",
 		[GROUP_PROCESS] = "Process",
 		[GROUP_CREDENTIALS] = "Credentials",
+		[GROUP_NAMESPACES] = "Namespaces",
+		[GROUP_NETWORK] = "Network",
+		[GROUP_MOUNTS] = "Mounts",
+		[GROUP_LIMITS] = "Limits",
 		[GROUP_REPORTING] = "Reporting",
 	};
 
@@ -359,6 +659,74 @@ static int check_env_conflicts(const struct spec *spec, struct sh_err *err)
 				       "twice",
 				       (int)strcspn(names[i], "="), names[i]);
 	return 0;
+}
+
+static const char *mount_dest(const char *value, bool is_bind)
+{
+	const char *colon = is_bind ? strchr(value, ':') : NULL;
+
+	return colon ? colon + 1 : value;
+}
+
+/* Two mounts on one destination: which one wins is not for us to guess. */
+static int check_mount_destinations(const struct spec *spec,
+				    struct sh_err *err)
+{
+	const struct strv *lists[] = { &spec->binds, &spec->ro_binds,
+				       &spec->tmpfs };
+	const char *names[] = { "bind", "ro-bind", "tmpfs" };
+
+	for (size_t a = 0; a < 3; a++)
+		for (size_t i = 0; i < lists[a]->n; i++)
+			for (size_t b = a; b < 3; b++)
+				for (size_t j = (a == b ? i + 1 : 0);
+				     j < lists[b]->n; j++)
+					if (strcmp(mount_dest(lists[a]->v[i],
+							      a < 2),
+						   mount_dest(lists[b]->v[j],
+							      b < 2)) == 0)
+						return err_set(
+							err, "spec", EINVAL,
+							"--%s and --%s: two "
+							"mounts on `%.64s`",
+							names[a], names[b],
+							mount_dest(lists[a]->v[i],
+								   a < 2));
+	return 0;
+}
+
+static int check_isolation_conflicts(const struct spec *spec,
+				     struct sh_err *err)
+{
+	unsigned mask = spec_namespaces(spec);
+
+	if (spec->parent_pid && !spec->die_with_parent)
+		return err_set(err, "spec", EINVAL,
+			       "--parent-pid needs --die-with-parent");
+	if (spec->map_root && (spec->uid_map || spec->gid_map))
+		return err_set(err, "spec", EINVAL,
+			       "--map-root and --uid-map/--gid-map: give one");
+	for (size_t i = 0; i < spec->join_ns.n; i++) {
+		const char *v = spec->join_ns.v[i];
+		size_t len = strcspn(v, "=");
+
+		if (mask & NS_BIT(ns_kind_by_name(v, len)))
+			return err_set(err, "spec", EINVAL,
+				       "--join-ns %.*s and a new %.*s "
+				       "namespace: give one",
+				       (int)len, v, (int)len, v);
+	}
+	if (spec->kill_after_ms >= 0 && !spec->timeout_ms)
+		return err_set(err, "spec", EINVAL,
+			       "--kill-after needs --timeout");
+	if (spec->hostname && !(mask & NS_BIT(NS_UTS)))
+		return err_set(err, "spec", EINVAL,
+			       "--hostname needs --unshare-uts (or "
+			       "--unshare-net)");
+	if (spec->loopback_addrs.n && !(mask & NS_BIT(NS_NET)))
+		return err_set(err, "spec", EINVAL,
+			       "--loopback-addr needs --unshare-net");
+	return check_mount_destinations(spec, err);
 }
 
 static int split_option(const char *token, char *name, size_t size,
@@ -444,7 +812,8 @@ static int parse_tokens(struct spec *spec, char *const *tokens, size_t n,
 		return err_set(err, "spec", EINVAL, "no command given");
 	if (spec->command.v[0][0] == '\0')
 		return err_set(err, "spec", ENOENT, "the command is empty");
-	return check_env_conflicts(spec, err);
+	r = check_env_conflicts(spec, err);
+	return r < 0 ? r : check_isolation_conflicts(spec, err);
 }
 
 int spec_parse(struct spec *spec, char *const *tokens, size_t n,
@@ -550,7 +919,7 @@ static void print_wrapped(FILE *out, const char *left, const char *text,
 	int column = fprintf(out, "  %-26s", left);
 
 	snprintf(buf, sizeof(buf), "%s%s", text, suffix);
-	if (column > 29) {
+	if (column > 28) {
 		fprintf(out, "\n%28s", "");
 		column = 28;
 	}

@@ -13,6 +13,7 @@ void spec_init(struct spec *spec)
 {
 	memset(spec, 0, sizeof(*spec));
 	spec->status_fd = -1;
+	spec->kill_after_ms = -1; /* unset: SPEC_DEFAULT_KILL_AFTER_MS */
 }
 
 void spec_clear(struct spec *spec)
@@ -26,6 +27,15 @@ void spec_clear(struct spec *spec)
 	free(spec->uid);
 	free(spec->gid);
 	free(spec->groups);
+	strv_clear(&spec->join_ns);
+	free(spec->uid_map);
+	free(spec->gid_map);
+	free(spec->hostname);
+	strv_clear(&spec->loopback_addrs);
+	strv_clear(&spec->binds);
+	strv_clear(&spec->ro_binds);
+	strv_clear(&spec->tmpfs);
+	free(spec->chroot);
 	spec_init(spec);
 }
 
@@ -152,4 +162,17 @@ int spec_effective_fds(const struct spec *spec, struct fd_mapping **out,
 	*out = map;
 	*n_out = n;
 	return 0;
+}
+
+unsigned spec_namespaces(const struct spec *spec)
+{
+	unsigned mask = spec->unshare | (spec->unshare_all ? SPEC_UNSHARE_ALL : 0);
+
+	if (spec->binds.n || spec->ro_binds.n || spec->tmpfs.n || spec->chroot)
+		mask |= NS_BIT(NS_MOUNT);
+	if (mask & (NS_BIT(NS_PID) | NS_BIT(NS_IPC)))
+		mask |= NS_BIT(NS_MOUNT);
+	if (mask & NS_BIT(NS_NET))
+		mask |= NS_BIT(NS_UTS);
+	return mask;
 }

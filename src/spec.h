@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "ns.h"
 #include "strv.h"
 
 /* A spec read from --spec-fd may be this large (the environment travels in
@@ -17,6 +18,12 @@
 struct fd_mapping {
 	int child;  /* the fd number the command sees */
 	int parent; /* the helper's fd it is a copy of */
+};
+
+enum ns_fallback {
+	NS_FALLBACK_UNSET, /* strict */
+	NS_FALLBACK_STRICT,
+	NS_FALLBACK_DROP,
 };
 
 struct spec {
@@ -35,8 +42,41 @@ struct spec {
 	mode_t umask;
 	bool new_session;
 	bool die_with_parent;
+	int parent_pid; /* --parent-pid: the parent to watch; 0: at start */
 	int status_fd; /* -1 when none */
+
+	/* isolation */
+	unsigned unshare;  /* NS_BIT()s of the --unshare-TYPE options */
+	bool unshare_all;  /* --unshare-all: see SPEC_UNSHARE_ALL */
+	struct strv join_ns; /* "TYPE=PATH" */
+	enum ns_fallback ns_fallback;
+	bool map_root;
+	char *uid_map; /* raw records, checked by id_map_parse */
+	char *gid_map;
+	char *hostname;
+	struct strv loopback_addrs; /* "ADDR/PREFIX" */
+	struct strv binds;          /* "SRC:DEST" */
+	struct strv ro_binds;
+	struct strv tmpfs; /* "DEST" */
+	char *chroot;
+	long long timeout_ms;    /* 0: none */
+	long long kill_after_ms; /* grace between SIGTERM and SIGKILL */
 };
+
+/* What --unshare-all asks: every namespace but user (made when needed)
+ * and time (new in 5.6), as `unshare -n -i -m -p -u -C`. */
+#define SPEC_UNSHARE_ALL                                                       \
+	(NS_BIT(NS_NET) | NS_BIT(NS_IPC) | NS_BIT(NS_MOUNT) | NS_BIT(NS_PID) | \
+	 NS_BIT(NS_UTS) | NS_BIT(NS_CGROUP))
+
+/* The namespaces the spec asks for, with those they imply: pid and ipc
+ * a mount namespace (for /proc and /dev/shm), any mount option a mount
+ * namespace, net a UTS namespace (the hostname becomes "localhost").
+ * The user namespace of an unprivileged caller is added later. */
+unsigned spec_namespaces(const struct spec *spec);
+
+/* The default grace of --timeout before SIGKILL. */
+#define SPEC_DEFAULT_KILL_AFTER_MS 5000
 
 void spec_init(struct spec *spec);
 void spec_clear(struct spec *spec);

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 struct json {
-	char buf[2048];
+	char buf[4096];
 	size_t len;
 	bool first;
 };
@@ -108,14 +108,77 @@ static void error_to_stderr(const struct sh_err *err)
 		err->message);
 }
 
-void status_started(int fd, pid_t pid)
+static void json_namespaces(struct json *j, const char *key, unsigned mask)
+{
+	bool first = true;
+
+	json_key(j, key);
+	json_raw(j, "[");
+	for (int k = 0; k < NS_COUNT; k++)
+		if (mask & NS_BIT(k)) {
+			json_raw(j, "%s\"%s\"", first ? "" : ",",
+				 ns_table[k].name);
+			first = false;
+		}
+	json_raw(j, "]");
+}
+
+static void json_dropped(struct json *j, const struct launch *launch)
+{
+	bool first = true;
+
+	json_key(j, "dropped");
+	json_raw(j, "[");
+	for (int k = 0; k < NS_COUNT; k++) {
+		if (!(launch->dropped & NS_BIT(k)))
+			continue;
+		json_raw(j, "%s", first ? "" : ",");
+		json_open(j, NULL);
+		json_string(j, "namespace", ns_table[k].name);
+		json_int(j, "errno", launch->dropped_errno[k]);
+		json_string(j, "errname", err_name(launch->dropped_errno[k]));
+		json_close(j);
+		first = false;
+	}
+	json_raw(j, "]");
+}
+
+/* lo's addresses: the kernel's own and the ones the sandbox added. */
+static void json_network(struct json *j, const struct sandbox_info *info)
+{
+	char text[64];
+
+	json_open(j, "network");
+	json_bool(j, "ipv6", info->ipv6);
+	json_key(j, "addresses");
+	json_raw(j, "[\"127.0.0.1/8\"%s", info->ipv6 ? ",\"::1/128\"" : "");
+	for (size_t i = 0; i < info->n_addrs; i++) {
+		net_format_addr(&info->addrs[i], text, sizeof(text));
+		json_raw(j, ",\"%s\"", text);
+	}
+	json_raw(j, "]");
+	json_close(j);
+}
+
+void status_started(const struct launch *launch, const struct outcome *out)
 {
 	struct json j = { .first = true };
+	int fd = launch->spec->status_fd;
 
 	if (fd < 0)
 		return;
 	json_open(&j, NULL);
-	json_int(&j, "child-pid", pid);
+	json_int(&j, "child-pid", out->pid);
+	json_int(&j, "command-pid", out->command_pid);
+	if (out->command_ns_pid)
+		json_int(&j, "command-ns-pid", out->command_ns_pid);
+	json_namespaces(&j, "namespaces", launch->namespaces);
+	if (launch->dropped)
+		json_dropped(&j, launch);
+	if (launch->namespaces & NS_BIT(NS_NET))
+		json_network(&j, &out->info);
+	if (launch->hostname)
+		json_string(&j, "hostname", launch->hostname);
 	json_close(&j);
 	json_send(&j, fd);
 }
@@ -164,6 +227,8 @@ void status_outcome(int fd, const struct outcome *o)
 	json_open(&j, NULL);
 	json_int(&j, "child-pid", o->pid);
 	json_int(&j, "exit-code", status_exit_code(o->wait_status));
+	if (o->timed_out)
+		json_bool(&j, "timed-out", true);
 	if (WIFSIGNALED(o->wait_status)) {
 		const char *abbrev = sigabbrev_np(WTERMSIG(o->wait_status));
 		char name[32];

@@ -8,16 +8,29 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "launch.h"
+
+/* What the sandbox tells the monitor before the command runs. */
+struct sandbox_info {
+	bool ipv6;
+	size_t n_addrs;
+	struct net_addr addrs[NET_MAX_ADDRS];
+};
 
 struct outcome {
-	pid_t pid;
-	int wait_status;
+	pid_t pid;            /* the helper's child: the init, or the command */
+	pid_t command_pid;    /* the command, as the helper sees it (0: unknown) */
+	pid_t command_ns_pid; /* the command in its pid namespace (0: same) */
+	struct sandbox_info info;
+	int wait_status; /* the command's */
+	bool timed_out;
 	struct rusage usage;
 	long long wall_usec;
 };
 
-/* {"child-pid":N}: the command is running (its exec succeeded). */
-void status_started(int fd, pid_t pid);
+/* {"child-pid":N,"command-pid":N,"namespaces":[..],...}: the command is
+ * running (its exec succeeded) in what was really set up. */
+void status_started(const struct launch *launch, const struct outcome *out);
 
 /* {"error":{"stage":..,"errno":..,"errname":..,"message":..},
  *  "exit-code":N}; to stderr as "spawn-helper: STAGE: MESSAGE" when fd < 0. */

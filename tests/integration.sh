@@ -248,7 +248,7 @@ check_eq "--spec-fd: options applied, spec and status fds not leaked" \
 	"$(printf '0 /dev/null\n1 %s\n2 %s\na b\nc\n%s' "$T/out" "$T/err" "$T/d")" \
 	"$(cat "$T/out")"
 check_match "--spec-fd: the spec's --status-fd is used" \
-	'^\{"child-pid":[0-9]+\}$' "$(sed -n 1p "$T/st")"
+	'^\{"child-pid":[0-9]+,"command-pid":[0-9]+,"namespaces":\[\]\}$' "$(sed -n 1p "$T/st")"
 
 "$H" --spec-fd=5 5< <(printf '%s\0' --argv0 from-pipe -- "$P" argv0) \
 	</dev/null >"$T/out" 2>"$T/err"
@@ -458,8 +458,8 @@ run_st -- "$P" sid sleep 0.2
 # shellcheck disable=SC2086
 set -- $out
 check_eq "status: two records" 2 "$(printf '%s\n' "$st" | wc -l)"
-check_eq "status: first record is the command's pid" "{\"child-pid\":$6}" \
-	"$st1"
+check_eq "status: first record is the command's pid" \
+	"{\"child-pid\":$6,\"command-pid\":$6,\"namespaces\":[]}" "$st1"
 check_eq "status: outcome child-pid" "$6" "$(json_val "$stN" child-pid)"
 check_eq "status: outcome exit-code 0" 0 "$(json_val "$stN" exit-code)"
 for key in user-cpu-usec system-cpu-usec max-rss-kib wall-usec; do

@@ -1,0 +1,98 @@
+#include "config.h"
+
+#include "init.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const int forwarded_signals[] = { SIGTERM, SIGINT,  SIGHUP,
+					 SIGQUIT, SIGUSR1, SIGUSR2 };
+
+void forwarded_sigset(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	for (size_t i = 0;
+	     i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+		sigaddset(set, forwarded_signals[i]);
+}
+
+bool should_forward(const siginfo_t *si, bool new_session)
+{
+	return si->si_code != SI_KERNEL || new_session;
+}
+
+static int send_message(int fd, const struct init_message *msg,
+			const struct ucred *cred)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { (void *)msg, sizeof(*msg) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+
+	if (cred) {
+		struct cmsghdr *cm;
+
+		memset(&control, 0, sizeof(control));
+		mh.msg_control = control.buf;
+		mh.msg_controllen = sizeof(control.buf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_CREDENTIALS;
+		cm->cmsg_len = CMSG_LEN(sizeof(*cred));
+		memcpy(CMSG_DATA(cm), cred, sizeof(*cred));
+	}
+	do
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : 0;
+}
+
+int init_report_started(int report_fd, pid_t command)
+{
+	struct init_message msg = { .kind = INIT_STARTED, .ns_pid = command };
+	struct ucred cred = { command, getuid(), getgid() };
+
+	/* naming another process's pid needs CAP_SYS_ADMIN over our pid
+	 * namespace; without it the monitor learns only the inner pid */
+	if (send_message(report_fd, &msg, &cred) == 0)
+		return 0;
+	return send_message(report_fd, &msg, NULL);
+}
+
+void init_supervise(pid_t command, int report_fd, bool new_session)
+{
+	struct init_message msg = { .kind = INIT_EXITED, .ns_pid = command };
+	sigset_t set;
+
+	forwarded_sigset(&set);
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si), status;
+		pid_t pid;
+
+		if (sig < 0)
+			continue; /* EINTR: nothing else can fail here */
+		if (sig != SIGCHLD) {
+			if (should_forward(&si, new_session))
+				kill(command, sig);
+			continue;
+		}
+		/* pid 1 inherits every orphan of the namespace: reap them */
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (pid != command)
+				continue;
+			msg.wait_status = status;
+			send_message(report_fd, &msg, NULL);
+			/* what a shell would show, should the message be lost */
+			_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+						  : WEXITSTATUS(status));
+		}
+	}
+}

@@ -1,0 +1,39 @@
+/* The sandbox's init: when the command needs a pid 1 above it (a new or
+ * joined pid namespace, a time namespace), the sandbox's first process
+ * forks the command and stays as its supervisor. It reaps every orphan,
+ * passes the forwarded signals on to the command and, when the command
+ * ends, sends its wait status to the monitor and exits, which makes the
+ * kernel kill whatever is left in the pid namespace. */
+#pragma once
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Messages on the report socket, init to monitor. */
+enum init_message_kind {
+	INIT_STARTED = 1, /* SCM_CREDENTIALS carries the command's pid */
+	INIT_EXITED = 2,  /* wait_status is the command's */
+};
+
+struct init_message {
+	int kind;
+	int wait_status;
+	pid_t ns_pid; /* the command's pid inside its pid namespace */
+};
+
+/* The signals the helper passes on to the command, plus SIGCHLD. */
+void forwarded_sigset(sigset_t *set);
+
+/* Whether a signal that reached us should be passed on: one the terminal
+ * sent to the whole process group reached the command already, unless
+ * the command runs in a session of its own. */
+bool should_forward(const siginfo_t *si, bool new_session);
+
+/* Supervise the command (pid 1's loop); never returns. */
+__attribute__((noreturn)) void init_supervise(pid_t command, int report_fd,
+					      bool new_session);
+
+/* Send INIT_STARTED for the command's pid with SCM_CREDENTIALS, so the
+ * monitor learns the pid as its own namespace sees it. */
+int init_report_started(int report_fd, pid_t command);

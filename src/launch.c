@@ -1,0 +1,248 @@
+#include "config.h"
+
+#include "launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <unistd.h>
+
+#include "exec.h"
+
+extern char **environ;
+
+static bool has_effective_cap(cap_value_t cap)
+{
+	cap_t caps = cap_get_proc();
+	cap_flag_value_t value = CAP_CLEAR;
+
+	if (caps) {
+		cap_get_flag(caps, cap, CAP_EFFECTIVE, &value);
+		cap_free(caps);
+	}
+	return value == CAP_SET;
+}
+
+static int open_join_fds(struct launch *launch, struct sh_err *err)
+{
+	const struct strv *joins = &launch->spec->join_ns;
+
+	for (size_t i = 0; i < joins->n; i++) {
+		const char *v = joins->v[i];
+		size_t len = strcspn(v, "=");
+		int kind = ns_kind_by_name(v, len);
+		int fd = open(v + len + 1, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			return err_sys(err, "spec", errno,
+				       "--join-ns %s: open", v);
+		launch->join_fds[kind] = fd;
+	}
+	return 0;
+}
+
+/* Maps of the user namespace: the spec's, or the caller's own ids (to 0
+ * with --map-root), which is all an unprivileged caller may map. */
+static int prepare_user(struct launch *launch, struct sh_err *err)
+{
+	const struct spec *spec = launch->spec;
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+
+	id_map_single(&launch->uid_map, spec->map_root ? 0 : uid, uid);
+	id_map_single(&launch->gid_map, spec->map_root ? 0 : gid, gid);
+	if (spec->uid_map && id_map_parse(spec->uid_map, &launch->uid_map) < 0)
+		return err_set(err, "spec", EINVAL, "--uid-map: malformed");
+	if (spec->gid_map && id_map_parse(spec->gid_map, &launch->gid_map) < 0)
+		return err_set(err, "spec", EINVAL, "--gid-map: malformed");
+	/* without CAP_SETGID outside, the kernel wants setgroups denied */
+	launch->deny_setgroups = !has_effective_cap(CAP_SETGID);
+	return 0;
+}
+
+static int prepare_network(struct launch *launch, struct sh_err *err)
+{
+	const struct strv *given = &launch->spec->loopback_addrs;
+	const char *defaults[] = { NET_DEFAULT_ADDR4, NET_DEFAULT_ADDR6 };
+	size_t n = given->n ? given->n : 2;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *text = given->n ? given->v[i] : defaults[i];
+
+		if (net_parse_addr(text, &launch->addrs[i]) < 0)
+			return err_set(err, "spec", EINVAL,
+				       "--loopback-addr `%s`: malformed", text);
+	}
+	launch->n_addrs = n;
+	launch->hostname = launch->spec->hostname;
+	if (!launch->hostname && (launch->namespaces & NS_BIT(NS_NET)))
+		launch->hostname = "localhost"; /* as portage */
+	return 0;
+}
+
+static int add_mounts(struct launch *launch, const struct strv *values,
+		      enum mount_kind kind, struct sh_err *err)
+{
+	for (size_t i = 0; i < values->n; i++) {
+		struct mount_entry *e = &launch->mounts[launch->mount_plan.n++];
+		char *storage = NULL;
+		int r;
+
+		e->kind = kind;
+		if (kind == MOUNT_TMPFS) {
+			e->dest = values->v[i];
+			continue;
+		}
+		r = mount_parse_bind(values->v[i], &storage, &e->source,
+				     &e->dest);
+		if (strv_push_take(&launch->mount_storage, storage) < 0)
+			return err_set(err, "spec", ENOMEM, "out of memory");
+		if (r < 0)
+			return err_set(err, "spec", -r, "mount `%s`: malformed",
+				       values->v[i]);
+	}
+	return 0;
+}
+
+static int compare_dests(const void *a, const void *b)
+{
+	return strcmp(((const struct mount_entry *)a)->dest,
+		      ((const struct mount_entry *)b)->dest);
+}
+
+/* Mounts are made in the order of their destinations, so a mount on
+ * /a comes before one on /a/b whatever the order of the options. */
+static int prepare_mounts(struct launch *launch, struct sh_err *err)
+{
+	const struct spec *spec = launch->spec;
+	size_t n = spec->binds.n + spec->ro_binds.n + spec->tmpfs.n;
+	int r;
+
+	launch->mounts = calloc(n + 1, sizeof(*launch->mounts));
+	if (!launch->mounts)
+		return err_set(err, "spec", ENOMEM, "out of memory");
+	if ((r = add_mounts(launch, &spec->binds, MOUNT_BIND, err)) < 0 ||
+	    (r = add_mounts(launch, &spec->ro_binds, MOUNT_RO_BIND, err)) < 0 ||
+	    (r = add_mounts(launch, &spec->tmpfs, MOUNT_TMPFS, err)) < 0)
+		return r;
+	qsort(launch->mounts, launch->mount_plan.n, sizeof(*launch->mounts),
+	      compare_dests);
+	launch->mount_plan.entries = launch->mounts;
+	launch->mount_plan.new_root = spec->chroot;
+	return 0;
+}
+
+/* What the mount stage does follows the namespaces really made. */
+static void plan_special_mounts(struct launch *launch)
+{
+	launch->mount_plan.proc = launch->namespaces & NS_BIT(NS_PID);
+	launch->mount_plan.dev_shm = launch->namespaces & NS_BIT(NS_IPC);
+}
+
+static int prepare_namespaces(struct launch *launch, struct sh_err *err)
+{
+	const struct spec *spec = launch->spec;
+	int r;
+
+	launch->namespaces = spec_namespaces(spec);
+	launch->privileged = has_effective_cap(CAP_SYS_ADMIN);
+	/* setuid-free: an unprivileged caller gets its rights from a user
+	 * namespace of its own */
+	if ((launch->namespaces || spec->join_ns.n) && !launch->privileged)
+		launch->namespaces |= NS_BIT(NS_USER);
+	if ((r = open_join_fds(launch, err)) < 0 ||
+	    (r = prepare_user(launch, err)) < 0 ||
+	    (r = prepare_network(launch, err)) < 0 ||
+	    (r = prepare_mounts(launch, err)) < 0)
+		return r;
+	plan_special_mounts(launch);
+	return 0;
+}
+
+int launch_prepare(struct launch *launch, const struct spec *spec,
+		   struct sh_err *err)
+{
+	_cleanup_free_ struct fd_mapping *map = NULL;
+	size_t n_map = 0;
+	int r;
+
+	memset(launch, 0, sizeof(*launch));
+	launch->spec = spec;
+	launch->error_fd = launch->sync_fd = launch->report_fd = -1;
+	for (int k = 0; k < NS_COUNT; k++)
+		launch->join_fds[k] = -1;
+	if ((r = spec_check_fds(spec, err)) < 0 ||
+	    (r = creds_resolve(spec, &launch->creds, err)) < 0 ||
+	    (r = env_build(spec, environ, &launch->env, err)) < 0 ||
+	    (r = prepare_namespaces(launch, err)) < 0)
+		return r;
+	if (spec_effective_fds(spec, &map, &n_map) < 0 ||
+	    fdmap_plan(map, n_map, &launch->fd_plan) < 0)
+		return err_set(err, "fds", ENOMEM, "out of memory");
+	launch->temp_base = fdmap_temp_base(map, n_map);
+	return 0;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void launch_clear(struct launch *launch)
+{
+	creds_clear(&launch->creds);
+	fdmap_plan_clear(&launch->fd_plan);
+	strv_clear(&launch->env);
+	strv_clear(&launch->mount_storage);
+	free(launch->mounts);
+	launch->mounts = NULL;
+	for (int k = 0; k < NS_COUNT; k++)
+		close_fd(&launch->join_fds[k]);
+	close_fd(&launch->error_fd);
+	close_fd(&launch->sync_fd);
+	close_fd(&launch->report_fd);
+}
+
+bool launch_needs_init(const struct launch *launch)
+{
+	return (launch->namespaces & NS_BIT(NS_PID)) ||
+	       launch->join_fds[NS_PID] >= 0 || launch->join_fds[NS_TIME] >= 0;
+}
+
+bool launch_needs_sync(const struct launch *launch)
+{
+	return launch->namespaces & NS_BIT(NS_USER);
+}
+
+int launch_drop(struct launch *launch, unsigned refused,
+		const int errnos[NS_COUNT], struct sh_err *err)
+{
+	const struct spec *spec = launch->spec;
+
+	/* everything else was made inside the refused user namespace */
+	if (refused & NS_BIT(NS_USER))
+		refused = launch->namespaces;
+	if ((refused & NS_BIT(NS_MOUNT)) &&
+	    (spec->binds.n || spec->ro_binds.n || spec->tmpfs.n || spec->chroot))
+		return err_set(err, "ns", errnos[NS_MOUNT] ? errnos[NS_MOUNT]
+							   : EPERM,
+			       "namespace `mount` refused, and the mounts the "
+			       "spec asks for need it");
+	for (int k = 0; k < NS_COUNT; k++)
+		if (refused & launch->namespaces & NS_BIT(k))
+			launch->dropped_errno[k] = errnos[k] ? errnos[k] : EPERM;
+	launch->dropped |= refused & launch->namespaces;
+	launch->namespaces &= ~refused;
+	/* a user namespace added only to make the others is not needed */
+	if (!(launch->namespaces & ~NS_BIT(NS_USER)) && !spec->join_ns.n &&
+	    !(spec_namespaces(spec) & NS_BIT(NS_USER)))
+		launch->namespaces &= ~NS_BIT(NS_USER);
+	if (!(launch->namespaces & NS_BIT(NS_UTS)))
+		launch->hostname = NULL;
+	plan_special_mounts(launch);
+	return 0;
+}

@@ -1,0 +1,60 @@
+/* The launch: everything the sandbox's processes need, decided by the
+ * helper before it clones, so the children only apply and never decide.
+ * Bad input found here is a spec error and nothing runs. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "creds.h"
+#include "fdmap.h"
+#include "mounts.h"
+#include "net.h"
+#include "ns.h"
+#include "spec.h"
+
+struct launch {
+	const struct spec *spec;
+	struct creds creds;
+	struct fd_plan fd_plan;
+	int temp_base; /* above every fd of the map: temps and our own fds */
+	struct strv env;
+
+	unsigned namespaces; /* NS_BIT()s to create (after any fallback) */
+	unsigned dropped;    /* refused by the kernel, left out (drop mode) */
+	int dropped_errno[NS_COUNT];
+	bool privileged;     /* CAP_SYS_ADMIN: no user namespace needed */
+	int join_fds[NS_COUNT];
+	struct id_map uid_map, gid_map;
+	bool deny_setgroups;
+	struct net_addr addrs[NET_MAX_ADDRS];
+	size_t n_addrs;
+	const char *hostname;
+	struct mount_entry *mounts;
+	struct strv mount_storage;
+	struct mount_plan mount_plan;
+
+	/* set by the monitor */
+	pid_t monitor_pid;
+	int error_fd;  /* write end: a struct sh_err when setup fails */
+	int sync_fd;   /* read end: the monitor wrote the maps, go on */
+	int report_fd; /* the sandbox's end of the report socket */
+};
+
+int launch_prepare(struct launch *launch, const struct spec *spec,
+		   struct sh_err *err);
+void launch_clear(struct launch *launch);
+
+/* The sandbox's first process must stay as an init above the command:
+ * a new or joined pid namespace, or a joined time namespace (both take
+ * effect for children only). */
+bool launch_needs_init(const struct launch *launch);
+
+/* Whether the sandbox's first process waits for the monitor (user
+ * namespace maps) before it goes on. */
+bool launch_needs_sync(const struct launch *launch);
+
+/* Leave out namespaces the kernel refused; refused mounts the spec needs
+ * (binds, tmpfs, a new root) cannot be left out. */
+int launch_drop(struct launch *launch, unsigned refused,
+		const int errnos[NS_COUNT], struct sh_err *err);

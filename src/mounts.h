@@ -1,0 +1,37 @@
+/* The mount namespace: private propagation, bind mounts, tmpfs, a fresh
+ * /proc for a pid namespace, a private /dev/shm for an IPC namespace, and
+ * a new root. Runs in the sandbox's first process (pid 1 of a new pid
+ * namespace, which is what may mount a /proc that shows it). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+enum mount_kind {
+	MOUNT_BIND,
+	MOUNT_RO_BIND,
+	MOUNT_TMPFS,
+};
+
+struct mount_entry {
+	enum mount_kind kind;
+	const char *source; /* host path; NULL for tmpfs */
+	const char *dest;   /* path in the sandbox's view */
+};
+
+struct mount_plan {
+	const struct mount_entry *entries;
+	size_t n;
+	const char *new_root; /* --chroot DIR, or NULL */
+	bool proc;            /* a fresh /proc (pid namespace) */
+	bool dev_shm;         /* a private /dev/shm (IPC namespace) */
+};
+
+/* Parse "SRC:DEST" (or "PATH" for SRC=DEST) of --bind/--ro-bind. The
+ * returned strings point into a copy owned by the caller (*storage). */
+int mount_parse_bind(const char *value, char **storage, const char **source,
+		     const char **dest);
+
+int mounts_apply(const struct mount_plan *plan, struct sh_err *err);

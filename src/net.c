@@ -1,0 +1,172 @@
+#include "config.h"
+
+#include "net.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_addr.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+int net_parse_addr(const char *text, struct net_addr *out)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(text, '/');
+	size_t len = slash ? (size_t)(slash - text) : 0;
+	char *end;
+	long prefix;
+
+	if (!slash || len == 0 || len >= sizeof(addr) || !slash[1])
+		return -EINVAL;
+	memcpy(addr, text, len);
+	addr[len] = '\0';
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, addr, &out->addr.v4) == 1)
+		out->family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, &out->addr.v6) == 1)
+		out->family = AF_INET6;
+	else
+		return -EINVAL;
+	errno = 0;
+	prefix = strtol(slash + 1, &end, 10);
+	if (errno || *end || slash[1] < '0' || slash[1] > '9' || prefix < 1 ||
+	    prefix > (out->family == AF_INET ? 32 : 128))
+		return -EINVAL;
+	out->prefix = (unsigned char)prefix;
+	return 0;
+}
+
+void net_format_addr(const struct net_addr *a, char *buf, size_t size)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	inet_ntop(a->family, &a->addr, addr, sizeof(addr));
+	snprintf(buf, size, "%s/%u", addr, a->prefix);
+}
+
+struct nl_request {
+	struct nlmsghdr hdr;
+	union {
+		struct ifinfomsg link;
+		struct ifaddrmsg addr;
+	} body;
+	char attrs[64];
+};
+
+static void nl_add_attr(struct nl_request *req, unsigned short type,
+			const void *data, size_t len)
+{
+	struct rtattr *rta =
+		(struct rtattr *)((char *)req + NLMSG_ALIGN(req->hdr.nlmsg_len));
+
+	rta->rta_type = type;
+	rta->rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(RTA_DATA(rta), data, len);
+	req->hdr.nlmsg_len = NLMSG_ALIGN(req->hdr.nlmsg_len) + RTA_ALIGN(rta->rta_len);
+}
+
+/* Send one request and return the kernel's answer: 0 or -errno. */
+static int nl_transact(int fd, struct nl_request *req)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	char buf[512];
+	struct nlmsghdr *reply = (struct nlmsghdr *)buf;
+	ssize_t n;
+
+	req->hdr.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	if (sendto(fd, req, req->hdr.nlmsg_len, 0, (struct sockaddr *)&kernel,
+		   sizeof(kernel)) < 0)
+		return -errno;
+	do
+		n = recv(fd, buf, sizeof(buf), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (!NLMSG_OK(reply, (size_t)n) || reply->nlmsg_type != NLMSG_ERROR)
+		return -EPROTO;
+	return ((struct nlmsgerr *)NLMSG_DATA(reply))->error;
+}
+
+static int link_up(int fd, int ifindex)
+{
+	struct nl_request req = { 0 };
+
+	req.hdr.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	req.hdr.nlmsg_type = RTM_NEWLINK;
+	req.body.link.ifi_family = AF_UNSPEC;
+	req.body.link.ifi_index = ifindex;
+	req.body.link.ifi_flags = IFF_UP;
+	req.body.link.ifi_change = IFF_UP;
+	return nl_transact(fd, &req);
+}
+
+static int add_address(int fd, int ifindex, const struct net_addr *a)
+{
+	size_t len = a->family == AF_INET ? sizeof(a->addr.v4)
+					  : sizeof(a->addr.v6);
+	struct nl_request req = { 0 };
+
+	req.hdr.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
+	req.hdr.nlmsg_type = RTM_NEWADDR;
+	req.hdr.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	req.body.addr.ifa_family = (unsigned char)a->family;
+	req.body.addr.ifa_prefixlen = a->prefix;
+	/* no duplicate address detection: usable at once, never tentative */
+	req.body.addr.ifa_flags = a->family == AF_INET6 ? IFA_F_NODAD : 0;
+	req.body.addr.ifa_scope = RT_SCOPE_UNIVERSE;
+	req.body.addr.ifa_index = (unsigned)ifindex;
+	nl_add_attr(&req, IFA_LOCAL, &a->addr, len);
+	nl_add_attr(&req, IFA_ADDRESS, &a->addr, len);
+	return nl_transact(fd, &req);
+}
+
+/* IPv6 works when a socket can bind ::1 (portage's has_ipv6 asks the
+ * host and answers true even when it cannot). */
+static bool ipv6_works(void)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	_cleanup_close_ int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	return fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+}
+
+int net_setup_loopback(const struct net_addr *addrs, size_t n,
+		       struct net_result *result, struct sh_err *err)
+{
+	_cleanup_close_ int fd =
+		socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	int ifindex = (int)if_nametoindex("lo");
+	char text[64];
+	int r;
+
+	memset(result, 0, sizeof(*result));
+	if (fd < 0)
+		return err_sys(err, "net", errno, "netlink socket");
+	if (ifindex <= 0)
+		return err_sys(err, "net", errno ? errno : ENODEV,
+			       "find interface `lo`");
+	r = link_up(fd, ifindex);
+	if (r < 0)
+		return err_sys(err, "net", -r, "netlink: set `lo` up");
+	result->ipv6 = ipv6_works();
+	for (size_t i = 0; i < n && result->n_added < NET_MAX_ADDRS; i++) {
+		if (addrs[i].family == AF_INET6 && !result->ipv6)
+			continue;
+		r = add_address(fd, ifindex, &addrs[i]);
+		net_format_addr(&addrs[i], text, sizeof(text));
+		if (r < 0)
+			return err_sys(err, "net", -r,
+				       "netlink: add address %s to `lo`", text);
+		result->added[result->n_added++] = addrs[i];
+	}
+	return 0;
+}

@@ -1,0 +1,214 @@
+#include "config.h"
+
+#include "ns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+const struct ns_info ns_table[NS_COUNT] = {
+	[NS_USER] = { "user", "user", CLONE_NEWUSER },
+	[NS_MOUNT] = { "mount", "mnt", CLONE_NEWNS },
+	[NS_NET] = { "net", "net", CLONE_NEWNET },
+	[NS_IPC] = { "ipc", "ipc", CLONE_NEWIPC },
+	[NS_UTS] = { "uts", "uts", CLONE_NEWUTS },
+	[NS_PID] = { "pid", "pid", CLONE_NEWPID },
+	[NS_CGROUP] = { "cgroup", "cgroup", CLONE_NEWCGROUP },
+	[NS_TIME] = { "time", "time", CLONE_NEWTIME },
+};
+
+int ns_kind_by_name(const char *name, size_t len)
+{
+	for (int k = 0; k < NS_COUNT; k++)
+		if (strlen(ns_table[k].name) == len &&
+		    strncmp(ns_table[k].name, name, len) == 0)
+			return k;
+	return -1;
+}
+
+unsigned long ns_clone_flags(unsigned mask)
+{
+	unsigned long flags = 0;
+
+	for (int k = 0; k < NS_COUNT; k++)
+		if (mask & NS_BIT(k))
+			flags |= ns_table[k].flag;
+	return flags;
+}
+
+/* struct clone_args of <linux/sched.h>, version 0 (64 bytes). */
+struct clone_args_v0 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+		stack_size, tls;
+};
+
+pid_t ns_clone(unsigned mask)
+{
+	struct clone_args_v0 args = { .flags = ns_clone_flags(mask),
+				      .exit_signal = SIGCHLD };
+	long pid = syscall(SYS_clone3, &args, sizeof(args));
+
+	/* clone() has no room for CLONE_NEWTIME: its bit is the signal's */
+	if (pid < 0 && errno == ENOSYS && !(mask & NS_BIT(NS_TIME)))
+		pid = syscall(SYS_clone, ns_clone_flags(mask) | SIGCHLD, NULL,
+			      NULL, NULL, 0);
+	return pid < 0 ? -errno : (pid_t)pid;
+}
+
+int id_map_parse(const char *value, struct id_map *map)
+{
+	size_t len = 0;
+	const char *p = value;
+
+	memset(map, 0, sizeof(*map));
+	while (*p) {
+		unsigned long inner, outer, count;
+		int used = 0;
+
+		if (sscanf(p, " %lu %lu %lu %n", &inner, &outer, &count,
+			   &used) != 3 ||
+		    count == 0 || inner > UINT32_MAX - 1 ||
+		    outer > UINT32_MAX - 1 || count > UINT32_MAX ||
+		    (p[used] != ',' && p[used] != '\0'))
+			return -EINVAL;
+		len += (size_t)snprintf(map->text + len,
+					len < sizeof(map->text)
+						? sizeof(map->text) - len
+						: 0,
+					"%lu %lu %lu\n", inner, outer, count);
+		if (len >= sizeof(map->text))
+			return -E2BIG;
+		p += used + (p[used] == ',');
+	}
+	return len ? 0 : -EINVAL;
+}
+
+void id_map_single(struct id_map *map, unsigned inner, unsigned outer)
+{
+	snprintf(map->text, sizeof(map->text), "%u %u 1\n", inner, outer);
+}
+
+static int write_proc_file(pid_t pid, const char *name, const char *text)
+{
+	char path[64];
+	_cleanup_close_ int fd = -1;
+	size_t len = strlen(text);
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len)
+		return -errno;
+	return 0;
+}
+
+int userns_write_maps(pid_t pid, const struct id_map *uid_map,
+		      const struct id_map *gid_map, bool deny_setgroups,
+		      struct sh_err *err)
+{
+	int r;
+
+	if (deny_setgroups &&
+	    (r = write_proc_file(pid, "setgroups", "deny")) < 0 && r != -ENOENT)
+		return err_sys(err, "userns", -r,
+			       "namespace `user`: write setgroups");
+	if ((r = write_proc_file(pid, "uid_map", uid_map->text)) < 0)
+		return err_sys(err, "userns", -r,
+			       "namespace `user`: write uid_map `%.*s`",
+			       (int)strcspn(uid_map->text, "\n"),
+			       uid_map->text);
+	if ((r = write_proc_file(pid, "gid_map", gid_map->text)) < 0)
+		return err_sys(err, "userns", -r,
+			       "namespace `user`: write gid_map `%.*s`",
+			       (int)strcspn(gid_map->text, "\n"),
+			       gid_map->text);
+	return 0;
+}
+
+int ns_join(const int fds[NS_COUNT], struct sh_err *err)
+{
+	for (int k = 0; k < NS_COUNT; k++)
+		if (fds[k] >= 0 && setns(fds[k], (int)ns_table[k].flag) < 0)
+			return err_sys(err, "ns", errno, "join namespace `%s`",
+				       ns_table[k].name);
+	return 0;
+}
+
+/* In a throwaway child: become root of a fresh user namespace the way
+ * the real sandbox does, so a system that allows the namespace but
+ * refuses its maps or its mounts is caught here. */
+static int try_user_namespace(bool private_mounts)
+{
+	struct id_map uid_map, gid_map;
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	struct sh_err ignored;
+	int r;
+
+	if (unshare(CLONE_NEWUSER) < 0)
+		return errno;
+	id_map_single(&uid_map, uid, uid);
+	id_map_single(&gid_map, gid, gid);
+	r = userns_write_maps(getpid(), &uid_map, &gid_map, true, &ignored);
+	if (r < 0)
+		return -r;
+	if (private_mounts &&
+	    (unshare(CLONE_NEWNS) < 0 ||
+	     mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0))
+		return errno;
+	return 0;
+}
+
+static int try_namespace(int kind, bool with_user)
+{
+	pid_t pid = fork();
+	int status, r;
+
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		r = with_user ? try_user_namespace(kind == NS_MOUNT) : 0;
+		if (!r && kind != NS_USER && unshare((int)ns_table[kind].flag) < 0)
+			r = errno;
+		_exit(r & 0xff);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return errno;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return EIO;
+}
+
+void ns_diagnose(unsigned mask, bool with_user, unsigned *refused,
+		 int errnos[NS_COUNT])
+{
+	*refused = 0;
+	memset(errnos, 0, NS_COUNT * sizeof(int));
+	if (with_user) {
+		errnos[NS_USER] = try_namespace(NS_USER, true);
+		if (errnos[NS_USER]) {
+			*refused = mask | NS_BIT(NS_USER);
+			return;
+		}
+	}
+	for (int k = 0; k < NS_COUNT; k++) {
+		if (k == NS_USER || !(mask & NS_BIT(k)))
+			continue;
+		errnos[k] = try_namespace(k, with_user);
+		if (errnos[k])
+			*refused |= NS_BIT(k);
+	}
+}
