@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -107,10 +108,26 @@ static int wait_for_monitor(const struct launch *launch, struct sh_err *err)
 	return 0;
 }
 
-static int setup_network(const struct launch *launch, struct sh_err *err)
+/* Made here, not by the clone, so that its root is the cgroup the
+ * monitor just moved us into. In drop mode a refusal is reported. */
+static int enter_cgroup_namespace(const struct launch *launch,
+				  struct sandbox_info *info,
+				  struct sh_err *err)
+{
+	if (!(launch->namespaces & NS_BIT(NS_CGROUP)) ||
+	    unshare(CLONE_NEWCGROUP) == 0)
+		return 0;
+	if (launch->spec->ns_fallback == NS_FALLBACK_DROP) {
+		info->cgroup_ns_errno = errno;
+		return 0;
+	}
+	return err_sys(err, "ns", errno, "namespace `cgroup` refused");
+}
+
+static int setup_network(const struct launch *launch,
+			 struct sandbox_info *info, struct sh_err *err)
 {
 	struct net_result net;
-	struct sandbox_info info = { 0 };
 	int r;
 
 	if (launch->namespaces & NS_BIT(NS_NET)) {
@@ -118,16 +135,23 @@ static int setup_network(const struct launch *launch, struct sh_err *err)
 				       err);
 		if (r < 0)
 			return r;
-		info.ipv6 = net.ipv6;
-		info.n_addrs = net.n_added;
-		memcpy(info.addrs, net.added, sizeof(info.addrs));
+		info->ipv6 = net.ipv6;
+		info->n_addrs = net.n_added;
+		memcpy(info->addrs, net.added, sizeof(info->addrs));
 	}
 	if (launch->hostname &&
 	    sethostname(launch->hostname, strlen(launch->hostname)) < 0)
 		return err_sys(err, "uts", errno, "sethostname `%s`",
 			       launch->hostname);
-	if (send(launch->report_fd, &info, sizeof(info), MSG_NOSIGNAL) < 0)
-		return err_sys(err, "monitor", errno, "report the network");
+	return 0;
+}
+
+static int report_to_monitor(const struct launch *launch,
+			     const struct sandbox_info *info,
+			     struct sh_err *err)
+{
+	if (send(launch->report_fd, info, sizeof(*info), MSG_NOSIGNAL) < 0)
+		return err_sys(err, "monitor", errno, "report the setup");
 	return 0;
 }
 
@@ -137,12 +161,15 @@ static int setup_sandbox(const struct launch *launch, struct sh_err *err)
 	pid_t parent = (launch->namespaces & NS_BIT(NS_PID))
 			       ? 0
 			       : launch->monitor_pid;
+	struct sandbox_info info = { 0 };
 	int r;
 
 	if ((r = die_with_parent(parent, err)) < 0 ||
 	    (r = wait_for_monitor(launch, err)) < 0 ||
+	    (r = enter_cgroup_namespace(launch, &info, err)) < 0 ||
 	    (r = ns_join(launch->join_fds, err)) < 0 ||
-	    (r = setup_network(launch, err)) < 0)
+	    (r = setup_network(launch, &info, err)) < 0 ||
+	    (r = report_to_monitor(launch, &info, err)) < 0)
 		return r;
 	if ((launch->namespaces & NS_BIT(NS_MOUNT)) &&
 	    (r = mounts_apply(&launch->mount_plan, err)) < 0)

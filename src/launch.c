@@ -148,12 +148,30 @@ static int prepare_namespaces(struct launch *launch, struct sh_err *err)
 
 	launch->namespaces = spec_namespaces(spec);
 	launch->privileged = has_effective_cap(CAP_SYS_ADMIN);
-	/* setuid-free: an unprivileged caller gets its rights from a user
-	 * namespace of its own */
-	if ((launch->namespaces || spec->join_ns.n) && !launch->privileged)
+	if ((r = open_join_fds(launch, err)) < 0)
+		return r;
+	/* the maps are those of a new user namespace: asking for them asks
+	 * for one (they were silently ignored otherwise) */
+	if (spec->map_root || spec->uid_map || spec->gid_map)
 		launch->namespaces |= NS_BIT(NS_USER);
-	if ((r = open_join_fds(launch, err)) < 0 ||
-	    (r = prepare_user(launch, err)) < 0 ||
+	if (launch->join_fds[NS_USER] >= 0) {
+		/* the joined user namespace gives the rights to join the
+		 * others; the clone happens before the join, so nothing can
+		 * be made inside it */
+		if (launch->namespaces & (launch->privileged
+						  ? NS_BIT(NS_USER)
+						  : NS_ALL_BUT_USER | NS_BIT(NS_USER)))
+			return err_set(err, "spec", EINVAL,
+				       "--join-ns user: cannot also make new "
+				       "namespaces or maps (they would not be "
+				       "inside the joined one)");
+	} else if ((launch->namespaces || spec->join_ns.n) &&
+		   !launch->privileged) {
+		/* setuid-free: an unprivileged caller gets its rights from
+		 * a user namespace of its own */
+		launch->namespaces |= NS_BIT(NS_USER);
+	}
+	if ((r = prepare_user(launch, err)) < 0 ||
 	    (r = prepare_network(launch, err)) < 0 ||
 	    (r = prepare_mounts(launch, err)) < 0)
 		return r;
@@ -176,7 +194,8 @@ int launch_prepare(struct launch *launch, const struct spec *spec,
 	if ((r = spec_check_fds(spec, err)) < 0 ||
 	    (r = creds_resolve(spec, &launch->creds, err)) < 0 ||
 	    (r = env_build(spec, environ, &launch->env, err)) < 0 ||
-	    (r = prepare_namespaces(launch, err)) < 0)
+	    (r = prepare_namespaces(launch, err)) < 0 ||
+	    (r = cgroup_prepare(spec, &launch->cgroups, err)) < 0)
 		return r;
 	if (spec_effective_fds(spec, &map, &n_map) < 0 ||
 	    fdmap_plan(map, n_map, &launch->fd_plan) < 0)
@@ -198,6 +217,7 @@ void launch_clear(struct launch *launch)
 	fdmap_plan_clear(&launch->fd_plan);
 	strv_clear(&launch->env);
 	strv_clear(&launch->mount_storage);
+	cgroup_remove(&launch->cgroups);
 	free(launch->mounts);
 	launch->mounts = NULL;
 	for (int k = 0; k < NS_COUNT; k++)
@@ -215,7 +235,7 @@ bool launch_needs_init(const struct launch *launch)
 
 bool launch_needs_sync(const struct launch *launch)
 {
-	return launch->namespaces & NS_BIT(NS_USER);
+	return (launch->namespaces & NS_BIT(NS_USER)) || launch->cgroups.n;
 }
 
 int launch_drop(struct launch *launch, unsigned refused,
@@ -245,4 +265,11 @@ int launch_drop(struct launch *launch, unsigned refused,
 		launch->hostname = NULL;
 	plan_special_mounts(launch);
 	return 0;
+}
+
+void launch_drop_cgroup_ns(struct launch *launch, int errnum)
+{
+	launch->namespaces &= ~NS_BIT(NS_CGROUP);
+	launch->dropped |= NS_BIT(NS_CGROUP);
+	launch->dropped_errno[NS_CGROUP] = errnum;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "creds.h"
 #include "fdmap.h"
 #include "mounts.h"
@@ -33,6 +34,7 @@ struct launch {
 	struct mount_entry *mounts;
 	struct strv mount_storage;
 	struct mount_plan mount_plan;
+	struct cgroup_set cgroups;
 
 	/* set by the monitor */
 	pid_t monitor_pid;
@@ -50,11 +52,15 @@ void launch_clear(struct launch *launch);
  * effect for children only). */
 bool launch_needs_init(const struct launch *launch);
 
-/* Whether the sandbox's first process waits for the monitor (user
- * namespace maps) before it goes on. */
+/* Whether the sandbox's first process waits for the monitor (to be
+ * moved into its cgroups, to get its user namespace maps) before it goes
+ * on. */
 bool launch_needs_sync(const struct launch *launch);
 
 /* Leave out namespaces the kernel refused; refused mounts the spec needs
  * (binds, tmpfs, a new root) cannot be left out. */
 int launch_drop(struct launch *launch, unsigned refused,
 		const int errnos[NS_COUNT], struct sh_err *err);
+
+/* The sandbox could not make its cgroup namespace (drop mode). */
+void launch_drop_cgroup_ns(struct launch *launch, int errnum);

@@ -12,6 +12,7 @@
 #include "exec.h"
 #include "monitor.h"
 #include "options.h"
+#include "probe.h"
 #include "status.h"
 
 /* Setuid-free by design: a helper that was given privileges by its file
@@ -53,6 +54,8 @@ int main(int argc, char **argv)
 		options_print_help(stdout, "spawn-helper");
 		return 0;
 	}
+	if (action == CLI_PROBE || action == CLI_PROBE_JSON)
+		return probe_print(stdout, action == CLI_PROBE_JSON);
 	if (action == CLI_VERSION) {
 		printf("spawn-helper %s\n", PACKAGE_VERSION);
 		return 0;

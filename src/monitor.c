@@ -153,6 +153,13 @@ static int maps_refused(struct launch *launch, struct channels *ch, int r,
 	return r;
 }
 
+static int release(struct channels *ch, struct sh_err *err)
+{
+	if (write(ch->sync_write, "", 1) != 1)
+		return err_sys(err, "monitor", errno, "release the sandbox");
+	return 0;
+}
+
 /* Clone the sandbox with what the kernel allows and, for a user
  * namespace, write its maps before letting it go on. */
 static int start_sandbox(struct launch *launch, struct channels *ch,
@@ -161,7 +168,9 @@ static int start_sandbox(struct launch *launch, struct channels *ch,
 	for (;;) {
 		int r;
 
-		*pid = ns_clone(launch->namespaces);
+		/* the sandbox makes its cgroup namespace itself, once it is
+		 * in its cgroup */
+		*pid = ns_clone(launch->namespaces & ~NS_BIT(NS_CGROUP));
 		if (*pid == 0)
 			child_run(launch);
 		if (*pid < 0) {
@@ -172,13 +181,16 @@ static int start_sandbox(struct launch *launch, struct channels *ch,
 		}
 		if (!launch_needs_sync(launch))
 			return 0;
+		if ((r = cgroup_enter(&launch->cgroups, *pid, err)) < 0) {
+			reap(*pid);
+			return r;
+		}
+		if (!(launch->namespaces & NS_BIT(NS_USER)))
+			return release(ch, err);
 		r = userns_write_maps(*pid, &launch->uid_map, &launch->gid_map,
 				      launch->deny_setgroups, err);
 		if (r == 0)
-			return write(ch->sync_write, "", 1) == 1
-				       ? 0
-				       : err_sys(err, "monitor", errno,
-						 "release the sandbox");
+			return release(ch, err);
 		reap(*pid);
 		if ((r = maps_refused(launch, ch, r, err)) < 0)
 			return r;
@@ -359,6 +371,7 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	int r;
 
 	memset(out, 0, sizeof(*out));
+	cgroup_usage(&launch->cgroups, &out->cgroup);
 	forwarded_sigset(&w.set);
 	sigaddset(&w.set, SIGNAL_PARENT_DIED);
 	/* Blocked before the clone so no signal is lost in between; the
@@ -380,11 +393,15 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	if ((r = read_setup_result(ch.error_read, out->pid, err)) < 0)
 		goto out;
 	read_reports(launch, ch.report_read, out);
+	if (out->info.cgroup_ns_errno)
+		launch_drop_cgroup_ns(launch, out->info.cgroup_ns_errno);
 	status_started(launch, out);
 	if (launch->spec->timeout_ms)
 		w.deadline = start + launch->spec->timeout_ms * 1000;
 	r = wait_for_command(&w, out, err);
 	read_command_status(launch, ch.report_read, out);
+	cgroup_kill_all(&launch->cgroups);
+	cgroup_usage(&launch->cgroups, &out->cgroup);
 	out->wall_usec = now_usec() - start;
 out:
 	channels_close(&ch);

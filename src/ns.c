@@ -89,6 +89,8 @@ int id_map_parse(const char *value, struct id_map *map)
 					"%lu %lu %lu\n", inner, outer, count);
 		if (len >= sizeof(map->text))
 			return -E2BIG;
+		if (p[used] == ',' && !p[used + 1])
+			return -EINVAL; /* a trailing comma: a record missing */
 		p += used + (p[used] == ',');
 	}
 	return len ? 0 : -EINVAL;
@@ -180,7 +182,8 @@ static int try_namespace(int kind, bool with_user)
 		return errno;
 	if (pid == 0) {
 		r = with_user ? try_user_namespace(kind == NS_MOUNT) : 0;
-		if (!r && kind != NS_USER && unshare((int)ns_table[kind].flag) < 0)
+		if (!r && !(with_user && kind == NS_USER) &&
+		    unshare((int)ns_table[kind].flag) < 0)
 			r = errno;
 		_exit(r & 0xff);
 	}
@@ -205,7 +208,7 @@ void ns_diagnose(unsigned mask, bool with_user, unsigned *refused,
 		}
 	}
 	for (int k = 0; k < NS_COUNT; k++) {
-		if (k == NS_USER || !(mask & NS_BIT(k)))
+		if ((k == NS_USER && with_user) || !(mask & NS_BIT(k)))
 			continue;
 		errnos[k] = try_namespace(k, with_user);
 		if (errnos[k])

@@ -422,6 +422,96 @@ static int emit_duration(const struct spec *spec, const struct option_def *opt,
 	return r < 0 ? r : strv_pushf(out, "%lld.%03lld", ms / 1000, ms % 1000);
 }
 
+static int parse_cgroup_path(struct spec *spec, const struct option_def *opt,
+			     const char *value, struct sh_err *err)
+{
+	if (value[0] != '/')
+		return err_set(err, "spec", EINVAL,
+			       "--%s `%.64s`: expected an absolute path",
+			       opt->name, value);
+	return parse_string(spec, opt, value, err);
+}
+
+/* A byte count with an optional K, M, G or T (powers of 1024). */
+static int parse_size(struct spec *spec, const struct option_def *opt,
+		      const char *value, struct sh_err *err)
+{
+	static const char units[] = "KMGT";
+	size_t len = strlen(value);
+	const char *unit = len ? strchr(units, value[len - 1]) : NULL;
+	char digits[32];
+	long number;
+	int shift;
+
+	if (len == 0 || len >= sizeof(digits) || (unit && !*unit))
+		goto bad;
+	memcpy(digits, value, len - (unit ? 1 : 0));
+	digits[len - (unit ? 1 : 0)] = '\0';
+	shift = unit ? 10 * (int)(unit - units + 1) : 0;
+	if (parse_number(digits, 10, 1, LONG_MAX >> shift, &number) < 0)
+		goto bad;
+	*FIELD(long long, spec, opt) = (long long)number << shift;
+	return 0;
+bad:
+	return err_set(err, "spec", EINVAL,
+		       "--%s `%.64s`: expected a positive number of bytes, "
+		       "with K, M, G or T",
+		       opt->name, value);
+}
+
+static int parse_count(struct spec *spec, const struct option_def *opt,
+		       const char *value, struct sh_err *err)
+{
+	long number;
+
+	if (parse_number(value, 10, 1, INT_MAX, &number) < 0)
+		return err_set(err, "spec", EINVAL,
+			       "--%s `%.64s`: expected a positive number",
+			       opt->name, value);
+	*FIELD(long long, spec, opt) = number;
+	return 0;
+}
+
+static int emit_number(const struct spec *spec, const struct option_def *opt,
+		       struct strv *out)
+{
+	long long value = *CFIELD(long long, spec, opt);
+	int r;
+
+	if (value <= 0)
+		return 0;
+	r = strv_pushf(out, "--%s", opt->name);
+	return r < 0 ? r : strv_pushf(out, "%lld", value);
+}
+
+/* CPUs as a decimal: "1.5" is one and a half CPUs of time per period. */
+static int parse_cpus(struct spec *spec, const struct option_def *opt,
+		      const char *value, struct sh_err *err)
+{
+	long long milli;
+
+	if (parse_seconds(value, &milli) < 0 || milli == 0)
+		return err_set(err, "spec", EINVAL,
+			       "--%s `%.64s`: expected a number of CPUs above "
+			       "0 (up to 3 decimals)",
+			       opt->name, value);
+	spec->cpu_max_milli = milli;
+	return 0;
+}
+
+static int emit_cpus(const struct spec *spec, const struct option_def *opt,
+		     struct strv *out)
+{
+	int r;
+
+	if (!spec->cpu_max_milli)
+		return 0;
+	r = strv_pushf(out, "--%s", opt->name);
+	return r < 0 ? r
+		     : strv_pushf(out, "%lld.%03lld", spec->cpu_max_milli / 1000,
+				  spec->cpu_max_milli % 1000);
+}
+
 static int parse_pid(struct spec *spec, const struct option_def *opt,
 		     const char *value, struct sh_err *err)
 {
@@ -448,7 +538,11 @@ static int emit_pid(const struct spec *spec, const struct option_def *opt,
 static int parse_cli_only(struct spec *spec, const struct option_def *opt,
 			  const char *value, struct sh_err *err)
 {
-	/* --spec-fd is taken by spec_parse_cli when it stands alone. */
+	/* --spec-fd and --probe are taken by spec_parse_cli when they come
+	 * first and alone. */
+	if (strcmp(opt->name, "json") == 0)
+		return err_set(err, "spec", EINVAL,
+			       "--json goes only with --probe");
 	return err_set(err, "spec", EINVAL,
 		       "--%s must be the only option on the command line",
 		       opt->name);
@@ -467,6 +561,13 @@ const struct option_def option_table[] = {
 	  "print this help and exit", parse_action, NULL, 0 },
 	{ "version", OPT_CLI_ONLY, GROUP_GENERAL, NULL,
 	  "print the version and exit", parse_action, NULL, 0 },
+	{ "probe", OPT_CLI_ONLY, GROUP_GENERAL, NULL,
+	  "print what this machine supports (namespaces, user namespace "
+	  "limits, cgroups, IPv6, Landlock, seccomp) and exit; alone, or with "
+	  "--json",
+	  parse_cli_only, NULL, 0 },
+	{ "json", OPT_CLI_ONLY, GROUP_GENERAL, NULL,
+	  "with --probe: print one JSON object", parse_cli_only, NULL, 0 },
 	{ "spec-fd", OPT_VALUE | OPT_CLI_ONLY, GROUP_GENERAL, "FD",
 	  "read the options and the command, NUL-separated, from FD until EOF "
 	  "(the only option then)",
@@ -590,6 +691,23 @@ const struct option_def option_table[] = {
 	  "make DIR the root (pivot_root); mount destinations are inside it",
 	  parse_nonempty, emit_string, OFF(chroot) },
 
+	{ "cgroup", OPT_VALUE, GROUP_LIMITS, "PATH",
+	  "run in the existing cgroup PATH (v1 or v2), joined before the "
+	  "namespaces are made, as portage",
+	  parse_cgroup_path, emit_string, OFF(cgroup) },
+	{ "cgroup-parent", OPT_VALUE, GROUP_LIMITS, "PATH",
+	  "run in a new cgroup below PATH that gets the limits, is measured, "
+	  "has every leftover process killed and is removed at the end",
+	  parse_cgroup_path, emit_string, OFF(cgroup_parent) },
+	{ "memory-max", OPT_VALUE, GROUP_LIMITS, "BYTES",
+	  "memory limit of the cgroup (K, M, G, T suffixes)", parse_size,
+	  emit_number, OFF(memory_max) },
+	{ "pids-max", OPT_VALUE, GROUP_LIMITS, "N",
+	  "at most N processes and threads in the cgroup", parse_count,
+	  emit_number, OFF(pids_max) },
+	{ "cpu-max", OPT_VALUE, GROUP_LIMITS, "CPUS",
+	  "CPU time of the cgroup, in CPUs (\"1.5\")", parse_cpus, emit_cpus,
+	  0 },
 	{ "timeout", OPT_VALUE, GROUP_LIMITS, "SECONDS",
 	  "send SIGTERM to the command after SECONDS, SIGKILL to everything "
 	  "after --kill-after more",
@@ -700,6 +818,14 @@ static int check_isolation_conflicts(const struct spec *spec,
 {
 	unsigned mask = spec_namespaces(spec);
 
+	if (spec->cgroup && spec->cgroup_parent)
+		return err_set(err, "spec", EINVAL,
+			       "--cgroup and --cgroup-parent: give one");
+	if ((spec->memory_max || spec->pids_max || spec->cpu_max_milli) &&
+	    !spec->cgroup_parent)
+		return err_set(err, "spec", EINVAL,
+			       "--memory-max, --pids-max and --cpu-max need "
+			       "--cgroup-parent (a cgroup of the spawn's own)");
 	if (spec->parent_pid && !spec->die_with_parent)
 		return err_set(err, "spec", EINVAL,
 			       "--parent-pid needs --die-with-parent");
@@ -848,6 +974,15 @@ int spec_parse_cli(struct spec *spec, int argc, char *const *argv,
 	const char *value;
 	long number;
 
+	if (argc >= 2 && strcmp(argv[1], "--probe") == 0) {
+		*action = CLI_PROBE;
+		if (argc == 3 && strcmp(argv[2], "--json") == 0)
+			*action = CLI_PROBE_JSON;
+		else if (argc != 2)
+			return err_set(err, "spec", EINVAL,
+				       "--probe takes only --json");
+		return 0;
+	}
 	if (argc < 2 || !is_spec_fd_option(argv[1], &value))
 		return spec_parse(spec, argv + 1, (size_t)(argc - 1), true,
 				  action, err);

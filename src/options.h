@@ -56,6 +56,8 @@ enum cli_action {
 	CLI_RUN,
 	CLI_HELP,
 	CLI_VERSION,
+	CLI_PROBE,      /* --probe: what this machine supports, as text */
+	CLI_PROBE_JSON, /* --probe --json */
 };
 
 /* Parse a spec's tokens ("--opt", "value", ..., "--", "cmd", "arg"). With

@@ -36,6 +36,8 @@ void spec_clear(struct spec *spec)
 	strv_clear(&spec->ro_binds);
 	strv_clear(&spec->tmpfs);
 	free(spec->chroot);
+	free(spec->cgroup);
+	free(spec->cgroup_parent);
 	spec_init(spec);
 }
 

@@ -59,6 +59,11 @@ struct spec {
 	struct strv ro_binds;
 	struct strv tmpfs; /* "DEST" */
 	char *chroot;
+	char *cgroup;        /* --cgroup: join this cgroup */
+	char *cgroup_parent; /* --cgroup-parent: make a transient leaf */
+	long long memory_max;    /* bytes, 0: none */
+	long long pids_max;      /* 0: none */
+	long long cpu_max_milli; /* thousandths of a CPU, 0: none */
 	long long timeout_ms;    /* 0: none */
 	long long kill_after_ms; /* grace between SIGTERM and SIGKILL */
 };

@@ -2,6 +2,8 @@
 
 #include "status.h"
 
+#include "json.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -9,98 +11,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-struct json {
-	char buf[4096];
-	size_t len;
-	bool first;
-};
-
-static void json_raw(struct json *j, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void json_raw(struct json *j, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (j->len >= sizeof(j->buf))
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(j->buf + j->len, sizeof(j->buf) - j->len, fmt, ap);
-	va_end(ap);
-	j->len = n < 0 ? sizeof(j->buf) : j->len + (size_t)n;
-}
-
-static void json_key(struct json *j, const char *key)
-{
-	json_raw(j, "%s\"%s\":", j->first ? "" : ",", key);
-	j->first = false;
-}
-
-static void json_open(struct json *j, const char *key)
-{
-	if (key)
-		json_key(j, key);
-	json_raw(j, "{");
-	j->first = true;
-}
-
-static void json_close(struct json *j)
-{
-	json_raw(j, "}");
-	j->first = false;
-}
-
-static void json_int(struct json *j, const char *key, long long value)
-{
-	json_key(j, key);
-	json_raw(j, "%lld", value);
-}
-
-static void json_bool(struct json *j, const char *key, bool value)
-{
-	json_key(j, key);
-	json_raw(j, "%s", value ? "true" : "false");
-}
-
-static void json_string(struct json *j, const char *key, const char *value)
-{
-	json_key(j, key);
-	json_raw(j, "\"");
-	for (const unsigned char *c = (const unsigned char *)value; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			json_raw(j, "\\%c", *c);
-		else if (*c < 0x20 || *c == 0x7f)
-			json_raw(j, "\\u%04x", *c);
-		else
-			json_raw(j, "%c", *c);
-	}
-	json_raw(j, "\"");
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1; /* the caller decides what is lost */
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int json_send(struct json *j, int fd)
-{
-	if (j->len >= sizeof(j->buf) - 1)
-		j->len = sizeof(j->buf) - 2; /* cannot happen: bounded fields */
-	j->buf[j->len++] = '\n';
-	return write_all(fd, j->buf, j->len);
-}
 
 static void error_to_stderr(const struct sh_err *err)
 {
@@ -110,37 +20,26 @@ static void error_to_stderr(const struct sh_err *err)
 
 static void json_namespaces(struct json *j, const char *key, unsigned mask)
 {
-	bool first = true;
-
-	json_key(j, key);
-	json_raw(j, "[");
+	json_array_open(j, key);
 	for (int k = 0; k < NS_COUNT; k++)
-		if (mask & NS_BIT(k)) {
-			json_raw(j, "%s\"%s\"", first ? "" : ",",
-				 ns_table[k].name);
-			first = false;
-		}
-	json_raw(j, "]");
+		if (mask & NS_BIT(k))
+			json_array_item(j, ns_table[k].name);
+	json_array_close(j);
 }
 
 static void json_dropped(struct json *j, const struct launch *launch)
 {
-	bool first = true;
-
-	json_key(j, "dropped");
-	json_raw(j, "[");
+	json_array_open(j, "dropped");
 	for (int k = 0; k < NS_COUNT; k++) {
 		if (!(launch->dropped & NS_BIT(k)))
 			continue;
-		json_raw(j, "%s", first ? "" : ",");
 		json_open(j, NULL);
 		json_string(j, "namespace", ns_table[k].name);
 		json_int(j, "errno", launch->dropped_errno[k]);
 		json_string(j, "errname", err_name(launch->dropped_errno[k]));
 		json_close(j);
-		first = false;
 	}
-	json_raw(j, "]");
+	json_array_close(j);
 }
 
 /* lo's addresses: the kernel's own and the ones the sandbox added. */
@@ -150,19 +49,21 @@ static void json_network(struct json *j, const struct sandbox_info *info)
 
 	json_open(j, "network");
 	json_bool(j, "ipv6", info->ipv6);
-	json_key(j, "addresses");
-	json_raw(j, "[\"127.0.0.1/8\"%s", info->ipv6 ? ",\"::1/128\"" : "");
+	json_array_open(j, "addresses");
+	json_array_item(j, "127.0.0.1/8");
+	if (info->ipv6)
+		json_array_item(j, "::1/128");
 	for (size_t i = 0; i < info->n_addrs; i++) {
 		net_format_addr(&info->addrs[i], text, sizeof(text));
-		json_raw(j, ",\"%s\"", text);
+		json_array_item(j, text);
 	}
-	json_raw(j, "]");
+	json_array_close(j);
 	json_close(j);
 }
 
 void status_started(const struct launch *launch, const struct outcome *out)
 {
-	struct json j = { .first = true };
+	struct json j = JSON_INIT;
 	int fd = launch->spec->status_fd;
 
 	if (fd < 0)
@@ -185,7 +86,7 @@ void status_started(const struct launch *launch, const struct outcome *out)
 
 void status_error(int fd, const struct sh_err *err, int exit_code)
 {
-	struct json j = { .first = true };
+	struct json j = JSON_INIT;
 
 	if (fd < 0) {
 		error_to_stderr(err);
@@ -211,6 +112,26 @@ static long long timeval_usec(struct timeval tv)
 	return (long long)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
+static void json_known(struct json *j, const char *key, long long value)
+{
+	if (value >= 0)
+		json_int(j, key, value);
+}
+
+/* What the transient cgroup measured, where the kernel tells. */
+static void json_cgroup_usage(struct json *j, const struct cgroup_usage *u)
+{
+	if (u->cpu_usec < 0 && u->memory_peak < 0 && u->oom_kills < 0)
+		return;
+	json_open(j, "cgroup");
+	json_known(j, "cpu-usec", u->cpu_usec);
+	json_known(j, "user-cpu-usec", u->user_usec);
+	json_known(j, "system-cpu-usec", u->system_usec);
+	json_known(j, "memory-peak", u->memory_peak);
+	json_known(j, "oom-kills", u->oom_kills);
+	json_close(j);
+}
+
 int status_exit_code(int wait_status)
 {
 	if (WIFSIGNALED(wait_status))
@@ -220,7 +141,7 @@ int status_exit_code(int wait_status)
 
 void status_outcome(int fd, const struct outcome *o)
 {
-	struct json j = { .first = true };
+	struct json j = JSON_INIT;
 
 	if (fd < 0)
 		return;
@@ -238,6 +159,7 @@ void status_outcome(int fd, const struct outcome *o)
 		json_string(&j, "signal-name", name);
 		json_bool(&j, "core-dumped", WCOREDUMP(o->wait_status));
 	}
+	json_cgroup_usage(&j, &o->cgroup);
 	json_open(&j, "usage");
 	json_int(&j, "user-cpu-usec", timeval_usec(o->usage.ru_utime));
 	json_int(&j, "system-cpu-usec", timeval_usec(o->usage.ru_stime));

@@ -13,6 +13,7 @@
 /* What the sandbox tells the monitor before the command runs. */
 struct sandbox_info {
 	bool ipv6;
+	int cgroup_ns_errno; /* the cgroup namespace was refused (drop) */
 	size_t n_addrs;
 	struct net_addr addrs[NET_MAX_ADDRS];
 };
@@ -25,6 +26,7 @@ struct outcome {
 	int wait_status; /* the command's */
 	bool timed_out;
 	struct rusage usage;
+	struct cgroup_usage cgroup;
 	long long wall_usec;
 };
 

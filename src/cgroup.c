@@ -1,0 +1,558 @@
+#include "config.h"
+
+#include "cgroup.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+#define CGROUP2_MAGIC 0x63677270
+#define CGROUP1_MAGIC 0x27e0eb
+#define LEAF_PREFIX "spawn-helper-"
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} controller_names[] = {
+	{ CG_MEMORY, "memory" }, { CG_PIDS, "pids" },
+	{ CG_CPU, "cpu" },       { CG_CPUACCT, "cpuacct" },
+	{ CG_FREEZER, "freezer" },
+};
+
+/* dir + suffix into buf; false when it does not fit. */
+static bool join_path(char *buf, size_t size, const char *dir,
+		      const char *suffix)
+{
+	int n = snprintf(buf, size, "%s%s", dir, suffix);
+
+	return n >= 0 && (size_t)n < size;
+}
+
+static int write_file(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX + 64];
+	_cleanup_close_ int fd = -1;
+	size_t len = strlen(text);
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len)
+		return -errno;
+	return 0;
+}
+
+static int read_file(const char *dir, const char *name, char *buf,
+		     size_t size)
+{
+	char path[PATH_MAX + 64];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* The number after KEY (a line "KEY VALUE"), or -1. */
+static long long read_key(const char *dir, const char *name, const char *key)
+{
+	char buf[4096], *line, *save = NULL;
+	size_t len = strlen(key);
+
+	if (read_file(dir, name, buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strncmp(line, key, len) == 0 && line[len] == ' ')
+			return atoll(line + len + 1);
+	return -1;
+}
+
+static long long read_number(const char *dir, const char *name)
+{
+	char buf[64];
+
+	if (read_file(dir, name, buf, sizeof(buf)) < 0 || !isdigit(*buf))
+		return -1;
+	return atoll(buf);
+}
+
+/* The v1 hierarchies of the machine: mount point and controllers. */
+struct v1_mount {
+	char path[PATH_MAX];
+	unsigned controllers;
+};
+
+static unsigned parse_controllers(const char *options)
+{
+	unsigned bits = 0;
+	char copy[256], *item, *save = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", options);
+	for (item = strtok_r(copy, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save))
+		for (size_t i = 0; i < sizeof(controller_names) /
+					       sizeof(controller_names[0]);
+		     i++)
+			if (strcmp(item, controller_names[i].name) == 0)
+				bits |= controller_names[i].bit;
+	return bits;
+}
+
+static size_t find_v1_mounts(struct v1_mount *mounts, size_t max)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+	size_t n = 0;
+
+	if (!f)
+		return 0;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		char mnt[PATH_MAX], fstype[64], super[256];
+		const char *dash = strstr(line, " - ");
+
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+		    sscanf(dash + 3, "%63s %*s %255s", fstype, super) != 2 ||
+		    strcmp(fstype, "cgroup") != 0)
+			continue;
+		snprintf(mounts[n].path, sizeof(mounts[n].path), "%s", mnt);
+		mounts[n++].controllers = parse_controllers(super);
+	}
+	fclose(f);
+	return n;
+}
+
+static unsigned v2_controllers(const char *dir)
+{
+	char buf[512];
+
+	/* cpu.stat and cgroup.kill need no controller */
+	if (read_file(dir, "cgroup.controllers", buf, sizeof(buf)) < 0)
+		return CG_CPUACCT;
+	for (char *p = buf; *p; p++)
+		if (*p == ' ' || *p == '\n')
+			*p = ',';
+	return parse_controllers(buf) | CG_CPUACCT | CG_FREEZER;
+}
+
+static int fs_version(const char *path, struct sh_err *err,
+		      const char *option)
+{
+	struct statfs st;
+
+	if (statfs(path, &st) < 0)
+		return err_sys(err, "cgroup", errno, "%s `%s`", option, path);
+	if (st.f_type == CGROUP2_MAGIC)
+		return 2;
+	if (st.f_type == CGROUP1_MAGIC)
+		return 1;
+	return err_set(err, "cgroup", ENOTDIR,
+		       "%s `%s`: not in a cgroup file system", option, path);
+}
+
+static int add_dir(struct cgroup_set *set, const char *path, int version,
+		   unsigned controllers)
+{
+	struct cg_dir *d;
+
+	if (set->n >= CG_MAX_DIRS)
+		return -E2BIG;
+	d = &set->dirs[set->n++];
+	snprintf(d->path, sizeof(d->path), "%s", path);
+	d->version = version;
+	d->controllers = controllers;
+	d->created = false;
+	return 0;
+}
+
+static unsigned required_controllers(const struct spec *spec)
+{
+	return (spec->memory_max ? CG_MEMORY : 0) |
+	       (spec->pids_max ? CG_PIDS : 0) | (spec->cpu_max_milli ? CG_CPU : 0);
+}
+
+static const char *controller_name(unsigned bit)
+{
+	for (size_t i = 0;
+	     i < sizeof(controller_names) / sizeof(controller_names[0]); i++)
+		if (controller_names[i].bit == bit)
+			return controller_names[i].name;
+	return "?";
+}
+
+/* On v1 the parent's path relative to its hierarchy, found again in
+ * every hierarchy with a controller we need or can measure with. */
+static int resolve_v1_parents(const char *parent, unsigned required,
+			      struct cgroup_set *set, struct sh_err *err)
+{
+	struct v1_mount mounts[16];
+	size_t n = find_v1_mounts(mounts, 16), own = n, best = 0;
+	const char *relative;
+	char path[PATH_MAX];
+	unsigned wanted = required | CG_MEMORY | CG_CPUACCT | CG_FREEZER;
+	struct stat st;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(mounts[i].path);
+
+		if (strncmp(parent, mounts[i].path, len) == 0 &&
+		    (parent[len] == '/' || !parent[len]) && len > best) {
+			own = i;
+			best = len;
+		}
+	}
+	if (own == n)
+		return err_set(err, "cgroup", ENOENT,
+			       "--cgroup-parent `%s`: no cgroup v1 hierarchy "
+			       "holds it",
+			       parent);
+	relative = parent + best;
+	for (size_t i = 0; i < n; i++) {
+		if (i != own && !(mounts[i].controllers & wanted))
+			continue;
+		if (!join_path(path, sizeof(path), mounts[i].path, relative))
+			return err_set(err, "cgroup", ENAMETOOLONG,
+				       "--cgroup-parent `%s`: too long", parent);
+		if (stat(path, &st) < 0) {
+			if (mounts[i].controllers & required)
+				return err_sys(err, "cgroup", errno,
+					       "--cgroup-parent: `%s` in the "
+					       "hierarchy of %s",
+					       path,
+					       controller_name(
+						       mounts[i].controllers &
+						       required & -required));
+			continue;
+		}
+		if (add_dir(set, path, 1, mounts[i].controllers) < 0)
+			return err_set(err, "cgroup", E2BIG,
+				       "too many cgroup hierarchies");
+	}
+	return 0;
+}
+
+/* Controllers a v2 leaf needs must be on in its parent's subtree. */
+static int enable_v2_controllers(struct cg_dir *d, unsigned required,
+				 struct sh_err *err)
+{
+	for (size_t i = 0;
+	     i < sizeof(controller_names) / sizeof(controller_names[0]); i++) {
+		char change[32];
+		int r;
+
+		if (!(required & controller_names[i].bit))
+			continue;
+		if (!(d->controllers & controller_names[i].bit))
+			return err_set(err, "cgroup", EOPNOTSUPP,
+				       "--cgroup-parent `%s`: controller `%s` "
+				       "is not available there",
+				       d->path, controller_names[i].name);
+		snprintf(change, sizeof(change), "+%s",
+			 controller_names[i].name);
+		r = write_file(d->path, "cgroup.subtree_control", change);
+		if (r < 0)
+			return err_sys(err, "cgroup", -r,
+				       "enable controller `%s` in `%s`",
+				       controller_names[i].name, d->path);
+	}
+	return 0;
+}
+
+static int kill_procs(const char *dir)
+{
+	char buf[65536], *line, *save = NULL;
+	int killed = 0;
+
+	if (read_file(dir, "cgroup.procs", buf, sizeof(buf)) < 0)
+		return 0;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (kill((pid_t)atoi(line), SIGKILL) == 0)
+			killed++;
+	return killed;
+}
+
+static bool is_empty(const char *dir)
+{
+	char buf[16];
+
+	return read_file(dir, "cgroup.procs", buf, sizeof(buf)) < 0 ||
+	       buf[0] == '\0';
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = { 0, ms * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Every process in dir dies: cgroup.kill on v2; otherwise frozen (so
+ * none can fork away) and killed one by one. Waits until it is empty. */
+static void kill_dir(const struct cg_dir *d)
+{
+	bool frozen = false;
+
+	if (d->version == 2 && write_file(d->path, "cgroup.kill", "1") == 0)
+		goto wait;
+	if (d->controllers & CG_FREEZER)
+		frozen = write_file(d->path,
+				    d->version == 2 ? "cgroup.freeze"
+						    : "freezer.state",
+				    d->version == 2 ? "1" : "FROZEN") == 0;
+	for (int round = 0; round < 100 && kill_procs(d->path); round++)
+		;
+	if (frozen)
+		write_file(d->path,
+			   d->version == 2 ? "cgroup.freeze" : "freezer.state",
+			   d->version == 2 ? "0" : "THAWED");
+wait:
+	for (int i = 0; i < 2000 && !is_empty(d->path); i++) {
+		if (i % 100 == 99)
+			kill_procs(d->path);
+		pause_ms(1);
+	}
+}
+
+/* A leaf whose helper is gone (killed with SIGKILL) is ours to clean. */
+static void remove_stale_leaves(const char *parent)
+{
+	DIR *dir = opendir(parent);
+	struct dirent *de;
+
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		struct cg_dir stale = { .version = 2, .controllers = 0 };
+		int pid;
+
+		if (strncmp(de->d_name, LEAF_PREFIX, strlen(LEAF_PREFIX)) != 0)
+			continue;
+		pid = atoi(de->d_name + strlen(LEAF_PREFIX));
+		if (pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char slash_name[300];
+
+		snprintf(slash_name, sizeof(slash_name), "/%s", de->d_name);
+		if (!join_path(stale.path, sizeof(stale.path), parent,
+			       slash_name))
+			continue;
+		kill_dir(&stale);
+		rmdir(stale.path);
+	}
+	closedir(dir);
+}
+
+static int set_limit(const struct cg_dir *d, unsigned controller,
+		     const char *file, long long value, struct sh_err *err)
+{
+	char text[32];
+	int r;
+
+	if (!(d->controllers & controller))
+		return 0;
+	snprintf(text, sizeof(text), "%lld", value);
+	r = write_file(d->path, file, text);
+	if (r < 0)
+		return err_sys(err, "cgroup", -r, "write %s=%s in `%s`", file,
+			       text, d->path);
+	return 0;
+}
+
+#define CPU_PERIOD_USEC 100000
+
+static int set_limits(const struct spec *spec, const struct cg_dir *d,
+		      struct sh_err *err)
+{
+	long long quota = spec->cpu_max_milli * (CPU_PERIOD_USEC / 1000);
+	char cpu[64];
+	int r = 0;
+
+	if (spec->memory_max)
+		r = set_limit(d, CG_MEMORY,
+			      d->version == 2 ? "memory.max"
+					      : "memory.limit_in_bytes",
+			      spec->memory_max, err);
+	if (r >= 0 && spec->pids_max)
+		r = set_limit(d, CG_PIDS, "pids.max", spec->pids_max, err);
+	if (r < 0 || !spec->cpu_max_milli || !(d->controllers & CG_CPU))
+		return r;
+	if (d->version == 1)
+		return (r = set_limit(d, CG_CPU, "cpu.cfs_period_us",
+				      CPU_PERIOD_USEC, err)) < 0
+			       ? r
+			       : set_limit(d, CG_CPU, "cpu.cfs_quota_us", quota,
+					   err);
+	snprintf(cpu, sizeof(cpu), "%lld %d", quota, CPU_PERIOD_USEC);
+	if ((r = write_file(d->path, "cpu.max", cpu)) < 0)
+		return err_sys(err, "cgroup", -r, "write cpu.max=%s in `%s`",
+			       cpu, d->path);
+	return 0;
+}
+
+static int make_leaf(const struct spec *spec, struct cg_dir *d,
+		     unsigned required, struct sh_err *err)
+{
+	char leaf[PATH_MAX];
+	int r;
+
+	remove_stale_leaves(d->path);
+	if (d->version == 2 &&
+	    (r = enable_v2_controllers(d, required, err)) < 0)
+		return r;
+	if (snprintf(leaf, sizeof(leaf), "%s/" LEAF_PREFIX "%d", d->path,
+		     (int)getpid()) >= (int)sizeof(leaf))
+		return err_set(err, "cgroup", ENAMETOOLONG, "`%s`: too long",
+			       d->path);
+	if (mkdir(leaf, 0755) < 0)
+		return err_sys(err, "cgroup", errno, "create cgroup `%s`",
+			       leaf);
+	snprintf(d->path, sizeof(d->path), "%s", leaf);
+	d->created = true;
+	if (d->version == 2)
+		d->controllers = v2_controllers(leaf);
+	return set_limits(spec, d, err);
+}
+
+int cgroup_prepare(const struct spec *spec, struct cgroup_set *set,
+		   struct sh_err *err)
+{
+	unsigned required = required_controllers(spec);
+	int version, r;
+
+	memset(set, 0, sizeof(*set));
+	if (spec->cgroup) {
+		version = fs_version(spec->cgroup, err, "--cgroup");
+		return version < 0 ? version
+				   : add_dir(set, spec->cgroup, version, 0);
+	}
+	if (!spec->cgroup_parent)
+		return 0;
+	version = fs_version(spec->cgroup_parent, err, "--cgroup-parent");
+	if (version < 0)
+		return version;
+	if (version == 2)
+		r = add_dir(set, spec->cgroup_parent, 2,
+			    v2_controllers(spec->cgroup_parent));
+	else
+		r = resolve_v1_parents(spec->cgroup_parent, required, set, err);
+	if (r < 0)
+		return r;
+	set->transient = true;
+	for (size_t i = 0; i < set->n; i++) {
+		r = make_leaf(spec, &set->dirs[i], required, err);
+		if (r < 0)
+			return r;
+		required &= ~set->dirs[i].controllers;
+	}
+	if (required)
+		return err_set(err, "cgroup", EOPNOTSUPP,
+			       "--cgroup-parent `%s`: no hierarchy has the "
+			       "controller `%s`",
+			       spec->cgroup_parent,
+			       controller_name(required & -required));
+	return 0;
+}
+
+int cgroup_enter(const struct cgroup_set *set, pid_t pid, struct sh_err *err)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%d", (int)pid);
+	for (size_t i = 0; i < set->n; i++) {
+		int r = write_file(set->dirs[i].path, "cgroup.procs", text);
+
+		if (r < 0)
+			return err_sys(err, "cgroup", -r,
+				       "move the sandbox into `%s`",
+				       set->dirs[i].path);
+	}
+	return 0;
+}
+
+void cgroup_kill_all(const struct cgroup_set *set)
+{
+	for (size_t i = 0; set->transient && i < set->n; i++)
+		if (set->dirs[i].created)
+			kill_dir(&set->dirs[i]);
+}
+
+static void usage_v2(const struct cg_dir *d, struct cgroup_usage *u)
+{
+	u->cpu_usec = read_key(d->path, "cpu.stat", "usage_usec");
+	u->user_usec = read_key(d->path, "cpu.stat", "user_usec");
+	u->system_usec = read_key(d->path, "cpu.stat", "system_usec");
+	if (d->controllers & CG_MEMORY) {
+		u->memory_peak = read_number(d->path, "memory.peak");
+		u->oom_kills = read_key(d->path, "memory.events", "oom_kill");
+	}
+}
+
+static long long ns_to_usec(long long ns)
+{
+	return ns < 0 ? -1 : ns / 1000;
+}
+
+static void usage_v1(const struct cg_dir *d, struct cgroup_usage *u)
+{
+	if (d->controllers & CG_CPUACCT) {
+		u->cpu_usec = ns_to_usec(read_number(d->path, "cpuacct.usage"));
+		u->user_usec =
+			ns_to_usec(read_number(d->path, "cpuacct.usage_user"));
+		u->system_usec =
+			ns_to_usec(read_number(d->path, "cpuacct.usage_sys"));
+	}
+	if (d->controllers & CG_MEMORY) {
+		u->memory_peak =
+			read_number(d->path, "memory.max_usage_in_bytes");
+		u->oom_kills = read_key(d->path, "memory.oom_control",
+					"oom_kill");
+	}
+}
+
+void cgroup_usage(const struct cgroup_set *set, struct cgroup_usage *u)
+{
+	u->cpu_usec = u->user_usec = u->system_usec = -1;
+	u->memory_peak = u->oom_kills = -1;
+	for (size_t i = 0; set->transient && i < set->n; i++) {
+		if (set->dirs[i].version == 2)
+			usage_v2(&set->dirs[i], u);
+		else
+			usage_v1(&set->dirs[i], u);
+	}
+}
+
+void cgroup_remove(struct cgroup_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		struct cg_dir *d = &set->dirs[i];
+
+		if (!d->created)
+			continue;
+		kill_dir(d);
+		for (int tries = 0; rmdir(d->path) < 0 && errno == EBUSY &&
+				    tries < 1000;
+		     tries++)
+			pause_ms(1);
+		d->created = false;
+	}
+}

@@ -1,0 +1,63 @@
+/* Cgroups: join an existing cgroup (--cgroup, as portage), or create a
+ * transient leaf below a parent (--cgroup-parent) that gets the limits,
+ * is measured, has every leftover process killed and is removed at the
+ * end. cgroup v2 first (cgroup.kill, memory.peak); on a v1 hierarchy the
+ * leaf is made at the same relative path in each v1 hierarchy whose
+ * controller it needs (memory, pids, cpu, cpuacct, freezer), so hybrid
+ * layouts work too. */
+#pragma once
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+#include "spec.h"
+
+enum cg_controller {
+	CG_MEMORY = 1 << 0,
+	CG_PIDS = 1 << 1,
+	CG_CPU = 1 << 2,
+	CG_CPUACCT = 1 << 3,
+	CG_FREEZER = 1 << 4,
+};
+
+struct cg_dir {
+	char path[PATH_MAX];
+	int version;          /* 1 or 2 */
+	unsigned controllers; /* what this directory can limit or measure */
+	bool created;         /* ours: removed at the end */
+};
+
+#define CG_MAX_DIRS 8
+
+struct cgroup_set {
+	struct cg_dir dirs[CG_MAX_DIRS];
+	size_t n;
+	bool transient; /* leaves of ours: kill leftovers, measure, remove */
+};
+
+struct cgroup_usage {
+	long long cpu_usec, user_usec, system_usec; /* -1: unknown */
+	long long memory_peak;                      /* bytes, -1: unknown */
+	long long oom_kills;                        /* -1: unknown */
+};
+
+/* Find the cgroups of the spec and, for --cgroup-parent, create the
+ * leaves (named spawn-helper-PID) with their limits. Leaves left behind
+ * by a helper that was killed are removed on the way. */
+int cgroup_prepare(const struct spec *spec, struct cgroup_set *set,
+		   struct sh_err *err);
+
+/* Move pid into every cgroup of the set. */
+int cgroup_enter(const struct cgroup_set *set, pid_t pid, struct sh_err *err);
+
+/* Kill every process left in the transient leaves and wait until they
+ * are empty. */
+void cgroup_kill_all(const struct cgroup_set *set);
+
+void cgroup_usage(const struct cgroup_set *set, struct cgroup_usage *usage);
+
+/* Remove the leaves we created (after cgroup_kill_all). */
+void cgroup_remove(struct cgroup_set *set);

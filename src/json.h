@@ -1,0 +1,31 @@
+/* A small JSON writer into a fixed buffer, one object per line: what the
+ * status records and --probe --json print. Values are bounded, so a
+ * line never outgrows the buffer; one that would is cut, not overrun. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct json {
+	char buf[8192];
+	size_t len;
+	bool first; /* no member written yet at this level */
+};
+
+#define JSON_INIT { .first = true }
+
+void json_raw(struct json *j, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void json_key(struct json *j, const char *key);
+/* An object, as a member named key, or at the top with key NULL. */
+void json_open(struct json *j, const char *key);
+void json_close(struct json *j);
+void json_int(struct json *j, const char *key, long long value);
+void json_bool(struct json *j, const char *key, bool value);
+void json_string(struct json *j, const char *key, const char *value);
+/* An array of strings: json_array_open, json_array_item..., json_array_close. */
+void json_array_open(struct json *j, const char *key);
+void json_array_item(struct json *j, const char *value);
+void json_array_close(struct json *j);
+/* End the line and write it to fd; -1 when it could not be written. */
+int json_send(struct json *j, int fd);
