@@ -44,6 +44,22 @@ int net_parse_addr(const char *text, struct net_addr *out)
 	return 0;
 }
 
+bool net_same_addr(const struct net_addr *a, const struct net_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	return a->family == AF_INET
+		       ? a->addr.v4.s_addr == b->addr.v4.s_addr
+		       : memcmp(&a->addr.v6, &b->addr.v6, sizeof(a->addr.v6)) == 0;
+}
+
+bool net_is_loopback(const struct net_addr *a)
+{
+	return a->family == AF_INET
+		       ? a->addr.v4.s_addr == htonl(INADDR_LOOPBACK)
+		       : IN6_IS_ADDR_LOOPBACK(&a->addr.v6);
+}
+
 void net_format_addr(const struct net_addr *a, char *buf, size_t size)
 {
 	char addr[INET6_ADDRSTRLEN];

@@ -23,6 +23,11 @@ struct net_addr {
 
 /* Parse "ADDR/PREFIX" (IPv4 or IPv6). -EINVAL when malformed. */
 int net_parse_addr(const char *text, struct net_addr *out);
+/* The same address (the prefix aside). */
+bool net_same_addr(const struct net_addr *a, const struct net_addr *b);
+/* 127.0.0.1 or ::1, which lo gets by itself. */
+bool net_is_loopback(const struct net_addr *a);
+
 /* "ADDR/PREFIX" back, for the status record and the spec's emitter. */
 void net_format_addr(const struct net_addr *a, char *buf, size_t size);
 

@@ -76,10 +76,12 @@ int id_map_parse(const char *value, struct id_map *map)
 		unsigned long inner, outer, count;
 		int used = 0;
 
-		if (sscanf(p, " %lu %lu %lu %n", &inner, &outer, &count,
+		/* digits and blanks only: sscanf would take signs */
+		if (strspn(p, "0123456789 \t") < strcspn(p, ",") ||
+		    sscanf(p, " %lu %lu %lu %n", &inner, &outer, &count,
 			   &used) != 3 ||
-		    count == 0 || inner > UINT32_MAX - 1 ||
-		    outer > UINT32_MAX - 1 || count > UINT32_MAX ||
+		    count == 0 || count > UINT32_MAX ||
+		    inner + count > UINT32_MAX || outer + count > UINT32_MAX ||
 		    (p[used] != ',' && p[used] != '\0'))
 			return -EINVAL;
 		len += (size_t)snprintf(map->text + len,

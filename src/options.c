@@ -330,6 +330,18 @@ static int parse_loopback_addr(struct spec *spec, const struct option_def *opt,
 			       "--loopback-addr `%.64s`: expected an IPv4 or "
 			       "IPv6 ADDR/PREFIX",
 			       value);
+	if (net_is_loopback(&addr))
+		return err_set(err, "spec", EEXIST,
+			       "--loopback-addr %s: lo has it already", value);
+	for (size_t i = 0; i < spec->loopback_addrs.n; i++) {
+		struct net_addr other;
+
+		if (net_parse_addr(spec->loopback_addrs.v[i], &other) == 0 &&
+		    net_same_addr(&addr, &other))
+			return err_set(err, "spec", EEXIST,
+				       "--loopback-addr %s: given twice",
+				       value);
+	}
 	if (spec->loopback_addrs.n >= NET_MAX_ADDRS)
 		return err_set(err, "spec", E2BIG,
 			       "--loopback-addr: at most %d addresses",
@@ -443,7 +455,7 @@ static int parse_size(struct spec *spec, const struct option_def *opt,
 	long number;
 	int shift;
 
-	if (len == 0 || len >= sizeof(digits) || (unit && !*unit))
+	if (len == 0 || len >= sizeof(digits))
 		goto bad;
 	memcpy(digits, value, len - (unit ? 1 : 0));
 	digits[len - (unit ? 1 : 0)] = '\0';
@@ -786,6 +798,23 @@ static const char *mount_dest(const char *value, bool is_bind)
 	return colon ? colon + 1 : value;
 }
 
+/* Paths equal as the kernel resolves them: "//x/" is "/x". */
+static bool same_path(const char *a, const char *b)
+{
+	for (;;) {
+		while (a[0] == '/' && (a[1] == '/' || !a[1]))
+			a++;
+		while (b[0] == '/' && (b[1] == '/' || !b[1]))
+			b++;
+		if (*a != *b)
+			return false;
+		if (!*a)
+			return true;
+		a++;
+		b++;
+	}
+}
+
 /* Two mounts on one destination: which one wins is not for us to guess. */
 static int check_mount_destinations(const struct spec *spec,
 				    struct sh_err *err)
@@ -799,10 +828,10 @@ static int check_mount_destinations(const struct spec *spec,
 			for (size_t b = a; b < 3; b++)
 				for (size_t j = (a == b ? i + 1 : 0);
 				     j < lists[b]->n; j++)
-					if (strcmp(mount_dest(lists[a]->v[i],
-							      a < 2),
-						   mount_dest(lists[b]->v[j],
-							      b < 2)) == 0)
+					if (same_path(mount_dest(lists[a]->v[i],
+								 a < 2),
+						      mount_dest(lists[b]->v[j],
+								 b < 2)))
 						return err_set(
 							err, "spec", EINVAL,
 							"--%s and --%s: two "
@@ -824,7 +853,7 @@ static int check_isolation_conflicts(const struct spec *spec,
 	if ((spec->memory_max || spec->pids_max || spec->cpu_max_milli) &&
 	    !spec->cgroup_parent)
 		return err_set(err, "spec", EINVAL,
-			       "--memory-max, --pids-max and --cpu-max need "
+			       "--memory-max, --pids-max or --cpu-max needs "
 			       "--cgroup-parent (a cgroup of the spawn's own)");
 	if (spec->parent_pid && !spec->die_with_parent)
 		return err_set(err, "spec", EINVAL,
