@@ -63,18 +63,73 @@ static int enter_directory(const struct launch *launch, struct sh_err *err)
 }
 
 /* The command's own process: from the fd map to execve. */
+/* Clearing the bounding set and locking the securebits need
+ * CAP_SETPCAP: root's, or ours in a user namespace. */
+static bool can_setpcap(const struct launch *launch)
+{
+	return launch->privileged || (launch->namespaces & NS_BIT(NS_USER)) ||
+	       launch->join_fds[NS_USER] >= 0;
+}
+
+static int drop_caps_before_creds(const struct launch *launch,
+				  struct command_info *info,
+				  struct sh_err *err)
+{
+	info->bounding_cleared = can_setpcap(launch);
+	return info->bounding_cleared ? caps_before_creds(launch->cap_keep, err)
+				      : 0;
+}
+
+static int set_no_new_privs(const struct launch *launch, struct sh_err *err)
+{
+	if (!launch->spec->allow_new_privs &&
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return err_sys(err, "nnp", errno, "prctl NO_NEW_PRIVS");
+	return 0;
+}
+
+static int restrict_files(const struct launch *launch,
+			  struct command_info *info, struct sh_err *err)
+{
+	const struct spec *spec = launch->spec;
+
+	return landlock_apply(&spec->landlock_read, &spec->landlock_write,
+			      spec->landlock_mode != LANDLOCK_MODE_BEST_EFFORT,
+			      &info->landlock, err);
+}
+
+static int report_command(const struct launch *launch,
+			  const struct command_info *info, struct sh_err *err)
+{
+	if (send(launch->report_fd, info, sizeof(*info), MSG_NOSIGNAL) < 0)
+		return err_sys(err, "monitor", errno, "report the command");
+	return 0;
+}
+
+/* The command's own process: from the fd map to execve. The order is
+ * the man page's: limits while they may still be raised, capabilities
+ * around the credential change, no_new_privs before Landlock, seccomp
+ * last, after every call the setup needs. */
 static int setup_command(const struct launch *launch, pid_t parent,
 			 struct sh_err *err)
 {
+	struct command_info info = { .kind = REPORT_COMMAND };
 	int r;
 
 	if ((r = reset_signals(err)) < 0 ||
 	    (r = die_with_parent(parent, err)) < 0 ||
 	    (r = enter_session(launch, err)) < 0 ||
 	    (r = fdmap_apply(&launch->fd_plan, launch->temp_base, err)) < 0 ||
+	    (r = rlimits_apply(launch->rlimits, launch->n_rlimits, err)) < 0 ||
+	    (r = drop_caps_before_creds(launch, &info, err)) < 0 ||
 	    (r = creds_apply(&launch->creds, err)) < 0 ||
+	    (r = caps_after_creds(launch->cap_keep, err)) < 0 ||
 	    (r = die_with_parent(parent, err)) < 0 ||
-	    (r = enter_directory(launch, err)) < 0)
+	    (r = enter_directory(launch, err)) < 0 ||
+	    (r = set_no_new_privs(launch, err)) < 0 ||
+	    (r = restrict_files(launch, &info, err)) < 0 ||
+	    (r = report_command(launch, &info, err)) < 0 ||
+	    (r = seccomp_install(&launch->seccomp, err)) < 0)
 		return r;
 	return exec_command(launch->spec, launch->env.v, err);
 }
@@ -161,7 +216,7 @@ static int setup_sandbox(const struct launch *launch, struct sh_err *err)
 	pid_t parent = (launch->namespaces & NS_BIT(NS_PID))
 			       ? 0
 			       : launch->monitor_pid;
-	struct sandbox_info info = { 0 };
+	struct sandbox_info info = { .kind = REPORT_SANDBOX };
 	int r;
 
 	if ((r = die_with_parent(parent, err)) < 0 ||

@@ -217,6 +217,19 @@ static bool ids_already(bool is_uid, unsigned id)
 	       sg == id;
 }
 
+/* EINVAL: the id has no mapping in our user namespace; EPERM: we lack
+ * the capability. */
+static int id_error(struct sh_err *err, const char *call, unsigned id,
+		    const char *cap, const char *map_option)
+{
+	if (errno == EINVAL)
+		return err_sys(err, "creds", errno,
+			       "%s %u (%u is not mapped in the user namespace: "
+			       "see --map-root and %s)",
+			       call, id, id, map_option);
+	return err_sys(err, "creds", errno, "%s %u (needs %s)", call, id, cap);
+}
+
 int creds_apply(const struct creds *creds, struct sh_err *err)
 {
 	if (creds->set_groups && !groups_already(creds->groups, creds->n_groups) &&
@@ -226,13 +239,11 @@ int creds_apply(const struct creds *creds, struct sh_err *err)
 			       creds->n_groups);
 	if (creds->set_gid && !ids_already(false, creds->gid) &&
 	    setresgid(creds->gid, creds->gid, creds->gid) < 0)
-		return err_sys(err, "creds", errno,
-			       "setresgid %u (needs CAP_SETGID)",
-			       (unsigned)creds->gid);
+		return id_error(err, "setresgid", creds->gid, "CAP_SETGID",
+				"--gid-map");
 	if (creds->set_uid && !ids_already(true, creds->uid) &&
 	    setresuid(creds->uid, creds->uid, creds->uid) < 0)
-		return err_sys(err, "creds", errno,
-			       "setresuid %u (needs CAP_SETUID)",
-			       (unsigned)creds->uid);
+		return id_error(err, "setresuid", creds->uid, "CAP_SETUID",
+				"--uid-map");
 	return 0;
 }

@@ -11,9 +11,11 @@
 #include <sys/types.h>
 
 /* Messages on the report socket, init to monitor. */
-enum init_message_kind {
-	INIT_STARTED = 1, /* SCM_CREDENTIALS carries the command's pid */
-	INIT_EXITED = 2,  /* wait_status is the command's */
+enum report_kind {
+	INIT_STARTED = 1,   /* SCM_CREDENTIALS carries the command's pid */
+	INIT_EXITED = 2,    /* wait_status is the command's */
+	REPORT_SANDBOX = 3, /* struct sandbox_info */
+	REPORT_COMMAND = 4, /* struct command_info */
 };
 
 struct init_message {

@@ -165,10 +165,12 @@ static int prepare_namespaces(struct launch *launch, struct sh_err *err)
 				       "--join-ns user: cannot also make new "
 				       "namespaces or maps (they would not be "
 				       "inside the joined one)");
-	} else if ((launch->namespaces || spec->join_ns.n) &&
-		   !launch->privileged) {
+	} else if (!launch->privileged) {
 		/* setuid-free: an unprivileged caller gets its rights from
-		 * a user namespace of its own */
+		 * a user namespace of its own, if only to clear the bounding
+		 * set */
+		launch->user_for_caps_only =
+			!launch->namespaces && !spec->join_ns.n;
 		launch->namespaces |= NS_BIT(NS_USER);
 	}
 	if ((r = prepare_user(launch, err)) < 0 ||
@@ -177,6 +179,28 @@ static int prepare_namespaces(struct launch *launch, struct sh_err *err)
 		return r;
 	plan_special_mounts(launch);
 	return 0;
+}
+
+static int prepare_hardening(struct launch *launch, struct sh_err *err)
+{
+	const struct spec *spec = launch->spec;
+	const char *bad;
+	char name[64];
+
+	if (spec->cap_keep &&
+	    caps_parse(spec->cap_keep, &launch->cap_keep, name,
+		       sizeof(name)) < 0)
+		return err_set(err, "spec", EINVAL, "--cap-keep `%s`", name);
+	for (size_t i = 0; i < spec->rlimits.n; i++) {
+		if (i == sizeof(launch->rlimits) / sizeof(launch->rlimits[0]))
+			return err_set(err, "spec", E2BIG, "too many --rlimit");
+		if (rlimit_parse(spec->rlimits.v[i], &launch->rlimits[i],
+				 &bad) < 0)
+			return err_set(err, "spec", EINVAL, "--rlimit `%s`",
+				       spec->rlimits.v[i]);
+		launch->n_rlimits++;
+	}
+	return seccomp_prepare(spec, &launch->seccomp, err);
 }
 
 int launch_prepare(struct launch *launch, const struct spec *spec,
@@ -195,6 +219,7 @@ int launch_prepare(struct launch *launch, const struct spec *spec,
 	    (r = creds_resolve(spec, &launch->creds, err)) < 0 ||
 	    (r = env_build(spec, environ, &launch->env, err)) < 0 ||
 	    (r = prepare_namespaces(launch, err)) < 0 ||
+	    (r = prepare_hardening(launch, err)) < 0 ||
 	    (r = cgroup_prepare(spec, &launch->cgroups, err)) < 0)
 		return r;
 	if (spec_effective_fds(spec, &map, &n_map) < 0 ||
@@ -218,6 +243,7 @@ void launch_clear(struct launch *launch)
 	strv_clear(&launch->env);
 	strv_clear(&launch->mount_storage);
 	cgroup_remove(&launch->cgroups);
+	seccomp_plan_clear(&launch->seccomp);
 	free(launch->mounts);
 	launch->mounts = NULL;
 	for (int k = 0; k < NS_COUNT; k++)
@@ -246,6 +272,15 @@ int launch_drop(struct launch *launch, unsigned refused,
 	/* everything else was made inside the refused user namespace */
 	if (refused & NS_BIT(NS_USER))
 		refused = launch->namespaces;
+	if (launch->user_for_caps_only && refused == NS_BIT(NS_USER)) {
+		/* hardening without it: the bounding set stays, and
+		 * no_new_privs keeps it from mattering */
+		launch->dropped_errno[NS_USER] =
+			errnos[NS_USER] ? errnos[NS_USER] : EPERM;
+		launch->dropped |= NS_BIT(NS_USER);
+		launch->namespaces = 0;
+		return 0;
+	}
 	if ((refused & NS_BIT(NS_MOUNT)) &&
 	    (spec->binds.n || spec->ro_binds.n || spec->tmpfs.n || spec->chroot))
 		return err_set(err, "ns", errnos[NS_MOUNT] ? errnos[NS_MOUNT]

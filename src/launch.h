@@ -6,12 +6,15 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "caps.h"
 #include "cgroup.h"
 #include "creds.h"
 #include "fdmap.h"
 #include "mounts.h"
 #include "net.h"
 #include "ns.h"
+#include "rlimits.h"
+#include "seccomp-filter.h"
 #include "spec.h"
 
 struct launch {
@@ -35,6 +38,13 @@ struct launch {
 	struct strv mount_storage;
 	struct mount_plan mount_plan;
 	struct cgroup_set cgroups;
+
+	uint64_t cap_keep;
+	bool user_for_caps_only; /* the user namespace is there only so the
+				    bounding set can be cleared */
+	struct rlimit_setting rlimits[16];
+	size_t n_rlimits;
+	struct seccomp_plan seccomp;
 
 	/* set by the monitor */
 	pid_t monitor_pid;

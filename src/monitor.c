@@ -131,7 +131,8 @@ static int handle_refusal(struct launch *launch, int clone_errno,
 		return err_sys(err, "ns", clone_errno,
 			       "clone with namespaces (no single namespace "
 			       "is refused alone)");
-	if (launch->spec->ns_fallback != NS_FALLBACK_DROP)
+	if (launch->spec->ns_fallback != NS_FALLBACK_DROP &&
+	    !launch->user_for_caps_only)
 		return err_sys(err, "ns", errnum, "namespace `%s` refused",
 			       name);
 	return launch_drop(launch, refused, errnos, err);
@@ -143,7 +144,8 @@ static int maps_refused(struct launch *launch, struct channels *ch, int r,
 {
 	int errnos[NS_COUNT] = { 0 };
 
-	if (launch->spec->ns_fallback != NS_FALLBACK_DROP)
+	if (launch->spec->ns_fallback != NS_FALLBACK_DROP &&
+	    !launch->user_for_caps_only)
 		return r;
 	errnos[NS_USER] = -r;
 	r = launch_drop(launch, NS_BIT(NS_USER), errnos, err);
@@ -243,41 +245,37 @@ static ssize_t receive(int fd, void *buf, size_t size, struct ucred *cred,
 	return n;
 }
 
-/* What the sandbox reported before the command's exec closed the error
- * pipe: the network it set up and, under an init, the command's pid. */
-static void read_reports(const struct launch *launch, int fd,
-			 struct outcome *out)
+/* Every message the sandbox has sent so far, by kind: its setup, the
+ * command's pid under an init, the command's hardening and, at the end,
+ * the command's status from the init. */
+static void read_reports(int fd, struct outcome *out)
 {
-	struct init_message msg;
-	struct ucred cred = { 0 };
+	union {
+		int kind;
+		struct sandbox_info sandbox;
+		struct init_message init;
+		struct command_info command;
+	} msg;
+	struct ucred cred;
+	ssize_t n;
 
-	out->command_pid = out->pid;
-	if (receive(fd, &out->info, sizeof(out->info), NULL, MSG_DONTWAIT) !=
-	    sizeof(out->info))
-		memset(&out->info, 0, sizeof(out->info));
-	if (!launch_needs_init(launch))
-		return;
-	if (receive(fd, &msg, sizeof(msg), &cred, MSG_DONTWAIT) ==
-		    sizeof(msg) &&
-	    msg.kind == INIT_STARTED) {
-		out->command_ns_pid = msg.ns_pid;
-		out->command_pid = cred.pid ? cred.pid : 0;
+	for (;;) {
+		memset(&cred, 0, sizeof(cred));
+		n = receive(fd, &msg, sizeof(msg), &cred, MSG_DONTWAIT);
+		if (n < (ssize_t)sizeof(int))
+			return;
+		if (msg.kind == REPORT_SANDBOX && n == sizeof(msg.sandbox)) {
+			out->info = msg.sandbox;
+		} else if (msg.kind == REPORT_COMMAND &&
+			   n == sizeof(msg.command)) {
+			out->command = msg.command;
+		} else if (msg.kind == INIT_STARTED && n == sizeof(msg.init)) {
+			out->command_ns_pid = msg.init.ns_pid;
+			out->command_pid = cred.pid;
+		} else if (msg.kind == INIT_EXITED && n == sizeof(msg.init)) {
+			out->wait_status = msg.init.wait_status;
+		}
 	}
-}
-
-/* Under an init, the command's own status comes in a message; without
- * one (the init was killed) the init's status stands. */
-static void read_command_status(const struct launch *launch, int fd,
-				struct outcome *out)
-{
-	struct init_message msg;
-
-	if (!launch_needs_init(launch))
-		return;
-	if (receive(fd, &msg, sizeof(msg), NULL, MSG_DONTWAIT) ==
-		    sizeof(msg) &&
-	    msg.kind == INIT_EXITED)
-		out->wait_status = msg.wait_status;
 }
 
 static bool parent_died(pid_t helper_parent)
@@ -392,14 +390,16 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	launch->error_fd = launch->sync_fd = launch->report_fd = -1;
 	if ((r = read_setup_result(ch.error_read, out->pid, err)) < 0)
 		goto out;
-	read_reports(launch, ch.report_read, out);
+	/* under an init the pid comes with its message */
+	out->command_pid = launch_needs_init(launch) ? 0 : out->pid;
+	read_reports(ch.report_read, out);
 	if (out->info.cgroup_ns_errno)
 		launch_drop_cgroup_ns(launch, out->info.cgroup_ns_errno);
 	status_started(launch, out);
 	if (launch->spec->timeout_ms)
 		w.deadline = start + launch->spec->timeout_ms * 1000;
 	r = wait_for_command(&w, out, err);
-	read_command_status(launch, ch.report_read, out);
+	read_reports(ch.report_read, out);
 	cgroup_kill_all(&launch->cgroups);
 	cgroup_usage(&launch->cgroups, &out->cgroup);
 	out->wall_usec = now_usec() - start;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -73,6 +74,7 @@ struct nl_request {
 	union {
 		struct ifinfomsg link;
 		struct ifaddrmsg addr;
+		struct rtmsg route;
 	} body;
 	char attrs[64];
 };
@@ -155,6 +157,45 @@ static bool ipv6_works(void)
 	return fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
 }
 
+/* Whether the kernel routes addr as local yet (RTM_GETROUTE answers a
+ * route of type RTN_LOCAL). */
+static bool routed_locally(int fd, const struct in6_addr *addr)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct nl_request req = { 0 };
+	char buf[1024];
+	struct nlmsghdr *reply = (struct nlmsghdr *)buf;
+	ssize_t n;
+
+	req.hdr.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	req.hdr.nlmsg_type = RTM_GETROUTE;
+	req.hdr.nlmsg_flags = NLM_F_REQUEST;
+	req.body.route.rtm_family = AF_INET6;
+	req.body.route.rtm_dst_len = 128;
+	nl_add_attr(&req, RTA_DST, addr, sizeof(*addr));
+	if (sendto(fd, &req, req.hdr.nlmsg_len, 0, (struct sockaddr *)&kernel,
+		   sizeof(kernel)) < 0)
+		return false;
+	do
+		n = recv(fd, buf, sizeof(buf), 0);
+	while (n < 0 && errno == EINTR);
+	return n > 0 && NLMSG_OK(reply, (size_t)n) &&
+	       reply->nlmsg_type == RTM_NEWROUTE &&
+	       ((struct rtmsg *)NLMSG_DATA(reply))->rtm_type == RTN_LOCAL;
+}
+
+/* An IPv6 address is there at once (no DAD), but the kernel adds its
+ * local route from a work queue: until then a connect() to it waits for
+ * neighbour discovery and fails with ENETUNREACH. Wait, up to about a
+ * second, for the route. */
+static void wait_local_route(int fd, const struct in6_addr *addr)
+{
+	const struct timespec ms = { 0, 1000000 };
+
+	for (int i = 0; i < 1000 && !routed_locally(fd, addr); i++)
+		nanosleep(&ms, NULL);
+}
+
 int net_setup_loopback(const struct net_addr *addrs, size_t n,
 		       struct net_result *result, struct sh_err *err)
 {
@@ -184,5 +225,10 @@ int net_setup_loopback(const struct net_addr *addrs, size_t n,
 				       "netlink: add address %s to `lo`", text);
 		result->added[result->n_added++] = addrs[i];
 	}
+	if (result->ipv6)
+		wait_local_route(fd, &in6addr_loopback);
+	for (size_t i = 0; i < result->n_added; i++)
+		if (result->added[i].family == AF_INET6)
+			wait_local_route(fd, &result->added[i].addr.v6);
 	return 0;
 }

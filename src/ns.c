@@ -81,7 +81,7 @@ int id_map_parse(const char *value, struct id_map *map)
 		    sscanf(p, " %lu %lu %lu %n", &inner, &outer, &count,
 			   &used) != 3 ||
 		    count == 0 || count > UINT32_MAX ||
-		    inner + count > UINT32_MAX || outer + count > UINT32_MAX ||
+		    inner > UINT32_MAX - count || outer > UINT32_MAX - count ||
 		    (p[used] != ',' && p[used] != '\0'))
 			return -EINVAL;
 		len += (size_t)snprintf(map->text + len,

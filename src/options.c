@@ -2,8 +2,10 @@
 
 #include "options.h"
 
+#include "caps.h"
 #include "mounts.h"
 #include "net.h"
+#include "rlimits.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -434,6 +436,115 @@ static int emit_duration(const struct spec *spec, const struct option_def *opt,
 	return r < 0 ? r : strv_pushf(out, "%lld.%03lld", ms / 1000, ms % 1000);
 }
 
+static int parse_cap_keep(struct spec *spec, const struct option_def *opt,
+			  const char *value, struct sh_err *err)
+{
+	char bad[64];
+	uint64_t mask;
+	int r = caps_parse(value, &mask, bad, sizeof(bad));
+
+	if (r == -ENOMEM)
+		return oom(err);
+	if (r < 0 || !*value)
+		return err_set(err, "spec", EINVAL,
+			       "--cap-keep `%.64s`: unknown capability `%s`",
+			       value, *value ? bad : "");
+	return parse_string(spec, opt, value, err);
+}
+
+static int parse_seccomp_profile(struct spec *spec,
+				 const struct option_def *opt,
+				 const char *value, struct sh_err *err)
+{
+	if (strcmp(value, "build") != 0 && strcmp(value, "strict") != 0 &&
+	    strcmp(value, "none") != 0)
+		return err_set(err, "spec", EINVAL,
+			       "--seccomp-profile `%.64s`: expected build, "
+			       "strict or none",
+			       value);
+	return parse_string(spec, opt, value, err);
+}
+
+static int parse_fd_number(struct spec *spec, const struct option_def *opt,
+			   const char *value, struct sh_err *err)
+{
+	long fd;
+
+	if (parse_number(value, 10, 0, INT_MAX, &fd) < 0)
+		return err_set(err, "spec", EINVAL,
+			       "--%s `%.64s`: expected an fd number", opt->name,
+			       value);
+	*FIELD(int, spec, opt) = (int)fd;
+	return 0;
+}
+
+static int emit_fd_number(const struct spec *spec,
+			  const struct option_def *opt, struct strv *out)
+{
+	int fd = *CFIELD(int, spec, opt), r;
+
+	if (fd < 0)
+		return 0;
+	r = strv_pushf(out, "--%s", opt->name);
+	return r < 0 ? r : strv_pushf(out, "%d", fd);
+}
+
+static int parse_landlock_path(struct spec *spec, const struct option_def *opt,
+			       const char *value, struct sh_err *err)
+{
+	if (!*value)
+		return err_set(err, "spec", EINVAL, "--%s: the path is empty",
+			       opt->name);
+	return strv_push(FIELD(struct strv, spec, opt), value) < 0 ? oom(err)
+								   : 0;
+}
+
+static int parse_landlock_mode(struct spec *spec, const struct option_def *opt,
+			       const char *value, struct sh_err *err)
+{
+	if (strcmp(value, "strict") == 0)
+		spec->landlock_mode = LANDLOCK_MODE_STRICT;
+	else if (strcmp(value, "best-effort") == 0)
+		spec->landlock_mode = LANDLOCK_MODE_BEST_EFFORT;
+	else
+		return err_set(err, "spec", EINVAL,
+			       "--landlock-mode `%.64s`: expected strict or "
+			       "best-effort",
+			       value);
+	return 0;
+}
+
+static int emit_landlock_mode(const struct spec *spec,
+			      const struct option_def *opt, struct strv *out)
+{
+	if (spec->landlock_mode == LANDLOCK_MODE_UNSET)
+		return 0;
+	return emit_pair(out, opt,
+			 spec->landlock_mode == LANDLOCK_MODE_STRICT
+				 ? "strict"
+				 : "best-effort");
+}
+
+static int parse_rlimit(struct spec *spec, const struct option_def *opt,
+			const char *value, struct sh_err *err)
+{
+	struct rlimit_setting setting, other;
+	const char *bad;
+
+	if (rlimit_parse(value, &setting, &bad) < 0)
+		return err_set(err, "spec", EINVAL,
+			       "--rlimit `%.64s`: bad %s (NAME=SOFT[:HARD], "
+			       "a number or unlimited)",
+			       value, bad);
+	for (size_t i = 0; i < spec->rlimits.n; i++)
+		if (rlimit_parse(spec->rlimits.v[i], &other, &bad) == 0 &&
+		    other.resource == setting.resource)
+			return err_set(err, "spec", EINVAL,
+				       "--rlimit %s given twice",
+				       rlimit_name(setting.resource));
+	return strv_push(&spec->rlimits, value) < 0 ? oom(err) : 0;
+}
+
 static int parse_cgroup_path(struct spec *spec, const struct option_def *opt,
 			     const char *value, struct sh_err *err)
 {
@@ -584,6 +695,39 @@ const struct option_def option_table[] = {
 	  "read the options and the command, NUL-separated, from FD until EOF "
 	  "(the only option then)",
 	  parse_cli_only, NULL, 0 },
+
+	{ "cap-keep", OPT_VALUE, GROUP_HARDENING, "CAPS",
+	  "keep these capabilities (comma-separated, as capsh names them) "
+	  "where the caller has them; all others are dropped from every set",
+	  parse_cap_keep, emit_string, OFF(cap_keep) },
+	{ "allow-new-privs", 0, GROUP_HARDENING, NULL,
+	  "do not set no_new_privs (setuid binaries inside may elevate)",
+	  parse_flag, emit_flag, OFF(allow_new_privs) },
+	{ "seccomp-profile", OPT_VALUE, GROUP_HARDENING, "NAME",
+	  "build (default), strict or none", parse_seccomp_profile,
+	  emit_string, OFF(seccomp_profile) },
+	{ "seccomp-policy", OPT_VALUE, GROUP_HARDENING, "FILE",
+	  "more seccomp rules, one a line: ACTION SYSCALL [argN OP VALUE]...",
+	  parse_nonempty, emit_string, OFF(seccomp_policy) },
+	{ "seccomp-bpf", OPT_VALUE, GROUP_HARDENING, "FD",
+	  "also install the raw seccomp BPF program read from FD "
+	  "(bubblewrap's --seccomp)",
+	  parse_fd_number, emit_fd_number, OFF(seccomp_bpf_fd) },
+	{ "landlock-write", OPT_VALUE | OPT_REPEAT, GROUP_HARDENING, "PATH",
+	  "with Landlock, the command may write only below these paths",
+	  parse_landlock_path, emit_list, OFF(landlock_write) },
+	{ "landlock-read", OPT_VALUE | OPT_REPEAT, GROUP_HARDENING, "PATH",
+	  "with Landlock, the command may read only below these paths (and "
+	  "the write paths)",
+	  parse_landlock_path, emit_list, OFF(landlock_read) },
+	{ "landlock-mode", OPT_VALUE, GROUP_HARDENING, "strict|best-effort",
+	  "strict (default): fail when a right cannot be enforced; "
+	  "best-effort: report it in the status",
+	  parse_landlock_mode, emit_landlock_mode, 0 },
+	{ "rlimit", OPT_VALUE | OPT_REPEAT, GROUP_HARDENING, "NAME=SOFT[:HARD]",
+	  "a resource limit of the command (nofile, nproc, core, as, fsize, "
+	  "cpu, stack, ...)",
+	  parse_rlimit, emit_list, OFF(rlimits) },
 
 	{ "status-fd", OPT_VALUE, GROUP_REPORTING, "FD",
 	  "write JSON status records (child-pid, error, exit-code, usage) "
@@ -749,6 +893,7 @@ const char *option_group_title(enum opt_group group)
 		[GROUP_NETWORK] = "Network",
 		[GROUP_MOUNTS] = "Mounts",
 		[GROUP_LIMITS] = "Limits",
+		[GROUP_HARDENING] = "Hardening",
 		[GROUP_REPORTING] = "Reporting",
 	};
 
@@ -798,20 +943,33 @@ static const char *mount_dest(const char *value, bool is_bind)
 	return colon ? colon + 1 : value;
 }
 
-/* Paths equal as the kernel resolves them: "//x/" is "/x". */
-static bool same_path(const char *a, const char *b)
+/* The next component of a path, past empty and "." ones. */
+static const char *next_component(const char *p, size_t *len)
 {
 	for (;;) {
-		while (a[0] == '/' && (a[1] == '/' || !a[1]))
-			a++;
-		while (b[0] == '/' && (b[1] == '/' || !b[1]))
-			b++;
-		if (*a != *b)
+		while (*p == '/')
+			p++;
+		*len = strcspn(p, "/");
+		if (!(*len == 1 && *p == '.'))
+			return p;
+		p++;
+	}
+}
+
+/* Paths equal as the kernel resolves them: "//x/./" is "/x". */
+static bool same_path(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	for (;;) {
+		a = next_component(a, &la);
+		b = next_component(b, &lb);
+		if (la != lb || strncmp(a, b, la) != 0)
 			return false;
-		if (!*a)
+		if (!la)
 			return true;
-		a++;
-		b++;
+		a += la;
+		b += lb;
 	}
 }
 
@@ -855,6 +1013,11 @@ static int check_isolation_conflicts(const struct spec *spec,
 		return err_set(err, "spec", EINVAL,
 			       "--memory-max, --pids-max or --cpu-max needs "
 			       "--cgroup-parent (a cgroup of the spawn's own)");
+	if (spec->landlock_mode && !spec->landlock_read.n &&
+	    !spec->landlock_write.n)
+		return err_set(err, "spec", EINVAL,
+			       "--landlock-mode needs --landlock-write or "
+			       "--landlock-read");
 	if (spec->parent_pid && !spec->die_with_parent)
 		return err_set(err, "spec", EINVAL,
 			       "--parent-pid needs --die-with-parent");

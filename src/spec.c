@@ -14,6 +14,7 @@ void spec_init(struct spec *spec)
 	memset(spec, 0, sizeof(*spec));
 	spec->status_fd = -1;
 	spec->kill_after_ms = -1; /* unset: SPEC_DEFAULT_KILL_AFTER_MS */
+	spec->seccomp_bpf_fd = -1;
 }
 
 void spec_clear(struct spec *spec)
@@ -38,6 +39,12 @@ void spec_clear(struct spec *spec)
 	free(spec->chroot);
 	free(spec->cgroup);
 	free(spec->cgroup_parent);
+	free(spec->cap_keep);
+	free(spec->seccomp_profile);
+	free(spec->seccomp_policy);
+	strv_clear(&spec->landlock_read);
+	strv_clear(&spec->landlock_write);
+	strv_clear(&spec->rlimits);
 	spec_init(spec);
 }
 

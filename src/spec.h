@@ -26,6 +26,12 @@ enum ns_fallback {
 	NS_FALLBACK_DROP,
 };
 
+enum landlock_mode {
+	LANDLOCK_MODE_UNSET, /* strict */
+	LANDLOCK_MODE_STRICT,
+	LANDLOCK_MODE_BEST_EFFORT,
+};
+
 struct spec {
 	struct strv command; /* argv of the command; argv[0] is looked up */
 	char *argv0;         /* --argv0: what the command sees as argv[0] */
@@ -65,6 +71,17 @@ struct spec {
 	long long pids_max;      /* 0: none */
 	long long cpu_max_milli; /* thousandths of a CPU, 0: none */
 	long long timeout_ms;    /* 0: none */
+
+	/* hardening */
+	char *cap_keep; /* raw --cap-keep list, checked by caps_parse */
+	bool allow_new_privs;
+	char *seccomp_profile; /* NULL: build */
+	char *seccomp_policy;  /* a policy file */
+	int seccomp_bpf_fd;    /* -1 when none */
+	struct strv landlock_read;
+	struct strv landlock_write;
+	enum landlock_mode landlock_mode;
+	struct strv rlimits; /* "NAME=SOFT[:HARD]" */
 	long long kill_after_ms; /* grace between SIGTERM and SIGKILL */
 };
 

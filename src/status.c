@@ -61,6 +61,21 @@ static void json_network(struct json *j, const struct sandbox_info *info)
 	json_close(j);
 }
 
+static void json_landlock(struct json *j, const struct landlock_report *ll)
+{
+	json_open(j, "landlock");
+	json_int(j, "abi", ll->abi);
+	json_bool(j, "enforced", ll->enforced);
+	if (ll->missing) {
+		json_array_open(j, "not-enforced");
+		for (unsigned bit = 1; bit & LL_FEATURE_ALL; bit <<= 1)
+			if (ll->missing & bit)
+				json_array_item(j, landlock_feature_name(bit));
+		json_array_close(j);
+	}
+	json_close(j);
+}
+
 void status_started(const struct launch *launch, const struct outcome *out)
 {
 	struct json j = JSON_INIT;
@@ -80,6 +95,10 @@ void status_started(const struct launch *launch, const struct outcome *out)
 		json_network(&j, &out->info);
 	if (launch->hostname)
 		json_string(&j, "hostname", launch->hostname);
+	if (launch->spec->landlock_read.n || launch->spec->landlock_write.n)
+		json_landlock(&j, &out->command.landlock);
+	if (!out->command.bounding_cleared)
+		json_bool(&j, "bounding-set-cleared", false);
 	json_close(&j);
 	json_send(&j, fd);
 }

@@ -8,14 +8,23 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "landlock.h"
 #include "launch.h"
 
-/* What the sandbox tells the monitor before the command runs. */
+/* What the sandbox's first process tells the monitor. */
 struct sandbox_info {
+	int kind; /* REPORT_SANDBOX */
 	bool ipv6;
 	int cgroup_ns_errno; /* the cgroup namespace was refused (drop) */
 	size_t n_addrs;
 	struct net_addr addrs[NET_MAX_ADDRS];
+};
+
+/* What the command's process tells the monitor just before execve. */
+struct command_info {
+	int kind; /* REPORT_COMMAND */
+	struct landlock_report landlock;
+	bool bounding_cleared; /* false: no CAP_SETPCAP (no user namespace) */
 };
 
 struct outcome {
@@ -23,6 +32,7 @@ struct outcome {
 	pid_t command_pid;    /* the command, as the helper sees it (0: unknown) */
 	pid_t command_ns_pid; /* the command in its pid namespace (0: same) */
 	struct sandbox_info info;
+	struct command_info command;
 	int wait_status; /* the command's */
 	bool timed_out;
 	struct rusage usage;

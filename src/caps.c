@@ -1,0 +1,128 @@
+#include "config.h"
+
+#include "caps.h"
+
+#include <errno.h>
+#include <linux/securebits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include "cleanup.h"
+
+static void cap_freep(cap_t *caps)
+{
+	if (*caps)
+		cap_free(*caps);
+}
+#define _cleanup_cap_ __attribute__((cleanup(cap_freep)))
+
+int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_size)
+{
+	_cleanup_free_ char *copy = strdup(list);
+	char *item, *save = NULL;
+
+	*mask = 0;
+	if (!copy)
+		return -ENOMEM;
+	for (item = strtok_r(copy, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		char name[64];
+		cap_value_t cap;
+
+		snprintf(name, sizeof(name), "%s%s",
+			 strncasecmp(item, "cap_", 4) == 0 ? "" : "cap_", item);
+		if (cap_from_name(name, &cap) < 0 || cap < 0 || cap > 63) {
+			snprintf(bad, bad_size, "%s", item);
+			return -EINVAL;
+		}
+		*mask |= UINT64_C(1) << cap;
+	}
+	return 0;
+}
+
+static bool in_mask(uint64_t mask, cap_value_t cap)
+{
+	return cap < 64 && (mask >> cap) & 1;
+}
+
+/* A kept capability must be one we have: nothing is gained here. */
+static int check_kept(uint64_t keep, struct sh_err *err)
+{
+	_cleanup_cap_ cap_t have = cap_get_proc();
+
+	if (!have)
+		return err_sys(err, "caps", errno, "cap_get_proc");
+	for (cap_value_t cap = 0; cap < 64; cap++) {
+		cap_flag_value_t v = CAP_CLEAR;
+
+		if (!in_mask(keep, cap))
+			continue;
+		if (cap_get_flag(have, cap, CAP_PERMITTED, &v) < 0 ||
+		    v != CAP_SET || prctl(PR_CAPBSET_READ, cap) != 1) {
+			_cleanup_free_ char *name = cap_to_name(cap);
+
+			return err_set(err, "caps", EPERM,
+				       "--cap-keep %s: the caller does not have "
+				       "it",
+				       name ? name : "?");
+		}
+	}
+	return 0;
+}
+
+int caps_before_creds(uint64_t keep, struct sh_err *err)
+{
+	int last = (int)cap_max_bits();
+	int r = check_kept(keep, err);
+
+	if (r < 0)
+		return r;
+	for (cap_value_t cap = 0; cap < last; cap++) {
+		if (in_mask(keep, cap) || prctl(PR_CAPBSET_READ, cap) != 1)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap) < 0)
+			return err_sys(err, "caps", errno,
+				       "drop capability %d from the bounding "
+				       "set (needs CAP_SETPCAP)",
+				       cap);
+	}
+	/* uid 0 gets no capabilities from execve or setuid, and changing
+	 * the uid keeps exactly what we set afterwards */
+	if (prctl(PR_SET_SECUREBITS,
+		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+			  SECBIT_NO_SETUID_FIXUP |
+			  SECBIT_NO_SETUID_FIXUP_LOCKED |
+			  SECBIT_KEEP_CAPS_LOCKED) < 0)
+		return err_sys(err, "caps", errno, "set securebits");
+	return 0;
+}
+
+int caps_after_creds(uint64_t keep, struct sh_err *err)
+{
+	_cleanup_cap_ cap_t caps = cap_init();
+	cap_flag_t flags[] = { CAP_PERMITTED, CAP_EFFECTIVE, CAP_INHERITABLE };
+
+	if (!caps)
+		return err_sys(err, "caps", errno, "cap_init");
+	for (cap_value_t cap = 0; cap < 64; cap++)
+		if (in_mask(keep, cap))
+			for (size_t i = 0; i < 3; i++)
+				if (cap_set_flag(caps, flags[i], 1, &cap,
+						 CAP_SET) < 0)
+					return err_sys(err, "caps", errno,
+						       "cap_set_flag");
+	if (cap_set_proc(caps) < 0)
+		return err_sys(err, "caps", errno, "set capabilities");
+	if (cap_reset_ambient() < 0 && errno != EINVAL)
+		return err_sys(err, "caps", errno, "clear the ambient set");
+	for (cap_value_t cap = 0; cap < 64; cap++)
+		if (in_mask(keep, cap) && cap_set_ambient(cap, CAP_SET) < 0)
+			return err_sys(err, "caps", errno,
+				       "raise capability %d in the ambient set",
+				       cap);
+	return 0;
+}

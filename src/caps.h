@@ -1,0 +1,24 @@
+/* Capabilities: by default the command ends with empty effective,
+ * permitted, inheritable, ambient and bounding sets, also as uid 0 in a
+ * user namespace; --cap-keep keeps named ones where the caller has them
+ * (in all five sets, so they survive the exec). Securebits make sure no
+ * later setuid or exec of a uid-0 process brings capabilities back. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* "CAP_NET_ADMIN,chown,..." (capsh's names, CAP_ optional) to a mask;
+ * -EINVAL with the unknown name in bad. */
+int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_size);
+
+/* Before the credentials change, while CAP_SETPCAP is still there: drop
+ * the bounding set to keep, lock the securebits. */
+int caps_before_creds(uint64_t keep, struct sh_err *err);
+
+/* After the credentials: set permitted, effective, inheritable to keep
+ * and raise keep in the ambient set, so it survives execve. */
+int caps_after_creds(uint64_t keep, struct sh_err *err);

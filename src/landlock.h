@@ -1,0 +1,39 @@
+/* Landlock: --landlock-write PATH and --landlock-read PATH restrict the
+ * command's file system access with the newest ABI the kernel offers.
+ * Writes are restricted as soon as any Landlock option is given (the
+ * write paths, plus the few devices every build writes to); reads only
+ * when a --landlock-read is given. Signals and abstract unix sockets are
+ * scoped to the sandbox where the ABI has it (6). strict fails when a
+ * right cannot be enforced; best-effort says what was not. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "err.h"
+#include "strv.h"
+
+enum landlock_feature {
+	LL_FEATURE_REFER = 1 << 0,       /* ABI 2: links/renames */
+	LL_FEATURE_TRUNCATE = 1 << 1,    /* ABI 3 */
+	LL_FEATURE_IOCTL_DEV = 1 << 2,   /* ABI 5 */
+	LL_FEATURE_SCOPE_SIGNAL = 1 << 3, /* ABI 6 */
+	LL_FEATURE_SCOPE_ABSTRACT_UNIX = 1 << 4, /* ABI 6 */
+	LL_FEATURE_ALL = (1 << 5) - 1,
+};
+
+struct landlock_report {
+	int abi;          /* 0: Landlock not available */
+	bool enforced;    /* a ruleset was applied */
+	unsigned missing; /* features the ABI lacks (best-effort) */
+};
+
+/* The name of one LL_FEATURE_ bit ("truncate"). */
+const char *landlock_feature_name(unsigned bit);
+
+/* The kernel's Landlock ABI, or -errno. */
+int landlock_abi(void);
+
+/* Apply the rules in the command's process (after no_new_privs). */
+int landlock_apply(const struct strv *read, const struct strv *write,
+		   bool strict, struct landlock_report *report,
+		   struct sh_err *err);

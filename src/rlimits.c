@@ -1,0 +1,101 @@
+#include "config.h"
+
+#include "rlimits.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	int resource;
+} rlimit_names[] = {
+	{ "as", RLIMIT_AS },
+	{ "core", RLIMIT_CORE },
+	{ "cpu", RLIMIT_CPU },
+	{ "data", RLIMIT_DATA },
+	{ "fsize", RLIMIT_FSIZE },
+	{ "locks", RLIMIT_LOCKS },
+	{ "memlock", RLIMIT_MEMLOCK },
+	{ "msgqueue", RLIMIT_MSGQUEUE },
+	{ "nice", RLIMIT_NICE },
+	{ "nofile", RLIMIT_NOFILE },
+	{ "nproc", RLIMIT_NPROC },
+	{ "rss", RLIMIT_RSS },
+	{ "rtprio", RLIMIT_RTPRIO },
+	{ "rttime", RLIMIT_RTTIME },
+	{ "sigpending", RLIMIT_SIGPENDING },
+	{ "stack", RLIMIT_STACK },
+};
+
+const char *rlimit_name(int resource)
+{
+	for (size_t i = 0; i < sizeof(rlimit_names) / sizeof(rlimit_names[0]);
+	     i++)
+		if (rlimit_names[i].resource == resource)
+			return rlimit_names[i].name;
+	return "?";
+}
+
+static int parse_value(const char *s, size_t len, rlim_t *out)
+{
+	char buf[32];
+	char *end;
+
+	if (len == 0 || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (strcmp(buf, "unlimited") == 0 || strcmp(buf, "infinity") == 0) {
+		*out = RLIM_INFINITY;
+		return 0;
+	}
+	if (!isdigit((unsigned char)buf[0]))
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(buf, &end, 10);
+	return errno || *end || *out == RLIM_INFINITY ? -EINVAL : 0;
+}
+
+int rlimit_parse(const char *text, struct rlimit_setting *out,
+		 const char **bad)
+{
+	size_t name_len = strcspn(text, "=");
+	const char *soft = text + name_len + 1, *colon;
+	size_t i;
+
+	*bad = "NAME";
+	for (i = 0; i < sizeof(rlimit_names) / sizeof(rlimit_names[0]); i++)
+		if (strlen(rlimit_names[i].name) == name_len &&
+		    strncmp(rlimit_names[i].name, text, name_len) == 0)
+			break;
+	if (i == sizeof(rlimit_names) / sizeof(rlimit_names[0]) ||
+	    !text[name_len])
+		return -EINVAL;
+	out->resource = rlimit_names[i].resource;
+	colon = strchr(soft, ':');
+	*bad = "SOFT";
+	if (parse_value(soft, colon ? (size_t)(colon - soft) : strlen(soft),
+			&out->value.rlim_cur) < 0)
+		return -EINVAL;
+	out->value.rlim_max = out->value.rlim_cur;
+	*bad = "HARD";
+	if (colon && parse_value(colon + 1, strlen(colon + 1),
+				 &out->value.rlim_max) < 0)
+		return -EINVAL;
+	*bad = "SOFT above HARD";
+	if (out->value.rlim_cur > out->value.rlim_max)
+		return -EINVAL;
+	return 0;
+}
+
+int rlimits_apply(const struct rlimit_setting *settings, size_t n,
+		  struct sh_err *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (setrlimit(settings[i].resource, &settings[i].value) < 0)
+			return err_sys(err, "rlimit", errno, "setrlimit %s",
+				       rlimit_name(settings[i].resource));
+	return 0;
+}

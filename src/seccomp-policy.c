@@ -1,0 +1,329 @@
+#include "config.h"
+
+#include "seccomp-policy.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+
+/* The build profile: what a build never needs and a sandbox must not
+ * allow. Blocked calls fail with EPERM unless said otherwise. */
+static const char build_profile[] =
+	"# no setuid or setgid files: the mode of chmod and of creating calls\n"
+	"errno chmod arg1 & 04000 == 04000\n"
+	"errno chmod arg1 & 02000 == 02000\n"
+	"errno fchmod arg1 & 04000 == 04000\n"
+	"errno fchmod arg1 & 02000 == 02000\n"
+	"errno fchmodat arg2 & 04000 == 04000\n"
+	"errno fchmodat arg2 & 02000 == 02000\n"
+	"errno fchmodat2 arg2 & 04000 == 04000\n"
+	"errno fchmodat2 arg2 & 02000 == 02000\n"
+	"errno creat arg1 & 04000 == 04000\n"
+	"errno creat arg1 & 02000 == 02000\n"
+	"# open and openat with O_CREAT (0100) or O_TMPFILE (020000000)\n"
+	"errno open arg1 & 0100 == 0100 arg2 & 04000 == 04000\n"
+	"errno open arg1 & 0100 == 0100 arg2 & 02000 == 02000\n"
+	"errno open arg1 & 020000000 == 020000000 arg2 & 04000 == 04000\n"
+	"errno open arg1 & 020000000 == 020000000 arg2 & 02000 == 02000\n"
+	"errno openat arg2 & 0100 == 0100 arg3 & 04000 == 04000\n"
+	"errno openat arg2 & 0100 == 0100 arg3 & 02000 == 02000\n"
+	"errno openat arg2 & 020000000 == 020000000 arg3 & 04000 == 04000\n"
+	"errno openat arg2 & 020000000 == 020000000 arg3 & 02000 == 02000\n"
+	"errno mknod arg1 & 04000 == 04000\n"
+	"errno mknod arg1 & 02000 == 02000\n"
+	"errno mknodat arg2 & 04000 == 04000\n"
+	"errno mknodat arg2 & 02000 == 02000\n"
+	"# openat2 hides its mode in a struct: callers fall back to openat\n"
+	"enosys openat2\n"
+	"# no file capabilities or other security xattrs (tools take ENOTSUP\n"
+	"# as a file system without xattrs)\n"
+	"errno:ENOTSUP setxattr\n"
+	"errno:ENOTSUP lsetxattr\n"
+	"errno:ENOTSUP fsetxattr\n"
+	"errno:ENOTSUP setxattrat\n"
+	"# no terminal input injection\n"
+	"errno ioctl arg1 & 0xffffffff == 0x5412\n" /* TIOCSTI */
+	"errno ioctl arg1 & 0xffffffff == 0x541c\n" /* TIOCLINUX */
+	"# nothing a build needs from the kernel's own business\n"
+	"errno init_module\n"
+	"errno finit_module\n"
+	"errno delete_module\n"
+	"errno create_module\n"
+	"errno kexec_load\n"
+	"errno kexec_file_load\n"
+	"errno reboot\n"
+	"errno swapon\n"
+	"errno swapoff\n"
+	"errno add_key\n"
+	"errno request_key\n"
+	"errno keyctl\n"
+	"errno bpf\n"
+	"errno perf_event_open\n"
+	"errno userfaultfd\n"
+	"errno acct\n"
+	"errno quotactl\n"
+	"errno lookup_dcookie\n"
+	"errno uselib\n"
+	"errno iopl\n"
+	"errno ioperm\n"
+	"errno syslog\n"
+	"errno open_by_handle_at\n"
+	"errno vm86\n"
+	"errno vm86old\n"
+	"errno nfsservctl\n";
+
+/* The strict profile: the build profile, and no debugging of other
+ * processes, no mounts or namespaces of its own, no io_uring (whose
+ * operations seccomp does not see). */
+static const char strict_extra[] = "errno ptrace\n"
+				   "errno process_vm_readv\n"
+				   "errno process_vm_writev\n"
+				   "errno kcmp\n"
+				   "errno mount\n"
+				   "errno umount2\n"
+				   "errno pivot_root\n"
+				   "errno chroot\n"
+				   "errno fsopen\n"
+				   "errno fsconfig\n"
+				   "errno fsmount\n"
+				   "errno fspick\n"
+				   "errno move_mount\n"
+				   "errno open_tree\n"
+				   "errno mount_setattr\n"
+				   "errno unshare\n"
+				   "errno setns\n"
+				   "errno io_uring_setup\n"
+				   "errno io_uring_enter\n"
+				   "errno io_uring_register\n";
+
+void seccomp_policy_clear(struct seccomp_policy *policy)
+{
+	free(policy->rules);
+	memset(policy, 0, sizeof(*policy));
+}
+
+static const char *next_word(const char **p, size_t *len)
+{
+	const char *start;
+
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+	start = *p;
+	while (**p && **p != ' ' && **p != '\t')
+		(*p)++;
+	*len = (size_t)(*p - start);
+	return *len ? start : NULL;
+}
+
+static int parse_u64(const char *word, size_t len, uint64_t *out)
+{
+	char buf[32], *end;
+
+	if (len == 0 || len >= sizeof(buf) || !isdigit((unsigned char)*word))
+		return -EINVAL;
+	memcpy(buf, word, len);
+	buf[len] = '\0';
+	errno = 0;
+	*out = strtoull(buf, &end, 0);
+	return errno || *end ? -EINVAL : 0;
+}
+
+static int errno_by_name(const char *name, size_t len)
+{
+	/* names glibc knows only under their twin's name */
+	static const struct {
+		const char *name;
+		int value;
+	} aliases[] = { { "ENOTSUP", ENOTSUP },
+			{ "EWOULDBLOCK", EWOULDBLOCK },
+			{ "EDEADLOCK", EDEADLOCK } };
+
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strlen(aliases[i].name) == len &&
+		    strncmp(aliases[i].name, name, len) == 0)
+			return aliases[i].value;
+	for (int e = 1; e < 4096; e++) {
+		const char *n = strerrorname_np(e);
+
+		if (n && strlen(n) == len && strncmp(n, name, len) == 0)
+			return e;
+	}
+	return -1;
+}
+
+static int parse_action(const char *word, size_t len,
+			struct seccomp_rule *rule)
+{
+	uint64_t number;
+
+	rule->action = SC_ACT_ERRNO;
+	rule->errnum = EPERM;
+	if (len == 5 && strncmp(word, "errno", 5) == 0)
+		return 0;
+	if (len == 6 && strncmp(word, "enosys", 6) == 0) {
+		rule->errnum = ENOSYS;
+		return 0;
+	}
+	if (len == 4 && strncmp(word, "kill", 4) == 0) {
+		rule->action = SC_ACT_KILL;
+		return 0;
+	}
+	if (len <= 6 || strncmp(word, "errno:", 6) != 0)
+		return -EINVAL;
+	if (parse_u64(word + 6, len - 6, &number) == 0)
+		rule->errnum = number > 0 && number < 4096 ? (int)number : -1;
+	else
+		rule->errnum = errno_by_name(word + 6, len - 6);
+	return rule->errnum > 0 ? 0 : -EINVAL;
+}
+
+static const struct {
+	const char *text;
+	enum seccomp_op op;
+} ops[] = {
+	{ "==", SC_OP_EQ }, { "!=", SC_OP_NE }, { "<", SC_OP_LT },
+	{ "<=", SC_OP_LE }, { ">", SC_OP_GT },  { ">=", SC_OP_GE },
+};
+
+/* "argN OP VALUE" or "argN & MASK == VALUE"; the words follow *p. */
+static const char *parse_cond(const char **p, const char *arg, size_t len,
+			      struct seccomp_cond *c)
+{
+	const char *word;
+	size_t wlen;
+
+	if (len != 4 || strncmp(arg, "arg", 3) != 0 || arg[3] < '0' ||
+	    arg[3] > '5')
+		return "expected a condition argN (N from 0 to 5)";
+	c->arg = (unsigned)(arg[3] - '0');
+	if (!(word = next_word(p, &wlen)))
+		return "a condition lacks its operator";
+	if (wlen == 1 && *word == '&') {
+		c->op = SC_OP_MASKED_EQ;
+		word = next_word(p, &wlen);
+		if (!word || parse_u64(word, wlen, &c->mask) < 0)
+			return "expected a MASK after `&`";
+		if (!(word = next_word(p, &wlen)) || wlen != 2 ||
+		    strncmp(word, "==", 2) != 0)
+			return "expected `==` after `& MASK`";
+	} else {
+		size_t i;
+
+		for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+			if (strlen(ops[i].text) == wlen &&
+			    strncmp(ops[i].text, word, wlen) == 0)
+				break;
+		if (i == sizeof(ops) / sizeof(ops[0]))
+			return "unknown operator (== != < <= > >= or &)";
+		c->op = ops[i].op;
+	}
+	word = next_word(p, &wlen);
+	if (!word || parse_u64(word, wlen, &c->value) < 0)
+		return "expected a number to compare with";
+	return NULL;
+}
+
+static const char *parse_rule(const char *line, struct seccomp_rule *rule)
+{
+	const char *p = line, *word, *why;
+	size_t len;
+
+	memset(rule, 0, sizeof(*rule));
+	word = next_word(&p, &len);
+	if (parse_action(word, len, rule) < 0)
+		return "unknown action (errno, errno:NAME, enosys or kill)";
+	if (!(word = next_word(&p, &len)))
+		return "no syscall";
+	if (len >= sizeof(rule->name))
+		return "the syscall name is too long";
+	memcpy(rule->name, word, len);
+	while ((word = next_word(&p, &len))) {
+		if (rule->n_conds == SECCOMP_MAX_CONDS)
+			return "more than 6 conditions";
+		why = parse_cond(&p, word, len, &rule->conds[rule->n_conds++]);
+		if (why)
+			return why;
+	}
+	return NULL;
+}
+
+static int push_rule(struct seccomp_policy *policy,
+		     const struct seccomp_rule *rule)
+{
+	if (policy->n == policy->cap) {
+		size_t cap = policy->cap ? policy->cap * 2 : 64;
+		struct seccomp_rule *grown =
+			realloc(policy->rules, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		policy->rules = grown;
+		policy->cap = cap;
+	}
+	policy->rules[policy->n++] = *rule;
+	return 0;
+}
+
+int seccomp_policy_parse(struct seccomp_policy *policy, const char *text,
+			 size_t len, const char *where, struct sh_err *err)
+{
+	unsigned line_no = 0;
+
+	for (size_t pos = 0, end; pos < len; pos = end + 1) {
+		char line[512];
+		struct seccomp_rule rule;
+		const char *why, *p = line;
+		size_t wlen;
+
+		for (end = pos; end < len && text[end] != '\n'; end++)
+			;
+		line_no++;
+		if (end - pos >= sizeof(line))
+			return err_set(err, "seccomp", EINVAL,
+				       "%s:%u: the line is too long", where,
+				       line_no);
+		if (memchr(text + pos, '\0', end - pos))
+			return err_set(err, "seccomp", EINVAL,
+				       "%s:%u: a NUL byte", where, line_no);
+		memcpy(line, text + pos, end - pos);
+		line[end - pos] = '\0';
+		line[strcspn(line, "#")] = '\0';
+		if (!next_word(&p, &wlen))
+			continue; /* blank or comment */
+		why = parse_rule(line, &rule);
+		if (why)
+			return err_set(err, "seccomp", EINVAL, "%s:%u: %s",
+				       where, line_no, why);
+		rule.line = line_no;
+		rule.source = where;
+		if (push_rule(policy, &rule) < 0)
+			return err_set(err, "seccomp", ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int seccomp_profile_parse(struct seccomp_policy *policy, const char *name,
+			  struct sh_err *err)
+{
+	int r = 0;
+
+	if (strcmp(name, "none") == 0)
+		return 0;
+	if (strcmp(name, "build") != 0 && strcmp(name, "strict") != 0)
+		return err_set(err, "spec", EINVAL,
+			       "--seccomp-profile `%s`: expected build, strict "
+			       "or none",
+			       name);
+	r = seccomp_policy_parse(policy, build_profile,
+				 sizeof(build_profile) - 1, "profile build",
+				 err);
+	if (r == 0 && strcmp(name, "strict") == 0)
+		r = seccomp_policy_parse(policy, strict_extra,
+					 sizeof(strict_extra) - 1,
+					 "profile strict", err);
+	return r;
+}

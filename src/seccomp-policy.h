@@ -1,0 +1,71 @@
+/* The seccomp rule language: one rule a line, the same for the built-in
+ * profiles and for --seccomp-policy files.
+ *
+ *     # a comment
+ *     ACTION SYSCALL [CONDITION...]
+ *
+ * ACTION is `errno` (EPERM), `errno:NAME` or `errno:NUMBER`, `enosys`
+ * (ENOSYS, "no such call": callers fall back), or `kill` (the process
+ * dies of SIGSYS). A CONDITION is `argN OP VALUE` with OP one of == !=
+ * < <= > >=, or `argN & MASK == VALUE`; all conditions of a rule must
+ * hold. N is 0 to 5, values are C numbers (0x.., 0.. for octal). Calls no
+ * rule names behave as the kernel makes them. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+enum seccomp_op {
+	SC_OP_EQ,
+	SC_OP_NE,
+	SC_OP_LT,
+	SC_OP_LE,
+	SC_OP_GT,
+	SC_OP_GE,
+	SC_OP_MASKED_EQ,
+};
+
+enum seccomp_action {
+	SC_ACT_ERRNO,
+	SC_ACT_KILL,
+};
+
+struct seccomp_cond {
+	unsigned arg;
+	enum seccomp_op op;
+	uint64_t mask; /* SC_OP_MASKED_EQ */
+	uint64_t value;
+};
+
+#define SECCOMP_MAX_CONDS 6
+
+struct seccomp_rule {
+	char name[64];
+	enum seccomp_action action;
+	int errnum; /* SC_ACT_ERRNO */
+	unsigned n_conds;
+	struct seccomp_cond conds[SECCOMP_MAX_CONDS];
+	const char *source; /* the where of seccomp_policy_parse */
+	unsigned line;
+};
+
+struct seccomp_policy {
+	struct seccomp_rule *rules;
+	size_t n, cap;
+};
+
+/* Parse text (len bytes, need not end in NUL) and append its rules.
+ * where names the source in messages (the file, "profile build") and
+ * must live as long as the rules.
+ * Syscall names are checked by the caller (the known set depends on
+ * libseccomp). */
+int seccomp_policy_parse(struct seccomp_policy *policy, const char *text,
+			 size_t len, const char *where, struct sh_err *err);
+void seccomp_policy_clear(struct seccomp_policy *policy);
+
+/* Append the rules of a built-in profile: "build", "strict" (build and
+ * more) or "none". */
+int seccomp_profile_parse(struct seccomp_policy *policy, const char *name,
+			  struct sh_err *err);
