@@ -14,12 +14,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "net.h"
+#include "ns.h"
 #include "options.h"
 #include "spec.h"
 #include "strv.h"
 
 #define TIMEOUT 30
-#define MAX_TOKENS 16
+#define MAX_TOKENS 24
+
+/* Hostnames of 64 (the most there is room for) and 65 characters. */
+#define CHARS16 "abcdefghij-lmnop"
+#define HOST64 CHARS16 CHARS16 CHARS16 CHARS16
+#define HOST65 HOST64 "q"
+
+/* The namespaces of --unshare-all, spelt out rather than taken from
+ * SPEC_UNSHARE_ALL. */
+#define ALL_NS                                                                 \
+	(NS_BIT(NS_NET) | NS_BIT(NS_IPC) | NS_BIT(NS_MOUNT) | NS_BIT(NS_PID) | \
+	 NS_BIT(NS_UTS) | NS_BIT(NS_CGROUP))
 
 /* A NULL-terminated token list in a table. */
 struct toks {
@@ -190,6 +203,138 @@ static const struct good_case good_cases[] = {
 	/* a value is taken as is, even when it looks like an option */
 	{ { { "--chdir", "--fd", "x" } }, "--chdir|--fd|--|x" },
 	{ { { "--argv0", "--", "x" } }, "--argv0|--|--|x" },
+	/* --parent-pid */
+	{ { { "--die-with-parent", "--parent-pid", "1", "x" } },
+	  "--die-with-parent|--parent-pid|1|--|x" },
+	{ { { "--parent-pid=007", "--die-with-parent", "x" } },
+	  "--die-with-parent|--parent-pid|7|--|x" },
+	{ { { "--die-with-parent", "--parent-pid", "2147483647", "x" } },
+	  "--die-with-parent|--parent-pid|2147483647|--|x" },
+	/* namespaces, emitted in table order */
+	{ { { "--unshare-time", "--unshare-cgroup", "--unshare-pid",
+	      "--unshare-uts", "--unshare-ipc", "--unshare-net",
+	      "--unshare-mount", "--unshare-user", "x" } },
+	  "--unshare-user|--unshare-mount|--unshare-net|--unshare-ipc|"
+	  "--unshare-uts|--unshare-pid|--unshare-cgroup|--unshare-time|--|x" },
+	{ { { "--unshare-all", "x" } }, "--unshare-all|--|x" },
+	{ { { "--unshare-all", "--unshare-net", "--unshare-user", "x" } },
+	  "--unshare-user|--unshare-net|--unshare-all|--|x" },
+	{ { { "--join-ns", "net=/proc/1/ns/net", "--join-ns=user=/u", "x" } },
+	  "--join-ns|net=/proc/1/ns/net|--join-ns|user=/u|--|x" },
+	{ { { "--join-ns", "mount=relative=path", "x" } },
+	  "--join-ns|mount=relative=path|--|x" },
+	{ { { "--join-ns", "user=/a", "--join-ns", "mount=/a", "--join-ns",
+	      "net=/a", "--join-ns", "ipc=/a", "--join-ns", "uts=/a",
+	      "--join-ns", "pid=/a", "--join-ns", "cgroup=/a", "--join-ns",
+	      "time=/a", "x" } },
+	  "--join-ns|user=/a|--join-ns|mount=/a|--join-ns|net=/a|--join-ns|"
+	  "ipc=/a|--join-ns|uts=/a|--join-ns|pid=/a|--join-ns|cgroup=/a|"
+	  "--join-ns|time=/a|--|x" },
+	/* joining one namespace and making another */
+	{ { { "--unshare-net", "--join-ns", "mount=/m", "--join-ns",
+	      "user=/u", "x" } },
+	  "--unshare-net|--join-ns|mount=/m|--join-ns|user=/u|--|x" },
+	{ { { "--unshare-uts", "--join-ns", "net=/n", "x" } },
+	  "--unshare-uts|--join-ns|net=/n|--|x" },
+	{ { { "--unshare-all", "--join-ns", "user=/u", "--join-ns",
+	      "time=/t", "x" } },
+	  "--unshare-all|--join-ns|user=/u|--join-ns|time=/t|--|x" },
+	{ { { "--ns-fallback", "drop", "x" } }, "--ns-fallback|drop|--|x" },
+	{ { { "--ns-fallback=strict", "x" } }, "--ns-fallback|strict|--|x" },
+	{ { { "--map-root", "--unshare-user", "x" } },
+	  "--unshare-user|--map-root|--|x" },
+	{ { { "--gid-map", "0 1000 1", "--uid-map",
+	      "0 1000 1,1 100000 65536", "x" } },
+	  "--uid-map|0 1000 1,1 100000 65536|--gid-map|0 1000 1|--|x" },
+	/* INNER+COUNT and OUTER+COUNT may reach 4294967295, no further */
+	{ { { "--uid-map", "4294967294 0 1", "x" } },
+	  "--uid-map|4294967294 0 1|--|x" },
+	{ { { "--gid-map", "0 4294967294 1,1 0 4294967294", "x" } },
+	  "--gid-map|0 4294967294 1,1 0 4294967294|--|x" },
+	{ { { "--uid-map", "0 0 4294967295", "x" } },
+	  "--uid-map|0 0 4294967295|--|x" },
+	{ { { "--uid-map", " 0  1000\t1 , 1 2 3 ", "x" } },
+	  "--uid-map| 0  1000\t1 , 1 2 3 |--|x" },
+	/* network */
+	{ { { "--hostname", "h", "--unshare-uts", "x" } },
+	  "--unshare-uts|--hostname|h|--|x" },
+	{ { { "--unshare-uts", "--hostname", HOST64, "x" } },
+	  "--unshare-uts|--hostname|" HOST64 "|--|x" },
+	/* net implies uts */
+	{ { { "--hostname", "box", "--unshare-net", "x" } },
+	  "--unshare-net|--hostname|box|--|x" },
+	{ { { "--unshare-all", "--hostname=box", "x" } },
+	  "--unshare-all|--hostname|box|--|x" },
+	{ { { "--loopback-addr", "fd00::1/8", "--unshare-net", "x" } },
+	  "--unshare-net|--loopback-addr|fd00::1/8|--|x" },
+	{ { { "--unshare-net", "--loopback-addr", "10.0.0.1/32",
+	      "--loopback-addr=::2/128", "--loopback-addr", "10.1.2.3/1",
+	      "x" } },
+	  "--unshare-net|--loopback-addr|10.0.0.1/32|--loopback-addr|::2/128|"
+	  "--loopback-addr|10.1.2.3/1|--|x" },
+	/* lo has 127.0.0.1 and ::1 only: other 127.x addresses are new */
+	{ { { "--unshare-net", "--loopback-addr", "127.0.0.2/8",
+	      "--loopback-addr", "127.1.0.1/16", "x" } },
+	  "--unshare-net|--loopback-addr|127.0.0.2/8|--loopback-addr|"
+	  "127.1.0.1/16|--|x" },
+	/* neighbours are not the same address */
+	{ { { "--unshare-net", "--loopback-addr", "10.0.0.1/8",
+	      "--loopback-addr", "10.0.0.2/8", "--loopback-addr",
+	      "fd00::1/64", "--loopback-addr", "fd00::1:0/64", "x" } },
+	  "--unshare-net|--loopback-addr|10.0.0.1/8|--loopback-addr|10.0.0.2/8|"
+	  "--loopback-addr|fd00::1/64|--loopback-addr|fd00::1:0/64|--|x" },
+	{ { { "--unshare-all", "--loopback-addr", "192.168.7.7/24", "x" } },
+	  "--unshare-all|--loopback-addr|192.168.7.7/24|--|x" },
+	/* mounts */
+	{ { { "--bind", "/x", "x" } }, "--bind|/x|--|x" },
+	{ { { "--bind=/a:/b", "x" } }, "--bind|/a:/b|--|x" },
+	{ { { "--bind", "rel:/b", "x" } }, "--bind|rel:/b|--|x" },
+	{ { { "--bind", "/a:/b:c", "x" } }, "--bind|/a:/b:c|--|x" },
+	{ { { "--tmpfs", "/t", "--ro-bind", "/c:/d", "--bind", "/a:/b", "x" } },
+	  "--bind|/a:/b|--ro-bind|/c:/d|--tmpfs|/t|--|x" },
+	{ { { "--ro-bind", "/usr", "--ro-bind", "/etc:/etc2", "--tmpfs",
+	      "/tmp", "--tmpfs", "/run", "x" } },
+	  "--ro-bind|/usr|--ro-bind|/etc:/etc2|--tmpfs|/tmp|--tmpfs|/run|--|x" },
+	/* one source on two destinations is fine */
+	{ { { "--bind", "/s:/d1", "--ro-bind", "/s:/d2", "x" } },
+	  "--bind|/s:/d1|--ro-bind|/s:/d2|--|x" },
+	{ { { "--chroot", "/r", "--bind", "/a:/a", "x" } },
+	  "--bind|/a:/a|--chroot|/r|--|x" },
+	/* paths compared as the kernel resolves them: a prefix, or a slash
+	 * moved, makes another destination */
+	{ { { "--bind", "/x", "--tmpfs", "/x/y", "--tmpfs", "/xy", "--tmpfs",
+	      "//x//z/", "x" } },
+	  "--bind|/x|--tmpfs|/x/y|--tmpfs|/xy|--tmpfs|//x//z/|--|x" },
+	{ { { "--ro-bind", "/s:/a/bc", "--tmpfs", "/ab/c", "--tmpfs", "/",
+	      "x" } },
+	  "--ro-bind|/s:/a/bc|--tmpfs|/ab/c|--tmpfs|/|--|x" },
+	/* limits, emitted as seconds with 3 decimals */
+	{ { { "--timeout", "0.5", "x" } }, "--timeout|0.500|--|x" },
+	{ { { "--timeout", "10", "x" } }, "--timeout|10.000|--|x" },
+	{ { { "--timeout=1.05", "x" } }, "--timeout|1.050|--|x" },
+	{ { { "--timeout", "0.001", "x" } }, "--timeout|0.001|--|x" },
+	{ { { "--timeout", "007.010", "x" } }, "--timeout|7.010|--|x" },
+	{ { { "--timeout", "100000000", "x" } },
+	  "--timeout|100000000.000|--|x" },
+	{ { { "--timeout", "1", "--kill-after", "0", "x" } },
+	  "--timeout|1.000|--kill-after|0.000|--|x" },
+	{ { { "--kill-after", "2.5", "--timeout", "1", "x" } },
+	  "--timeout|1.000|--kill-after|2.500|--|x" },
+	{ { { "--timeout", "0.999", "--kill-after=0.0", "x" } },
+	  "--timeout|0.999|--kill-after|0.000|--|x" },
+	/* cgroups: sizes are emitted in bytes, CPUs with 3 decimals */
+	{ { { "--cgroup", "/sys/fs/cgroup/x", "x" } },
+	  "--cgroup|/sys/fs/cgroup/x|--|x" },
+	{ { { "--memory-max", "1K", "--cgroup-parent", "/p", "x" } },
+	  "--cgroup-parent|/p|--memory-max|1024|--|x" },
+	{ { { "--cgroup-parent", "/p", "--memory-max", "3M", "--pids-max",
+	      "064", "--cpu-max", "1.5", "x" } },
+	  "--cgroup-parent|/p|--memory-max|3145728|--pids-max|64|--cpu-max|"
+	  "1.500|--|x" },
+	{ { { "--cgroup-parent", "/p", "--memory-max", "104857600", "x" } },
+	  "--cgroup-parent|/p|--memory-max|104857600|--|x" },
+	{ { { "--cgroup-parent", "/p", "--memory-max", "2T", "x" } },
+	  "--cgroup-parent|/p|--memory-max|2199023255552|--|x" },
 };
 
 START_TEST(test_parse_good)
@@ -282,6 +427,211 @@ START_TEST(test_parse_defaults)
 	ck_assert_ptr_null(spec.groups);
 	ck_assert_uint_eq(spec.setenv.n + spec.unsetenv.n, 0);
 	ck_assert_uint_eq(spec.command.n, 1);
+	/* isolation and limits: nothing asked */
+	ck_assert_int_eq(spec.parent_pid, 0);
+	ck_assert_uint_eq(spec.unshare, 0);
+	ck_assert(!spec.unshare_all && !spec.map_root);
+	ck_assert_uint_eq(spec.join_ns.n, 0);
+	ck_assert_int_eq(spec.ns_fallback, NS_FALLBACK_UNSET);
+	ck_assert_ptr_null(spec.uid_map);
+	ck_assert_ptr_null(spec.gid_map);
+	ck_assert_ptr_null(spec.hostname);
+	ck_assert_uint_eq(spec.loopback_addrs.n, 0);
+	ck_assert_uint_eq(spec.binds.n + spec.ro_binds.n + spec.tmpfs.n, 0);
+	ck_assert_ptr_null(spec.chroot);
+	ck_assert_int_eq(spec.timeout_ms, 0);
+	ck_assert_int_eq(spec.kill_after_ms, -1);
+	ck_assert_ptr_null(spec.cgroup);
+	ck_assert_ptr_null(spec.cgroup_parent);
+	ck_assert_int_eq(spec.memory_max + spec.pids_max + spec.cpu_max_milli,
+			 0);
+	ck_assert_uint_eq(spec_namespaces(&spec), 0);
+	assert_emit(&spec, "--|x");
+}
+END_TEST
+
+/* Parse the concatenation of several token lists. */
+static int parse_toks_n(struct spec *spec, const struct toks *tks, size_t n,
+			struct sh_err *err)
+{
+	char *all[4 * MAX_TOKENS];
+	enum cli_action action;
+	size_t len = 0;
+
+	ck_assert_uint_le(n, 4);
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < toks_len(&tks[k]); i++)
+			all[len++] = (char *)tks[k].t[i];
+	return spec_parse(spec, all, len, false, &action, err);
+}
+
+START_TEST(test_parse_isolation_fields)
+{
+	static const struct toks in[] = {
+		{ {
+			"--die-with-parent", "--parent-pid", "77",
+			"--unshare-user", "--unshare-time", "--join-ns",
+			"net=/proc/9/ns/net", "--join-ns=ipc=/i",
+			"--ns-fallback", "drop", "--uid-map", "0 1000 1",
+			"--gid-map", "0 100 1,1 200 10",
+		} },
+		{ {
+			"--unshare-uts", "--hostname", "box",
+			"--bind", "/usr", "--bind", "/src:/dst", "--ro-bind",
+			"/etc:/e", "--tmpfs", "/tmp", "--chroot", "/root",
+			"--timeout", "1.25", "--kill-after", "0.5",
+		} },
+		{ { "--", "cmd", "arg" } },
+	};
+	_cleanup_spec_ struct spec spec;
+	struct sh_err err = { 0 };
+	int r;
+
+	spec_init(&spec);
+	r = parse_toks_n(&spec, in, 3, &err);
+	ck_assert_msg(r == 0, "%d: %s", r, err.message);
+	ck_assert(spec.die_with_parent);
+	ck_assert_int_eq(spec.parent_pid, 77);
+	ck_assert_uint_eq(spec.unshare, NS_BIT(NS_USER) | NS_BIT(NS_TIME) |
+						NS_BIT(NS_UTS));
+	ck_assert(!spec.unshare_all);
+	ck_assert_uint_eq(spec.join_ns.n, 2);
+	ck_assert_str_eq(spec.join_ns.v[0], "net=/proc/9/ns/net");
+	ck_assert_str_eq(spec.join_ns.v[1], "ipc=/i");
+	ck_assert_int_eq(spec.ns_fallback, NS_FALLBACK_DROP);
+	ck_assert(!spec.map_root);
+	ck_assert_str_eq(spec.uid_map, "0 1000 1");
+	ck_assert_str_eq(spec.gid_map, "0 100 1,1 200 10");
+	ck_assert_str_eq(spec.hostname, "box");
+	ck_assert_uint_eq(spec.loopback_addrs.n, 0);
+	ck_assert_uint_eq(spec.binds.n, 2);
+	ck_assert_str_eq(spec.binds.v[0], "/usr");
+	ck_assert_str_eq(spec.binds.v[1], "/src:/dst");
+	ck_assert_uint_eq(spec.ro_binds.n, 1);
+	ck_assert_str_eq(spec.ro_binds.v[0], "/etc:/e");
+	ck_assert_uint_eq(spec.tmpfs.n, 1);
+	ck_assert_str_eq(spec.tmpfs.v[0], "/tmp");
+	ck_assert_str_eq(spec.chroot, "/root");
+	ck_assert_int_eq(spec.timeout_ms, 1250);
+	ck_assert_int_eq(spec.kill_after_ms, 500);
+	ck_assert_uint_eq(spec_namespaces(&spec), NS_BIT(NS_USER) |
+							  NS_BIT(NS_TIME) |
+							  NS_BIT(NS_UTS) |
+							  NS_BIT(NS_MOUNT));
+	ck_assert_uint_eq(spec.command.n, 2);
+	ck_assert_str_eq(spec.command.v[1], "arg");
+}
+END_TEST
+
+START_TEST(test_parse_network_fields)
+{
+	static const struct toks in = { {
+		"--map-root", "--unshare-net", "--loopback-addr",
+		"10.0.0.2/8", "--loopback-addr", "fd00::2/64",
+		"--ns-fallback=strict", "--timeout", "0.5", "x",
+	} };
+	_cleanup_spec_ struct spec spec;
+	struct sh_err err = { 0 };
+	enum cli_action action;
+	int r;
+
+	spec_init(&spec);
+	r = parse_toks(&spec, &in, false, &action, &err);
+	ck_assert_msg(r == 0, "%d: %s", r, err.message);
+	ck_assert(spec.map_root);
+	ck_assert_ptr_null(spec.uid_map);
+	ck_assert_uint_eq(spec.unshare, NS_BIT(NS_NET));
+	ck_assert_uint_eq(spec.loopback_addrs.n, 2);
+	ck_assert_str_eq(spec.loopback_addrs.v[0], "10.0.0.2/8");
+	ck_assert_str_eq(spec.loopback_addrs.v[1], "fd00::2/64");
+	ck_assert_int_eq(spec.ns_fallback, NS_FALLBACK_STRICT);
+	ck_assert_ptr_null(spec.hostname);
+	/* the brief's example: 0.5 s is 500 ms, and no --kill-after */
+	ck_assert_int_eq(spec.timeout_ms, 500);
+	ck_assert_int_eq(spec.kill_after_ms, -1);
+	ck_assert_uint_eq(spec_namespaces(&spec),
+			  NS_BIT(NS_NET) | NS_BIT(NS_UTS));
+}
+END_TEST
+
+/* spec_namespaces: the --unshare-TYPE options with what they imply. */
+struct ns_case {
+	struct toks in;
+	unsigned unshare; /* spec.unshare */
+	bool all;         /* spec.unshare_all */
+	unsigned mask;    /* spec_namespaces() */
+};
+
+#define B(k) NS_BIT(NS_##k)
+
+static const struct ns_case ns_cases[] = {
+	{ { { "x" } }, 0, false, 0 },
+	{ { { "--unshare-user", "x" } }, B(USER), false, B(USER) },
+	{ { { "--unshare-mount", "x" } }, B(MOUNT), false, B(MOUNT) },
+	{ { { "--unshare-uts", "x" } }, B(UTS), false, B(UTS) },
+	{ { { "--unshare-cgroup", "x" } }, B(CGROUP), false, B(CGROUP) },
+	{ { { "--unshare-time", "x" } }, B(TIME), false, B(TIME) },
+	/* pid and ipc imply mount, net implies uts */
+	{ { { "--unshare-pid", "x" } }, B(PID), false, B(PID) | B(MOUNT) },
+	{ { { "--unshare-ipc", "x" } }, B(IPC), false, B(IPC) | B(MOUNT) },
+	{ { { "--unshare-net", "x" } }, B(NET), false, B(NET) | B(UTS) },
+	/* any mount option implies mount */
+	{ { { "--bind", "/x", "x" } }, 0, false, B(MOUNT) },
+	{ { { "--ro-bind", "/a:/b", "x" } }, 0, false, B(MOUNT) },
+	{ { { "--tmpfs", "/t", "x" } }, 0, false, B(MOUNT) },
+	{ { { "--chroot", "/r", "x" } }, 0, false, B(MOUNT) },
+	{ { { "--bind", "/x", "--unshare-net", "x" } }, B(NET), false,
+	  B(NET) | B(UTS) | B(MOUNT) },
+	/* --unshare-all: everything but user and time */
+	{ { { "--unshare-all", "x" } }, 0, true, ALL_NS },
+	{ { { "--unshare-all", "--unshare-user", "--unshare-time", "x" } },
+	  B(USER) | B(TIME), true, ALL_NS | B(USER) | B(TIME) },
+	{ { { "--unshare-all", "--unshare-pid", "x" } }, B(PID), true,
+	  ALL_NS },
+	/* joining a namespace makes none */
+	{ { { "--join-ns", "net=/n", "--join-ns", "mount=/m", "x" } }, 0,
+	  false, 0 },
+	{ { { "--hostname", "h", "--unshare-uts", "--unshare-pid", "x" } },
+	  B(UTS) | B(PID), false, B(UTS) | B(PID) | B(MOUNT) },
+	/* other options make none */
+	{ { { "--map-root", "--ns-fallback", "drop", "--die-with-parent",
+	      "--timeout", "1", "x" } },
+	  0, false, 0 },
+	{ { { "--uid-map", "0 0 1", "--gid-map", "0 0 1", "x" } }, 0, false,
+	  0 },
+};
+
+#undef B
+
+START_TEST(test_spec_namespaces)
+{
+	const struct ns_case *c = &ns_cases[_i];
+	_cleanup_spec_ struct spec spec;
+	struct sh_err err = { 0 };
+	enum cli_action action;
+	int r;
+
+	spec_init(&spec);
+	r = parse_toks(&spec, &c->in, false, &action, &err);
+	ck_assert_msg(r == 0, "case %d: %d %s", _i, r, err.message);
+	ck_assert_msg(spec.unshare == c->unshare,
+		      "case %d: unshare %#x, expected %#x", _i, spec.unshare,
+		      c->unshare);
+	ck_assert_int_eq(spec.unshare_all, c->all);
+	ck_assert_msg(spec_namespaces(&spec) == c->mask,
+		      "case %d: spec_namespaces %#x, expected %#x", _i,
+		      spec_namespaces(&spec), c->mask);
+}
+END_TEST
+
+START_TEST(test_unshare_all_mask)
+{
+	ck_assert_uint_eq(SPEC_UNSHARE_ALL, ALL_NS);
+	ck_assert_uint_eq(SPEC_UNSHARE_ALL & (NS_BIT(NS_USER) |
+					      NS_BIT(NS_TIME)),
+			  0);
+	ck_assert_int_eq(SPEC_DEFAULT_KILL_AFTER_MS, 5000);
+	ck_assert_int_eq(NET_MAX_ADDRS, 16);
 }
 END_TEST
 
@@ -405,6 +755,360 @@ static const struct bad_case bad_cases[] = {
 	{ { { "--clearenv", "--spec-fd", "3" } }, true, EINVAL, "--spec-fd" },
 	{ { { "--status-fd=2", "--spec-fd=3" } }, true, EINVAL, "--spec-fd" },
 	{ { { "--help=1" } }, true, EINVAL, "--help" },
+	/* --parent-pid */
+	{ { { "--die-with-parent", "--parent-pid", "0", "x" } }, false, EINVAL,
+	  "--parent-pid" },
+	{ { { "--die-with-parent", "--parent-pid", "-1", "x" } }, false,
+	  EINVAL, "--parent-pid" },
+	{ { { "--die-with-parent", "--parent-pid", "x", "x" } }, false, EINVAL,
+	  "--parent-pid" },
+	{ { { "--die-with-parent", "--parent-pid=", "x" } }, false, EINVAL,
+	  "--parent-pid" },
+	{ { { "--die-with-parent", "--parent-pid", "2147483648", "x" } }, false,
+	  EINVAL, "--parent-pid" },
+	{ { { "--die-with-parent", "--parent-pid", " 5", "x" } }, false,
+	  EINVAL, "--parent-pid" },
+	{ { { "--parent-pid", "5", "x" } }, false, EINVAL,
+	  "--parent-pid needs --die-with-parent" },
+	{ { { "--die-with-parent", "--parent-pid", "5", "--parent-pid", "5",
+	      "x" } },
+	  false, EINVAL, "--parent-pid given twice" },
+	/* namespace flags */
+	{ { { "--unshare-net=1", "x" } }, false, EINVAL, "--unshare-net" },
+	{ { { "--unshare-all=", "x" } }, false, EINVAL, "--unshare-all" },
+	{ { { "--map-root=0", "x" } }, false, EINVAL, "--map-root" },
+	{ { { "--unshare-pid", "--unshare-pid", "x" } }, false, EINVAL,
+	  "--unshare-pid given twice" },
+	{ { { "--unshare-all", "--unshare-all", "x" } }, false, EINVAL,
+	  "--unshare-all given twice" },
+	{ { { "--unshare-bogus", "x" } }, false, EINVAL, "--unshare-bogus" },
+	{ { { "--unshare-", "x" } }, false, EINVAL, "--unshare-" },
+	/* --join-ns */
+	{ { { "--join-ns", "bogus=/x", "x" } }, false, EINVAL, "--join-ns" },
+	{ { { "--join-ns", "net", "x" } }, false, EINVAL, "--join-ns" },
+	{ { { "--join-ns", "net=", "x" } }, false, EINVAL, "--join-ns" },
+	{ { { "--join-ns", "=/x", "x" } }, false, EINVAL, "--join-ns" },
+	{ { { "--join-ns", "", "x" } }, false, EINVAL, "--join-ns" },
+	{ { { "--join-ns=Net=/x", "x" } }, false, EINVAL, "--join-ns" },
+	{ { { "--join-ns", "mnt=/proc/1/ns/mnt", "x" } }, false, EINVAL,
+	  "--join-ns" },
+	{ { { "--join-ns", "net=/a", "--join-ns", "net=/a", "x" } }, false,
+	  EINVAL, "`net` given twice" },
+	{ { { "--join-ns", "net=/a", "--join-ns", "user=/u", "--join-ns=net=/b",
+	      "x" } },
+	  false, EINVAL, "--join-ns" },
+	{ { { "--join-ns", "time" } }, false, EINVAL, "--join-ns" },
+	/* --join-ns TYPE and a new TYPE namespace, implied ones included */
+	{ { { "--unshare-net", "--join-ns", "net=/n", "x" } }, false, EINVAL,
+	  "--join-ns net" },
+	{ { { "--join-ns", "net=/n", "--unshare-net", "x" } }, false, EINVAL,
+	  "--join-ns net" },
+	{ { { "--unshare-user", "--join-ns", "user=/u", "x" } }, false, EINVAL,
+	  "--join-ns user" },
+	{ { { "--unshare-time", "--join-ns", "time=/t", "x" } }, false, EINVAL,
+	  "--join-ns time" },
+	{ { { "--unshare-pid", "--join-ns", "mount=/m", "x" } }, false, EINVAL,
+	  "--join-ns mount" },
+	{ { { "--unshare-ipc", "--join-ns", "mount=/m", "x" } }, false, EINVAL,
+	  "--join-ns mount" },
+	{ { { "--unshare-net", "--join-ns", "uts=/u", "x" } }, false, EINVAL,
+	  "--join-ns uts" },
+	{ { { "--unshare-all", "--join-ns", "cgroup=/c", "x" } }, false,
+	  EINVAL, "--join-ns cgroup" },
+	{ { { "--unshare-all", "--join-ns", "pid=/p", "x" } }, false, EINVAL,
+	  "--join-ns pid" },
+	{ { { "--bind", "/x", "--join-ns", "mount=/m", "x" } }, false, EINVAL,
+	  "--join-ns mount" },
+	{ { { "--join-ns", "mount=/m", "--ro-bind", "/a:/b", "x" } }, false,
+	  EINVAL, "--join-ns mount" },
+	{ { { "--tmpfs", "/t", "--join-ns=mount=/m", "x" } }, false, EINVAL,
+	  "--join-ns mount" },
+	{ { { "--chroot", "/r", "--join-ns", "mount=/m", "x" } }, false,
+	  EINVAL, "--join-ns mount" },
+	/* --ns-fallback */
+	{ { { "--ns-fallback", "maybe", "x" } }, false, EINVAL,
+	  "--ns-fallback" },
+	{ { { "--ns-fallback", "", "x" } }, false, EINVAL, "--ns-fallback" },
+	{ { { "--ns-fallback", "Strict", "x" } }, false, EINVAL,
+	  "--ns-fallback" },
+	{ { { "--ns-fallback", "drop ", "x" } }, false, EINVAL,
+	  "--ns-fallback" },
+	{ { { "--ns-fallback", "strict", "--ns-fallback", "drop", "x" } },
+	  false, EINVAL, "--ns-fallback given twice" },
+	{ { { "--ns-fallback" } }, false, EINVAL, "--ns-fallback" },
+	/* id maps */
+	{ { { "--uid-map", "0 1000", "x" } }, false, EINVAL, "--uid-map" },
+	{ { { "--uid-map", "0 1000 0", "x" } }, false, EINVAL, "--uid-map" },
+	{ { { "--uid-map", "0 1000 1,", "x" } }, false, EINVAL, "--uid-map" },
+	{ { { "--uid-map", "0 1000 1,,1 2 3", "x" } }, false, EINVAL,
+	  "--uid-map" },
+	{ { { "--uid-map", ",0 1000 1", "x" } }, false, EINVAL, "--uid-map" },
+	{ { { "--uid-map", "", "x" } }, false, EINVAL, "--uid-map" },
+	{ { { "--uid-map", " ", "x" } }, false, EINVAL, "--uid-map" },
+	{ { { "--uid-map", "0 1000 1 5", "x" } }, false, EINVAL, "--uid-map" },
+	{ { { "--uid-map", "0 1000 1;1 2 3", "x" } }, false, EINVAL,
+	  "--uid-map" },
+	{ { { "--uid-map", "a b c", "x" } }, false, EINVAL, "--uid-map" },
+	{ { { "--uid-map", "0 1000 1x", "x" } }, false, EINVAL, "--uid-map" },
+	{ { { "--uid-map", "-1 1000 1", "x" } }, false, EINVAL, "--uid-map" },
+	{ { { "--uid-map", "4294967295 0 1", "x" } }, false, EINVAL,
+	  "--uid-map" },
+	{ { { "--uid-map", "0 4294967295 1", "x" } }, false, EINVAL,
+	  "--uid-map" },
+	{ { { "--uid-map", "0 0 4294967296", "x" } }, false, EINVAL,
+	  "--uid-map" },
+	/* INNER+COUNT or OUTER+COUNT past 4294967295, in any record */
+	{ { { "--uid-map", "4294967294 4294967294 4294967295", "x" } }, false,
+	  EINVAL, "--uid-map `4294967294 4294967294 4294967295`" },
+	{ { { "--uid-map", "4294967294 0 2", "x" } }, false, EINVAL,
+	  "--uid-map `4294967294 0 2`" },
+	{ { { "--uid-map", "0 4294967294 2", "x" } }, false, EINVAL,
+	  "--uid-map `0 4294967294 2`" },
+	{ { { "--uid-map", "1 0 4294967295", "x" } }, false, EINVAL,
+	  "--uid-map `1 0 4294967295`" },
+	{ { { "--gid-map", "0 1 4294967295", "x" } }, false, EINVAL,
+	  "--gid-map `0 1 4294967295`" },
+	{ { { "--gid-map", "0 0 1,2147483648 0 2147483648", "x" } }, false,
+	  EINVAL, "--gid-map `0 0 1,2147483648 0 2147483648`" },
+	/* digits and blanks only: no signs, no other white space */
+	{ { { "--uid-map", "+0 0 1", "x" } }, false, EINVAL,
+	  "--uid-map `+0 0 1`" },
+	{ { { "--uid-map", "0 -0 1", "x" } }, false, EINVAL,
+	  "--uid-map `0 -0 1`" },
+	{ { { "--uid-map", "0 0 +1", "x" } }, false, EINVAL,
+	  "--uid-map `0 0 +1`" },
+	{ { { "--gid-map", "0 0 1,-0 1 1", "x" } }, false, EINVAL,
+	  "--gid-map `0 0 1,-0 1 1`" },
+	{ { { "--uid-map", "0 0\n1", "x" } }, false, EINVAL, "--uid-map" },
+	{ { { "--uid-map", "0\v0 1", "x" } }, false, EINVAL, "--uid-map" },
+	/* a trailing comma, blanks after it or not */
+	{ { { "--gid-map", "0 0 1,", "x" } }, false, EINVAL,
+	  "--gid-map `0 0 1,`" },
+	{ { { "--uid-map", "0 0 1 ,", "x" } }, false, EINVAL,
+	  "--uid-map `0 0 1 ,`" },
+	{ { { "--uid-map", "0 0 1,1 1 1,\t", "x" } }, false, EINVAL,
+	  "--uid-map" },
+	{ { { "--gid-map", "0 1000", "x" } }, false, EINVAL, "--gid-map" },
+	{ { { "--gid-map=0 1000 0", "x" } }, false, EINVAL, "--gid-map" },
+	{ { { "--uid-map", "0 0 1", "--uid-map", "0 0 1", "x" } }, false,
+	  EINVAL, "--uid-map given twice" },
+	{ { { "--map-root", "--uid-map", "0 1000 1", "x" } }, false, EINVAL,
+	  "--map-root and --uid-map" },
+	{ { { "--gid-map", "0 1000 1", "--map-root", "x" } }, false, EINVAL,
+	  "--map-root" },
+	{ { { "--uid-map", "0 0 1", "--map-root", "--gid-map", "0 0 1",
+	      "x" } },
+	  false, EINVAL, "--map-root" },
+	/* --hostname */
+	{ { { "--unshare-uts", "--hostname", "", "x" } }, false, EINVAL,
+	  "--hostname" },
+	{ { { "--unshare-uts", "--hostname=", "x" } }, false, EINVAL,
+	  "--hostname" },
+	{ { { "--unshare-uts", "--hostname", HOST65, "x" } }, false, EINVAL,
+	  "--hostname" },
+	{ { { "--hostname", "h", "x" } }, false, EINVAL,
+	  "--hostname needs --unshare-uts" },
+	{ { { "--unshare-user", "--unshare-mount", "--hostname", "h", "x" } },
+	  false, EINVAL, "--hostname needs" },
+	{ { { "--join-ns", "uts=/u", "--hostname", "h", "x" } }, false, EINVAL,
+	  "--hostname needs" },
+	{ { { "--unshare-uts", "--hostname", "a", "--hostname", "b", "x" } },
+	  false, EINVAL, "--hostname given twice" },
+	/* --loopback-addr */
+	{ { { "--unshare-net", "--loopback-addr", "10.0.0.1", "x" } }, false,
+	  EINVAL, "--loopback-addr" },
+	{ { { "--unshare-net", "--loopback-addr", "10.0.0.1/33", "x" } }, false,
+	  EINVAL, "--loopback-addr" },
+	{ { { "--unshare-net", "--loopback-addr", "::1/129", "x" } }, false,
+	  EINVAL, "--loopback-addr" },
+	{ { { "--unshare-net", "--loopback-addr", "10.0.0.1/0", "x" } }, false,
+	  EINVAL, "--loopback-addr" },
+	{ { { "--unshare-net", "--loopback-addr", "10.0.0.1/", "x" } }, false,
+	  EINVAL, "--loopback-addr" },
+	{ { { "--unshare-net", "--loopback-addr", "/8", "x" } }, false, EINVAL,
+	  "--loopback-addr" },
+	{ { { "--unshare-net", "--loopback-addr", "", "x" } }, false, EINVAL,
+	  "--loopback-addr" },
+	{ { { "--unshare-net", "--loopback-addr", "10.0.0.256/8", "x" } },
+	  false, EINVAL, "--loopback-addr" },
+	{ { { "--unshare-net", "--loopback-addr", "10.0.0.1/+8", "x" } },
+	  false, EINVAL, "--loopback-addr" },
+	{ { { "--unshare-net", "--loopback-addr", "10.0.0.1/-8", "x" } },
+	  false, EINVAL, "--loopback-addr" },
+	{ { { "--unshare-net", "--loopback-addr", "10.0.0.1/ 8", "x" } },
+	  false, EINVAL, "--loopback-addr" },
+	{ { { "--unshare-net", "--loopback-addr", "10.0.0.1/8x", "x" } },
+	  false, EINVAL, "--loopback-addr" },
+	{ { { "--unshare-net", "--loopback-addr", "10.0.0.1/8/8", "x" } },
+	  false, EINVAL, "--loopback-addr" },
+	{ { { "--unshare-net", "--loopback-addr", "localhost/8", "x" } },
+	  false, EINVAL, "--loopback-addr" },
+	{ { { "--unshare-net", "--loopback-addr", "fd00::1", "x" } }, false,
+	  EINVAL, "--loopback-addr" },
+	{ { { "--loopback-addr", "fd00::1/8", "x" } }, false, EINVAL,
+	  "--loopback-addr needs --unshare-net" },
+	{ { { "--unshare-uts", "--loopback-addr", "10.0.0.1/8", "x" } }, false,
+	  EINVAL, "--loopback-addr needs --unshare-net" },
+	{ { { "--join-ns", "net=/n", "--loopback-addr", "10.0.0.1/8", "x" } },
+	  false, EINVAL, "--loopback-addr needs --unshare-net" },
+	/* what lo has by itself, whatever the prefix and spelling */
+	{ { { "--unshare-net", "--loopback-addr", "127.0.0.1/8", "x" } }, false,
+	  EEXIST, "--loopback-addr 127.0.0.1/8: lo has it already" },
+	{ { { "--unshare-net", "--loopback-addr", "127.0.0.1/32", "x" } },
+	  false, EEXIST, "lo has it already" },
+	{ { { "--unshare-net", "--loopback-addr", "127.0.0.1/1", "x" } }, false,
+	  EEXIST, "lo has it already" },
+	{ { { "--unshare-net", "--loopback-addr", "::1/128", "x" } }, false,
+	  EEXIST, "--loopback-addr ::1/128: lo has it already" },
+	{ { { "--unshare-net", "--loopback-addr", "::1/64", "x" } }, false,
+	  EEXIST, "lo has it already" },
+	{ { { "--unshare-net", "--loopback-addr", "0:0:0:0:0:0:0:1/1", "x" } },
+	  false, EEXIST, "lo has it already" },
+	{ { { "--unshare-all", "--loopback-addr", "10.0.0.1/8",
+	      "--loopback-addr=127.0.0.1/8", "x" } },
+	  false, EEXIST, "--loopback-addr 127.0.0.1/8: lo has it already" },
+	/* one address twice: the prefix aside, compared as addresses */
+	{ { { "--unshare-net", "--loopback-addr", "10.0.0.1/8",
+	      "--loopback-addr", "10.0.0.1/8", "x" } },
+	  false, EEXIST, "--loopback-addr 10.0.0.1/8: given twice" },
+	{ { { "--unshare-net", "--loopback-addr", "10.0.0.1/8",
+	      "--loopback-addr", "10.0.0.1/16", "x" } },
+	  false, EEXIST, "--loopback-addr 10.0.0.1/16: given twice" },
+	{ { { "--unshare-net", "--loopback-addr", "fd00::1/8",
+	      "--loopback-addr", "fd00:0::1/64", "x" } },
+	  false, EEXIST, "--loopback-addr fd00:0::1/64: given twice" },
+	{ { { "--unshare-net", "--loopback-addr", "fd00:0:0:0:0:0:0:1/64",
+	      "--loopback-addr", "fd00::2/64", "--loopback-addr=FD00::1/128",
+	      "x" } },
+	  false, EEXIST, "--loopback-addr FD00::1/128: given twice" },
+	{ { { "--unshare-net", "--loopback-addr", "127.0.0.2/8",
+	      "--loopback-addr", "10.0.0.1/8", "--loopback-addr",
+	      "127.0.0.2/32", "x" } },
+	  false, EEXIST, "--loopback-addr 127.0.0.2/32: given twice" },
+	/* mounts */
+	{ { { "--bind", "a:b", "x" } }, false, EINVAL, "--bind" },
+	{ { { "--bind", "/a:b", "x" } }, false, EINVAL, "--bind" },
+	{ { { "--bind", "", "x" } }, false, EINVAL, "--bind" },
+	{ { { "--bind", "a", "x" } }, false, EINVAL, "--bind" },
+	{ { { "--bind", ":/x", "x" } }, false, EINVAL, "--bind" },
+	{ { { "--bind", "/x:", "x" } }, false, EINVAL, "--bind" },
+	{ { { "--bind=", "x" } }, false, EINVAL, "--bind" },
+	{ { { "--bind" } }, false, EINVAL, "--bind" },
+	{ { { "--ro-bind", "a:b", "x" } }, false, EINVAL, "--ro-bind" },
+	{ { { "--ro-bind", "", "x" } }, false, EINVAL, "--ro-bind" },
+	{ { { "--tmpfs", "a", "x" } }, false, EINVAL, "--tmpfs" },
+	{ { { "--tmpfs", "", "x" } }, false, EINVAL, "--tmpfs" },
+	{ { { "--tmpfs", "./t", "x" } }, false, EINVAL, "--tmpfs" },
+	{ { { "--chroot", "", "x" } }, false, EINVAL, "--chroot" },
+	{ { { "--chroot", "/a", "--chroot", "/b", "x" } }, false, EINVAL,
+	  "--chroot given twice" },
+	/* two mounts on one destination */
+	{ { { "--bind", "/a:/d", "--bind", "/b:/d", "x" } }, false, EINVAL,
+	  "--bind and --bind" },
+	{ { { "--bind", "/d", "--bind", "/d", "x" } }, false, EINVAL, "`/d`" },
+	{ { { "--bind", "/d", "--ro-bind", "/e:/d", "x" } }, false, EINVAL,
+	  "--bind and --ro-bind" },
+	{ { { "--ro-bind", "/e:/d", "--bind", "/d", "x" } }, false, EINVAL,
+	  "--bind and --ro-bind" },
+	{ { { "--tmpfs", "/d", "--bind", "/s:/d", "x" } }, false, EINVAL,
+	  "--bind and --tmpfs" },
+	{ { { "--ro-bind", "/x", "--tmpfs", "/x", "x" } }, false, EINVAL,
+	  "--ro-bind and --tmpfs" },
+	{ { { "--ro-bind", "/a:/x", "--ro-bind", "/b:/x", "x" } }, false,
+	  EINVAL, "--ro-bind and --ro-bind" },
+	{ { { "--tmpfs", "/t", "--tmpfs", "/t", "x" } }, false, EINVAL,
+	  "--tmpfs and --tmpfs" },
+	{ { { "--bind", "/a:/x:y", "--tmpfs", "/x:y", "x" } }, false, EINVAL,
+	  "`/x:y`" },
+	{ { { "--bind", "/1:/a", "--ro-bind", "/2:/b", "--tmpfs", "/c",
+	      "--tmpfs", "/b", "x" } },
+	  false, EINVAL, "two mounts on `/b`" },
+	/* repeated and trailing slashes make no other destination */
+	{ { { "--bind", "/x", "--tmpfs", "/x/", "x" } }, false, EINVAL,
+	  "--bind and --tmpfs: two mounts on `/x`" },
+	{ { { "--tmpfs", "//x", "--tmpfs", "/x", "x" } }, false, EINVAL,
+	  "--tmpfs and --tmpfs: two mounts on `//x`" },
+	{ { { "--tmpfs", "/x", "--tmpfs", "//x", "x" } }, false, EINVAL,
+	  "--tmpfs and --tmpfs: two mounts on `/x`" },
+	{ { { "--ro-bind", "/s:/a//b///c", "--bind", "/t:/a/b/c//", "x" } },
+	  false, EINVAL, "--bind and --ro-bind: two mounts on `/a/b/c//`" },
+	{ { { "--bind", "/a/b/", "--ro-bind", "/s://a/b", "x" } }, false,
+	  EINVAL, "--bind and --ro-bind: two mounts on `/a/b/`" },
+	{ { { "--tmpfs", "/", "--bind", "/s://", "x" } }, false, EINVAL,
+	  "--bind and --tmpfs: two mounts on `//`" },
+	{ { { "--bind", "/a:/x:y/", "--tmpfs", "/x:y", "x" } }, false, EINVAL,
+	  "two mounts on `/x:y/`" },
+	/* --timeout */
+	{ { { "--timeout", "0", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", "0.000", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", "-1", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", "1.2345", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", "1.", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", ".5", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", "abc", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", "", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", "1e3", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", " 1", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", "+1", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", "1.-5", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", "1.+5", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", "1.5.5", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", "1.5s", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", "0x10", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", "100000001", "x" } }, false, EINVAL, "--timeout" },
+	{ { { "--timeout", "1", "--timeout", "2", "x" } }, false, EINVAL,
+	  "--timeout given twice" },
+	/* --kill-after */
+	{ { { "--kill-after", "1", "x" } }, false, EINVAL,
+	  "--kill-after needs --timeout" },
+	{ { { "--kill-after", "0", "x" } }, false, EINVAL,
+	  "--kill-after needs --timeout" },
+	{ { { "--timeout", "1", "--kill-after", "-1", "x" } }, false, EINVAL,
+	  "--kill-after" },
+	{ { { "--timeout", "1", "--kill-after", "abc", "x" } }, false, EINVAL,
+	  "--kill-after" },
+	{ { { "--timeout", "1", "--kill-after", "0.0001", "x" } }, false,
+	  EINVAL, "--kill-after" },
+	{ { { "--timeout", "1", "--kill-after", "", "x" } }, false, EINVAL,
+	  "--kill-after" },
+	/* cgroups */
+	{ { { "--cgroup", "rel", "x" } }, false, EINVAL, "--cgroup" },
+	{ { { "--cgroup", "", "x" } }, false, EINVAL, "--cgroup" },
+	{ { { "--cgroup-parent", "rel", "x" } }, false, EINVAL,
+	  "--cgroup-parent" },
+	{ { { "--cgroup", "/a", "--cgroup-parent", "/b", "x" } }, false, EINVAL,
+	  "--cgroup and --cgroup-parent" },
+	{ { { "--memory-max", "1M", "x" } }, false, EINVAL,
+	  "--memory-max, --pids-max or --cpu-max needs --cgroup-parent (a "
+	  "cgroup of the spawn's own)" },
+	{ { { "--cgroup", "/a", "--pids-max", "5", "x" } }, false, EINVAL,
+	  "--cpu-max needs --cgroup-parent" },
+	{ { { "--cpu-max", "1", "x" } }, false, EINVAL,
+	  "--cpu-max needs --cgroup-parent" },
+	{ { { "--cgroup-parent", "/p", "--memory-max", "0", "x" } }, false,
+	  EINVAL, "--memory-max" },
+	{ { { "--cgroup-parent", "/p", "--memory-max", "", "x" } }, false,
+	  EINVAL, "--memory-max" },
+	{ { { "--cgroup-parent", "/p", "--memory-max", "K", "x" } }, false,
+	  EINVAL, "--memory-max" },
+	{ { { "--cgroup-parent", "/p", "--memory-max", "1k", "x" } }, false,
+	  EINVAL, "--memory-max" },
+	{ { { "--cgroup-parent", "/p", "--memory-max", "1X", "x" } }, false,
+	  EINVAL, "--memory-max" },
+	{ { { "--cgroup-parent", "/p", "--memory-max", "1.5G", "x" } }, false,
+	  EINVAL, "--memory-max" },
+	{ { { "--cgroup-parent", "/p", "--memory-max", "-1", "x" } }, false,
+	  EINVAL, "--memory-max" },
+	{ { { "--cgroup-parent", "/p", "--pids-max", "0", "x" } }, false,
+	  EINVAL, "--pids-max" },
+	{ { { "--cgroup-parent", "/p", "--pids-max", "2147483648", "x" } },
+	  false, EINVAL, "--pids-max" },
+	{ { { "--cgroup-parent", "/p", "--cpu-max", "0", "x" } }, false,
+	  EINVAL, "--cpu-max" },
+	{ { { "--cgroup-parent", "/p", "--cpu-max", "1.2345", "x" } }, false,
+	  EINVAL, "--cpu-max" },
+	{ { { "--cgroup-parent", "/p", "--cpu-max", "abc", "x" } }, false,
+	  EINVAL, "--cpu-max" },
 };
 
 START_TEST(test_parse_bad)
@@ -429,6 +1133,46 @@ START_TEST(test_parse_bad)
 			     err_name(c->errnum));
 	}
 	assert_spec_error(r, &err, c->errnum, c->needle);
+}
+END_TEST
+
+/* At most 16 --loopback-addr: the 17th is refused, wherever it is. */
+START_TEST(test_loopback_limit)
+{
+	_cleanup_strv_ struct strv in = { 0 };
+	_cleanup_spec_ struct spec spec;
+	struct sh_err err = { 0 };
+	enum cli_action action;
+	int r;
+
+	ck_assert_int_eq(strv_push(&in, "--unshare-net"), 0);
+	for (unsigned i = 0; i < 16; i++) {
+		ck_assert_int_eq(strv_push(&in, "--loopback-addr"), 0);
+		ck_assert_int_eq(strv_pushf(&in, i % 2 ? "10.0.0.%u/8"
+						     : "fd00::%u/64",
+					    i + 1),
+				 0);
+	}
+	ck_assert_int_eq(strv_push(&in, "x"), 0);
+	spec_init(&spec);
+	r = spec_parse(&spec, in.v, in.n, false, &action, &err);
+	ck_assert_msg(r == 0, "16 addresses: %d %s", r, err.message);
+	ck_assert_uint_eq(spec.loopback_addrs.n, 16);
+	ck_assert_str_eq(spec.loopback_addrs.v[15], "10.0.0.16/8");
+	spec_clear(&spec);
+
+	/* the 17th, before the command */
+	strv_clear(&in);
+	ck_assert_int_eq(strv_push(&in, "--unshare-net"), 0);
+	for (unsigned i = 0; i < 17; i++)
+		ck_assert_int_eq(strv_pushf(&in, "--loopback-addr=10.0.%u.1/24",
+					    i),
+				 0);
+	ck_assert_int_eq(strv_push(&in, "x"), 0);
+	r = spec_parse(&spec, in.v, in.n, false, &action, &err);
+	assert_spec_error(r, &err, E2BIG, "--loopback-addr");
+	ck_assert_msg(strstr(err.message, "16"),
+		      "message `%s` does not give the limit", err.message);
 }
 END_TEST
 
@@ -703,6 +1447,11 @@ static const struct scan_case scan_cases[] = {
 	{ { { "--clearenv", "prog", "--status-fd", "4" } }, -1 },
 	/* nor does the value of another option */
 	{ { { "--argv0", "--status-fd", "9", "prog" } }, -1 },
+	{ { { "--hostname", "--status-fd", "9", "prog" } }, -1 },
+	{ { { "--bind=/a", "--join-ns", "--status-fd", "--status-fd=4" } },
+	  4 },
+	/* flags take no value */
+	{ { { "--unshare-net", "--status-fd", "8", "x" } }, 8 },
 };
 
 START_TEST(test_scan_status_fd)
@@ -727,6 +1476,14 @@ static const struct scan_case bad_status_cases[] = {
 	  3 },
 	{ { { "--status-fd", "3", "--clearenv" } }, 3 },
 	{ { { "--help", "--status-fd", "4", "x" } }, 4 },
+	/* isolation errors are spec errors too */
+	{ { { "--timeout", "0", "--status-fd", "3", "x" } }, 3 },
+	{ { { "--status-fd=5", "--hostname", "h", "x" } }, 5 },
+	{ { { "--unshare-net", "--join-ns", "net=/n", "--status-fd", "6",
+	      "x" } },
+	  6 },
+	{ { { "--bind", "/d", "--tmpfs", "/d", "--status-fd", "7", "x" } }, 7 },
+	{ { { "--kill-after", "1", "--status-fd", "1", "x" } }, 1 },
 };
 
 START_TEST(test_bad_spec_status_fd)
@@ -781,7 +1538,82 @@ static const struct sample samples[] = {
 	{ "uid", { "0", "nobody" } },
 	{ "gid", { "65534", "-" } },
 	{ "groups", { "", "1,2,3" } },
+	{ "parent-pid", { "1", "4242", "2147483647" } },
+	/* three types: --join-ns takes each once */
+	{ "join-ns", { "net=/proc/1/ns/net", "user=/run/ns/user", "time=a b" } },
+	{ "ns-fallback", { "strict", "drop" } },
+	{ "uid-map", { "0 1000 1", "0 1000 1,1 100000 65536" } },
+	{ "gid-map", { "0 100 1", " 5 6 7 ,8 9 10" } },
+	{ "hostname", { "localhost", "a", HOST64 } },
+	{ "loopback-addr", { "10.0.0.1/8", "fd00::1/8", "192.168.1.2/32" } },
+	/* three destinations: one mount on each */
+	{ "bind", { "/src:/dst", "/same", "rel src:/a:b" } },
+	{ "ro-bind", { "/usr:/usr", "/etc", "/x:/y" } },
+	{ "tmpfs", { "/tmp", "/run/a b", "/var/tmp" } },
+	{ "chroot", { "/srv/root", "rel" } },
+	{ "cgroup", { "/sys/fs/cgroup/a", "/b c" } },
+	{ "cgroup-parent", { "/sys/fs/cgroup/user.slice", "/p" } },
+	{ "memory-max", { "1", "8388607", "1073741824" } },
+	{ "pids-max", { "1", "2147483647" } },
+	{ "cpu-max", { "0.001", "1.500", "64.000" } },
+	{ "timeout", { "0.001", "1.500", "100000000.000" } },
+	{ "kill-after", { "0.000", "5.000", "0.250" } },
 };
+
+/* What an option needs beside it to be valid, as canonical tokens that
+ * spec_emit writes before it. */
+struct prereq {
+	const char *name;
+	const char *tokens[3];
+};
+
+static const struct prereq prereqs[] = {
+	{ "parent-pid", { "--die-with-parent" } },
+	{ "hostname", { "--unshare-uts" } },
+	{ "loopback-addr", { "--unshare-net" } },
+	{ "kill-after", { "--timeout", "1.000" } },
+	{ "memory-max", { "--cgroup-parent", "/cg" } },
+	{ "pids-max", { "--cgroup-parent", "/cg" } },
+	{ "cpu-max", { "--cgroup-parent", "/cg" } },
+};
+
+static void push_prereq(struct strv *sv, const char *name)
+{
+	for (size_t i = 0; i < sizeof(prereqs) / sizeof(prereqs[0]); i++) {
+		if (strcmp(prereqs[i].name, name) != 0)
+			continue;
+		for (size_t j = 0; j < 3 && prereqs[i].tokens[j]; j++)
+			ck_assert_int_eq(strv_push(sv, prereqs[i].tokens[j]),
+					 0);
+	}
+}
+
+/* Without its prerequisite the option is refused. */
+START_TEST(test_prereq_needed)
+{
+	const struct prereq *p = &prereqs[_i];
+	const struct sample *s = NULL;
+	_cleanup_spec_ struct spec spec;
+	_cleanup_free_ char *token = NULL;
+	struct sh_err err = { 0 };
+	enum cli_action action;
+	char *in[2];
+	int r;
+
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++)
+		if (strcmp(samples[i].name, p->name) == 0)
+			s = &samples[i];
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_ge(asprintf(&token, "--%s=%s", p->name, s->values[0]),
+			 0);
+	in[0] = token;
+	in[1] = "x";
+	spec_init(&spec);
+	r = spec_parse(&spec, in, 2, false, &action, &err);
+	assert_spec_error(r, &err, EINVAL, p->name);
+	ck_assert_ptr_nonnull(strstr(err.message, " need"));
+}
+END_TEST
 
 static const struct sample *find_sample(const char *name)
 {
@@ -828,6 +1660,7 @@ START_TEST(test_roundtrip_option)
 
 	if (opt->flags & OPT_CLI_ONLY)
 		return; /* refused inside a spec: see test_parse_bad */
+	push_prereq(&in, opt->name);
 	if (opt->flags & OPT_VALUE) {
 		ck_assert_msg(s != NULL, "no round-trip sample for --%s",
 			      opt->name);
@@ -858,15 +1691,22 @@ START_TEST(test_roundtrip_samples)
 
 	ck_assert_msg(opt != NULL, "sample for unknown --%s", s->name);
 	for (size_t i = 0; i < 3 && s->values[i]; i++) {
-		_cleanup_strv_ struct strv in = { 0 }, out = { 0 };
+		_cleanup_strv_ struct strv in = { 0 }, out = { 0 },
+					   pre = { 0 };
 		_cleanup_free_ char *sout = NULL, *expected = NULL;
+		_cleanup_free_ char *spre = NULL;
 
+		push_prereq(&pre, opt->name);
+		spre = join(&pre);
+		for (size_t j = 0; j < pre.n; j++)
+			ck_assert_int_eq(strv_push(&in, pre.v[j]), 0);
 		ck_assert_int_eq(
 			strv_pushf(&in, "--%s=%s", opt->name, s->values[i]), 0);
 		ck_assert_int_eq(strv_push(&in, "x"), 0);
 		assert_fixed_point(&in, true, &out);
 		sout = join(&out);
-		ck_assert_int_ge(asprintf(&expected, "--%s|%s|--|x", opt->name,
+		ck_assert_int_ge(asprintf(&expected, "%s%s--%s|%s|--|x", spre,
+					  pre.n ? "|" : "", opt->name,
 					  s->values[i]),
 				 0);
 		ck_assert_str_eq(sout, expected);
@@ -926,18 +1766,248 @@ struct fuzz_item {
 	char *value; /* NULL for a flag */
 };
 
+/* The items and, for the options whose validity depends on others, what
+ * the spec holds so far. */
 struct fuzz_spec {
-	struct fuzz_item items[64];
+	struct fuzz_item items[128];
 	size_t n;
 	unsigned env_index;
 	bool used_child[64];
+	bool die_with_parent, map_root, timeout, mounts;
+	bool cgroup, cgroup_parent;
+	unsigned unshare; /* --unshare-TYPE */
+	bool unshare_all;
+	unsigned joined; /* --join-ns types */
+	unsigned mount_index;
+	unsigned addr_index;
 };
+
+/* The names of --unshare-TYPE and --join-ns TYPE=, by enum ns_kind. */
+static const char *const ns_names[NS_COUNT] = {
+	[NS_USER] = "user", [NS_MOUNT] = "mount",   [NS_NET] = "net",
+	[NS_IPC] = "ipc",   [NS_UTS] = "uts",       [NS_PID] = "pid",
+	[NS_CGROUP] = "cgroup", [NS_TIME] = "time",
+};
+
+/* The namespaces the spec makes, as documented: --unshare-all's six, pid
+ * and ipc imply mount, net implies uts, any mount option implies mount. */
+static unsigned fuzz_namespaces(const struct fuzz_spec *fs)
+{
+	unsigned mask = fs->unshare | (fs->unshare_all ? ALL_NS : 0);
+
+	if (fs->mounts)
+		mask |= NS_BIT(NS_MOUNT);
+	if (mask & (NS_BIT(NS_PID) | NS_BIT(NS_IPC)))
+		mask |= NS_BIT(NS_MOUNT);
+	if (mask & NS_BIT(NS_NET))
+		mask |= NS_BIT(NS_UTS);
+	return mask;
+}
+
+static bool is_mount_option(const char *name)
+{
+	return strcmp(name, "bind") == 0 || strcmp(name, "ro-bind") == 0 ||
+	       strcmp(name, "tmpfs") == 0 || strcmp(name, "chroot") == 0;
+}
+
+static bool is_cgroup_limit(const char *name)
+{
+	return strcmp(name, "memory-max") == 0 ||
+	       strcmp(name, "pids-max") == 0 || strcmp(name, "cpu-max") == 0;
+}
+
+/* The --join-ns types still free: not joined and not made new. */
+static unsigned fuzz_joinable(const struct fuzz_spec *fs)
+{
+	return (NS_BIT(NS_COUNT) - 1) & ~fs->joined & ~fuzz_namespaces(fs);
+}
+
+/* Whether opt may be added now without a conflict. */
+static bool fuzz_allowed(const struct fuzz_spec *fs,
+			 const struct option_def *opt)
+{
+	const char *name = opt->name;
+
+	if (strcmp(name, "parent-pid") == 0)
+		return fs->die_with_parent;
+	if (strcmp(name, "uid-map") == 0 || strcmp(name, "gid-map") == 0)
+		return !fs->map_root;
+	if (strcmp(name, "hostname") == 0)
+		return fuzz_namespaces(fs) & NS_BIT(NS_UTS);
+	if (strcmp(name, "loopback-addr") == 0)
+		return fuzz_namespaces(fs) & NS_BIT(NS_NET);
+	if (strcmp(name, "join-ns") == 0)
+		return fuzz_joinable(fs) != 0;
+	if (is_mount_option(name))
+		return !(fs->joined & NS_BIT(NS_MOUNT));
+	if (strcmp(name, "kill-after") == 0)
+		return fs->timeout;
+	if (strcmp(name, "cgroup") == 0)
+		return !fs->cgroup_parent;
+	if (strcmp(name, "cgroup-parent") == 0)
+		return !fs->cgroup;
+	if (is_cgroup_limit(name))
+		return fs->cgroup_parent;
+	return true;
+}
+
+/* Record what an added flag or value changes. */
+static void fuzz_note(struct fuzz_spec *fs, const struct option_def *opt)
+{
+	const char *name = opt->name;
+
+	if (strcmp(name, "die-with-parent") == 0)
+		fs->die_with_parent = true;
+	else if (strcmp(name, "map-root") == 0)
+		fs->map_root = true;
+	else if (strcmp(name, "timeout") == 0)
+		fs->timeout = true;
+	else if (strcmp(name, "unshare-all") == 0)
+		fs->unshare_all = true;
+	else if (strcmp(name, "cgroup") == 0)
+		fs->cgroup = true;
+	else if (strcmp(name, "cgroup-parent") == 0)
+		fs->cgroup_parent = true;
+	else if (is_mount_option(name))
+		fs->mounts = true;
+	else if (strncmp(name, "unshare-", 8) == 0) {
+		for (int k = 0; k < NS_COUNT; k++)
+			if (strcmp(name + 8, ns_names[k]) == 0)
+				fs->unshare |= NS_BIT(k);
+	}
+}
 
 static void fuzz_add(struct fuzz_spec *fs, const struct option_def *opt,
 		     char *value)
 {
-	ck_assert_uint_lt(fs->n, 64);
+	ck_assert_uint_lt(fs->n, sizeof(fs->items) / sizeof(fs->items[0]));
 	fs->items[fs->n++] = (struct fuzz_item){ opt, value };
+	fuzz_note(fs, opt);
+}
+
+/* Seconds as --timeout takes them: "7", "007", "0.5", "1.25", "3.000";
+ * more than 0 unless zero_ok. */
+static char *random_seconds(bool zero_ok)
+{
+	static const unsigned scale[] = { 1, 10, 100, 1000 };
+	unsigned whole = rnd(4) ? rnd(100) : rng() % 100000001u;
+	unsigned digits = rnd(4), frac = rnd(scale[digits]);
+	char *s;
+	int r;
+
+	if (!zero_ok && whole == 0 && frac == 0)
+		whole = 1 + rnd(5);
+	if (digits == 0)
+		r = asprintf(&s, "%s%u", rnd(4) ? "" : "0", whole);
+	else
+		r = asprintf(&s, "%u.%0*u", whole, (int)digits, frac);
+	ck_assert_int_ge(r, 0);
+	return s;
+}
+
+/* Milliseconds of such a value, computed apart from the parser. */
+static long long seconds_ms(const char *v)
+{
+	const char *dot = strchr(v, '.');
+	long long ms = strtoll(v, NULL, 10) * 1000;
+	long long unit = 100;
+
+	if (dot)
+		for (const char *p = dot + 1; *p; p++, unit /= 10)
+			ms += (*p - '0') * unit;
+	return ms;
+}
+
+/* A start of a range of count ids that ends by 4294967295: small, large
+ * or the last there is room for. */
+static uint32_t random_id_start(uint32_t count)
+{
+	uint32_t room = UINT32_MAX - count; /* the largest start */
+	uint32_t small = rnd(70000);
+
+	switch (rnd(4)) {
+	case 0:
+		return (uint32_t)(rng() % ((uint64_t)room + 1));
+	case 1:
+		return room;
+	default:
+		return small <= room ? small : room;
+	}
+}
+
+/* "INNER OUTER COUNT" records, with the blanks id_map_parse allows, each
+ * range within 0..4294967295. */
+static char *random_id_map(void)
+{
+	static const char *const blanks[] = { "", " ", "  ", "\t" };
+	static const char *const seps[] = { " ", "  ", "\t", " \t " };
+	size_t records = rnd(3) + 1;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	for (size_t i = 0; i < records; i++) {
+		uint32_t count = rnd(3) ? 1 + rnd(65536)
+					: (rnd(8) ? rng() | 1 : UINT32_MAX);
+		uint32_t inner = random_id_start(count);
+		uint32_t outer = random_id_start(count);
+
+		fprintf(f, "%s%s%u%s%u%s%u%s", i ? "," : "",
+			blanks[rnd(4)], inner, seps[rnd(4)], outer,
+			seps[rnd(4)], count, blanks[rnd(4)]);
+	}
+	fclose(f);
+	return buf;
+}
+
+/* An address lo does not have, unique within one spec: the index is in
+ * each form at a place that tells the forms apart (the second byte of an
+ * IPv4 address is never 0, so no 127.0.0.x but 127.0.0.2 and up). */
+static char *random_addr(struct fuzz_spec *fs)
+{
+	unsigned index = fs->addr_index++;
+	char *s;
+	int r;
+
+	ck_assert_uint_lt(index, 250);
+	switch (rnd(5)) {
+	case 0:
+		r = asprintf(&s, "%u.%u.%u.%u/%u", rnd(256), 1 + index,
+			     rnd(256), rnd(256), 1 + rnd(32));
+		break;
+	case 1:
+		r = asprintf(&s, "fd00:%x::%x/%u", index, rnd(65536),
+			     1 + rnd(128));
+		break;
+	case 2:
+		r = asprintf(&s, "2001:db8:%x::%x:%x/%u", index, rnd(65536),
+			     rnd(65536), 1 + rnd(128));
+		break;
+	case 3:
+		r = asprintf(&s, "::%x/%u", 2 + index, 1 + rnd(128));
+		break;
+	default:
+		r = asprintf(&s, "127.0.0.%u/%u", 2 + index, 1 + rnd(32));
+		break;
+	}
+	ck_assert_int_ge(r, 0);
+	return s;
+}
+
+/* An absolute mount destination, unique within one spec (the index
+ * ends at a '/', a ':' or the end, so no other index is its prefix). */
+static char *random_dest(struct fuzz_spec *fs, bool colon_ok)
+{
+	static const char *const tails[] = { "", "/a", "/b c", "/\xc3\xa9",
+					     "/x=y", "/.", "/-", ":c" };
+	unsigned n = colon_ok ? 8 : 7;
+	char *s;
+
+	ck_assert_int_ge(asprintf(&s, "/%sm%u%s", rnd(2) ? "" : "d/",
+				  fs->mount_index++, tails[rnd(n)]),
+			 0);
+	return s;
 }
 
 /* A random valid value for opt; NULL for a flag. */
@@ -976,10 +2046,71 @@ static char *random_value(struct fuzz_spec *fs, const struct option_def *opt)
 	} else if (strcmp(name, "unsetenv") == 0) {
 		s = random_env_name(fs->env_index++);
 	} else if (strcmp(name, "chdir") == 0 || strcmp(name, "uid") == 0 ||
-		   strcmp(name, "gid") == 0) {
+		   strcmp(name, "gid") == 0 || strcmp(name, "chroot") == 0) {
 		s = random_string(true);
 	} else if (strcmp(name, "argv0") == 0 || strcmp(name, "groups") == 0) {
 		s = random_string(false);
+	} else if (strcmp(name, "parent-pid") == 0) {
+		r = asprintf(&s, "%s%u", rnd(4) ? "" : "0",
+			     rnd(2) ? 1 + rnd(100000)
+				    : 1 + rng() % 2147483647u);
+	} else if (strcmp(name, "join-ns") == 0) {
+		unsigned free_types = fuzz_joinable(fs);
+		_cleanup_free_ char *path = random_string(true);
+		int k;
+
+		do
+			k = (int)rnd(NS_COUNT);
+		while (!(free_types & NS_BIT(k)));
+		fs->joined |= NS_BIT(k);
+		r = asprintf(&s, "%s=%s%s", ns_names[k],
+			     rnd(2) ? "/proc/1/ns/" : "", path);
+	} else if (strcmp(name, "ns-fallback") == 0) {
+		s = strdup(rnd(2) ? "strict" : "drop");
+	} else if (strcmp(name, "uid-map") == 0 ||
+		   strcmp(name, "gid-map") == 0) {
+		s = random_id_map();
+	} else if (strcmp(name, "hostname") == 0) {
+		if (rnd(8)) {
+			s = random_string(true);
+			if (strlen(s) > 64)
+				s[64] = '\0';
+		} else {
+			s = strdup(HOST64);
+		}
+	} else if (strcmp(name, "loopback-addr") == 0) {
+		s = random_addr(fs);
+	} else if (strcmp(name, "bind") == 0 || strcmp(name, "ro-bind") == 0) {
+		bool same = rnd(3) == 0;
+		_cleanup_free_ char *dest = random_dest(fs, !same);
+		_cleanup_free_ char *src = random_string(true);
+
+		/* random_string makes no ':', so the first one splits */
+		if (same)
+			s = strdup(dest);
+		else
+			r = asprintf(&s, "%s:%s", src, dest);
+	} else if (strcmp(name, "tmpfs") == 0) {
+		s = random_dest(fs, true);
+	} else if (strcmp(name, "timeout") == 0) {
+		s = random_seconds(false);
+	} else if (strcmp(name, "kill-after") == 0) {
+		s = random_seconds(true);
+	} else if (strcmp(name, "cgroup") == 0 ||
+		   strcmp(name, "cgroup-parent") == 0) {
+		_cleanup_free_ char *path = random_string(false);
+
+		r = asprintf(&s, "/%s", path);
+	} else if (strcmp(name, "memory-max") == 0) {
+		static const char *const units[] = { "", "K", "M", "G", "T" };
+
+		r = asprintf(&s, "%u%s", 1 + (rnd(2) ? rnd(4096) : rnd(8388607)),
+			     units[rnd(5)]);
+	} else if (strcmp(name, "pids-max") == 0) {
+		r = asprintf(&s, "%s%u", rnd(4) ? "" : "0",
+			     rnd(2) ? 1 + rnd(4096) : 1 + rng() % 2147483647u);
+	} else if (strcmp(name, "cpu-max") == 0) {
+		s = random_seconds(false);
 	} else {
 		ck_abort_msg("no random values for --%s: teach the fuzz",
 			     name);
@@ -989,18 +2120,27 @@ static char *random_value(struct fuzz_spec *fs, const struct option_def *opt)
 	return s;
 }
 
+/* A random valid spec: the flags first (others depend on them), then the
+ * options with values in table order, each only when it is valid with
+ * what is there already; then shuffled. */
 static void fuzz_build(struct fuzz_spec *fs)
 {
 	memset(fs, 0, sizeof(*fs));
-	for (size_t i = 0; i < option_count; i++) {
-		const struct option_def *opt = &option_table[i];
-		unsigned times;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < option_count; i++) {
+			const struct option_def *opt = &option_table[i];
+			unsigned times;
 
-		if (opt->flags & OPT_CLI_ONLY)
-			continue;
-		times = (opt->flags & OPT_REPEAT) ? rnd(4) : rnd(2);
-		for (unsigned k = 0; k < times; k++)
-			fuzz_add(fs, opt, random_value(fs, opt));
+			if ((opt->flags & OPT_CLI_ONLY) ||
+			    !(opt->flags & OPT_VALUE) != (pass == 0))
+				continue;
+			times = (opt->flags & OPT_REPEAT) ? rnd(4) : rnd(2);
+			for (unsigned k = 0; k < times; k++) {
+				if (!fuzz_allowed(fs, opt))
+					break;
+				fuzz_add(fs, opt, random_value(fs, opt));
+			}
+		}
 	}
 	for (size_t i = fs->n; i > 1; i--) {
 		size_t j = rnd((uint32_t)i);
@@ -1060,17 +2200,30 @@ static long parse_long(const char *s, int base)
 	return v;
 }
 
+/* The next entry of a list field must be v. */
+static void check_next(const struct strv *list, size_t *n, const char *v,
+		       const char *name)
+{
+	ck_assert_msg(*n < list->n, "--%s `%s` is missing", name, v);
+	ck_assert_str_eq(list->v[(*n)++], v);
+}
+
 /* The parsed spec must hold exactly what the items say. */
 static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 		       const struct spec *spec)
 {
-	size_t n_fds = 0, n_set = 0, n_unset = 0;
+	size_t n_fds = 0, n_set = 0, n_unset = 0, n_join = 0, n_addr = 0;
+	size_t n_bind = 0, n_ro = 0, n_tmpfs = 0;
+	unsigned unshare = 0;
+	bool seen[128] = { false };
 
 	ck_assert(strv_equal(&spec->command, command));
+	ck_assert_uint_le(option_count, 128);
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct fuzz_item *it = &fs->items[i];
 		const char *name = it->opt->name, *v = it->value;
 
+		seen[it->opt - option_table] = true;
 		if (strcmp(name, "fd") == 0) {
 			char *eq;
 			long child = strtol(v, &eq, 10);
@@ -1087,11 +2240,9 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 			ck_assert(spec->has_umask);
 			ck_assert_int_eq(spec->umask, parse_long(v, 8));
 		} else if (strcmp(name, "setenv") == 0) {
-			ck_assert_uint_lt(n_set, spec->setenv.n);
-			ck_assert_str_eq(spec->setenv.v[n_set++], v);
+			check_next(&spec->setenv, &n_set, v, name);
 		} else if (strcmp(name, "unsetenv") == 0) {
-			ck_assert_uint_lt(n_unset, spec->unsetenv.n);
-			ck_assert_str_eq(spec->unsetenv.v[n_unset++], v);
+			check_next(&spec->unsetenv, &n_unset, v, name);
 		} else if (strcmp(name, "chdir") == 0) {
 			ck_assert_pstr_eq(spec->chdir, v);
 		} else if (strcmp(name, "uid") == 0) {
@@ -1108,6 +2259,64 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 			ck_assert(spec->new_session);
 		} else if (strcmp(name, "die-with-parent") == 0) {
 			ck_assert(spec->die_with_parent);
+		} else if (strcmp(name, "parent-pid") == 0) {
+			ck_assert_int_eq(spec->parent_pid, parse_long(v, 10));
+		} else if (strcmp(name, "unshare-all") == 0) {
+			ck_assert(spec->unshare_all);
+		} else if (strncmp(name, "unshare-", 8) == 0) {
+			int kind = -1;
+
+			for (int k = 0; k < NS_COUNT; k++)
+				if (strcmp(name + 8, ns_names[k]) == 0)
+					kind = k;
+			ck_assert_msg(kind >= 0, "no namespace for --%s",
+				      name);
+			unshare |= NS_BIT(kind);
+		} else if (strcmp(name, "join-ns") == 0) {
+			check_next(&spec->join_ns, &n_join, v, name);
+		} else if (strcmp(name, "ns-fallback") == 0) {
+			ck_assert_int_eq(spec->ns_fallback,
+					 strcmp(v, "drop") == 0
+						 ? NS_FALLBACK_DROP
+						 : NS_FALLBACK_STRICT);
+		} else if (strcmp(name, "map-root") == 0) {
+			ck_assert(spec->map_root);
+		} else if (strcmp(name, "uid-map") == 0) {
+			ck_assert_pstr_eq(spec->uid_map, v);
+		} else if (strcmp(name, "gid-map") == 0) {
+			ck_assert_pstr_eq(spec->gid_map, v);
+		} else if (strcmp(name, "hostname") == 0) {
+			ck_assert_pstr_eq(spec->hostname, v);
+		} else if (strcmp(name, "loopback-addr") == 0) {
+			check_next(&spec->loopback_addrs, &n_addr, v, name);
+		} else if (strcmp(name, "bind") == 0) {
+			check_next(&spec->binds, &n_bind, v, name);
+		} else if (strcmp(name, "ro-bind") == 0) {
+			check_next(&spec->ro_binds, &n_ro, v, name);
+		} else if (strcmp(name, "tmpfs") == 0) {
+			check_next(&spec->tmpfs, &n_tmpfs, v, name);
+		} else if (strcmp(name, "chroot") == 0) {
+			ck_assert_pstr_eq(spec->chroot, v);
+		} else if (strcmp(name, "timeout") == 0) {
+			ck_assert_int_eq(spec->timeout_ms, seconds_ms(v));
+		} else if (strcmp(name, "kill-after") == 0) {
+			ck_assert_int_eq(spec->kill_after_ms, seconds_ms(v));
+		} else if (strcmp(name, "cgroup") == 0) {
+			ck_assert_pstr_eq(spec->cgroup, v);
+		} else if (strcmp(name, "cgroup-parent") == 0) {
+			ck_assert_pstr_eq(spec->cgroup_parent, v);
+		} else if (strcmp(name, "memory-max") == 0) {
+			char *unit;
+			long long bytes = strtoll(v, &unit, 10);
+
+			if (*unit)
+				bytes <<= 10 * (strchr("KMGT", *unit) -
+						"KMGT" + 1);
+			ck_assert_int_eq(spec->memory_max, bytes);
+		} else if (strcmp(name, "pids-max") == 0) {
+			ck_assert_int_eq(spec->pids_max, parse_long(v, 10));
+		} else if (strcmp(name, "cpu-max") == 0) {
+			ck_assert_int_eq(spec->cpu_max_milli, seconds_ms(v));
 		} else {
 			ck_abort_msg("no model for --%s: teach the fuzz", name);
 		}
@@ -1115,6 +2324,50 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 	ck_assert_uint_eq(spec->n_fds, n_fds);
 	ck_assert_uint_eq(spec->setenv.n, n_set);
 	ck_assert_uint_eq(spec->unsetenv.n, n_unset);
+	ck_assert_uint_eq(spec->join_ns.n, n_join);
+	ck_assert_uint_eq(spec->loopback_addrs.n, n_addr);
+	ck_assert_uint_eq(spec->binds.n, n_bind);
+	ck_assert_uint_eq(spec->ro_binds.n, n_ro);
+	ck_assert_uint_eq(spec->tmpfs.n, n_tmpfs);
+	ck_assert_uint_eq(spec->unshare, unshare);
+	ck_assert_uint_eq(spec->unshare, fs->unshare);
+	ck_assert_int_eq(spec->unshare_all, fs->unshare_all);
+	ck_assert_uint_eq(spec_namespaces(spec), fuzz_namespaces(fs));
+	/* what no item asked keeps its default */
+	if (!seen[option_find("status-fd") - option_table])
+		ck_assert_int_eq(spec->status_fd, -1);
+	if (!seen[option_find("umask") - option_table])
+		ck_assert(!spec->has_umask);
+	if (!seen[option_find("die-with-parent") - option_table])
+		ck_assert(!spec->die_with_parent);
+	if (!seen[option_find("parent-pid") - option_table])
+		ck_assert_int_eq(spec->parent_pid, 0);
+	if (!seen[option_find("ns-fallback") - option_table])
+		ck_assert_int_eq(spec->ns_fallback, NS_FALLBACK_UNSET);
+	if (!seen[option_find("map-root") - option_table])
+		ck_assert(!spec->map_root);
+	if (!seen[option_find("uid-map") - option_table])
+		ck_assert_ptr_null(spec->uid_map);
+	if (!seen[option_find("gid-map") - option_table])
+		ck_assert_ptr_null(spec->gid_map);
+	if (!seen[option_find("hostname") - option_table])
+		ck_assert_ptr_null(spec->hostname);
+	if (!seen[option_find("chroot") - option_table])
+		ck_assert_ptr_null(spec->chroot);
+	if (!seen[option_find("timeout") - option_table])
+		ck_assert_int_eq(spec->timeout_ms, 0);
+	if (!seen[option_find("kill-after") - option_table])
+		ck_assert_int_eq(spec->kill_after_ms, -1);
+	if (!seen[option_find("cgroup") - option_table])
+		ck_assert_ptr_null(spec->cgroup);
+	if (!seen[option_find("cgroup-parent") - option_table])
+		ck_assert_ptr_null(spec->cgroup_parent);
+	if (!seen[option_find("memory-max") - option_table])
+		ck_assert_int_eq(spec->memory_max, 0);
+	if (!seen[option_find("pids-max") - option_table])
+		ck_assert_int_eq(spec->pids_max, 0);
+	if (!seen[option_find("cpu-max") - option_table])
+		ck_assert_int_eq(spec->cpu_max_milli, 0);
 }
 
 START_TEST(test_roundtrip_fuzz)
@@ -1143,6 +2396,280 @@ START_TEST(test_roundtrip_fuzz)
 		fuzz_check(&fs, &command, &again);
 		fuzz_free(&fs);
 	}
+}
+END_TEST
+
+/* Whether the spec has an item of the option called name. */
+static const struct fuzz_item *fuzz_find(const struct fuzz_spec *fs,
+					 const char *name)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (strcmp(fs->items[i].opt->name, name) == 0)
+			return &fs->items[i];
+	return NULL;
+}
+
+/* The destination of a --bind, --ro-bind or --tmpfs item. */
+static const char *fuzz_dest(const struct fuzz_item *it)
+{
+	const char *colon = strchr(it->value, ':');
+
+	if (strcmp(it->opt->name, "tmpfs") == 0 || !colon)
+		return it->value;
+	return colon + 1;
+}
+
+/* Where the parser looks at mounts: --bind, then --ro-bind, then --tmpfs. */
+static int mount_rank(const struct fuzz_item *it)
+{
+	if (strcmp(it->opt->name, "bind") == 0)
+		return 0;
+	return strcmp(it->opt->name, "ro-bind") == 0 ? 1 : 2;
+}
+
+/* The path as the kernel sees it too, with slashes doubled here and there
+ * and maybe one more at the end. */
+static char *more_slashes(const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	for (const char *p = path; *p; p++) {
+		fputc(*p, f);
+		if (*p == '/' && rnd(3) == 0)
+			fputs(rnd(2) ? "/" : "//", f);
+	}
+	if (rnd(2))
+		fputc('/', f);
+	fclose(f);
+	return buf;
+}
+
+/* Add to a valid spec one item that conflicts with it, at a random place,
+ * and say what the error must name. The errno of the error, or 0 when no
+ * conflict applies. */
+static int fuzz_break(struct fuzz_spec *fs, char *needle, size_t size)
+{
+	unsigned mask = fuzz_namespaces(fs), made = mask & ~fs->joined;
+	const char *name = NULL;
+	char *value = NULL;
+	int choices[13], n = 0, r = 0, errnum = EINVAL;
+	size_t mount = fs->n, addr = fs->n, twin = 0, j;
+	bool has_twin = false; /* twin: the item the new one repeats */
+
+	for (size_t i = 0; i < fs->n && mount == fs->n; i++)
+		if (is_mount_option(fs->items[i].opt->name) &&
+		    strcmp(fs->items[i].opt->name, "chroot") != 0)
+			mount = i;
+	for (size_t i = 0; i < fs->n && addr == fs->n; i++)
+		if (strcmp(fs->items[i].opt->name, "loopback-addr") == 0)
+			addr = i;
+	if (!fs->die_with_parent)
+		choices[n++] = 0;
+	if (!fs->map_root &&
+	    (fuzz_find(fs, "uid-map") || fuzz_find(fs, "gid-map")))
+		choices[n++] = 1;
+	if (fs->map_root)
+		choices[n++] = 2;
+	if (made)
+		choices[n++] = 3;
+	if (!fs->timeout)
+		choices[n++] = 4;
+	if (!(mask & NS_BIT(NS_UTS)))
+		choices[n++] = 5;
+	if (!(mask & NS_BIT(NS_NET)))
+		choices[n++] = 6;
+	if (mount < fs->n)
+		choices[n++] = 7;
+	if (fs->joined & NS_BIT(NS_MOUNT))
+		choices[n++] = 8;
+	if (fs->cgroup != fs->cgroup_parent)
+		choices[n++] = 9;
+	if (!fs->cgroup_parent)
+		choices[n++] = 10;
+	if (mask & NS_BIT(NS_NET))
+		choices[n++] = 11;
+	if (addr < fs->n)
+		choices[n++] = 12;
+	if (n == 0)
+		return 0;
+	switch (choices[rnd((uint32_t)n)]) {
+	case 0:
+		name = "parent-pid";
+		value = strdup("1");
+		snprintf(needle, size, "--parent-pid needs --die-with-parent");
+		break;
+	case 1:
+		name = "map-root";
+		snprintf(needle, size, "--map-root and --uid-map/--gid-map");
+		break;
+	case 2:
+		name = rnd(2) ? "uid-map" : "gid-map";
+		value = random_id_map();
+		snprintf(needle, size, "--map-root and --uid-map/--gid-map");
+		break;
+	case 3: {
+		int k;
+
+		do
+			k = (int)rnd(NS_COUNT);
+		while (!(made & NS_BIT(k)));
+		name = "join-ns";
+		r = asprintf(&value, "%s=/n", ns_names[k]);
+		snprintf(needle, size, "--join-ns %s and a new %s namespace",
+			 ns_names[k], ns_names[k]);
+		break;
+	}
+	case 4:
+		name = "kill-after";
+		value = random_seconds(true);
+		snprintf(needle, size, "--kill-after needs --timeout");
+		break;
+	case 5:
+		name = "hostname";
+		value = strdup("h");
+		snprintf(needle, size, "--hostname needs --unshare-uts");
+		break;
+	case 6:
+		name = "loopback-addr";
+		value = random_addr(fs);
+		snprintf(needle, size, "--loopback-addr needs --unshare-net");
+		break;
+	case 7: {
+		/* the same destination, spelt with other slashes maybe */
+		_cleanup_free_ char *dest =
+			more_slashes(fuzz_dest(&fs->items[mount]));
+
+		name = rnd(2) ? "tmpfs" : "ro-bind";
+		r = asprintf(&value, "%s%s", name[0] == 't' ? "" : "/s:",
+			     dest);
+		twin = mount;
+		has_twin = true;
+		break;
+	}
+	case 8:
+		name = "tmpfs";
+		value = random_dest(fs, true);
+		snprintf(needle, size, "--join-ns mount and a new mount");
+		break;
+	case 9:
+		name = fs->cgroup ? "cgroup-parent" : "cgroup";
+		value = strdup("/other");
+		snprintf(needle, size, "--cgroup and --cgroup-parent");
+		break;
+	case 10: {
+		static const char *const limits[] = { "memory-max", "pids-max",
+						      "cpu-max" };
+
+		name = limits[rnd(3)];
+		value = strdup("1");
+		snprintf(needle, size,
+			 "--memory-max, --pids-max or --cpu-max needs "
+			 "--cgroup-parent");
+		break;
+	}
+	case 11: {
+		static const char *const lo[] = { "127.0.0.1", "::1",
+						  "0:0:0:0:0:0:0:1" };
+		unsigned k = rnd(3);
+
+		name = "loopback-addr";
+		r = asprintf(&value, "%s/%u", lo[k], 1 + rnd(k ? 128 : 32));
+		if (r >= 0)
+			snprintf(needle, size,
+				 "--loopback-addr %s: lo has it already",
+				 value);
+		errnum = EEXIST;
+		break;
+	}
+	default: {
+		/* an address there is already, with another prefix maybe */
+		const char *v = fs->items[addr].value;
+
+		name = "loopback-addr";
+		r = asprintf(&value, "%.*s/%u", (int)strcspn(v, "/"), v,
+			     1 + rnd(32));
+		twin = addr;
+		has_twin = true;
+		errnum = EEXIST;
+		break;
+	}
+	}
+	ck_assert_int_ge(r, 0);
+	fuzz_add(fs, option_find(name), value);
+	j = rnd((uint32_t)fs->n);
+	if (j != fs->n - 1) {
+		struct fuzz_item t = fs->items[fs->n - 1];
+
+		fs->items[fs->n - 1] = fs->items[j];
+		fs->items[j] = t;
+		if (twin == j)
+			twin = fs->n - 1;
+	}
+	if (has_twin && errnum == EEXIST) {
+		/* the one that comes second is given twice */
+		snprintf(needle, size, "--loopback-addr %s: given twice",
+			 fs->items[twin < j ? j : twin].value);
+	} else if (has_twin) {
+		/* the parser checks --bind, --ro-bind then --tmpfs, each in
+		 * order, and names the first of the two */
+		const struct fuzz_item *t = &fs->items[twin];
+		const struct fuzz_item *a = &fs->items[j];
+		bool twin_first = mount_rank(t) != mount_rank(a)
+					  ? mount_rank(t) < mount_rank(a)
+					  : twin < j;
+
+		snprintf(needle, size, "two mounts on `%s`",
+			 fuzz_dest(twin_first ? t : a));
+	}
+	return errnum;
+}
+
+/* A valid random spec with one conflict added is refused for it. */
+START_TEST(test_fuzz_conflicts)
+{
+	unsigned broken = 0, eexist = 0;
+
+	rng_state = 0x2545f4914f6cdd1dull + (uint64_t)_i;
+	for (int iter = 0; iter < 1000; iter++) {
+		_cleanup_strv_ struct strv tokens = { 0 }, command = { 0 };
+		_cleanup_spec_ struct spec spec;
+		_cleanup_free_ char *sin = NULL;
+		struct sh_err err = { 0 };
+		enum cli_action action;
+		struct fuzz_spec fs;
+		char needle[256];
+		int errnum, r;
+
+		fuzz_build(&fs);
+		errnum = fuzz_break(&fs, needle, sizeof(needle));
+		if (!errnum) {
+			fuzz_free(&fs);
+			continue;
+		}
+		broken++;
+		eexist += errnum == EEXIST;
+		fuzz_tokens(&fs, &tokens, &command);
+		spec_init(&spec);
+		r = spec_parse(&spec, tokens.v, tokens.n, rnd(2), &action,
+			       &err);
+		sin = join(&tokens);
+		ck_assert_msg(r == -errnum, "`%s`: returned %d (%s), expected "
+			      "-%s naming `%s`",
+			      sin, r, r < 0 ? err.message : "no error",
+			      err_name(errnum), needle);
+		ck_assert_int_eq(err.errnum, errnum);
+		ck_assert_str_eq(err.stage, "spec");
+		ck_assert_msg(strstr(err.message, needle),
+			      "`%s`: message `%s` does not name `%s`", sin,
+			      err.message, needle);
+		fuzz_free(&fs);
+	}
+	ck_assert_uint_gt(broken, 900);
+	/* lo's own addresses and repeated ones come up too */
+	ck_assert_uint_gt(eexist, 50);
 }
 END_TEST
 
@@ -1252,6 +2779,11 @@ static Suite *make_options_suite(void)
 	tcase_add_test(tc, test_parse_defaults);
 	tcase_add_test(tc, test_parse_cli_actions);
 	tcase_add_loop_test(tc, test_parse_bad, 0, N(bad_cases));
+	tcase_add_test(tc, test_parse_isolation_fields);
+	tcase_add_test(tc, test_parse_network_fields);
+	tcase_add_loop_test(tc, test_spec_namespaces, 0, N(ns_cases));
+	tcase_add_test(tc, test_unshare_all_mask);
+	tcase_add_test(tc, test_loopback_limit);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cli");
@@ -1276,7 +2808,9 @@ static Suite *make_options_suite(void)
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_loop_test(tc, test_roundtrip_option, 0, (int)option_count);
 	tcase_add_loop_test(tc, test_roundtrip_samples, 0, N(samples));
+	tcase_add_loop_test(tc, test_prereq_needed, 0, N(prereqs));
 	tcase_add_loop_test(tc, test_roundtrip_fuzz, 0, 4);
+	tcase_add_loop_test(tc, test_fuzz_conflicts, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;
 }

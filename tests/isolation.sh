@@ -1,0 +1,837 @@
+#!/bin/bash
+# shellcheck disable=SC2016,SC2317 # literal backticks; indirect calls
+# Isolation tests: namespaces, the user namespace's maps, the loopback
+# network, the hostname, mounts, pid 1, the timeout, the namespace
+# fallback and an endurance run, checked through the probe from inside
+# and through /proc from outside. Runs as root and as nobody
+# (isolation-root.sh, isolation-nobody.sh, both through run-as.sh); a case
+# the kernel or the privileges cannot support skips with its reason.
+#
+# Environment: SPAWN_HELPER (the helper), SH_PROBE (tests/probe),
+# SH_TESTS_SRCDIR (where tap.sh lives; defaults to this script's directory).
+
+srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
+# shellcheck source=tap.sh
+. "$srcdir/tap.sh"
+
+H0=${SPAWN_HELPER:?SPAWN_HELPER is not set}
+if [ ! -x "$H0" ] || [ ! -x "${SH_PROBE:?SH_PROBE is not set}" ]; then
+	echo "1..0 # SKIP $H0 or $SH_PROBE is not built"
+	exit 0
+fi
+if [ ! -e /proc/self/ns/user ] || [ ! -e /proc/self/ns/net ]; then
+	echo "1..0 # SKIP this kernel has no namespaces in /proc/self/ns"
+	exit 0
+fi
+if ! command -v unshare >/dev/null; then
+	echo "1..0 # SKIP no unshare(1) (util-linux) to make reference namespaces"
+	exit 0
+fi
+if [ "$(id -u)" != 0 ] && ! unshare -U true 2>/dev/null; then
+	echo "1..0 # SKIP this user cannot make a user namespace here"
+	exit 0
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/sh-isolation.XXXXXX") || exit 1
+T=$(cd "$T" && pwd -P)
+cleanup()
+{
+	local pid
+
+	while read -r pid; do
+		kill -9 "$pid" 2>/dev/null
+	done <"$T/pids" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+chmod 755 "$T"
+mkdir -m 755 "$T/pub"
+# private copies: the endurance case looks for leftover processes by
+# their executable, which must not be shared with a suite running beside
+cp "$SH_PROBE" "$T/pub/probe" && cp "$H0" "$T/pub/spawn-helper" &&
+	chmod 755 "$T/pub/probe" "$T/pub/spawn-helper" || exit 1
+H=$T/pub/spawn-helper
+P=$T/pub/probe
+TOUCH=$(command -v touch)
+ME=$(id -u)
+# a probe killed by SIGQUIT must not leave a core behind
+ulimit -c 0
+
+# --- helpers -----------------------------------------------------------
+
+run()
+{
+	"$H" "$@" </dev/null >"$T/out" 2>"$T/err"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+
+# run with --status-fd 3; st: all records, st1: the first, stN: the last
+run_st()
+{
+	"$H" --status-fd 3 "$@" </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+	st=$(cat "$T/st")
+	st1=$(sed -n 1p "$T/st")
+	stN=$(tail -n 1 "$T/st")
+}
+
+# The value of "KEY": in a JSON line (strings keep their quotes, arrays
+# and objects without nesting are taken whole).
+json_val()
+{
+	printf '%s\n' "$1" |
+		sed -n 's/.*"'"$2"'":\("[^"]*"\|true\|false\|-\{0,1\}[0-9][0-9]*\|\[[^]]*\]\|{[^}]*}\).*/\1/p' |
+		head -n 1
+}
+
+ran()
+{
+	[ -e "$T/marker" ] && echo ran || echo absent
+}
+
+# A bad spec: exit 125, stderr matches ERE, the command did not run.
+bad_spec()
+{
+	local desc=$1 pattern=$2
+
+	shift 2
+	rm -f "$T/marker"
+	run "$@"
+	if [ "$rc" = 125 ] && printf '%s\n' "$err" | grep -Eq -- "$pattern" &&
+	   [ ! -e "$T/marker" ]; then
+		ok "bad spec: $desc"
+		return
+	fi
+	not_ok "bad spec: $desc"
+	diag "exit $rc (expected 125), marker $(ran)"
+	diag "stderr (expected to match $pattern):"
+	diag "$err"
+}
+
+alive()
+{
+	[ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+not_alive()
+{
+	! alive "$1"
+}
+
+# Poll (up to about 3 s) until CMD... succeeds.
+poll()
+{
+	local _
+
+	for _ in $(seq 300); do
+		"$@" && return 0
+		sleep 0.01
+	done
+	return 1
+}
+
+has_child_pid()
+{
+	grep -q '"child-pid"' "$1" 2>/dev/null
+}
+
+# The namespaces whose link differs from the test's own, in the probe's
+# `ns` output ($out): proc names, sorted, space-separated.
+declare -A HOST_NS
+for f in /proc/self/ns/*; do
+	HOST_NS[${f##*/}]=$(readlink "$f")
+done
+ns_differ()
+{
+	local name target list=
+
+	while read -r name target; do
+		[ -n "$name" ] || continue
+		[ "$target" = "${HOST_NS[$name]}" ] || list="$list $name"
+	done <<<"$1"
+	printf '%s\n' "${list# }"
+}
+
+# proc names (sorted) to the status record's list, in the helper's order
+ns_json()
+{
+	local k proc list=
+
+	for k in user:user mount:mnt net:net ipc:ipc uts:uts pid:pid \
+		cgroup:cgroup time:time; do
+		proc=${k#*:}
+		case " $1 " in
+		*" $proc "*) list="$list,\"${k%%:*}\"" ;;
+		esac
+	done
+	printf '[%s]\n' "${list#,}"
+}
+
+# the words of $1 on one line, single spaces (as an unquoted echo)
+oneline()
+{
+	printf '%s\n' "$1" | tr -s '[:space:]' ' ' | sed 's/^ //; s/ $//'
+}
+
+# sorted, space-separated words
+sorted()
+{
+	printf '%s\n' "$@" | tr ' ' '\n' | sed '/^$/d' | sort -u | tr '\n' ' ' |
+		sed 's/ $//'
+}
+
+# Processes of this user whose command line holds TOKEN.
+pids_with()
+{
+	local f
+
+	for f in /proc/[0-9]*/cmdline; do
+		if { tr '\0' ' ' <"$f"; } 2>/dev/null | grep -qF -- "$1"; then
+			f=${f#/proc/}
+			echo "${f%/cmdline}"
+		fi
+	done
+}
+
+no_pid_with()
+{
+	[ -z "$(pids_with "$1")" ]
+}
+
+# The helper's pid from the sandbox's (child-pid is the helper's child).
+parent_of()
+{
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f2
+}
+
+# --- 1. namespaces -------------------------------------------------------
+
+# Whether unshare(1) can make a namespace of this kind here (in a user
+# namespace of its own when unprivileged): the independent word on what
+# the kernel allows.
+kernel_allows()
+{
+	local flag
+
+	case $1 in
+	net) flag=-n ;; ipc) flag=-i ;; mnt) flag=-m ;; pid) flag=-p ;;
+	uts) flag=-u ;; cgroup) flag=-C ;; user) flag=-U ;; time) flag=-T ;;
+	esac
+	[ -n "${HOST_NS[$1]}" ] || return 1
+	if [ "$ME" = 0 ]; then
+		unshare "$flag" true 2>/dev/null
+	else
+		unshare -U "$flag" true 2>/dev/null
+	fi
+}
+
+# WANT: the namespaces made (proc names), without nobody's user one
+check_unshare()
+{
+	local desc=$1 want=$2 proc
+
+	shift 2
+	for proc in $want; do
+		if ! kernel_allows "$proc"; then
+			skip "$desc" "unshare(1) cannot make a $proc namespace here"
+			return
+		fi
+	done
+	[ "$ME" = 0 ] || want="$want user"
+	want=$(sorted "$want")
+	run_st "$@" -- "$P" ns
+	if [ "$rc" != 0 ]; then
+		not_ok "$desc: runs"
+		diag "exit $rc: $err $st"
+		return
+	fi
+	check_eq "$desc: exactly [$want] differ from the host's" "$want" \
+		"$(ns_differ "$out")"
+	check_eq "$desc: the record's namespaces" "$(ns_json "$want")" \
+		"$(json_val "$st1" namespaces)"
+}
+
+check_unshare "--unshare-net (implies uts)" "net uts" --unshare-net
+check_unshare "--unshare-ipc (implies mount)" "ipc mnt" --unshare-ipc
+check_unshare "--unshare-mount" "mnt" --unshare-mount
+check_unshare "--unshare-pid (implies mount)" "pid mnt" --unshare-pid
+check_unshare "--unshare-uts" "uts" --unshare-uts
+check_unshare "--unshare-cgroup" "cgroup" --unshare-cgroup
+check_unshare "--unshare-user" "user" --unshare-user
+check_unshare "--unshare-time" "time" --unshare-time
+check_unshare "--unshare-all" "net uts ipc mnt pid cgroup" --unshare-all
+mkdir -m 755 "$T/mnt"
+check_unshare "--tmpfs (implies mount)" "mnt" --tmpfs "$T/mnt"
+check_unshare "--bind (implies mount)" "mnt" --bind "$T/mnt"
+check_unshare "--ro-bind (implies mount)" "mnt" --ro-bind "$T/pub:$T/mnt"
+run_st -- "$P" ns
+if [ "$ME" = 0 ]; then
+	check_eq "no namespace option: every namespace is the host's, record []" \
+		"0 [] []" "$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces)"
+else
+	# an unprivileged caller may get a user namespace anyway (to clear
+	# its bounding set): nothing else, and the record says which
+	d=$(ns_differ "$out")
+	check_match "no namespace option: at most a user namespace, as the record says" \
+		'^0 (\[\] \[\]|\[user\] \["user"\])$' \
+		"$rc [$d] $(json_val "$st1" namespaces)"
+fi
+
+# --- 2. --join-ns --------------------------------------------------------
+
+# A holder process in namespaces of its own (unshare execs sleep).
+if [ "$ME" = 0 ]; then
+	unshare -n sleep 30 </dev/null >/dev/null 2>&1 &
+	joined="net"
+else
+	unshare -Urn sleep 30 </dev/null >/dev/null 2>&1 &
+	joined="net user"
+fi
+holder=$!
+disown "$holder" # no "Killed" from bash at the end
+echo "$holder" >>"$T/pids"
+holder_ready()
+{
+	[ "$(readlink "/proc/$holder/ns/net" 2>/dev/null)" != "${HOST_NS[net]}" ] &&
+		[ -n "$(readlink "/proc/$holder/ns/net" 2>/dev/null)" ]
+}
+if ! poll holder_ready; then
+	skip "--join-ns: the command enters the holder's namespaces" \
+		"could not start a holder with unshare(1)"
+else
+	args=()
+	for k in $joined; do
+		args+=(--join-ns "$k=/proc/$holder/ns/$k")
+	done
+	run_st "${args[@]}" -- "$P" ns
+	want=
+	for k in $(sorted "$joined"); do
+		want="$want $k $(readlink "/proc/$holder/ns/$k")"
+	done
+	got=
+	for k in $(sorted "$joined"); do
+		got="$got $(printf '%s\n' "$out" | awk -v k="$k" '$1 == k { print $1, $2 }')"
+	done
+	check_eq "--join-ns $joined: the links equal the holder's" \
+		"0$want" "$rc$got"
+	check_eq "--join-ns $joined: the other namespaces are the host's" \
+		"$(sorted "$joined")" "$(ns_differ "$out")"
+	if [ "$ME" != 0 ]; then
+		rm -f "$T/marker"
+		run_st --join-ns user="/proc/$holder/ns/user" --unshare-ipc \
+			-- "$TOUCH" "$T/marker"
+		check_eq "--join-ns user with new namespaces: 125, spec, nothing ran" \
+			'125 "spec" absent' \
+			"$rc $(json_val "$st" stage) $(ran)"
+	else
+		skip "--join-ns user with new namespaces (unprivileged)" \
+			"runs as root"
+	fi
+fi
+kill -9 "$holder" 2>/dev/null
+
+rm -f "$T/marker"
+run_st --join-ns net="$T/no-such-ns" -- "$TOUCH" "$T/marker"
+check_eq "--join-ns of a missing path: 125, ENOENT, nothing ran" \
+	'125 "ENOENT" absent' "$rc $(json_val "$st" errname) $(ran)"
+check_match "--join-ns of a missing path: the message names it" \
+	"--join-ns net=$T/no-such-ns" "$(json_val "$st" message)"
+run_st --join-ns net="$T/pub/probe" -- "$TOUCH" "$T/marker"
+check_eq "--join-ns of a file that is no namespace: 125, nothing ran" \
+	"125 absent" "$rc $(ran)"
+check_match "--join-ns of a file that is no namespace: names net" \
+	'net' "$(json_val "$st" message)"
+bad_spec "--join-ns net with --unshare-net" '--join-ns net' \
+	--join-ns net=/proc/self/ns/net --unshare-net -- "$TOUCH" "$T/marker"
+
+# --- 3. user namespace maps and credentials --------------------------------
+
+run_st --map-root --unshare-user -- "$P" status cat /proc/self/uid_map \
+	cat /proc/self/gid_map
+check_eq "--map-root: uid and gid 0 inside" "0 0 0 0 / 0 0 0 0" \
+	"$(printf '%s\n' "$out" | awk '$1 == "Uid:" { print $2, $3, $4, $5 }') / $(printf '%s\n' "$out" | awk '$1 == "Gid:" { print $2, $3, $4, $5 }')"
+check_eq "--map-root: uid_map and gid_map map 0 to the caller" \
+	"0 $ME 1 / 0 $(id -g) 1" \
+	"$(printf '%s\n' "$out" | awk 'NF == 3 { print $1, $2, $3 }' |
+		sed -n 1p) / $(printf '%s\n' "$out" |
+		awk 'NF == 3 { print $1, $2, $3 }' | sed -n 2p)"
+run_st --map-root -- "$P" status
+check_eq "--map-root alone makes the user namespace" '0 ["user"]' \
+	"$(printf '%s\n' "$out" | awk '$1 == "Uid:" { print $2 }') $(json_val "$st1" namespaces)"
+
+if [ "$ME" = 0 ]; then
+	run_st --uid-map "0 100000 65536" --gid-map "0 100000 65536" \
+		--unshare-user -- "$P" cat /proc/self/uid_map \
+		cat /proc/self/gid_map
+	check_eq "root --uid-map/--gid-map 0 100000 65536" \
+		"0 100000 65536 0 100000 65536" "$(oneline "$out")"
+	rm -f "$T/st"
+	run_st --uid-map "0 100000 65536" --gid-map "0 100000 65536" \
+		--unshare-user --uid 1000 --gid 1000 -- "$P" status sleep 0.3 &
+	poll has_child_pid "$T/st"
+	cpid=$(json_val "$(sed -n 1p "$T/st")" command-pid)
+	outside=$(awk '$1 == "Uid:" { print $2 }' "/proc/$cpid/status" 2>/dev/null)
+	wait $!
+	run_st --uid-map "0 100000 65536" --gid-map "0 100000 65536" \
+		--unshare-user --uid 1000 --gid 1000 -- "$P" status
+	check_eq "root --uid 1000 inside the map: 1000 inside, 101000 outside" \
+		"1000 1000 / 101000" \
+		"$(printf '%s\n' "$out" | awk '$1 == "Uid:" { print $2 }') $(printf '%s\n' "$out" | awk '$1 == "Gid:" { print $2 }') / $outside"
+	skip "unprivileged --uid-map of another id fails" "runs as root"
+	skip "unprivileged --uid-map of its own id" "runs as root"
+else
+	rm -f "$T/marker"
+	run_st --uid-map "0 0 1" --unshare-user -- "$TOUCH" "$T/marker"
+	check_eq "unprivileged --uid-map 0 0 1: 125, stage userns, EPERM, nothing ran" \
+		'125 "userns" "EPERM" absent' \
+		"$rc $(json_val "$st" stage) $(json_val "$st" errname) $(ran)"
+	check_match "unprivileged --uid-map 0 0 1: the message names uid_map" \
+		'uid_map `0 0 1`' "$(json_val "$st" message)"
+	run --uid-map "1000 $ME 1" --gid-map "1000 $(id -g) 1" -- "$P" status
+	check_eq "unprivileged --uid-map of its own id: uid 1000 inside" \
+		"0 1000 1000" \
+		"$rc $(printf '%s\n' "$out" | awk '$1 == "Uid:" { print $2 }') $(printf '%s\n' "$out" | awk '$1 == "Gid:" { print $2 }')"
+	skip "root --uid-map/--gid-map 0 100000 65536" "not root"
+	skip "root --uid 1000 inside the map" "not root"
+fi
+run --map-root --uid 0 --gid 0 --unshare-net -- "$P" status
+check_eq "--map-root --uid 0 --gid 0: works, uid and gid 0" "0 0 0" \
+	"$rc $(printf '%s\n' "$out" | awk '$1 == "Uid:" { print $2 }') $(printf '%s\n' "$out" | awk '$1 == "Gid:" { print $2 }')"
+
+# --- 4. network ------------------------------------------------------------
+
+host_lo()
+{
+	"$P" ifaddrs | grep ' lo' | sort
+}
+host_lo_before=$(host_lo)
+run_st --unshare-net -- "$P" ifaddrs gai inet localhost gai inet6 ::1 \
+	tcp 127.0.0.1 tcp 10.0.0.1 tcp ::1 tcp fd00::1
+ipv6=$(json_val "$st1" ipv6)
+diag "network record: $(json_val "$st1" network)"
+if [ "$ipv6" = true ]; then
+	want_addrs="addr lo 10.0.0.1/8
+addr lo 127.0.0.1/8
+addr lo ::1/128
+addr lo fd00::1/8"
+else
+	want_addrs="addr lo 10.0.0.1/8
+addr lo 127.0.0.1/8"
+fi
+check_eq "--unshare-net: lo is up and the only interface" "link lo up" \
+	"$(printf '%s\n' "$out" | grep '^link ')"
+check_eq "--unshare-net: lo's addresses" "$want_addrs" \
+	"$(printf '%s\n' "$out" | grep '^addr ' | sort)"
+check_eq "--unshare-net: AI_ADDRCONFIG resolves localhost (IPv4)" \
+	"gai inet localhost: 127.0.0.1" \
+	"$(printf '%s\n' "$out" | grep '^gai inet localhost')"
+check_eq "--unshare-net: TCP over 127.0.0.1 and 10.0.0.1" \
+	"tcp 127.0.0.1 ok / tcp 10.0.0.1 ok" \
+	"$(printf '%s\n' "$out" | grep -E '^tcp (127|10)\.' | sed -n 1p) / $(printf '%s\n' "$out" | grep '^tcp 10\.')"
+if [ "$ipv6" = true ]; then
+	check_eq "--unshare-net: the record's network" \
+		'{"ipv6":true,"addresses":["127.0.0.1/8","::1/128","10.0.0.1/8","fd00::1/8"]}' \
+		"$(json_val "$st1" network)"
+	check_eq "--unshare-net: AI_ADDRCONFIG resolves ::1 (IPv6)" \
+		"gai inet6 ::1: ::1" \
+		"$(printf '%s\n' "$out" | grep '^gai inet6 ::1')"
+	check_eq "--unshare-net: TCP over ::1 and fd00::1" \
+		"tcp ::1 ok / tcp fd00::1 ok" \
+		"$(printf '%s\n' "$out" | grep '^tcp ::1') / $(printf '%s\n' "$out" | grep '^tcp fd00')"
+	run_st --unshare-net --loopback-addr 10.0.0.1/8 -- "$P" gai inet6 ::1
+	check_eq "--loopback-addr 10.0.0.1/8 only: ::1 does not resolve (fd00::1 is what makes it)" \
+		"0 gai inet6 ::1: EAI_NONAME" "$rc $out"
+	run_st --unshare-net --loopback-addr fd00::1/8 -- "$P" gai inet localhost
+	check_match "--loopback-addr fd00::1/8 only: localhost (IPv4) does not resolve" \
+		'^gai inet localhost: EAI_' "$out"
+	run_st --unshare-net --loopback-addr 10.0.0.1/8 --loopback-addr fd::1/8 \
+		-- "$P" ifaddrs tcp fd::1
+	check_eq "portage's 10.0.0.1/8 and fd::1/8: on lo, fd::1 reachable" \
+		"addr lo 10.0.0.1/8 addr lo 127.0.0.1/8 addr lo ::1/128 addr lo fd::1/8 tcp fd::1 ok" \
+		"$(printf '%s\n' "$out" | grep '^addr' | sort | tr '\n' ' ')$(printf '%s\n' "$out" | grep '^tcp')"
+	check_eq "portage's addresses: the record's network" \
+		'{"ipv6":true,"addresses":["127.0.0.1/8","::1/128","10.0.0.1/8","fd::1/8"]}' \
+		"$(json_val "$st1" network)"
+else
+	check_eq "--unshare-net without IPv6: the record's network" \
+		'{"ipv6":false,"addresses":["127.0.0.1/8","10.0.0.1/8"]}' \
+		"$(json_val "$st1" network)"
+	for d in "AI_ADDRCONFIG resolves ::1" "TCP over ::1 and fd00::1" \
+		"--loopback-addr 10.0.0.1/8 only" "--loopback-addr fd00::1/8 only" \
+		"portage's 10.0.0.1/8 and fd::1/8" "portage's addresses: record"; do
+		skip "--unshare-net: $d" "IPv6 does not work in a network namespace here"
+	done
+fi
+check_eq "--unshare-net: the host's lo is unchanged" "$host_lo_before" \
+	"$(host_lo)"
+
+# --- 5. hostname -----------------------------------------------------------
+
+host_name=$("$P" hostname)
+run_st --unshare-net -- "$P" hostname
+check_eq "--unshare-net: hostname localhost, in the record too" \
+	'localhost "localhost"' "$out $(json_val "$st1" hostname)"
+run_st --unshare-uts --hostname sh-test-box -- "$P" hostname
+check_eq "--unshare-uts --hostname sh-test-box" \
+	'sh-test-box "sh-test-box"' "$out $(json_val "$st1" hostname)"
+run_st --unshare-uts -- "$P" hostname
+check_eq "--unshare-uts alone: the host's name, none in the record" \
+	"$host_name " "$out $(json_val "$st1" hostname)"
+check_eq "the host's hostname is unchanged" "$host_name" "$("$P" hostname)"
+bad_spec "--hostname without a UTS namespace" '--hostname' \
+	--hostname sh-test-box -- "$TOUCH" "$T/marker"
+
+# --- 6. mounts -------------------------------------------------------------
+
+mountinfo_has()
+{
+	grep -qF " $1 " /proc/$$/mountinfo
+}
+# Start the helper in the background; its command makes $T/ready and
+# waits for a signal (`catch`). Sets bg.
+start_bg()
+{
+	rm -f "$T/ready" "$T/st"
+	"$H" --status-fd 3 "$@" </dev/null >"$T/out" 2>"$T/err" 3>"$T/st" &
+	bg=$!
+	echo "$bg" >>"$T/pids"
+	poll test -e "$T/ready"
+}
+finish_bg()
+{
+	kill -USR1 "$bg" 2>/dev/null
+	wait "$bg"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+	st=$(cat "$T/st")
+}
+
+mounts_before=$(wc -l </proc/$$/mountinfo)
+if start_bg --tmpfs "$T/mnt" -- "$P" create "$T/mnt/inside" \
+	cat /proc/self/mountinfo catch "$T/ready" 5; then
+	if mountinfo_has "$T/mnt"; then during=visible; else during=absent; fi
+	finish_bg
+	check_eq "--tmpfs: mounted inside, absent from the host's mountinfo during the run" \
+		"0 yes absent" \
+		"$rc $(printf '%s\n' "$out" | grep -qF " $T/mnt " && echo yes || echo no) $during"
+	check_eq "--tmpfs: a file made there is not in the host's directory" \
+		"create $T/mnt/inside ok / " \
+		"$(printf '%s\n' "$out" | sed -n 1p) / $(ls -A "$T/mnt")"
+else
+	finish_bg
+	not_ok "--tmpfs: the command ran"
+	diag "$err $st"
+fi
+check_true "--tmpfs: absent from the host's mountinfo afterwards" \
+	test "$(mountinfo_has "$T/mnt" && echo yes)" = ""
+
+mkdir -m 755 "$T/mnt2"
+# root mounts with its own rights; nobody as root of its user namespace
+own_mount=(--unshare-mount)
+[ "$ME" = 0 ] || own_mount+=(--map-root)
+# capabilities are dropped by default where the helper can drop them
+if "$H" --help | grep -q -- --cap-keep; then
+	own_mount+=(--cap-keep cap_sys_admin)
+fi
+if start_bg "${own_mount[@]}" -- "$P" mount-tmpfs "$T/mnt2" \
+	create "$T/mnt2/inside" catch "$T/ready" 5; then
+	if mountinfo_has "$T/mnt2"; then during=visible; else during=absent; fi
+	finish_bg
+	check_eq "the command's own mount (${own_mount[*]}) does not leak" \
+		"0 mount $T/mnt2 ok / absent / " \
+		"$rc $(printf '%s\n' "$out" | sed -n 1p) / $during / $(ls -A "$T/mnt2")"
+else
+	finish_bg
+	not_ok "the command's own mount: the command ran"
+	diag "$err $st"
+fi
+
+mkdir -m 755 "$T/src" "$T/dst" "$T/rodst"
+echo hello >"$T/src/file"
+run --bind "$T/src:$T/dst" --ro-bind "$T/src:$T/rodst" -- "$P" \
+	cat "$T/dst/file" create "$T/dst/new" cat "$T/rodst/file" \
+	create "$T/rodst/new2"
+check_eq "--bind reads and writes, --ro-bind reads and fails with EROFS" \
+	"0 hello create $T/dst/new ok hello create $T/rodst/new2 EROFS" \
+	"$rc $(oneline "$out")"
+check_eq "--bind: the write reached the source, the bind is gone" \
+	"file new / " "$(cd "$T/src" && echo *) / $(ls -A "$T/dst")$(ls -A "$T/rodst")"
+
+if [ -d /dev/shm ]; then
+	shm=sh-isolation-$$-$RANDOM
+	run_st --unshare-ipc -- "$P" create "/dev/shm/$shm" ls /dev/shm
+	check_eq "--unshare-ipc: a private, empty /dev/shm" \
+		"0 create /dev/shm/$shm ok ls /dev/shm: $shm" "$rc $(oneline "$out")"
+	check_true "--unshare-ipc: the file is not in the host's /dev/shm" \
+		test ! -e "/dev/shm/$shm"
+	rm -f "/dev/shm/$shm"
+else
+	skip "--unshare-ipc: a private /dev/shm" "no /dev/shm here"
+	skip "--unshare-ipc: the file is not in the host's /dev/shm" \
+		"no /dev/shm here"
+fi
+
+run --unshare-pid -- "$P" pids
+check_eq "--unshare-pid: a fresh /proc lists only the init and the command" \
+	"0 pids: 1 2" "$rc $out"
+
+# A new root: the system directories read-only (a symlink stays one), the
+# probe's directory as /work, an empty /proc for the pid namespace.
+mkdir -m 755 "$T/root" "$T/root/proc" "$T/root/work" "$T/root/empty"
+root_args=(--ro-bind "$T/pub:/work")
+root_ls="empty proc work"
+for d in /usr /bin /lib /lib64 /sbin; do
+	[ -e "$d" ] || continue
+	if [ -L "$d" ]; then
+		ln -s "$(readlink "$d")" "$T/root$d"
+	else
+		mkdir -m 755 "$T/root$d"
+		root_args+=(--ro-bind "$d:$d")
+	fi
+	root_ls="$root_ls ${d#/}"
+done
+root_ls=$(sorted "$root_ls")
+mounts_before=$(wc -l </proc/$$/mountinfo)
+run_st --unshare-pid --chroot "$T/root" "${root_args[@]}" --chdir /work \
+	-- /work/probe cwd ls / pids create /usr/sh-test
+check_eq "--chroot: cwd, the new root's contents, its /proc, read-only /usr" \
+	"0 /work ls /: $root_ls pids: 1 2 create /usr/sh-test EROFS" \
+	"$rc $(oneline "$out")"
+run --unshare-pid --chroot "$T/root" "${root_args[@]}" -- /bin/sh -c \
+	'cd /; pwd; ls /work/probe'
+check_eq "--chroot: a shell runs in the new root (/ and /work)" \
+	"0 / /work/probe" "$rc $(oneline "$out")"
+check_eq "--chroot: the host's mountinfo is unchanged" "$mounts_before" \
+	"$(wc -l </proc/$$/mountinfo)"
+check_eq "--chroot: the host's directory is still empty underneath" \
+	"" "$(ls -A "$T/root/work"; ls -A "$T/root/proc")"
+
+# --- 7. pid 1 and signals ----------------------------------------------------
+
+run --unshare-pid -- "$P" pid
+check_eq "--unshare-pid: the command is pid 2, its parent pid 1" \
+	"0 pid 2 ppid 1" "$rc $out"
+
+for sig in TERM INT HUP QUIT USR1 USR2; do
+	num=$(kill -l "$sig")
+	rm -f "$T/st"
+	"$P" wait "$H" --status-fd 3 --unshare-pid -- "$P" sleep 10 \
+		</dev/null >"$T/out" 2>"$T/err" 3>"$T/st" &
+	w=$!
+	echo "$w" >>"$T/pids"
+	if ! poll has_child_pid "$T/st"; then
+		not_ok "SIG$sig under a pid namespace: the command started"
+		kill -9 "$w"
+		wait "$w"
+		continue
+	fi
+	st1=$(sed -n 1p "$T/st")
+	child=$(json_val "$st1" child-pid)
+	cpid=$(json_val "$st1" command-pid)
+	hpid=$(parent_of "$child")
+	echo "$child $cpid" | tr ' ' '\n' >>"$T/pids"
+	if [ "$sig" = TERM ]; then
+		check_eq "pid namespace: command-pid is a host pid, NSpid ends in 2, command-ns-pid 2" \
+			"$cpid 2 2" \
+			"$(awk '$1 == "NSpid:" { print $2, $NF }' "/proc/$cpid/status" 2>/dev/null) $(json_val "$st1" command-ns-pid)"
+	fi
+	kill "-$sig" "$hpid"
+	wait "$w"
+	stN=$(tail -n 1 "$T/st")
+	check_eq "SIG$sig to the helper reaches the command under pid 1; both die of it" \
+		"signaled $num core 0 / $num \"SIG$sig\" $((128 + num))" \
+		"$(cat "$T/out") / $(json_val "$stN" signal) $(json_val "$stN" signal-name) $(json_val "$stN" exit-code)"
+done
+
+if start_bg --unshare-pid -- "$P" catch "$T/ready" 5; then
+	finish_bg
+	check_eq "SIGUSR1 to the helper: the command catches it and exits 0" \
+		"0 caught SIGUSR1" "$rc $out"
+else
+	finish_bg
+	not_ok "SIGUSR1 caught: the command ran"
+fi
+
+# (2>/dev/null: bash's own "Segmentation fault" about the helper)
+run --unshare-pid -- "$P" kill SEGV 2>/dev/null
+check_eq "a signal death under pid 1 stays one (139, not 127)" 139 "$rc"
+
+token=sh-isolation-daemon-$$-$RANDOM
+run --unshare-pid -- "$P" daemonize "$T/daemon.pid" "$token"
+check_match "--unshare-pid: the command starts a double-forked daemon" \
+	'^daemon [0-9]+$' "$out"
+check_true "--unshare-pid: the daemon is gone when the helper returns" \
+	poll no_pid_with "$token"
+token2=$token-control
+run -- "$P" daemonize "$T/daemon2.pid" "$token2"
+left=$(pids_with "$token2")
+check_true "control, no pid namespace: the daemon outlives the helper" \
+	test -n "$left"
+for pid in $left; do
+	kill -9 "$pid"
+done
+
+# --- 8. timeout ------------------------------------------------------------
+
+for pidns in "" --unshare-pid; do
+	"$P" wait "$H" --status-fd 3 $pidns --timeout 0.3 -- "$P" sleep 5 \
+		</dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
+	stN=$(tail -n 1 "$T/st")
+	wall=$(json_val "$stN" wall-usec)
+	check_eq "--timeout 0.3 ${pidns:-(no pid namespace)}: timed out by SIGTERM" \
+		'signaled 15 core 0 / true "SIGTERM"' \
+		"$(cat "$T/out") / $(json_val "$stN" timed-out) $(json_val "$stN" signal-name)"
+	check_true "--timeout 0.3 ${pidns:-(no pid namespace)}: after 0.3 s, well before 5 ($wall us)" \
+		test "${wall:-0}" -ge 290000 -a "${wall:-0}" -lt 3000000
+
+	"$P" wait "$H" --status-fd 3 $pidns --timeout 0.3 --kill-after 0.3 \
+		-- "$P" trap-term sleep 5 \
+		</dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
+	stN=$(tail -n 1 "$T/st")
+	wall=$(json_val "$stN" wall-usec)
+	check_eq "--timeout 0.3 --kill-after 0.3 ${pidns:-(no pid namespace)}: SIGTERM ignored, SIGKILL" \
+		'signaled 9 core 0 / true "SIGKILL"' \
+		"$(cat "$T/out") / $(json_val "$stN" timed-out) $(json_val "$stN" signal-name)"
+	check_true "--kill-after 0.3 ${pidns:-(no pid namespace)}: after 0.6 s ($wall us)" \
+		test "${wall:-0}" -ge 590000 -a "${wall:-0}" -lt 3000000
+done
+run_st --timeout 5 -- "$P" exit 0
+check_eq "--timeout not reached: no timed-out key" "0 " \
+	"$rc $(json_val "$stN" timed-out)"
+
+# --- 9. a namespace the kernel refuses ----------------------------------------
+
+# In a user namespace of the test's own (root inside it), the limit of
+# network namespaces can be set to 0: the helper there is privileged and
+# makes no user namespace of its own.
+if unshare -U -r -- sh -c 'echo 0 >/proc/sys/user/max_net_namespaces' \
+	2>/dev/null; then
+	rm -f "$T/marker"
+	unshare -U -r -- sh -c 'echo 0 >/proc/sys/user/max_net_namespaces &&
+		exec "$@"' sh "$H" --status-fd 3 --unshare-net -- "$TOUCH" \
+		"$T/marker" </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
+	rc=$?
+	st=$(cat "$T/st")
+	check_eq "refused net namespace: 125, stage ns, ENOSPC, nothing ran" \
+		'125 "ns" 28 "ENOSPC" absent' \
+		"$rc $(json_val "$st" stage) $(json_val "$st" errno) $(json_val "$st" errname) $(ran)"
+	check_match "refused net namespace: the message names net" \
+		'namespace `net`' "$(json_val "$st" message)"
+	unshare -U -r -- sh -c 'echo 0 >/proc/sys/user/max_net_namespaces &&
+		exec "$@"' sh "$H" --status-fd 3 --ns-fallback drop \
+		--unshare-net --unshare-ipc -- "$P" ns \
+		</dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
+	rc=$?
+	st1=$(sed -n 1p "$T/st")
+	out=$(cat "$T/out")
+	check_eq "--ns-fallback drop: runs without net, keeps ipc" \
+		"0 ${HOST_NS[net]} changed" \
+		"$rc $(printf '%s\n' "$out" | awk '$1 == "net" { print $2 }') $(printf '%s\n' "$out" | awk -v h="${HOST_NS[ipc]}" '$1 == "ipc" { print ($2 == h ? "same" : "changed") }')"
+	check_eq "--ns-fallback drop: the record lists net as dropped with ENOSPC" \
+		'[{"namespace":"net","errno":28,"errname":"ENOSPC"}]' \
+		"$(printf '%s\n' "$st1" | sed -n 's/.*"dropped":\(\[[^]]*\]\).*/\1/p')"
+	check_match "--ns-fallback drop: net is not among the namespaces" \
+		'^\[("[a-z]+",)*"ipc"(,"[a-z]+")*\]$' \
+		"$(json_val "$st1" namespaces | grep -v '"net"')"
+else
+	for d in "refused net namespace: 125" "refused net namespace: names net" \
+		"--ns-fallback drop: runs" "--ns-fallback drop: dropped" \
+		"--ns-fallback drop: namespaces"; do
+		skip "$d" "cannot set max_net_namespaces in a user namespace here"
+	done
+fi
+
+# --- 10. endurance -------------------------------------------------------------
+
+ours_left()
+{
+	local f exe
+
+	for f in /proc/[0-9]*/exe; do
+		exe=$(readlink "$f" 2>/dev/null) || continue
+		case $exe in
+		"$H" | "$P") echo "${f%/exe}" ;;
+		esac
+	done
+}
+mkdir -m 755 "$T/e"
+mounts_before=$(wc -l </proc/$$/mountinfo)
+# (a simple command: its redirection is the child's, not the shell's)
+find "/proc/$$/fd" -mindepth 1 -maxdepth 1 -printf '%f %l\n' >"$T/fds.before"
+fails=0
+start=$(date +%s%N)
+for i in $(seq 200); do
+	if ! "$H" --unshare-all --tmpfs "$T/e" -- "$P" exit 0 \
+		</dev/null >/dev/null 2>"$T/err"; then
+		[ "$fails" -gt 0 ] || diag "spawn $i failed: $(cat "$T/err")"
+		fails=$((fails + 1))
+	fi
+done
+ms=$((($(date +%s%N) - start) / 1000000))
+diag "200 isolated spawns in $ms ms"
+check_eq "200 spawns with --unshare-all --tmpfs: all succeed" 0 "$fails"
+check_eq "200 spawns: no helper or probe process is left" "" "$(ours_left)"
+check_eq "200 spawns: the host's mountinfo has as many lines" \
+	"$mounts_before" "$(wc -l </proc/$$/mountinfo)"
+find "/proc/$$/fd" -mindepth 1 -maxdepth 1 -printf '%f %l\n' >"$T/fds.after"
+check_eq "200 spawns: the shell has the same fds" \
+	"$(sort -n "$T/fds.before")" "$(sort -n "$T/fds.after")"
+
+# --- 11. bad specs of the isolation options ---------------------------------
+
+M=(-- "$TOUCH" "$T/marker")
+bad_spec "--join-ns unknown type" '--join-ns `foo=' \
+	--join-ns foo=/proc/self/ns/net "${M[@]}"
+bad_spec "--join-ns without =" '--join-ns `net`' --join-ns net "${M[@]}"
+bad_spec "--join-ns empty path" '--join-ns `net=`' --join-ns net= "${M[@]}"
+bad_spec "--ns-fallback maybe" '--ns-fallback `maybe`' \
+	--ns-fallback maybe "${M[@]}"
+bad_spec "--uid-map of two numbers" '--uid-map `0 0`' --uid-map "0 0" \
+	--unshare-user "${M[@]}"
+bad_spec "--uid-map with a word" '--uid-map' --uid-map "0 a 1" \
+	--unshare-user "${M[@]}"
+bad_spec "--gid-map empty" '--gid-map' --gid-map= --unshare-user "${M[@]}"
+bad_spec "--uid-map count 0" '--uid-map' --uid-map "0 0 0" \
+	--unshare-user "${M[@]}"
+bad_spec "--loopback-addr without a prefix" '--loopback-addr `10.0.0.1`' \
+	--unshare-net --loopback-addr 10.0.0.1 "${M[@]}"
+bad_spec "--loopback-addr /33" '--loopback-addr `10.0.0.1/33`' \
+	--unshare-net --loopback-addr 10.0.0.1/33 "${M[@]}"
+bad_spec "--loopback-addr /129" '--loopback-addr `fd00::1/129`' \
+	--unshare-net --loopback-addr fd00::1/129 "${M[@]}"
+bad_spec "--loopback-addr not an address" '--loopback-addr `foo/8`' \
+	--unshare-net --loopback-addr foo/8 "${M[@]}"
+bad_spec "--bind relative destination" '--bind `a:b`' --bind a:b "${M[@]}"
+bad_spec "--ro-bind relative destination" '--ro-bind `/tmp:rel`' \
+	--ro-bind /tmp:rel "${M[@]}"
+bad_spec "--tmpfs relative" '--tmpfs `rel`' --tmpfs rel "${M[@]}"
+bad_spec "--chroot twice" '--chroot given twice' --chroot / --chroot / \
+	"${M[@]}"
+bad_spec "--unshare-net twice" '--unshare-net given twice' \
+	--unshare-net --unshare-net "${M[@]}"
+bad_spec "--timeout -1" '--timeout `-1`' --timeout -1 "${M[@]}"
+bad_spec "--timeout 0" '--timeout `0`' --timeout 0 "${M[@]}"
+bad_spec "--timeout abc" '--timeout `abc`' --timeout abc "${M[@]}"
+bad_spec "--kill-after x" '--kill-after `x`' --kill-after x "${M[@]}"
+bad_spec "--hostname of 65 characters" '--hostname' --unshare-uts \
+	--hostname "$(printf 'a%.0s' $(seq 65))" "${M[@]}"
+# mounts that fail at setup: 125, stage mount, nothing ran
+rm -f "$T/marker"
+run_st --chroot "$T/no-such-root" "${M[@]}"
+check_eq "--chroot of a missing directory: 125, stage mount, nothing ran" \
+	'125 "mount" "ENOENT" absent' \
+	"$rc $(json_val "$st" stage) $(json_val "$st" errname) $(ran)"
+run_st --bind "$T/no-such-src:$T/mnt" "${M[@]}"
+check_eq "--bind of a missing source: 125, stage mount, nothing ran" \
+	'125 "mount" "ENOENT" absent' \
+	"$rc $(json_val "$st" stage) $(json_val "$st" errname) $(ran)"
+check_match "--bind of a missing source: the message names it" \
+	"$T/no-such-src" "$(json_val "$st" message)"
+
+tap_done
+exit 0
