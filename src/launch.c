@@ -259,6 +259,16 @@ bool launch_needs_init(const struct launch *launch)
 	       launch->join_fds[NS_PID] >= 0 || launch->join_fds[NS_TIME] >= 0;
 }
 
+unsigned launch_joined(const struct launch *launch)
+{
+	unsigned mask = 0;
+
+	for (int k = 0; k < NS_COUNT; k++)
+		if (launch->join_fds[k] >= 0)
+			mask |= NS_BIT(k);
+	return mask;
+}
+
 bool launch_needs_sync(const struct launch *launch)
 {
 	return (launch->namespaces & NS_BIT(NS_USER)) || launch->cgroups.n;
@@ -292,11 +302,14 @@ int launch_drop(struct launch *launch, unsigned refused,
 			launch->dropped_errno[k] = errnos[k] ? errnos[k] : EPERM;
 	launch->dropped |= refused & launch->namespaces;
 	launch->namespaces &= ~refused;
-	/* a user namespace added only to make the others is not needed */
+	/* a user namespace added to make the others is now there only to
+	 * clear the bounding set: it may be left out in its turn */
 	if (!(launch->namespaces & ~NS_BIT(NS_USER)) && !spec->join_ns.n &&
 	    !(spec_namespaces(spec) & NS_BIT(NS_USER)))
-		launch->namespaces &= ~NS_BIT(NS_USER);
-	if (!(launch->namespaces & NS_BIT(NS_UTS)))
+		launch->user_for_caps_only = true;
+	/* "localhost" is the network sandbox's; without it, the host's */
+	if (!(launch->namespaces & NS_BIT(NS_UTS)) ||
+	    (!(launch->namespaces & NS_BIT(NS_NET)) && !spec->hostname))
 		launch->hostname = NULL;
 	plan_special_mounts(launch);
 	return 0;

@@ -62,6 +62,9 @@ void launch_clear(struct launch *launch);
  * effect for children only). */
 bool launch_needs_init(const struct launch *launch);
 
+/* NS_BIT()s of the namespaces entered with --join-ns. */
+unsigned launch_joined(const struct launch *launch);
+
 /* Whether the sandbox's first process waits for the monitor (to be
  * moved into its cgroups, to get its user namespace maps) before it goes
  * on. */

@@ -118,6 +118,18 @@ static int write_proc_file(pid_t pid, const char *name, const char *text)
 	return 0;
 }
 
+static int map_error(struct sh_err *err, int errnum, const char *file,
+		     const struct id_map *map, bool unprivileged)
+{
+	return err_sys(err, "userns", errnum,
+		       "namespace `user`: write %s `%.*s`%s", file,
+		       (int)strcspn(map->text, "\n"), map->text,
+		       unprivileged && errnum == EPERM
+			       ? " (an unprivileged caller may map only its "
+				 "own id, once)"
+			       : "");
+}
+
 int userns_write_maps(pid_t pid, const struct id_map *uid_map,
 		      const struct id_map *gid_map, bool deny_setgroups,
 		      struct sh_err *err)
@@ -129,15 +141,9 @@ int userns_write_maps(pid_t pid, const struct id_map *uid_map,
 		return err_sys(err, "userns", -r,
 			       "namespace `user`: write setgroups");
 	if ((r = write_proc_file(pid, "uid_map", uid_map->text)) < 0)
-		return err_sys(err, "userns", -r,
-			       "namespace `user`: write uid_map `%.*s`",
-			       (int)strcspn(uid_map->text, "\n"),
-			       uid_map->text);
+		return map_error(err, -r, "uid_map", uid_map, deny_setgroups);
 	if ((r = write_proc_file(pid, "gid_map", gid_map->text)) < 0)
-		return err_sys(err, "userns", -r,
-			       "namespace `user`: write gid_map `%.*s`",
-			       (int)strcspn(gid_map->text, "\n"),
-			       gid_map->text);
+		return map_error(err, -r, "gid_map", gid_map, deny_setgroups);
 	return 0;
 }
 

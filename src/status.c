@@ -89,6 +89,8 @@ void status_started(const struct launch *launch, const struct outcome *out)
 	if (out->command_ns_pid)
 		json_int(&j, "command-ns-pid", out->command_ns_pid);
 	json_namespaces(&j, "namespaces", launch->namespaces);
+	if (launch->spec->join_ns.n)
+		json_namespaces(&j, "joined", launch_joined(launch));
 	if (launch->dropped)
 		json_dropped(&j, launch);
 	if (launch->namespaces & NS_BIT(NS_NET))
