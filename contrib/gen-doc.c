@@ -1,5 +1,7 @@
-/* Writes the bash completion of spawn-helper from the option table, so the
- * completion cannot drift from the parser. Run at build time. */
+/* Writes what is derived from the option table at build time, so that it
+ * cannot drift from the parser:
+ *     gen-doc completion    the bash completion of spawn-helper
+ *     gen-doc man-options   the OPTIONS section of spawn-helper(1) */
 #include "config.h"
 
 #include <stdio.h>
@@ -37,7 +39,7 @@ static const char *value_completion(const struct option_def *opt)
 	return "COMPREPLY=()";
 }
 
-int main(void)
+static void print_completion(void)
 {
 	printf("# bash completion for spawn-helper, generated from its option "
 	       "table\n_spawn_helper()\n{\n"
@@ -60,5 +62,75 @@ int main(void)
 	for (size_t i = 0; i < option_count; i++)
 		printf("%s--%s", i ? " " : "", option_table[i].name);
 	printf("' -- \"$cur\"))\n}\ncomplete -F _spawn_helper spawn-helper\n");
+}
+
+/* Text for roff: backslashes escaped, nothing read as a request. */
+static void print_roff(const char *text)
+{
+	for (const char *c = text; *c; c++) {
+		if (*c == '\\')
+			fputs("\\e", stdout);
+		else if (*c == '-')
+			fputs("\\-", stdout);
+		else
+			putchar(*c);
+	}
+}
+
+/* Text and its ending as roff lines of at most about 72 bytes. */
+static void print_wrapped_roff(const char *text, const char *ending)
+{
+	char buf[1024], *word, *save = NULL;
+	size_t column = 0;
+
+	snprintf(buf, sizeof(buf), "%s%s", text, ending);
+	for (word = strtok_r(buf, " ", &save); word;
+	     word = strtok_r(NULL, " ", &save)) {
+		if (column && column + strlen(word) > 64) {
+			putchar('\n');
+			column = 0;
+		} else if (column) {
+			putchar(' ');
+			column++;
+		}
+		print_roff(word);
+		column += strlen(word);
+	}
+	putchar('\n');
+}
+
+static void print_man_options(void)
+{
+	for (int g = 0; g < GROUP_COUNT; g++) {
+		printf(".SS %s\n", option_group_title((enum opt_group)g));
+		for (size_t i = 0; i < option_count; i++) {
+			const struct option_def *opt = &option_table[i];
+
+			if (opt->group != (enum opt_group)g)
+				continue;
+			printf(".TP\n.B \\-\\-");
+			print_roff(opt->name);
+			if (opt->metavar) {
+				printf("\\~\\fI");
+				print_roff(opt->metavar);
+				printf("\\fR");
+			}
+			printf("\n");
+			print_wrapped_roff(opt->help,
+					   (opt->flags & OPT_REPEAT)
+						   ? " (repeatable)."
+						   : ".");
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "completion") == 0)
+		print_completion();
+	else if (argc == 2 && strcmp(argv[1], "man-options") == 0)
+		print_man_options();
+	else
+		return fprintf(stderr, "usage: gen-doc completion|man-options\n"), 2;
 	return 0;
 }
