@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 void json_raw(struct json *j, const char *fmt, ...)
@@ -117,3 +119,181 @@ int json_send(struct json *j, int fd)
 	return write_all(fd, j->buf, j->len);
 }
 
+
+/* A recursive-descent reader for the records we write ourselves and the
+ * probe's output: small, bounded, never trusting the input. */
+struct reader {
+	const char *p, *end;
+	json_visit_fn visit;
+	void *data;
+	char path[256];
+	int depth;
+};
+
+static void skip_space(struct reader *r)
+{
+	while (r->p < r->end &&
+	       (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
+		r->p++;
+}
+
+static int read_string(struct reader *r, char *out, size_t size)
+{
+	size_t n = 0;
+
+	if (r->p >= r->end || *r->p != '"')
+		return -EINVAL;
+	for (r->p++; r->p < r->end && *r->p != '"'; r->p++) {
+		char c = *r->p;
+
+		if (c == '\\') {
+			if (++r->p >= r->end)
+				return -EINVAL;
+			switch (*r->p) {
+			case 'n':
+				c = '\n';
+				break;
+			case 't':
+				c = '\t';
+				break;
+			case 'u': /* our writer escapes only control bytes */
+				if (r->end - r->p < 5)
+					return -EINVAL;
+				c = (char)strtol((char[]){ r->p[3], r->p[4], 0 },
+						 NULL, 16);
+				r->p += 4;
+				break;
+			default:
+				c = *r->p;
+			}
+		}
+		if (n + 1 < size)
+			out[n++] = c;
+	}
+	if (r->p >= r->end)
+		return -EINVAL;
+	r->p++;
+	out[n] = '\0';
+	return 0;
+}
+
+static int read_value(struct reader *r);
+
+static int with_path(struct reader *r, const char *suffix, bool dot)
+{
+	size_t len = strlen(r->path);
+	int ret;
+
+	snprintf(r->path + len, sizeof(r->path) - len, "%s%s",
+		 dot && len ? "." : "", suffix);
+	ret = read_value(r);
+	r->path[len] = '\0';
+	return ret;
+}
+
+static int read_object(struct reader *r)
+{
+	char key[1024];
+
+	r->p++;
+	skip_space(r);
+	if (r->p < r->end && *r->p == '}') {
+		r->p++;
+		return 0;
+	}
+	for (;;) {
+		skip_space(r);
+		if (read_string(r, key, sizeof(key)) < 0)
+			return -EINVAL;
+		skip_space(r);
+		if (r->p >= r->end || *r->p++ != ':')
+			return -EINVAL;
+		if (with_path(r, key, true) < 0)
+			return -EINVAL;
+		skip_space(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			continue;
+		}
+		if (r->p < r->end && *r->p == '}') {
+			r->p++;
+			return 0;
+		}
+		return -EINVAL;
+	}
+}
+
+static int read_array(struct reader *r)
+{
+	r->p++;
+	skip_space(r);
+	if (r->p < r->end && *r->p == ']') {
+		r->p++;
+		return 0;
+	}
+	for (;;) {
+		if (with_path(r, "[]", false) < 0)
+			return -EINVAL;
+		skip_space(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			continue;
+		}
+		if (r->p < r->end && *r->p == ']') {
+			r->p++;
+			return 0;
+		}
+		return -EINVAL;
+	}
+}
+
+static int read_scalar(struct reader *r)
+{
+	char text[1024];
+	size_t n = 0;
+
+	while (r->p < r->end && !strchr(",}] \t\r\n", *r->p)) {
+		if (n + 1 < sizeof(text))
+			text[n++] = *r->p;
+		r->p++;
+	}
+	text[n] = '\0';
+	if (!n || !strchr("-0123456789tfn", text[0]))
+		return -EINVAL;
+	r->visit(r->data, r->path, text, false);
+	return 0;
+}
+
+static int read_value(struct reader *r)
+{
+	char text[1024];
+	int ret;
+
+	skip_space(r);
+	if (r->p >= r->end || r->depth > 16)
+		return -EINVAL;
+	r->depth++;
+	if (*r->p == '{')
+		ret = read_object(r);
+	else if (*r->p == '[')
+		ret = read_array(r);
+	else if (*r->p == '"') {
+		ret = read_string(r, text, sizeof(text));
+		if (ret == 0)
+			r->visit(r->data, r->path, text, true);
+	} else
+		ret = read_scalar(r);
+	r->depth--;
+	return ret;
+}
+
+int json_walk(const char *text, size_t len, json_visit_fn visit, void *data)
+{
+	struct reader r = { .p = text, .end = text + len, .visit = visit,
+			    .data = data };
+
+	if (read_value(&r) < 0)
+		return -EINVAL;
+	skip_space(&r);
+	return r.p == r.end ? 0 : -EINVAL;
+}

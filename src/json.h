@@ -29,3 +29,12 @@ void json_array_item(struct json *j, const char *value);
 void json_array_close(struct json *j);
 /* End the line and write it to fd; -1 when it could not be written. */
 int json_send(struct json *j, int fd);
+
+/* Reading: walk one JSON text and call visit for every scalar with its
+ * path ("error.stage", "usage.wall-usec", "namespaces[]" for each item
+ * of an array) and its value as text (a string unescaped, true, false,
+ * null or a number). Returns 0, or -EINVAL for malformed JSON. Keys and
+ * strings longer than 1 KiB are cut. */
+typedef void (*json_visit_fn)(void *data, const char *path,
+			      const char *value, bool is_string);
+int json_walk(const char *text, size_t len, json_visit_fn visit, void *data);

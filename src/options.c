@@ -1126,12 +1126,33 @@ static int parse_tokens(struct spec *spec, char *const *tokens, size_t n,
 	for (; i < n; i++)
 		if (strv_push(&spec->command, tokens[i]) < 0)
 			return oom(err);
+	return spec_validate(spec, err);
+}
+
+int spec_validate(const struct spec *spec, struct sh_err *err)
+{
+	int r;
+
 	if (spec->command.n == 0)
 		return err_set(err, "spec", EINVAL, "no command given");
 	if (spec->command.v[0][0] == '\0')
 		return err_set(err, "spec", ENOENT, "the command is empty");
 	r = check_env_conflicts(spec, err);
 	return r < 0 ? r : check_isolation_conflicts(spec, err);
+}
+
+int spec_set_option(struct spec *spec, const char *name, const char *value,
+		    struct sh_err *err)
+{
+	const struct option_def *opt = option_find(name);
+
+	if (!opt || (opt->flags & OPT_CLI_ONLY))
+		return err_set(err, "spec", EINVAL, "unknown option `--%s`",
+			       name);
+	if (!(opt->flags & OPT_VALUE) != !value)
+		return err_set(err, "spec", EINVAL, "--%s %s", opt->name,
+			       value ? "takes no value" : "needs a value");
+	return opt->parse(spec, opt, value ? value : "", err);
 }
 
 int spec_parse(struct spec *spec, char *const *tokens, size_t n,

@@ -71,6 +71,16 @@ int spec_parse(struct spec *spec, char *const *tokens, size_t n,
 int spec_parse_cli(struct spec *spec, int argc, char *const *argv,
 		   enum cli_action *action, struct sh_err *err);
 
+/* What a parsed spec must also satisfy: a command, no contradictions.
+ * spec_parse checks it; a spec built option by option checks it last. */
+int spec_validate(const struct spec *spec, struct sh_err *err);
+
+/* Give one option to spec through its parser (value NULL for a flag), as
+ * the library's typed setters do. A once-only option set again replaces
+ * its value. */
+int spec_set_option(struct spec *spec, const char *name, const char *value,
+		    struct sh_err *err);
+
 /* The status fd named by the tokens, found before a full parse so that even
  * a spec error can be reported there. -1 when none or malformed. */
 int spec_scan_status_fd(char *const *tokens, size_t n);

@@ -1,0 +1,35 @@
+/* libspawnhelper's own declarations: the objects behind the public
+ * handles. Only what spawnhelper.h declares is exported (SH_EXPORT with
+ * -fvisibility=hidden, and the version script). */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "err.h"
+#include "spawnhelper.h"
+#include "spec.h"
+
+#define SH_EXPORT __attribute__((visibility("default")))
+
+struct sh_spec {
+	struct spec spec;
+	struct sh_err err; /* why the last setter failed */
+};
+
+struct sh_process {
+	pid_t pid;
+	int status_fd;
+	/* status records read so far: an incomplete last line waits here */
+	char *records;
+	size_t len, cap;
+	bool reaped;
+	int wait_status;
+};
+
+/* The helper to run: $SPAWNHELPER_PATH, else the installed one. */
+const char *helper_path(void);
+
+/* Fill result from the helper's status records (JSON lines). */
+void result_from_records(struct sh_result *result, const char *records,
+			 size_t len);

@@ -1,0 +1,304 @@
+/* Starting the helper with posix_spawn (never fork in the caller: safe in
+ * a threaded process) and waiting for it. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "libspawnhelper.h"
+#include "options.h"
+
+extern char **environ;
+
+const char *helper_path(void)
+{
+	const char *path = secure_getenv("SPAWNHELPER_PATH");
+
+	return path && *path ? path : BINDIR "/spawn-helper";
+}
+
+/* The spec's tokens, NUL-terminated, in a sealed memfd the helper reads
+ * as --spec-fd: no pipe to fill, however large the environment. */
+static int write_spec(const struct spec *spec, int *fd)
+{
+	_cleanup_strv_ struct strv tokens = { 0 };
+	_cleanup_close_ int memfd = memfd_create("spawnhelper-spec",
+						 MFD_CLOEXEC);
+	int r;
+
+	if (memfd < 0)
+		return -errno;
+	if ((r = spec_emit(spec, &tokens)) < 0)
+		return r;
+	for (size_t i = 0; i < tokens.n; i++) {
+		size_t len = strlen(tokens.v[i]) + 1;
+		const char *p = tokens.v[i];
+
+		while (len) {
+			ssize_t n = write(memfd, p, len);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -errno;
+			p += n;
+			len -= (size_t)n;
+		}
+	}
+	if (lseek(memfd, 0, SEEK_SET) < 0)
+		return -errno;
+	*fd = take_fd(&memfd);
+	return 0;
+}
+
+/* The fds the helper gets, in order: 3 the spec, 4 the status pipe,
+ * then each distinct parent fd of the map. */
+struct handoff {
+	int *sources;
+	size_t n;
+};
+
+static int handoff_add(struct handoff *h, int fd)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (h->sources[i] == fd)
+			return (int)(3 + i);
+	h->sources[h->n++] = fd;
+	return (int)(3 + h->n - 1);
+}
+
+/* Move the sources to 3, 4, 5... in the helper and close the rest. The
+ * sources go first above every one of them, then down, so no move can
+ * overwrite a source not yet moved. */
+static int plan_file_actions(const struct handoff *h,
+			     posix_spawn_file_actions_t *fa)
+{
+	int base = 3, r = 0;
+
+	for (size_t i = 0; i < h->n; i++)
+		if (h->sources[i] >= base)
+			base = h->sources[i] + 1;
+	for (size_t i = 0; r == 0 && i < h->n; i++)
+		r = posix_spawn_file_actions_adddup2(fa, h->sources[i],
+						     base + (int)i);
+	for (size_t i = 0; r == 0 && i < h->n; i++)
+		r = posix_spawn_file_actions_adddup2(fa, base + (int)i,
+						     3 + (int)i);
+	if (r == 0)
+		r = posix_spawn_file_actions_addclosefrom_np(fa,
+							     3 + (int)h->n);
+	return -r;
+}
+
+/* The spec the helper reads: the caller's, with the map's parent fds and
+ * the status fd renamed to the helper's numbers. */
+static int helper_spec(const struct spec *spec, struct handoff *h,
+		       int status_fd, struct spec *out,
+		       struct fd_mapping **renamed)
+{
+	*out = *spec; /* shares the caller's strings: never cleared */
+	out->status_fd = handoff_add(h, status_fd);
+	*renamed = calloc(spec->n_fds + 1, sizeof(**renamed));
+	if (!*renamed)
+		return -ENOMEM;
+	for (size_t i = 0; i < spec->n_fds; i++) {
+		if (fcntl(spec->fds[i].parent, F_GETFD) < 0)
+			return -EBADF;
+		(*renamed)[i].child = spec->fds[i].child;
+		(*renamed)[i].parent = handoff_add(h, spec->fds[i].parent);
+	}
+	out->fds = *renamed;
+	return 0;
+}
+
+static int spawn_helper(const struct handoff *h, pid_t *pid)
+{
+	char *argv[] = { (char *)"spawn-helper", (char *)"--spec-fd",
+			 (char *)"3", NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, all;
+	int r;
+
+	if ((r = posix_spawn_file_actions_init(&fa)))
+		return -r;
+	if ((r = posix_spawnattr_init(&attr))) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -r;
+	}
+	/* the helper starts clean whatever the calling thread blocks or
+	 * ignores */
+	sigemptyset(&none);
+	sigfillset(&all);
+	r = plan_file_actions(h, &fa);
+	if (!r)
+		r = -posix_spawnattr_setsigmask(&attr, &none);
+	if (!r)
+		r = -posix_spawnattr_setsigdefault(&attr, &all);
+	if (!r)
+		r = -posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+							     POSIX_SPAWN_SETSIGDEF);
+	if (!r)
+		r = -posix_spawn(pid, helper_path(), &fa, &attr, argv,
+				 environ);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	return r;
+}
+
+SH_EXPORT int sh_spawn(const sh_spec *spec, sh_process **process)
+{
+	_cleanup_close_ int spec_fd = -1, status_read = -1,
+			    status_write = -1;
+	_cleanup_free_ struct fd_mapping *renamed = NULL;
+	_cleanup_free_ int *sources = NULL;
+	struct handoff h = { 0 };
+	struct spec copy;
+	sh_process *p;
+	int fds[2], r;
+
+	if (!spec || !process)
+		return -EINVAL;
+	sources = calloc(spec->spec.n_fds + 2, sizeof(int));
+	if (!sources)
+		return -ENOMEM;
+	/* slot 0 is the spec's, filled once the spec is written */
+	h.sources = sources;
+	h.sources[h.n++] = -1;
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	status_read = fds[0];
+	status_write = fds[1];
+	if ((r = helper_spec(&spec->spec, &h, status_write, &copy,
+			     &renamed)) < 0 ||
+	    (r = write_spec(&copy, &spec_fd)) < 0)
+		return r;
+	h.sources[0] = spec_fd;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	r = spawn_helper(&h, &p->pid);
+	if (r < 0) {
+		free(p);
+		return r;
+	}
+	p->status_fd = take_fd(&status_read);
+	*process = p;
+	return 0;
+}
+
+SH_EXPORT pid_t sh_process_pid(const sh_process *process)
+{
+	return process->pid;
+}
+
+SH_EXPORT int sh_process_status_fd(const sh_process *process)
+{
+	return process->status_fd;
+}
+
+SH_EXPORT int sh_process_kill(sh_process *process, int sig)
+{
+	if (process->reaped)
+		return -ESRCH;
+	return kill(process->pid, sig) < 0 ? -errno : 0;
+}
+
+/* Everything the helper wrote so far; 0 at EOF, -EAGAIN for more. */
+static int read_records(sh_process *p, bool block)
+{
+	for (;;) {
+		ssize_t n;
+
+		if (p->len + 4096 > p->cap) {
+			size_t cap = p->cap ? p->cap * 2 : 8192;
+			char *grown = realloc(p->records, cap);
+
+			if (!grown)
+				return -ENOMEM;
+			p->records = grown;
+			p->cap = cap;
+		}
+		n = read(p->status_fd, p->records + p->len, p->cap - p->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN && block) {
+			struct pollfd pfd = { p->status_fd, POLLIN, 0 };
+
+			poll(&pfd, 1, -1);
+			continue;
+		}
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		p->len += (size_t)n;
+	}
+}
+
+static void fill_result(const sh_process *p, struct sh_result *result)
+{
+	memset(result, 0, sizeof(*result));
+	result->cgroup_cpu_usec = result->memory_peak = result->oom_kills = -1;
+	result_from_records(result, p->records, p->len);
+	if (WIFSIGNALED(p->wait_status)) {
+		result->signal = WTERMSIG(p->wait_status);
+		result->exit_code = 128 + result->signal;
+	} else {
+		result->exit_code = WEXITSTATUS(p->wait_status);
+	}
+}
+
+SH_EXPORT int sh_wait(sh_process *p, struct sh_result *result, int flags)
+{
+	bool nohang = flags & SH_WAIT_NOHANG;
+	int r;
+
+	if (!p || !result || (flags & ~SH_WAIT_NOHANG))
+		return -EINVAL;
+	if (!p->reaped) {
+		pid_t got;
+
+		if (!nohang && (r = read_records(p, true)) < 0)
+			return r;
+		do
+			got = waitpid(p->pid, &p->wait_status,
+				      nohang ? WNOHANG : 0);
+		while (got < 0 && errno == EINTR);
+		if (got < 0)
+			return -errno;
+		if (got == 0)
+			return -EAGAIN;
+		p->reaped = true;
+	}
+	/* the helper is gone: what it wrote is all there is */
+	fcntl(p->status_fd, F_SETFL, O_NONBLOCK);
+	if ((r = read_records(p, false)) < 0 && r != -EAGAIN)
+		return r;
+	fill_result(p, result);
+	return 0;
+}
+
+SH_EXPORT void sh_process_free(sh_process *process)
+{
+	if (!process)
+		return;
+	if (process->status_fd >= 0)
+		close(process->status_fd);
+	free(process->records);
+	free(process);
+}
+
+SH_EXPORT const char *sh_strerror(int error)
+{
+	return strerrordesc_np(error < 0 ? -error : error);
+}

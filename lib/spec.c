@@ -1,0 +1,443 @@
+/* The spec builder: typed setters over the helper's own option table, so
+ * a value is checked by the parser that spawn-helper runs. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "libspawnhelper.h"
+#include "options.h"
+
+_Static_assert(SH_NS_USER == NS_BIT(NS_USER) &&
+		       SH_NS_MOUNT == NS_BIT(NS_MOUNT) &&
+		       SH_NS_NET == NS_BIT(NS_NET) &&
+		       SH_NS_IPC == NS_BIT(NS_IPC) &&
+		       SH_NS_UTS == NS_BIT(NS_UTS) &&
+		       SH_NS_PID == NS_BIT(NS_PID) &&
+		       SH_NS_CGROUP == NS_BIT(NS_CGROUP) &&
+		       SH_NS_TIME == NS_BIT(NS_TIME),
+	       "SH_NS_* are the helper's namespace bits");
+
+SH_EXPORT sh_spec *sh_spec_new(void)
+{
+	sh_spec *spec = calloc(1, sizeof(*spec));
+
+	if (!spec) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	spec_init(&spec->spec);
+	return spec;
+}
+
+SH_EXPORT void sh_spec_free(sh_spec *spec)
+{
+	if (!spec)
+		return;
+	spec_clear(&spec->spec);
+	free(spec);
+}
+
+SH_EXPORT const char *sh_spec_error(const sh_spec *spec)
+{
+	return spec->err.message;
+}
+
+/* One option through the table's parser; its error stays in spec. */
+static int set(sh_spec *spec, const char *name, const char *value)
+{
+	spec->err.message[0] = '\0';
+	return spec_set_option(&spec->spec, name, value, &spec->err);
+}
+
+static int setf(sh_spec *spec, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int setf(sh_spec *spec, const char *name, const char *fmt, ...)
+{
+	char value[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	return set(spec, name, value);
+}
+
+static int refuse(sh_spec *spec, int errnum, const char *what)
+{
+	err_set(&spec->err, "spec", errnum, "%s", what);
+	return -errnum;
+}
+
+SH_EXPORT int sh_spec_set_argv(sh_spec *spec, const char *const *argv)
+{
+	struct strv command = { 0 };
+
+	if (!argv || !argv[0])
+		return refuse(spec, EINVAL, "no command given");
+	for (size_t i = 0; argv[i]; i++)
+		if (strv_push(&command, argv[i]) < 0) {
+			strv_clear(&command);
+			return refuse(spec, ENOMEM, "out of memory");
+		}
+	strv_clear(&spec->spec.command);
+	spec->spec.command = command;
+	return 0;
+}
+
+SH_EXPORT int sh_spec_set_argv0(sh_spec *spec, const char *argv0)
+{
+	return set(spec, "argv0", argv0);
+}
+
+SH_EXPORT int sh_spec_set_chdir(sh_spec *spec, const char *dir)
+{
+	return set(spec, "chdir", dir);
+}
+
+SH_EXPORT int sh_spec_clearenv(sh_spec *spec)
+{
+	spec->spec.clearenv = true;
+	return 0;
+}
+
+/* A builder may set a variable again: the last value wins. */
+static void forget_env(struct strv *list, const char *name, size_t len)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < list->n; i++) {
+		if (strncmp(list->v[i], name, len) == 0 &&
+		    (list->v[i][len] == '=' || !list->v[i][len]))
+			free(list->v[i]);
+		else
+			list->v[kept++] = list->v[i];
+	}
+	list->n = kept;
+	if (list->v)
+		list->v[kept] = NULL;
+}
+
+SH_EXPORT int sh_spec_setenv(sh_spec *spec, const char *name,
+			     const char *value)
+{
+	char *entry;
+	int r;
+
+	if (!name || !value)
+		return refuse(spec, EINVAL, "--setenv: no name or value");
+	if (asprintf(&entry, "%s=%s", name, value) < 0)
+		return refuse(spec, ENOMEM, "out of memory");
+	forget_env(&spec->spec.setenv, name, strlen(name));
+	forget_env(&spec->spec.unsetenv, name, strlen(name));
+	r = set(spec, "setenv", entry);
+	free(entry);
+	return r;
+}
+
+SH_EXPORT int sh_spec_unsetenv(sh_spec *spec, const char *name)
+{
+	if (!name)
+		return refuse(spec, EINVAL, "--unsetenv: no name");
+	forget_env(&spec->spec.setenv, name, strlen(name));
+	forget_env(&spec->spec.unsetenv, name, strlen(name));
+	return set(spec, "unsetenv", name);
+}
+
+SH_EXPORT int sh_spec_set_environ(sh_spec *spec, const char *const *envp)
+{
+	strv_clear(&spec->spec.setenv);
+	strv_clear(&spec->spec.unsetenv);
+	spec->spec.clearenv = true;
+	for (size_t i = 0; envp && envp[i]; i++) {
+		const char *eq = strchr(envp[i], '=');
+		int r;
+
+		if (!eq || eq == envp[i])
+			return refuse(spec, EINVAL,
+				      "an environment entry is not NAME=VALUE");
+		forget_env(&spec->spec.setenv, envp[i],
+			   (size_t)(eq - envp[i]));
+		r = set(spec, "setenv", envp[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+SH_EXPORT int sh_spec_map_fd(sh_spec *spec, int child_fd, int parent_fd)
+{
+	return setf(spec, "fd", "%d=%d", child_fd, parent_fd);
+}
+
+SH_EXPORT int sh_spec_set_umask(sh_spec *spec, mode_t mask)
+{
+	return setf(spec, "umask", "%04o", (unsigned)mask);
+}
+
+SH_EXPORT int sh_spec_set_new_session(sh_spec *spec, bool on)
+{
+	spec->spec.new_session = on;
+	return 0;
+}
+
+SH_EXPORT int sh_spec_set_die_with_parent(sh_spec *spec, bool on)
+{
+	spec->spec.die_with_parent = on;
+	return 0;
+}
+
+SH_EXPORT int sh_spec_set_user(sh_spec *spec, const char *user)
+{
+	return set(spec, "uid", user);
+}
+
+SH_EXPORT int sh_spec_set_uid(sh_spec *spec, uid_t uid)
+{
+	return setf(spec, "uid", "%u", (unsigned)uid);
+}
+
+SH_EXPORT int sh_spec_set_group(sh_spec *spec, const char *group)
+{
+	return set(spec, "gid", group);
+}
+
+SH_EXPORT int sh_spec_set_gid(sh_spec *spec, gid_t gid)
+{
+	return setf(spec, "gid", "%u", (unsigned)gid);
+}
+
+SH_EXPORT int sh_spec_set_groups(sh_spec *spec, const gid_t *groups, size_t n)
+{
+	struct strv list = { 0 };
+	size_t len = 1;
+	char *joined;
+	int r;
+
+	for (size_t i = 0; i < n; i++)
+		if (strv_pushf(&list, "%u", (unsigned)groups[i]) < 0) {
+			strv_clear(&list);
+			return refuse(spec, ENOMEM, "out of memory");
+		}
+	for (size_t i = 0; i < n; i++)
+		len += strlen(list.v[i]) + 1;
+	joined = calloc(1, len);
+	if (!joined) {
+		strv_clear(&list);
+		return refuse(spec, ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(joined, ",");
+		strcat(joined, list.v[i]);
+	}
+	r = set(spec, "groups", joined);
+	free(joined);
+	strv_clear(&list);
+	return r;
+}
+
+SH_EXPORT int sh_spec_unshare(sh_spec *spec, unsigned namespaces)
+{
+	if (namespaces & ~(unsigned)(NS_BIT(NS_COUNT) - 1))
+		return refuse(spec, EINVAL, "unknown SH_NS_* flags");
+	spec->spec.unshare |= namespaces;
+	return 0;
+}
+
+SH_EXPORT int sh_spec_join_ns(sh_spec *spec, unsigned namespace,
+			      const char *path)
+{
+	for (int k = 0; k < NS_COUNT; k++)
+		if (namespace == NS_BIT(k))
+			return setf(spec, "join-ns", "%s=%s", ns_table[k].name,
+				    path ? path : "");
+	return refuse(spec, EINVAL, "--join-ns: not one SH_NS_* flag");
+}
+
+SH_EXPORT int sh_spec_set_ns_fallback_drop(sh_spec *spec, bool drop)
+{
+	spec->spec.ns_fallback = drop ? NS_FALLBACK_DROP : NS_FALLBACK_UNSET;
+	return 0;
+}
+
+SH_EXPORT int sh_spec_set_map_root(sh_spec *spec, bool on)
+{
+	spec->spec.map_root = on;
+	return 0;
+}
+
+SH_EXPORT int sh_spec_set_uid_map(sh_spec *spec, const char *records)
+{
+	return set(spec, "uid-map", records);
+}
+
+SH_EXPORT int sh_spec_set_gid_map(sh_spec *spec, const char *records)
+{
+	return set(spec, "gid-map", records);
+}
+
+SH_EXPORT int sh_spec_set_hostname(sh_spec *spec, const char *hostname)
+{
+	return set(spec, "hostname", hostname);
+}
+
+SH_EXPORT int sh_spec_add_loopback_addr(sh_spec *spec, const char *addr)
+{
+	return set(spec, "loopback-addr", addr);
+}
+
+SH_EXPORT int sh_spec_add_bind(sh_spec *spec, const char *source,
+			       const char *dest, bool read_only)
+{
+	return setf(spec, read_only ? "ro-bind" : "bind", "%s:%s",
+		    source ? source : "", dest ? dest : "");
+}
+
+SH_EXPORT int sh_spec_add_tmpfs(sh_spec *spec, const char *dest)
+{
+	return set(spec, "tmpfs", dest);
+}
+
+SH_EXPORT int sh_spec_set_chroot(sh_spec *spec, const char *dir)
+{
+	return set(spec, "chroot", dir);
+}
+
+SH_EXPORT int sh_spec_set_cgroup(sh_spec *spec, const char *path)
+{
+	return set(spec, "cgroup", path);
+}
+
+SH_EXPORT int sh_spec_set_cgroup_parent(sh_spec *spec, const char *path)
+{
+	return set(spec, "cgroup-parent", path);
+}
+
+SH_EXPORT int sh_spec_set_memory_max(sh_spec *spec, uint64_t bytes)
+{
+	if (!bytes) {
+		spec->spec.memory_max = 0;
+		return 0;
+	}
+	return setf(spec, "memory-max", "%" PRIu64, bytes);
+}
+
+SH_EXPORT int sh_spec_set_pids_max(sh_spec *spec, uint64_t pids)
+{
+	if (!pids) {
+		spec->spec.pids_max = 0;
+		return 0;
+	}
+	return setf(spec, "pids-max", "%" PRIu64, pids);
+}
+
+SH_EXPORT int sh_spec_set_cpu_max(sh_spec *spec, unsigned cpus_milli)
+{
+	if (!cpus_milli) {
+		spec->spec.cpu_max_milli = 0;
+		return 0;
+	}
+	return setf(spec, "cpu-max", "%u.%03u", cpus_milli / 1000,
+		    cpus_milli % 1000);
+}
+
+SH_EXPORT int sh_spec_set_timeout(sh_spec *spec, unsigned timeout_ms,
+				  unsigned kill_after_ms)
+{
+	int r;
+
+	if (!timeout_ms) {
+		spec->spec.timeout_ms = 0;
+		spec->spec.kill_after_ms = -1;
+		return 0;
+	}
+	r = setf(spec, "timeout", "%u.%03u", timeout_ms / 1000,
+		 timeout_ms % 1000);
+	if (r < 0 || !kill_after_ms)
+		return r;
+	return setf(spec, "kill-after", "%u.%03u", kill_after_ms / 1000,
+		    kill_after_ms % 1000);
+}
+
+SH_EXPORT int sh_spec_keep_caps(sh_spec *spec, const char *caps)
+{
+	return set(spec, "cap-keep", caps);
+}
+
+SH_EXPORT int sh_spec_set_allow_new_privs(sh_spec *spec, bool allow)
+{
+	spec->spec.allow_new_privs = allow;
+	return 0;
+}
+
+SH_EXPORT int sh_spec_set_seccomp_profile(sh_spec *spec, const char *profile)
+{
+	return set(spec, "seccomp-profile", profile);
+}
+
+SH_EXPORT int sh_spec_set_seccomp_policy(sh_spec *spec, const char *path)
+{
+	return set(spec, "seccomp-policy", path);
+}
+
+SH_EXPORT int sh_spec_landlock_write(sh_spec *spec, const char *path)
+{
+	return set(spec, "landlock-write", path);
+}
+
+SH_EXPORT int sh_spec_landlock_read(sh_spec *spec, const char *path)
+{
+	return set(spec, "landlock-read", path);
+}
+
+SH_EXPORT int sh_spec_set_landlock_best_effort(sh_spec *spec,
+					       bool best_effort)
+{
+	spec->spec.landlock_mode =
+		best_effort ? LANDLOCK_MODE_BEST_EFFORT : LANDLOCK_MODE_UNSET;
+	return 0;
+}
+
+static void format_limit(char *buf, size_t size, uint64_t value)
+{
+	if (value == (uint64_t)RLIM_INFINITY)
+		snprintf(buf, size, "unlimited");
+	else
+		snprintf(buf, size, "%" PRIu64, value);
+}
+
+SH_EXPORT int sh_spec_set_rlimit(sh_spec *spec, const char *name,
+				 uint64_t soft, uint64_t hard)
+{
+	char s[32], h[32];
+	size_t len = name ? strlen(name) : 0;
+
+	format_limit(s, sizeof(s), soft);
+	format_limit(h, sizeof(h), hard);
+	/* set again: the new value replaces the old one */
+	for (size_t i = 0; len && i < spec->spec.rlimits.n; i++)
+		if (strncmp(spec->spec.rlimits.v[i], name, len) == 0 &&
+		    spec->spec.rlimits.v[i][len] == '=') {
+			free(spec->spec.rlimits.v[i]);
+			spec->spec.rlimits.v[i] =
+				spec->spec.rlimits.v[--spec->spec.rlimits.n];
+			spec->spec.rlimits.v[spec->spec.rlimits.n] = NULL;
+			break;
+		}
+	return setf(spec, "rlimit", "%s=%s:%s", name ? name : "", s, h);
+}
+
+SH_EXPORT int sh_spec_set_option(sh_spec *spec, const char *name,
+				 const char *value)
+{
+	if (!name)
+		return refuse(spec, EINVAL, "no option name");
+	return set(spec, name, value);
+}
