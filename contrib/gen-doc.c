@@ -47,8 +47,11 @@ static void print_completion(void)
 	       "prev=${COMP_WORDS[COMP_CWORD-1]} i\n"
 	       "\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
 	       "\t\tif [[ ${COMP_WORDS[i]} == -- ]]; then\n"
-	       "\t\t\t_command_offset $((i + 1)) 2>/dev/null || "
-	       "COMPREPLY=($(compgen -c -- \"$cur\"))\n"
+	       "\t\t\tif declare -F _command_offset >/dev/null; then\n"
+	       "\t\t\t\t_command_offset $((i + 1))\n"
+	       "\t\t\telse\n"
+	       "\t\t\t\tCOMPREPLY=($(compgen -c -- \"$cur\"))\n"
+	       "\t\t\tfi\n"
 	       "\t\t\treturn\n\t\tfi\n\tdone\n"
 	       "\tcase $prev in\n");
 	for (size_t i = 0; i < option_count; i++) {

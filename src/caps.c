@@ -63,12 +63,15 @@ static int check_kept(uint64_t keep, struct sh_err *err)
 			continue;
 		if (cap_get_flag(have, cap, CAP_PERMITTED, &v) < 0 ||
 		    v != CAP_SET || prctl(PR_CAPBSET_READ, cap) != 1) {
-			_cleanup_free_ char *name = cap_to_name(cap);
+			/* libcap's strings go back through cap_free() */
+			char *name = cap_to_name(cap);
+			int r = err_set(err, "caps", EPERM,
+					"--cap-keep %s: the caller does not "
+					"have it",
+					name ? name : "?");
 
-			return err_set(err, "caps", EPERM,
-				       "--cap-keep %s: the caller does not have "
-				       "it",
-				       name ? name : "?");
+			cap_free(name);
+			return r;
 		}
 	}
 	return 0;

@@ -334,15 +334,18 @@ wait:
 }
 
 /* A leaf whose helper is gone (killed with SIGKILL) is ours to clean. */
-static void remove_stale_leaves(const char *parent)
+static void remove_stale_leaves(const struct cg_dir *parent_dir)
 {
+	const char *parent = parent_dir->path;
 	DIR *dir = opendir(parent);
 	struct dirent *de;
 
 	if (!dir)
 		return;
 	while ((de = readdir(dir))) {
-		struct cg_dir stale = { .version = 2, .controllers = 0 };
+		/* a leaf has its parent's hierarchy and controllers */
+		struct cg_dir stale = { .version = parent_dir->version,
+					.controllers = parent_dir->controllers };
 		int pid;
 
 		if (strncmp(de->d_name, LEAF_PREFIX, strlen(LEAF_PREFIX)) != 0)
@@ -415,7 +418,7 @@ static int make_leaf(const struct spec *spec, struct cg_dir *d,
 	char leaf[PATH_MAX];
 	int r;
 
-	remove_stale_leaves(d->path);
+	remove_stale_leaves(d);
 	if (d->version == 2 &&
 	    (r = enable_v2_controllers(d, required, err)) < 0)
 		return r;

@@ -104,8 +104,9 @@ static void own_v2_cgroup(struct probe *p)
 	while (fgets(line, sizeof(line), f))
 		if (strncmp(line, "0::", 3) == 0) {
 			line[strcspn(line, "\n")] = '\0';
+			/* the mount itself for "/", without a trailing slash */
 			snprintf(p->own_cgroup, sizeof(p->own_cgroup), "%.256s%.3800s",
-				 p->cgroup_v2, line + 3);
+				 p->cgroup_v2, strcmp(line + 3, "/") ? line + 3 : "");
 		}
 	fclose(f);
 	p->may_create_cgroups =

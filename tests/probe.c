@@ -18,15 +18,21 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -670,6 +676,420 @@ static void cmd_daemonize(const char *file, const char *token)
 	die("daemonize: %s did not appear", file);
 }
 
+/* Allocate MIB MiB and touch every page: "alloc MIB ok" (a memory limit
+ * kills it first). */
+static void cmd_alloc(const char *mib_arg)
+{
+	long mib = parse_long(mib_arg, "alloc");
+	size_t size = (size_t)mib << 20;
+	long page = sysconf(_SC_PAGESIZE);
+	char *p;
+
+	if (mib <= 0)
+		die("alloc: `%s` is not a positive number of MiB", mib_arg);
+	p = malloc(size);
+	if (!p)
+		die("alloc: malloc %ld MiB: %s", mib, strerror(errno));
+	for (size_t i = 0; i < size; i += (size_t)page)
+		((volatile char *)p)[i] = 1;
+	printf("alloc %ld ok\n", mib);
+	free(p);
+}
+
+/* Fork N children that wait for the parent to reap them, without
+ * retrying: "forks N ok" or "forks DONE of N ERRNAME". */
+static void cmd_forks(const char *n_arg)
+{
+	long n = parse_long(n_arg, "forks"), done = 0;
+	pid_t pids[256];
+	int err = 0;
+
+	if (n <= 0 || n > (long)(sizeof(pids) / sizeof(pids[0])))
+		die("forks: `%s` is not 1 to 256", n_arg);
+	fflush(stdout);
+	for (; done < n; done++) {
+		pids[done] = fork();
+		if (pids[done] < 0) {
+			err = errno;
+			break;
+		}
+		if (pids[done] == 0) {
+			sleep(10);
+			_exit(0);
+		}
+	}
+	for (long i = 0; i < done; i++) {
+		kill(pids[i], SIGKILL);
+		while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (err)
+		printf("forks %ld of %ld %s\n", done, n, errname(err));
+	else
+		printf("forks %ld ok\n", n);
+}
+
+/* A child in the same session that ignores SIGTERM: it writes its pid
+ * to FILE and sleeps 30 s with TOKEN in its command line. Returns once
+ * FILE exists (up to 3 s): "child PID". */
+static void cmd_spawn(const char *file, const char *token)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		signal(SIGTERM, SIG_IGN);
+		write_pid_file(file);
+		execl("/proc/self/exe", "probe", "sleep", "30", "mark", token,
+		      (char *)NULL);
+		_exit(95);
+	}
+	for (int i = 0; i < 300; i++) {
+		if (access(file, F_OK) == 0) {
+			printf("child %d\n", (int)pid);
+			return;
+		}
+		usleep(10000);
+	}
+	die("spawn: %s did not appear", file);
+}
+
+/* Busy-loop on the CPU for SECS of wall time: "spin SECS". */
+static void cmd_spin(const char *secs)
+{
+	char *end;
+	double d = strtod(secs, &end);
+	struct timespec start, now;
+
+	if (*end || d < 0)
+		die("spin: `%s` is not a duration", secs);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	while ((double)(now.tv_sec - start.tv_sec) +
+		       (double)(now.tv_nsec - start.tv_nsec) / 1e9 <
+	       d);
+	printf("spin %s\n", secs);
+}
+
+/* --- hardening: capabilities, seccomp, Landlock, limits --- */
+
+/* "securebits 0xN" (PR_GET_SECUREBITS) */
+static void cmd_securebits(void)
+{
+	int bits = prctl(PR_GET_SECUREBITS);
+
+	if (bits < 0)
+		printf("securebits %s\n", errname(errno));
+	else
+		printf("securebits 0x%x\n", (unsigned)bits);
+}
+
+/* Try to clear the securebits: "securebits-clear ok|ERRNAME". */
+static void cmd_securebits_clear(void)
+{
+	if (prctl(PR_SET_SECUREBITS, 0UL, 0UL, 0UL, 0UL) < 0)
+		printf("securebits-clear %s\n", errname(errno));
+	else
+		printf("securebits-clear ok\n");
+}
+
+/* setresuid(UID, UID, UID): "setresuid UID ok|ERRNAME" */
+static void cmd_setresuid(const char *uid_arg)
+{
+	uid_t uid = (uid_t)parse_long(uid_arg, "setresuid");
+
+	if (syscall(SYS_setresuid, uid, uid, uid) < 0)
+		printf("setresuid %s %s\n", uid_arg, errname(errno));
+	else
+		printf("setresuid %s ok\n", uid_arg);
+}
+
+/* Take interface NAME down (needs CAP_NET_ADMIN over its network
+ * namespace): "ifdown NAME ok|ERRNAME". */
+static void cmd_ifdown(const char *name)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int e = 0;
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		e = errno;
+	ifr.ifr_flags &= ~IFF_UP;
+	if (!e && ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		e = errno;
+	if (fd >= 0)
+		close(fd);
+	printf("ifdown %s %s\n", name, e ? errname(e) : "ok");
+}
+
+#if defined(__x86_64__)
+/* An i386 system call through int 0x80 (arguments truncated to 32 bits). */
+static long int80(long nr, long a, long b)
+{
+	long ret;
+
+	__asm__ volatile("int $0x80"
+			 : "=a"(ret)
+			 : "a"(nr), "b"(a), "c"(b)
+			 : "memory", "cc", "r8", "r9", "r10", "r11");
+	return ret;
+}
+#endif
+
+/* The file-mode calls the build profile watches, one at a time, with
+ * MODE (octal) on PATH: "CALL PATH ok|ERRNAME". chmod fchmod fchmodat
+ * fchmodat2 open openat creat mknod mkdir int80-chmod x32-chmod. */
+static void cmd_setmode(const char *call, const char *path,
+			const char *mode_arg)
+{
+	char *end;
+	unsigned long mode = strtoul(mode_arg, &end, 8);
+	long r = -1;
+	int fd;
+
+	if (!*mode_arg || *end)
+		die("setmode: `%s` is not an octal mode", mode_arg);
+	errno = 0;
+	if (strcmp(call, "chmod") == 0) {
+		r = syscall(SYS_chmod, path, mode);
+	} else if (strcmp(call, "fchmod") == 0) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			r = syscall(SYS_fchmod, fd, mode);
+			close(fd);
+		}
+	} else if (strcmp(call, "fchmodat") == 0) {
+		r = syscall(SYS_fchmodat, AT_FDCWD, path, mode);
+	} else if (strcmp(call, "fchmodat2") == 0) {
+		r = syscall(452, AT_FDCWD, path, mode, 0);
+	} else if (strcmp(call, "open") == 0) {
+		r = syscall(SYS_open, path, O_WRONLY | O_CREAT | O_CLOEXEC,
+			    mode);
+	} else if (strcmp(call, "openat") == 0) {
+		r = syscall(SYS_openat, AT_FDCWD, path,
+			    O_WRONLY | O_CREAT | O_CLOEXEC, mode);
+	} else if (strcmp(call, "creat") == 0) {
+		r = syscall(SYS_creat, path, mode);
+	} else if (strcmp(call, "mknod") == 0) {
+		r = syscall(SYS_mknod, path, S_IFREG | mode, 0);
+	} else if (strcmp(call, "mkdir") == 0) {
+		r = syscall(SYS_mkdir, path, mode);
+	} else if (strcmp(call, "x32-chmod") == 0) {
+		r = syscall(0x40000000 | 90, path, mode);
+	} else if (strcmp(call, "int80-chmod") == 0) {
+#if defined(__x86_64__)
+		/* the i386 ABI takes a pointer below 4 GiB */
+		char *low = mmap(NULL, PATH_MAX, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1,
+				 0);
+
+		if (low == MAP_FAILED)
+			die("mmap MAP_32BIT: %s", strerror(errno));
+		if ((unsigned long)low >> 32)
+			die("mmap MAP_32BIT: %p is above 4 GiB", (void *)low);
+		snprintf(low, PATH_MAX, "%s", path);
+		r = int80(15, (long)low, (long)mode); /* i386 chmod */
+		if (r < 0 && r > -4096) {
+			errno = (int)-r;
+			r = -1;
+		}
+		munmap(low, PATH_MAX);
+#else
+		errno = ENOSYS;
+#endif
+	} else {
+		die("setmode: unknown call `%s`", call);
+	}
+	if (r < 0) {
+		printf("%s %s %s\n", call, path, errname(errno));
+		return;
+	}
+	if (strcmp(call, "open") == 0 || strcmp(call, "openat") == 0 ||
+	    strcmp(call, "creat") == 0)
+		close((int)r);
+	printf("%s %s ok\n", call, path);
+}
+
+/* setxattr(PATH, NAME, "x"): "setxattr PATH NAME ok|ERRNAME" */
+static void cmd_setxattr(const char *path, const char *name)
+{
+	if (setxattr(path, name, "x", 1, 0) < 0)
+		printf("setxattr %s %s %s\n", path, name, errname(errno));
+	else
+		printf("setxattr %s %s ok\n", path, name);
+}
+
+/* Push a byte into the input of a terminal of our own (a new pty, our
+ * controlling terminal, in a child that made its own session):
+ * "tiocsti ok|ERRNAME". */
+static void cmd_tiocsti(void)
+{
+	int pipefd[2], status, e = 0;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		int m, s = -1;
+		char c = '\n';
+		const char *name;
+
+		if (setsid() < 0 ||
+		    (m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0 ||
+		    grantpt(m) < 0 || unlockpt(m) < 0 || !(name = ptsname(m)) ||
+		    (s = open(name, O_RDWR | O_CLOEXEC)) < 0 ||
+		    ioctl(s, TIOCSCTTY, 0) < 0)
+			e = errno ? errno : EIO;
+		else if (ioctl(s, TIOCSTI, &c) < 0)
+			e = errno;
+		if (write(pipefd[1], &e, sizeof(e)) != sizeof(e))
+			_exit(1);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &e, sizeof(e)) != sizeof(e))
+		die("tiocsti: the child did not answer");
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid: %s", strerror(errno));
+	printf("tiocsti %s\n", e ? errname(e) : "ok");
+}
+
+/* One system call with harmless arguments (each fails or does nothing
+ * lasting): "NAME ok|ERRNAME". */
+static void cmd_try(const char *name)
+{
+	struct {
+		uint64_t flags, mode, resolve;
+	} how = { O_RDONLY | O_CLOEXEC, 0, 0 };
+	char buf[8];
+	long r;
+
+	errno = 0;
+	if (strcmp(name, "init_module") == 0)
+		r = syscall(SYS_init_module, NULL, 0UL, "");
+	else if (strcmp(name, "finit_module") == 0)
+		r = syscall(SYS_finit_module, -1, "", 0);
+	else if (strcmp(name, "delete_module") == 0)
+		r = syscall(SYS_delete_module, "sh_probe_none", O_NONBLOCK);
+	else if (strcmp(name, "kexec_load") == 0)
+		r = syscall(SYS_kexec_load, 0UL, 0UL, NULL, 0xffff0000UL);
+	else if (strcmp(name, "kexec_file_load") == 0)
+		r = syscall(SYS_kexec_file_load, -1, -1, 0UL, NULL, ~0UL);
+	else if (strcmp(name, "bpf") == 0)
+		r = syscall(SYS_bpf, 0x7fff, NULL, 0);
+	else if (strcmp(name, "perf_event_open") == 0)
+		r = syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0UL);
+	else if (strcmp(name, "keyctl") == 0)
+		r = syscall(SYS_keyctl, 0 /* GET_KEYRING_ID */,
+			    -1 /* thread keyring */, 0);
+	else if (strcmp(name, "add_key") == 0)
+		r = syscall(SYS_add_key, NULL, NULL, NULL, 0, 0);
+	else if (strcmp(name, "request_key") == 0)
+		r = syscall(SYS_request_key, NULL, NULL, NULL, 0);
+	else if (strcmp(name, "userfaultfd") == 0)
+		r = syscall(SYS_userfaultfd, O_CLOEXEC | 1 /* USER_MODE_ONLY */);
+	else if (strcmp(name, "clone3") == 0)
+		r = syscall(SYS_clone3, NULL, 0UL);
+	else if (strcmp(name, "faccessat2") == 0)
+		r = syscall(SYS_faccessat2, AT_FDCWD, "/", F_OK, 0);
+	else if (strcmp(name, "getrandom") == 0)
+		r = syscall(SYS_getrandom, buf, sizeof(buf), 0);
+	else if (strcmp(name, "openat2") == 0)
+		r = syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
+	else if (strcmp(name, "ptrace") == 0)
+		r = syscall(SYS_ptrace, 2 /* PEEKDATA */, 0, NULL, NULL);
+	else if (strcmp(name, "unshare") == 0)
+		r = syscall(SYS_unshare, 0);
+	else if (strcmp(name, "setns") == 0)
+		r = syscall(SYS_setns, -1, 0);
+	else if (strcmp(name, "mount") == 0)
+		r = syscall(SYS_mount, "none", "/nonexistent/sh-probe", "tmpfs",
+			    0UL, NULL);
+	else if (strcmp(name, "io_uring_setup") == 0)
+		r = syscall(SYS_io_uring_setup, 0, NULL);
+	else if (strcmp(name, "nosys") == 0)
+		r = syscall(1023, 0, 0, 0);
+	else if (strcmp(name, "x32-nosys") == 0)
+		r = syscall(0x40000000 | 1023, 0, 0, 0);
+	else
+		die("try: unknown call `%s`", name);
+	if (r < 0) {
+		printf("%s %s\n", name, errname(errno));
+		return;
+	}
+	if (strcmp(name, "userfaultfd") == 0 || strcmp(name, "openat2") == 0)
+		close((int)r);
+	printf("%s ok\n", name);
+}
+
+/* kill(PID, SIG): "signal PID ok|ERRNAME" */
+static void cmd_signal(const char *pid_arg, const char *sig_arg)
+{
+	pid_t pid = (pid_t)parse_long(pid_arg, "signal");
+
+	if (kill(pid, signal_number(sig_arg)) < 0)
+		printf("signal %s %s\n", pid_arg, errname(errno));
+	else
+		printf("signal %s ok\n", pid_arg);
+}
+
+/* "landlock-abi N" or "landlock-abi ERRNAME" */
+static void cmd_landlock_abi(void)
+{
+	long abi = syscall(444 /* landlock_create_ruleset */, NULL, 0UL,
+			   1UL /* VERSION */);
+
+	if (abi < 0)
+		printf("landlock-abi %s\n", errname(errno));
+	else
+		printf("landlock-abi %ld\n", abi);
+}
+
+/* Write BYTES bytes to PATH (created, truncated): "fill PATH ok" or
+ * "fill PATH ERRNAME"; RLIMIT_FSIZE sends SIGXFSZ first. */
+static void cmd_fill(const char *path, const char *bytes_arg)
+{
+	long left = parse_long(bytes_arg, "fill");
+	char block[4096];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int e = 0;
+
+	memset(block, 'x', sizeof(block));
+	fflush(stdout);
+	if (fd < 0)
+		e = errno;
+	while (!e && left > 0) {
+		ssize_t n = write(fd, block,
+				  left < (long)sizeof(block) ? (size_t)left
+							     : sizeof(block));
+
+		if (n < 0 && errno != EINTR)
+			e = errno;
+		else if (n > 0)
+			left -= n;
+	}
+	if (fd >= 0)
+		close(fd);
+	printf("fill %s %s\n", path, e ? errname(e) : "ok");
+}
+
+/* Ignore SIG from now on (and in what this process runs). */
+static void cmd_ignore(const char *sig_arg)
+{
+	signal(signal_number(sig_arg), SIG_IGN);
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -680,7 +1100,11 @@ static void usage(void)
 		"  pid | nspid | hostname | ifaddrs | gai inet|inet6|any HOST\n"
 		"  tcp ADDR | create PATH | cat PATH | ls DIR | pids\n"
 		"  mount-tmpfs DIR | trap-term | catch FILE SECS\n"
-		"  daemonize FILE TOKEN | mark TOKEN (does nothing)\n",
+		"  daemonize FILE TOKEN | mark TOKEN (does nothing)\n"
+		"  alloc MIB | forks N | spawn FILE TOKEN | spin SECS\n"
+		"  securebits | securebits-clear | setresuid UID | ifdown NAME\n"
+		"  setmode CALL PATH MODE | setxattr PATH NAME | tiocsti | try NAME\n"
+		"  signal PID SIG | landlock-abi | fill PATH BYTES | ignore SIG\n",
 		progname);
 	exit(99);
 }
@@ -781,6 +1205,62 @@ static int run_one(char **argv, int left, const char *argv0)
 		return 3;
 	} else if (strcmp(cmd, "mark") == 0) {
 		NEED(1);
+		return 2;
+	} else if (strcmp(cmd, "alloc") == 0) {
+		NEED(1);
+		cmd_alloc(argv[1]);
+		return 2;
+	} else if (strcmp(cmd, "forks") == 0) {
+		NEED(1);
+		cmd_forks(argv[1]);
+		return 2;
+	} else if (strcmp(cmd, "spawn") == 0) {
+		NEED(2);
+		cmd_spawn(argv[1], argv[2]);
+		return 3;
+	} else if (strcmp(cmd, "spin") == 0) {
+		NEED(1);
+		cmd_spin(argv[1]);
+		return 2;
+	} else if (strcmp(cmd, "securebits") == 0) {
+		cmd_securebits();
+	} else if (strcmp(cmd, "securebits-clear") == 0) {
+		cmd_securebits_clear();
+	} else if (strcmp(cmd, "setresuid") == 0) {
+		NEED(1);
+		cmd_setresuid(argv[1]);
+		return 2;
+	} else if (strcmp(cmd, "ifdown") == 0) {
+		NEED(1);
+		cmd_ifdown(argv[1]);
+		return 2;
+	} else if (strcmp(cmd, "setmode") == 0) {
+		NEED(3);
+		cmd_setmode(argv[1], argv[2], argv[3]);
+		return 4;
+	} else if (strcmp(cmd, "setxattr") == 0) {
+		NEED(2);
+		cmd_setxattr(argv[1], argv[2]);
+		return 3;
+	} else if (strcmp(cmd, "tiocsti") == 0) {
+		cmd_tiocsti();
+	} else if (strcmp(cmd, "try") == 0) {
+		NEED(1);
+		cmd_try(argv[1]);
+		return 2;
+	} else if (strcmp(cmd, "signal") == 0) {
+		NEED(2);
+		cmd_signal(argv[1], argv[2]);
+		return 3;
+	} else if (strcmp(cmd, "landlock-abi") == 0) {
+		cmd_landlock_abi();
+	} else if (strcmp(cmd, "fill") == 0) {
+		NEED(2);
+		cmd_fill(argv[1], argv[2]);
+		return 3;
+	} else if (strcmp(cmd, "ignore") == 0) {
+		NEED(1);
+		cmd_ignore(argv[1]);
 		return 2;
 	} else if (strcmp(cmd, "wait") == 0) {
 		cmd_wait(argv + 1);

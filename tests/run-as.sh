@@ -10,7 +10,18 @@
 #                             write
 #
 # The per-suite wrappers (SUITE-root.sh, SUITE-nobody.sh) are what automake
-# runs. Environment: SPAWN_HELPER, SH_PROBE, SH_TESTS_SRCDIR.
+# runs. Environment: SPAWN_HELPER, SH_PROBE, SH_TESTS_SRCDIR and, when
+# set, SH_COMPLETION (the generated bash completion, copied along too).
+#
+# For the nobody run, root also makes a delegated cgroup v2 subtree when
+# /sys/fs/cgroup (unified layout) or /sys/fs/cgroup/unified (hybrid) is a
+# cgroup2 it can write: sh-nobody-PID-N, owned by nobody (the directory,
+# its cgroup.procs, cgroup.subtree_control and cgroup.threads), with the
+# suite started in its root-owned child runner/ so that nobody's
+# processes are inside the subtree (the common-ancestor rule then lets
+# nobody move them into cgroups it makes there). Its path is in
+# SH_DELEGATED_CGROUP; whatever is left in it is killed and it is removed
+# after the run, even when the run fails.
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 as=$1
 suite=$2
@@ -51,17 +62,78 @@ for f in "${SPAWN_HELPER:?}" "${SH_PROBE:?}"; do
 	fi
 done
 
+dir=
+deleg=
+deleg_failed=
+# Kill what the run left in the delegated subtree, then remove it
+# bottom-up (bounded: a few seconds at most).
+remove_delegated()
+{
+	local _ pid
+
+	for _ in $(seq 100); do
+		[ -d "$deleg" ] || return 0
+		[ -e "$deleg/cgroup.kill" ] &&
+			echo 1 >"$deleg/cgroup.kill" 2>/dev/null
+		while read -r pid; do
+			kill -9 "$pid" 2>/dev/null
+		done < <(find "$deleg" -name cgroup.procs -exec cat {} + \
+			2>/dev/null)
+		find "$deleg" -depth -type d -exec rmdir {} + 2>/dev/null
+		sleep 0.05
+	done
+	echo "# run-as.sh: could not remove $deleg" >&2
+}
+cleanup()
+{
+	[ -z "$deleg" ] || remove_delegated
+	[ -z "$dir" ] || rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sh-nobody.XXXXXX") || exit 1
-trap 'rm -rf "$dir"' EXIT
 cp "$SPAWN_HELPER" "$dir/spawn-helper" &&
 	cp "$SH_PROBE" "$dir/probe" &&
 	cp "$srcdir/$suite.sh" "$srcdir/tap.sh" "$dir/" &&
 	chmod 755 "$dir" "$dir/spawn-helper" "$dir/probe" "$dir/$suite.sh" &&
 	chmod 644 "$dir/tap.sh" || exit 1
+completion=
+if [ -n "$SH_COMPLETION" ] && [ -f "$SH_COMPLETION" ]; then
+	cp "$SH_COMPLETION" "$dir/completion" &&
+		chmod 644 "$dir/completion" || exit 1
+	completion=$dir/completion
+fi
+
+for cg in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+	if [ "$(stat -f -c %T "$cg" 2>/dev/null)" != cgroup2fs ] ||
+		[ ! -w "$cg/cgroup.procs" ]; then
+		continue
+	fi
+	d=$cg/sh-nobody-$$-$RANDOM
+	mkdir "$d" 2>/dev/null || break
+	deleg=$d
+	chown nobody:nogroup "$deleg" "$deleg/cgroup.procs" \
+		"$deleg/cgroup.subtree_control" "$deleg/cgroup.threads" &&
+		mkdir "$deleg/runner" || deleg_failed=yes
+	break
+done
+if [ -n "$deleg_failed" ]; then
+	remove_delegated
+	deleg=
+fi
 
 cd "$dir" || exit 1
-# $dir belongs to root: nobody cannot write its cwd
-setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	env HOME=/nonexistent TMPDIR=/tmp SPAWN_HELPER="$dir/spawn-helper" \
-	SH_PROBE="$dir/probe" SH_TESTS_SRCDIR="$dir" \
-	bash "$dir/$suite.sh"
+# $dir belongs to root: nobody cannot write its cwd. The subshell enters
+# the delegated subtree before it becomes nobody.
+(
+	if [ -n "$deleg" ] &&
+		! echo "$BASHPID" >"$deleg/runner/cgroup.procs" 2>/dev/null; then
+		deleg=
+	fi
+	exec setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		env HOME=/nonexistent TMPDIR=/tmp \
+		SPAWN_HELPER="$dir/spawn-helper" SH_PROBE="$dir/probe" \
+		SH_TESTS_SRCDIR="$dir" SH_COMPLETION="$completion" \
+		SH_DELEGATED_CGROUP="$deleg" bash "$dir/$suite.sh"
+)

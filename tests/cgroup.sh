@@ -1,0 +1,840 @@
+#!/bin/bash
+# shellcheck disable=SC2016,SC2317 # literal backticks; indirect calls
+# Cgroup tests: joining a cgroup (--cgroup, v2 and v1), transient leaves
+# (--cgroup-parent) with their limits, accounting, the kill of leftovers
+# and their removal, the timeout's cgroup kill, --probe and the bash
+# completion. Runs as root and as nobody (cgroup-root.sh,
+# cgroup-nobody.sh, both through run-as.sh). As nobody the cgroup cases
+# need the delegated cgroup v2 subtree run-as.sh makes
+# (SH_DELEGATED_CGROUP); v1 hierarchies are not delegated, so their cases
+# run as root only. Every cgroup directory the suite makes is removed at
+# the end, even on failure.
+#
+# Environment: SPAWN_HELPER (the helper), SH_PROBE (tests/probe),
+# SH_TESTS_SRCDIR (where tap.sh lives), SH_COMPLETION (the generated bash
+# completion, contrib/spawn-helper), SH_DELEGATED_CGROUP (nobody's run).
+
+srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
+# shellcheck source=tap.sh
+. "$srcdir/tap.sh"
+
+H0=${SPAWN_HELPER:?SPAWN_HELPER is not set}
+if [ ! -x "$H0" ] || [ ! -x "${SH_PROBE:?SH_PROBE is not set}" ]; then
+	echo "1..0 # SKIP $H0 or $SH_PROBE is not built"
+	exit 0
+fi
+if [ ! -r /proc/self/cgroup ]; then
+	echo "1..0 # SKIP this kernel has no cgroups"
+	exit 0
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/sh-cgroup.XXXXXX") || exit 1
+T=$(cd "$T" && pwd -P)
+ME=$(id -u)
+TAG=sh-cgtest-$$-$RANDOM
+# every cgroup directory the suite makes, parents first
+CG_MADE=()
+
+# Kill whatever is left in a cgroup directory and below, then remove it
+# bottom-up (bounded).
+cg_destroy()
+{
+	local d=$1 i pid
+
+	[ -d "$d" ] || return 0
+	for i in $(seq 50); do
+		[ -e "$d/cgroup.kill" ] && echo 1 >"$d/cgroup.kill" 2>/dev/null
+		while read -r pid; do
+			kill -9 "$pid" 2>/dev/null
+		done < <(find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null)
+		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+		[ -d "$d" ] || return 0
+		sleep 0.02
+	done
+	echo "# could not remove $d" >&2
+}
+
+cleanup()
+{
+	local pid i
+
+	while read -r pid; do
+		kill -9 "$pid" 2>/dev/null
+	done <"$T/pids" 2>/dev/null
+	for ((i = ${#CG_MADE[@]} - 1; i >= 0; i--)); do
+		cg_destroy "${CG_MADE[i]}"
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+
+chmod 755 "$T"
+mkdir -m 755 "$T/pub"
+# private copies: leftovers are found by their executable
+cp "$SH_PROBE" "$T/pub/probe" && cp "$H0" "$T/pub/spawn-helper" &&
+	chmod 755 "$T/pub/probe" "$T/pub/spawn-helper" || exit 1
+H=$T/pub/spawn-helper
+P=$T/pub/probe
+TOUCH=$(command -v touch)
+ulimit -c 0
+
+# --- helpers -----------------------------------------------------------
+
+run()
+{
+	"$H" "$@" </dev/null >"$T/out" 2>"$T/err"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+
+# run with --status-fd 3, in the background so that hpid is the helper's
+# pid (the leaf's name); st: all records, st1: the first, stN: the last
+run_st()
+{
+	rm -f "$T/st"
+	# (2>/dev/null: bash's own "Killed" about the helper)
+	{
+		"$H" --status-fd 3 "$@" </dev/null >"$T/out" 2>"$T/err" \
+			3>"$T/st" &
+		hpid=$!
+		wait "$hpid"
+		rc=$?
+	} 2>/dev/null
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+	st=$(cat "$T/st")
+	st1=$(sed -n 1p "$T/st")
+	stN=$(tail -n 1 "$T/st")
+}
+
+json_val()
+{
+	printf '%s\n' "$1" |
+		sed -n 's/.*"'"$2"'":\("[^"]*"\|true\|false\|-\{0,1\}[0-9][0-9]*\|\[[^]]*\]\|{[^}]*}\).*/\1/p' |
+		head -n 1
+}
+
+ran()
+{
+	[ -e "$T/marker" ] && echo ran || echo absent
+}
+
+alive()
+{
+	[ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+not_alive()
+{
+	! alive "$1"
+}
+
+# Poll (up to about 3 s) until CMD... succeeds.
+poll()
+{
+	local _
+
+	for _ in $(seq 300); do
+		"$@" && return 0
+		sleep 0.01
+	done
+	return 1
+}
+
+has_child_pid()
+{
+	grep -q '"child-pid"' "$1" 2>/dev/null
+}
+
+fs_type()
+{
+	stat -f -c %T "$1" 2>/dev/null
+}
+
+# The transient leaves (spawn-helper-*) in the directories given, one a
+# line.
+leaves_in()
+{
+	local d
+
+	for d in "$@"; do
+		find "$d" -mindepth 1 -maxdepth 1 -type d -name 'spawn-helper-*' \
+			2>/dev/null
+	done
+}
+
+no_leaves_in()
+{
+	[ -z "$(leaves_in "$@")" ]
+}
+
+# Processes running the suite's copies of the helper or the probe.
+ours_left()
+{
+	local f exe
+
+	for f in /proc/[0-9]*/exe; do
+		exe=$(readlink "$f" 2>/dev/null) || continue
+		case $exe in
+		"$H" | "$P")
+			f=${f%/exe}
+			alive "${f#/proc/}" && echo "${f#/proc/}"
+			;;
+		esac
+	done
+}
+
+# A process of the suite's own in cgroup directory DIR (sets sleeper);
+# the probe sleeps with TOKEN in its command line.
+start_sleeper()
+{
+	local dir=$1
+
+	bash -c 'echo "$BASHPID" >"$1/cgroup.procs" && exec "$2" sleep 30' \
+		_ "$dir" "$P" </dev/null >/dev/null 2>"$T/sleeper.err" &
+	sleeper=$!
+	echo "$sleeper" >>"$T/pids"
+	poll grep -qx "$sleeper" "$dir/cgroup.procs"
+}
+
+# mkdir a cgroup directory the suite removes at the end
+cg_mkdir()
+{
+	mkdir "$1" 2>"$T/mkdir.err" || return 1
+	CG_MADE+=("$1")
+}
+
+# --- where the cgroups are ---------------------------------------------
+
+# the cgroup v2 mount: unified layout or hybrid
+V2=
+for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+	if [ "$(fs_type "$d")" = cgroup2fs ]; then
+		V2=$d
+		break
+	fi
+done
+# v1 hierarchies by controller (a controller mounted alone or co-mounted)
+declare -A V1
+for c in memory pids cpu cpuacct freezer; do
+	for d in /sys/fs/cgroup/*; do
+		[ "$(fs_type "$d")" = cgroupfs ] || continue
+		if grep -qE "^[^ ]+ [^ ]+ [^ ]+ [^ ]+ $d .* - cgroup [^ ]+ ([^ ]*,)?$c(,[^ ]*)?\$" \
+			/proc/self/mountinfo; then
+			V1[$c]=$d
+			break
+		fi
+	done
+done
+diag "cgroup v2: ${V2:-none}; v1: $(for c in "${!V1[@]}"; do printf '%s=%s ' "$c" "${V1[$c]}"; done)"
+
+# Where this user may make cgroups v2: root anywhere, nobody in the
+# delegated subtree run-as.sh made.
+V2BASE=
+if [ -n "$V2" ]; then
+	if [ "$ME" = 0 ]; then
+		V2BASE=$V2
+	elif [ -n "$SH_DELEGATED_CGROUP" ] && [ -w "$SH_DELEGATED_CGROUP" ]; then
+		V2BASE=$SH_DELEGATED_CGROUP
+	fi
+fi
+if [ -n "$V2BASE" ]; then
+	if [ "$V2BASE" = "$V2" ]; then
+		V2J=$V2BASE/$TAG-join
+		V2P=$V2BASE/$TAG-parent
+	else
+		V2J=$V2BASE/join
+		V2P=$V2BASE/parent
+	fi
+	if ! cg_mkdir "$V2J" || ! cg_mkdir "$V2P"; then
+		diag "cannot make cgroups under $V2BASE: $(cat "$T/mkdir.err")"
+		V2BASE=
+	fi
+fi
+if [ -n "$V2BASE" ]; then
+	why_no_v2=
+elif [ -z "$V2" ]; then
+	why_no_v2="no cgroup v2 here"
+elif [ "$ME" != 0 ]; then
+	why_no_v2="no delegated cgroup v2 (SH_DELEGATED_CGROUP) for this user"
+else
+	why_no_v2="cannot make a cgroup v2 directory"
+fi
+# the path a command sees in /proc/self/cgroup for a v2 directory
+v2_rel()
+{
+	local r=${1#"$V2"}
+
+	printf '%s\n' "${r:-/}"
+}
+
+# v1 directories of our own: root only (v1 is not delegated here)
+V1OK=
+why_no_v1="no cgroup v1 hierarchy for memory, pids, cpu, cpuacct and freezer"
+if [ "$ME" != 0 ]; then
+	why_no_v1="needs root (v1 hierarchies are not delegated here)"
+elif [ -n "${V1[pids]}" ] && [ -n "${V1[memory]}" ] &&
+	[ -n "${V1[cpu]}" ] && [ -n "${V1[cpuacct]}" ] &&
+	[ -n "${V1[freezer]}" ]; then
+	V1OK=yes
+	for c in pids memory cpu cpuacct freezer; do
+		# co-mounted controllers share a directory
+		[ -d "${V1[$c]}/$TAG" ] && continue
+		cg_mkdir "${V1[$c]}/$TAG" || V1OK=
+		[ -d "${V1[$c]}/$TAG-join" ] || cg_mkdir "${V1[$c]}/$TAG-join" ||
+			V1OK=
+	done
+	[ -n "$V1OK" ] || why_no_v1="cannot make v1 cgroups: $(cat "$T/mkdir.err")"
+fi
+V1DIRS=()
+for c in pids memory cpu cpuacct freezer; do
+	[ -n "$V1OK" ] && V1DIRS+=("${V1[$c]}/$TAG")
+done
+
+v2_skip_n()
+{
+	local d
+
+	for d in "$@"; do
+		skip "$d" "$why_no_v2"
+	done
+}
+
+v1_skip_n()
+{
+	local d
+
+	for d in "$@"; do
+		skip "$d" "$why_no_v1"
+	done
+}
+
+# --- 1. --cgroup joins an existing cgroup --------------------------------
+
+# The line of /proc/self/cgroup for the hierarchy KEY ("" for v2, else a
+# controller) in $out.
+cg_line()
+{
+	if [ -z "$1" ]; then
+		printf '%s\n' "$out" | sed -n 's/^0::\(.*\)/\1/p'
+	else
+		printf '%s\n' "$out" |
+			sed -n 's/^[0-9]*:\([^:]*,\)\{0,1\}'"$1"'\(,[^:]*\)\{0,1\}:\(.*\)/\3/p'
+	fi
+}
+
+# check_join DESC DIR KEY: the command runs in DIR, sees it (or / in its
+# own cgroup namespace), and DIR keeps its process and stays.
+check_join()
+{
+	local desc=$1 dir=$2 key=$3 rel=$4
+
+	if ! start_sleeper "$dir"; then
+		not_ok "$desc: a process of the test's own in the cgroup"
+		diag "$(cat "$T/sleeper.err")"
+		return
+	fi
+	run_st --cgroup "$dir" -- "$P" cat /proc/self/cgroup
+	check_eq "$desc: the command is in it" "0 $rel" "$rc $(cg_line "$key")"
+	run_st --cgroup "$dir" --unshare-cgroup -- "$P" cat /proc/self/cgroup
+	# (nobody gets a user namespace too)
+	check_match "$desc --unshare-cgroup: the command sees its cgroup as /" \
+		'^0 / \[("user",)?"cgroup"\]$' \
+		"$rc $(cg_line "$key") $(json_val "$st1" namespaces)"
+	check_eq "$desc: the cgroup stays, with the test's process in it, unmeasured" \
+		"yes $sleeper yes" \
+		"$([ -d "$dir" ] && echo yes) $(cat "$dir/cgroup.procs" 2>/dev/null) $(alive "$sleeper" && echo yes)$(json_val "$stN" cgroup)"
+	kill -9 "$sleeper" 2>/dev/null
+	wait "$sleeper" 2>/dev/null
+}
+
+if [ -n "$V2BASE" ]; then
+	check_join "--cgroup v2" "$V2J" "" "$(v2_rel "$V2J")"
+else
+	v2_skip_n "--cgroup v2: in it" "--cgroup v2 --unshare-cgroup" \
+		"--cgroup v2: stays"
+fi
+if [ -n "$V1OK" ]; then
+	check_join "--cgroup v1 pids" "${V1[pids]}/$TAG-join" pids "/$TAG-join"
+else
+	v1_skip_n "--cgroup v1: in it" "--cgroup v1 --unshare-cgroup" \
+		"--cgroup v1: stays"
+fi
+
+# --- 2. --cgroup-parent: a transient leaf ----------------------------------
+
+if [ -n "$V2BASE" ]; then
+	token=sh-cgroup-daemon-$$-$RANDOM
+	run_st --cgroup-parent "$V2P" -- "$P" cat /proc/self/cgroup \
+		daemonize "$T/daemon.pid" "$token"
+	dpid=$(sed -n 's/^daemon //p' <<<"$out")
+	check_eq "--cgroup-parent v2: the command runs in the leaf spawn-helper-<helper pid>" \
+		"0 $(v2_rel "$V2P")/spawn-helper-$hpid" "$rc $(cg_line "")"
+	check_true "--cgroup-parent v2: the leaf is removed at the end" \
+		no_leaves_in "$V2P"
+	if [ -n "$dpid" ]; then
+		echo "$dpid" >>"$T/pids"
+		check_true "--cgroup-parent v2: the command's double-forked daemon ($dpid) is killed" \
+			poll not_alive "$dpid"
+	else
+		not_ok "--cgroup-parent v2: the command started a daemon"
+		diag "$out $err"
+	fi
+	check_match "--cgroup-parent v2: the outcome's cgroup object has cpu-usec" \
+		'^\{"cpu-usec":[0-9]+' "$(json_val "$stN" cgroup)"
+else
+	v2_skip_n "--cgroup-parent v2: in the leaf" \
+		"--cgroup-parent v2: leaf removed" \
+		"--cgroup-parent v2: daemon killed" \
+		"--cgroup-parent v2: cpu-usec"
+fi
+
+if [ -n "$V1OK" ]; then
+	# a shell reads its own leaf's limits
+	read_limits='cat /proc/self/cgroup
+	l=$(sed -n "s/^[0-9]*:cpu:\(.*\)/\1/p" /proc/self/cgroup)
+	m=$(sed -n "s/^[0-9]*:memory:\(.*\)/\1/p" /proc/self/cgroup)
+	p=$(sed -n "s/^[0-9]*:pids:\(.*\)/\1/p" /proc/self/cgroup)
+	echo "quota $(cat "$1$l/cpu.cfs_quota_us") period $(cat "$1$l/cpu.cfs_period_us")"
+	echo "memory $(cat "$2$m/memory.limit_in_bytes") pids $(cat "$3$p/pids.max")"'
+	run_st --cgroup-parent "${V1[pids]}/$TAG" --cpu-max 0.2 \
+		--memory-max 64M --pids-max 50 -- /bin/sh -c "$read_limits" sh \
+		"${V1[cpu]}" "${V1[memory]}" "${V1[pids]}"
+	got=
+	for c in pids memory cpu cpuacct freezer; do
+		got="$got $c:$(cg_line "$c")"
+	done
+	leaf=/$TAG/spawn-helper-$hpid
+	check_eq "--cgroup-parent v1: the leaf in each of pids memory cpu cpuacct freezer" \
+		"0 pids:$leaf memory:$leaf cpu:$leaf cpuacct:$leaf freezer:$leaf" \
+		"$rc$got"
+	check_eq "--cgroup-parent v1: --cpu-max 0.2 --memory-max 64M --pids-max 50 written" \
+		"quota 20000 period 100000 / memory 67108864 pids 50" \
+		"$(grep '^quota' <<<"$out") / $(grep '^memory' <<<"$out")"
+	check_true "--cgroup-parent v1: the leaves are removed in every hierarchy" \
+		no_leaves_in "${V1DIRS[@]}"
+	check_match "--cgroup-parent v1: the outcome's cgroup object has cpu-usec and memory-peak" \
+		'^\{"cpu-usec":[0-9]+,.*"memory-peak":[0-9]+' "$(json_val "$stN" cgroup)"
+
+	token=sh-cgroup-daemon1-$$-$RANDOM
+	run_st --cgroup-parent "${V1[pids]}/$TAG" -- "$P" \
+		daemonize "$T/daemon1.pid" "$token"
+	dpid=$(sed -n 's/^daemon //p' <<<"$out")
+	if [ -n "$dpid" ]; then
+		echo "$dpid" >>"$T/pids"
+		check_true "--cgroup-parent v1: the command's double-forked daemon ($dpid) is killed (freezer)" \
+			poll not_alive "$dpid"
+	else
+		not_ok "--cgroup-parent v1: the command started a daemon"
+		diag "$out $err"
+	fi
+
+	run_st --cgroup-parent "${V1[cpu]}/$TAG" --cpu-max 0.2 -- "$P" spin 0.5
+	cpu=$(json_val "$(json_val "$stN" cgroup)" cpu-usec)
+	check_true "--cpu-max 0.2: 0.5 s of spinning gets about 0.1 s of CPU ($cpu us)" \
+		test "$rc" = 0 -a "${cpu:-0}" -ge 50000 -a "${cpu:-999999999}" -le 250000
+else
+	v1_skip_n "--cgroup-parent v1: leaf in each hierarchy" \
+		"--cgroup-parent v1: limits written" \
+		"--cgroup-parent v1: leaves removed" \
+		"--cgroup-parent v1: cpu-usec and memory-peak" \
+		"--cgroup-parent v1: daemon killed" "--cpu-max 0.2: measured"
+fi
+
+# Limits: where the controller is, v2 when its parent offers it, else v1.
+limit_parent()
+{
+	if [ -n "$V2BASE" ] &&
+		grep -qw "$1" "$V2P/cgroup.controllers" 2>/dev/null; then
+		echo "$V2P"
+	elif [ -n "$V1OK" ]; then
+		echo "${V1[$1]}/$TAG"
+	fi
+}
+
+mp=$(limit_parent memory)
+if [ -n "$mp" ]; then
+	run_st --cgroup-parent "$mp" --memory-max 32M -- "$P" alloc 200
+	cg=$(json_val "$stN" cgroup)
+	oom=$(json_val "$cg" oom-kills)
+	peak=$(json_val "$cg" memory-peak)
+	check_eq "--memory-max 32M: allocating 200 MiB is killed by SIGKILL" \
+		'137 "SIGKILL" ' "$rc $(json_val "$stN" signal-name) $out"
+	check_true "--memory-max 32M: oom-kills $oom >= 1, memory-peak $peak <= 32 MiB" \
+		test "${oom:-0}" -ge 1 -a -n "$peak" -a "${peak:-0}" -le 33554432
+	run_st --cgroup-parent "$mp" --memory-max 32M -- "$P" alloc 8
+	check_eq "--memory-max 32M: allocating 8 MiB works" "0 alloc 8 ok" \
+		"$rc $out"
+else
+	skip "--memory-max 32M: killed" "no memory controller for this user"
+	skip "--memory-max 32M: oom-kills, memory-peak" \
+		"no memory controller for this user"
+	skip "--memory-max 32M: 8 MiB works" "no memory controller for this user"
+fi
+
+pp=$(limit_parent pids)
+if [ -n "$pp" ]; then
+	run_st --cgroup-parent "$pp" --pids-max 5 -- "$P" forks 10
+	check_eq "--pids-max 5: the command forks 4 children, the 5th fails" \
+		"0 forks 4 of 10 EAGAIN" "$rc $out"
+	run_st --cgroup-parent "$pp" --pids-max 20 -- "$P" forks 10
+	check_eq "--pids-max 20: 10 forks work" "0 forks 10 ok" "$rc $out"
+else
+	skip "--pids-max 5: stops forks" "no pids controller for this user"
+	skip "--pids-max 20: forks work" "no pids controller for this user"
+fi
+
+# a controller-less v2 parent cannot take a limit
+if [ -n "$V2BASE" ] && ! grep -qw memory "$V2P/cgroup.controllers"; then
+	rm -f "$T/marker"
+	run_st --cgroup-parent "$V2P" --memory-max 32M -- "$TOUCH" "$T/marker"
+	check_eq "--memory-max under a controller-less v2 parent: 125, stage cgroup, nothing ran" \
+		'125 "cgroup" absent' "$rc $(json_val "$st" stage) $(ran)"
+	check_match "--memory-max under a controller-less v2 parent: names memory and the parent" \
+		"memory.*$V2P|$V2P.*memory" "$(json_val "$st" message)"
+	check_true "--memory-max under a controller-less v2 parent: no leaf left" \
+		no_leaves_in "$V2P"
+elif [ -n "$V2BASE" ]; then
+	skip "--memory-max under a controller-less v2 parent" \
+		"the memory controller is available in $V2P"
+	skip "--memory-max under a controller-less v2 parent: names memory" \
+		"the memory controller is available in $V2P"
+	skip "--memory-max under a controller-less v2 parent: no leaf" \
+		"the memory controller is available in $V2P"
+else
+	v2_skip_n "--memory-max under a controller-less v2 parent" \
+		"--memory-max under a controller-less v2 parent: names memory" \
+		"--memory-max under a controller-less v2 parent: no leaf"
+fi
+
+# A helper killed with SIGKILL: its sandbox dies with it (PDEATHSIG), its
+# leaf stays, and the next run under the same parent removes it.
+check_stale()
+{
+	local desc=$1 parent=$2 cpid
+
+	shift 2
+	rm -f "$T/ready" "$T/st"
+	"$H" --status-fd 3 --cgroup-parent "$parent" -- "$P" catch "$T/ready" 10 \
+		</dev/null >/dev/null 2>"$T/err" 3>"$T/st" &
+	hpid=$!
+	echo "$hpid" >>"$T/pids"
+	if ! poll test -e "$T/ready"; then
+		not_ok "$desc: the command started"
+		diag "$(cat "$T/err" "$T/st")"
+		kill -9 "$hpid"
+		wait "$hpid" 2>/dev/null
+		return
+	fi
+	cpid=$(json_val "$(sed -n 1p "$T/st")" command-pid)
+	echo "$cpid" >>"$T/pids"
+	kill -9 "$hpid"
+	wait "$hpid" 2>/dev/null
+	check_true "$desc: the helper killed with SIGKILL takes the command ($cpid) with it" \
+		poll not_alive "$cpid"
+	check_eq "$desc: its leaf stays in each hierarchy" \
+		"$(for d in "$parent" "$@"; do echo "$d/spawn-helper-$hpid"; done | sort)" \
+		"$(leaves_in "$parent" "$@" | sort)"
+	run --cgroup-parent "$parent" -- "$P" exit 0
+	check_eq "$desc: the next run under the parent removes it" "0 " \
+		"$rc $(leaves_in "$parent" "$@")"
+}
+if [ -n "$V2BASE" ]; then
+	check_stale "stale v2 leaf" "$V2P"
+else
+	v2_skip_n "stale v2 leaf: command killed" "stale v2 leaf: stays" \
+		"stale v2 leaf: removed"
+fi
+if [ -n "$V1OK" ]; then
+	others=()
+	for c in memory cpuacct freezer; do
+		others+=("${V1[$c]}/$TAG")
+	done
+	check_stale "stale v1 leaf" "${V1[pids]}/$TAG" "${others[@]}"
+else
+	v1_skip_n "stale v1 leaf: command killed" "stale v1 leaf: stays" \
+		"stale v1 leaf: removed"
+fi
+
+# --- 3. what an ordinary user cannot do ------------------------------------
+
+why_root="runs as root"
+[ -n "$V2" ] || why_root="no cgroup v2"
+if [ "$ME" != 0 ] && [ -n "$V2" ]; then
+	rm -f "$T/marker"
+	run_st --cgroup-parent "$V2" -- "$TOUCH" "$T/marker"
+	check_eq "nobody, --cgroup-parent $V2 (not delegated): 125, stage cgroup, EACCES or EPERM, nothing ran" \
+		'125 "cgroup" yes absent' \
+		"$rc $(json_val "$st" stage) $(json_val "$st" errname | grep -qE '"(EACCES|EPERM)"' && echo yes) $(ran)"
+	check_match "nobody, --cgroup-parent $V2: the message names the path" \
+		"$V2/spawn-helper-" "$(json_val "$st" message)"
+	run_st --cgroup "$V2" -- "$TOUCH" "$T/marker"
+	check_eq "nobody, --cgroup $V2 (not delegated): 125, stage cgroup, EACCES or EPERM, nothing ran" \
+		'125 "cgroup" yes absent' \
+		"$rc $(json_val "$st" stage) $(json_val "$st" errname | grep -qE '"(EACCES|EPERM)"' && echo yes) $(ran)"
+	check_match "nobody, --cgroup $V2: the message names the path" \
+		"\`$V2\`" "$(json_val "$st" message)"
+else
+	for d in "nobody, --cgroup-parent not delegated: 125" \
+		"nobody, --cgroup-parent: names the path" \
+		"nobody, --cgroup not delegated: 125" \
+		"nobody, --cgroup: names the path"; do
+		skip "$d" "$why_root"
+	done
+fi
+if [ "$ME" != 0 ] && [ -n "${V1[pids]}" ]; then
+	run_st --cgroup-parent "${V1[pids]}" --pids-max 5 -- "$TOUCH" "$T/marker"
+	check_eq "nobody, --cgroup-parent ${V1[pids]} (v1): 125, stage cgroup, EACCES or EPERM" \
+		'125 "cgroup" yes' \
+		"$rc $(json_val "$st" stage) $(json_val "$st" errname | grep -qE '"(EACCES|EPERM)"' && echo yes)"
+else
+	why_root="runs as root"
+	[ -n "${V1[pids]}" ] || why_root="no v1 pids hierarchy"
+	skip "nobody, --cgroup-parent v1: 125" "$why_root"
+fi
+
+# --- 4. the timeout kills the whole cgroup ----------------------------------
+
+# The command ignores SIGTERM, and so does its child: SIGKILL after the
+# grace takes the command, the cgroup kill its child.
+if [ -n "$V2BASE" ]; then
+	tok=sh-cgroup-term-$$-$RANDOM
+	rm -f "$T/child.pid"
+	"$P" wait "$H" --status-fd 3 --cgroup-parent "$V2P" --timeout 0.3 \
+		--kill-after 0.3 -- "$P" trap-term spawn "$T/child.pid" "$tok" \
+		sleep 5 </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
+	stN=$(tail -n 1 "$T/st")
+	cp=$(cat "$T/child.pid" 2>/dev/null)
+	[ -z "$cp" ] || echo "$cp" >>"$T/pids"
+	check_eq "--timeout 0.3 --kill-after 0.3 --cgroup-parent: TERM ignored, SIGKILL" \
+		'signaled 9 core 0 / true "SIGKILL"' \
+		"$(tail -n 1 "$T/out") / $(json_val "$stN" timed-out) $(json_val "$stN" signal-name)"
+	check_true "--timeout with --cgroup-parent: the child that ignores TERM (${cp:-none}) is killed too" \
+		test -n "$cp" -a -n "$(poll not_alive "${cp:-0}" && echo gone)"
+	check_true "--timeout with --cgroup-parent: the leaf is removed" \
+		no_leaves_in "$V2P"
+
+	# the command handles TERM by exiting, leaving its child behind
+	rm -f "$T/child.pid"
+	"$P" wait "$H" --status-fd 3 --cgroup-parent "$V2P" --timeout 0.3 \
+		-- /bin/sh -c 'trap "exit 3" TERM; "$1" spawn "$2" "$3"; sleep 5 & wait' \
+		sh "$P" "$T/child.pid" "$tok" </dev/null >"$T/out" 2>"$T/err" \
+		3>"$T/st"
+	stN=$(tail -n 1 "$T/st")
+	cp=$(cat "$T/child.pid" 2>/dev/null)
+	[ -z "$cp" ] || echo "$cp" >>"$T/pids"
+	check_eq "--timeout --cgroup-parent, a command that traps TERM and exits 3" \
+		"exited 3 / true 3" \
+		"$(tail -n 1 "$T/out") / $(json_val "$stN" timed-out) $(json_val "$stN" exit-code)"
+	check_true "--timeout --cgroup-parent: its child that ignores TERM (${cp:-none}) is killed" \
+		test -n "$cp" -a -n "$(poll not_alive "${cp:-0}" && echo gone)"
+	# the control: without a cgroup the child survives
+	rm -f "$T/child.pid"
+	"$P" wait "$H" --timeout 0.3 --kill-after 0.3 -- "$P" trap-term \
+		spawn "$T/child.pid" "$tok" sleep 5 </dev/null >"$T/out" 2>&1
+	cp=$(cat "$T/child.pid" 2>/dev/null)
+	[ -z "$cp" ] || echo "$cp" >>"$T/pids"
+	check_true "control, --timeout without a cgroup: the child (${cp:-none}) survives" \
+		test -n "$cp" -a -n "$(alive "${cp:-0}" && echo alive)"
+	[ -z "$cp" ] || kill -9 "$cp" 2>/dev/null
+else
+	v2_skip_n "--timeout --cgroup-parent: SIGKILL" \
+		"--timeout --cgroup-parent: child killed" \
+		"--timeout --cgroup-parent: leaf removed" \
+		"--timeout --cgroup-parent: traps TERM" \
+		"--timeout --cgroup-parent: its child killed" \
+		"control, --timeout without a cgroup"
+fi
+
+# --- bad specs ---------------------------------------------------------------
+
+M=(-- "$TOUCH" "$T/marker")
+bad()
+{
+	local desc=$1 want=$2 pattern=$3
+
+	shift 3
+	rm -f "$T/marker"
+	run_st "$@"
+	check_eq "$desc: 125, stage $want, nothing ran" "125 \"$want\" absent" \
+		"$rc $(json_val "$st" stage) $(ran)"
+	check_match "$desc: the message" "$pattern" "$(json_val "$st" message)"
+}
+cgdir=${V2J:-${V2:-/sys/fs/cgroup}}
+bad "--cgroup and --cgroup-parent" spec '--cgroup.*--cgroup-parent' \
+	--cgroup "$cgdir" --cgroup-parent "$cgdir" "${M[@]}"
+bad "--memory-max without --cgroup-parent" spec '--memory-max' \
+	--memory-max 32M "${M[@]}"
+bad "--pids-max without --cgroup-parent" spec '--pids-max' \
+	--pids-max 5 "${M[@]}"
+bad "--cpu-max with --cgroup" spec '--cpu-max' --cpu-max 0.2 \
+	--cgroup "$cgdir" "${M[@]}"
+bad "--cgroup of a non-cgroup directory" cgroup "--cgroup \`$T\`" \
+	--cgroup "$T" "${M[@]}"
+bad "--cgroup-parent of a non-cgroup directory" cgroup \
+	"--cgroup-parent \`$T\`" --cgroup-parent "$T" "${M[@]}"
+bad "--cgroup of a missing directory" cgroup "$T/none" \
+	--cgroup "$T/none" "${M[@]}"
+
+# --- endurance -------------------------------------------------------------
+
+endurance()
+{
+	local desc=$1 parent=$2 fails=0 i start ms
+
+	shift 2
+	start=$(date +%s%N)
+	for i in $(seq 50); do
+		if ! "$H" --cgroup-parent "$parent" -- "$P" exit 0 \
+			</dev/null >/dev/null 2>"$T/err"; then
+			[ "$fails" -gt 0 ] || diag "spawn $i failed: $(cat "$T/err")"
+			fails=$((fails + 1))
+		fi
+	done
+	ms=$((($(date +%s%N) - start) / 1000000))
+	diag "50 $desc spawns in $ms ms"
+	check_eq "50 $desc transient-cgroup spawns: all succeed" 0 "$fails"
+	check_eq "50 $desc spawns: no leaf left" "" "$(leaves_in "$parent" "$@")"
+	check_eq "50 $desc spawns: no helper or probe process left" "" \
+		"$(ours_left)"
+}
+if [ -n "$V2BASE" ]; then
+	endurance v2 "$V2P"
+else
+	v2_skip_n "50 v2 spawns: succeed" "50 v2 spawns: no leaf" \
+		"50 v2 spawns: no process"
+fi
+if [ -n "$V1OK" ]; then
+	endurance v1 "${V1[pids]}/$TAG" "${V1DIRS[@]}"
+else
+	v1_skip_n "50 v1 spawns: succeed" "50 v1 spawns: no leaf" \
+		"50 v1 spawns: no process"
+fi
+
+# --- 5. --probe ------------------------------------------------------------
+
+run --probe
+check_match "--probe: exit 0, names the cgroup layout" \
+	'^0 .*cgroup layout: ' "$rc $(tr '\n' ' ' <<<"$out")"
+run --probe --json
+json=$out
+probe_rc=$rc
+if command -v python3 >/dev/null; then
+	check_true "--probe --json: exit 0, python3 -m json.tool parses it" \
+		sh -c 'test "$1" = 0 && printf "%s\n" "$2" | python3 -m json.tool >/dev/null' \
+		sh "$probe_rc" "$json"
+	pyget()
+	{
+		printf '%s\n' "$json" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for k in sys.argv[1].split("."):
+    d = d.get(k) if isinstance(d, dict) else None
+print(json.dumps(d))' "$1" 2>/dev/null
+	}
+	got=
+	for ns in user mount net ipc uts pid cgroup time; do
+		got="$got $ns:$(pyget "namespaces.$ns.available")"
+	done
+	check_eq "--probe --json: all eight namespaces available" \
+		" user:true mount:true net:true ipc:true uts:true pid:true cgroup:true time:true" \
+		"$got"
+	if [ "$(fs_type /sys/fs/cgroup)" = cgroup2fs ]; then
+		layout=unified
+	elif [ "$(fs_type /sys/fs/cgroup/unified)" = cgroup2fs ]; then
+		layout=hybrid
+	elif [ ${#V1[@]} -gt 0 ]; then
+		layout=legacy
+	else
+		layout=none
+	fi
+	own=
+	[ -z "$V2" ] || own=$V2$(sed -n 's/^0:://p' /proc/self/cgroup)
+	own=${own%/}
+	if [ -n "$own" ] && [ -w "$own" ]; then may=true; else may=false; fi
+	[ "$ME" = 0 ] && priv=true || priv=false
+	if [ "$("$P" tcp ::1)" = "tcp ::1 ok" ]; then ipv6=true; else ipv6=false; fi
+	abi=$(python3 -c 'import ctypes; print(max(0, ctypes.CDLL(None).syscall(444, None, 0, 1)))' 2>/dev/null)
+	if grep -q '^Seccomp:' /proc/self/status; then sc=true; else sc=false; fi
+	check_eq "--probe --json: cgroup layout, privileged, may-create, ipv6, landlock-abi, seccomp" \
+		"\"$layout\" $priv $may $ipv6 ${abi:-?} $sc" \
+		"$(pyget cgroup.layout) $(pyget privileged) $(pyget cgroup.may-create) $(pyget ipv6) $(pyget landlock-abi) $(pyget seccomp.available)"
+	diag "expected here: layout hybrid, landlock-abi 7"
+	check_eq "--probe --json: the own cgroup's directory" "\"$own\"" \
+		"$(pyget cgroup.own)"
+	if [ "$ME" != 0 ]; then
+		check_eq "--probe --json as nobody: privileged false, may-create false" \
+			"false false" "$(pyget privileged) $(pyget cgroup.may-create)"
+	else
+		skip "--probe --json as nobody: privileged false" "runs as root"
+	fi
+else
+	skip "--probe --json parses" "no python3"
+	skip "--probe --json: namespaces" "no python3"
+	skip "--probe --json: cgroup, ipv6, landlock, seccomp" "no python3"
+	skip "--probe --json as nobody" "no python3"
+fi
+run --probe --bogus
+check_eq "--probe --bogus: 125" 125 "$rc"
+run --probe x
+check_eq "--probe x: 125" 125 "$rc"
+
+# --- 6. bash completion ------------------------------------------------------
+
+C=${SH_COMPLETION:-}
+if [ -n "$C" ] && [ -r "$C" ]; then
+	# complete WORD... in a clean bash: COMPREPLY, one a line, sorted;
+	# STUB defines a _command_offset of its own first
+	complete_words()
+	{
+		local stub=$1
+
+		shift
+		env -i PATH="$PATH" bash --norc --noprofile -c '
+			c=$1 stub=$2
+			shift 2
+			unset -f _command_offset
+			[ -z "$stub" ] || _command_offset() { COMPREPLY=("offset:$1"); }
+			. "$c" || exit 1
+			COMP_WORDS=("$@")
+			COMP_CWORD=$(($# - 1))
+			COMP_LINE="$*"
+			COMP_POINT=${#COMP_LINE}
+			_spawn_helper spawn-helper "${COMP_WORDS[COMP_CWORD]}" \
+				"${COMP_WORDS[COMP_CWORD-1]}"
+			printf "%s\n" "${COMPREPLY[@]}" | sort' sh "$C" "$stub" "$@"
+	}
+	help_opts=$("$H" --help | sed -n 's/^  \(--[a-z0-9][a-z0-9-]*\).*/\1/p' |
+		sort -u)
+	offered=$(complete_words "" spawn-helper --)
+	missing=$(comm -23 <(printf '%s\n' "$help_opts") \
+		<(printf '%s\n' "$offered"))
+	check_true "completion: --help lists options ($(wc -l <<<"$help_opts"))" \
+		test "$(wc -l <<<"$help_opts")" -gt 20
+	check_eq "completion: every option of --help is offered after --" "" \
+		"$missing"
+	check_eq "completion: --unshare-n completes to --unshare-net" \
+		"--unshare-net" "$(complete_words "" spawn-helper --unshare-n)"
+	check_eq "completion: after --ns-fallback, strict and drop" \
+		"drop strict" \
+		"$(complete_words "" spawn-helper --ns-fallback "" | tr '\n' ' ' | sed 's/ $//')"
+	check_eq "completion: --ns-fallback d completes to drop" "drop" \
+		"$(complete_words "" spawn-helper --unshare-net --ns-fallback d)"
+	check_match "completion: after -- it completes commands (compgen -c without bash-completion)" \
+		'^bash$' "$(complete_words "" spawn-helper --unshare-net -- bas)"
+	check_eq "completion: after -- it calls _command_offset at the command's word" \
+		"offset:3" \
+		"$(complete_words stub spawn-helper --unshare-net -- ba)"
+else
+	for d in "completion: --help lists options" \
+		"completion: every option offered" "completion: --unshare-n" \
+		"completion: --ns-fallback" "completion: --ns-fallback d" \
+		"completion: commands after --" "completion: _command_offset"; do
+		skip "$d" "SH_COMPLETION (contrib/spawn-helper) is not set or not built"
+	done
+fi
+
+tap_done
+exit 0
