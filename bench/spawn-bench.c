@@ -1,0 +1,160 @@
+/* spawn-bench: the median wall time of starting a command and waiting for
+ * it, N times, either as a plain command line (posix_spawn + waitpid:
+ * what a caller pays for spawn-helper, unshare(1) or bwrap) or through
+ * libspawnhelper (--lib, with the spawn-helper options given).
+ *
+ *     spawn-bench [-n N] [-j STREAMS] -- COMMAND [ARG...]
+ *     spawn-bench [-n N] [-j STREAMS] --lib [HELPER-OPTION...] -- COMMAND...
+ *
+ * Prints "median_us N" and, with -j, the spawns per second of all
+ * streams together. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <spawnhelper.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+struct job {
+	char **argv;
+	char **options; /* --lib: spawn-helper options, "name" or "name=value" */
+	size_t n_options;
+	bool lib;
+	int runs;
+	double *times;
+	int failures;
+};
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int run_plain(char **argv)
+{
+	int status;
+	pid_t pid;
+
+	if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ))
+		return -1;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static int run_lib(const struct job *job)
+{
+	sh_spec *spec = sh_spec_new();
+	struct sh_result result;
+	sh_process *p;
+	int r = -1;
+
+	if (!spec || sh_spec_set_argv(spec, (const char *const *)job->argv))
+		goto out;
+	for (size_t i = 0; i < job->n_options; i++) {
+		char name[64];
+		const char *eq = strchr(job->options[i], '=');
+
+		snprintf(name, sizeof(name), "%.*s",
+			 eq ? (int)(eq - job->options[i])
+			    : (int)strlen(job->options[i]),
+			 job->options[i]);
+		if (sh_spec_set_option(spec, name, eq ? eq + 1 : NULL) < 0) {
+			fprintf(stderr, "--%s: %s\n", name, sh_spec_error(spec));
+			goto out;
+		}
+	}
+	if (sh_spawn(spec, &p) < 0)
+		goto out;
+	if (sh_wait(p, &result, 0) == 0 && result.exit_code == 0)
+		r = 0;
+	sh_process_free(p);
+out:
+	sh_spec_free(spec);
+	return r;
+}
+
+static void *stream(void *arg)
+{
+	struct job *job = arg;
+
+	for (int i = 0; i < job->runs; i++) {
+		double start = now_us();
+
+		if ((job->lib ? run_lib(job) : run_plain(job->argv)) < 0)
+			job->failures++;
+		job->times[i] = now_us() - start;
+	}
+	return NULL;
+}
+
+static int compare(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+	int runs = 100, streams = 1, i = 1;
+	struct job proto = { 0 };
+	pthread_t threads[16];
+	struct job jobs[16];
+	double start, elapsed, *all;
+	int failures = 0;
+
+	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
+			runs = atoi(argv[++i]);
+		else if (strcmp(argv[i], "-j") == 0 && i + 1 < argc)
+			streams = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--lib") == 0)
+			proto.lib = true;
+		else if (proto.lib && strncmp(argv[i], "--", 2) == 0) {
+			proto.options = realloc(proto.options,
+						(proto.n_options + 1) *
+							sizeof(char *));
+			proto.options[proto.n_options++] = argv[i] + 2;
+		} else {
+			fprintf(stderr, "spawn-bench: bad argument `%s`\n",
+				argv[i]);
+			return 2;
+		}
+	}
+	if (i + 1 >= argc || runs < 1 || streams < 1 || streams > 16) {
+		fprintf(stderr, "usage: spawn-bench [-n N] [-j STREAMS] [--lib "
+				"[--OPTION[=VALUE]...]] -- COMMAND...\n");
+		return 2;
+	}
+	proto.argv = argv + i + 1;
+	proto.runs = runs;
+	all = calloc((size_t)(runs * streams), sizeof(double));
+	start = now_us();
+	for (int s = 0; s < streams; s++) {
+		jobs[s] = proto;
+		jobs[s].times = all + s * runs;
+		pthread_create(&threads[s], NULL, stream, &jobs[s]);
+	}
+	for (int s = 0; s < streams; s++) {
+		pthread_join(threads[s], NULL);
+		failures += jobs[s].failures;
+	}
+	elapsed = now_us() - start;
+	qsort(all, (size_t)(runs * streams), sizeof(double), compare);
+	printf("median_us %.0f\nspawns_per_s %.1f\nfailures %d\n",
+	       all[runs * streams / 2], runs * streams / (elapsed / 1e6),
+	       failures);
+	return failures ? 1 : 0;
+}
