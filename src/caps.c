@@ -129,3 +129,15 @@ int caps_after_creds(uint64_t keep, struct sh_err *err)
 				       cap);
 	return 0;
 }
+
+bool caps_effective(int cap)
+{
+	cap_t caps = cap_get_proc();
+	cap_flag_value_t value = CAP_CLEAR;
+
+	if (caps) {
+		cap_get_flag(caps, (cap_value_t)cap, CAP_EFFECTIVE, &value);
+		cap_free(caps);
+	}
+	return value == CAP_SET;
+}

@@ -15,6 +15,9 @@
  * -EINVAL with the unknown name in bad. */
 int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_size);
 
+/* Whether the calling process has cap (CAP_SYS_ADMIN, ...) effective. */
+bool caps_effective(int cap);
+
 /* Before the credentials change, while CAP_SETPCAP is still there: drop
  * the bounding set to keep, lock the securebits. */
 int caps_before_creds(uint64_t keep, struct sh_err *err);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fileio.h"
 
 #define CGROUP2_MAGIC 0x63677270
 #define CGROUP1_MAGIC 0x27e0eb
@@ -39,46 +40,13 @@ static bool join_path(char *buf, size_t size, const char *dir,
 	return n >= 0 && (size_t)n < size;
 }
 
-static int write_file(const char *dir, const char *name, const char *text)
-{
-	char path[PATH_MAX + 64];
-	_cleanup_close_ int fd = -1;
-	size_t len = strlen(text);
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, len) != (ssize_t)len)
-		return -errno;
-	return 0;
-}
-
-static int read_file(const char *dir, const char *name, char *buf,
-		     size_t size)
-{
-	char path[PATH_MAX + 64];
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
 /* The number after KEY (a line "KEY VALUE"), or -1. */
 static long long read_key(const char *dir, const char *name, const char *key)
 {
 	char buf[4096], *line, *save = NULL;
 	size_t len = strlen(key);
 
-	if (read_file(dir, name, buf, sizeof(buf)) < 0)
+	if (read_file_at(dir, name, buf, sizeof(buf)) < 0)
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save))
@@ -91,7 +59,7 @@ static long long read_number(const char *dir, const char *name)
 {
 	char buf[64];
 
-	if (read_file(dir, name, buf, sizeof(buf)) < 0 || !isdigit(*buf))
+	if (read_file_at(dir, name, buf, sizeof(buf)) < 0 || !isdigit(*buf))
 		return -1;
 	return atoll(buf);
 }
@@ -146,7 +114,7 @@ static unsigned v2_controllers(const char *dir)
 	char buf[512];
 
 	/* cpu.stat and cgroup.kill need no controller */
-	if (read_file(dir, "cgroup.controllers", buf, sizeof(buf)) < 0)
+	if (read_file_at(dir, "cgroup.controllers", buf, sizeof(buf)) < 0)
 		return CG_CPUACCT;
 	for (char *p = buf; *p; p++)
 		if (*p == ' ' || *p == '\n')
@@ -268,7 +236,7 @@ static int enable_v2_controllers(struct cg_dir *d, unsigned required,
 				       d->path, controller_names[i].name);
 		snprintf(change, sizeof(change), "+%s",
 			 controller_names[i].name);
-		r = write_file(d->path, "cgroup.subtree_control", change);
+		r = write_file_at(d->path, "cgroup.subtree_control", change);
 		if (r < 0)
 			return err_sys(err, "cgroup", -r,
 				       "enable controller `%s` in `%s`",
@@ -282,7 +250,7 @@ static int kill_procs(const char *dir)
 	char buf[65536], *line, *save = NULL;
 	int killed = 0;
 
-	if (read_file(dir, "cgroup.procs", buf, sizeof(buf)) < 0)
+	if (read_file_at(dir, "cgroup.procs", buf, sizeof(buf)) < 0)
 		return 0;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save))
@@ -295,7 +263,7 @@ static bool is_empty(const char *dir)
 {
 	char buf[16];
 
-	return read_file(dir, "cgroup.procs", buf, sizeof(buf)) < 0 ||
+	return read_file_at(dir, "cgroup.procs", buf, sizeof(buf)) < 0 ||
 	       buf[0] == '\0';
 }
 
@@ -312,17 +280,17 @@ static void kill_dir(const struct cg_dir *d)
 {
 	bool frozen = false;
 
-	if (d->version == 2 && write_file(d->path, "cgroup.kill", "1") == 0)
+	if (d->version == 2 && write_file_at(d->path, "cgroup.kill", "1") == 0)
 		goto wait;
 	if (d->controllers & CG_FREEZER)
-		frozen = write_file(d->path,
+		frozen = write_file_at(d->path,
 				    d->version == 2 ? "cgroup.freeze"
 						    : "freezer.state",
 				    d->version == 2 ? "1" : "FROZEN") == 0;
 	for (int round = 0; round < 100 && kill_procs(d->path); round++)
 		;
 	if (frozen)
-		write_file(d->path,
+		write_file_at(d->path,
 			   d->version == 2 ? "cgroup.freeze" : "freezer.state",
 			   d->version == 2 ? "0" : "THAWED");
 wait:
@@ -374,7 +342,7 @@ static int set_limit(const struct cg_dir *d, unsigned controller,
 	if (!(d->controllers & controller))
 		return 0;
 	snprintf(text, sizeof(text), "%lld", value);
-	r = write_file(d->path, file, text);
+	r = write_file_at(d->path, file, text);
 	if (r < 0)
 		return err_sys(err, "cgroup", -r, "write %s=%s in `%s`", file,
 			       text, d->path);
@@ -406,7 +374,7 @@ static int set_limits(const struct spec *spec, const struct cg_dir *d,
 			       : set_limit(d, CG_CPU, "cpu.cfs_quota_us", quota,
 					   err);
 	snprintf(cpu, sizeof(cpu), "%lld %d", quota, CPU_PERIOD_USEC);
-	if ((r = write_file(d->path, "cpu.max", cpu)) < 0)
+	if ((r = write_file_at(d->path, "cpu.max", cpu)) < 0)
 		return err_sys(err, "cgroup", -r, "write cpu.max=%s in `%s`",
 			       cpu, d->path);
 	return 0;
@@ -482,7 +450,7 @@ int cgroup_enter(const struct cgroup_set *set, pid_t pid, struct sh_err *err)
 
 	snprintf(text, sizeof(text), "%d", (int)pid);
 	for (size_t i = 0; i < set->n; i++) {
-		int r = write_file(set->dirs[i].path, "cgroup.procs", text);
+		int r = write_file_at(set->dirs[i].path, "cgroup.procs", text);
 
 		if (r < 0)
 			return err_sys(err, "cgroup", -r,

@@ -13,18 +13,6 @@
 
 extern char **environ;
 
-static bool has_effective_cap(cap_value_t cap)
-{
-	cap_t caps = cap_get_proc();
-	cap_flag_value_t value = CAP_CLEAR;
-
-	if (caps) {
-		cap_get_flag(caps, cap, CAP_EFFECTIVE, &value);
-		cap_free(caps);
-	}
-	return value == CAP_SET;
-}
-
 static int open_join_fds(struct launch *launch, struct sh_err *err)
 {
 	const struct strv *joins = &launch->spec->join_ns;
@@ -58,7 +46,7 @@ static int prepare_user(struct launch *launch, struct sh_err *err)
 	if (spec->gid_map && id_map_parse(spec->gid_map, &launch->gid_map) < 0)
 		return err_set(err, "spec", EINVAL, "--gid-map: malformed");
 	/* without CAP_SETGID outside, the kernel wants setgroups denied */
-	launch->deny_setgroups = !has_effective_cap(CAP_SETGID);
+	launch->deny_setgroups = !caps_effective(CAP_SETGID);
 	return 0;
 }
 
@@ -147,7 +135,7 @@ static int prepare_namespaces(struct launch *launch, struct sh_err *err)
 	int r;
 
 	launch->namespaces = spec_namespaces(spec);
-	launch->privileged = has_effective_cap(CAP_SYS_ADMIN);
+	launch->privileged = caps_effective(CAP_SYS_ADMIN);
 	if ((r = open_join_fds(launch, err)) < 0)
 		return r;
 	/* the maps are those of a new user namespace: asking for them asks

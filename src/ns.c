@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fileio.h"
 
 const struct ns_info ns_table[NS_COUNT] = {
 	[NS_USER] = { "user", "user", CLONE_NEWUSER },
@@ -105,17 +106,10 @@ void id_map_single(struct id_map *map, unsigned inner, unsigned outer)
 
 static int write_proc_file(pid_t pid, const char *name, const char *text)
 {
-	char path[64];
-	_cleanup_close_ int fd = -1;
-	size_t len = strlen(text);
+	char dir[32];
 
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, len) != (ssize_t)len)
-		return -errno;
-	return 0;
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+	return write_file_at(dir, name, text);
 }
 
 static int map_error(struct sh_err *err, int errnum, const char *file,

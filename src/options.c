@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -84,6 +85,22 @@ static int emit_pair(struct strv *out, const struct option_def *opt,
 	int r = strv_pushf(out, "--%s", opt->name);
 
 	return r < 0 ? r : strv_push(out, value);
+}
+
+static int emit_valuef(struct strv *out, const struct option_def *opt,
+		       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* "--name" and a formatted value. */
+static int emit_valuef(struct strv *out, const struct option_def *opt,
+		       const char *fmt, ...)
+{
+	char value[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	return emit_pair(out, opt, value);
 }
 
 static int emit_string(const struct spec *spec, const struct option_def *opt,
@@ -175,11 +192,9 @@ static int emit_fd(const struct spec *spec, const struct option_def *opt,
 		   struct strv *out)
 {
 	for (size_t i = 0; i < spec->n_fds; i++) {
-		int r = strv_pushf(out, "--%s", opt->name);
+		int r = emit_valuef(out, opt, "%d=%d", spec->fds[i].child,
+				    spec->fds[i].parent);
 
-		if (r >= 0)
-			r = strv_pushf(out, "%d=%d", spec->fds[i].child,
-				       spec->fds[i].parent);
 		if (r < 0)
 			return r;
 	}
@@ -204,37 +219,11 @@ static int parse_umask(struct spec *spec, const struct option_def *opt,
 static int emit_umask(const struct spec *spec, const struct option_def *opt,
 		      struct strv *out)
 {
-	int r;
-
-	if (!spec->has_umask)
-		return 0;
-	r = strv_pushf(out, "--%s", opt->name);
-	return r < 0 ? r : strv_pushf(out, "%04o", (unsigned)spec->umask);
+	return spec->has_umask ? emit_valuef(out, opt, "%04o",
+					     (unsigned)spec->umask)
+			       : 0;
 }
 
-static int parse_status_fd(struct spec *spec, const struct option_def *opt,
-			   const char *value, struct sh_err *err)
-{
-	long fd;
-
-	if (parse_number(value, 10, 0, INT_MAX, &fd) < 0)
-		return err_set(err, "spec", EINVAL,
-			       "--status-fd `%.64s`: expected an fd number",
-			       value);
-	spec->status_fd = (int)fd;
-	return 0;
-}
-
-static int emit_status_fd(const struct spec *spec,
-			  const struct option_def *opt, struct strv *out)
-{
-	int r;
-
-	if (spec->status_fd < 0)
-		return 0;
-	r = strv_pushf(out, "--%s", opt->name);
-	return r < 0 ? r : strv_pushf(out, "%d", spec->status_fd);
-}
 
 static int parse_unshare(struct spec *spec, const struct option_def *opt,
 			 const char *value, struct sh_err *err)
@@ -426,14 +415,12 @@ static int emit_duration(const struct spec *spec, const struct option_def *opt,
 			 struct strv *out)
 {
 	long long ms = *CFIELD(long long, spec, opt);
-	int r;
 
 	/* timeout 0 and kill-after -1 mean unset */
 	if (ms < 0 || (ms == 0 && CFIELD(long long, spec, opt) ==
 					  &spec->timeout_ms))
 		return 0;
-	r = strv_pushf(out, "--%s", opt->name);
-	return r < 0 ? r : strv_pushf(out, "%lld.%03lld", ms / 1000, ms % 1000);
+	return emit_valuef(out, opt, "%lld.%03lld", ms / 1000, ms % 1000);
 }
 
 static int parse_cap_keep(struct spec *spec, const struct option_def *opt,
@@ -481,12 +468,9 @@ static int parse_fd_number(struct spec *spec, const struct option_def *opt,
 static int emit_fd_number(const struct spec *spec,
 			  const struct option_def *opt, struct strv *out)
 {
-	int fd = *CFIELD(int, spec, opt), r;
+	int fd = *CFIELD(int, spec, opt);
 
-	if (fd < 0)
-		return 0;
-	r = strv_pushf(out, "--%s", opt->name);
-	return r < 0 ? r : strv_pushf(out, "%d", fd);
+	return fd < 0 ? 0 : emit_valuef(out, opt, "%d", fd);
 }
 
 static int parse_landlock_path(struct spec *spec, const struct option_def *opt,
@@ -599,12 +583,8 @@ static int emit_number(const struct spec *spec, const struct option_def *opt,
 		       struct strv *out)
 {
 	long long value = *CFIELD(long long, spec, opt);
-	int r;
 
-	if (value <= 0)
-		return 0;
-	r = strv_pushf(out, "--%s", opt->name);
-	return r < 0 ? r : strv_pushf(out, "%lld", value);
+	return value <= 0 ? 0 : emit_valuef(out, opt, "%lld", value);
 }
 
 /* CPUs as a decimal: "1.5" is one and a half CPUs of time per period. */
@@ -625,14 +605,11 @@ static int parse_cpus(struct spec *spec, const struct option_def *opt,
 static int emit_cpus(const struct spec *spec, const struct option_def *opt,
 		     struct strv *out)
 {
-	int r;
-
-	if (!spec->cpu_max_milli)
-		return 0;
-	r = strv_pushf(out, "--%s", opt->name);
-	return r < 0 ? r
-		     : strv_pushf(out, "%lld.%03lld", spec->cpu_max_milli / 1000,
-				  spec->cpu_max_milli % 1000);
+	return spec->cpu_max_milli
+		       ? emit_valuef(out, opt, "%lld.%03lld",
+				     spec->cpu_max_milli / 1000,
+				     spec->cpu_max_milli % 1000)
+		       : 0;
 }
 
 static int parse_pid(struct spec *spec, const struct option_def *opt,
@@ -650,12 +627,9 @@ static int parse_pid(struct spec *spec, const struct option_def *opt,
 static int emit_pid(const struct spec *spec, const struct option_def *opt,
 		    struct strv *out)
 {
-	int pid = *CFIELD(int, spec, opt), r;
+	int pid = *CFIELD(int, spec, opt);
 
-	if (pid <= 0)
-		return 0;
-	r = strv_pushf(out, "--%s", opt->name);
-	return r < 0 ? r : strv_pushf(out, "%d", pid);
+	return pid <= 0 ? 0 : emit_valuef(out, opt, "%d", pid);
 }
 
 static int parse_cli_only(struct spec *spec, const struct option_def *opt,
@@ -732,7 +706,7 @@ const struct option_def option_table[] = {
 	{ "status-fd", OPT_VALUE, GROUP_REPORTING, "FD",
 	  "write JSON status records (child-pid, error, exit-code, usage) "
 	  "to FD",
-	  parse_status_fd, emit_status_fd, 0 },
+	  parse_fd_number, emit_fd_number, OFF(status_fd) },
 
 	{ "fd", OPT_VALUE | OPT_REPEAT, GROUP_PROCESS, "CHILD=PARENT",
 	  "give the command the helper's fd PARENT as fd CHILD; every fd not "

@@ -17,6 +17,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "cleanup.h"
 #include "err.h"
 #include "json.h"
@@ -53,24 +54,12 @@ static long read_long(const char *path)
 	return v;
 }
 
-static bool has_cap(cap_value_t cap)
-{
-	cap_t caps = cap_get_proc();
-	cap_flag_value_t v = CAP_CLEAR;
-
-	if (caps) {
-		cap_get_flag(caps, cap, CAP_EFFECTIVE, &v);
-		cap_free(caps);
-	}
-	return v == CAP_SET;
-}
-
 static void probe_namespaces(struct probe *p)
 {
 	unsigned all = NS_BIT(NS_COUNT) - 1, refused;
 	char path[128];
 
-	p->privileged = has_cap(CAP_SYS_ADMIN);
+	p->privileged = caps_effective(CAP_SYS_ADMIN);
 	ns_diagnose(all, !p->privileged, &refused, p->ns_errno);
 	for (int k = 0; k < NS_COUNT; k++) {
 		snprintf(path, sizeof(path), "/proc/sys/user/max_%s_namespaces",
