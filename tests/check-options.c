@@ -6,17 +6,21 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "net.h"
 #include "ns.h"
 #include "options.h"
+#include "rlimits.h"
 #include "spec.h"
 #include "strv.h"
 
@@ -335,6 +339,60 @@ static const struct good_case good_cases[] = {
 	  "--cgroup-parent|/p|--memory-max|104857600|--|x" },
 	{ { { "--cgroup-parent", "/p", "--memory-max", "2T", "x" } },
 	  "--cgroup-parent|/p|--memory-max|2199023255552|--|x" },
+	/* hardening: first in the table, so first in the emit */
+	{ { { "--status-fd", "3", "--cap-keep", "chown", "x" } },
+	  "--cap-keep|chown|--status-fd|3|--|x" },
+	{ { { "--cap-keep=CAP_NET_ADMIN,cap_sys_chroot,Kill", "x" } },
+	  "--cap-keep|CAP_NET_ADMIN,cap_sys_chroot,Kill|--|x" },
+	{ { { "--cap-keep", "CHOWN,chown", "x" } }, "--cap-keep|CHOWN,chown|--|x" },
+	{ { { "--allow-new-privs", "x" } }, "--allow-new-privs|--|x" },
+	{ { { "--seccomp-profile", "build", "x" } },
+	  "--seccomp-profile|build|--|x" },
+	{ { { "--seccomp-profile=strict", "x" } },
+	  "--seccomp-profile|strict|--|x" },
+	{ { { "--seccomp-profile", "none", "x" } },
+	  "--seccomp-profile|none|--|x" },
+	{ { { "--seccomp-policy", "/etc/p", "--seccomp-profile", "none",
+	      "x" } },
+	  "--seccomp-profile|none|--seccomp-policy|/etc/p|--|x" },
+	{ { { "--seccomp-policy=rel=a b", "x" } },
+	  "--seccomp-policy|rel=a b|--|x" },
+	{ { { "--seccomp-bpf", "0", "x" } }, "--seccomp-bpf|0|--|x" },
+	{ { { "--seccomp-bpf=0010", "x" } }, "--seccomp-bpf|10|--|x" },
+	{ { { "--seccomp-bpf", "2147483647", "x" } },
+	  "--seccomp-bpf|2147483647|--|x" },
+	{ { { "--landlock-read", "/usr", "--landlock-write", "/tmp",
+	      "--landlock-read=/etc", "x" } },
+	  "--landlock-write|/tmp|--landlock-read|/usr|--landlock-read|/etc|"
+	  "--|x" },
+	/* the same path in both lists, or twice, is for Landlock to merge */
+	{ { { "--landlock-write", "rel", "--landlock-write", "rel",
+	      "--landlock-read", "rel", "x" } },
+	  "--landlock-write|rel|--landlock-write|rel|--landlock-read|rel|--|x" },
+	{ { { "--landlock-mode", "best-effort", "--landlock-read", "/", "x" } },
+	  "--landlock-read|/|--landlock-mode|best-effort|--|x" },
+	{ { { "--landlock-write", "/w", "--landlock-mode=strict", "x" } },
+	  "--landlock-write|/w|--landlock-mode|strict|--|x" },
+	{ { { "--rlimit", "nofile=1024:4096", "--rlimit=core=0", "--rlimit",
+	      "as=unlimited", "--rlimit", "stack=8388608:infinity", "x" } },
+	  "--rlimit|nofile=1024:4096|--rlimit|core=0|--rlimit|as=unlimited|"
+	  "--rlimit|stack=8388608:infinity|--|x" },
+	{ { { "--rlimit", "cpu=unlimited:infinity", "--rlimit", "nproc=010",
+	      "x" } },
+	  "--rlimit|cpu=unlimited:infinity|--rlimit|nproc=010|--|x" },
+	{ { { "--rlimit", "fsize=18446744073709551614", "x" } },
+	  "--rlimit|fsize=18446744073709551614|--|x" },
+	{ { { "--rlimit", "memlock=5:5", "--rlimit", "rttime=0:0", "x" } },
+	  "--rlimit|memlock=5:5|--rlimit|rttime=0:0|--|x" },
+	/* every one at once, in table order */
+	{ { { "--rlimit", "core=0", "--landlock-mode", "strict",
+	      "--landlock-read", "/r", "--landlock-write", "/w",
+	      "--seccomp-bpf", "4", "--seccomp-policy", "/p",
+	      "--seccomp-profile", "strict", "--allow-new-privs",
+	      "--cap-keep", "kill", "x" } },
+	  "--cap-keep|kill|--allow-new-privs|--seccomp-profile|strict|"
+	  "--seccomp-policy|/p|--seccomp-bpf|4|--landlock-write|/w|"
+	  "--landlock-read|/r|--landlock-mode|strict|--rlimit|core=0|--|x" },
 };
 
 START_TEST(test_parse_good)
@@ -446,6 +504,15 @@ START_TEST(test_parse_defaults)
 	ck_assert_int_eq(spec.memory_max + spec.pids_max + spec.cpu_max_milli,
 			 0);
 	ck_assert_uint_eq(spec_namespaces(&spec), 0);
+	/* hardening: the defaults (build profile, no_new_privs) */
+	ck_assert_ptr_null(spec.cap_keep);
+	ck_assert(!spec.allow_new_privs);
+	ck_assert_ptr_null(spec.seccomp_profile);
+	ck_assert_ptr_null(spec.seccomp_policy);
+	ck_assert_int_eq(spec.seccomp_bpf_fd, -1);
+	ck_assert_uint_eq(spec.landlock_read.n + spec.landlock_write.n, 0);
+	ck_assert_int_eq(spec.landlock_mode, LANDLOCK_MODE_UNSET);
+	ck_assert_uint_eq(spec.rlimits.n, 0);
 	assert_emit(&spec, "--|x");
 }
 END_TEST
@@ -551,6 +618,202 @@ START_TEST(test_parse_network_fields)
 	ck_assert_int_eq(spec.kill_after_ms, -1);
 	ck_assert_uint_eq(spec_namespaces(&spec),
 			  NS_BIT(NS_NET) | NS_BIT(NS_UTS));
+}
+END_TEST
+
+START_TEST(test_parse_hardening_fields)
+{
+	static const struct toks in = { {
+		"--landlock-mode=best-effort", "--rlimit", "nofile=1:2",
+		"--cap-keep", "chown,CAP_KILL", "--landlock-read", "/r1",
+		"--seccomp-bpf", "007", "--allow-new-privs", "--landlock-write",
+		"/w", "--seccomp-policy", "/pol", "--landlock-read=/r2",
+		"--seccomp-profile", "strict", "--rlimit=core=unlimited", "x",
+	} };
+	_cleanup_spec_ struct spec spec;
+	struct sh_err err = { 0 };
+	enum cli_action action;
+	int r;
+
+	spec_init(&spec);
+	r = parse_toks(&spec, &in, false, &action, &err);
+	ck_assert_msg(r == 0, "%d: %s", r, err.message);
+	ck_assert_str_eq(spec.cap_keep, "chown,CAP_KILL");
+	ck_assert(spec.allow_new_privs);
+	ck_assert_str_eq(spec.seccomp_profile, "strict");
+	ck_assert_str_eq(spec.seccomp_policy, "/pol");
+	ck_assert_int_eq(spec.seccomp_bpf_fd, 7);
+	ck_assert_uint_eq(spec.landlock_write.n, 1);
+	ck_assert_str_eq(spec.landlock_write.v[0], "/w");
+	ck_assert_uint_eq(spec.landlock_read.n, 2);
+	ck_assert_str_eq(spec.landlock_read.v[0], "/r1");
+	ck_assert_str_eq(spec.landlock_read.v[1], "/r2");
+	ck_assert_int_eq(spec.landlock_mode, LANDLOCK_MODE_BEST_EFFORT);
+	ck_assert_uint_eq(spec.rlimits.n, 2);
+	ck_assert_str_eq(spec.rlimits.v[0], "nofile=1:2");
+	ck_assert_str_eq(spec.rlimits.v[1], "core=unlimited");
+	/* hardening makes no namespace */
+	ck_assert_uint_eq(spec_namespaces(&spec), 0);
+}
+END_TEST
+
+/* What --cap-keep's list means: caps_parse, as the launch uses it. */
+struct caps_case {
+	const char *list;
+	uint64_t mask;   /* when bad is NULL */
+	const char *bad; /* the name caps_parse refuses */
+};
+
+#define CAP(c) (UINT64_C(1) << CAP_##c)
+
+static const struct caps_case caps_cases[] = {
+	{ "chown", CAP(CHOWN), NULL },
+	{ "CHOWN", CAP(CHOWN), NULL },
+	{ "cap_chown", CAP(CHOWN), NULL },
+	{ "CAP_CHOWN", CAP(CHOWN), NULL },
+	{ "Cap_Chown", CAP(CHOWN), NULL },
+	{ "kill,net_admin,sys_chroot",
+	  CAP(KILL) | CAP(NET_ADMIN) | CAP(SYS_CHROOT), NULL },
+	{ "setuid,CAP_SETGID,setuid", CAP(SETUID) | CAP(SETGID), NULL },
+	{ "net_bind_service", CAP(NET_BIND_SERVICE), NULL },
+	{ "sys_admin,dac_override,fowner",
+	  CAP(SYS_ADMIN) | CAP(DAC_OVERRIDE) | CAP(FOWNER), NULL },
+	{ "audit_write,mknod,setfcap,syslog",
+	  CAP(AUDIT_WRITE) | CAP(MKNOD) | CAP(SETFCAP) | CAP(SYSLOG), NULL },
+	{ "bogus", 0, "bogus" },
+	{ "chown,bogus,kill", 0, "bogus" },
+	{ "cap_", 0, "cap_" },
+	{ "cap_cap_chown", 0, "cap_cap_chown" },
+	{ " chown", 0, " chown" },
+	{ "chown ", 0, "chown " },
+	/* a name and something after it is no name */
+	{ "chown;kill", 0, "chown;kill" },
+	{ "chown+kill", 0, "chown+kill" },
+	{ "kill!", 0, "kill!" },
+	{ "sys_admin123", 0, "sys_admin123" },
+	{ "net_admin=ep", 0, "net_admin=ep" },
+	{ "net-admin", 0, "net-admin" },
+	/* numbers are not names */
+	{ "0", 0, "0" },
+	{ "5", 0, "5" },
+	{ "64", 0, "64" },
+	{ "all", 0, "all" },
+};
+
+#undef CAP
+
+START_TEST(test_caps_parse)
+{
+	const struct caps_case *c = &caps_cases[_i];
+	uint64_t mask = 0xdeadbeef;
+	char bad[64] = "";
+	int r = caps_parse(c->list, &mask, bad, sizeof(bad));
+
+	if (c->bad) {
+		ck_assert_msg(r == -EINVAL, "`%s`: %d, expected -EINVAL",
+			      c->list, r);
+		ck_assert_str_eq(bad, c->bad);
+		return;
+	}
+	ck_assert_msg(r == 0, "`%s`: %d (`%s`)", c->list, r, bad);
+	ck_assert_msg(mask == c->mask, "`%s`: mask %#llx, expected %#llx",
+		      c->list, (unsigned long long)mask,
+		      (unsigned long long)c->mask);
+}
+END_TEST
+
+/* What --rlimit's value means: rlimit_parse, as the launch uses it. */
+struct rlimit_case {
+	const char *text;
+	int resource;
+	rlim_t soft, hard;
+	const char *bad; /* NULL: valid */
+};
+
+#define INF RLIM_INFINITY
+
+static const struct rlimit_case rlimit_cases[] = {
+	{ "nofile=1024", RLIMIT_NOFILE, 1024, 1024, NULL },
+	{ "nofile=1024:4096", RLIMIT_NOFILE, 1024, 4096, NULL },
+	{ "core=0", RLIMIT_CORE, 0, 0, NULL },
+	{ "as=unlimited", RLIMIT_AS, INF, INF, NULL },
+	{ "cpu=infinity", RLIMIT_CPU, INF, INF, NULL },
+	{ "stack=8388608:unlimited", RLIMIT_STACK, 8388608, INF, NULL },
+	{ "data=unlimited:infinity", RLIMIT_DATA, INF, INF, NULL },
+	{ "fsize=010", RLIMIT_FSIZE, 10, 10, NULL },
+	{ "nproc=5:5", RLIMIT_NPROC, 5, 5, NULL },
+	{ "fsize=18446744073709551614", RLIMIT_FSIZE, INF - 1, INF - 1,
+	  NULL },
+	{ "locks=1", RLIMIT_LOCKS, 1, 1, NULL },
+	{ "memlock=2", RLIMIT_MEMLOCK, 2, 2, NULL },
+	{ "msgqueue=3", RLIMIT_MSGQUEUE, 3, 3, NULL },
+	{ "nice=4", RLIMIT_NICE, 4, 4, NULL },
+	{ "rss=5", RLIMIT_RSS, 5, 5, NULL },
+	{ "rtprio=6", RLIMIT_RTPRIO, 6, 6, NULL },
+	{ "rttime=7", RLIMIT_RTTIME, 7, 7, NULL },
+	{ "sigpending=8", RLIMIT_SIGPENDING, 8, 8, NULL },
+	{ "bogus=1", 0, 0, 0, "NAME" },
+	{ "NOFILE=1", 0, 0, 0, "NAME" },
+	{ "nofile", 0, 0, 0, "NAME" },
+	{ "=1", 0, 0, 0, "NAME" },
+	{ "", 0, 0, 0, "NAME" },
+	{ "nofil=1", 0, 0, 0, "NAME" },
+	{ "nofilex=1", 0, 0, 0, "NAME" },
+	{ "nofile=", 0, 0, 0, "SOFT" },
+	{ "nofile=:1", 0, 0, 0, "SOFT" },
+	{ "nofile=-1", 0, 0, 0, "SOFT" },
+	{ "nofile=+1", 0, 0, 0, "SOFT" },
+	{ "nofile= 1", 0, 0, 0, "SOFT" },
+	{ "nofile=1 ", 0, 0, 0, "SOFT" },
+	{ "nofile=1x", 0, 0, 0, "SOFT" },
+	{ "nofile=0x10", 0, 0, 0, "SOFT" },
+	{ "nofile==1", 0, 0, 0, "SOFT" },
+	{ "nofile=Unlimited", 0, 0, 0, "SOFT" },
+	{ "nofile=unlimited ", 0, 0, 0, "SOFT" },
+	{ "nofile=inf", 0, 0, 0, "SOFT" },
+	/* the number that means infinity is said with a word only */
+	{ "nofile=18446744073709551615", 0, 0, 0, "SOFT" },
+	{ "nofile=18446744073709551616", 0, 0, 0, "SOFT" },
+	{ "nofile=1:", 0, 0, 0, "HARD" },
+	{ "nofile=1:2:3", 0, 0, 0, "HARD" },
+	{ "nofile=1:-2", 0, 0, 0, "HARD" },
+	{ "nofile=1:x", 0, 0, 0, "HARD" },
+	{ "nofile=1:18446744073709551615", 0, 0, 0, "HARD" },
+	{ "nofile=2:1", 0, 0, 0, "SOFT above HARD" },
+	{ "nofile=unlimited:5", 0, 0, 0, "SOFT above HARD" },
+	{ "core=1:0", 0, 0, 0, "SOFT above HARD" },
+};
+
+#undef INF
+
+START_TEST(test_rlimit_parse)
+{
+	const struct rlimit_case *c = &rlimit_cases[_i];
+	struct rlimit_setting setting = { 0 };
+	const char *bad = NULL;
+	int r = rlimit_parse(c->text, &setting, &bad);
+
+	if (c->bad) {
+		ck_assert_msg(r == -EINVAL, "`%s`: %d, expected -EINVAL",
+			      c->text, r);
+		ck_assert_pstr_eq(bad, c->bad);
+		return;
+	}
+	ck_assert_msg(r == 0, "`%s`: %d (bad %s)", c->text, r, bad);
+	ck_assert_int_eq(setting.resource, c->resource);
+	ck_assert_msg(setting.value.rlim_cur == c->soft &&
+			      setting.value.rlim_max == c->hard,
+		      "`%s`: %llu:%llu, expected %llu:%llu", c->text,
+		      (unsigned long long)setting.value.rlim_cur,
+		      (unsigned long long)setting.value.rlim_max,
+		      (unsigned long long)c->soft,
+		      (unsigned long long)c->hard);
+	/* and the name back, for messages */
+	ck_assert_int_eq(strncmp(c->text, rlimit_name(c->resource),
+				 strcspn(c->text, "=")),
+			 0);
+	ck_assert_uint_eq(strlen(rlimit_name(c->resource)),
+			  strcspn(c->text, "="));
 }
 END_TEST
 
@@ -1109,6 +1372,158 @@ static const struct bad_case bad_cases[] = {
 	  EINVAL, "--cpu-max" },
 	{ { { "--cgroup-parent", "/p", "--cpu-max", "abc", "x" } }, false,
 	  EINVAL, "--cpu-max" },
+	/* --cap-keep: the unknown name itself is named */
+	{ { { "--cap-keep", "bogus", "x" } }, false, EINVAL,
+	  "--cap-keep `bogus`: unknown capability `bogus`" },
+	{ { { "--cap-keep", "chown,bogus,kill", "x" } }, false, EINVAL,
+	  "--cap-keep `chown,bogus,kill`: unknown capability `bogus`" },
+	{ { { "--cap-keep", "", "x" } }, false, EINVAL,
+	  "--cap-keep ``: unknown capability ``" },
+	{ { { "--cap-keep=", "x" } }, false, EINVAL, "unknown capability ``" },
+	{ { { "--cap-keep", "cap_", "x" } }, false, EINVAL,
+	  "unknown capability `cap_`" },
+	{ { { "--cap-keep", "12", "x" } }, false, EINVAL,
+	  "unknown capability `12`" },
+	{ { { "--cap-keep", "net-admin", "x" } }, false, EINVAL,
+	  "unknown capability `net-admin`" },
+	{ { { "--cap-keep", " chown", "x" } }, false, EINVAL,
+	  "unknown capability ` chown`" },
+	{ { { "--cap-keep", "all", "x" } }, false, EINVAL,
+	  "unknown capability `all`" },
+	{ { { "--cap-keep", "chown+kill", "x" } }, false, EINVAL,
+	  "--cap-keep `chown+kill`: unknown capability `chown+kill`" },
+	{ { { "--cap-keep", "kill,sys_admin123", "x" } }, false, EINVAL,
+	  "unknown capability `sys_admin123`" },
+	/* a list of empty names is as empty as "" */
+	{ { { "--cap-keep", ",", "x" } }, false, EINVAL, "--cap-keep `,`" },
+	{ { { "--cap-keep", "chown,,kill", "x" } }, false, EINVAL,
+	  "--cap-keep `chown,,kill`" },
+	{ { { "--cap-keep", "chown,", "x" } }, false, EINVAL,
+	  "--cap-keep `chown,`" },
+	{ { { "--cap-keep", "chown", "--cap-keep", "kill", "x" } }, false,
+	  EINVAL, "--cap-keep given twice" },
+	{ { { "--cap-keep" } }, false, EINVAL, "--cap-keep needs a value" },
+	/* --allow-new-privs */
+	{ { { "--allow-new-privs=1", "x" } }, false, EINVAL,
+	  "--allow-new-privs takes no value" },
+	{ { { "--allow-new-privs", "--allow-new-privs", "x" } }, false, EINVAL,
+	  "--allow-new-privs given twice" },
+	/* --seccomp-profile */
+	{ { { "--seccomp-profile", "bogus", "x" } }, false, EINVAL,
+	  "--seccomp-profile `bogus`: expected build, strict or none" },
+	{ { { "--seccomp-profile", "", "x" } }, false, EINVAL,
+	  "--seccomp-profile ``: expected build, strict or none" },
+	{ { { "--seccomp-profile", "Build", "x" } }, false, EINVAL,
+	  "--seccomp-profile `Build`" },
+	{ { { "--seccomp-profile", "strict ", "x" } }, false, EINVAL,
+	  "--seccomp-profile `strict `" },
+	{ { { "--seccomp-profile", "default", "x" } }, false, EINVAL,
+	  "--seccomp-profile `default`" },
+	{ { { "--seccomp-profile", "none", "--seccomp-profile", "none",
+	      "x" } },
+	  false, EINVAL, "--seccomp-profile given twice" },
+	/* --seccomp-policy */
+	{ { { "--seccomp-policy", "", "x" } }, false, EINVAL,
+	  "--seccomp-policy: the value is empty" },
+	{ { { "--seccomp-policy=", "x" } }, false, EINVAL,
+	  "--seccomp-policy: the value is empty" },
+	{ { { "--seccomp-policy", "/a", "--seccomp-policy", "/b", "x" } },
+	  false, EINVAL, "--seccomp-policy given twice" },
+	{ { { "--seccomp-policy" } }, false, EINVAL,
+	  "--seccomp-policy needs a value (FILE)" },
+	/* --seccomp-bpf: an fd number */
+	{ { { "--seccomp-bpf", "-1", "x" } }, false, EINVAL,
+	  "--seccomp-bpf `-1`: expected an fd number" },
+	{ { { "--seccomp-bpf", "", "x" } }, false, EINVAL,
+	  "--seccomp-bpf ``: expected an fd number" },
+	{ { { "--seccomp-bpf", "x", "x" } }, false, EINVAL,
+	  "--seccomp-bpf `x`: expected an fd number" },
+	{ { { "--seccomp-bpf", "3x", "x" } }, false, EINVAL,
+	  "--seccomp-bpf `3x`" },
+	{ { { "--seccomp-bpf", "0x3", "x" } }, false, EINVAL,
+	  "--seccomp-bpf `0x3`" },
+	{ { { "--seccomp-bpf", " 3", "x" } }, false, EINVAL,
+	  "--seccomp-bpf ` 3`" },
+	{ { { "--seccomp-bpf", "+3", "x" } }, false, EINVAL,
+	  "--seccomp-bpf `+3`" },
+	{ { { "--seccomp-bpf", "2147483648", "x" } }, false, EINVAL,
+	  "--seccomp-bpf `2147483648`" },
+	{ { { "--seccomp-bpf=99999999999999999999", "x" } }, false, EINVAL,
+	  "--seccomp-bpf `99999999999999999999`" },
+	{ { { "--seccomp-bpf", "3", "--seccomp-bpf", "4", "x" } }, false,
+	  EINVAL, "--seccomp-bpf given twice" },
+	/* --landlock-write, --landlock-read: any path but an empty one */
+	{ { { "--landlock-write", "", "x" } }, false, EINVAL,
+	  "--landlock-write: the path is empty" },
+	{ { { "--landlock-read=", "x" } }, false, EINVAL,
+	  "--landlock-read: the path is empty" },
+	{ { { "--landlock-read", "/a", "--landlock-read", "", "x" } }, false,
+	  EINVAL, "--landlock-read: the path is empty" },
+	{ { { "--landlock-write" } }, false, EINVAL,
+	  "--landlock-write needs a value (PATH)" },
+	/* --landlock-mode */
+	{ { { "--landlock-mode", "strict", "x" } }, false, EINVAL,
+	  "--landlock-mode needs --landlock-write or --landlock-read" },
+	{ { { "--landlock-mode", "best-effort", "--bind", "/x", "x" } }, false,
+	  EINVAL, "--landlock-mode needs --landlock-write or --landlock-read" },
+	{ { { "--landlock-write", "/w", "--landlock-mode", "Strict", "x" } },
+	  false, EINVAL,
+	  "--landlock-mode `Strict`: expected strict or best-effort" },
+	{ { { "--landlock-write", "/w", "--landlock-mode", "", "x" } }, false,
+	  EINVAL, "--landlock-mode ``: expected strict or best-effort" },
+	{ { { "--landlock-read", "/r", "--landlock-mode", "best_effort",
+	      "x" } },
+	  false, EINVAL, "--landlock-mode `best_effort`" },
+	{ { { "--landlock-read", "/r", "--landlock-mode", "drop", "x" } },
+	  false, EINVAL, "--landlock-mode `drop`" },
+	{ { { "--landlock-read", "/r", "--landlock-mode", "strict",
+	      "--landlock-mode", "strict", "x" } },
+	  false, EINVAL, "--landlock-mode given twice" },
+	/* --rlimit: which part is bad */
+	{ { { "--rlimit", "bogus=1", "x" } }, false, EINVAL,
+	  "--rlimit `bogus=1`: bad NAME (NAME=SOFT[:HARD], a number or "
+	  "unlimited)" },
+	{ { { "--rlimit", "NOFILE=1", "x" } }, false, EINVAL,
+	  "--rlimit `NOFILE=1`: bad NAME" },
+	{ { { "--rlimit", "nofile", "x" } }, false, EINVAL,
+	  "--rlimit `nofile`: bad NAME" },
+	{ { { "--rlimit", "", "x" } }, false, EINVAL, "--rlimit ``: bad NAME" },
+	{ { { "--rlimit", "=5", "x" } }, false, EINVAL,
+	  "--rlimit `=5`: bad NAME" },
+	{ { { "--rlimit", "nofile=", "x" } }, false, EINVAL,
+	  "--rlimit `nofile=`: bad SOFT" },
+	{ { { "--rlimit", "nofile=-1", "x" } }, false, EINVAL,
+	  "--rlimit `nofile=-1`: bad SOFT" },
+	{ { { "--rlimit", "nofile=1k", "x" } }, false, EINVAL,
+	  "--rlimit `nofile=1k`: bad SOFT" },
+	{ { { "--rlimit", "nofile=Unlimited", "x" } }, false, EINVAL,
+	  "--rlimit `nofile=Unlimited`: bad SOFT" },
+	{ { { "--rlimit", "nofile=18446744073709551615", "x" } }, false,
+	  EINVAL, "--rlimit `nofile=18446744073709551615`: bad SOFT" },
+	{ { { "--rlimit", "nofile=99999999999999999999", "x" } }, false,
+	  EINVAL, "--rlimit `nofile=99999999999999999999`: bad SOFT" },
+	{ { { "--rlimit", "nofile=1:", "x" } }, false, EINVAL,
+	  "--rlimit `nofile=1:`: bad HARD" },
+	{ { { "--rlimit", "nofile=1:2:3", "x" } }, false, EINVAL,
+	  "--rlimit `nofile=1:2:3`: bad HARD" },
+	{ { { "--rlimit", "core=0:infinite", "x" } }, false, EINVAL,
+	  "--rlimit `core=0:infinite`: bad HARD" },
+	{ { { "--rlimit", "nofile=4096:1024", "x" } }, false, EINVAL,
+	  "--rlimit `nofile=4096:1024`: bad SOFT above HARD" },
+	{ { { "--rlimit", "as=unlimited:1", "x" } }, false, EINVAL,
+	  "--rlimit `as=unlimited:1`: bad SOFT above HARD" },
+	{ { { "--rlimit", "as=infinity:18446744073709551614", "x" } }, false,
+	  EINVAL, "bad SOFT above HARD" },
+	/* each NAME once, whatever the values */
+	{ { { "--rlimit", "nofile=1", "--rlimit", "nofile=1", "x" } }, false,
+	  EINVAL, "--rlimit nofile given twice" },
+	{ { { "--rlimit", "nofile=1", "--rlimit", "core=0", "--rlimit=nofile=2",
+	      "x" } },
+	  false, EINVAL, "--rlimit nofile given twice" },
+	{ { { "--rlimit", "as=unlimited", "--rlimit", "as=1:2", "x" } }, false,
+	  EINVAL, "--rlimit as given twice" },
+	{ { { "--rlimit" } }, false, EINVAL,
+	  "--rlimit needs a value (NAME=SOFT[:HARD])" },
 };
 
 START_TEST(test_parse_bad)
@@ -1450,8 +1865,11 @@ static const struct scan_case scan_cases[] = {
 	{ { { "--hostname", "--status-fd", "9", "prog" } }, -1 },
 	{ { { "--bind=/a", "--join-ns", "--status-fd", "--status-fd=4" } },
 	  4 },
+	{ { { "--seccomp-bpf", "--status-fd", "9", "prog" } }, -1 },
+	{ { { "--landlock-read", "--status-fd", "--status-fd", "3" } }, 3 },
 	/* flags take no value */
 	{ { { "--unshare-net", "--status-fd", "8", "x" } }, 8 },
+	{ { { "--allow-new-privs", "--status-fd", "8", "x" } }, 8 },
 };
 
 START_TEST(test_scan_status_fd)
@@ -1484,6 +1902,13 @@ static const struct scan_case bad_status_cases[] = {
 	  6 },
 	{ { { "--bind", "/d", "--tmpfs", "/d", "--status-fd", "7", "x" } }, 7 },
 	{ { { "--kill-after", "1", "--status-fd", "1", "x" } }, 1 },
+	/* and hardening ones */
+	{ { { "--rlimit", "bogus=1", "--status-fd", "4", "x" } }, 4 },
+	{ { { "--status-fd=5", "--landlock-mode", "strict", "x" } }, 5 },
+	{ { { "--rlimit", "core=0", "--status-fd", "6", "--rlimit", "core=1",
+	      "x" } },
+	  6 },
+	{ { { "--cap-keep", "bogus", "--status-fd", "7", "x" } }, 7 },
 };
 
 START_TEST(test_bad_spec_status_fd)
@@ -1558,6 +1983,15 @@ static const struct sample samples[] = {
 	{ "cpu-max", { "0.001", "1.500", "64.000" } },
 	{ "timeout", { "0.001", "1.500", "100000000.000" } },
 	{ "kill-after", { "0.000", "5.000", "0.250" } },
+	{ "cap-keep", { "chown", "CAP_NET_ADMIN,cap_sys_chroot", "Kill" } },
+	{ "seccomp-profile", { "build", "strict", "none" } },
+	{ "seccomp-policy", { "/etc/spawn.policy", "rel policy", "-" } },
+	{ "seccomp-bpf", { "0", "3", "2147483647" } },
+	{ "landlock-write", { "/tmp", "/var/tmp/a b", "rel" } },
+	{ "landlock-read", { "/", "/usr", "--x" } },
+	{ "landlock-mode", { "strict", "best-effort" } },
+	/* three names: --rlimit takes each once */
+	{ "rlimit", { "nofile=1024:4096", "core=0", "as=unlimited:infinity" } },
 };
 
 /* What an option needs beside it to be valid, as canonical tokens that
@@ -1575,6 +2009,7 @@ static const struct prereq prereqs[] = {
 	{ "memory-max", { "--cgroup-parent", "/cg" } },
 	{ "pids-max", { "--cgroup-parent", "/cg" } },
 	{ "cpu-max", { "--cgroup-parent", "/cg" } },
+	{ "landlock-mode", { "--landlock-write", "/w" } },
 };
 
 static void push_prereq(struct strv *sv, const char *name)
@@ -1780,7 +2215,51 @@ struct fuzz_spec {
 	unsigned joined; /* --join-ns types */
 	unsigned mount_index;
 	unsigned addr_index;
+	bool landlock_paths; /* a --landlock-write or --landlock-read */
+	unsigned rlimits;    /* the rlimit_model entries given */
 };
+
+/* The capability names and numbers of capabilities(7), apart from
+ * libcap's. */
+static const struct {
+	const char *name;
+	unsigned bit;
+} cap_model[] = {
+	{ "chown", 0 },	     { "dac_override", 1 }, { "fowner", 3 },
+	{ "fsetid", 4 },     { "kill", 5 },	    { "setgid", 6 },
+	{ "setuid", 7 },     { "setpcap", 8 },	    { "net_bind_service", 10 },
+	{ "net_admin", 12 }, { "net_raw", 13 },	    { "sys_chroot", 18 },
+	{ "sys_ptrace", 19 }, { "sys_admin", 21 },  { "mknod", 27 },
+	{ "audit_write", 29 }, { "setfcap", 31 },   { "syslog", 34 },
+};
+
+#define N_CAP_MODEL (sizeof(cap_model) / sizeof(cap_model[0]))
+
+/* The rlimit names of setrlimit(2), apart from rlimits.c's. */
+static const struct {
+	const char *name;
+	int resource;
+} rlimit_model[] = {
+	{ "as", RLIMIT_AS },
+	{ "core", RLIMIT_CORE },
+	{ "cpu", RLIMIT_CPU },
+	{ "data", RLIMIT_DATA },
+	{ "fsize", RLIMIT_FSIZE },
+	{ "locks", RLIMIT_LOCKS },
+	{ "memlock", RLIMIT_MEMLOCK },
+	{ "msgqueue", RLIMIT_MSGQUEUE },
+	{ "nice", RLIMIT_NICE },
+	{ "nofile", RLIMIT_NOFILE },
+	{ "nproc", RLIMIT_NPROC },
+	{ "rss", RLIMIT_RSS },
+	{ "rtprio", RLIMIT_RTPRIO },
+	{ "rttime", RLIMIT_RTTIME },
+	{ "sigpending", RLIMIT_SIGPENDING },
+	{ "stack", RLIMIT_STACK },
+};
+
+#define N_RLIMIT_MODEL (sizeof(rlimit_model) / sizeof(rlimit_model[0]))
+#define ALL_RLIMITS ((1u << N_RLIMIT_MODEL) - 1)
 
 /* The names of --unshare-TYPE and --join-ns TYPE=, by enum ns_kind. */
 static const char *const ns_names[NS_COUNT] = {
@@ -1848,6 +2327,10 @@ static bool fuzz_allowed(const struct fuzz_spec *fs,
 		return !fs->cgroup;
 	if (is_cgroup_limit(name))
 		return fs->cgroup_parent;
+	if (strcmp(name, "landlock-mode") == 0)
+		return fs->landlock_paths;
+	if (strcmp(name, "rlimit") == 0)
+		return fs->rlimits != ALL_RLIMITS;
 	return true;
 }
 
@@ -1870,6 +2353,9 @@ static void fuzz_note(struct fuzz_spec *fs, const struct option_def *opt)
 		fs->cgroup_parent = true;
 	else if (is_mount_option(name))
 		fs->mounts = true;
+	else if (strncmp(name, "landlock-", 9) == 0 &&
+		 strcmp(name, "landlock-mode") != 0)
+		fs->landlock_paths = true;
 	else if (strncmp(name, "unshare-", 8) == 0) {
 		for (int k = 0; k < NS_COUNT; k++)
 			if (strcmp(name + 8, ns_names[k]) == 0)
@@ -2010,6 +2496,91 @@ static char *random_dest(struct fuzz_spec *fs, bool colon_ok)
 	return s;
 }
 
+/* 1 to 3 capability names from the model, each spelt in any case, with
+ * or without "cap_"; names may repeat. */
+static char *random_caps(void)
+{
+	static const char *const prefixes[] = { "", "", "cap_", "CAP_",
+						"Cap_" };
+	size_t n = 1 + rnd(3);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = cap_model[rnd(N_CAP_MODEL)].name;
+		bool upper = rnd(3) == 0;
+
+		fprintf(f, "%s%s", i ? "," : "", prefixes[rnd(5)]);
+		for (const char *p = name; *p; p++)
+			fputc(upper && *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A'
+							      : *p,
+			      f);
+	}
+	fclose(f);
+	return buf;
+}
+
+/* An rlimit value: a number (maybe with leading zeros), "unlimited" or
+ * "infinity". */
+static char *random_rlim(uint64_t *value)
+{
+	static const char *const words[] = { "unlimited", "infinity" };
+	char *s;
+
+	if (rnd(4) == 0) {
+		*value = RLIM_INFINITY;
+		return strdup(words[rnd(2)]);
+	}
+	switch (rnd(3)) {
+	case 0:
+		*value = rnd(2);
+		break;
+	case 1:
+		*value = rnd(1 << 20);
+		break;
+	default:
+		*value = ((uint64_t)rng() << 32 | rng()) % RLIM_INFINITY;
+		break;
+	}
+	ck_assert_int_ge(asprintf(&s, "%s%llu", rnd(5) ? "" : "00",
+				  (unsigned long long)*value),
+			 0);
+	return s;
+}
+
+/* NAME=SOFT[:HARD] for rlimit_model[k], SOFT not above HARD. */
+static char *random_rlimit_of(unsigned k)
+{
+	_cleanup_free_ char *a = NULL, *b = NULL;
+	uint64_t va, vb;
+	char *s;
+	int r;
+
+	a = random_rlim(&va);
+	if (rnd(2))
+		return (r = asprintf(&s, "%s=%s", rlimit_model[k].name, a)) < 0
+			       ? NULL
+			       : s;
+	b = random_rlim(&vb);
+	r = asprintf(&s, "%s=%s:%s", rlimit_model[k].name,
+		     va <= vb ? a : b, va <= vb ? b : a);
+	return r < 0 ? NULL : s;
+}
+
+/* Such a value with a NAME not given yet. */
+static char *random_rlimit(struct fuzz_spec *fs)
+{
+	unsigned k;
+
+	do
+		k = rnd(N_RLIMIT_MODEL);
+	while (fs->rlimits & (1u << k));
+	fs->rlimits |= 1u << k;
+	return random_rlimit_of(k);
+}
+
 /* A random valid value for opt; NULL for a flag. */
 static char *random_value(struct fuzz_spec *fs, const struct option_def *opt)
 {
@@ -2111,6 +2682,24 @@ static char *random_value(struct fuzz_spec *fs, const struct option_def *opt)
 			     rnd(2) ? 1 + rnd(4096) : 1 + rng() % 2147483647u);
 	} else if (strcmp(name, "cpu-max") == 0) {
 		s = random_seconds(false);
+	} else if (strcmp(name, "cap-keep") == 0) {
+		s = random_caps();
+	} else if (strcmp(name, "seccomp-profile") == 0) {
+		static const char *const profiles[] = { "build", "strict",
+							"none" };
+
+		s = strdup(profiles[rnd(3)]);
+	} else if (strcmp(name, "seccomp-policy") == 0 ||
+		   strcmp(name, "landlock-write") == 0 ||
+		   strcmp(name, "landlock-read") == 0) {
+		s = random_string(true);
+	} else if (strcmp(name, "seccomp-bpf") == 0) {
+		r = asprintf(&s, "%s%u", rnd(4) ? "" : "0",
+			     rnd(2) ? rnd(100) : rng() % 2147483648u);
+	} else if (strcmp(name, "landlock-mode") == 0) {
+		s = strdup(rnd(2) ? "strict" : "best-effort");
+	} else if (strcmp(name, "rlimit") == 0) {
+		s = random_rlimit(fs);
 	} else {
 		ck_abort_msg("no random values for --%s: teach the fuzz",
 			     name);
@@ -2208,12 +2797,73 @@ static void check_next(const struct strv *list, size_t *n, const char *v,
 	ck_assert_str_eq(list->v[(*n)++], v);
 }
 
+/* The mask of a --cap-keep list the fuzz made, from the model. */
+static uint64_t model_caps(const char *list)
+{
+	uint64_t mask = 0;
+
+	while (*list) {
+		size_t len = strcspn(list, ","), i;
+		char name[64];
+
+		ck_assert_uint_lt(len, sizeof(name));
+		for (i = 0; i < len; i++)
+			name[i] = (char)(list[i] >= 'A' && list[i] <= 'Z'
+						 ? list[i] - 'A' + 'a'
+						 : list[i]);
+		name[len] = '\0';
+		for (i = 0; i < N_CAP_MODEL; i++)
+			if (strcmp(cap_model[i].name, name) == 0 ||
+			    (strncmp(name, "cap_", 4) == 0 &&
+			     strcmp(cap_model[i].name, name + 4) == 0))
+				break;
+		ck_assert_msg(i < N_CAP_MODEL, "no capability `%s`", name);
+		mask |= UINT64_C(1) << cap_model[i].bit;
+		list += len + (list[len] == ',');
+	}
+	return mask;
+}
+
+static uint64_t model_rlim(const char *s, size_t len)
+{
+	if ((len == 9 && strncmp(s, "unlimited", 9) == 0) ||
+	    (len == 8 && strncmp(s, "infinity", 8) == 0))
+		return RLIM_INFINITY;
+	return strtoull(s, NULL, 10);
+}
+
+/* What the launch makes of a --rlimit value the fuzz made. */
+static void check_rlimit(const char *v)
+{
+	size_t name_len = strcspn(v, "=");
+	const char *soft = v + name_len + 1, *colon = strchr(soft, ':');
+	struct rlimit_setting setting;
+	const char *bad = NULL;
+	int resource = -1;
+
+	for (size_t i = 0; i < N_RLIMIT_MODEL; i++)
+		if (strlen(rlimit_model[i].name) == name_len &&
+		    strncmp(rlimit_model[i].name, v, name_len) == 0)
+			resource = rlimit_model[i].resource;
+	ck_assert_int_ge(resource, 0);
+	ck_assert_msg(rlimit_parse(v, &setting, &bad) == 0, "`%s`: bad %s", v,
+		      bad);
+	ck_assert_int_eq(setting.resource, resource);
+	ck_assert_uint_eq(setting.value.rlim_cur,
+			  model_rlim(soft, colon ? (size_t)(colon - soft)
+						 : strlen(soft)));
+	ck_assert_uint_eq(setting.value.rlim_max,
+			  colon ? model_rlim(colon + 1, strlen(colon + 1))
+				: setting.value.rlim_cur);
+}
+
 /* The parsed spec must hold exactly what the items say. */
 static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 		       const struct spec *spec)
 {
 	size_t n_fds = 0, n_set = 0, n_unset = 0, n_join = 0, n_addr = 0;
 	size_t n_bind = 0, n_ro = 0, n_tmpfs = 0;
+	size_t n_lw = 0, n_lr = 0, n_rlim = 0;
 	unsigned unshare = 0;
 	bool seen[128] = { false };
 
@@ -2317,6 +2967,36 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 			ck_assert_int_eq(spec->pids_max, parse_long(v, 10));
 		} else if (strcmp(name, "cpu-max") == 0) {
 			ck_assert_int_eq(spec->cpu_max_milli, seconds_ms(v));
+		} else if (strcmp(name, "cap-keep") == 0) {
+			uint64_t mask;
+			char bad[64];
+
+			ck_assert_pstr_eq(spec->cap_keep, v);
+			ck_assert_int_eq(caps_parse(spec->cap_keep, &mask, bad,
+						    sizeof(bad)),
+					 0);
+			ck_assert_uint_eq(mask, model_caps(v));
+		} else if (strcmp(name, "allow-new-privs") == 0) {
+			ck_assert(spec->allow_new_privs);
+		} else if (strcmp(name, "seccomp-profile") == 0) {
+			ck_assert_pstr_eq(spec->seccomp_profile, v);
+		} else if (strcmp(name, "seccomp-policy") == 0) {
+			ck_assert_pstr_eq(spec->seccomp_policy, v);
+		} else if (strcmp(name, "seccomp-bpf") == 0) {
+			ck_assert_int_eq(spec->seccomp_bpf_fd,
+					 parse_long(v, 10));
+		} else if (strcmp(name, "landlock-write") == 0) {
+			check_next(&spec->landlock_write, &n_lw, v, name);
+		} else if (strcmp(name, "landlock-read") == 0) {
+			check_next(&spec->landlock_read, &n_lr, v, name);
+		} else if (strcmp(name, "landlock-mode") == 0) {
+			ck_assert_int_eq(spec->landlock_mode,
+					 strcmp(v, "strict") == 0
+						 ? LANDLOCK_MODE_STRICT
+						 : LANDLOCK_MODE_BEST_EFFORT);
+		} else if (strcmp(name, "rlimit") == 0) {
+			check_next(&spec->rlimits, &n_rlim, v, name);
+			check_rlimit(v);
 		} else {
 			ck_abort_msg("no model for --%s: teach the fuzz", name);
 		}
@@ -2329,6 +3009,9 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 	ck_assert_uint_eq(spec->binds.n, n_bind);
 	ck_assert_uint_eq(spec->ro_binds.n, n_ro);
 	ck_assert_uint_eq(spec->tmpfs.n, n_tmpfs);
+	ck_assert_uint_eq(spec->landlock_write.n, n_lw);
+	ck_assert_uint_eq(spec->landlock_read.n, n_lr);
+	ck_assert_uint_eq(spec->rlimits.n, n_rlim);
 	ck_assert_uint_eq(spec->unshare, unshare);
 	ck_assert_uint_eq(spec->unshare, fs->unshare);
 	ck_assert_int_eq(spec->unshare_all, fs->unshare_all);
@@ -2368,6 +3051,18 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 		ck_assert_int_eq(spec->pids_max, 0);
 	if (!seen[option_find("cpu-max") - option_table])
 		ck_assert_int_eq(spec->cpu_max_milli, 0);
+	if (!seen[option_find("cap-keep") - option_table])
+		ck_assert_ptr_null(spec->cap_keep);
+	if (!seen[option_find("allow-new-privs") - option_table])
+		ck_assert(!spec->allow_new_privs);
+	if (!seen[option_find("seccomp-profile") - option_table])
+		ck_assert_ptr_null(spec->seccomp_profile);
+	if (!seen[option_find("seccomp-policy") - option_table])
+		ck_assert_ptr_null(spec->seccomp_policy);
+	if (!seen[option_find("seccomp-bpf") - option_table])
+		ck_assert_int_eq(spec->seccomp_bpf_fd, -1);
+	if (!seen[option_find("landlock-mode") - option_table])
+		ck_assert_int_eq(spec->landlock_mode, LANDLOCK_MODE_UNSET);
 }
 
 START_TEST(test_roundtrip_fuzz)
@@ -2455,8 +3150,8 @@ static int fuzz_break(struct fuzz_spec *fs, char *needle, size_t size)
 	unsigned mask = fuzz_namespaces(fs), made = mask & ~fs->joined;
 	const char *name = NULL;
 	char *value = NULL;
-	int choices[13], n = 0, r = 0, errnum = EINVAL;
-	size_t mount = fs->n, addr = fs->n, twin = 0, j;
+	int choices[16], n = 0, r = 0, errnum = EINVAL;
+	size_t mount = fs->n, addr = fs->n, twin = 0, j, once = 0, n_once = 0;
 	bool has_twin = false; /* twin: the item the new one repeats */
 
 	for (size_t i = 0; i < fs->n && mount == fs->n; i++)
@@ -2466,6 +3161,12 @@ static int fuzz_break(struct fuzz_spec *fs, char *needle, size_t size)
 	for (size_t i = 0; i < fs->n && addr == fs->n; i++)
 		if (strcmp(fs->items[i].opt->name, "loopback-addr") == 0)
 			addr = i;
+	/* a once-only hardening option there is, picked at random */
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->items[i].opt->group == GROUP_HARDENING &&
+		    !(fs->items[i].opt->flags & OPT_REPEAT) &&
+		    rnd((uint32_t)++n_once) == 0)
+			once = i;
 	if (!fs->die_with_parent)
 		choices[n++] = 0;
 	if (!fs->map_root &&
@@ -2493,6 +3194,12 @@ static int fuzz_break(struct fuzz_spec *fs, char *needle, size_t size)
 		choices[n++] = 11;
 	if (addr < fs->n)
 		choices[n++] = 12;
+	if (!fs->landlock_paths)
+		choices[n++] = 13;
+	if (fs->rlimits)
+		choices[n++] = 14;
+	if (n_once)
+		choices[n++] = 15;
 	if (n == 0)
 		return 0;
 	switch (choices[rnd((uint32_t)n)]) {
@@ -2584,6 +3291,31 @@ static int fuzz_break(struct fuzz_spec *fs, char *needle, size_t size)
 		errnum = EEXIST;
 		break;
 	}
+	case 13:
+		name = "landlock-mode";
+		value = strdup(rnd(2) ? "strict" : "best-effort");
+		snprintf(needle, size,
+			 "--landlock-mode needs --landlock-write or "
+			 "--landlock-read");
+		break;
+	case 14: {
+		/* a NAME given already, any value */
+		unsigned k;
+
+		do
+			k = rnd(N_RLIMIT_MODEL);
+		while (!(fs->rlimits & (1u << k)));
+		name = "rlimit";
+		value = random_rlimit_of(k);
+		snprintf(needle, size, "--rlimit %s given twice",
+			 rlimit_model[k].name);
+		break;
+	}
+	case 15:
+		name = fs->items[once].opt->name;
+		value = random_value(fs, fs->items[once].opt);
+		snprintf(needle, size, "--%s given twice", name);
+		break;
 	default: {
 		/* an address there is already, with another prefix maybe */
 		const char *v = fs->items[addr].value;
@@ -2630,7 +3362,7 @@ static int fuzz_break(struct fuzz_spec *fs, char *needle, size_t size)
 /* A valid random spec with one conflict added is refused for it. */
 START_TEST(test_fuzz_conflicts)
 {
-	unsigned broken = 0, eexist = 0;
+	unsigned broken = 0, eexist = 0, landlock = 0, rlimit = 0, twice = 0;
 
 	rng_state = 0x2545f4914f6cdd1dull + (uint64_t)_i;
 	for (int iter = 0; iter < 1000; iter++) {
@@ -2651,6 +3383,9 @@ START_TEST(test_fuzz_conflicts)
 		}
 		broken++;
 		eexist += errnum == EEXIST;
+		landlock += strstr(needle, "--landlock-mode needs") != NULL;
+		rlimit += strstr(needle, "--rlimit ") != NULL;
+		twice += strstr(needle, " given twice") != NULL;
 		fuzz_tokens(&fs, &tokens, &command);
 		spec_init(&spec);
 		r = spec_parse(&spec, tokens.v, tokens.n, rnd(2), &action,
@@ -2670,6 +3405,10 @@ START_TEST(test_fuzz_conflicts)
 	ck_assert_uint_gt(broken, 900);
 	/* lo's own addresses and repeated ones come up too */
 	ck_assert_uint_gt(eexist, 50);
+	/* and the hardening conflicts */
+	ck_assert_uint_gt(landlock, 2);
+	ck_assert_uint_gt(rlimit, 20);
+	ck_assert_uint_gt(twice - rlimit, 20);
 }
 END_TEST
 
@@ -2781,6 +3520,9 @@ static Suite *make_options_suite(void)
 	tcase_add_loop_test(tc, test_parse_bad, 0, N(bad_cases));
 	tcase_add_test(tc, test_parse_isolation_fields);
 	tcase_add_test(tc, test_parse_network_fields);
+	tcase_add_test(tc, test_parse_hardening_fields);
+	tcase_add_loop_test(tc, test_caps_parse, 0, N(caps_cases));
+	tcase_add_loop_test(tc, test_rlimit_parse, 0, N(rlimit_cases));
 	tcase_add_loop_test(tc, test_spec_namespaces, 0, N(ns_cases));
 	tcase_add_test(tc, test_unshare_all_mask);
 	tcase_add_test(tc, test_loopback_limit);

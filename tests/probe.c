@@ -854,6 +854,7 @@ static void cmd_setmode(const char *call, const char *path,
 
 	if (!*mode_arg || *end)
 		die("setmode: `%s` is not an octal mode", mode_arg);
+	fflush(stdout); /* what came before survives a SIGSYS */
 	errno = 0;
 	if (strcmp(call, "chmod") == 0) {
 		r = syscall(SYS_chmod, path, mode);
@@ -975,6 +976,7 @@ static void cmd_try(const char *name)
 	char buf[8];
 	long r;
 
+	fflush(stdout); /* what came before survives a SIGSYS */
 	errno = 0;
 	if (strcmp(name, "init_module") == 0)
 		r = syscall(SYS_init_module, NULL, 0UL, "");

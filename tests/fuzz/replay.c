@@ -1,5 +1,7 @@
-/* Replays the fuzz corpus (and every crash turned regression case) through
- * the harness without libFuzzer, as a TAP test of make check. */
+/* Replays a fuzz corpus (and every crash turned regression case) through
+ * the harness without libFuzzer, as a TAP test of make check. One runner
+ * per harness, linked with it: tests/fuzz/fuzz-NAME-replay replays
+ * tests/fuzz/corpus-NAME, the name taken from the program's own. */
 #include "config.h"
 
 #include <dirent.h>
@@ -30,16 +32,40 @@ static int replay_file(const char *path)
 	return 0;
 }
 
-int main(void)
+/* "fuzz-NAME-replay" (maybe as libtool's "lt-fuzz-NAME-replay") to
+ * "NAME"; NULL when argv0 is not named so. */
+static char *corpus_name(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+	size_t len;
+
+	base = base ? base + 1 : argv0;
+	if (strncmp(base, "lt-", 3) == 0)
+		base += 3;
+	len = strlen(base);
+	if (strncmp(base, "fuzz-", 5) != 0 || len <= 5 + 7 ||
+	    strcmp(base + len - 7, "-replay") != 0)
+		return NULL;
+	return strndup(base + 5, len - 5 - 7);
+}
+
+int main(int argc, char **argv)
 {
 	const char *srcdir = getenv("SH_TESTS_SRCDIR");
+	_cleanup_free_ char *name = argc ? corpus_name(argv[0]) : NULL;
 	char dir[4096], path[8192];
 	struct dirent *de;
 	int n = 0;
 	DIR *d;
 
-	snprintf(dir, sizeof(dir), "%s/fuzz/corpus-spec",
-		 srcdir ? srcdir : "tests");
+	if (!name) {
+		printf("Bail out! cannot tell the corpus from `%s`: run as "
+		       "fuzz-NAME-replay\n",
+		       argc ? argv[0] : "");
+		return 1;
+	}
+	snprintf(dir, sizeof(dir), "%s/fuzz/corpus-%s",
+		 srcdir ? srcdir : "tests", name);
 	d = opendir(dir);
 	if (!d) {
 		printf("1..0 # SKIP no corpus at %s\n", dir);

@@ -1,0 +1,1203 @@
+/* Unit tests of seccomp: the rule language (every action, operator and
+ * error, with the line it names), the built-in profiles, the compiler
+ * with its own program for calls libseccomp does not know, --seccomp-bpf,
+ * and the filters at work in a forked child. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/openat2.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "seccomp-filter.h"
+#include "seccomp-policy.h"
+#include "spec.h"
+
+#define TIMEOUT 60
+#define WHERE "FILE"
+#define X32_BIT 0x40000000u
+#define NR_SETXATTRAT 463
+
+static void policy_clearp(struct seccomp_policy *policy)
+{
+	seccomp_policy_clear(policy);
+}
+#define _cleanup_policy_ __attribute__((cleanup(policy_clearp)))
+
+static void plan_clearp(struct seccomp_plan *plan)
+{
+	seccomp_plan_clear(plan);
+}
+#define _cleanup_plan_ __attribute__((cleanup(plan_clearp)))
+
+static int parse(struct seccomp_policy *policy, const char *text,
+		 struct sh_err *err)
+{
+	return seccomp_policy_parse(policy, text, strlen(text), WHERE, err);
+}
+
+static void assert_error(int r, const struct sh_err *err, int errnum,
+			 const char *stage, const char *message)
+{
+	ck_assert_msg(r == -errnum, "returned %d (`%s`), expected -%s", r,
+		      r < 0 ? err->message : "", err_name(errnum));
+	ck_assert_int_eq(err->errnum, errnum);
+	ck_assert_str_eq(err->stage, stage);
+	ck_assert_str_eq(err->message, message);
+}
+
+/* The one rule of text. */
+static void parse_one(struct seccomp_policy *policy, const char *text)
+{
+	struct sh_err err = { 0 };
+	int r = parse(policy, text, &err);
+
+	ck_assert_msg(r == 0, "`%s`: %d %s", text, r, err.message);
+	ck_assert_uint_eq(policy->n, 1);
+	ck_assert_str_eq(policy->rules[0].source, WHERE);
+	ck_assert_uint_eq(policy->rules[0].line, 1);
+}
+
+/* ---- actions ---- */
+
+struct action_case {
+	const char *text;
+	const char *name;
+	enum seccomp_action action;
+	int errnum;
+};
+
+static const struct action_case action_cases[] = {
+	{ "errno chmod", "chmod", SC_ACT_ERRNO, EPERM },
+	{ "errno:EACCES chmod", "chmod", SC_ACT_ERRNO, EACCES },
+	{ "errno:EPERM chmod", "chmod", SC_ACT_ERRNO, EPERM },
+	{ "errno:ENOSYS chmod", "chmod", SC_ACT_ERRNO, ENOSYS },
+	/* names glibc spells only as their twin */
+	{ "errno:ENOTSUP setxattr", "setxattr", SC_ACT_ERRNO, 95 },
+	{ "errno:EOPNOTSUPP setxattr", "setxattr", SC_ACT_ERRNO, 95 },
+	{ "errno:EWOULDBLOCK chmod", "chmod", SC_ACT_ERRNO, EAGAIN },
+	{ "errno:EAGAIN chmod", "chmod", SC_ACT_ERRNO, 11 },
+	{ "errno:EDEADLOCK chmod", "chmod", SC_ACT_ERRNO, EDEADLK },
+	{ "errno:EHWPOISON chmod", "chmod", SC_ACT_ERRNO, 133 },
+	/* numbers, as C writes them */
+	{ "errno:13 chmod", "chmod", SC_ACT_ERRNO, 13 },
+	{ "errno:0x0d chmod", "chmod", SC_ACT_ERRNO, 13 },
+	{ "errno:015 chmod", "chmod", SC_ACT_ERRNO, 13 },
+	{ "errno:1 chmod", "chmod", SC_ACT_ERRNO, 1 },
+	{ "errno:4095 chmod", "chmod", SC_ACT_ERRNO, 4095 },
+	{ "enosys openat2", "openat2", SC_ACT_ERRNO, ENOSYS },
+	{ "kill uname", "uname", SC_ACT_KILL, 0 },
+	/* blanks around and between words */
+	{ " \terrno:EIO\t \tchmod \t", "chmod", SC_ACT_ERRNO, EIO },
+};
+
+START_TEST(test_action)
+{
+	const struct action_case *c = &action_cases[_i];
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	const struct seccomp_rule *rule;
+
+	parse_one(&policy, c->text);
+	rule = &policy.rules[0];
+	ck_assert_int_eq(rule->action, c->action);
+	if (c->action == SC_ACT_ERRNO)
+		ck_assert_int_eq(rule->errnum, c->errnum);
+	ck_assert_uint_eq(rule->n_conds, 0);
+	ck_assert_str_eq(rule->name, c->name);
+}
+END_TEST
+
+static const char *const bad_actions[] = {
+	"errno:", "errno:0", "errno:00", "errno:4096", "errno:0x1000",
+	"errno:99999999999999999999", "errno:-1", "errno:+1", "errno:08",
+	"errno:EBOGUS", "errno:eperm", "errno:E?", "errno:EPERM:", "Errno",
+	"ERRNO", "errnoEPERM", "errno=EPERM", "allow", "log",
+	"kill:9", "killall", "enosys:1", "trap", "errno:1x",
+};
+
+START_TEST(test_bad_action)
+{
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	_cleanup_free_ char *text = NULL;
+	struct sh_err err = { 0 };
+
+	ck_assert_int_ge(asprintf(&text, "# first\n%s chmod\n", bad_actions[_i]),
+			 0);
+	assert_error(parse(&policy, text, &err), &err, EINVAL, "seccomp",
+		     WHERE ":2: unknown action (errno, errno:NAME, enosys or "
+			   "kill)");
+	ck_assert_uint_eq(policy.n, 0);
+}
+END_TEST
+
+/* ---- conditions ---- */
+
+struct cond_case {
+	const char *text;
+	unsigned arg;
+	enum seccomp_op op;
+	uint64_t mask, value;
+};
+
+static const struct cond_case cond_cases[] = {
+	{ "errno ioctl arg1 == 0x5412", 1, SC_OP_EQ, 0, 0x5412 },
+	{ "errno ioctl arg0 != 3", 0, SC_OP_NE, 0, 3 },
+	{ "errno ioctl arg2 < 010", 2, SC_OP_LT, 0, 8 },
+	{ "errno ioctl arg3 <= 0", 3, SC_OP_LE, 0, 0 },
+	{ "errno ioctl arg4 > 18446744073709551615", 4, SC_OP_GT, 0,
+	  UINT64_MAX },
+	{ "errno ioctl arg5 >= 0xffffffffffffffff", 5, SC_OP_GE, 0,
+	  UINT64_MAX },
+	{ "errno chmod arg1 & 04000 == 04000", 1, SC_OP_MASKED_EQ, 04000,
+	  04000 },
+	{ "errno ioctl arg1 & 0xffffffff == 0x541c", 1, SC_OP_MASKED_EQ,
+	  0xffffffff, 0x541c },
+	{ "errno ioctl\targ1\t&\t0\t==\t0", 1, SC_OP_MASKED_EQ, 0, 0 },
+	{ "kill ioctl  arg5  ==  7  ", 5, SC_OP_EQ, 0, 7 },
+};
+
+START_TEST(test_condition)
+{
+	const struct cond_case *c = &cond_cases[_i];
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	const struct seccomp_cond *cond;
+
+	parse_one(&policy, c->text);
+	ck_assert_uint_eq(policy.rules[0].n_conds, 1);
+	cond = &policy.rules[0].conds[0];
+	ck_assert_uint_eq(cond->arg, c->arg);
+	ck_assert_int_eq(cond->op, c->op);
+	if (c->op == SC_OP_MASKED_EQ)
+		ck_assert_uint_eq(cond->mask, c->mask);
+	ck_assert_uint_eq(cond->value, c->value);
+}
+END_TEST
+
+START_TEST(test_six_conditions)
+{
+	static const char six[] = "errno mmap arg0 == 0 arg1 != 1 arg2 < 2 "
+				  "arg3 <= 3 arg4 > 4 arg5 & 0x30 == 0x10\n";
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	_cleanup_free_ char *seven = NULL;
+	struct sh_err err = { 0 };
+	const struct seccomp_rule *rule;
+
+	parse_one(&policy, six);
+	rule = &policy.rules[0];
+	ck_assert_str_eq(rule->name, "mmap");
+	ck_assert_uint_eq(rule->n_conds, SECCOMP_MAX_CONDS);
+	ck_assert_int_eq(SECCOMP_MAX_CONDS, 6);
+	for (unsigned i = 0; i < 6; i++) {
+		ck_assert_uint_eq(rule->conds[i].arg, i);
+		ck_assert_int_eq(rule->conds[i].op, i == 5 ? SC_OP_MASKED_EQ
+							   : (int)i);
+		ck_assert_uint_eq(rule->conds[i].value, i == 5 ? 0x10 : i);
+	}
+	ck_assert_uint_eq(rule->conds[5].mask, 0x30);
+	/* one more, even a valid one, is refused */
+	ck_assert_int_ge(asprintf(&seven, "errno chmod\n%.*s arg0 == 9\n",
+				  (int)strlen(six) - 1, six),
+			 0);
+	seccomp_policy_clear(&policy);
+	assert_error(parse(&policy, seven, &err), &err, EINVAL, "seccomp",
+		     WHERE ":2: more than 6 conditions");
+}
+END_TEST
+
+/* ---- syntax errors, each naming its line ---- */
+
+struct syntax_case {
+	const char *text;
+	const char *message; /* after "FILE:" */
+};
+
+#define NAME63 "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0"
+
+static const struct syntax_case syntax_cases[] = {
+	{ "errno\n", "1: no syscall" },
+	{ "errno chmod\nkill # no call\n", "2: no syscall" },
+	{ "bogus chmod\n", "1: unknown action (errno, errno:NAME, enosys or "
+			   "kill)" },
+	{ "# c\n\n  \t\nerrno chmod\nbogus x\n",
+	  "5: unknown action (errno, errno:NAME, enosys or kill)" },
+	{ "\n\nerrno chmod arg6 == 1\n",
+	  "3: expected a condition argN (N from 0 to 5)" },
+	{ "errno chmod Arg1 == 1", "1: expected a condition argN (N from 0 to "
+				   "5)" },
+	{ "errno chmod arg == 1", "1: expected a condition argN (N from 0 to "
+				  "5)" },
+	{ "errno chmod arg10 == 1", "1: expected a condition argN (N from 0 "
+				    "to 5)" },
+	{ "errno chmod arg1==1", "1: expected a condition argN (N from 0 to "
+				 "5)" },
+	{ "errno chmod arg-1 == 1", "1: expected a condition argN (N from 0 "
+				    "to 5)" },
+	{ "errno chmod 1 == 1", "1: expected a condition argN (N from 0 to "
+			       "5)" },
+	{ "errno chmod arg1", "1: a condition lacks its operator" },
+	{ "errno chmod arg1 # == 1", "1: a condition lacks its operator" },
+	{ "errno chmod arg1 =~ 1",
+	  "1: unknown operator (== != < <= > >= or &)" },
+	{ "errno chmod arg1 = 1", "1: unknown operator (== != < <= > >= or &)" },
+	{ "errno chmod arg1 === 1",
+	  "1: unknown operator (== != < <= > >= or &)" },
+	{ "errno chmod arg1 && 1 == 1",
+	  "1: unknown operator (== != < <= > >= or &)" },
+	{ "errno chmod arg1 ==", "1: expected a number to compare with" },
+	{ "errno chmod arg1 == x", "1: expected a number to compare with" },
+	{ "errno chmod arg1 == -1", "1: expected a number to compare with" },
+	{ "errno chmod arg1 == +1", "1: expected a number to compare with" },
+	{ "errno chmod arg1 == 08", "1: expected a number to compare with" },
+	{ "errno chmod arg1 == 0x", "1: expected a number to compare with" },
+	{ "errno chmod arg1 == 1k", "1: expected a number to compare with" },
+	{ "errno chmod arg1 == 18446744073709551616",
+	  "1: expected a number to compare with" },
+	{ "errno chmod arg1 == 0x10000000000000000",
+	  "1: expected a number to compare with" },
+	{ "errno chmod arg1 == 1 arg2", "1: a condition lacks its operator" },
+	{ "errno chmod arg1 &", "1: expected a MASK after `&`" },
+	{ "errno chmod arg1 & x == 1", "1: expected a MASK after `&`" },
+	{ "errno chmod arg1 & -1 == 1", "1: expected a MASK after `&`" },
+	{ "errno chmod arg1 & 1", "1: expected `==` after `& MASK`" },
+	{ "errno chmod arg1 & 1 != 1", "1: expected `==` after `& MASK`" },
+	{ "errno chmod arg1 & 1 & 1", "1: expected `==` after `& MASK`" },
+	{ "errno chmod arg1 & 1 ==", "1: expected a number to compare with" },
+	{ "errno chmod arg1 & 1 == 09", "1: expected a number to compare "
+				       "with" },
+	{ "errno " NAME63 "x\n", "1: the syscall name is too long" },
+	/* the first bad line counts, whatever follows */
+	{ "errno chmod\nerrno\nbogus\n", "2: no syscall" },
+	/* no newline at the end */
+	{ "errno chmod\n\n\nerrno chmod arg1 <", "4: expected a number to "
+						 "compare with" },
+};
+
+START_TEST(test_syntax_error)
+{
+	const struct syntax_case *c = &syntax_cases[_i];
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	_cleanup_free_ char *message = NULL;
+	struct sh_err err = { 0 };
+
+	ck_assert_int_ge(asprintf(&message, WHERE ":%s", c->message), 0);
+	assert_error(parse(&policy, c->text, &err), &err, EINVAL, "seccomp",
+		     message);
+}
+END_TEST
+
+START_TEST(test_name_limit)
+{
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+
+	ck_assert_uint_eq(strlen(NAME63), 63);
+	parse_one(&policy, "kill " NAME63);
+	ck_assert_str_eq(policy.rules[0].name, NAME63);
+}
+END_TEST
+
+/* Comments, blank lines, blanks: rules keep their own line numbers. */
+START_TEST(test_comments_and_lines)
+{
+	static const char text[] =
+		"# a policy\n"
+		"\n"
+		"   \t \n"
+		"errno chmod # the rest is a comment: bogus == x\n"
+		"#errno chown\n"
+		"\t  # indented comment\n"
+		"kill\tuname#no blank before it\n"
+		"errno:EIO fchmod arg1 & 07000 == 04000 # trailing\n"
+		"\n"
+		"enosys openat2";
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	struct sh_err err = { 0 };
+	int r;
+
+	r = seccomp_policy_parse(&policy, text, sizeof(text) - 1, "/etc/p",
+				 &err);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_eq(policy.n, 4);
+	ck_assert_str_eq(policy.rules[0].name, "chmod");
+	ck_assert_uint_eq(policy.rules[0].line, 4);
+	ck_assert_uint_eq(policy.rules[0].n_conds, 0);
+	ck_assert_str_eq(policy.rules[1].name, "uname");
+	ck_assert_uint_eq(policy.rules[1].line, 7);
+	ck_assert_int_eq(policy.rules[1].action, SC_ACT_KILL);
+	ck_assert_str_eq(policy.rules[2].name, "fchmod");
+	ck_assert_uint_eq(policy.rules[2].line, 8);
+	ck_assert_int_eq(policy.rules[2].errnum, EIO);
+	ck_assert_uint_eq(policy.rules[2].n_conds, 1);
+	ck_assert_uint_eq(policy.rules[2].conds[0].mask, 07000);
+	ck_assert_str_eq(policy.rules[3].name, "openat2");
+	ck_assert_uint_eq(policy.rules[3].line, 10);
+	for (size_t i = 0; i < policy.n; i++)
+		ck_assert_str_eq(policy.rules[i].source, "/etc/p");
+
+	/* a second text appends, with its own where and line numbers */
+	r = seccomp_policy_parse(&policy, "\nerrno chown\n", 13, "/other",
+				 &err);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_eq(policy.n, 5);
+	ck_assert_str_eq(policy.rules[4].source, "/other");
+	ck_assert_uint_eq(policy.rules[4].line, 2);
+	ck_assert_str_eq(policy.rules[0].source, "/etc/p");
+}
+END_TEST
+
+/* Empty texts and texts of comments only have no rules. */
+START_TEST(test_no_rules)
+{
+	static const char *const texts[] = { "", "\n", "\n\n\n", "# x",
+					     "  \t", "#\n#\n", " # x\n\t\n" };
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	struct sh_err err = { 0 };
+
+	ck_assert_int_eq(parse(&policy, texts[_i], &err), 0);
+	ck_assert_uint_eq(policy.n, 0);
+}
+END_TEST
+
+/* len bounds the text: what follows is not read. */
+START_TEST(test_length_bounds)
+{
+	static const char text[] = "errno chmod\nbogus line";
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	struct sh_err err = { 0 };
+
+	ck_assert_int_eq(seccomp_policy_parse(&policy, text, 12, WHERE, &err),
+			 0);
+	ck_assert_uint_eq(policy.n, 1);
+	/* one byte short of the name */
+	seccomp_policy_clear(&policy);
+	ck_assert_int_eq(seccomp_policy_parse(&policy, text, 10, WHERE, &err),
+			 0);
+	ck_assert_str_eq(policy.rules[0].name, "chmo");
+}
+END_TEST
+
+START_TEST(test_nul_byte)
+{
+	static const char text[] = "errno chmod\nerrno\0chown\nerrno x\n";
+	static const char comment[] = "# a \0 in a comment\n";
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	struct sh_err err = { 0 };
+	int r;
+
+	r = seccomp_policy_parse(&policy, text, sizeof(text) - 1, WHERE, &err);
+	assert_error(r, &err, EINVAL, "seccomp", WHERE ":2: a NUL byte");
+	r = seccomp_policy_parse(&policy, comment, sizeof(comment) - 1, WHERE,
+				 &err);
+	assert_error(r, &err, EINVAL, "seccomp", WHERE ":1: a NUL byte");
+	r = seccomp_policy_parse(&policy, "\n\n\0", 3, WHERE, &err);
+	assert_error(r, &err, EINVAL, "seccomp", WHERE ":3: a NUL byte");
+}
+END_TEST
+
+/* A line may have 511 bytes (without its newline), not 512. */
+START_TEST(test_long_line)
+{
+	size_t len = _i ? 512 : 511;
+	char *line = malloc(len + 1);
+	_cleanup_free_ char *text = NULL;
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	struct sh_err err = { 0 };
+	int r;
+
+	ck_assert_ptr_nonnull(line);
+	memset(line, 'x', len);
+	memcpy(line, "errno chmod #", 13);
+	line[len] = '\0';
+	ck_assert_int_ge(asprintf(&text, "errno chown\n%s\nerrno fchown\n",
+				  line),
+			 0);
+	free(line);
+	r = parse(&policy, text, &err);
+	if (_i) {
+		assert_error(r, &err, EINVAL, "seccomp",
+			     WHERE ":2: the line is too long");
+		return;
+	}
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_eq(policy.n, 3);
+	ck_assert_str_eq(policy.rules[1].name, "chmod");
+	ck_assert_uint_eq(policy.rules[2].line, 3);
+}
+END_TEST
+
+/* DOS line ends: the CR stays in the line's last word, so such a policy
+ * is refused, naming the line, rather than misread. */
+START_TEST(test_crlf)
+{
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	struct sh_err err = { 0 };
+
+	assert_error(parse(&policy, "errno chmod arg1 == 1\r\n", &err), &err,
+		     EINVAL, "seccomp",
+		     WHERE ":1: expected a number to compare with");
+	seccomp_policy_clear(&policy);
+	assert_error(parse(&policy, "# dos\r\n\r\nerrno chmod\r\n", &err),
+		     &err, EINVAL, "seccomp",
+		     WHERE ":2: unknown action (errno, errno:NAME, enosys or "
+			   "kill)");
+	/* the name with its CR is no syscall: see test_prepare_crlf */
+	seccomp_policy_clear(&policy);
+	ck_assert_int_eq(parse(&policy, "# dos\r\nkill uname\r\n", &err), 0);
+	ck_assert_uint_eq(policy.n, 1);
+	ck_assert_str_eq(policy.rules[0].name, "uname\r");
+}
+END_TEST
+
+/* ---- the built-in profiles ---- */
+
+static const struct seccomp_rule *find_rule(const struct seccomp_policy *p,
+					    const char *name, size_t nth)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->rules[i].name, name) == 0 && nth-- == 0)
+			return &p->rules[i];
+	return NULL;
+}
+
+START_TEST(test_profile_build)
+{
+	static const char *const blocked[] = {
+		"init_module", "kexec_load", "reboot", "bpf", "keyctl",
+		"perf_event_open", "userfaultfd", "open_by_handle_at",
+	};
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	const struct seccomp_rule *rule;
+	struct sh_err err = { 0 };
+	int r = seccomp_profile_parse(&policy, "build", &err);
+
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_gt(policy.n, 40);
+	for (size_t i = 0; i < policy.n; i++) {
+		ck_assert_str_eq(policy.rules[i].source, "profile build");
+		ck_assert_uint_gt(policy.rules[i].line, 0);
+		ck_assert_int_eq(policy.rules[i].action, SC_ACT_ERRNO);
+	}
+	/* setuid and setgid bits by chmod */
+	rule = find_rule(&policy, "chmod", 0);
+	ck_assert_ptr_nonnull(rule);
+	ck_assert_int_eq(rule->errnum, EPERM);
+	ck_assert_uint_eq(rule->n_conds, 1);
+	ck_assert_uint_eq(rule->conds[0].arg, 1);
+	ck_assert_int_eq(rule->conds[0].op, SC_OP_MASKED_EQ);
+	ck_assert_uint_eq(rule->conds[0].mask, 04000);
+	ck_assert_uint_eq(rule->conds[0].value, 04000);
+	rule = find_rule(&policy, "chmod", 1);
+	ck_assert_ptr_nonnull(rule);
+	ck_assert_uint_eq(rule->conds[0].mask, 02000);
+	ck_assert_ptr_nonnull(find_rule(&policy, "fchmodat", 1));
+	/* openat with O_CREAT and a setuid mode: two conditions */
+	rule = find_rule(&policy, "openat", 0);
+	ck_assert_ptr_nonnull(rule);
+	ck_assert_uint_eq(rule->n_conds, 2);
+	ck_assert_uint_eq(rule->conds[0].arg, 2);
+	ck_assert_uint_eq(rule->conds[0].mask, 0100);
+	ck_assert_uint_eq(rule->conds[1].arg, 3);
+	/* openat2: ENOSYS, callers fall back */
+	rule = find_rule(&policy, "openat2", 0);
+	ck_assert_ptr_nonnull(rule);
+	ck_assert_int_eq(rule->errnum, ENOSYS);
+	ck_assert_uint_eq(rule->n_conds, 0);
+	/* xattrs: ENOTSUP */
+	rule = find_rule(&policy, "setxattr", 0);
+	ck_assert_ptr_nonnull(rule);
+	ck_assert_int_eq(rule->errnum, ENOTSUP);
+	ck_assert_ptr_nonnull(find_rule(&policy, "setxattrat", 0));
+	/* TIOCSTI */
+	rule = find_rule(&policy, "ioctl", 0);
+	ck_assert_ptr_nonnull(rule);
+	ck_assert_uint_eq(rule->conds[0].value, 0x5412);
+	for (size_t i = 0; i < sizeof(blocked) / sizeof(blocked[0]); i++) {
+		rule = find_rule(&policy, blocked[i], 0);
+		ck_assert_msg(rule != NULL, "build lets %s through", blocked[i]);
+		ck_assert_int_eq(rule->errnum, EPERM);
+		ck_assert_uint_eq(rule->n_conds, 0);
+	}
+	/* nothing a build needs */
+	ck_assert_ptr_null(find_rule(&policy, "ptrace", 0));
+	ck_assert_ptr_null(find_rule(&policy, "mount", 0));
+	ck_assert_ptr_null(find_rule(&policy, "execve", 0));
+}
+END_TEST
+
+START_TEST(test_profile_strict)
+{
+	static const char *const extra[] = { "ptrace", "mount", "unshare",
+					     "setns", "io_uring_setup",
+					     "process_vm_readv", "chroot" };
+	_cleanup_policy_ struct seccomp_policy build = { 0 }, strict = { 0 };
+	struct sh_err err = { 0 };
+
+	ck_assert_int_eq(seccomp_profile_parse(&build, "build", &err), 0);
+	ck_assert_int_eq(seccomp_profile_parse(&strict, "strict", &err), 0);
+	ck_assert_uint_gt(strict.n, build.n);
+	/* the build profile first, then its own rules */
+	for (size_t i = 0; i < build.n; i++) {
+		ck_assert_str_eq(strict.rules[i].name, build.rules[i].name);
+		ck_assert_str_eq(strict.rules[i].source, "profile build");
+	}
+	for (size_t i = build.n; i < strict.n; i++)
+		ck_assert_str_eq(strict.rules[i].source, "profile strict");
+	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
+		const struct seccomp_rule *rule = find_rule(&strict, extra[i], 0);
+
+		ck_assert_msg(rule != NULL, "strict lets %s through", extra[i]);
+		ck_assert_int_eq(rule->action, SC_ACT_ERRNO);
+		ck_assert_int_eq(rule->errnum, EPERM);
+	}
+}
+END_TEST
+
+START_TEST(test_profile_none_and_unknown)
+{
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	struct sh_err err = { 0 };
+
+	ck_assert_int_eq(seccomp_profile_parse(&policy, "none", &err), 0);
+	ck_assert_uint_eq(policy.n, 0);
+	assert_error(seccomp_profile_parse(&policy, "bogus", &err), &err,
+		     EINVAL, "spec",
+		     "--seccomp-profile `bogus`: expected build, strict or "
+		     "none");
+	assert_error(seccomp_profile_parse(&policy, "", &err), &err, EINVAL,
+		     "spec",
+		     "--seccomp-profile ``: expected build, strict or none");
+	assert_error(seccomp_profile_parse(&policy, "Build", &err), &err,
+		     EINVAL, "spec",
+		     "--seccomp-profile `Build`: expected build, strict or "
+		     "none");
+	ck_assert_uint_eq(policy.n, 0);
+}
+END_TEST
+
+/* ---- the compiler ---- */
+
+/* A policy file in a fresh directory; the directory goes with it. */
+struct policy_file {
+	char dir[64];
+	char path[96];
+};
+
+static void policy_file_write(struct policy_file *pf, const char *text,
+			      size_t len)
+{
+	int fd;
+
+	snprintf(pf->dir, sizeof(pf->dir), "/tmp/check-seccomp.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(pf->dir));
+	snprintf(pf->path, sizeof(pf->path), "%s/policy", pf->dir);
+	fd = open(pf->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
+	ck_assert_int_eq(close(fd), 0);
+}
+
+static void policy_file_remove(struct policy_file *pf)
+{
+	unlink(pf->path);
+	rmdir(pf->dir);
+}
+
+/* seccomp_prepare with a profile, a policy text (NULL: no file) and a
+ * --seccomp-bpf fd (-1: none). */
+static int prepare(const char *profile, const char *text, int bpf_fd,
+		   struct seccomp_plan *plan, struct sh_err *err,
+		   char *path_out, size_t path_size)
+{
+	_cleanup_spec_ struct spec spec;
+	struct policy_file pf;
+	int r;
+
+	spec_init(&spec);
+	if (profile) {
+		spec.seccomp_profile = strdup(profile);
+		ck_assert_ptr_nonnull(spec.seccomp_profile);
+	}
+	if (text) {
+		policy_file_write(&pf, text, strlen(text));
+		spec.seccomp_policy = strdup(pf.path);
+		ck_assert_ptr_nonnull(spec.seccomp_policy);
+		if (path_out)
+			snprintf(path_out, path_size, "%s", pf.path);
+	}
+	spec.seccomp_bpf_fd = bpf_fd;
+	r = seccomp_prepare(&spec, plan, err);
+	if (text)
+		policy_file_remove(&pf);
+	return r;
+}
+
+/* Whether libseccomp compiles a rule for name itself. */
+static bool libseccomp_knows(const char *name)
+{
+	return seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
+}
+
+START_TEST(test_prepare_profiles)
+{
+	_cleanup_plan_ struct seccomp_plan build = { 0 }, strict = { 0 },
+					   dflt = { 0 }, none = { 0 };
+	struct sh_err err = { 0 };
+	size_t expected = libseccomp_knows("setxattrat") ? 1 : 2;
+	int r;
+
+	r = prepare("build", NULL, -1, &build, &err, NULL, 0);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_eq(build.n, expected);
+	ck_assert_uint_gt(build.programs[0].len, 50);
+	ck_assert_ptr_nonnull(build.programs[0].insns);
+	/* no profile named: build */
+	r = prepare(NULL, NULL, -1, &dflt, &err, NULL, 0);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_eq(dflt.n, build.n);
+	for (size_t i = 0; i < build.n; i++) {
+		ck_assert_uint_eq(dflt.programs[i].len, build.programs[i].len);
+		ck_assert_int_eq(memcmp(dflt.programs[i].insns,
+					build.programs[i].insns,
+					build.programs[i].len *
+						sizeof(struct sock_filter)),
+				 0);
+	}
+	r = prepare("strict", NULL, -1, &strict, &err, NULL, 0);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_eq(strict.n, expected);
+	ck_assert_uint_gt(strict.programs[0].len, build.programs[0].len);
+	/* none: no program at all */
+	r = prepare("none", NULL, -1, &none, &err, NULL, 0);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_eq(none.n, 0);
+	ck_assert_ptr_null(none.programs[0].insns);
+}
+END_TEST
+
+/* The own program for calls libseccomp does not know, instruction by
+ * instruction. */
+static void assert_own_program(const struct bpf_program *p, uint32_t ret)
+{
+	static const struct sock_filter head[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 0, 5),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_SETXATTRAT, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_SETXATTRAT | X32_BIT, 0,
+			 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+
+	ck_assert_uint_eq(p->len, 9);
+	for (size_t i = 0; i < 9; i++) {
+		uint32_t k = (i == 5 || i == 7) ? ret : head[i].k;
+
+		ck_assert_msg(p->insns[i].code == head[i].code &&
+				      p->insns[i].jt == head[i].jt &&
+				      p->insns[i].jf == head[i].jf &&
+				      p->insns[i].k == k,
+			      "instruction %zu: %#x %u %u %#x", i,
+			      p->insns[i].code, p->insns[i].jt,
+			      p->insns[i].jf, p->insns[i].k);
+	}
+}
+
+struct own_case {
+	const char *text;
+	uint32_t ret;
+};
+
+static const struct own_case own_cases[] = {
+	{ "errno setxattrat\n", SECCOMP_RET_ERRNO | EPERM },
+	{ "errno:ENOTSUP setxattrat\n", SECCOMP_RET_ERRNO | 95 },
+	{ "errno:4095 setxattrat\n", SECCOMP_RET_ERRNO | 4095 },
+	{ "enosys setxattrat\n", SECCOMP_RET_ERRNO | ENOSYS },
+	{ "kill setxattrat\n", SECCOMP_RET_KILL_PROCESS },
+};
+
+START_TEST(test_prepare_unknown_to_libseccomp)
+{
+	const struct own_case *c = &own_cases[_i];
+	_cleanup_plan_ struct seccomp_plan alone = { 0 }, both = { 0 };
+	_cleanup_free_ char *text = NULL;
+	struct sh_err err = { 0 };
+	int r;
+
+	if (libseccomp_knows("setxattrat")) {
+		fprintf(stderr, "# libseccomp knows setxattrat: no own "
+				"program to test\n");
+		return;
+	}
+	/* alone: the plan's only program */
+	r = prepare("none", c->text, -1, &alone, &err, NULL, 0);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_eq(alone.n, 1);
+	assert_own_program(&alone.programs[0], c->ret);
+	/* after a rule libseccomp compiles: the second program */
+	ck_assert_int_ge(asprintf(&text, "errno chmod\n%s", c->text), 0);
+	r = prepare("none", text, -1, &both, &err, NULL, 0);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_eq(both.n, 2);
+	ck_assert_uint_gt(both.programs[0].len, 0);
+	assert_own_program(&both.programs[1], c->ret);
+}
+END_TEST
+
+struct prepare_bad_case {
+	const char *text;
+	int errnum;
+	const char *message; /* after "PATH:" */
+};
+
+static const struct prepare_bad_case prepare_bad_cases[] = {
+	/* an unknown syscall is named, with its line */
+	{ "errno chmod\n\nerrno no_such_call\n", EINVAL,
+	  "3: unknown syscall `no_such_call`" },
+	{ "kill CHMOD\n", EINVAL, "1: unknown syscall `CHMOD`" },
+	/* a CR is part of the name */
+	{ "# dos\r\nkill uname\r\n", EINVAL, "2: unknown syscall `uname\r`" },
+	/* syntax errors of a file are bad input too: stage spec */
+	{ "errno chmod\nerrno chmod arg7 == 1\n", EINVAL,
+	  "2: expected a condition argN (N from 0 to 5)" },
+	{ "\n\n\nbogus\n", EINVAL,
+	  "4: unknown action (errno, errno:NAME, enosys or kill)" },
+	/* our own program takes whole calls only */
+	{ "errno chmod\nerrno setxattrat arg0 == 1\n", EOPNOTSUPP,
+	  "2: conditions on `setxattrat` need a libseccomp that knows it" },
+};
+
+START_TEST(test_prepare_bad)
+{
+	const struct prepare_bad_case *c = &prepare_bad_cases[_i];
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	_cleanup_free_ char *message = NULL;
+	struct sh_err err = { 0 };
+	char path[128] = "";
+	int r;
+
+	if (c->errnum == EOPNOTSUPP && libseccomp_knows("setxattrat"))
+		return;
+	r = prepare(_i % 2 ? "build" : "none", c->text, -1, &plan, &err, path,
+		    sizeof(path));
+	ck_assert_int_ge(asprintf(&message, "%s:%s", path, c->message), 0);
+	assert_error(r, &err, c->errnum, "spec", message);
+}
+END_TEST
+
+START_TEST(test_prepare_missing_file)
+{
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	_cleanup_spec_ struct spec spec;
+	struct sh_err err = { 0 };
+
+	spec_init(&spec);
+	spec.seccomp_policy = strdup("/nonexistent/check-seccomp.policy");
+	ck_assert_ptr_nonnull(spec.seccomp_policy);
+	assert_error(seccomp_prepare(&spec, &plan, &err), &err, ENOENT, "spec",
+		     "--seccomp-policy `/nonexistent/check-seccomp.policy`: "
+		     "No such file or directory");
+}
+END_TEST
+
+/* ---- --seccomp-bpf ---- */
+
+/* A pipe's read end with len bytes of buf in it and the write end
+ * closed (len fits in the pipe). */
+static int bpf_pipe(const void *buf, size_t len)
+{
+	int p[2];
+
+	ck_assert_int_eq(pipe(p), 0);
+	if (len)
+		ck_assert_int_eq(write(p[1], buf, len), (ssize_t)len);
+	ck_assert_int_eq(close(p[1]), 0);
+	return p[0];
+}
+
+/* Return EXDEV from getppid, allow everything else. */
+static const struct sock_filter getppid_exdev[] = {
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EXDEV),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+};
+
+START_TEST(test_bpf_fd_good)
+{
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	struct sh_err err = { 0 };
+	int fd = bpf_pipe(getppid_exdev, sizeof(getppid_exdev)), r;
+
+	/* after the profile's programs, as the last one */
+	r = prepare("build", NULL, fd, &plan, &err, NULL, 0);
+	close(fd);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_ge(plan.n, 2);
+	ck_assert_uint_eq(plan.programs[plan.n - 1].len, 4);
+	ck_assert_int_eq(memcmp(plan.programs[plan.n - 1].insns, getppid_exdev,
+				sizeof(getppid_exdev)),
+			 0);
+	seccomp_plan_clear(&plan);
+	ck_assert_uint_eq(plan.n, 0);
+	/* alone */
+	fd = bpf_pipe(getppid_exdev, sizeof(getppid_exdev));
+	r = prepare("none", NULL, fd, &plan, &err, NULL, 0);
+	close(fd);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_eq(plan.n, 1);
+	ck_assert_uint_eq(plan.programs[0].len, 4);
+}
+END_TEST
+
+/* The most instructions the kernel takes (BPF_MAXINSNS), and one more. */
+START_TEST(test_bpf_fd_limit)
+{
+	size_t n = 4096 + (size_t)_i;
+	_cleanup_free_ struct sock_filter *prog = calloc(n, sizeof(*prog));
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	struct sh_err err = { 0 };
+	char message[128];
+	int fd, r;
+
+	ck_assert_ptr_nonnull(prog);
+	for (size_t i = 0; i < n; i++)
+		prog[i] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+						       SECCOMP_RET_ALLOW);
+	fd = bpf_pipe(prog, n * sizeof(*prog));
+	r = prepare("none", NULL, fd, &plan, &err, NULL, 0);
+	if (_i) {
+		snprintf(message, sizeof(message),
+			 "--seccomp-bpf %d: read: Argument list too long", fd);
+		close(fd);
+		assert_error(r, &err, E2BIG, "spec", message);
+		return;
+	}
+	close(fd);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_eq(plan.n, 1);
+	ck_assert_uint_eq(plan.programs[0].len, 4096);
+}
+END_TEST
+
+START_TEST(test_bpf_fd_bad)
+{
+	static const size_t lens[] = { 0, 1, 7, 12, 31 };
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	struct sh_err err = { 0 };
+	char message[128];
+	int fd = bpf_pipe(getppid_exdev, lens[_i]), r;
+
+	r = prepare("none", NULL, fd, &plan, &err, NULL, 0);
+	snprintf(message, sizeof(message),
+		 "--seccomp-bpf %d: %zu bytes is not a BPF program (8 bytes an "
+		 "instruction)",
+		 fd, lens[_i]);
+	close(fd);
+	assert_error(r, &err, EINVAL, "spec", message);
+}
+END_TEST
+
+START_TEST(test_bpf_fd_closed)
+{
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	struct sh_err err = { 0 };
+
+	assert_error(prepare("none", NULL, 987654, &plan, &err, NULL, 0), &err,
+		     EBADF, "spec",
+		     "--seccomp-bpf 987654: read: Bad file descriptor");
+}
+END_TEST
+
+/* ---- the filters at work ---- */
+
+/* Run check in a forked child under plan (with no_new_privs); its exit
+ * status or signal. */
+static int run_filtered(const struct seccomp_plan *plan,
+			int (*check)(const char *), const char *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct sh_err err = { 0 };
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			_exit(100);
+		if (seccomp_install(plan, &err) < 0) {
+			fprintf(stderr, "# %s\n", err.message);
+			_exit(101);
+		}
+		_exit(check(arg));
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+/* 0, or the number of the first check that failed. */
+static int build_checks(const char *file)
+{
+	struct open_how how = { .flags = O_RDONLY };
+	pid_t pid = getpid();
+	char xname[] = "user.check";
+
+	if (pid <= 0 || pid != (pid_t)syscall(SYS_getpid))
+		return 1;
+	/* setuid and setgid bits: EPERM, whichever call */
+	if (chmod(file, 04755) != -1 || errno != EPERM)
+		return 2;
+	if (chmod(file, 02755) != -1 || errno != EPERM)
+		return 3;
+	if (fchmodat(AT_FDCWD, file, 06700, 0) != -1 || errno != EPERM)
+		return 4;
+	/* other modes are fine */
+	if (chmod(file, 0755) != 0 || chmod(file, 01777) != 0)
+		return 5;
+	/* creating a setuid file */
+	if (open(file, O_WRONLY | O_CREAT, 04755) != -1 || errno != EPERM)
+		return 6;
+	/* openat2: ENOSYS */
+	if (syscall(SYS_openat2, AT_FDCWD, file, &how, sizeof(how)) != -1 ||
+	    errno != ENOSYS)
+		return 7;
+	/* xattrs: ENOTSUP before the file system is asked */
+	if (syscall(SYS_setxattr, file, xname, "v", 1, 0) != -1 ||
+	    errno != ENOTSUP)
+		return 8;
+	/* and the call libseccomp does not know, by our own program */
+	if (syscall(NR_SETXATTRAT, AT_FDCWD, file, 0, xname, NULL, 0) != -1 ||
+	    errno != ENOTSUP)
+		return 9;
+	return 0;
+}
+
+START_TEST(test_install_build)
+{
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	struct sh_err err = { 0 };
+	char dir[] = "/tmp/check-seccomp.XXXXXX", file[64];
+	struct stat st;
+	int fd, status, r;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/f", dir);
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	r = prepare("build", NULL, -1, &plan, &err, NULL, 0);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	status = run_filtered(&plan, build_checks, file);
+	ck_assert_int_eq(stat(file, &st), 0);
+	unlink(file);
+	rmdir(dir);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "the filtered child: status %#x (check %d failed)",
+		      status, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	/* the setuid bit never came */
+	ck_assert_uint_eq(st.st_mode & 07777, 01777);
+}
+END_TEST
+
+/* Without a filter the same checks fail: they test the filter. */
+START_TEST(test_install_none)
+{
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	struct sh_err err = { 0 };
+	char dir[] = "/tmp/check-seccomp.XXXXXX", file[64];
+	int fd, status;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/f", dir);
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(prepare("none", NULL, -1, &plan, &err, NULL, 0), 0);
+	ck_assert_uint_eq(plan.n, 0);
+	status = run_filtered(&plan, build_checks, file);
+	unlink(file);
+	rmdir(dir);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2,
+		      "status %#x", status);
+}
+END_TEST
+
+static int call_uname(const char *unused)
+{
+	struct utsname u;
+
+	(void)unused;
+	return uname(&u) == 0 ? 0 : 1;
+}
+
+START_TEST(test_install_kill)
+{
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	struct sh_err err = { 0 };
+	int r, status;
+
+	/* uname works before */
+	ck_assert_int_eq(call_uname(NULL), 0);
+	r = prepare("none", "# no uname\nkill uname\n", -1, &plan, &err, NULL,
+		    0);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_eq(plan.n, 1);
+	status = run_filtered(&plan, call_uname, NULL);
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS,
+		      "status %#x, expected death by SIGSYS", status);
+}
+END_TEST
+
+static int call_getppid(const char *unused)
+{
+	(void)unused;
+	/* glibc's getppid() cannot fail: it would return -EXDEV */
+	if (syscall(SYS_getppid) != -1 || errno != EXDEV)
+		return 1;
+	return getpid() > 0 ? 0 : 2;
+}
+
+START_TEST(test_install_bpf_fd)
+{
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	struct sh_err err = { 0 };
+	int fd = bpf_pipe(getppid_exdev, sizeof(getppid_exdev)), r, status;
+
+	r = prepare("build", NULL, fd, &plan, &err, NULL, 0);
+	close(fd);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	status = run_filtered(&plan, call_getppid, NULL);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "status %#x", status);
+}
+END_TEST
+
+/* A program the kernel refuses (a load past struct seccomp_data): the
+ * error names which one, in a child with no_new_privs. */
+START_TEST(test_install_refused)
+{
+	static const char expected[] =
+		"install seccomp filter 2 of 2 (needs no_new_privs or "
+		"CAP_SYS_ADMIN): Invalid argument";
+	struct sock_filter bad[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4096),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct seccomp_plan plan = { 0 };
+	int status;
+	pid_t pid;
+
+	plan.programs[0].insns = (struct sock_filter *)getppid_exdev;
+	plan.programs[0].len = 4;
+	plan.programs[1].insns = bad;
+	plan.programs[1].len = 2;
+	plan.n = 2;
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct sh_err err = { 0 };
+		int r;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			_exit(1);
+		r = seccomp_install(&plan, &err);
+		if (r != -EINVAL || err.errnum != EINVAL ||
+		    strcmp(err.stage, "seccomp") != 0 ||
+		    strcmp(err.message, expected) != 0) {
+			fprintf(stderr, "# %d %s: %s\n", r, err.stage,
+				err.message);
+			_exit(2);
+		}
+		/* the first one is in force */
+		_exit(syscall(SYS_getppid) == -1 && errno == EXDEV ? 0 : 3);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "status %#x", status);
+}
+END_TEST
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static Suite *make_seccomp_suite(void)
+{
+	Suite *s = suite_create("seccomp");
+	TCase *tc;
+
+	tc = tcase_create("policy");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_loop_test(tc, test_action, 0, N(action_cases));
+	tcase_add_loop_test(tc, test_bad_action, 0, N(bad_actions));
+	tcase_add_loop_test(tc, test_condition, 0, N(cond_cases));
+	tcase_add_test(tc, test_six_conditions);
+	tcase_add_loop_test(tc, test_syntax_error, 0, N(syntax_cases));
+	tcase_add_test(tc, test_name_limit);
+	tcase_add_test(tc, test_comments_and_lines);
+	tcase_add_loop_test(tc, test_no_rules, 0, 7);
+	tcase_add_test(tc, test_length_bounds);
+	tcase_add_test(tc, test_nul_byte);
+	tcase_add_loop_test(tc, test_long_line, 0, 2);
+	tcase_add_test(tc, test_crlf);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("profiles");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(tc, test_profile_build);
+	tcase_add_test(tc, test_profile_strict);
+	tcase_add_test(tc, test_profile_none_and_unknown);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("compile");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(tc, test_prepare_profiles);
+	tcase_add_loop_test(tc, test_prepare_unknown_to_libseccomp, 0,
+			    N(own_cases));
+	tcase_add_loop_test(tc, test_prepare_bad, 0, N(prepare_bad_cases));
+	tcase_add_test(tc, test_prepare_missing_file);
+	tcase_add_test(tc, test_bpf_fd_good);
+	tcase_add_loop_test(tc, test_bpf_fd_limit, 0, 2);
+	tcase_add_loop_test(tc, test_bpf_fd_bad, 0, 5);
+	tcase_add_test(tc, test_bpf_fd_closed);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("install");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(tc, test_install_build);
+	tcase_add_test(tc, test_install_none);
+	tcase_add_test(tc, test_install_kill);
+	tcase_add_test(tc, test_install_bpf_fd);
+	tcase_add_test(tc, test_install_refused);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	sr = srunner_create(make_seccomp_suite());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
