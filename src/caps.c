@@ -22,26 +22,39 @@ static void cap_freep(cap_t *caps)
 
 int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_size)
 {
-	_cleanup_free_ char *copy = strdup(list);
-	char *item, *save = NULL;
+	const char *p = list;
 
 	*mask = 0;
-	if (!copy)
-		return -ENOMEM;
-	for (item = strtok_r(copy, ",", &save); item;
-	     item = strtok_r(NULL, ",", &save)) {
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		cap_value_t cap = -1;
 		char name[64];
-		cap_value_t cap;
+		bool ok = len > 0 && len < 48;
 
-		snprintf(name, sizeof(name), "%s%s",
-			 strncasecmp(item, "cap_", 4) == 0 ? "" : "cap_", item);
-		if (cap_from_name(name, &cap) < 0 || cap < 0 || cap > 63) {
-			snprintf(bad, bad_size, "%s", item);
+		/* cap_from_name takes a known name followed by anything
+		 * ("chown+kill", "sys_admin123"): only the exact name is one */
+		if (ok) {
+			snprintf(name, sizeof(name), "%s%.*s",
+				 strncasecmp(p, "cap_", 4) == 0 ? "" : "cap_",
+				 (int)len, p);
+			ok = cap_from_name(name, &cap) == 0 && cap >= 0 &&
+			     cap <= 63;
+		}
+		if (ok) {
+			char *canon = cap_to_name(cap);
+
+			ok = canon && strcasecmp(canon, name) == 0;
+			cap_free(canon);
+		}
+		if (!ok) {
+			snprintf(bad, bad_size, "%.*s", (int)len, p);
 			return -EINVAL;
 		}
 		*mask |= UINT64_C(1) << cap;
+		if (!p[len])
+			return 0;
+		p += len + 1;
 	}
-	return 0;
 }
 
 static bool in_mask(uint64_t mask, cap_value_t cap)

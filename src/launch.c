@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -169,11 +170,53 @@ static int prepare_namespaces(struct launch *launch, struct sh_err *err)
 	return 0;
 }
 
+/* Whether map (one "INNER OUTER COUNT" record a line) maps outer. */
+static bool map_covers(const struct id_map *map, unsigned long outer)
+{
+	const char *p = map->text;
+
+	while (*p) {
+		unsigned long in, out, count;
+		int used = 0;
+
+		if (sscanf(p, "%lu %lu %lu\n%n", &in, &out, &count, &used) != 3 ||
+		    !used)
+			return false;
+		if (outer >= out && outer - out < count)
+			return true;
+		p += used;
+	}
+	return false;
+}
+
+/* With maps of the caller's choosing, the command must get an identity
+ * in them: left unmapped it would still be the caller outside. */
+static int check_maps_cover_caller(struct launch *launch, struct sh_err *err)
+{
+	const struct spec *spec = launch->spec;
+
+	if (!(launch->namespaces & NS_BIT(NS_USER)))
+		return 0;
+	if (spec->uid_map && !spec->uid && !map_covers(&launch->uid_map, geteuid()))
+		return err_set(err, "spec", EINVAL,
+			       "--uid-map does not map the caller's uid %u: "
+			       "give --uid",
+			       (unsigned)geteuid());
+	if (spec->gid_map && !spec->gid && !spec->uid &&
+	    !map_covers(&launch->gid_map, getegid()))
+		return err_set(err, "spec", EINVAL,
+			       "--gid-map does not map the caller's gid %u: "
+			       "give --gid",
+			       (unsigned)getegid());
+	return 0;
+}
+
 static int prepare_hardening(struct launch *launch, struct sh_err *err)
 {
 	const struct spec *spec = launch->spec;
 	const char *bad;
 	char name[64];
+	int r;
 
 	if (spec->cap_keep &&
 	    caps_parse(spec->cap_keep, &launch->cap_keep, name,
@@ -188,7 +231,19 @@ static int prepare_hardening(struct launch *launch, struct sh_err *err)
 				       spec->rlimits.v[i]);
 		launch->n_rlimits++;
 	}
-	return seccomp_prepare(spec, &launch->seccomp, err);
+	if ((r = seccomp_prepare(spec, &launch->seccomp, err)) < 0)
+		return r;
+	/* seccomp and Landlock come after the capabilities are dropped:
+	 * without no_new_privs they need CAP_SYS_ADMIN kept */
+	if (spec->allow_new_privs &&
+	    (launch->seccomp.n || spec->landlock_read.n ||
+	     spec->landlock_write.n) &&
+	    !(launch->cap_keep & (UINT64_C(1) << CAP_SYS_ADMIN)))
+		return err_set(err, "spec", EINVAL,
+			       "--allow-new-privs with seccomp or Landlock "
+			       "needs --cap-keep cap_sys_admin (or "
+			       "--seccomp-profile none and no Landlock)");
+	return check_maps_cover_caller(launch, err);
 }
 
 int launch_prepare(struct launch *launch, const struct spec *spec,

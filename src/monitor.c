@@ -393,6 +393,15 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	/* under an init the pid comes with its message */
 	out->command_pid = launch_needs_init(launch) ? 0 : out->pid;
 	read_reports(ch.report_read, out);
+	/* the command reports just before its execve: a closed error pipe
+	 * without that report is a death during setup, not an exec */
+	if (out->command.kind != REPORT_COMMAND) {
+		reap(out->pid);
+		r = err_set(err, "process", ECHILD,
+			    "the sandbox died during setup, before the "
+			    "command's execve");
+		goto out;
+	}
 	if (out->info.cgroup_ns_errno)
 		launch_drop_cgroup_ns(launch, out->info.cgroup_ns_errno);
 	status_started(launch, out);

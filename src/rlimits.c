@@ -65,7 +65,7 @@ int rlimit_parse(const char *text, struct rlimit_setting *out,
 	const char *soft = text + name_len + 1, *colon;
 	size_t i;
 
-	*bad = "NAME";
+	*bad = strchr(text, '=') ? "NAME" : "form";
 	for (i = 0; i < sizeof(rlimit_names) / sizeof(rlimit_names[0]); i++)
 		if (strlen(rlimit_names[i].name) == name_len &&
 		    strncmp(rlimit_names[i].name, text, name_len) == 0)

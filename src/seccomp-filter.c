@@ -229,11 +229,22 @@ static int read_all(int fd, char **buf, size_t *len, size_t max)
 
 		if (!*buf)
 			return -ENOMEM;
+		if (*len == cap && cap >= max) {
+			char extra;
+
+			/* max bytes are fine when nothing follows them */
+			n = read(fd, &extra, 1);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -errno;
+			return n == 0 ? 0 : -E2BIG;
+		}
 		if (*len == cap) {
-			char *grown = cap >= max ? NULL : realloc(*buf, cap * 2);
+			char *grown = realloc(*buf, cap * 2);
 
 			if (!grown)
-				return cap >= max ? -E2BIG : -ENOMEM;
+				return -ENOMEM;
 			*buf = grown;
 			cap *= 2;
 		}

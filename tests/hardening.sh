@@ -317,11 +317,13 @@ fi
 run --allow-new-privs --seccomp-profile none -- "$P" security
 check_eq "--allow-new-privs --seccomp-profile none: NoNewPrivs 0, Seccomp 0" \
 	"0 0 0" "$rc $(field NoNewPrivs) $(field Seccomp)"
-setup_fails "--allow-new-privs with the build profile: 125, stage seccomp, says it needs no_new_privs" \
-	seccomp 'needs no_new_privs or CAP_SYS_ADMIN' --allow-new-privs
+# refused before anything runs: seccomp and Landlock come after the
+# capabilities are dropped, so without no_new_privs nothing could load them
+setup_fails "--allow-new-privs with the build profile: 125, stage spec, says it needs cap_sys_admin" \
+	spec 'needs --cap-keep cap_sys_admin' --allow-new-privs
 mkdir -m 777 "$T/lw" "$T/lx"
-setup_fails "--allow-new-privs with Landlock: 125, stage landlock, says it needs no_new_privs" \
-	landlock 'needs no_new_privs or CAP_SYS_ADMIN' --allow-new-privs \
+setup_fails "--allow-new-privs with Landlock: 125, stage spec, says it needs cap_sys_admin" \
+	spec 'needs --cap-keep cap_sys_admin' --allow-new-privs \
 	--seccomp-profile none --landlock-write "$T/lw"
 
 # --- 3. the build profile -----------------------------------------------

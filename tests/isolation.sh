@@ -365,10 +365,18 @@ check_eq "--map-root alone makes the user namespace" '0 ["user"]' \
 
 if [ "$ME" = 0 ]; then
 	run_st --uid-map "0 100000 65536" --gid-map "0 100000 65536" \
-		--unshare-user -- "$P" cat /proc/self/uid_map \
+		--unshare-user --uid 0 --gid 0 -- "$P" cat /proc/self/uid_map \
 		cat /proc/self/gid_map
 	check_eq "root --uid-map/--gid-map 0 100000 65536" \
 		"0 100000 65536 0 100000 65536" "$(oneline "$out")"
+	# without --uid the command would stay root outside, unmapped
+	rm -f "$T/marker"
+	run_st --uid-map "0 100000 65536" --gid-map "0 100000 65536" \
+		--unshare-user -- "$TOUCH" "$T/marker"
+	check_eq "root --uid-map that leaves root unmapped, no --uid: 125, spec, nothing ran" \
+		'125 "spec" absent' "$rc $(json_val "$st" stage) $(ran)"
+	check_match "root --uid-map without --uid: the message asks for --uid" \
+		'does not map the caller.s uid 0: give --uid' "$(json_val "$st" message)"
 	rm -f "$T/st"
 	run_st --uid-map "0 100000 65536" --gid-map "0 100000 65536" \
 		--unshare-user --uid 1000 --gid 1000 -- "$P" status sleep 0.3 &
@@ -385,7 +393,7 @@ if [ "$ME" = 0 ]; then
 	skip "unprivileged --uid-map of its own id" "runs as root"
 else
 	rm -f "$T/marker"
-	run_st --uid-map "0 0 1" --unshare-user -- "$TOUCH" "$T/marker"
+	run_st --uid-map "0 0 1" --unshare-user --uid 0 -- "$TOUCH" "$T/marker"
 	check_eq "unprivileged --uid-map 0 0 1: 125, stage userns, EPERM, nothing ran" \
 		'125 "userns" "EPERM" absent' \
 		"$rc $(json_val "$st" stage) $(json_val "$st" errname) $(ran)"

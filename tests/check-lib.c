@@ -1,0 +1,1262 @@
+/* Unit tests of libspawnhelper through its public API: every call spawns
+ * the built helper ($SPAWNHELPER_PATH, set by make check).
+ *
+ * SH_LIB_THREADS and SH_LIB_SPAWNS (default 8 and 100) size the
+ * concurrent-spawn test; CI makes them small under valgrind. */
+#include "config.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <spawnhelper.h>
+
+#define TIMEOUT 120
+#define MAX_FDS 256
+
+static const char *const true_argv[] = { "/bin/true", NULL };
+static const char *const false_argv[] = { "/bin/false", NULL };
+
+/* ---- helpers ---- */
+
+static int env_int(const char *name, int fallback)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? atoi(v) : fallback;
+}
+
+static void wait_ok(sh_process *p, struct sh_result *r)
+{
+	int e = sh_wait(p, r, 0);
+
+	ck_assert_msg(e == 0, "sh_wait: %s", sh_strerror(e));
+}
+
+/* Spawn spec, wait, free: the result. */
+static void run(const sh_spec *spec, struct sh_result *r)
+{
+	sh_process *p = NULL;
+	int e = sh_spawn(spec, &p);
+
+	ck_assert_msg(e == 0, "sh_spawn: %s", sh_strerror(e));
+	wait_ok(p, r);
+	sh_process_free(p);
+}
+
+static sh_spec *spec_argv(const char *const *argv)
+{
+	sh_spec *s = sh_spec_new();
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(sh_spec_set_argv(s, argv), 0);
+	return s;
+}
+
+static sh_spec *spec_sh(const char *script)
+{
+	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+
+	return spec_argv(argv);
+}
+
+/* Everything up to EOF from fd, NUL-terminated. */
+static size_t read_all(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	for (;;) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		ck_assert_msg(n >= 0, "read: %s", strerror(errno));
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		ck_assert_uint_lt(len, size - 1);
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+/* The command's stdout (and the result) of spec, run with stdout on a
+ * pipe and stderr the caller's. */
+static void run_output(sh_spec *spec, struct sh_result *r, char *out,
+		       size_t size)
+{
+	sh_process *p = NULL;
+	int fds[2], e;
+
+	ck_assert_int_eq(pipe2(fds, O_CLOEXEC), 0);
+	ck_assert_int_eq(sh_spec_map_fd(spec, 1, fds[1]), 0);
+	ck_assert_int_eq(sh_spec_map_fd(spec, 2, 2), 0);
+	e = sh_spawn(spec, &p);
+	ck_assert_msg(e == 0, "sh_spawn: %s", sh_strerror(e));
+	close(fds[1]);
+	read_all(fds[0], out, size);
+	close(fds[0]);
+	wait_ok(p, r);
+	sh_process_free(p);
+}
+
+/* The caller's fds: number, fd flags, status flags and file. */
+struct fd_state {
+	int fd, fd_flags, fl_flags;
+	dev_t dev;
+	ino_t ino;
+};
+
+static int fd_snapshot(struct fd_state *st, size_t max)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d))) {
+		struct stat sb;
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		fd = atoi(de->d_name);
+		if (fd == dirfd(d) || fstat(fd, &sb) < 0)
+			continue;
+		ck_assert_uint_lt((size_t)n, max);
+		st[n].fd = fd;
+		st[n].fd_flags = fcntl(fd, F_GETFD);
+		st[n].fl_flags = fcntl(fd, F_GETFL);
+		st[n].dev = sb.st_dev;
+		st[n].ino = sb.st_ino;
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static const struct fd_state *fd_find(const struct fd_state *st, int n, int fd)
+{
+	for (int i = 0; i < n; i++)
+		if (st[i].fd == fd)
+			return &st[i];
+	return NULL;
+}
+
+static void fd_assert_same(const struct fd_state *a, int na,
+			   const struct fd_state *b, int nb)
+{
+	for (int i = 0; i < na; i++) {
+		const struct fd_state *o = fd_find(b, nb, a[i].fd);
+
+		ck_assert_msg(o, "fd %d was closed", a[i].fd);
+		ck_assert_msg(o->fd_flags == a[i].fd_flags &&
+				      o->fl_flags == a[i].fl_flags &&
+				      o->dev == a[i].dev && o->ino == a[i].ino,
+			      "fd %d changed", a[i].fd);
+	}
+	for (int i = 0; i < nb; i++)
+		ck_assert_msg(fd_find(a, na, b[i].fd), "fd %d appeared",
+			      b[i].fd);
+}
+
+static int fd_count(void)
+{
+	struct fd_state st[MAX_FDS];
+
+	return fd_snapshot(st, MAX_FDS);
+}
+
+/* --list-fds: print the fds this process has above 2, one a line. */
+static int list_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (!d)
+		return 1;
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name);
+
+		if (de->d_name[0] != '.' && fd > 2 && fd != dirfd(d))
+			printf("%d\n", fd);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* ---- running ---- */
+
+START_TEST(test_true_false)
+{
+	struct sh_result r;
+	sh_spec *s = spec_argv(true_argv);
+
+	run(s, &r);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_int_eq(r.signal, 0);
+	ck_assert(!r.setup_failed);
+	ck_assert(!r.timed_out);
+	ck_assert_str_eq(r.stage, "");
+	/* the spec may be reused */
+	ck_assert_int_eq(sh_spec_set_argv(s, false_argv), 0);
+	run(s, &r);
+	ck_assert_int_eq(r.exit_code, 1);
+	sh_spec_free(s);
+	s = spec_sh("exit 42");
+	run(s, &r);
+	ck_assert_int_eq(r.exit_code, 42);
+	sh_spec_free(s);
+}
+END_TEST
+
+START_TEST(test_exec_enoent)
+{
+	const char *argv[] = { "/nonexistent/command", NULL };
+	const char *bare[] = { "no-such-command-anywhere", NULL };
+	struct sh_result r;
+	sh_spec *s = spec_argv(argv);
+
+	run(s, &r);
+	ck_assert(r.setup_failed);
+	ck_assert_str_eq(r.stage, "exec");
+	ck_assert_int_eq(r.error, ENOENT);
+	ck_assert_int_eq(r.exit_code, 127);
+	ck_assert_int_eq(r.signal, 0);
+	ck_assert_ptr_nonnull(strstr(r.message, "/nonexistent/command"));
+	/* a PATH lookup that finds nothing */
+	ck_assert_int_eq(sh_spec_set_argv(s, bare), 0);
+	run(s, &r);
+	ck_assert(r.setup_failed);
+	ck_assert_str_eq(r.stage, "exec");
+	ck_assert_int_eq(r.error, ENOENT);
+	ck_assert_int_eq(r.exit_code, 127);
+	sh_spec_free(s);
+}
+END_TEST
+
+/* A command reads its stdin and writes stdout and stderr through pipes
+ * mapped to 0, 1 and 2 (stdout and stderr on the caller's swapped
+ * numbers, to check the map is applied as given). */
+START_TEST(test_mapped_pipes)
+{
+	int in[2], out[2], errp[2];
+	char buf[256];
+	struct sh_result r;
+	sh_process *p = NULL;
+	sh_spec *s = spec_sh("tr a-z A-Z; echo done >&2; exit 3");
+	const char text[] = "hello through pipes\n";
+
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(errp, O_CLOEXEC), 0);
+	ck_assert_int_eq(sh_spec_map_fd(s, 0, in[0]), 0);
+	ck_assert_int_eq(sh_spec_map_fd(s, 1, out[1]), 0);
+	ck_assert_int_eq(sh_spec_map_fd(s, 2, errp[1]), 0);
+	ck_assert_int_eq(sh_spawn(s, &p), 0);
+	sh_spec_free(s);
+	close(in[0]);
+	close(out[1]);
+	close(errp[1]);
+	ck_assert_int_eq(write(in[1], text, strlen(text)), (ssize_t)strlen(text));
+	close(in[1]);
+	read_all(out[0], buf, sizeof(buf));
+	ck_assert_str_eq(buf, "HELLO THROUGH PIPES\n");
+	read_all(errp[0], buf, sizeof(buf));
+	ck_assert_str_eq(buf, "done\n");
+	close(out[0]);
+	close(errp[0]);
+	wait_ok(p, &r);
+	ck_assert_int_eq(r.exit_code, 3);
+	sh_process_free(p);
+}
+END_TEST
+
+/* One fd given as two, and a swap through one pipe each. */
+START_TEST(test_map_swap)
+{
+	int a[2], b[2];
+	char buf[64];
+	struct sh_result r;
+	sh_process *p = NULL;
+	sh_spec *s = spec_sh("echo out; echo err >&2; echo three >&3");
+
+	ck_assert_int_eq(pipe2(a, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(b, O_CLOEXEC), 0);
+	/* the caller's numbers 1 and 2 are what a and b land on in the
+	 * helper only by accident; map the command's 1 and 2 crossed */
+	ck_assert_int_eq(sh_spec_map_fd(s, 1, b[1]), 0);
+	ck_assert_int_eq(sh_spec_map_fd(s, 2, a[1]), 0);
+	ck_assert_int_eq(sh_spec_map_fd(s, 3, a[1]), 0);
+	ck_assert_int_eq(sh_spawn(s, &p), 0);
+	sh_spec_free(s);
+	close(a[1]);
+	close(b[1]);
+	read_all(a[0], buf, sizeof(buf));
+	ck_assert_str_eq(buf, "err\nthree\n");
+	read_all(b[0], buf, sizeof(buf));
+	ck_assert_str_eq(buf, "out\n");
+	close(a[0]);
+	close(b[0]);
+	wait_ok(p, &r);
+	ck_assert_int_eq(r.exit_code, 0);
+	sh_process_free(p);
+}
+END_TEST
+
+/* What every setter leaves: argv0, chdir, environment, umask 0,
+ * hostname, rlimit, tmpfs, and a few options by name. */
+START_TEST(test_process_options)
+{
+	const char *env[] = { "PATH=/usr/bin:/bin", "A=1", "B=2", NULL };
+	char out[1024];
+	struct sh_result r;
+	sh_spec *s = spec_sh(
+		"echo \"$(tr '\\0' ' ' </proc/$$/cmdline)\"; pwd; umask; "
+		"echo \"A=$A B=${B-unset} C=$C\"; hostname; ulimit -n; "
+		"echo x >/mnt/sh-tmpfs/f && cat /mnt/sh-tmpfs/f; "
+		"env | sort | tr '\\n' ' '");
+
+	ck_assert_int_eq(sh_spec_set_argv0(s, "renamed"), 0);
+	ck_assert_int_eq(sh_spec_set_chdir(s, "/usr"), 0);
+	ck_assert_int_eq(sh_spec_set_environ(s, env), 0);
+	ck_assert_int_eq(sh_spec_unsetenv(s, "B"), 0);
+	ck_assert_int_eq(sh_spec_setenv(s, "C", "three"), 0);
+	ck_assert_int_eq(sh_spec_setenv(s, "C", "3"), 0);
+	ck_assert_int_eq(sh_spec_set_umask(s, 0), 0);
+	ck_assert_int_eq(sh_spec_unshare(s, SH_NS_UTS | SH_NS_MOUNT), 0);
+	ck_assert_int_eq(sh_spec_set_hostname(s, "sh-test"), 0);
+	ck_assert_int_eq(sh_spec_set_rlimit(s, "nofile", 100, 200), 0);
+	ck_assert_int_eq(sh_spec_set_rlimit(s, "nofile", 77, 200), 0);
+	ck_assert_int_eq(sh_spec_add_tmpfs(s, "/mnt/sh-tmpfs"), 0);
+	ck_assert_int_eq(sh_spec_set_option(s, "new-session", NULL), 0);
+	run_output(s, &r, out, sizeof(out));
+	ck_assert_msg(r.exit_code == 0 && !r.setup_failed,
+		      "exit %d, %s: %s", r.exit_code, r.stage, r.message);
+	ck_assert_str_eq(out, "renamed -c echo \"$(tr '\\0' ' ' "
+			      "</proc/$$/cmdline)\"; pwd; umask; echo \"A=$A "
+			      "B=${B-unset} C=$C\"; hostname; ulimit -n; echo "
+			      "x >/mnt/sh-tmpfs/f && cat /mnt/sh-tmpfs/f; env "
+			      "| sort | tr '\\n' ' ' \n"
+			      "/usr\n0000\nA=1 B=unset C=3\nsh-test\n77\nx\n"
+			      "A=1 C=3 OLDPWD=/ PATH=/usr/bin:/bin PWD=/usr \n");
+	sh_spec_free(s);
+}
+END_TEST
+
+START_TEST(test_credentials)
+{
+	gid_t groups[] = { 5, 7 };
+	char out[256];
+	struct sh_result r;
+	sh_spec *s;
+
+	if (geteuid() != 0) {
+		puts("# SKIP credentials: not root");
+		return;
+	}
+	s = spec_sh("id -u; id -g; id -G");
+	ck_assert_int_eq(sh_spec_set_uid(s, 65534), 0);
+	ck_assert_int_eq(sh_spec_set_gid(s, 65534), 0);
+	ck_assert_int_eq(sh_spec_set_groups(s, groups, 2), 0);
+	run_output(s, &r, out, sizeof(out));
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(out, "65534\n65534\n65534 5 7\n");
+	sh_spec_free(s);
+
+	s = spec_sh("id -un; id -G");
+	ck_assert_int_eq(sh_spec_set_user(s, "nobody"), 0);
+	ck_assert_int_eq(sh_spec_set_group(s, "nogroup"), 0);
+	run_output(s, &r, out, sizeof(out));
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(out, "nobody\n65534\n");
+	sh_spec_free(s);
+}
+END_TEST
+
+/* ---- the spec's checks ---- */
+
+static void assert_refused(sh_spec *s, int r, const char *what)
+{
+	ck_assert_msg(r == -EINVAL, "%s: got %d (%s), not -EINVAL", what, r,
+		      r < 0 ? sh_strerror(r) : "accepted");
+	ck_assert_msg(sh_spec_error(s)[0] != '\0', "%s: no message", what);
+}
+
+#define REFUSED(s, call) assert_refused(s, call, #call)
+
+START_TEST(test_setters_refuse)
+{
+	const char *empty[] = { NULL };
+	const char *bad_env[] = { "NOEQUALS", NULL };
+	const char *bad_env2[] = { "=value", NULL };
+	sh_spec *s = sh_spec_new();
+
+	ck_assert_str_eq(sh_spec_error(s), "");
+	REFUSED(s, sh_spec_set_argv(s, NULL));
+	REFUSED(s, sh_spec_set_argv(s, empty));
+	REFUSED(s, sh_spec_set_environ(s, bad_env));
+	REFUSED(s, sh_spec_set_environ(s, bad_env2));
+	REFUSED(s, sh_spec_setenv(s, NULL, "x"));
+	REFUSED(s, sh_spec_setenv(s, "A=B", "x"));
+	REFUSED(s, sh_spec_unsetenv(s, NULL));
+	REFUSED(s, sh_spec_unsetenv(s, "A=B"));
+	REFUSED(s, sh_spec_map_fd(s, -1, 1));
+	REFUSED(s, sh_spec_map_fd(s, 1, -5));
+	ck_assert_int_eq(sh_spec_map_fd(s, 1, 1), 0);
+	ck_assert_str_eq(sh_spec_error(s), "");
+	REFUSED(s, sh_spec_map_fd(s, 1, 2)); /* child 1 mapped twice */
+	ck_assert_ptr_nonnull(strstr(sh_spec_error(s), "--fd"));
+	REFUSED(s, sh_spec_set_umask(s, 01000));
+	REFUSED(s, sh_spec_unshare(s, 1u << 20));
+	REFUSED(s, sh_spec_join_ns(s, SH_NS_NET | SH_NS_PID, "/proc/self/ns/net"));
+	REFUSED(s, sh_spec_join_ns(s, 0, "/proc/self/ns/net"));
+	REFUSED(s, sh_spec_set_uid_map(s, "not a map"));
+	REFUSED(s, sh_spec_set_gid_map(s, "0 1"));
+	REFUSED(s, sh_spec_set_hostname(s, "bad host/name"));
+	REFUSED(s, sh_spec_add_loopback_addr(s, "not-an-address"));
+	REFUSED(s, sh_spec_add_loopback_addr(s, "10.0.0.2/99"));
+	REFUSED(s, sh_spec_add_bind(s, NULL, "/mnt", false));
+	REFUSED(s, sh_spec_add_tmpfs(s, "relative/path"));
+	REFUSED(s, sh_spec_set_timeout(s, 1000, 0) == 0 ?
+			   sh_spec_set_option(s, "timeout", "-1") : 0);
+	REFUSED(s, sh_spec_set_seccomp_profile(s, "no-such-profile"));
+	REFUSED(s, sh_spec_set_rlimit(s, "no-such-limit", 1, 1));
+	REFUSED(s, sh_spec_set_rlimit(s, "nofile", 10, 5)); /* soft > hard */
+	REFUSED(s, sh_spec_set_rlimit(s, NULL, 1, 1));
+	REFUSED(s, sh_spec_keep_caps(s, "cap_no_such_thing"));
+	REFUSED(s, sh_spec_set_option(s, NULL, NULL));
+	REFUSED(s, sh_spec_set_option(s, "no-such-option", "x"));
+	ck_assert_ptr_nonnull(strstr(sh_spec_error(s), "no-such-option"));
+	REFUSED(s, sh_spec_set_option(s, "umask", NULL)); /* needs a value */
+	REFUSED(s, sh_spec_set_option(s, "spec-fd", "3")); /* CLI only */
+	REFUSED(s, sh_spec_set_option(s, "help", NULL));
+	/* a setter that succeeds clears the message */
+	ck_assert_int_eq(sh_spec_set_umask(s, 022), 0);
+	ck_assert_str_eq(sh_spec_error(s), "");
+	sh_spec_free(s);
+	sh_spec_free(NULL);
+}
+END_TEST
+
+/* Every setter once with a good value. */
+START_TEST(test_setters_accept)
+{
+	gid_t g = 0;
+	sh_spec *s = spec_argv(true_argv);
+
+#define OK(call) ck_assert_msg((call) == 0, "%s: %s", #call, sh_spec_error(s))
+	OK(sh_spec_set_argv0(s, "x"));
+	OK(sh_spec_set_chdir(s, "/"));
+	OK(sh_spec_clearenv(s));
+	OK(sh_spec_setenv(s, "A", "1"));
+	OK(sh_spec_unsetenv(s, "B"));
+	OK(sh_spec_map_fd(s, 0, 0));
+	OK(sh_spec_set_umask(s, 0777));
+	OK(sh_spec_set_new_session(s, true));
+	OK(sh_spec_set_die_with_parent(s, true));
+	OK(sh_spec_set_uid(s, 0));
+	OK(sh_spec_set_gid(s, 0));
+	OK(sh_spec_set_groups(s, &g, 1));
+	OK(sh_spec_set_groups(s, NULL, 0));
+	OK(sh_spec_unshare(s, SH_NS_ALL | SH_NS_USER | SH_NS_TIME));
+	OK(sh_spec_join_ns(s, SH_NS_IPC, "/proc/self/ns/ipc"));
+	OK(sh_spec_set_ns_fallback_drop(s, true));
+	OK(sh_spec_set_map_root(s, true));
+	OK(sh_spec_set_uid_map(s, "0 100000 65536"));
+	OK(sh_spec_set_gid_map(s, "0 100000 65536,65536 1000 1"));
+	OK(sh_spec_set_hostname(s, "box"));
+	OK(sh_spec_add_loopback_addr(s, "10.1.2.3/8"));
+	OK(sh_spec_add_loopback_addr(s, "fd00::2/64"));
+	OK(sh_spec_add_bind(s, "/usr", "/usr", true));
+	OK(sh_spec_add_bind(s, "/tmp", "/tmp", false));
+	OK(sh_spec_add_tmpfs(s, "/run"));
+	OK(sh_spec_set_chroot(s, "/"));
+	OK(sh_spec_set_cgroup_parent(s, "/sys/fs/cgroup"));
+	OK(sh_spec_set_memory_max(s, 1 << 30));
+	OK(sh_spec_set_memory_max(s, 0));
+	OK(sh_spec_set_pids_max(s, 100));
+	OK(sh_spec_set_cpu_max(s, 1500));
+	OK(sh_spec_set_timeout(s, 1500, 250));
+	OK(sh_spec_set_timeout(s, 0, 0));
+	OK(sh_spec_keep_caps(s, "cap_chown,cap_net_raw"));
+	OK(sh_spec_set_allow_new_privs(s, true));
+	OK(sh_spec_set_seccomp_profile(s, "strict"));
+	OK(sh_spec_landlock_write(s, "/tmp"));
+	OK(sh_spec_landlock_read(s, "/usr"));
+	OK(sh_spec_set_landlock_best_effort(s, true));
+	OK(sh_spec_set_rlimit(s, "core", 0, (uint64_t)-1));
+	OK(sh_spec_set_option(s, "kill-after", "2"));
+#undef OK
+	ck_assert_str_eq(sh_spec_error(s), "");
+	sh_spec_free(s);
+}
+END_TEST
+
+/* A contradiction the setters cannot see is the helper's to refuse:
+ * stage "spec", exit 125, nothing run. */
+START_TEST(test_spec_error_at_spawn)
+{
+	struct sh_result r;
+	sh_spec *s = spec_argv(true_argv);
+
+	ck_assert_int_eq(sh_spec_set_option(s, "hostname", "x"), 0);
+	run(s, &r);
+	ck_assert(r.setup_failed);
+	ck_assert_str_eq(r.stage, "spec");
+	ck_assert_int_eq(r.error, EINVAL);
+	ck_assert_int_eq(r.exit_code, 125);
+	ck_assert_int_eq(r.command_pid, 0);
+	ck_assert_ptr_nonnull(strstr(r.message, "hostname"));
+	sh_spec_free(s);
+}
+END_TEST
+
+START_TEST(test_bad_parent_fd)
+{
+	struct fd_state before[MAX_FDS], after[MAX_FDS];
+	sh_process *p = NULL;
+	sh_spec *s = spec_argv(true_argv);
+	int fd = dup(1), nb, na;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(sh_spec_map_fd(s, 1, fd), 0);
+	close(fd);
+	nb = fd_snapshot(before, MAX_FDS);
+	ck_assert_int_eq(sh_spawn(s, &p), -EBADF);
+	ck_assert_ptr_null(p);
+	na = fd_snapshot(after, MAX_FDS);
+	fd_assert_same(before, nb, after, na);
+	sh_spec_free(s);
+}
+END_TEST
+
+START_TEST(test_helper_missing)
+{
+	struct fd_state before[MAX_FDS], after[MAX_FDS];
+	char *saved = getenv("SPAWNHELPER_PATH");
+	sh_process *p = NULL;
+	sh_spec *s = spec_argv(true_argv);
+	int nb, na, e;
+
+	saved = saved ? strdup(saved) : NULL;
+	setenv("SPAWNHELPER_PATH", "/nonexistent", 1);
+	nb = fd_snapshot(before, MAX_FDS);
+	e = sh_spawn(s, &p);
+	na = fd_snapshot(after, MAX_FDS);
+	if (saved)
+		setenv("SPAWNHELPER_PATH", saved, 1);
+	else
+		unsetenv("SPAWNHELPER_PATH");
+	free(saved);
+	ck_assert_msg(e == -ENOENT, "sh_spawn: %d", e);
+	ck_assert_ptr_null(p);
+	fd_assert_same(before, nb, after, na);
+	ck_assert_ptr_nonnull(sh_strerror(e));
+	ck_assert_ptr_nonnull(strstr(sh_strerror(e), "No such file"));
+	ck_assert_int_eq(sh_spawn(NULL, &p), -EINVAL);
+	ck_assert_int_eq(sh_spawn(s, NULL), -EINVAL);
+	sh_spec_free(s);
+}
+END_TEST
+
+/* ---- waiting, polling, signals ---- */
+
+/* Wait until fd is readable; false after timeout_ms. */
+static bool readable(int fd, int timeout_ms)
+{
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	int n;
+
+	do
+		n = poll(&pfd, 1, timeout_ms);
+	while (n < 0 && errno == EINTR);
+	ck_assert_int_ge(n, 0);
+	return n > 0;
+}
+
+START_TEST(test_wait_nohang)
+{
+	int in[2];
+	struct sh_result r;
+	sh_process *p = NULL;
+	const char *argv[] = { "cat", NULL };
+	sh_spec *s = spec_argv(argv);
+
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	ck_assert_int_eq(sh_spec_map_fd(s, 0, in[0]), 0);
+	ck_assert_int_eq(sh_spawn(s, &p), 0);
+	sh_spec_free(s);
+	close(in[0]);
+	ck_assert_int_gt(sh_process_pid(p), 0);
+	ck_assert_int_eq(sh_wait(p, &r, SH_WAIT_NOHANG), -EAGAIN);
+	usleep(50000);
+	ck_assert_int_eq(sh_wait(p, &r, SH_WAIT_NOHANG), -EAGAIN);
+	ck_assert_int_eq(sh_wait(p, &r, 0x100), -EINVAL);
+	ck_assert_int_eq(sh_wait(p, NULL, 0), -EINVAL);
+	/* cat ends at EOF: sh_wait blocks until then */
+	close(in[1]);
+	wait_ok(p, &r);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_int_gt(r.command_pid, 0);
+	/* again: the same result, nothing left to wait for */
+	memset(&r, 0x55, sizeof(r));
+	ck_assert_int_eq(sh_wait(p, &r, SH_WAIT_NOHANG), 0);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_int_gt(r.command_pid, 0);
+	ck_assert_int_eq(sh_process_kill(p, SIGTERM), -ESRCH);
+	sh_process_free(p);
+	sh_process_free(NULL);
+}
+END_TEST
+
+/* An event loop: poll the status fd, sh_wait with SH_WAIT_NOHANG when it
+ * is readable. The fd must not stay readable while nothing happens (the
+ * loop would spin). */
+START_TEST(test_status_fd_poll)
+{
+	int in[2], spins = 0, e;
+	struct sh_result r;
+	sh_process *p = NULL;
+	sh_spec *s = spec_sh("read x; exit 4");
+
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	ck_assert_int_eq(sh_spec_map_fd(s, 0, in[0]), 0);
+	ck_assert_int_eq(sh_spec_unshare(s, SH_NS_PID), 0);
+	ck_assert_int_eq(sh_spawn(s, &p), 0);
+	sh_spec_free(s);
+	close(in[0]);
+	ck_assert_int_ge(sh_process_status_fd(p), 0);
+	ck_assert(fcntl(sh_process_status_fd(p), F_GETFD) & FD_CLOEXEC);
+	/* the started record */
+	ck_assert(readable(sh_process_status_fd(p), 10000));
+	ck_assert_int_eq(sh_wait(p, &r, SH_WAIT_NOHANG), -EAGAIN);
+	/* read, so quiet until the command ends */
+	ck_assert_msg(!readable(sh_process_status_fd(p), 200),
+		      "the status fd stays readable while the command runs: "
+		      "an event loop would spin");
+	ck_assert_int_eq(write(in[1], "go\n", 3), 3);
+	close(in[1]);
+	for (;;) {
+		ck_assert(readable(sh_process_status_fd(p), 10000));
+		e = sh_wait(p, &r, SH_WAIT_NOHANG);
+		if (e == 0)
+			break;
+		ck_assert_int_eq(e, -EAGAIN);
+		ck_assert_int_lt(++spins, 100000);
+	}
+	ck_assert_int_eq(r.exit_code, 4);
+	ck_assert(r.namespaces & SH_NS_PID);
+	ck_assert_int_gt(r.command_pid, 0);
+	sh_process_free(p);
+}
+END_TEST
+
+/* The command traps SIGTERM and exits 3: only a forwarded signal gets
+ * there (the helper dying of it would give signal 15). */
+START_TEST(test_kill_forwards)
+{
+	int out[2];
+	char buf[16];
+	struct sh_result r;
+	sh_process *p = NULL;
+	sh_spec *s = spec_sh("trap 'exit 3' TERM; echo ready; "
+			     "while :; do sleep 0.02; done");
+
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	ck_assert_int_eq(sh_spec_map_fd(s, 1, out[1]), 0);
+	ck_assert_int_eq(sh_spec_unshare(s, SH_NS_PID | SH_NS_NET), 0);
+	ck_assert_int_eq(sh_spawn(s, &p), 0);
+	close(out[1]);
+	ck_assert_int_eq(read(out[0], buf, 6), 6);
+	ck_assert_int_eq(memcmp(buf, "ready\n", 6), 0);
+	ck_assert_int_eq(sh_process_kill(p, SIGTERM), 0);
+	wait_ok(p, &r);
+	ck_assert_int_eq(r.exit_code, 3);
+	ck_assert_int_eq(r.signal, 0);
+	sh_process_free(p);
+	close(out[0]);
+
+	/* a signal the command does not catch: its death, re-raised */
+	sh_spec_free(s);
+	s = spec_sh("echo ready; exec sleep 30");
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	ck_assert_int_eq(sh_spec_map_fd(s, 1, out[1]), 0);
+	ck_assert_int_eq(sh_spec_unshare(s, SH_NS_PID), 0);
+	ck_assert_int_eq(sh_spawn(s, &p), 0);
+	close(out[1]);
+	ck_assert_int_eq(read(out[0], buf, 6), 6);
+	ck_assert_int_eq(sh_process_kill(p, SIGUSR1), 0);
+	wait_ok(p, &r);
+	ck_assert_int_eq(r.signal, SIGUSR1);
+	ck_assert_int_eq(r.exit_code, 128 + SIGUSR1);
+	ck_assert(!r.setup_failed);
+	ck_assert(!r.timed_out);
+	/* the final record came: the helper forwarded, it did not die */
+	ck_assert_int_gt(r.wall_usec, 0);
+	sh_process_free(p);
+	close(out[0]);
+	sh_spec_free(s);
+}
+END_TEST
+
+START_TEST(test_timeout)
+{
+	const char *argv[] = { "sleep", "30", NULL };
+	struct sh_result r;
+	sh_spec *s = spec_argv(argv);
+
+	ck_assert_int_eq(sh_spec_set_timeout(s, 200, 2000), 0);
+	ck_assert_int_eq(sh_spec_unshare(s, SH_NS_PID), 0);
+	run(s, &r);
+	ck_assert(r.timed_out);
+	ck_assert_int_eq(r.signal, SIGTERM);
+	ck_assert_int_ge(r.wall_usec, 200000);
+	ck_assert_int_lt(r.wall_usec, 10000000);
+	sh_spec_free(s);
+
+	/* SIGTERM ignored: SIGKILL after the grace period */
+	s = spec_sh("trap '' TERM; sleep 30");
+	ck_assert_int_eq(sh_spec_set_timeout(s, 100, 200), 0);
+	run(s, &r);
+	ck_assert(r.timed_out);
+	ck_assert_int_eq(r.signal, SIGKILL);
+	sh_spec_free(s);
+}
+END_TEST
+
+/* ---- the result ---- */
+
+START_TEST(test_result_fields)
+{
+	char out[64];
+	struct sh_result r;
+	sh_spec *s = spec_sh("echo $$");
+
+	run_output(s, &r, out, sizeof(out));
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_int_eq(r.command_pid, atoi(out));
+	ck_assert_int_eq(r.namespaces, 0);
+	ck_assert_int_eq(r.dropped, 0);
+	ck_assert_int_gt(r.wall_usec, 0);
+	ck_assert_int_gt(r.max_rss_kib, 0);
+	ck_assert_int_ge(r.user_cpu_usec, 0);
+	ck_assert_int_ge(r.system_cpu_usec, 0);
+	ck_assert_int_eq(r.cgroup_cpu_usec, -1);
+	ck_assert_int_eq(r.memory_peak, -1);
+	ck_assert_int_eq(r.oom_kills, -1);
+	ck_assert(!r.core_dumped);
+	sh_spec_free(s);
+
+	/* in a pid namespace the command sees itself as 1 or 2; the result
+	 * gives its pid outside */
+	s = spec_sh("echo $$");
+	ck_assert_int_eq(sh_spec_unshare(s, SH_NS_NET | SH_NS_PID), 0);
+	run_output(s, &r, out, sizeof(out));
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_int_le(atoi(out), 2);
+	ck_assert_int_gt(r.command_pid, 2);
+	/* net and pid, and what they imply (mount, uts); as an ordinary
+	 * user also a user namespace */
+	ck_assert_uint_eq(r.namespaces & ~SH_NS_USER,
+			  SH_NS_NET | SH_NS_PID | SH_NS_MOUNT | SH_NS_UTS);
+	ck_assert_uint_eq(!!(r.namespaces & SH_NS_USER), geteuid() != 0);
+	ck_assert_int_eq(r.dropped, 0);
+	sh_spec_free(s);
+}
+END_TEST
+
+/* dropped: in a user namespace of our own with max_uts_namespaces 0 the
+ * kernel refuses uts; with the drop fallback the command runs without. */
+START_TEST(test_result_dropped)
+{
+	int report[2], status;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(report), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct sh_result r;
+		char map[64];
+		int fd, e;
+		sh_process *p = NULL;
+		sh_spec *s;
+		uid_t uid = geteuid();
+		gid_t gid = getegid();
+
+		close(report[0]);
+		if (unshare(CLONE_NEWUSER) < 0) {
+			dprintf(report[1], "skip unshare: %s", strerror(errno));
+			_exit(0);
+		}
+		fd = open("/proc/self/setgroups", O_WRONLY);
+		if (fd >= 0) {
+			(void)!write(fd, "deny", 4);
+			close(fd);
+		}
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
+		fd = open("/proc/self/uid_map", O_WRONLY);
+		if (fd < 0 || write(fd, map, strlen(map)) < 0)
+			_exit(2);
+		close(fd);
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
+		fd = open("/proc/self/gid_map", O_WRONLY);
+		if (fd < 0 || write(fd, map, strlen(map)) < 0)
+			_exit(3);
+		close(fd);
+		fd = open("/proc/sys/user/max_uts_namespaces", O_WRONLY);
+		if (fd < 0 || write(fd, "0", 1) < 0) {
+			dprintf(report[1], "skip max_uts_namespaces: %s",
+				strerror(errno));
+			_exit(0);
+		}
+		close(fd);
+		s = sh_spec_new();
+		if (sh_spec_set_argv(s, true_argv) < 0 ||
+		    sh_spec_unshare(s, SH_NS_UTS | SH_NS_IPC) < 0 ||
+		    sh_spec_set_ns_fallback_drop(s, true) < 0)
+			_exit(4);
+		if ((e = sh_spawn(s, &p)) < 0 || sh_wait(p, &r, 0) < 0)
+			_exit(5);
+		sh_process_free(p);
+		dprintf(report[1], "exit %d ns %#x dropped %#x", r.exit_code,
+			r.namespaces, r.dropped);
+		/* strict: the same is a setup failure naming uts */
+		sh_spec_set_ns_fallback_drop(s, false);
+		if (sh_spawn(s, &p) < 0 || sh_wait(p, &r, 0) < 0)
+			_exit(6);
+		dprintf(report[1], "; exit %d stage %s error %d", r.exit_code,
+			r.stage, r.error);
+		sh_process_free(p);
+		sh_spec_free(s);
+		_exit(0);
+	}
+	{
+		char buf[256], want[128];
+
+		close(report[1]);
+		read_all(report[0], buf, sizeof(buf));
+		close(report[0]);
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			      "the child failed: %#x (%s)", status, buf);
+		if (strncmp(buf, "skip", 4) == 0) {
+			printf("# SKIP dropped: %s\n", buf);
+			return;
+		}
+		snprintf(want, sizeof(want),
+			 "exit 0 ns %#x dropped %#x; exit 125 stage ns error %d",
+			 SH_NS_IPC | SH_NS_MOUNT, SH_NS_UTS, ENOSPC);
+		ck_assert_str_eq(buf, want);
+	}
+}
+END_TEST
+
+/* A transient cgroup: its usage fields are filled. */
+START_TEST(test_result_cgroup)
+{
+	const struct sh_probe *probe;
+	const char *dir = NULL;
+	struct sh_result r;
+	sh_spec *s;
+
+	ck_assert_int_eq(sh_probe(&probe), 0);
+	if (geteuid() != 0 || !probe->may_create_cgroups) {
+		puts("# SKIP cgroup: not root or no cgroup to make");
+		return;
+	}
+	if (access("/sys/fs/cgroup/cgroup.subtree_control", F_OK) == 0)
+		dir = "/sys/fs/cgroup";
+	else if (access("/sys/fs/cgroup/unified/cgroup.procs", W_OK) == 0)
+		dir = "/sys/fs/cgroup/unified";
+	if (!dir) {
+		puts("# SKIP cgroup: no cgroup2 here");
+		return;
+	}
+	s = spec_sh("i=0; while [ $i -lt 2000 ]; do i=$((i+1)); done");
+	ck_assert_int_eq(sh_spec_set_cgroup_parent(s, dir), 0);
+	run(s, &r);
+	ck_assert_msg(r.exit_code == 0, "exit %d: %s", r.exit_code, r.message);
+	ck_assert_int_ge(r.cgroup_cpu_usec, 0);
+	sh_spec_free(s);
+}
+END_TEST
+
+/* ---- the probe ---- */
+
+START_TEST(test_probe_cached)
+{
+	char dir[] = "/tmp/check-lib.XXXXXX", script[128], count[128];
+	char buf[64];
+	const struct sh_probe *a = NULL, *b = NULL;
+	const char *helper = getenv("SPAWNHELPER_PATH");
+	FILE *f;
+	int fd;
+
+	ck_assert_ptr_nonnull(helper);
+	/* a wrapper that counts its runs; only meaningful when this test
+	 * has a process of its own (Check forks) */
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(script, sizeof(script), "%s/helper", dir);
+	snprintf(count, sizeof(count), "%s/count", dir);
+	f = fopen(script, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\necho run >>%s\nexec %s \"$@\"\n", count, helper);
+	fclose(f);
+	chmod(script, 0755);
+	setenv("SPAWNHELPER_PATH", script, 1);
+	ck_assert_int_eq(sh_probe(&a), 0);
+	ck_assert_int_eq(sh_probe(&b), 0);
+	setenv("SPAWNHELPER_PATH", helper, 1);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_eq(a, b);
+	ck_assert_int_eq(sh_probe(NULL), -EINVAL);
+	fd = open(count, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		read_all(fd, buf, sizeof(buf));
+		close(fd);
+	} else {
+		buf[0] = '\0';
+	}
+	if (!getenv("CK_FORK") || strcmp(getenv("CK_FORK"), "no") != 0)
+		ck_assert_str_eq(buf, "run\n");
+	unlink(count);
+	unlink(script);
+	rmdir(dir);
+	/* what it says agrees with the machine */
+	ck_assert_uint_eq(a->privileged, geteuid() == 0);
+	ck_assert(a->namespaces & SH_NS_NET);
+	ck_assert(a->namespaces & SH_NS_PID);
+	ck_assert(strcmp(a->cgroup_layout, "unified") == 0 ||
+		  strcmp(a->cgroup_layout, "hybrid") == 0 ||
+		  strcmp(a->cgroup_layout, "legacy") == 0 ||
+		  strcmp(a->cgroup_layout, "none") == 0);
+	ck_assert_int_ge(a->landlock_abi, 0);
+}
+END_TEST
+
+/* ---- threads and fds ---- */
+
+struct worker {
+	int index, spawns, failures;
+	char first_failure[256];
+};
+
+static void *worker_run(void *data)
+{
+	struct worker *w = data;
+	const char *argv[] = { "/bin/sh", "-c", NULL, NULL };
+	char script[32];
+
+	for (int i = 0; i < w->spawns; i++) {
+		int want = (w->index * 31 + i) % 200;
+		struct sh_result r;
+		sh_process *p = NULL;
+		sh_spec *s = sh_spec_new();
+		int e;
+
+		/* most run /bin/true, some an exit code to tell apart */
+		if (i % 4 == 3) {
+			snprintf(script, sizeof(script), "exit %d", want);
+			argv[2] = script;
+			e = s ? sh_spec_set_argv(s, argv) : -ENOMEM;
+		} else {
+			want = i % 8 == 1;
+			e = s ? sh_spec_set_argv(s, want ? false_argv :
+							  true_argv) :
+				-ENOMEM;
+		}
+		if (!e)
+			e = sh_spec_unshare(s, SH_NS_NET | SH_NS_PID);
+		if (!e)
+			e = sh_spec_map_fd(s, 2, 2);
+		if (!e)
+			e = sh_spawn(s, &p);
+		sh_spec_free(s);
+		if (!e) {
+			e = sh_wait(p, &r, 0);
+			sh_process_free(p);
+		}
+		if (!e && (r.exit_code != want || r.signal || r.setup_failed ||
+			   r.command_pid <= 0 ||
+			   (r.namespaces & (SH_NS_NET | SH_NS_PID)) !=
+				   (SH_NS_NET | SH_NS_PID)))
+			e = 1;
+		if (e && !w->failures++)
+			snprintf(w->first_failure, sizeof(w->first_failure),
+				 "thread %d spawn %d: %s; exit %d (want %d) "
+				 "signal %d stage '%s' %s",
+				 w->index, i, e < 0 ? sh_strerror(e) : "wrong",
+				 e ? r.exit_code : 0, want, e ? r.signal : 0,
+				 e > 0 ? r.stage : "", e > 0 ? r.message : "");
+	}
+	return NULL;
+}
+
+START_TEST(test_threads)
+{
+	int threads = env_int("SH_LIB_THREADS", 8);
+	int spawns = env_int("SH_LIB_SPAWNS", 100);
+	struct worker *w = calloc((size_t)threads, sizeof(*w));
+	pthread_t *t = calloc((size_t)threads, sizeof(*t));
+	int before, after, failures = 0;
+
+	ck_assert(w && t);
+	before = fd_count();
+	for (int i = 0; i < threads; i++) {
+		w[i].index = i;
+		w[i].spawns = spawns;
+		ck_assert_int_eq(pthread_create(&t[i], NULL, worker_run, &w[i]),
+				 0);
+	}
+	for (int i = 0; i < threads; i++) {
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+		if (w[i].failures)
+			printf("# %s\n", w[i].first_failure);
+		failures += w[i].failures;
+	}
+	after = fd_count();
+	free(w);
+	free(t);
+	ck_assert_msg(failures == 0, "%d of %d spawns went wrong", failures,
+		      threads * spawns);
+	ck_assert_int_eq(after, before);
+}
+END_TEST
+
+static volatile int spawning;
+
+static void *spawn_loop(void *data)
+{
+	int *errors = data;
+
+	while (spawning) {
+		struct sh_result r;
+		sh_process *p = NULL;
+		sh_spec *s = sh_spec_new();
+		int fd = dup(1);
+
+		if (!s || fd < 0 || sh_spec_set_argv(s, true_argv) < 0 ||
+		    sh_spec_map_fd(s, 1, fd) < 0 || sh_spawn(s, &p) < 0 ||
+		    sh_wait(p, &r, 0) < 0 || r.exit_code != 0)
+			(*errors)++;
+		sh_process_free(p);
+		sh_spec_free(s);
+		close(fd);
+	}
+	return NULL;
+}
+
+/* While threads spawn, (a) every fd the process has beyond those it had
+ * before is close-on-exec and (b) a child forked and exec'd meanwhile
+ * gets none of them. */
+START_TEST(test_fds_cloexec)
+{
+	struct fd_state base[MAX_FDS];
+	int nbase = fd_snapshot(base, MAX_FDS), errors[2] = { 0, 0 };
+	pthread_t t[2];
+	int leaks = 0, execs = 0;
+	char leaked[256] = "";
+
+	spawning = 1;
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(
+			pthread_create(&t[i], NULL, spawn_loop, &errors[i]), 0);
+	for (int round = 0; round < 60; round++) {
+		struct fd_state now[MAX_FDS];
+		int n = fd_snapshot(now, MAX_FDS), out[2], status;
+		char buf[512], *line, *save = NULL;
+		pid_t pid;
+
+		for (int i = 0; i < n; i++)
+			if (!fd_find(base, nbase, now[i].fd) &&
+			    now[i].fd_flags >= 0 &&
+			    !(now[i].fd_flags & FD_CLOEXEC)) {
+				/* a closed-and-reused number reads again */
+				int flags = fcntl(now[i].fd, F_GETFD);
+
+				if (flags >= 0 && !(flags & FD_CLOEXEC) &&
+				    !leaks++)
+					snprintf(leaked, sizeof(leaked),
+						 "fd %d without FD_CLOEXEC",
+						 now[i].fd);
+			}
+		ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+		pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			char *argv[] = { "check-lib", "--list-fds", NULL };
+
+			if (dup2(out[1], 1) < 0)
+				_exit(2);
+			execv("/proc/self/exe", argv);
+			_exit(3);
+		}
+		close(out[1]);
+		read_all(out[0], buf, sizeof(buf));
+		close(out[0]);
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_int_eq(status, 0);
+		execs++;
+		for (line = strtok_r(buf, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			const struct fd_state *b = fd_find(base, nbase,
+							   atoi(line));
+
+			if ((!b || (b->fd_flags & FD_CLOEXEC)) && !leaks++)
+				snprintf(leaked, sizeof(leaked),
+					 "fd %s reached an exec'd child", line);
+		}
+		usleep(2000);
+	}
+	spawning = 0;
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+	ck_assert_int_eq(errors[0] + errors[1], 0);
+	ck_assert_msg(leaks == 0, "%d leaks, first: %s", leaks, leaked);
+	ck_assert_int_eq(execs, 60);
+}
+END_TEST
+
+/* The caller's fds, mapped or not, close-on-exec or not, blocking or
+ * not, are as they were after spawning and waiting; while the process
+ * object lives the only new fd is its status fd. */
+START_TEST(test_caller_fds_unchanged)
+{
+	struct fd_state before[MAX_FDS], during[MAX_FDS], after[MAX_FDS];
+	int a[2], b[2], high, nb, nd, na;
+	char buf[64];
+	struct sh_result r;
+	sh_process *p = NULL;
+	sh_spec *s = spec_sh("echo to-a; echo to-b >&5");
+
+	ck_assert_int_eq(pipe(a), 0); /* not close-on-exec */
+	ck_assert_int_eq(pipe2(b, O_CLOEXEC | O_NONBLOCK), 0);
+	high = fcntl(b[1], F_DUPFD, 40);
+	ck_assert_int_ge(high, 40);
+	ck_assert_int_eq(sh_spec_map_fd(s, 1, a[1]), 0);
+	ck_assert_int_eq(sh_spec_map_fd(s, 5, high), 0);
+	nb = fd_snapshot(before, MAX_FDS);
+	ck_assert_int_eq(sh_spawn(s, &p), 0);
+	nd = fd_snapshot(during, MAX_FDS);
+	ck_assert_int_eq(nd, nb + 1);
+	for (int i = 0; i < nd; i++)
+		if (!fd_find(before, nb, during[i].fd)) {
+			ck_assert_int_eq(during[i].fd, sh_process_status_fd(p));
+			ck_assert(during[i].fd_flags & FD_CLOEXEC);
+		}
+	wait_ok(p, &r);
+	ck_assert_int_eq(r.exit_code, 0);
+	na = fd_snapshot(after, MAX_FDS);
+	ck_assert_int_eq(na, nb + 1);
+	sh_process_free(p);
+	na = fd_snapshot(after, MAX_FDS);
+	fd_assert_same(before, nb, after, na);
+	close(a[1]);
+	close(b[1]);
+	close(high);
+	read_all(a[0], buf, sizeof(buf));
+	ck_assert_str_eq(buf, "to-a\n");
+	fcntl(b[0], F_SETFL, 0);
+	read_all(b[0], buf, sizeof(buf));
+	ck_assert_str_eq(buf, "to-b\n");
+	close(a[0]);
+	close(b[0]);
+	sh_spec_free(s);
+}
+END_TEST
+
+/* The spec in the helper is the caller's spec: a large environment
+ * travels whole. */
+START_TEST(test_large_environment)
+{
+	static char value[1 << 20];
+	char out[64];
+	struct sh_result r;
+	sh_spec *s = spec_sh("printf %s \"$BIG\" | wc -c");
+
+	memset(value, 'x', sizeof(value) - 1);
+	ck_assert_int_eq(sh_spec_setenv(s, "BIG", value), 0);
+	run_output(s, &r, out, sizeof(out));
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_int_eq(atoi(out), (int)sizeof(value) - 1);
+	sh_spec_free(s);
+}
+END_TEST
+
+static Suite *make_lib_suite(void)
+{
+	Suite *s = suite_create("lib");
+	TCase *tc;
+
+	tc = tcase_create("run");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(tc, test_true_false);
+	tcase_add_test(tc, test_exec_enoent);
+	tcase_add_test(tc, test_mapped_pipes);
+	tcase_add_test(tc, test_map_swap);
+	tcase_add_test(tc, test_process_options);
+	tcase_add_test(tc, test_credentials);
+	tcase_add_test(tc, test_large_environment);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("spec");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(tc, test_setters_refuse);
+	tcase_add_test(tc, test_setters_accept);
+	tcase_add_test(tc, test_spec_error_at_spawn);
+	tcase_add_test(tc, test_bad_parent_fd);
+	tcase_add_test(tc, test_helper_missing);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("wait");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(tc, test_wait_nohang);
+	tcase_add_test(tc, test_status_fd_poll);
+	tcase_add_test(tc, test_kill_forwards);
+	tcase_add_test(tc, test_timeout);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("result");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(tc, test_result_fields);
+	tcase_add_test(tc, test_result_dropped);
+	tcase_add_test(tc, test_result_cgroup);
+	tcase_add_test(tc, test_probe_cached);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("threads");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_test(tc, test_threads);
+	tcase_add_test(tc, test_fds_cloexec);
+	tcase_add_test(tc, test_caller_fds_unchanged);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	SRunner *sr;
+	int failed;
+
+	if (argc == 2 && strcmp(argv[1], "--list-fds") == 0)
+		return list_fds();
+	setvbuf(stdout, NULL, _IONBF, 0);
+	sr = srunner_create(make_lib_suite());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
