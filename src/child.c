@@ -98,10 +98,32 @@ static int restrict_files(const struct launch *launch,
 			      &info->landlock, err);
 }
 
+/* The last word before execve, with the seccomp listener (if any) for
+ * the monitor to answer blocked calls on. */
 static int report_command(const struct launch *launch,
-			  const struct command_info *info, struct sh_err *err)
+			  const struct command_info *info, int listener,
+			  struct sh_err *err)
 {
-	if (send(launch->report_fd, info, sizeof(*info), MSG_NOSIGNAL) < 0)
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { (void *)info, sizeof(*info) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (listener >= 0) {
+		struct cmsghdr *cm;
+
+		memset(&control, 0, sizeof(control));
+		mh.msg_control = control.buf;
+		mh.msg_controllen = sizeof(control.buf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &listener, sizeof(int));
+	}
+	if (sendmsg(launch->report_fd, &mh, MSG_NOSIGNAL) < 0)
 		return err_sys(err, "monitor", errno, "report the command");
 	return 0;
 }
@@ -114,7 +136,7 @@ static int setup_command(const struct launch *launch, pid_t parent,
 			 struct sh_err *err)
 {
 	struct command_info info = { .kind = REPORT_COMMAND };
-	int r;
+	int listener = -1, r;
 
 	if ((r = reset_signals(err)) < 0 ||
 	    (r = die_with_parent(parent, err)) < 0 ||
@@ -128,8 +150,8 @@ static int setup_command(const struct launch *launch, pid_t parent,
 	    (r = enter_directory(launch, err)) < 0 ||
 	    (r = set_no_new_privs(launch, err)) < 0 ||
 	    (r = restrict_files(launch, &info, err)) < 0 ||
-	    (r = report_command(launch, &info, err)) < 0 ||
-	    (r = seccomp_install(&launch->seccomp, err)) < 0)
+	    (r = seccomp_install(&launch->seccomp, &listener, err)) < 0 ||
+	    (r = report_command(launch, &info, listener, err)) < 0)
 		return r;
 	return exec_command(launch->spec, launch->env.v, err);
 }

@@ -20,9 +20,9 @@ void forwarded_sigset(sigset_t *set)
 		sigaddset(set, forwarded_signals[i]);
 }
 
-bool should_forward(const siginfo_t *si, bool new_session)
+bool should_forward(int si_code, bool new_session)
 {
-	return si->si_code != SI_KERNEL || new_session;
+	return si_code != SI_KERNEL || new_session;
 }
 
 static int send_message(int fd, const struct init_message *msg,
@@ -80,7 +80,7 @@ void init_supervise(pid_t command, int report_fd, bool new_session)
 		if (sig < 0)
 			continue; /* EINTR: nothing else can fail here */
 		if (sig != SIGCHLD) {
-			if (should_forward(&si, new_session))
+			if (should_forward(si.si_code, new_session))
 				kill(command, sig);
 			continue;
 		}

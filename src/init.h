@@ -30,7 +30,7 @@ void forwarded_sigset(sigset_t *set);
 /* Whether a signal that reached us should be passed on: one the terminal
  * sent to the whole process group reached the command already, unless
  * the command runs in a session of its own. */
-bool should_forward(const siginfo_t *si, bool new_session);
+bool should_forward(int si_code, bool new_session);
 
 /* Supervise the command (pid 1's loop); never returns. */
 __attribute__((noreturn)) void init_supervise(pid_t command, int report_fd,

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <poll.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -220,11 +222,14 @@ static int read_setup_result(int fd, pid_t pid, struct sh_err *err)
 	return -err->errnum;
 }
 
+/* One message, with its SCM_CREDENTIALS in cred and an fd passed with
+ * SCM_RIGHTS in *passed_fd (when given; -1 when none came). */
 static ssize_t receive(int fd, void *buf, size_t size, struct ucred *cred,
-		       int flags)
+		       int *passed_fd, int flags)
 {
 	union {
-		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		char buf[CMSG_SPACE(sizeof(struct ucred)) +
+			 CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} control;
 	struct iovec iov = { buf, size };
@@ -237,11 +242,23 @@ static ssize_t receive(int fd, void *buf, size_t size, struct ucred *cred,
 	do
 		n = recvmsg(fd, &mh, flags | MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cred && n > 0 && cm;
-	     cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET &&
-		    cm->cmsg_type == SCM_CREDENTIALS)
+	if (passed_fd)
+		*passed_fd = -1;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); n > 0 && cm;
+	     cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET)
+			continue;
+		if (cm->cmsg_type == SCM_CREDENTIALS && cred)
 			memcpy(cred, CMSG_DATA(cm), sizeof(*cred));
+		else if (cm->cmsg_type == SCM_RIGHTS && passed_fd)
+			memcpy(passed_fd, CMSG_DATA(cm), sizeof(int));
+		else if (cm->cmsg_type == SCM_RIGHTS) {
+			int unwanted;
+
+			memcpy(&unwanted, CMSG_DATA(cm), sizeof(int));
+			close(unwanted);
+		}
+	}
 	return n;
 }
 
@@ -261,7 +278,10 @@ static void read_reports(int fd, struct outcome *out)
 
 	for (;;) {
 		memset(&cred, 0, sizeof(cred));
-		n = receive(fd, &msg, sizeof(msg), &cred, MSG_DONTWAIT);
+		int passed = -1;
+
+		n = receive(fd, &msg, sizeof(msg), &cred, &passed,
+			    MSG_DONTWAIT);
 		if (n < (ssize_t)sizeof(int))
 			return;
 		if (msg.kind == REPORT_SANDBOX && n == sizeof(msg.sandbox)) {
@@ -269,12 +289,16 @@ static void read_reports(int fd, struct outcome *out)
 		} else if (msg.kind == REPORT_COMMAND &&
 			   n == sizeof(msg.command)) {
 			out->command = msg.command;
+			out->seccomp_listener = passed;
+			passed = -1;
 		} else if (msg.kind == INIT_STARTED && n == sizeof(msg.init)) {
 			out->command_ns_pid = msg.init.ns_pid;
 			out->command_pid = cred.pid;
 		} else if (msg.kind == INIT_EXITED && n == sizeof(msg.init)) {
 			out->wait_status = msg.init.wait_status;
 		}
+		if (passed >= 0)
+			close(passed);
 	}
 }
 
@@ -310,54 +334,68 @@ static void timeout_expired(struct waiter *w, struct outcome *out)
 		      (grace < 0 ? SPEC_DEFAULT_KILL_AFTER_MS : grace) * 1000;
 }
 
-static int next_signal(struct waiter *w, siginfo_t *si, struct outcome *out)
+/* The time poll may wait, -1 for ever; a deadline that passed fires. */
+static int poll_timeout(struct waiter *w, struct outcome *out)
 {
-	struct timespec ts;
-	long long left;
+	long long left = 0;
 
-	for (;;) {
-		if (!w->deadline)
-			return sigwaitinfo(&w->set, si);
-		left = w->deadline - now_usec();
-		if (left <= 0) {
-			timeout_expired(w, out);
-			continue;
-		}
-		ts.tv_sec = left / 1000000;
-		ts.tv_nsec = (left % 1000000) * 1000;
-		int sig = sigtimedwait(&w->set, si, &ts);
+	while (w->deadline && (left = w->deadline - now_usec()) <= 0)
+		timeout_expired(w, out);
+	if (!w->deadline)
+		return -1;
+	return (int)((left + 999) / 1000);
+}
 
-		if (sig >= 0 || errno != EAGAIN)
-			return sig;
+static void on_signal(struct waiter *w, const struct signalfd_siginfo *si,
+		      struct outcome *out, bool *exited, struct sh_err *err)
+{
+	pid_t r;
+
+	if (si->ssi_signo == SIGCHLD) {
+		r = wait4(out->pid, &out->wait_status, WNOHANG, &out->usage);
+		if (r == out->pid)
+			*exited = true;
+		else if (r < 0 && errno != EINTR)
+			err_sys(err, "monitor", errno, "wait4");
+	} else if ((int)si->ssi_signo == SIGNAL_PARENT_DIED) {
+		if (parent_died(w->helper_parent))
+			kill(out->pid, SIGKILL);
+	} else if (should_forward(si->ssi_code,
+				  w->launch->spec->new_session)) {
+		kill(out->pid, (int)si->ssi_signo);
 	}
 }
 
+/* Signals (through a signalfd), the timeout, and the calls the seccomp
+ * filter sends us to answer, until the helper's child is reaped. */
 static int wait_for_command(struct waiter *w, struct outcome *out,
 			    struct sh_err *err)
 {
-	for (;;) {
-		siginfo_t si;
-		int sig = next_signal(w, &si, out);
-		pid_t r;
+	_cleanup_close_ int sfd = signalfd(-1, &w->set, SFD_CLOEXEC);
+	struct pollfd fds[2] = { { sfd, POLLIN, 0 },
+				 { out->seccomp_listener, POLLIN, 0 } };
+	bool exited = false;
 
-		if (sig < 0 && errno == EINTR)
-			continue;
-		if (sig < 0)
-			return err_sys(err, "monitor", errno, "sigwaitinfo");
-		if (sig == SIGCHLD) {
-			r = wait4(out->pid, &out->wait_status, WNOHANG,
-				  &out->usage);
-			if (r == out->pid)
-				return 0;
-			if (r < 0 && errno != EINTR)
-				return err_sys(err, "monitor", errno, "wait4");
-		} else if (sig == SIGNAL_PARENT_DIED) {
-			if (parent_died(w->helper_parent))
-				kill(out->pid, SIGKILL);
-		} else if (should_forward(&si, w->launch->spec->new_session)) {
-			kill(out->pid, sig);
-		}
+	if (sfd < 0)
+		return err_sys(err, "monitor", errno, "signalfd");
+	while (!exited) {
+		struct signalfd_siginfo si;
+		int n = poll(fds, fds[1].fd >= 0 ? 2 : 1, poll_timeout(w, out));
+
+		if (n < 0 && errno != EINTR)
+			return err_sys(err, "monitor", errno, "poll");
+		if (n > 0 && (fds[0].revents & POLLIN) &&
+		    read(sfd, &si, sizeof(si)) == sizeof(si))
+			on_signal(w, &si, out, &exited, err);
+		if (n > 0 && (fds[1].revents & POLLIN))
+			seccomp_answer(&w->launch->seccomp, fds[1].fd,
+				       &out->seccomp);
+		if (n > 0 && (fds[1].revents & (POLLHUP | POLLERR)))
+			fds[1].fd = -1; /* every filtered process is gone */
 	}
+	return err->errnum && strcmp(err->stage, "monitor") == 0
+		       ? -err->errnum
+		       : 0;
 }
 
 int monitor_run(struct launch *launch, pid_t helper_parent,
@@ -369,6 +407,7 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	int r;
 
 	memset(out, 0, sizeof(*out));
+	out->seccomp_listener = -1;
 	cgroup_usage(&launch->cgroups, &out->cgroup);
 	forwarded_sigset(&w.set);
 	sigaddset(&w.set, SIGNAL_PARENT_DIED);
@@ -413,6 +452,9 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	cgroup_usage(&launch->cgroups, &out->cgroup);
 	out->wall_usec = now_usec() - start;
 out:
+	if (out->seccomp_listener >= 0)
+		close(out->seccomp_listener);
+	out->seccomp_listener = -1;
 	channels_close(&ch);
 	return r;
 }

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -66,7 +68,7 @@ static const enum scmp_compare compare_ops[] = {
 };
 
 static int add_rule(scmp_filter_ctx ctx, const struct seccomp_rule *rule,
-		    int nr, struct sh_err *err)
+		    int nr, uint32_t action, struct sh_err *err)
 {
 	struct scmp_arg_cmp cmps[SECCOMP_MAX_CONDS];
 	int r;
@@ -81,8 +83,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct seccomp_rule *rule,
 			.datum_b = c->value,
 		};
 	}
-	r = seccomp_rule_add_array(ctx, rule_action(rule), nr, rule->n_conds,
-				   cmps);
+	r = seccomp_rule_add_array(ctx, action, nr, rule->n_conds, cmps);
 	if (r < 0)
 		return err_sys(err, "seccomp", -r,
 			       "%s:%u: libseccomp refuses the rule for `%s`",
@@ -132,7 +133,8 @@ static int add_architectures(scmp_filter_ctx ctx, struct sh_err *err)
 /* Rules libseccomp can compile go to ctx; the others are left in
  * unknown (by index) for our own filter. */
 static int compile(const struct seccomp_policy *policy,
-		   struct bpf_program *prog, bool *unknown, struct sh_err *err)
+		   struct bpf_program *prog, bool *unknown, bool notify,
+		   struct sh_err *err)
 {
 	__attribute__((cleanup(ctx_releasep))) scmp_filter_ctx ctx =
 		seccomp_init(SCMP_ACT_ALLOW);
@@ -149,7 +151,10 @@ static int compile(const struct seccomp_policy *policy,
 		unknown[i] = nr == __NR_SCMP_ERROR;
 		if (unknown[i])
 			continue;
-		if ((r = add_rule(ctx, &policy->rules[i], nr, err)) < 0)
+		if ((r = add_rule(ctx, &policy->rules[i], nr,
+				  notify ? SCMP_ACT_NOTIFY
+					 : rule_action(&policy->rules[i]),
+				  err)) < 0)
 			return r;
 		known++;
 	}
@@ -298,36 +303,31 @@ static int read_bpf_fd(int fd, struct bpf_program *prog, struct sh_err *err)
 	return 0;
 }
 
-static void policy_clearp(struct seccomp_policy *policy)
-{
-	seccomp_policy_clear(policy);
-}
-
 int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 		    struct sh_err *err)
 {
-	__attribute__((cleanup(policy_clearp))) struct seccomp_policy policy = {
-		0
-	};
+	struct seccomp_policy *policy = &plan->policy;
 	_cleanup_free_ bool *unknown = NULL;
 	int r;
 
 	memset(plan, 0, sizeof(*plan));
-	if ((r = seccomp_profile_parse(&policy,
+	if ((r = seccomp_profile_parse(policy,
 				       spec->seccomp_profile
 					       ? spec->seccomp_profile
 					       : "build",
 				       err)) < 0 ||
 	    (spec->seccomp_policy &&
-	     (r = read_policy_file(spec->seccomp_policy, &policy, err)) < 0))
+	     (r = read_policy_file(spec->seccomp_policy, policy, err)) < 0))
 		return r;
-	unknown = calloc(policy.n + 1, sizeof(bool));
+	unknown = calloc(policy->n + 1, sizeof(bool));
 	if (!unknown)
 		return err_set(err, "seccomp", ENOMEM, "out of memory");
-	if ((r = compile(&policy, &plan->programs[plan->n], unknown, err)) < 0)
+	if ((r = compile(policy, &plan->programs[plan->n], unknown, true,
+			 err)) < 0)
 		return r;
+	plan->notify = plan->programs[0].len > 0;
 	plan->n += plan->programs[plan->n].len > 0;
-	if ((r = compile_new_syscalls(&policy, unknown,
+	if ((r = compile_new_syscalls(policy, unknown,
 				      &plan->programs[plan->n], err)) < 0)
 		return r;
 	plan->n += plan->programs[plan->n].len > 0;
@@ -343,23 +343,159 @@ void seccomp_plan_clear(struct seccomp_plan *plan)
 {
 	for (size_t i = 0; i < SECCOMP_MAX_PROGRAMS; i++)
 		free(plan->programs[i].insns);
+	seccomp_policy_clear(&plan->policy);
 	memset(plan, 0, sizeof(*plan));
 }
 
-int seccomp_install(const struct seccomp_plan *plan, struct sh_err *err)
+static int load(const struct bpf_program *prog, unsigned flags)
 {
-	for (size_t i = 0; i < plan->n; i++) {
-		struct sock_fprog fprog = {
-			.len = (unsigned short)plan->programs[i].len,
-			.filter = plan->programs[i].insns,
-		};
+	struct sock_fprog fprog = { .len = (unsigned short)prog->len,
+				    .filter = prog->insns };
 
-		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) <
-		    0)
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags,
+			    &fprog);
+}
+
+/* No listener to be had: the same rules, acting directly. */
+static int load_direct(const struct seccomp_plan *plan, struct sh_err *err)
+{
+	_cleanup_free_ bool *unknown = calloc(plan->policy.n + 1, sizeof(bool));
+	struct bpf_program direct = { 0 };
+	int r;
+
+	if (!unknown)
+		return err_set(err, "seccomp", ENOMEM, "out of memory");
+	r = compile(&plan->policy, &direct, unknown, false, err);
+	if (r == 0 && load(&direct, 0) < 0)
+		r = err_sys(err, "seccomp", errno,
+			    "install the seccomp filter (needs no_new_privs "
+			    "or CAP_SYS_ADMIN)");
+	free(direct.insns);
+	return r;
+}
+
+int seccomp_install(const struct seccomp_plan *plan, int *listener,
+		    struct sh_err *err)
+{
+	*listener = -1;
+	for (size_t i = 0; i < plan->n; i++) {
+		bool ours = i == 0 && plan->notify;
+		int r = load(&plan->programs[i],
+			     ours ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0);
+
+		if (r < 0 && ours && (errno == EBUSY || errno == EINVAL)) {
+			if ((r = load_direct(plan, err)) < 0)
+				return r;
+			continue;
+		}
+		if (r < 0)
 			return err_sys(err, "seccomp", errno,
 				       "install seccomp filter %zu of %zu "
 				       "(needs no_new_privs or CAP_SYS_ADMIN)",
 				       i + 1, plan->n);
+		if (ours)
+			*listener = r;
 	}
+	return 0;
+}
+
+static bool cond_holds(const struct seccomp_cond *c, const __u64 *args)
+{
+	uint64_t v = args[c->arg];
+
+	switch (c->op) {
+	case SC_OP_EQ:
+		return v == c->value;
+	case SC_OP_NE:
+		return v != c->value;
+	case SC_OP_LT:
+		return v < c->value;
+	case SC_OP_LE:
+		return v <= c->value;
+	case SC_OP_GT:
+		return v > c->value;
+	case SC_OP_GE:
+		return v >= c->value;
+	case SC_OP_MASKED_EQ:
+		return (v & c->mask) == c->value;
+	}
+	return false;
+}
+
+/* The first rule for name whose conditions hold: the one the filter
+ * matched. */
+static const struct seccomp_rule *find_rule(const struct seccomp_policy *p,
+					    const char *name,
+					    const __u64 *args)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct seccomp_rule *rule = &p->rules[i];
+		unsigned c;
+
+		if (strcmp(rule->name, name) != 0)
+			continue;
+		for (c = 0; c < rule->n_conds; c++)
+			if (!cond_holds(&rule->conds[c], args))
+				break;
+		if (c == rule->n_conds)
+			return rule;
+	}
+	return NULL;
+}
+
+static void note_blocked(struct seccomp_report *report, const char *name,
+			 int errnum)
+{
+	size_t i;
+
+	for (i = 0; i < report->n_blocked; i++)
+		if (strcmp(report->blocked[i].name, name) == 0 &&
+		    report->blocked[i].errnum == errnum)
+			break;
+	if (i == report->n_blocked) {
+		if (i == SECCOMP_REPORT_MAX)
+			return;
+		snprintf(report->blocked[i].name,
+			 sizeof(report->blocked[i].name), "%s", name);
+		report->blocked[i].errnum = errnum;
+		report->n_blocked++;
+	}
+	report->blocked[i].count++;
+}
+
+int seccomp_answer(const struct seccomp_plan *plan, int listener,
+		   struct seccomp_report *report)
+{
+	struct seccomp_notif_sizes sizes;
+	_cleanup_free_ struct seccomp_notif *req = NULL;
+	_cleanup_free_ struct seccomp_notif_resp *resp = NULL;
+	_cleanup_free_ char *name = NULL;
+	const struct seccomp_rule *rule;
+	int errnum = EPERM;
+
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+		return -errno;
+	req = calloc(1, sizes.seccomp_notif);
+	resp = calloc(1, sizes.seccomp_notif_resp);
+	if (!req || !resp)
+		return -ENOMEM;
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
+		return -errno;
+	name = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
+	rule = name ? find_rule(&plan->policy, name, req->data.args) : NULL;
+	if (rule && rule->action == SC_ACT_KILL) {
+		kill((pid_t)req->pid, SIGSYS);
+		snprintf(report->killed_by, sizeof(report->killed_by), "%s",
+			 name);
+	} else if (rule) {
+		errnum = rule->errnum;
+	}
+	if (!rule || rule->action != SC_ACT_KILL)
+		note_blocked(report, name ? name : "?", errnum);
+	resp->id = req->id;
+	resp->error = -errnum;
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0 &&
+	    errno != ENOENT)
+		return -errno;
 	return 0;
 }

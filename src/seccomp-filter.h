@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "seccomp-policy.h"
 #include "spec.h"
 
 struct bpf_program {
@@ -21,14 +22,42 @@ struct bpf_program {
 
 #define SECCOMP_MAX_PROGRAMS 3
 
+/* The first program is ours, compiled so that a blocked call goes to
+ * the monitor (SECCOMP_RET_USER_NOTIF), which answers it as the rule
+ * says and so learns the call's name for the status record. */
 struct seccomp_plan {
 	struct bpf_program programs[SECCOMP_MAX_PROGRAMS];
 	size_t n;
+	bool notify;                 /* programs[0] notifies the monitor */
+	struct seccomp_policy policy; /* its rules, for the answers */
+};
+
+/* What the monitor saw blocked, for the status record. */
+#define SECCOMP_REPORT_MAX 16
+
+struct seccomp_report {
+	struct {
+		char name[32];
+		int errnum;
+		unsigned count;
+	} blocked[SECCOMP_REPORT_MAX];
+	size_t n_blocked;
+	char killed_by[32]; /* the call a kill rule met, "" when none */
 };
 
 int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 		    struct sh_err *err);
 void seccomp_plan_clear(struct seccomp_plan *plan);
 
-/* In the command's process, after no_new_privs (or with CAP_SYS_ADMIN). */
-int seccomp_install(const struct seccomp_plan *plan, struct sh_err *err);
+/* In the command's process, after no_new_privs (or with CAP_SYS_ADMIN).
+ * *listener gets the fd the monitor answers blocked calls on, or -1 when
+ * the kernel gives none (a listener up the chain already, as in a nested
+ * sandbox; an old kernel): then the rules act directly, unreported. */
+int seccomp_install(const struct seccomp_plan *plan, int *listener,
+		    struct sh_err *err);
+
+/* In the monitor: answer one blocked call as its rule says (an errno, or
+ * SIGSYS for a kill rule) and note it in report. -errno when none could
+ * be read (ENOENT: its caller died meanwhile). */
+int seccomp_answer(const struct seccomp_plan *plan, int listener,
+		   struct seccomp_report *report);

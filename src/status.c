@@ -153,6 +153,29 @@ static void json_cgroup_usage(struct json *j, const struct cgroup_usage *u)
 	json_close(j);
 }
 
+/* The calls the seccomp filter blocked, by name. */
+static void json_seccomp(struct json *j, const struct seccomp_report *r)
+{
+	if (!r->n_blocked && !r->killed_by[0])
+		return;
+	json_open(j, "seccomp");
+	if (r->n_blocked)
+		json_array_open(j, "blocked");
+	for (size_t i = 0; i < r->n_blocked; i++) {
+		json_open(j, NULL);
+		json_string(j, "syscall", r->blocked[i].name);
+		json_int(j, "errno", r->blocked[i].errnum);
+		json_string(j, "errname", err_name(r->blocked[i].errnum));
+		json_int(j, "count", r->blocked[i].count);
+		json_close(j);
+	}
+	if (r->n_blocked)
+		json_array_close(j);
+	if (r->killed_by[0])
+		json_string(j, "killed-by", r->killed_by);
+	json_close(j);
+}
+
 int status_exit_code(int wait_status)
 {
 	if (WIFSIGNALED(wait_status))
@@ -181,6 +204,7 @@ void status_outcome(int fd, const struct outcome *o)
 		json_bool(&j, "core-dumped", WCOREDUMP(o->wait_status));
 	}
 	json_cgroup_usage(&j, &o->cgroup);
+	json_seccomp(&j, &o->seccomp);
 	json_open(&j, "usage");
 	json_int(&j, "user-cpu-usec", timeval_usec(o->usage.ru_utime));
 	json_int(&j, "system-cpu-usec", timeval_usec(o->usage.ru_stime));

@@ -35,6 +35,8 @@ struct outcome {
 	struct command_info command;
 	int wait_status; /* the command's */
 	bool timed_out;
+	int seccomp_listener;           /* -1: blocked calls go unreported */
+	struct seccomp_report seccomp; /* what the monitor answered */
 	struct rusage usage;
 	struct cgroup_usage cgroup;
 	long long wall_usec;

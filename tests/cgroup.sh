@@ -34,6 +34,9 @@ ME=$(id -u)
 TAG=sh-cgtest-$$-$RANDOM
 # every cgroup directory the suite makes, parents first
 CG_MADE=()
+# controllers the suite enabled in a subtree_control, as CONTROLLER:FILE
+# (turned off again at the end)
+CG_ENABLED=()
 
 # Kill whatever is left in a cgroup directory and below, then remove it
 # bottom-up (bounded).
@@ -63,6 +66,9 @@ cleanup()
 	done <"$T/pids" 2>/dev/null
 	for ((i = ${#CG_MADE[@]} - 1; i >= 0; i--)); do
 		cg_destroy "${CG_MADE[i]}"
+	done
+	for ((i = ${#CG_ENABLED[@]} - 1; i >= 0; i--)); do
+		echo "-${CG_ENABLED[i]%%:*}" >"${CG_ENABLED[i]#*:}" 2>/dev/null
 	done
 	rm -rf "$T"
 }
@@ -197,6 +203,16 @@ start_sleeper()
 	sleeper=$!
 	echo "$sleeper" >>"$T/pids"
 	poll grep -qx "$sleeper" "$dir/cgroup.procs"
+}
+
+# FILE (a cgroup.controllers) lists memory, pids and cpu
+has_v2_controllers()
+{
+	local c
+
+	for c in memory pids cpu; do
+		grep -qw "$c" "$1" 2>/dev/null || return 1
+	done
 }
 
 # mkdir a cgroup directory the suite removes at the end
@@ -556,6 +572,128 @@ if [ -n "$V1OK" ]; then
 else
 	v1_skip_n "stale v1 leaf: command killed" "stale v1 leaf: stays" \
 		"stale v1 leaf: removed"
+fi
+
+# --- 2b. cgroup v2 with controllers ------------------------------------------
+
+# On a unified host the v2 mount offers memory, pids and cpu: the helper
+# enables them in the parent's cgroup.subtree_control, writes memory.max,
+# pids.max and cpu.max in the leaf, reads memory.peak, memory.events and
+# cpu.stat, and kills leftovers with cgroup.kill. A hybrid host's v2 has
+# none of the three (they are bound to v1): every case is then a skip
+# with the reason, so that the counts show what was not tested.
+V2C=
+while read -r d; do
+	if has_v2_controllers "$d/cgroup.controllers"; then
+		V2C=$d
+		break
+	fi
+done < <(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") {
+		if ($(i + 1) == "cgroup2") print $5; break } }' /proc/self/mountinfo)
+V2CP=
+why_no_v2c=
+if [ -z "$V2C" ]; then
+	why_no_v2c="no cgroup v2 hierarchy with the memory/pids/cpu controllers on this host"
+	if [ "$(fs_type /sys/fs/cgroup)" != cgroup2fs ] &&
+		[ "$(fs_type /sys/fs/cgroup/unified)" = cgroup2fs ]; then
+		why_no_v2c="$why_no_v2c (hybrid layout: the v1 cases above cover the limits)"
+	fi
+elif [ "$ME" = 0 ]; then
+	V2CP=$V2C/$TAG-v2c
+elif [ -n "$SH_DELEGATED_CGROUP" ] && [ -w "$SH_DELEGATED_CGROUP" ] &&
+	[ "${SH_DELEGATED_CGROUP#"$V2C"/}" != "$SH_DELEGATED_CGROUP" ] &&
+	has_v2_controllers "$SH_DELEGATED_CGROUP/cgroup.controllers"; then
+	V2CP=$SH_DELEGATED_CGROUP/v2c
+else
+	why_no_v2c="no delegated cgroup v2 with the memory/pids/cpu controllers (SH_DELEGATED_CGROUP) for this user"
+fi
+if [ -n "$V2CP" ]; then
+	# the parent's own parent must hand the controllers down
+	base=${V2CP%/*}
+	for c in memory pids cpu; do
+		grep -qw "$c" "$base/cgroup.subtree_control" && continue
+		if ! echo "+$c" >"$base/cgroup.subtree_control" 2>"$T/enable.err"; then
+			why_no_v2c="cannot enable $c in $base/cgroup.subtree_control: $(cat "$T/enable.err")"
+			V2CP=
+			break
+		fi
+		CG_ENABLED+=("$c:$base/cgroup.subtree_control")
+	done
+fi
+if [ -n "$V2CP" ]; then
+	if ! cg_mkdir "$V2CP"; then
+		why_no_v2c="cannot make $V2CP: $(cat "$T/mkdir.err")"
+		V2CP=
+	elif ! has_v2_controllers "$V2CP/cgroup.controllers"; then
+		why_no_v2c="$V2CP lacks memory, pids or cpu: $(cat "$V2CP/cgroup.controllers")"
+		V2CP=
+	fi
+fi
+diag "cgroup v2 with controllers: ${V2C:-none}; parent: ${V2CP:-none}"
+
+if [ -n "$V2CP" ]; then
+	pfx="v2 with controllers"
+	# no swapping around the memory limit (memory.max leaves swap free)
+	[ ! -e "$V2CP/memory.swap.max" ] || echo 0 >"$V2CP/memory.swap.max" ||
+		diag "could not set memory.swap.max=0 in $V2CP"
+	before=$(cat "$V2CP/cgroup.subtree_control")
+	# a shell reads its own leaf's limits
+	read_limits='l=$(sed -n "s/^0:://p" /proc/self/cgroup)
+	echo "leaf $l"
+	echo "cpu.max $(cat "$1$l/cpu.max")"
+	echo "memory.max $(cat "$1$l/memory.max") pids.max $(cat "$1$l/pids.max")"'
+	run_st --cgroup-parent "$V2CP" --cpu-max 0.2 --memory-max 64M \
+		--pids-max 50 -- /bin/sh -c "$read_limits" sh "$V2C"
+	check_eq "$pfx: --cpu-max 0.2: cpu.max in the leaf spawn-helper-<helper pid> reads 20000 100000" \
+		"0 leaf ${V2CP#"$V2C"}/spawn-helper-$hpid / cpu.max 20000 100000" \
+		"$rc $(grep '^leaf' <<<"$out") / $(grep '^cpu.max' <<<"$out")"
+	check_eq "$pfx: --memory-max 64M --pids-max 50: memory.max and pids.max in the leaf" \
+		"memory.max 67108864 pids.max 50" "$(grep '^memory.max' <<<"$out")"
+	check_eq "$pfx: memory, pids and cpu enabled in the parent's cgroup.subtree_control (empty before)" \
+		"before: / after: cpu memory pids" \
+		"before:$before / after: $(tr ' ' '\n' <"$V2CP/cgroup.subtree_control" | sort | xargs)"
+	check_match "$pfx: the outcome's cgroup object has cpu-usec, memory-peak and oom-kills 0" \
+		'^\{"cpu-usec":[0-9]+,.*"memory-peak":[0-9]+,"oom-kills":0\}$' \
+		"$(json_val "$stN" cgroup)"
+
+	run_st --cgroup-parent "$V2CP" --memory-max 32M -- "$P" alloc 200
+	cg=$(json_val "$stN" cgroup)
+	oom=$(json_val "$cg" oom-kills)
+	peak=$(json_val "$cg" memory-peak)
+	check_eq "$pfx: --memory-max 32M: allocating 200 MiB is killed by SIGKILL" \
+		'137 "SIGKILL" ' "$rc $(json_val "$stN" signal-name) $out"
+	check_true "$pfx: --memory-max 32M: oom-kills ${oom:-none} >= 1, memory-peak ${peak:-none} <= 32 MiB" \
+		test "${oom:-0}" -ge 1 -a -n "$peak" -a "${peak:-0}" -le 33554432
+
+	run_st --cgroup-parent "$V2CP" --pids-max 5 -- "$P" forks 10
+	check_eq "$pfx: --pids-max 5: the command forks 4 children, the 5th fails" \
+		"0 forks 4 of 10 EAGAIN" "$rc $out"
+
+	token=sh-cgroup-daemon2-$$-$RANDOM
+	run_st --cgroup-parent "$V2CP" --memory-max 64M --pids-max 50 \
+		--cpu-max 1 -- "$P" daemonize "$T/daemon2.pid" "$token"
+	dpid=$(sed -n 's/^daemon //p' <<<"$out")
+	if [ -n "$dpid" ]; then
+		echo "$dpid" >>"$T/pids"
+		check_true "$pfx: cgroup.kill kills the command's double-forked daemon ($dpid)" \
+			poll not_alive "$dpid"
+	else
+		not_ok "$pfx: the command started a daemon"
+		diag "$out $err"
+	fi
+	check_true "$pfx: every leaf is removed" no_leaves_in "$V2CP"
+else
+	for d in "v2 with controllers: --cpu-max: cpu.max in the leaf" \
+		"v2 with controllers: --memory-max, --pids-max: written in the leaf" \
+		"v2 with controllers: enabled in the parent's subtree_control" \
+		"v2 with controllers: cpu-usec, memory-peak, oom-kills" \
+		"v2 with controllers: --memory-max 32M: killed" \
+		"v2 with controllers: --memory-max 32M: oom-kills, memory-peak" \
+		"v2 with controllers: --pids-max 5: stops forks" \
+		"v2 with controllers: cgroup.kill of a leftover daemon" \
+		"v2 with controllers: leaf removed"; do
+		skip "$d" "$why_no_v2c"
+	done
 fi
 
 # --- 3. what an ordinary user cannot do ------------------------------------

@@ -6,6 +6,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/openat2.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -929,27 +931,100 @@ END_TEST
 
 /* ---- the filters at work ---- */
 
-/* Run check in a forked child under plan (with no_new_privs); its exit
- * status or signal. */
+static struct seccomp_report last_report;
+
+static void send_listener(int sock, int listener)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control = { 0 };
+	char byte = listener >= 0;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (listener >= 0) {
+		struct cmsghdr *cm;
+
+		mh.msg_control = control.buf;
+		mh.msg_controllen = sizeof(control.buf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &listener, sizeof(int));
+	}
+	if (sendmsg(sock, &mh, 0) != 1)
+		_exit(102);
+}
+
+static int receive_listener(int sock)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = control.buf,
+			     .msg_controllen = sizeof(control.buf) };
+	struct cmsghdr *cm;
+	int fd = -1;
+
+	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1 || !byte)
+		return -1;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (cm && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+/* Run check in a forked child under plan (with no_new_privs), answering
+ * the calls the filter sends us as the monitor does; the child's exit
+ * status or signal. What was answered is in last_report. */
 static int run_filtered(const struct seccomp_plan *plan,
 			int (*check)(const char *), const char *arg)
 {
-	int status;
-	pid_t pid = fork();
+	int sv[2], status, listener;
+	pid_t pid;
 
+	memset(&last_report, 0, sizeof(last_report));
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+				    sv),
+			 0);
+	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		struct sh_err err = { 0 };
 
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			_exit(100);
-		if (seccomp_install(plan, &err) < 0) {
+		if (seccomp_install(plan, &listener, &err) < 0) {
 			fprintf(stderr, "# %s\n", err.message);
 			_exit(101);
 		}
+		send_listener(sv[1], listener);
 		_exit(check(arg));
 	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	close(sv[1]);
+	listener = receive_listener(sv[0]);
+	close(sv[0]);
+	for (;;) {
+		struct pollfd pfd = { listener, POLLIN, 0 };
+		pid_t got = waitpid(pid, &status, WNOHANG);
+
+		if (got == pid)
+			break;
+		ck_assert_int_eq(got, 0);
+		if (listener >= 0 && poll(&pfd, 1, 10) > 0 &&
+		    (pfd.revents & POLLIN))
+			seccomp_answer(plan, listener, &last_report);
+		else if (listener < 0)
+			poll(NULL, 0, 1);
+	}
+	if (listener >= 0)
+		close(listener);
 	return status;
 }
 
@@ -1012,6 +1087,14 @@ START_TEST(test_install_build)
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		      "the filtered child: status %#x (check %d failed)",
 		      status, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	/* the calls of our notifying program came to us, by name */
+	ck_assert_msg(plan.notify, "the build profile notifies the monitor");
+	ck_assert_int_ge(last_report.n_blocked, 4);
+	ck_assert_str_eq(last_report.blocked[0].name, "chmod");
+	ck_assert_int_eq(last_report.blocked[0].errnum, EPERM);
+	ck_assert_uint_eq(last_report.blocked[0].count, 2);
+	ck_assert_str_eq(last_report.blocked[1].name, "fchmodat");
+	ck_assert_str_eq(last_report.killed_by, "");
 	/* the setuid bit never came */
 	ck_assert_uint_eq(st.st_mode & 07777, 01777);
 }
@@ -1063,6 +1146,7 @@ START_TEST(test_install_kill)
 	status = run_filtered(&plan, call_uname, NULL);
 	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS,
 		      "status %#x, expected death by SIGSYS", status);
+	ck_assert_str_eq(last_report.killed_by, "uname");
 }
 END_TEST
 
@@ -1118,7 +1202,9 @@ START_TEST(test_install_refused)
 
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			_exit(1);
-		r = seccomp_install(&plan, &err);
+		int listener;
+
+		r = seccomp_install(&plan, &listener, &err);
 		if (r != -EINVAL || err.errnum != EINVAL ||
 		    strcmp(err.stage, "seccomp") != 0 ||
 		    strcmp(err.message, expected) != 0) {

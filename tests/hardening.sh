@@ -491,6 +491,19 @@ run_st --seccomp-policy "$T/policy-kill" -- "$P" hostname 2>/dev/null
 check_eq "--seccomp-policy kill uname: the command dies of SIGSYS, so does the helper" \
 	'159 31 "SIGSYS"' \
 	"$rc $(json_val "$(tail -n 1 "$T/st")" signal) $(json_val "$(tail -n 1 "$T/st")" signal-name)"
+check_match "--seccomp-policy kill uname: the outcome names the call" \
+	'"seccomp":\{"killed-by":"uname"\}' "$(tail -n 1 "$T/st")"
+
+# a blocked call is reported by name, with its errno and how often
+"$TOUCH" "$T/blocked"
+run_st -- "$P" setmode fchmodat "$T/blocked" 4755 setmode fchmodat "$T/blocked" 2755 \
+	setmode fchmodat "$T/blocked" 0700
+check_match "blocked calls are in the outcome: fchmodat twice, EPERM" \
+	'"seccomp":\{"blocked":\[\{"syscall":"fchmodat","errno":1,"errname":"EPERM","count":2\}\]\}' \
+	"$(tail -n 1 "$T/st")"
+run_st --seccomp-profile none -- "$P" setmode fchmodat "$T/blocked" 0700
+check_eq "no filter, nothing blocked: no seccomp object in the outcome" "" \
+	"$(json_val "$(tail -n 1 "$T/st")" seccomp)"
 printf 'errno mkdir\n\n# fine so far\nerrno chmod arg1 ~ 3\n' >"$T/policy-bad"
 setup_fails "--seccomp-policy with a syntax error: 125, FILE:LINE in the message" \
 	spec "^\"$T/policy-bad:4: unknown operator" --seccomp-policy "$T/policy-bad"

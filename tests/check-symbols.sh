@@ -1,0 +1,44 @@
+#!/bin/bash
+# libspawnhelper exports exactly its API: every dynamic symbol it defines
+# (besides the version node) is sh_*, and every function spawnhelper.h
+# declares is among them. Environment: SH_LIBRARY (the built .so),
+# SH_TESTS_SRCDIR, SH_CC (the compiler, to read the header without its
+# comments).
+srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
+. "$srcdir/tap.sh"
+lib=${SH_LIBRARY:-}
+header=$srcdir/../lib/spawnhelper.h
+
+if [ ! -f "$lib" ]; then
+	echo "1..0 # SKIP no shared library ${lib:-(SH_LIBRARY unset)}"
+	exit 0
+fi
+if ! command -v nm >/dev/null; then
+	echo "1..0 # SKIP no nm (binutils)"
+	exit 0
+fi
+
+# "ADDR TYPE NAME@@VERSION" or "0 A VERSION"
+defined=$(nm -D --defined-only "$lib") || {
+	not_ok "nm -D --defined-only $lib"
+	tap_done
+	exit 0
+}
+versions=$(printf '%s\n' "$defined" | awk '$2 == "A" { print $3 }')
+exported=$(printf '%s\n' "$defined" | awk '$2 != "A" { print $3 }' |
+	sed 's/@.*//' | sort -u)
+check_eq "one version node" "LIBSPAWNHELPER_0" "$versions"
+check_eq "every exported symbol is sh_*" "" \
+	"$(printf '%s\n' "$exported" | grep -v '^sh_')"
+
+declared=$(${SH_CC:-cc} -E -P -I"$srcdir/../lib" "$header" |
+	grep -oE '\bsh_[a-z0-9_]+ *\(' | sed 's/ *($//' | sort -u)
+check_true "the header declares functions" [ -n "$declared" ]
+check_eq "every function of spawnhelper.h is exported" "" \
+	"$(comm -23 <(printf '%s\n' "$declared") <(printf '%s\n' "$exported"))"
+check_eq "every exported function is in spawnhelper.h" "" \
+	"$(comm -13 <(printf '%s\n' "$declared") <(printf '%s\n' "$exported"))"
+check_eq "exported functions are code (T)" "" \
+	"$(printf '%s\n' "$defined" | awk '$2 != "A" && $2 != "T"')"
+tap_done
+exit 0

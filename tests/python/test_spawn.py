@@ -1,0 +1,536 @@
+"""Tests of contrib/python/spawnhelper.py's portage-compatible spawn().
+
+Run by tests/python.sh as root and as nobody; needs SPAWNHELPER_PATH
+(the helper), SPAWNHELPER_LIBRARY (libspawnhelper.so) and the binding on
+PYTHONPATH. ``python3 test_spawn.py --tap`` prints TAP; without it this is
+an ordinary unittest module (``python3 -m unittest -v test_spawn``).
+Cases the kernel or the user's privileges cannot support are skipped
+with the reason.
+"""
+
+import errno
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import unittest
+
+import spawnhelper as sh
+
+ROOT = os.geteuid() == 0
+PROBE = sh.probe()
+DEVNULL = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+PYTHON = sys.executable or "/usr/bin/python3"
+ENV = {"PATH": "/usr/bin:/bin", "LC_ALL": "C"}
+
+
+def capture(cmd, stdin=None, **kwargs):
+    """spawn() with stdout on a pipe: (return value, output)."""
+    read_fd, write_fd = os.pipe()
+    fd_pipes = {0: DEVNULL if stdin is None else stdin, 1: write_fd, 2: 2}
+    kwargs.setdefault("env", ENV)
+    try:
+        rc = sh.spawn(cmd, fd_pipes=fd_pipes, **kwargs)
+    finally:
+        os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as f:
+        return rc, f.read().decode()
+
+
+def v2_root():
+    """A cgroup v2 hierarchy this process may create cgroups in."""
+    delegated = os.environ.get("SH_DELEGATED_CGROUP")
+    if not ROOT:
+        return delegated or None
+    for path in ("/sys/fs/cgroup", "/sys/fs/cgroup/unified"):
+        if (os.path.exists(os.path.join(path, "cgroup.controllers"))
+                and os.access(os.path.join(path, "cgroup.procs"), os.W_OK)):
+            return path
+    return None
+
+
+def cgroup_line(text, controller):
+    """The path of /proc/PID/cgroup's line for controller ("" for v2)."""
+    for line in text.splitlines():
+        _, controllers, path = line.split(":", 2)
+        if controllers.split(",") == [controller] or (
+                controller == "" and controllers == ""):
+            return path
+    return None
+
+
+def remove_cgroup(path):
+    for _ in range(100):
+        try:
+            os.rmdir(path)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.02)
+
+
+class Spawn(unittest.TestCase):
+
+    def test_plain(self):
+        self.assertEqual(sh.spawn(["true"], env=ENV, fd_pipes={}), 0)
+        self.assertEqual(sh.spawn(["false"], env=ENV, fd_pipes={}), 1)
+        self.assertEqual(sh.spawn("sh -c 'exit 7'", env=ENV, fd_pipes={}),
+                         7)
+        self.assertEqual(capture(["echo", "hello", "world"]),
+                         (0, "hello world\n"))
+
+    def test_default_fd_pipes(self):
+        # the caller's 0, 1 and 2: a child python with pipes as stdio
+        code = ("import spawnhelper as sh; import sys; "
+                "sys.exit(sh.spawn(['sh', '-c', 'echo out; echo err >&2; "
+                "exit 3'], env={'PATH': '/usr/bin:/bin'}))")
+        p = subprocess.run([PYTHON, "-c", code], capture_output=True,
+                           stdin=subprocess.DEVNULL, timeout=60)
+        self.assertEqual((p.returncode, p.stdout, p.stderr),
+                         (3, b"out\n", b"err\n"))
+
+    def test_fd_pipes_swap(self):
+        # portage's fd_pipes {1: 2, 2: 1} in a child whose stdout and
+        # stderr are pipes this test reads
+        code = ("import spawnhelper as sh; import sys; "
+                "sys.exit(sh.spawn(['sh', '-c', 'echo to-1; echo to-2 >&2'],"
+                " env={'PATH': '/usr/bin:/bin'}, fd_pipes={0: 0, 1: 2, "
+                "2: 1}))")
+        p = subprocess.run([PYTHON, "-c", code], capture_output=True,
+                           stdin=subprocess.DEVNULL, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, b"to-2\n")
+        self.assertEqual(p.stderr, b"to-1\n")
+
+    def test_fd_pipes_extra_fd(self):
+        # any fd number, chained onto another: 1 -> a, 5 -> b, 2 -> a
+        a_r, a_w = os.pipe()
+        b_r, b_w = os.pipe()
+        try:
+            rc = sh.spawn(["sh", "-c", "echo one; echo five >&5; "
+                           "echo two >&2; ls /proc/self/fd | wc -l"],
+                          env=ENV, fd_pipes={1: a_w, 2: a_w, 5: b_w})
+        finally:
+            os.close(a_w)
+            os.close(b_w)
+        with os.fdopen(a_r) as a, os.fdopen(b_r) as b:
+            # 1, 2, 5 and ls's directory fd
+            self.assertEqual((rc, a.read(), b.read()),
+                             (0, "one\ntwo\n4\n", "five\n"))
+
+    @unittest.skipUnless("net" in PROBE["namespaces"],
+                         "no network namespace here")
+    def test_unshare_net(self):
+        script = r"""
+import socket, sys
+addrs = [("10.0.0.1", socket.AF_INET)]
+if sys.argv[1] == "ipv6":
+    addrs += [("::1", socket.AF_INET6), ("fd::1", socket.AF_INET6)]
+for addr, family in addrs:
+    server = socket.socket(family, socket.SOCK_STREAM)
+    server.bind((addr, 0))
+    server.listen(1)
+    client = socket.create_connection(server.getsockname()[:2], timeout=5)
+    conn, _ = server.accept()
+    client.sendall(b"ping " + addr.encode())
+    print(addr, conn.recv(100).decode())
+"""
+        ipv6 = "ipv6" if PROBE["ipv6"] else "no"
+        rc, out = capture([PYTHON, "-c", script, ipv6], unshare_net=True)
+        want = "10.0.0.1 ping 10.0.0.1\n"
+        if PROBE["ipv6"]:
+            want += "::1 ping ::1\nfd::1 ping fd::1\n"
+        self.assertEqual((rc, out), (0, want))
+        if not PROBE["ipv6"]:
+            self.skipTest("IPv4 only: no IPv6 on this machine")
+
+    @unittest.skipUnless("net" in PROBE["namespaces"],
+                         "no network namespace here")
+    def test_unshare_net_isolated(self):
+        # only lo inside; localhost resolves (AI_ADDRCONFIG sees 10.0.0.1)
+        rc, out = capture(["sh", "-c", "ip -o link | cut -d: -f2; "
+                           "getent ahosts localhost | cut -d' ' -f1 | "
+                           "sort -u; hostname"], unshare_net=True)
+        self.assertEqual(rc, 0)
+        lines = out.split()
+        self.assertEqual(lines[0], "lo")
+        self.assertEqual(lines[-1], "localhost")
+        self.assertIn("127.0.0.1", lines)
+
+    @unittest.skipUnless("pid" in PROBE["namespaces"],
+                         "no pid namespace here")
+    def test_pid_sandbox_signal(self):
+        status = []
+        self.assertEqual(sh.spawn(["sh", "-c", "kill -TERM $$"], env=ENV,
+                                  fd_pipes={}, unshare_pid=True,
+                                  status=status), -signal.SIGTERM)
+        self.assertEqual(status[0]["signal"], signal.SIGTERM)
+        self.assertIn("pid", status[0]["namespaces"])
+        self.assertEqual(sh.spawn(["sh", "-c", "kill -KILL $$"], env=ENV,
+                                  fd_pipes={}, unshare_pid=True),
+                         -signal.SIGKILL)
+        # and without a pid namespace
+        self.assertEqual(sh.spawn(["sh", "-c", "kill -USR1 $$"], env=ENV,
+                                  fd_pipes={}), -signal.SIGUSR1)
+        # inside, the command is not the init: it sees a fresh /proc
+        rc, out = capture(["sh", "-c", "echo $$; ls /proc | grep -c "
+                           "'^[0-9]'"], unshare_pid=True)
+        self.assertEqual(rc, 0)
+        pid, count = out.split()
+        self.assertLessEqual(int(pid), 2)
+        self.assertLessEqual(int(count), 4)
+
+    def test_umask(self):
+        self.assertEqual(capture(["sh", "-c", "umask"], umask=0),
+                         (0, "0000\n"))
+        self.assertEqual(capture(["sh", "-c", "umask"], umask=0o27),
+                         (0, "0027\n"))
+
+    def test_exec_failure(self):
+        status = []
+        self.assertEqual(sh.spawn(["/nonexistent/command"], env=ENV,
+                                  fd_pipes={}, status=status), 127)
+        self.assertEqual(status[0]["stage"], "exec")
+        self.assertEqual(status[0]["error"], errno.ENOENT)
+        self.assertTrue(status[0]["setup_failed"])
+        self.assertIn("/nonexistent/command", status[0]["message"])
+        status = []
+        self.assertEqual(sh.spawn(["no-such-command-anywhere"], env=ENV,
+                                  fd_pipes={}, status=status), 127)
+        self.assertEqual((status[0]["stage"], status[0]["error"]),
+                         ("exec", errno.ENOENT))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "not-executable")
+            with open(path, "w") as f:
+                f.write("#!/bin/sh\nexit 0\n")
+            os.chmod(path, 0o644)
+            status = []
+            self.assertEqual(sh.spawn([path], env=ENV, fd_pipes={},
+                                      status=status), 126)
+            self.assertEqual((status[0]["stage"], status[0]["error"]),
+                             ("exec", errno.EACCES))
+
+    def test_returnproc(self):
+        read_fd, write_fd = os.pipe()
+        try:
+            proc = sh.spawn(["sh", "-c", "read x; exit 5"], env=ENV,
+                            fd_pipes={0: read_fd}, returnproc=True)
+        finally:
+            os.close(read_fd)
+        self.assertIsInstance(proc, sh.Process)
+        self.assertGreater(proc.pid, 0)
+        self.assertIsNone(proc.poll())
+        self.assertTrue(proc.is_alive())
+        with self.assertRaises(TimeoutError):
+            proc.wait(timeout=0.05)
+        os.write(write_fd, b"go\n")
+        os.close(write_fd)
+        self.assertEqual(proc.wait(), 5)
+        self.assertEqual(proc.returncode, 5)
+        self.assertEqual(proc.poll(), 5)
+        self.assertFalse(proc.is_alive())
+        self.assertGreater(proc.result["command_pid"], 0)
+
+        proc = sh.spawn(["sleep", "30"], env=ENV, fd_pipes={},
+                        returnproc=True)
+        self.assertIsNone(proc.poll())
+        time.sleep(0.1)  # let the helper start the command
+        proc.terminate()
+        self.assertEqual(proc.wait(timeout=10), -signal.SIGTERM)
+        proc.terminate()  # after the end: nothing happens
+
+        proc = sh.spawn(["sleep", "30"], env=ENV, fd_pipes={},
+                        unshare_pid=True, returnproc=True)
+        time.sleep(0.1)
+        proc.kill()
+        self.assertEqual(proc.wait(timeout=10), -signal.SIGKILL)
+
+    def test_returnpid(self):
+        pids = sh.spawn(["sh", "-c", "exit 3"], env=ENV, fd_pipes={},
+                        returnpid=True)
+        self.assertIsInstance(pids, list)
+        self.assertEqual(len(pids), 1)
+        # portage's callers reap the pid themselves
+        pid, status = os.waitpid(pids[0], 0)
+        self.assertEqual(pid, pids[0])
+        self.assertTrue(os.WIFEXITED(status))
+        self.assertEqual(os.WEXITSTATUS(status), 3)
+
+    def test_logfile(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            log = os.path.join(tmp, "build.log")
+            with open(log, "w") as f:
+                f.write("earlier\n")
+            rc, out = capture(["sh", "-c", "echo out; echo err >&2"],
+                              logfile=log)
+            self.assertEqual((rc, out), (0, "out\nerr\n"))
+            with open(log) as f:
+                self.assertEqual(f.read(), "earlier\nout\nerr\n")
+            # a command that cannot start still closes the log's pipe
+            rc, out = capture(["/nonexistent/command"], logfile=log)
+            self.assertEqual((rc, out), (127, ""))
+
+    def test_env(self):
+        rc, out = capture(["sh", "-c", "env | sort"],
+                          env={"FOO": "bar baz", "PATH": "/usr/bin:/bin"})
+        self.assertEqual(rc, 0)
+        # exactly what was given (and what sh adds itself)
+        lines = [line for line in out.splitlines()
+                 if not line.startswith(("PWD=", "SHLVL=", "_="))]
+        self.assertEqual(lines, ["FOO=bar baz", "PATH=/usr/bin:/bin"])
+
+    def test_env_none_inherits(self):
+        os.environ["SH_TEST_INHERITED"] = "yes"
+        try:
+            rc, out = capture(["sh", "-c", "echo $SH_TEST_INHERITED"],
+                              env=None)
+        finally:
+            del os.environ["SH_TEST_INHERITED"]
+        self.assertEqual((rc, out), (0, "yes\n"))
+
+    def test_opt_name(self):
+        rc, out = capture(["cat", "/proc/self/cmdline"], opt_name="myname")
+        self.assertEqual((rc, out.split("\0")[:2]),
+                         (0, ["myname", "/proc/self/cmdline"]))
+        rc, out = capture(["cat", "/proc/self/cmdline"])
+        self.assertEqual(out.split("\0")[0], "cat")
+
+    @unittest.skipUnless(ROOT, "needs root to change credentials")
+    def test_uid_gid_groups(self):
+        rc, out = capture(["sh", "-c", "id -u; id -g; id -G"], uid=65534,
+                          gid=65534, groups=[5, 7])
+        self.assertEqual((rc, out), (0, "65534\n65534\n65534 5 7\n"))
+        # uid alone: no supplementary groups left from root
+        rc, out = capture(["sh", "-c", "id -u; id -G"], uid=65534,
+                          gid=65534)
+        self.assertEqual((rc, out), (0, "65534\n65534\n"))
+
+    def test_uid_unprivileged(self):
+        if ROOT:
+            self.skipTest("as root any uid is allowed")
+        # an ordinary user may not become another one
+        status = []
+        self.assertEqual(sh.spawn(["true"], env=ENV, fd_pipes={}, uid=0,
+                                  status=status), 125)
+        self.assertEqual(status[0]["stage"], "creds")
+
+    def test_cwd(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            self.assertEqual(capture(["pwd"], cwd=tmp),
+                             (0, os.path.realpath(tmp) + "\n"))
+            status = []
+            self.assertEqual(sh.spawn(["true"], env=ENV, fd_pipes={},
+                                      cwd=os.path.join(tmp, "missing"),
+                                      status=status), 125)
+            self.assertEqual(status[0]["error"], errno.ENOENT)
+
+    def test_path_lookup(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            os.chmod(tmp, 0o755)
+            script = os.path.join(tmp, "true")
+            with open(script, "w") as f:
+                f.write("#!/bin/sh\nexit 42\n")
+            os.chmod(script, 0o755)
+            os.symlink("/bin/cat", os.path.join(tmp, "mycat"))
+            # the PATH's true, and the one in cwd as named
+            self.assertEqual(sh.spawn(["true"], env=ENV, fd_pipes={},
+                                      cwd=tmp), 0)
+            self.assertEqual(sh.spawn(["true"], env=ENV, fd_pipes={},
+                                      cwd=tmp, path_lookup=False), 42)
+            # argv[0] stays as given (portage execs the binary under
+            # the name mycommand[0])
+            rc, out = capture(["mycat", "/proc/self/cmdline"], cwd=tmp,
+                              path_lookup=False)
+            self.assertEqual((rc, out.split("\0")[0]), (0, "mycat"))
+            # not in cwd and not looked up: not found
+            self.assertEqual(sh.spawn(["sh", "-c", "exit 0"], env=ENV,
+                                      fd_pipes={}, cwd=tmp,
+                                      path_lookup=False), 127)
+
+    def test_pre_exec_refused(self):
+        with self.assertRaises(ValueError):
+            sh.spawn(["true"], env=ENV, fd_pipes={}, pre_exec=lambda: None)
+
+    def test_bad_values_refused(self):
+        with self.assertRaises(sh.SpawnError) as cm:
+            sh.spawn(["true"], env=ENV, fd_pipes={}, rlimits={"nope": 1})
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+        with self.assertRaises(sh.SpawnError) as cm:
+            sh.spawn(["true"], env=ENV, fd_pipes={}, umask=0o7777)
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+        with self.assertRaises(TypeError):
+            sh.spawn(["true"], env=ENV, fd_pipes={}, no_such_argument=1)
+        with self.assertRaises(ValueError):
+            sh.spawn([], env=ENV, fd_pipes={})
+        # a closed fd in fd_pipes
+        fd = os.dup(1)
+        os.close(fd)
+        with self.assertRaises(sh.SpawnError) as cm:
+            sh.spawn(["true"], env=ENV, fd_pipes={1: fd})
+        self.assertEqual(cm.exception.errno, errno.EBADF)
+
+    def test_cgroup_join(self):
+        base = v2_root()
+        if base is None:
+            self.skipTest("no cgroup v2 this user may create cgroups in")
+        path = os.path.join(base, "sh-py-join-%d" % os.getpid())
+        os.mkdir(path)
+        try:
+            rc, out = capture(["cat", "/proc/self/cgroup"], cgroup=path)
+            self.assertEqual(rc, 0)
+            self.assertTrue(cgroup_line(out, "").endswith(
+                "/" + os.path.basename(path)), out)
+        finally:
+            remove_cgroup(path)
+
+    @unittest.skipUnless(ROOT, "needs root for a cgroup v1 hierarchy")
+    def test_cgroup_join_v1(self):
+        if not os.path.isdir("/sys/fs/cgroup/memory") or \
+                os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
+            self.skipTest("no cgroup v1 memory hierarchy")
+        path = "/sys/fs/cgroup/memory/sh-py-join-%d" % os.getpid()
+        os.mkdir(path)
+        try:
+            rc, out = capture(["cat", "/proc/self/cgroup"], cgroup=path)
+            self.assertEqual(rc, 0)
+            self.assertTrue(cgroup_line(out, "memory").endswith(
+                "/" + os.path.basename(path)), out)
+        finally:
+            remove_cgroup(path)
+
+    def test_timeout(self):
+        status = []
+        start = time.monotonic()
+        rc = sh.spawn(["sleep", "30"], env=ENV, fd_pipes={}, timeout=0.2,
+                      status=status)
+        self.assertLess(time.monotonic() - start, 10)
+        self.assertEqual(rc, -signal.SIGTERM)
+        self.assertTrue(status[0]["timed_out"])
+        # TERM ignored: KILL after kill_after
+        status = []
+        rc = sh.spawn(["sh", "-c", "trap '' TERM; sleep 30"], env=ENV,
+                      fd_pipes={}, timeout=0.1, kill_after=0.2,
+                      status=status)
+        self.assertEqual(rc, -signal.SIGKILL)
+        self.assertTrue(status[0]["timed_out"])
+
+    @unittest.skipUnless(ROOT, "needs root for a cgroup v1 memory parent")
+    def test_memory_cgroup_parent(self):
+        memory = "/sys/fs/cgroup/memory"
+        if not os.path.exists(os.path.join(memory, "memory.limit_in_bytes")):
+            self.skipTest("no cgroup v1 memory controller (not hybrid)")
+        parent = os.path.join(memory, "sh-py-parent-%d" % os.getpid())
+        os.mkdir(parent)
+        try:
+            status = []
+            rc, out = capture(["cat", "/proc/self/cgroup"],
+                              cgroup_parent=parent, memory_max=64 << 20,
+                              status=status)
+            self.assertEqual(rc, 0, status)
+            leaf = cgroup_line(out, "memory")
+            self.assertTrue(leaf.startswith(
+                "/" + os.path.basename(parent) + "/"), out)
+            self.assertGreater(status[0]["memory_peak"], 0)
+            self.assertEqual(status[0]["oom_kills"], 0)
+            # the transient leaf is gone
+            self.assertEqual([d for d in os.listdir(parent)
+                              if os.path.isdir(os.path.join(parent, d))],
+                             [])
+            # over the limit: killed by the OOM killer
+            status = []
+            rc = sh.spawn([PYTHON, "-c", "b = b'x' * (256 << 20)"],
+                          env=ENV, fd_pipes={}, cgroup_parent=parent,
+                          memory_max=32 << 20, status=status)
+            self.assertEqual(rc, -signal.SIGKILL, status)
+            self.assertGreaterEqual(status[0]["oom_kills"], 1)
+        finally:
+            remove_cgroup(parent)
+
+    def test_cgroup_parent_v2(self):
+        base = v2_root()
+        if base is None:
+            self.skipTest("no cgroup v2 this user may create cgroups in")
+        parent = os.path.join(base, "sh-py-parent-%d" % os.getpid())
+        os.mkdir(parent)
+        try:
+            status = []
+            rc, out = capture(["cat", "/proc/self/cgroup"],
+                              cgroup_parent=parent, status=status)
+            self.assertEqual(rc, 0, status)
+            self.assertIn("/" + os.path.basename(parent) + "/",
+                          cgroup_line(out, ""))
+            self.assertGreaterEqual(status[0]["cgroup_cpu_usec"], 0)
+        finally:
+            remove_cgroup(parent)
+
+    @unittest.skipUnless("uts" in PROBE["namespaces"], "no uts namespace")
+    def test_hostname_extra(self):
+        self.assertEqual(capture(["hostname"], unshare_uts=True,
+                                 hostname="sandbox"), (0, "sandbox\n"))
+
+    def test_rlimits_extra(self):
+        self.assertEqual(capture(["sh", "-c", "ulimit -n"],
+                                 rlimits={"nofile": (64, 128)}),
+                         (0, "64\n"))
+
+    def test_probe(self):
+        p = sh.probe()
+        self.assertEqual(p["privileged"], ROOT)
+        self.assertIn(p["cgroup_layout"],
+                      ("unified", "hybrid", "legacy", "none"))
+        self.assertIs(sh.probe()["ipv6"], p["ipv6"])
+
+
+class Tap(unittest.TestResult):
+    """TAP on stdout: one line a test, tracebacks as comments."""
+
+    def __init__(self):
+        super().__init__()
+        self.n = 0
+
+    def line(self, text, details=None):
+        self.n += 1
+        print(text % self.n, flush=True)
+        for detail in (details or "").splitlines():
+            print("# " + detail, flush=True)
+
+    @staticmethod
+    def name(test):
+        return test.id().rsplit(".", 1)[-1]
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self.line("ok %d - " + self.name(test))
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self.line("not ok %d - " + self.name(test),
+                  "".join(traceback.format_exception(*err)))
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self.line("not ok %d - " + self.name(test),
+                  "".join(traceback.format_exception(*err)))
+
+    def addSkip(self, test, reason):
+        super().addSkip(test, reason)
+        self.line("ok %d - " + self.name(test) + " # SKIP " + reason)
+
+
+def main():
+    if sys.argv[1:] != ["--tap"]:
+        unittest.main()
+        return
+    result = Tap()
+    unittest.defaultTestLoader.loadTestsFromModule(
+        sys.modules[__name__]).run(result)
+    print("1..%d" % result.n)
+
+
+if __name__ == "__main__":
+    main()
