@@ -46,10 +46,17 @@ struct option_def {
 	size_t offset; /* the spec field of the generic parse/emit functions */
 };
 
+/* The table's size is below this (a compile-time check says so). */
+#define OPTION_MAX 128
+
 extern const struct option_def option_table[];
 extern const size_t option_count;
 
 const struct option_def *option_find(const char *name);
+
+/* Strict decimal (or octal with base 8) in [min, max]; -EINVAL else. */
+int option_parse_number(const char *s, int base, long min, long max,
+			long *out);
 const char *option_group_title(enum opt_group group);
 
 /* What the command line asked the helper to do. */

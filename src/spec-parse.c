@@ -1,0 +1,427 @@
+/* The parser's driver: tokens into a spec through the option table, the
+ * checks a whole spec must pass, the canonical tokens back, and --help. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+static int oom(struct sh_err *err)
+{
+	return err_set(err, "spec", ENOMEM, "out of memory");
+}
+
+static int compare_env_names(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	size_t lx = strcspn(x, "="), ly = strcspn(y, "=");
+	int r = memcmp(x, y, lx < ly ? lx : ly);
+
+	return r ? r : (lx > ly) - (lx < ly);
+}
+
+/* Every NAME at most once across --setenv and --unsetenv: a spec that both
+ * sets and removes a variable, or sets it twice, is contradictory. */
+static int check_env_conflicts(const struct spec *spec, struct sh_err *err)
+{
+	size_t n = spec->setenv.n + spec->unsetenv.n;
+	_cleanup_free_ char **names = NULL;
+
+	if (n < 2)
+		return 0;
+	names = malloc(n * sizeof(*names));
+	if (!names)
+		return oom(err);
+	if (spec->setenv.n)
+		memcpy(names, spec->setenv.v, spec->setenv.n * sizeof(*names));
+	if (spec->unsetenv.n)
+		memcpy(names + spec->setenv.n, spec->unsetenv.v,
+		       spec->unsetenv.n * sizeof(*names));
+	qsort(names, n, sizeof(*names), compare_env_names);
+	for (size_t i = 1; i < n; i++)
+		if (compare_env_names(&names[i - 1], &names[i]) == 0)
+			return err_set(err, "spec", EINVAL,
+				       "--setenv/--unsetenv: `%.*s` is named "
+				       "twice",
+				       (int)strcspn(names[i], "="), names[i]);
+	return 0;
+}
+
+static const char *mount_dest(const char *value, bool is_bind)
+{
+	const char *colon = is_bind ? strchr(value, ':') : NULL;
+
+	return colon ? colon + 1 : value;
+}
+
+/* The next component of a path, past empty and "." ones. */
+static const char *next_component(const char *p, size_t *len)
+{
+	for (;;) {
+		while (*p == '/')
+			p++;
+		*len = strcspn(p, "/");
+		if (!(*len == 1 && *p == '.'))
+			return p;
+		p++;
+	}
+}
+
+/* Paths equal as the kernel resolves them: "//x/./" is "/x". */
+static bool same_path(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	for (;;) {
+		a = next_component(a, &la);
+		b = next_component(b, &lb);
+		if (la != lb || strncmp(a, b, la) != 0)
+			return false;
+		if (!la)
+			return true;
+		a += la;
+		b += lb;
+	}
+}
+
+/* Two mounts on one destination: which one wins is not for us to guess. */
+static int check_mount_destinations(const struct spec *spec,
+				    struct sh_err *err)
+{
+	const struct strv *lists[] = { &spec->binds, &spec->ro_binds,
+				       &spec->tmpfs };
+	const char *names[] = { "bind", "ro-bind", "tmpfs" };
+
+	for (size_t a = 0; a < 3; a++)
+		for (size_t i = 0; i < lists[a]->n; i++)
+			for (size_t b = a; b < 3; b++)
+				for (size_t j = (a == b ? i + 1 : 0);
+				     j < lists[b]->n; j++)
+					if (same_path(mount_dest(lists[a]->v[i],
+								 a < 2),
+						      mount_dest(lists[b]->v[j],
+								 b < 2)))
+						return err_set(
+							err, "spec", EINVAL,
+							"--%s and --%s: two "
+							"mounts on `%.64s`",
+							names[a], names[b],
+							mount_dest(lists[a]->v[i],
+								   a < 2));
+	return 0;
+}
+
+static int check_isolation_conflicts(const struct spec *spec,
+				     struct sh_err *err)
+{
+	unsigned mask = spec_namespaces(spec);
+
+	if (spec->cgroup && spec->cgroup_parent)
+		return err_set(err, "spec", EINVAL,
+			       "--cgroup and --cgroup-parent: give one");
+	if ((spec->memory_max || spec->pids_max || spec->cpu_max_milli) &&
+	    !spec->cgroup_parent)
+		return err_set(err, "spec", EINVAL,
+			       "--memory-max, --pids-max or --cpu-max needs "
+			       "--cgroup-parent (a cgroup of the spawn's own)");
+	if (spec->landlock_mode && !spec->landlock_read.n &&
+	    !spec->landlock_write.n)
+		return err_set(err, "spec", EINVAL,
+			       "--landlock-mode needs --landlock-write or "
+			       "--landlock-read");
+	if (spec->parent_pid && !spec->die_with_parent)
+		return err_set(err, "spec", EINVAL,
+			       "--parent-pid needs --die-with-parent");
+	if (spec->map_root && (spec->uid_map || spec->gid_map))
+		return err_set(err, "spec", EINVAL,
+			       "--map-root and --uid-map/--gid-map: give one");
+	for (size_t i = 0; i < spec->join_ns.n; i++) {
+		const char *v = spec->join_ns.v[i];
+		size_t len = strcspn(v, "=");
+
+		if (mask & NS_BIT(ns_kind_by_name(v, len)))
+			return err_set(err, "spec", EINVAL,
+				       "--join-ns %.*s and a new %.*s "
+				       "namespace: give one",
+				       (int)len, v, (int)len, v);
+	}
+	if (spec->kill_after_ms >= 0 && !spec->timeout_ms)
+		return err_set(err, "spec", EINVAL,
+			       "--kill-after needs --timeout");
+	if (spec->hostname && !(mask & NS_BIT(NS_UTS)))
+		return err_set(err, "spec", EINVAL,
+			       "--hostname needs --unshare-uts (or "
+			       "--unshare-net)");
+	if (spec->loopback_addrs.n && !(mask & NS_BIT(NS_NET)))
+		return err_set(err, "spec", EINVAL,
+			       "--loopback-addr needs --unshare-net");
+	return check_mount_destinations(spec, err);
+}
+
+static int split_option(const char *token, char *name, size_t size,
+			const char **inline_value)
+{
+	const char *eq = strchr(token + 2, '=');
+	size_t len = eq ? (size_t)(eq - token - 2) : strlen(token + 2);
+
+	if (len >= size)
+		return -ENAMETOOLONG;
+	memcpy(name, token + 2, len);
+	name[len] = '\0';
+	*inline_value = eq ? eq + 1 : NULL;
+	return 0;
+}
+
+static int parse_one(struct spec *spec, char *const *tokens, size_t n,
+		     size_t *i, bool from_cli, unsigned char *seen,
+		     enum cli_action *action, struct sh_err *err)
+{
+	const char *token = tokens[*i], *value;
+	const struct option_def *opt;
+	char name[64];
+
+	if (split_option(token, name, sizeof(name), &value) < 0 ||
+	    !(opt = option_find(name)))
+		return err_set(err, "spec", EINVAL, "unknown option `%.64s`",
+			       token);
+	if ((opt->flags & OPT_CLI_ONLY) && !from_cli)
+		return err_set(err, "spec", EINVAL,
+			       "--%s is not allowed inside a spec", opt->name);
+	if (seen[opt - option_table]++ && !(opt->flags & OPT_REPEAT))
+		return err_set(err, "spec", EINVAL, "--%s given twice",
+			       opt->name);
+	if (!(opt->flags & OPT_VALUE) && value)
+		return err_set(err, "spec", EINVAL, "--%s takes no value",
+			       opt->name);
+	if ((opt->flags & OPT_VALUE) && !value) {
+		if (*i + 1 >= n)
+			return err_set(err, "spec", EINVAL,
+				       "--%s needs a value (%s)", opt->name,
+				       opt->metavar);
+		value = tokens[++*i];
+	}
+	if (strcmp(opt->name, "help") == 0)
+		*action = CLI_HELP;
+	else if (strcmp(opt->name, "version") == 0)
+		*action = CLI_VERSION;
+	return opt->parse(spec, opt, value ? value : "", err);
+}
+
+static int parse_tokens(struct spec *spec, char *const *tokens, size_t n,
+			bool from_cli, enum cli_action *action,
+			struct sh_err *err)
+{
+	unsigned char seen[OPTION_MAX] = { 0 };
+	size_t i;
+	int r;
+
+	*action = CLI_RUN;
+	for (i = 0; i < n; i++) {
+		const char *token = tokens[i];
+
+		if (strcmp(token, "--") == 0) {
+			i++;
+			break;
+		}
+		if (strncmp(token, "--", 2) != 0)
+			break;
+		r = parse_one(spec, tokens, n, &i, from_cli, seen, action,
+			      err);
+		if (r < 0)
+			return r;
+		if (*action != CLI_RUN)
+			return 0;
+	}
+	for (; i < n; i++)
+		if (strv_push(&spec->command, tokens[i]) < 0)
+			return oom(err);
+	return spec_validate(spec, err);
+}
+
+int spec_validate(const struct spec *spec, struct sh_err *err)
+{
+	int r;
+
+	if (spec->command.n == 0)
+		return err_set(err, "spec", EINVAL, "no command given");
+	if (spec->command.v[0][0] == '\0')
+		return err_set(err, "spec", ENOENT, "the command is empty");
+	r = check_env_conflicts(spec, err);
+	return r < 0 ? r : check_isolation_conflicts(spec, err);
+}
+
+int spec_set_option(struct spec *spec, const char *name, const char *value,
+		    struct sh_err *err)
+{
+	const struct option_def *opt = option_find(name);
+
+	if (!opt || (opt->flags & OPT_CLI_ONLY))
+		return err_set(err, "spec", EINVAL, "unknown option `--%s`",
+			       name);
+	if (!(opt->flags & OPT_VALUE) != !value)
+		return err_set(err, "spec", EINVAL, "--%s %s", opt->name,
+			       value ? "takes no value" : "needs a value");
+	return opt->parse(spec, opt, value ? value : "", err);
+}
+
+int spec_parse(struct spec *spec, char *const *tokens, size_t n,
+	       bool from_cli, enum cli_action *action, struct sh_err *err)
+{
+	int r = parse_tokens(spec, tokens, n, from_cli, action, err);
+
+	/* a bad spec is still reported on the status fd it names */
+	if (r < 0 && spec->status_fd < 0)
+		spec->status_fd = spec_scan_status_fd(tokens, n);
+	return r;
+}
+
+static bool is_spec_fd_option(const char *token, const char **inline_value)
+{
+	if (strcmp(token, "--spec-fd") == 0) {
+		*inline_value = NULL;
+		return true;
+	}
+	if (strncmp(token, "--spec-fd=", 10) == 0) {
+		*inline_value = token + 10;
+		return true;
+	}
+	return false;
+}
+
+int spec_parse_cli(struct spec *spec, int argc, char *const *argv,
+		   enum cli_action *action, struct sh_err *err)
+{
+	_cleanup_strv_ struct strv tokens = { 0 };
+	_cleanup_close_ int fd = -1;
+	const char *value;
+	long number;
+
+	if (argc >= 2 && strcmp(argv[1], "--probe") == 0) {
+		*action = CLI_PROBE;
+		if (argc == 3 && strcmp(argv[2], "--json") == 0)
+			*action = CLI_PROBE_JSON;
+		else if (argc != 2)
+			return err_set(err, "spec", EINVAL,
+				       "--probe takes only --json");
+		return 0;
+	}
+	if (argc < 2 || !is_spec_fd_option(argv[1], &value))
+		return spec_parse(spec, argv + 1, (size_t)(argc - 1), true,
+				  action, err);
+	if (!value && argc >= 3)
+		value = argv[2];
+	if (!value || argc != (argv[1][9] == '=' ? 2 : 3))
+		return err_set(err, "spec", EINVAL,
+			       "--spec-fd takes one FD and must be the only "
+			       "option on the command line");
+	if (option_parse_number(value, 10, 0, INT_MAX, &number) < 0)
+		return err_set(err, "spec", EINVAL,
+			       "--spec-fd `%.64s`: expected an fd number",
+			       value);
+	fd = (int)number;
+	if (spec_read_fd(fd, &tokens, err) < 0)
+		return -err->errnum;
+	return spec_parse(spec, tokens.v, tokens.n, false, action, err);
+}
+
+int spec_scan_status_fd(char *const *tokens, size_t n)
+{
+	long fd;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct option_def *opt;
+		const char *value;
+		char name[64];
+
+		if (strcmp(tokens[i], "--") == 0 ||
+		    strncmp(tokens[i], "--", 2) != 0)
+			break; /* the command: its words are not options */
+		if (split_option(tokens[i], name, sizeof(name), &value) < 0 ||
+		    !(opt = option_find(name)))
+			continue; /* unknown: taken as a flag */
+		if ((opt->flags & OPT_VALUE) && !value && i + 1 < n)
+			value = tokens[++i];
+		if (strcmp(opt->name, "status-fd") == 0 && value &&
+		    option_parse_number(value, 10, 0, INT_MAX, &fd) == 0)
+			return (int)fd;
+	}
+	return -1;
+}
+
+int spec_emit(const struct spec *spec, struct strv *out)
+{
+	int r;
+
+	for (size_t i = 0; i < option_count; i++) {
+		const struct option_def *opt = &option_table[i];
+
+		if (!opt->emit)
+			continue;
+		r = opt->emit(spec, opt, out);
+		if (r < 0)
+			return r;
+	}
+	r = strv_push(out, "--");
+	for (size_t i = 0; r >= 0 && i < spec->command.n; i++)
+		r = strv_push(out, spec->command.v[i]);
+	return r;
+}
+
+/* Help text wrapped to 80 columns under its option. */
+static void print_wrapped(FILE *out, const char *left, const char *text,
+			  const char *suffix)
+{
+	char buf[512];
+	const char *p = buf;
+	int column = fprintf(out, "  %-26s", left);
+
+	snprintf(buf, sizeof(buf), "%s%s", text, suffix);
+	if (column > 28) {
+		fprintf(out, "\n%28s", "");
+		column = 28;
+	}
+	while (*p) {
+		size_t word = strcspn(p, " ");
+
+		if (column + 1 + (int)word > 79 && column > 29) {
+			fprintf(out, "\n%28s", "");
+			column = 28;
+		}
+		column += fprintf(out, " %.*s", (int)word, p);
+		p += word;
+		p += strspn(p, " ");
+	}
+	fputc('\n', out);
+}
+
+void options_print_help(FILE *out, const char *progname)
+{
+	fprintf(out,
+		"Usage: %s [OPTIONS] [--] COMMAND [ARG...]\n"
+		"       %s --spec-fd FD\n\n"
+		"Run COMMAND in a sandbox and report what happened.\n",
+		progname, progname);
+	for (int g = 0; g < GROUP_COUNT; g++) {
+		fprintf(out, "\n%s:\n", option_group_title((enum opt_group)g));
+		for (size_t i = 0; i < option_count; i++) {
+			const struct option_def *opt = &option_table[i];
+			char left[64];
+
+			if (opt->group != (enum opt_group)g)
+				continue;
+			snprintf(left, sizeof(left), "--%s%s%s", opt->name,
+				 opt->metavar ? " " : "",
+				 opt->metavar ? opt->metavar : "");
+			print_wrapped(out, left, opt->help,
+				      (opt->flags & OPT_REPEAT) ? " (repeatable)"
+							       : "");
+		}
+	}
+	fprintf(out,
+		"\nExit status: the command's own; a signal death is raised "
+		"again on the\nhelper; 125 setup failure, 126 command not "
+		"executable, 127 command not found.\n");
+}
