@@ -111,8 +111,6 @@ static int helper_spec(const struct spec *spec, struct handoff *h,
 	if (!*renamed)
 		return -ENOMEM;
 	for (size_t i = 0; i < spec->n_fds; i++) {
-		if (fcntl(spec->fds[i].parent, F_GETFD) < 0)
-			return -EBADF;
 		(*renamed)[i].child = spec->fds[i].child;
 		(*renamed)[i].parent = handoff_add(h, spec->fds[i].parent);
 	}
@@ -168,6 +166,11 @@ SH_EXPORT int sh_spawn(const sh_spec *spec, sh_process **process)
 
 	if (!spec || !process)
 		return -EINVAL;
+	/* before this function opens anything that could take the number
+	 * of a parent fd the caller closed */
+	for (size_t i = 0; i < spec->spec.n_fds; i++)
+		if (fcntl(spec->spec.fds[i].parent, F_GETFD) < 0)
+			return -EBADF;
 	sources = calloc(spec->spec.n_fds + 2, sizeof(int));
 	if (!sources)
 		return -ENOMEM;
@@ -178,6 +181,10 @@ SH_EXPORT int sh_spawn(const sh_spec *spec, sh_process **process)
 		return -errno;
 	status_read = fds[0];
 	status_write = fds[1];
+	/* the caller's event loop and SH_WAIT_NOHANG read what is there
+	 * without blocking (the helper's end stays blocking) */
+	if (fcntl(status_read, F_SETFL, O_NONBLOCK) < 0)
+		return -errno;
 	if ((r = helper_spec(&spec->spec, &h, status_write, &copy,
 			     &renamed)) < 0 ||
 	    (r = write_spec(&copy, &spec_fd)) < 0)
@@ -268,7 +275,10 @@ SH_EXPORT int sh_wait(sh_process *p, struct sh_result *result, int flags)
 	if (!p->reaped) {
 		pid_t got;
 
-		if (!nohang && (r = read_records(p, true)) < 0)
+		/* blocking: until EOF; with NOHANG: what has come, so that
+		 * the status fd is quiet until the next record */
+		r = read_records(p, !nohang);
+		if (r < 0 && r != -EAGAIN)
 			return r;
 		do
 			got = waitpid(p->pid, &p->wait_status,
@@ -281,7 +291,6 @@ SH_EXPORT int sh_wait(sh_process *p, struct sh_result *result, int flags)
 		p->reaped = true;
 	}
 	/* the helper is gone: what it wrote is all there is */
-	fcntl(p->status_fd, F_SETFL, O_NONBLOCK);
 	if ((r = read_records(p, false)) < 0 && r != -EAGAIN)
 		return r;
 	fill_result(p, result);

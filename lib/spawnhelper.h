@@ -88,7 +88,7 @@ int sh_spec_set_groups(sh_spec *spec, const gid_t *groups, size_t n);
 /* Namespaces: SH_NS_* flags, added to those already asked. */
 int sh_spec_unshare(sh_spec *spec, unsigned namespaces);
 /* Enter an existing namespace (one SH_NS_* flag) by its path. */
-int sh_spec_join_ns(sh_spec *spec, unsigned namespace, const char *path);
+int sh_spec_join_ns(sh_spec *spec, unsigned ns, const char *path);
 /* Leave out namespaces the kernel refuses instead of failing. */
 int sh_spec_set_ns_fallback_drop(sh_spec *spec, bool drop);
 int sh_spec_set_map_root(sh_spec *spec, bool on);
@@ -147,7 +147,9 @@ int sh_spawn(const sh_spec *spec, sh_process **process);
 pid_t sh_process_pid(const sh_process *process);
 
 /* The read end of the helper's status fd, for an event loop: readable
- * when a record came or the helper ended. Owned by the process object. */
+ * when a record came or the helper ended; sh_wait(SH_WAIT_NOHANG) takes
+ * what came, so it is quiet until the next one. Non-blocking, owned by
+ * the process object. */
 int sh_process_status_fd(const sh_process *process);
 
 /* Forward a signal to the command (through the helper). */

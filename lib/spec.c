@@ -132,6 +132,9 @@ SH_EXPORT int sh_spec_setenv(sh_spec *spec, const char *name,
 
 	if (!name || !value)
 		return refuse(spec, EINVAL, "--setenv: no name or value");
+	if (!*name || strchr(name, '='))
+		return refuse(spec, EINVAL,
+			      "--setenv: a name must be non-empty, without '='");
 	if (asprintf(&entry, "%s=%s", name, value) < 0)
 		return refuse(spec, ENOMEM, "out of memory");
 	forget_env(&spec->spec.setenv, name, strlen(name));
@@ -251,11 +254,10 @@ SH_EXPORT int sh_spec_unshare(sh_spec *spec, unsigned namespaces)
 	return 0;
 }
 
-SH_EXPORT int sh_spec_join_ns(sh_spec *spec, unsigned namespace,
-			      const char *path)
+SH_EXPORT int sh_spec_join_ns(sh_spec *spec, unsigned ns, const char *path)
 {
 	for (int k = 0; k < NS_COUNT; k++)
-		if (namespace == NS_BIT(k))
+		if (ns == NS_BIT(k))
 			return setf(spec, "join-ns", "%s=%s", ns_table[k].name,
 				    path ? path : "");
 	return refuse(spec, EINVAL, "--join-ns: not one SH_NS_* flag");

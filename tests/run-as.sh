@@ -11,7 +11,9 @@
 #
 # The per-suite wrappers (SUITE-root.sh, SUITE-nobody.sh) are what automake
 # runs. Environment: SPAWN_HELPER, SH_PROBE, SH_TESTS_SRCDIR and, when
-# set, SH_COMPLETION (the generated bash completion, copied along too).
+# set, SH_COMPLETION (the generated bash completion), SH_LIBRARY
+# (libspawnhelper.so, copied with its soname link) and SH_PYTHONPATH (the
+# directory of spawnhelper.py), copied along too, with tests/python/.
 #
 # For the nobody run, root also makes a delegated cgroup v2 subtree when
 # /sys/fs/cgroup (unified layout) or /sys/fs/cgroup/unified (hybrid) is a
@@ -104,6 +106,30 @@ if [ -n "$SH_COMPLETION" ] && [ -f "$SH_COMPLETION" ]; then
 		chmod 644 "$dir/completion" || exit 1
 	completion=$dir/completion
 fi
+library=
+if [ -n "$SH_LIBRARY" ] && [ -f "$SH_LIBRARY" ]; then
+	soname=$(objdump -p "$SH_LIBRARY" 2>/dev/null |
+		awk '$1 == "SONAME" { print $2 }')
+	soname=${soname:-$(basename "$SH_LIBRARY")}
+	library=$dir/lib/$(basename "$SH_LIBRARY")
+	mkdir -m 755 "$dir/lib" &&
+		cp -L "$SH_LIBRARY" "$dir/lib/$soname" &&
+		chmod 755 "$dir/lib/$soname" || exit 1
+	if [ "$soname" != "$(basename "$SH_LIBRARY")" ]; then
+		ln -s "$soname" "$library" || exit 1
+	fi
+fi
+pythonpath=
+if [ -n "$SH_PYTHONPATH" ] && [ -f "$SH_PYTHONPATH/spawnhelper.py" ]; then
+	pythonpath=$dir/python-lib
+	mkdir -m 755 "$pythonpath" &&
+		cp "$SH_PYTHONPATH/spawnhelper.py" "$pythonpath/" &&
+		chmod 644 "$pythonpath/spawnhelper.py" || exit 1
+fi
+if [ -d "$srcdir/python" ]; then
+	cp -r "$srcdir/python" "$dir/python" &&
+		chmod -R u=rwX,go=rX "$dir/python" || exit 1
+fi
 
 for cg in /sys/fs/cgroup /sys/fs/cgroup/unified; do
 	if [ "$(stat -f -c %T "$cg" 2>/dev/null)" != cgroup2fs ] ||
@@ -135,5 +161,6 @@ cd "$dir" || exit 1
 		env HOME=/nonexistent TMPDIR=/tmp \
 		SPAWN_HELPER="$dir/spawn-helper" SH_PROBE="$dir/probe" \
 		SH_TESTS_SRCDIR="$dir" SH_COMPLETION="$completion" \
+		SH_LIBRARY="$library" SH_PYTHONPATH="$pythonpath" \
 		SH_DELEGATED_CGROUP="$deleg" bash "$dir/$suite.sh"
 )

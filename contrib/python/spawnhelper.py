@@ -387,6 +387,8 @@ def spawn(mycommand, env=None, opt_name=None, fd_pipes=None, returnpid=False,
     if not argv:
         raise ValueError("spawnhelper.spawn: empty command")
     if not path_lookup and "/" not in argv[0]:
+        if opt_name is None:
+            opt_name = argv[0]  # the command still sees the name given
         argv[0] = "./" + argv[0]  # exec it as named, not from PATH
     if fd_pipes is None:
         fd_pipes = {0: sys.__stdin__.fileno(), 1: sys.__stdout__.fileno(),
