@@ -3,6 +3,7 @@
  * -fvisibility=hidden, and the version script). */
 #pragma once
 
+#include <spawn.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -29,6 +30,11 @@ struct sh_process {
 
 /* The helper to run: $SPAWNHELPER_PATH, else the installed one. */
 const char *helper_path(void);
+
+/* posix_spawn the helper with argv and fa, its signal mask emptied and
+ * every disposition reset; -errno. */
+int helper_run(char *const *argv, const posix_spawn_file_actions_t *fa,
+	       pid_t *pid);
 
 /* Fill result from the helper's status records (JSON lines). */
 void result_from_records(struct sh_result *result, const char *records,

@@ -70,13 +70,15 @@ static int run_probe(char **out, size_t *len)
 		close(fds[1]);
 		return -r;
 	}
-	r = posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+	r = -posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
 	if (!r)
-		r = posix_spawn(&pid, helper_path(), &fa, NULL, argv, environ);
+		r = -posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	if (!r)
+		r = helper_run(argv, &fa, &pid);
 	posix_spawn_file_actions_destroy(&fa);
 	close(fds[1]);
 	if (r)
-		return -r;
+		return r;
 	*len = 0;
 	*out = malloc(cap);
 	for (ssize_t n = 1; *out && n > 0;) {

@@ -118,37 +118,43 @@ static int helper_spec(const struct spec *spec, struct handoff *h,
 	return 0;
 }
 
+int helper_run(char *const *argv, const posix_spawn_file_actions_t *fa,
+	       pid_t *pid)
+{
+	posix_spawnattr_t attr;
+	sigset_t none, all;
+	int r;
+
+	if ((r = posix_spawnattr_init(&attr)))
+		return -r;
+	/* the helper starts clean whatever the calling thread blocks or
+	 * ignores */
+	sigemptyset(&none);
+	sigfillset(&all);
+	r = posix_spawnattr_setsigmask(&attr, &none);
+	if (!r)
+		r = posix_spawnattr_setsigdefault(&attr, &all);
+	if (!r)
+		r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+							    POSIX_SPAWN_SETSIGDEF);
+	if (!r)
+		r = posix_spawn(pid, helper_path(), fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	return -r;
+}
+
 static int spawn_helper(const struct handoff *h, pid_t *pid)
 {
 	char *argv[] = { (char *)"spawn-helper", (char *)"--spec-fd",
 			 (char *)"3", NULL };
 	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, all;
 	int r;
 
 	if ((r = posix_spawn_file_actions_init(&fa)))
 		return -r;
-	if ((r = posix_spawnattr_init(&attr))) {
-		posix_spawn_file_actions_destroy(&fa);
-		return -r;
-	}
-	/* the helper starts clean whatever the calling thread blocks or
-	 * ignores */
-	sigemptyset(&none);
-	sigfillset(&all);
 	r = plan_file_actions(h, &fa);
 	if (!r)
-		r = -posix_spawnattr_setsigmask(&attr, &none);
-	if (!r)
-		r = -posix_spawnattr_setsigdefault(&attr, &all);
-	if (!r)
-		r = -posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
-							     POSIX_SPAWN_SETSIGDEF);
-	if (!r)
-		r = -posix_spawn(pid, helper_path(), &fa, &attr, argv,
-				 environ);
-	posix_spawnattr_destroy(&attr);
+		r = helper_run(argv, &fa, pid);
 	posix_spawn_file_actions_destroy(&fa);
 	return r;
 }

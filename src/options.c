@@ -304,9 +304,12 @@ static int parse_id_map(struct spec *spec, const struct option_def *opt,
 static int parse_hostname(struct spec *spec, const struct option_def *opt,
 			  const char *value, struct sh_err *err)
 {
-	if (!*value || strlen(value) > 64)
+	if (!*value || strlen(value) > 64 ||
+	    strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			  "0123456789.-_") != strlen(value))
 		return err_set(err, "spec", EINVAL,
-			       "--hostname `%.64s`: expected 1 to 64 characters",
+			       "--hostname `%.64s`: expected 1 to 64 letters, "
+			       "digits, dots, hyphens or underscores",
 			       value);
 	return parse_string(spec, opt, value, err);
 }

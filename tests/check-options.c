@@ -1169,6 +1169,13 @@ static const struct bad_case bad_cases[] = {
 	  "--hostname" },
 	{ { { "--unshare-uts", "--hostname", HOST65, "x" } }, false, EINVAL,
 	  "--hostname" },
+	/* a hostname is letters, digits, dots, hyphens, underscores */
+	{ { { "--unshare-uts", "--hostname", "a b", "x" } }, false, EINVAL,
+	  "--hostname `a b`: expected 1 to 64 letters" },
+	{ { { "--unshare-uts", "--hostname", "a/b", "x" } }, false, EINVAL,
+	  "--hostname `a/b`" },
+	{ { { "--unshare-uts", "--hostname", "h\xc3\xa9", "x" } }, false,
+	  EINVAL, "--hostname" },
 	{ { { "--hostname", "h", "x" } }, false, EINVAL,
 	  "--hostname needs --unshare-uts" },
 	{ { { "--unshare-user", "--unshare-mount", "--hostname", "h", "x" } },
@@ -2642,13 +2649,13 @@ static char *random_value(struct fuzz_spec *fs, const struct option_def *opt)
 		   strcmp(name, "gid-map") == 0) {
 		s = random_id_map();
 	} else if (strcmp(name, "hostname") == 0) {
-		if (rnd(8)) {
-			s = random_string(true);
-			if (strlen(s) > 64)
-				s[64] = '\0';
-		} else {
-			s = strdup(HOST64);
-		}
+		static const char host_chars[] =
+			"abcxyzABCXYZ0189.-_";
+		size_t len = 1 + rnd(rnd(8) ? 16 : 64);
+
+		s = calloc(1, len + 1);
+		for (size_t k = 0; s && k < len; k++)
+			s[k] = host_chars[rnd(sizeof(host_chars) - 1)];
 	} else if (strcmp(name, "loopback-addr") == 0) {
 		s = random_addr(fs);
 	} else if (strcmp(name, "bind") == 0 || strcmp(name, "ro-bind") == 0) {

@@ -17,6 +17,8 @@ Differences, on purpose:
   executable) or 127 (not found), never a bare 1; a signal death returns
   the negative signal number also with ``unshare_pid``.
 * ``umask=0`` is honoured.
+* ``returnpid`` (deprecated in portage) keeps a small object per call for
+  the life of the process; use ``returnproc``, whose ``wait()`` frees it.
 
 Extras (keyword arguments): ``timeout`` and ``kill_after`` (seconds),
 ``cgroup_parent``, ``memory_max`` (bytes), ``pids_max``, ``cpu_max``
