@@ -1,0 +1,139 @@
+#!/bin/bash
+# bench/run.sh [--build] [BUILD_DIR]
+#
+# Spawn latency of /bin/true under full isolation, spawn-helper against
+# the peers (unshare(1) and bwrap, from Debian) in one run on the same
+# machine, as root and as nobody; the same through libspawnhelper from C
+# and through the Python binding; throughput with 1 and 2 streams; the
+# helper's own peak memory. With --build also a real build: this
+# project's `make dist` tarball configured, built and tested with
+# `make -j2` inside the full sandbox and outside it.
+#
+# Prints medians (microseconds) and ratios; nothing is asserted. Needs
+# root (for the nobody runs), bubblewrap, util-linux, python3.
+set -euo pipefail
+
+REAL_BUILD=no
+if [ "${1:-}" = --build ]; then
+	REAL_BUILD=yes
+	shift
+fi
+BUILD=$(cd "${1:-$(dirname "$0")/../_build}" && pwd)
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=${RUNS:-300}
+T=$(mktemp -d /tmp/sh-bench.XXXXXX)
+chmod 755 "$T"
+trap 'rm -rf "$T"' EXIT
+
+# Everything nobody runs must be world-readable: copy it.
+cp "$BUILD/src/spawn-helper" "$T/"
+cp -P "$BUILD"/lib/.libs/libspawnhelper.so* "$T/"
+cp "$SRC/contrib/python/spawnhelper.py" "$T/"
+cc -O2 -Wall -I"$SRC/lib" "$SRC/bench/spawn-bench.c" -o "$T/spawn-bench" \
+	-L"$T" -lspawnhelper -lpthread -Wl,-rpath,"$T"
+chmod -R a+rX "$T"
+export SPAWNHELPER_PATH=$T/spawn-helper SPAWNHELPER_LIBRARY=$T/libspawnhelper.so
+
+ours=("$T/spawn-helper" --unshare-all --)
+peer_unshare=(unshare -n -i -m -p -u -C -f --mount-proc)
+peer_unshare_user=(unshare -r -n -i -m -p -u -C -f --mount-proc)
+peer_bwrap=(bwrap --unshare-all --die-with-parent --cap-drop ALL
+	--ro-bind / / --proc /proc --dev /dev)
+
+as_nobody() {
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		env SPAWNHELPER_PATH="$SPAWNHELPER_PATH" \
+		SPAWNHELPER_LIBRARY="$SPAWNHELPER_LIBRARY" "$@"
+}
+
+median() { # COMMAND... -> the median in microseconds
+	"$@" | awk '$1 == "median_us" { print $2 }'
+}
+
+python_median() { # the Python binding's spawn(), RUNS times
+	PYTHONPATH=$T python3 - "$RUNS" <<'EOF'
+import sys, time, spawnhelper
+runs, times = int(sys.argv[1]), []
+for _ in range(runs):
+    t = time.monotonic()
+    r = spawnhelper.spawn(["/bin/true"], unshare_net=True, unshare_ipc=True,
+                          unshare_mount=True, unshare_pid=True,
+                          unshare_uts=True, unshare_cgroup=True)
+    times.append((time.monotonic() - t) * 1e6)
+    assert r == 0, r
+times.sort()
+print("median_us %.0f" % times[len(times) // 2])
+EOF
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+report() { # USER
+	local who=$1 run=() o u b l p
+	[ "$who" = nobody ] && run=(as_nobody)
+	o=$(median "${run[@]}" "$T/spawn-bench" -n "$RUNS" -- "${ours[@]}" /bin/true)
+	if [ "$who" = nobody ]; then
+		u=$(median "${run[@]}" "$T/spawn-bench" -n "$RUNS" -- "${peer_unshare_user[@]}" /bin/true)
+	else
+		u=$(median "${run[@]}" "$T/spawn-bench" -n "$RUNS" -- "${peer_unshare[@]}" /bin/true)
+	fi
+	b=$(median "${run[@]}" "$T/spawn-bench" -n "$RUNS" -- "${peer_bwrap[@]}" /bin/true)
+	l=$(median "${run[@]}" "$T/spawn-bench" -n "$RUNS" --lib --unshare-all -- /bin/true)
+	p=$(cd "$T" && median "${run[@]}" bash -c "$(declare -f python_median); T=$T RUNS=$RUNS python_median")
+	printf '%-8s spawn-helper %6s  unshare %6s  bwrap %6s  lib %6s  python %6s\n' \
+		"$who" "$o" "$u" "$b" "$l" "$p"
+	printf '%-8s ratios: vs unshare %s (target <= 1.0), vs bwrap %s (target <= 0.6), lib/CLI %s (target <= 1.1)\n' \
+		"$who" "$(ratio "$o" "$u")" "$(ratio "$o" "$b")" "$(ratio "$l" "$o")"
+}
+
+throughput() {
+	local one two
+	one=$("$T/spawn-bench" -n "$RUNS" -j 1 --lib --unshare-all -- /bin/true |
+		awk '$1 == "spawns_per_s" { print $2 }')
+	two=$("$T/spawn-bench" -n "$RUNS" -j 2 --lib --unshare-all -- /bin/true |
+		awk '$1 == "spawns_per_s" { print $2 }')
+	printf 'throughput: 1 stream %s/s, 2 streams %s/s, ratio %s (target >= 1.7)\n' \
+		"$one" "$two" "$(ratio "$two" "$one")"
+}
+
+helper_memory() {
+	python3 - "$T/spawn-helper" <<'EOF'
+import os, sys
+pid = os.spawnv(os.P_NOWAIT, sys.argv[1],
+                [sys.argv[1], "--unshare-all", "--", "/bin/true"])
+_, status, usage = os.wait4(pid, 0)
+print("helper peak memory: %d KiB (ru_maxrss of the helper and what it reaped)"
+      % usage.ru_maxrss)
+EOF
+}
+
+real_build() {
+	local tarball dir t_out t_in
+	make -C "$BUILD" dist >/dev/null
+	tarball=$(ls -t "$BUILD"/spawnhelper-*.tar.* | head -n 1)
+	build_once() { # PREFIX...
+		rm -rf "$T/rb" && mkdir "$T/rb" && tar -C "$T/rb" -xf "$tarball"
+		dir=$(echo "$T"/rb/spawnhelper-*)
+		local start end
+		start=$(date +%s.%N)
+		# the unit tests: the integration tests need root's capabilities
+		"$@" sh -c "cd '$dir' && ./configure -q && make -j2 >/dev/null &&
+			make -j2 check TESTS='tests/check-options tests/check-fdmap tests/check-seccomp' >/dev/null"
+		end=$(date +%s.%N)
+		awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }'
+	}
+	t_out=$(build_once env)
+	t_in=$(build_once "$T/spawn-helper" --unshare-all --)
+	printf 'real build (configure, make -j2, unit tests): outside %ss, sandboxed %ss, ratio %s (target <= 1.03)\n' \
+		"$t_out" "$t_in" "$(ratio "$t_in" "$t_out")"
+}
+
+echo "machine: $(nproc) cores, $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "peers: $(unshare --version | head -n 1), $(bwrap --version)"
+echo "medians of $RUNS spawns of /bin/true, microseconds:"
+report root
+report nobody
+throughput
+helper_memory
+[ "$REAL_BUILD" = yes ] && real_build
+exit 0
