@@ -5,14 +5,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_addr.h>
+#include <net/if.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -184,16 +184,66 @@ static bool routed_locally(int fd, const struct in6_addr *addr)
 	       ((struct rtmsg *)NLMSG_DATA(reply))->rtm_type == RTN_LOCAL;
 }
 
+/* Whether msg announces a local IPv6 route to addr. */
+static bool announces_local(const struct nlmsghdr *msg,
+			    const struct in6_addr *addr)
+{
+	const struct rtmsg *rt = NLMSG_DATA(msg);
+	int len = (int)RTM_PAYLOAD(msg);
+
+	if (msg->nlmsg_type != RTM_NEWROUTE || rt->rtm_family != AF_INET6 ||
+	    rt->rtm_type != RTN_LOCAL)
+		return false;
+	for (const struct rtattr *a = RTM_RTA(rt); RTA_OK(a, len);
+	     a = RTA_NEXT(a, len))
+		if (a->rta_type == RTA_DST &&
+		    RTA_PAYLOAD(a) == sizeof(*addr) &&
+		    memcmp(RTA_DATA(a), addr, sizeof(*addr)) == 0)
+			return true;
+	return false;
+}
+
 /* An IPv6 address is there at once (no DAD), but the kernel adds its
  * local route from a work queue: until then a connect() to it waits for
- * neighbour discovery and fails with ENETUNREACH. Wait, up to about a
- * second, for the route. */
-static void wait_local_route(int fd, const struct in6_addr *addr)
+ * neighbour discovery and fails with ENETUNREACH. The route's
+ * announcement comes on the events socket, subscribed before the
+ * addresses were added; wait for it (a second at most), asking the
+ * kernel first in case it came already. */
+static void wait_local_route(int fd, int events, const struct in6_addr *addr)
 {
-	const struct timespec ms = { 0, 1000000 };
+	char buf[8192];
 
-	for (int i = 0; i < 1000 && !routed_locally(fd, addr); i++)
-		nanosleep(&ms, NULL);
+	if (routed_locally(fd, addr))
+		return;
+	for (int waited_ms = 0; waited_ms < 1000;) {
+		struct pollfd pfd = { events, POLLIN, 0 };
+		ssize_t n;
+
+		if (poll(&pfd, 1, 50) <= 0) {
+			waited_ms += 50;
+			if (routed_locally(fd, addr))
+				return;
+			continue;
+		}
+		n = recv(events, buf, sizeof(buf), MSG_DONTWAIT);
+		for (struct nlmsghdr *m = (struct nlmsghdr *)buf;
+		     n > 0 && NLMSG_OK(m, (size_t)n); m = NLMSG_NEXT(m, n))
+			if (announces_local(m, addr))
+				return;
+	}
+}
+
+static int open_route_events(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
+				  .nl_groups = RTMGRP_IPV6_ROUTE };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 int net_setup_loopback(const struct net_addr *addrs, size_t n,
@@ -201,16 +251,16 @@ int net_setup_loopback(const struct net_addr *addrs, size_t n,
 {
 	_cleanup_close_ int fd =
 		socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	int ifindex = (int)if_nametoindex("lo");
+	/* subscribed before anything changes, so no announcement is lost */
+	_cleanup_close_ int events = open_route_events();
+	/* lo is the first interface of every network namespace */
+	const int ifindex = 1;
 	char text[64];
 	int r;
 
 	memset(result, 0, sizeof(*result));
 	if (fd < 0)
 		return err_sys(err, "net", errno, "netlink socket");
-	if (ifindex <= 0)
-		return err_sys(err, "net", errno ? errno : ENODEV,
-			       "find interface `lo`");
 	r = link_up(fd, ifindex);
 	if (r < 0)
 		return err_sys(err, "net", -r, "netlink: set `lo` up");
@@ -226,9 +276,10 @@ int net_setup_loopback(const struct net_addr *addrs, size_t n,
 		result->added[result->n_added++] = addrs[i];
 	}
 	if (result->ipv6)
-		wait_local_route(fd, &in6addr_loopback);
+		wait_local_route(fd, events, &in6addr_loopback);
 	for (size_t i = 0; i < result->n_added; i++)
 		if (result->added[i].family == AF_INET6)
-			wait_local_route(fd, &result->added[i].addr.v6);
+			wait_local_route(fd, events,
+					 &result->added[i].addr.v6);
 	return 0;
 }
