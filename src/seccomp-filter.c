@@ -18,210 +18,11 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "seccomp-compile.h"
 #include "seccomp-policy.h"
+#include "seccomp-profiles.h"
 
-#define X32_SYSCALL_BIT 0x40000000u
 #define MAX_BPF_INSNS 4096
-
-/* Calls newer than some libseccomp releases: one number on every
- * architecture since Linux 5.1's unified table. */
-static const struct {
-	const char *name;
-	int nr;
-} new_syscalls[] = {
-	{ "cachestat", 451 },	      { "fchmodat2", 452 },
-	{ "map_shadow_stack", 453 },  { "futex_wake", 454 },
-	{ "futex_wait", 455 },	      { "futex_requeue", 456 },
-	{ "statmount", 457 },	      { "listmount", 458 },
-	{ "lsm_get_self_attr", 459 }, { "lsm_set_self_attr", 460 },
-	{ "lsm_list_modules", 461 },  { "mseal", 462 },
-	{ "setxattrat", 463 },	      { "getxattrat", 464 },
-	{ "listxattrat", 465 },	      { "removexattrat", 466 },
-};
-
-static int new_syscall_nr(const char *name)
-{
-	for (size_t i = 0; i < sizeof(new_syscalls) / sizeof(new_syscalls[0]);
-	     i++)
-		if (strcmp(new_syscalls[i].name, name) == 0)
-			return new_syscalls[i].nr;
-	return -1;
-}
-
-static void ctx_releasep(scmp_filter_ctx *ctx)
-{
-	if (*ctx)
-		seccomp_release(*ctx);
-}
-
-static uint32_t rule_action(const struct seccomp_rule *rule)
-{
-	return rule->action == SC_ACT_KILL ? SCMP_ACT_KILL_PROCESS
-					   : SCMP_ACT_ERRNO(rule->errnum);
-}
-
-static const enum scmp_compare compare_ops[] = {
-	[SC_OP_EQ] = SCMP_CMP_EQ,	  [SC_OP_NE] = SCMP_CMP_NE,
-	[SC_OP_LT] = SCMP_CMP_LT,	  [SC_OP_LE] = SCMP_CMP_LE,
-	[SC_OP_GT] = SCMP_CMP_GT,	  [SC_OP_GE] = SCMP_CMP_GE,
-	[SC_OP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
-};
-
-static int add_rule(scmp_filter_ctx ctx, const struct seccomp_rule *rule,
-		    int nr, uint32_t action, struct sh_err *err)
-{
-	struct scmp_arg_cmp cmps[SECCOMP_MAX_CONDS];
-	int r;
-
-	for (unsigned i = 0; i < rule->n_conds; i++) {
-		const struct seccomp_cond *c = &rule->conds[i];
-
-		cmps[i] = (struct scmp_arg_cmp){
-			.arg = c->arg,
-			.op = compare_ops[c->op],
-			.datum_a = c->op == SC_OP_MASKED_EQ ? c->mask : c->value,
-			.datum_b = c->value,
-		};
-	}
-	r = seccomp_rule_add_array(ctx, action, nr, rule->n_conds, cmps);
-	if (r < 0)
-		return err_sys(err, "seccomp", -r,
-			       "%s:%u: libseccomp refuses the rule for `%s`",
-			       rule->source, rule->line, rule->name);
-	return 0;
-}
-
-static int export_program(scmp_filter_ctx ctx, struct bpf_program *prog,
-			  struct sh_err *err)
-{
-	_cleanup_close_ int fd = memfd_create("seccomp", MFD_CLOEXEC);
-	struct stat st;
-	int r;
-
-	if (fd < 0)
-		return err_sys(err, "seccomp", errno, "memfd_create");
-	if ((r = seccomp_export_bpf(ctx, fd)) < 0)
-		return err_sys(err, "seccomp", -r, "export the filter");
-	if (fstat(fd, &st) < 0 || st.st_size % sizeof(struct sock_filter))
-		return err_set(err, "seccomp", EIO, "export the filter");
-	prog->len = (size_t)st.st_size / sizeof(struct sock_filter);
-	prog->insns = malloc((size_t)st.st_size + 1);
-	if (!prog->insns)
-		return err_set(err, "seccomp", ENOMEM, "out of memory");
-	if (pread(fd, prog->insns, (size_t)st.st_size, 0) != st.st_size)
-		return err_sys(err, "seccomp", errno, "read the filter");
-	return 0;
-}
-
-static int add_architectures(scmp_filter_ctx ctx, struct sh_err *err)
-{
-	/* an x86-64 kernel also runs i386 (int 0x80) and x32 code */
-	static const uint32_t companions[] = { SCMP_ARCH_X86, SCMP_ARCH_X32 };
-
-	if (seccomp_arch_native() != SCMP_ARCH_X86_64)
-		return 0;
-	for (size_t i = 0; i < 2; i++) {
-		int r = seccomp_arch_add(ctx, companions[i]);
-
-		if (r < 0 && r != -EEXIST)
-			return err_sys(err, "seccomp", -r,
-				       "add an architecture to the filter");
-	}
-	return 0;
-}
-
-/* Rules libseccomp can compile go to ctx; the others are left in
- * unknown (by index) for our own filter. */
-static int compile(const struct seccomp_policy *policy,
-		   struct bpf_program *prog, bool *unknown, bool notify,
-		   struct sh_err *err)
-{
-	__attribute__((cleanup(ctx_releasep))) scmp_filter_ctx ctx =
-		seccomp_init(SCMP_ACT_ALLOW);
-	size_t known = 0;
-	int r;
-
-	if (!ctx)
-		return err_set(err, "seccomp", ENOMEM, "seccomp_init");
-	if ((r = add_architectures(ctx, err)) < 0)
-		return r;
-	for (size_t i = 0; i < policy->n; i++) {
-		int nr = seccomp_syscall_resolve_name(policy->rules[i].name);
-
-		unknown[i] = nr == __NR_SCMP_ERROR;
-		if (unknown[i])
-			continue;
-		if ((r = add_rule(ctx, &policy->rules[i], nr,
-				  notify ? SCMP_ACT_NOTIFY
-					 : rule_action(&policy->rules[i]),
-				  err)) < 0)
-			return r;
-		known++;
-	}
-	return known ? export_program(ctx, prog, err) : 0;
-}
-
-static void emit(struct bpf_program *p, unsigned short code, unsigned char jt,
-		 unsigned char jf, uint32_t k)
-{
-	p->insns[p->len++] = (struct sock_filter){ code, jt, jf, k };
-}
-
-static uint32_t raw_action(const struct seccomp_rule *rule)
-{
-	return rule->action == SC_ACT_KILL
-		       ? SECCOMP_RET_KILL_PROCESS
-		       : SECCOMP_RET_ERRNO | ((uint32_t)rule->errnum &
-					      SECCOMP_RET_DATA);
-}
-
-/* Our own filter for calls libseccomp does not know: x86-64, x32 and
- * i386 share their numbers. Only whole calls, no conditions. */
-static int compile_new_syscalls(const struct seccomp_policy *policy,
-				const bool *unknown, struct bpf_program *prog,
-				struct sh_err *err)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < policy->n; i++)
-		n += unknown[i];
-	if (!n)
-		return 0;
-	prog->insns = calloc(5 + 4 * n, sizeof(*prog->insns));
-	if (!prog->insns)
-		return err_set(err, "seccomp", ENOMEM, "out of memory");
-	emit(prog, BPF_LD | BPF_W | BPF_ABS, 0, 0,
-	     offsetof(struct seccomp_data, arch));
-	emit(prog, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, AUDIT_ARCH_X86_64);
-	emit(prog, BPF_JMP | BPF_JEQ | BPF_K, 0, (unsigned char)(4 * n + 1),
-	     AUDIT_ARCH_I386);
-	emit(prog, BPF_LD | BPF_W | BPF_ABS, 0, 0,
-	     offsetof(struct seccomp_data, nr));
-	for (size_t i = 0; i < policy->n; i++) {
-		const struct seccomp_rule *rule = &policy->rules[i];
-		int nr;
-
-		if (!unknown[i])
-			continue;
-		nr = new_syscall_nr(rule->name);
-		if (nr < 0)
-			return err_set(err, "spec", EINVAL,
-				       "%s:%u: unknown syscall `%s`",
-				       rule->source, rule->line, rule->name);
-		if (rule->n_conds)
-			return err_set(err, "spec", EOPNOTSUPP,
-				       "%s:%u: conditions on `%s` need a "
-				       "libseccomp that knows it",
-				       rule->source, rule->line, rule->name);
-		emit(prog, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, (uint32_t)nr);
-		emit(prog, BPF_RET | BPF_K, 0, 0, raw_action(rule));
-		emit(prog, BPF_JMP | BPF_JEQ | BPF_K, 0, 1,
-		     (uint32_t)nr | X32_SYSCALL_BIT);
-		emit(prog, BPF_RET | BPF_K, 0, 0, raw_action(rule));
-	}
-	emit(prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
-	return 0;
-}
 
 static int read_all(int fd, char **buf, size_t *len, size_t max)
 {
@@ -303,46 +104,59 @@ static int read_bpf_fd(int fd, struct bpf_program *prog, struct sh_err *err)
 	return 0;
 }
 
+static void add_program(struct seccomp_plan *plan, struct bpf_program prog,
+			bool borrowed)
+{
+	if (!prog.len) {
+		if (!borrowed)
+			free(prog.insns);
+		return;
+	}
+	if (borrowed)
+		plan->borrowed |= 1u << plan->n;
+	plan->programs[plan->n++] = prog;
+}
+
 int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 		    struct sh_err *err)
 {
+	const char *profile = spec->seccomp_profile ? spec->seccomp_profile
+						    : "build";
+	/* a built-in profile alone was compiled when the helper was built */
+	const struct precompiled_profile *pre =
+		spec->seccomp_policy ? NULL : precompiled_profile(profile);
 	struct seccomp_policy *policy = &plan->policy;
-	_cleanup_free_ bool *unknown = NULL;
+	struct bpf_program lib, own;
 	int r;
 
 	memset(plan, 0, sizeof(*plan));
-	if ((r = seccomp_profile_parse(policy,
-				       spec->seccomp_profile
-					       ? spec->seccomp_profile
-					       : "build",
-				       err)) < 0 ||
+	if ((r = seccomp_profile_parse(policy, profile, err)) < 0 ||
 	    (spec->seccomp_policy &&
 	     (r = read_policy_file(spec->seccomp_policy, policy, err)) < 0))
 		return r;
-	unknown = calloc(policy->n + 1, sizeof(bool));
-	if (!unknown)
-		return err_set(err, "seccomp", ENOMEM, "out of memory");
-	if ((r = compile(policy, &plan->programs[plan->n], unknown, true,
-			 err)) < 0)
+	if (pre) {
+		lib = (struct bpf_program){ (struct sock_filter *)pre->lib,
+					    pre->lib_len };
+		own = (struct bpf_program){ (struct sock_filter *)pre->own,
+					    pre->own_len };
+	} else if ((r = seccomp_compile(policy, true, &lib, &own, err)) < 0) {
 		return r;
-	plan->notify = plan->programs[0].len > 0;
-	plan->n += plan->programs[plan->n].len > 0;
-	if ((r = compile_new_syscalls(policy, unknown,
-				      &plan->programs[plan->n], err)) < 0)
-		return r;
-	plan->n += plan->programs[plan->n].len > 0;
-	if (spec->seccomp_bpf_fd >= 0 &&
-	    (r = read_bpf_fd(spec->seccomp_bpf_fd, &plan->programs[plan->n],
-			     err)) < 0)
-		return r;
-	plan->n += plan->programs[plan->n].len > 0;
-	return 0;
+	}
+	plan->notify = lib.len > 0;
+	add_program(plan, lib, pre != NULL);
+	add_program(plan, own, pre != NULL);
+	if (spec->seccomp_bpf_fd >= 0) {
+		r = read_bpf_fd(spec->seccomp_bpf_fd, &own, err);
+		add_program(plan, own, false);
+	}
+	return r;
 }
 
 void seccomp_plan_clear(struct seccomp_plan *plan)
 {
 	for (size_t i = 0; i < SECCOMP_MAX_PROGRAMS; i++)
-		free(plan->programs[i].insns);
+		if (!(plan->borrowed & (1u << i)))
+			free(plan->programs[i].insns);
 	seccomp_policy_clear(&plan->policy);
 	memset(plan, 0, sizeof(*plan));
 }
@@ -359,18 +173,16 @@ static int load(const struct bpf_program *prog, unsigned flags)
 /* No listener to be had: the same rules, acting directly. */
 static int load_direct(const struct seccomp_plan *plan, struct sh_err *err)
 {
-	_cleanup_free_ bool *unknown = calloc(plan->policy.n + 1, sizeof(bool));
-	struct bpf_program direct = { 0 };
-	int r;
+	struct bpf_program direct, own;
+	int r = seccomp_compile(&plan->policy, false, &direct, &own, err);
 
-	if (!unknown)
-		return err_set(err, "seccomp", ENOMEM, "out of memory");
-	r = compile(&plan->policy, &direct, unknown, false, err);
+	/* own acts directly anyway: installed as the plan's next program */
 	if (r == 0 && load(&direct, 0) < 0)
 		r = err_sys(err, "seccomp", errno,
 			    "install the seccomp filter (needs no_new_privs "
 			    "or CAP_SYS_ADMIN)");
 	free(direct.insns);
+	free(own.insns);
 	return r;
 }
 

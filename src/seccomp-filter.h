@@ -12,13 +12,9 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "seccomp-compile.h"
 #include "seccomp-policy.h"
 #include "spec.h"
-
-struct bpf_program {
-	struct sock_filter *insns;
-	size_t len;
-};
 
 #define SECCOMP_MAX_PROGRAMS 3
 
@@ -29,6 +25,7 @@ struct seccomp_plan {
 	struct bpf_program programs[SECCOMP_MAX_PROGRAMS];
 	size_t n;
 	bool notify;                 /* programs[0] notifies the monitor */
+	unsigned borrowed;           /* programs (bits) not ours to free */
 	struct seccomp_policy policy; /* its rules, for the answers */
 };
 

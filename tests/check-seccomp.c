@@ -28,6 +28,7 @@
 #include "cleanup.h"
 #include "seccomp-filter.h"
 #include "seccomp-policy.h"
+#include "seccomp-profiles.h"
 #include "spec.h"
 
 #define TIMEOUT 60
@@ -929,6 +930,45 @@ START_TEST(test_bpf_fd_closed)
 }
 END_TEST
 
+/* ---- the profiles compiled at build time ---- */
+
+/* What gen-filters wrote is what compiling the profile gives now: the
+ * built-in programs cannot drift from the profiles' text. */
+START_TEST(test_precompiled_profiles)
+{
+	static const char *const names[] = { "build", "strict" };
+	const char *name = names[_i];
+	const struct precompiled_profile *pre = precompiled_profile(name);
+	struct seccomp_policy policy = { 0 };
+	struct bpf_program lib, own;
+	struct sh_err err = { 0 };
+
+	ck_assert_ptr_nonnull(pre);
+	ck_assert_int_eq(seccomp_profile_parse(&policy, name, &err), 0);
+	ck_assert_int_eq(seccomp_compile(&policy, true, &lib, &own, &err), 0);
+	ck_assert_uint_eq(pre->lib_len, lib.len);
+	ck_assert_uint_eq(pre->own_len, own.len);
+	ck_assert_int_gt(lib.len, 0);
+	ck_assert_int_eq(memcmp(pre->lib, lib.insns,
+				lib.len * sizeof(*lib.insns)),
+			 0);
+	if (own.len)
+		ck_assert_int_eq(memcmp(pre->own, own.insns,
+					own.len * sizeof(*own.insns)),
+				 0);
+	free(lib.insns);
+	free(own.insns);
+	seccomp_policy_clear(&policy);
+}
+END_TEST
+
+START_TEST(test_precompiled_none)
+{
+	ck_assert_ptr_null(precompiled_profile("none"));
+	ck_assert_ptr_null(precompiled_profile("bogus"));
+}
+END_TEST
+
 /* ---- the filters at work ---- */
 
 static struct seccomp_report last_report;
@@ -1267,6 +1307,8 @@ static Suite *make_seccomp_suite(void)
 	tc = tcase_create("install");
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_test(tc, test_install_build);
+	tcase_add_loop_test(tc, test_precompiled_profiles, 0, 2);
+	tcase_add_test(tc, test_precompiled_none);
 	tcase_add_test(tc, test_install_none);
 	tcase_add_test(tc, test_install_kill);
 	tcase_add_test(tc, test_install_bpf_fd);

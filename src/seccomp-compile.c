@@ -1,0 +1,240 @@
+/* Compiling seccomp rules to BPF: with libseccomp for every ABI the
+ * kernel runs here, and with a small program of our own for calls
+ * libseccomp does not know yet. Used at run time for policy files and at
+ * build time (gen-filters) for the built-in profiles. */
+#include "config.h"
+
+#include "seccomp-compile.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+#define X32_SYSCALL_BIT 0x40000000u
+
+/* Calls newer than some libseccomp releases: one number on every
+ * architecture since Linux 5.1's unified table. */
+static const struct {
+	const char *name;
+	int nr;
+} new_syscalls[] = {
+	{ "cachestat", 451 },	      { "fchmodat2", 452 },
+	{ "map_shadow_stack", 453 },  { "futex_wake", 454 },
+	{ "futex_wait", 455 },	      { "futex_requeue", 456 },
+	{ "statmount", 457 },	      { "listmount", 458 },
+	{ "lsm_get_self_attr", 459 }, { "lsm_set_self_attr", 460 },
+	{ "lsm_list_modules", 461 },  { "mseal", 462 },
+	{ "setxattrat", 463 },	      { "getxattrat", 464 },
+	{ "listxattrat", 465 },	      { "removexattrat", 466 },
+};
+
+static int new_syscall_nr(const char *name)
+{
+	for (size_t i = 0; i < sizeof(new_syscalls) / sizeof(new_syscalls[0]);
+	     i++)
+		if (strcmp(new_syscalls[i].name, name) == 0)
+			return new_syscalls[i].nr;
+	return -1;
+}
+
+static void ctx_releasep(scmp_filter_ctx *ctx)
+{
+	if (*ctx)
+		seccomp_release(*ctx);
+}
+
+static uint32_t rule_action(const struct seccomp_rule *rule)
+{
+	return rule->action == SC_ACT_KILL ? SCMP_ACT_KILL_PROCESS
+					   : SCMP_ACT_ERRNO(rule->errnum);
+}
+
+static const enum scmp_compare compare_ops[] = {
+	[SC_OP_EQ] = SCMP_CMP_EQ,	  [SC_OP_NE] = SCMP_CMP_NE,
+	[SC_OP_LT] = SCMP_CMP_LT,	  [SC_OP_LE] = SCMP_CMP_LE,
+	[SC_OP_GT] = SCMP_CMP_GT,	  [SC_OP_GE] = SCMP_CMP_GE,
+	[SC_OP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
+};
+
+static int add_rule(scmp_filter_ctx ctx, const struct seccomp_rule *rule,
+		    int nr, uint32_t action, struct sh_err *err)
+{
+	struct scmp_arg_cmp cmps[SECCOMP_MAX_CONDS];
+	int r;
+
+	for (unsigned i = 0; i < rule->n_conds; i++) {
+		const struct seccomp_cond *c = &rule->conds[i];
+
+		cmps[i] = (struct scmp_arg_cmp){
+			.arg = c->arg,
+			.op = compare_ops[c->op],
+			.datum_a = c->op == SC_OP_MASKED_EQ ? c->mask : c->value,
+			.datum_b = c->value,
+		};
+	}
+	r = seccomp_rule_add_array(ctx, action, nr, rule->n_conds, cmps);
+	if (r < 0)
+		return err_sys(err, "seccomp", -r,
+			       "%s:%u: libseccomp refuses the rule for `%s`",
+			       rule->source, rule->line, rule->name);
+	return 0;
+}
+
+static int export_program(scmp_filter_ctx ctx, struct bpf_program *prog,
+			  struct sh_err *err)
+{
+	_cleanup_close_ int fd = memfd_create("seccomp", MFD_CLOEXEC);
+	struct stat st;
+	int r;
+
+	if (fd < 0)
+		return err_sys(err, "seccomp", errno, "memfd_create");
+	if ((r = seccomp_export_bpf(ctx, fd)) < 0)
+		return err_sys(err, "seccomp", -r, "export the filter");
+	if (fstat(fd, &st) < 0 || st.st_size % sizeof(struct sock_filter))
+		return err_set(err, "seccomp", EIO, "export the filter");
+	prog->len = (size_t)st.st_size / sizeof(struct sock_filter);
+	prog->insns = malloc((size_t)st.st_size + 1);
+	if (!prog->insns)
+		return err_set(err, "seccomp", ENOMEM, "out of memory");
+	if (pread(fd, prog->insns, (size_t)st.st_size, 0) != st.st_size)
+		return err_sys(err, "seccomp", errno, "read the filter");
+	return 0;
+}
+
+static int add_architectures(scmp_filter_ctx ctx, struct sh_err *err)
+{
+	/* an x86-64 kernel also runs i386 (int 0x80) and x32 code */
+	static const uint32_t companions[] = { SCMP_ARCH_X86, SCMP_ARCH_X32 };
+
+	if (seccomp_arch_native() != SCMP_ARCH_X86_64)
+		return 0;
+	for (size_t i = 0; i < 2; i++) {
+		int r = seccomp_arch_add(ctx, companions[i]);
+
+		if (r < 0 && r != -EEXIST)
+			return err_sys(err, "seccomp", -r,
+				       "add an architecture to the filter");
+	}
+	return 0;
+}
+
+/* Rules libseccomp can compile go to ctx; the others are left in
+ * unknown (by index) for our own filter. */
+static int compile(const struct seccomp_policy *policy,
+		   struct bpf_program *prog, bool *unknown, bool notify,
+		   struct sh_err *err)
+{
+	__attribute__((cleanup(ctx_releasep))) scmp_filter_ctx ctx =
+		seccomp_init(SCMP_ACT_ALLOW);
+	size_t known = 0;
+	int r;
+
+	if (!ctx)
+		return err_set(err, "seccomp", ENOMEM, "seccomp_init");
+	/* a binary tree of syscall numbers: every call of the command
+	 * pays a few comparisons, not one per rule */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if ((r = add_architectures(ctx, err)) < 0)
+		return r;
+	for (size_t i = 0; i < policy->n; i++) {
+		int nr = seccomp_syscall_resolve_name(policy->rules[i].name);
+
+		unknown[i] = nr == __NR_SCMP_ERROR;
+		if (unknown[i])
+			continue;
+		if ((r = add_rule(ctx, &policy->rules[i], nr,
+				  notify ? SCMP_ACT_NOTIFY
+					 : rule_action(&policy->rules[i]),
+				  err)) < 0)
+			return r;
+		known++;
+	}
+	return known ? export_program(ctx, prog, err) : 0;
+}
+
+static void emit(struct bpf_program *p, unsigned short code, unsigned char jt,
+		 unsigned char jf, uint32_t k)
+{
+	p->insns[p->len++] = (struct sock_filter){ code, jt, jf, k };
+}
+
+static uint32_t raw_action(const struct seccomp_rule *rule)
+{
+	return rule->action == SC_ACT_KILL
+		       ? SECCOMP_RET_KILL_PROCESS
+		       : SECCOMP_RET_ERRNO | ((uint32_t)rule->errnum &
+					      SECCOMP_RET_DATA);
+}
+
+/* Our own filter for calls libseccomp does not know: x86-64, x32 and
+ * i386 share their numbers. Only whole calls, no conditions. */
+static int compile_new_syscalls(const struct seccomp_policy *policy,
+				const bool *unknown, struct bpf_program *prog,
+				struct sh_err *err)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < policy->n; i++)
+		n += unknown[i];
+	if (!n)
+		return 0;
+	prog->insns = calloc(5 + 4 * n, sizeof(*prog->insns));
+	if (!prog->insns)
+		return err_set(err, "seccomp", ENOMEM, "out of memory");
+	emit(prog, BPF_LD | BPF_W | BPF_ABS, 0, 0,
+	     offsetof(struct seccomp_data, arch));
+	emit(prog, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, AUDIT_ARCH_X86_64);
+	emit(prog, BPF_JMP | BPF_JEQ | BPF_K, 0, (unsigned char)(4 * n + 1),
+	     AUDIT_ARCH_I386);
+	emit(prog, BPF_LD | BPF_W | BPF_ABS, 0, 0,
+	     offsetof(struct seccomp_data, nr));
+	for (size_t i = 0; i < policy->n; i++) {
+		const struct seccomp_rule *rule = &policy->rules[i];
+		int nr;
+
+		if (!unknown[i])
+			continue;
+		nr = new_syscall_nr(rule->name);
+		if (nr < 0)
+			return err_set(err, "spec", EINVAL,
+				       "%s:%u: unknown syscall `%s`",
+				       rule->source, rule->line, rule->name);
+		if (rule->n_conds)
+			return err_set(err, "spec", EOPNOTSUPP,
+				       "%s:%u: conditions on `%s` need a "
+				       "libseccomp that knows it",
+				       rule->source, rule->line, rule->name);
+		emit(prog, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, (uint32_t)nr);
+		emit(prog, BPF_RET | BPF_K, 0, 0, raw_action(rule));
+		emit(prog, BPF_JMP | BPF_JEQ | BPF_K, 0, 1,
+		     (uint32_t)nr | X32_SYSCALL_BIT);
+		emit(prog, BPF_RET | BPF_K, 0, 0, raw_action(rule));
+	}
+	emit(prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+	return 0;
+}
+
+int seccomp_compile(const struct seccomp_policy *policy, bool notify,
+		    struct bpf_program *libseccomp_prog,
+		    struct bpf_program *own_prog, struct sh_err *err)
+{
+	_cleanup_free_ bool *unknown = calloc(policy->n + 1, sizeof(bool));
+	int r;
+
+	memset(libseccomp_prog, 0, sizeof(*libseccomp_prog));
+	memset(own_prog, 0, sizeof(*own_prog));
+	if (!unknown)
+		return err_set(err, "seccomp", ENOMEM, "out of memory");
+	if ((r = compile(policy, libseccomp_prog, unknown, notify, err)) < 0)
+		return r;
+	return compile_new_syscalls(policy, unknown, own_prog, err);
+}
