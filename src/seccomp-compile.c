@@ -234,7 +234,12 @@ int seccomp_compile(const struct seccomp_policy *policy, bool notify,
 	memset(own_prog, 0, sizeof(*own_prog));
 	if (!unknown)
 		return err_set(err, "seccomp", ENOMEM, "out of memory");
-	if ((r = compile(policy, libseccomp_prog, unknown, notify, err)) < 0)
-		return r;
-	return compile_new_syscalls(policy, unknown, own_prog, err);
+	if ((r = compile(policy, libseccomp_prog, unknown, notify, err)) < 0 ||
+	    (r = compile_new_syscalls(policy, unknown, own_prog, err)) < 0) {
+		free(libseccomp_prog->insns);
+		free(own_prog->insns);
+		memset(libseccomp_prog, 0, sizeof(*libseccomp_prog));
+		memset(own_prog, 0, sizeof(*own_prog));
+	}
+	return r;
 }
