@@ -107,6 +107,10 @@ static int helper_spec(const struct spec *spec, struct handoff *h,
 {
 	*out = *spec; /* shares the caller's strings: never cleared */
 	out->status_fd = handoff_add(h, status_fd);
+	/* we are the parent: the helper checks we are still there, with no
+	 * window before its main */
+	if (spec->die_with_parent && !spec->parent_pid)
+		out->parent_pid = getpid();
 	*renamed = calloc(spec->n_fds + 1, sizeof(**renamed));
 	if (!*renamed)
 		return -ENOMEM;

@@ -76,6 +76,8 @@ int sh_spec_map_fd(sh_spec *spec, int child_fd, int parent_fd);
 
 int sh_spec_set_umask(sh_spec *spec, mode_t mask);
 int sh_spec_set_new_session(sh_spec *spec, bool on);
+/* The command dies with the caller (sh_spawn passes the caller's pid, so
+ * a caller that dies before the helper starts is caught too). */
 int sh_spec_set_die_with_parent(sh_spec *spec, bool on);
 
 /* Credentials, by name or number; groups set exactly. */
