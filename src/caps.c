@@ -97,8 +97,10 @@ int caps_before_creds(uint64_t keep, struct sh_err *err)
 
 	if (r < 0)
 		return r;
+	/* dropping a capability already gone is no error: no need to read
+	 * the set first */
 	for (cap_value_t cap = 0; cap < last; cap++) {
-		if (in_mask(keep, cap) || prctl(PR_CAPBSET_READ, cap) != 1)
+		if (in_mask(keep, cap))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, cap) < 0)
 			return err_sys(err, "caps", errno,
