@@ -145,14 +145,17 @@ int caps_after_creds(uint64_t keep, struct sh_err *err)
 	return 0;
 }
 
-bool caps_effective(int cap)
+int caps_effective(int cap)
 {
 	cap_t caps = cap_get_proc();
 	cap_flag_value_t value = CAP_CLEAR;
+	int r;
 
-	if (caps) {
-		cap_get_flag(caps, (cap_value_t)cap, CAP_EFFECTIVE, &value);
-		cap_free(caps);
-	}
+	if (!caps)
+		return -errno;
+	r = cap_get_flag(caps, (cap_value_t)cap, CAP_EFFECTIVE, &value);
+	cap_free(caps);
+	if (r < 0)
+		return -EINVAL;
 	return value == CAP_SET;
 }

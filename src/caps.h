@@ -15,8 +15,9 @@
  * -EINVAL with the unknown name in bad. */
 int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_size);
 
-/* Whether the calling process has cap (CAP_SYS_ADMIN, ...) effective. */
-bool caps_effective(int cap);
+/* Whether the calling process has cap (CAP_SYS_ADMIN, ...) effective:
+ * 1 or 0, -errno when its capabilities cannot be read. */
+int caps_effective(int cap);
 
 /* Before the credentials change, while CAP_SETPCAP is still there: drop
  * the bounding set to keep, lock the securebits. */

@@ -86,15 +86,16 @@ static unsigned parse_controllers(const char *options)
 	return bits;
 }
 
-static size_t find_v1_mounts(struct v1_mount *mounts, size_t max)
+/* The number of v1 hierarchies found, or -errno. */
+static int find_v1_mounts(struct v1_mount *mounts, size_t max)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	char line[4096];
-	size_t n = 0;
+	int n = 0;
 
 	if (!f)
-		return 0;
-	while (n < max && fgets(line, sizeof(line), f)) {
+		return -errno;
+	while ((size_t)n < max && fgets(line, sizeof(line), f)) {
 		char mnt[PATH_MAX], fstype[64], super[256];
 		const char *dash = strstr(line, " - ");
 
@@ -105,21 +106,26 @@ static size_t find_v1_mounts(struct v1_mount *mounts, size_t max)
 		snprintf(mounts[n].path, sizeof(mounts[n].path), "%s", mnt);
 		mounts[n++].controllers = parse_controllers(super);
 	}
+	if (ferror(f))
+		n = -(errno ? errno : EIO);
 	fclose(f);
 	return n;
 }
 
-static unsigned v2_controllers(const char *dir)
+/* The controllers of a v2 directory in *out, or -errno. */
+static int v2_controllers(const char *dir, unsigned *out)
 {
 	char buf[512];
+	int r = read_file_at(dir, "cgroup.controllers", buf, sizeof(buf));
 
-	/* cpu.stat and cgroup.kill need no controller */
-	if (read_file_at(dir, "cgroup.controllers", buf, sizeof(buf)) < 0)
-		return CG_CPUACCT;
+	if (r < 0)
+		return r;
 	for (char *p = buf; *p; p++)
 		if (*p == ' ' || *p == '\n')
 			*p = ',';
-	return parse_controllers(buf) | CG_CPUACCT | CG_FREEZER;
+	/* cpu.stat and cgroup.kill need no controller */
+	*out = parse_controllers(buf) | CG_CPUACCT | CG_FREEZER;
+	return 0;
 }
 
 static int fs_version(const char *path, struct sh_err *err,
@@ -173,12 +179,18 @@ static int resolve_v1_parents(const char *parent, unsigned required,
 			      struct cgroup_set *set, struct sh_err *err)
 {
 	struct v1_mount mounts[16];
-	size_t n = find_v1_mounts(mounts, 16), own = n, best = 0;
+	int found = find_v1_mounts(mounts, 16);
+	size_t n = found < 0 ? 0 : (size_t)found, own = n, best = 0;
 	const char *relative;
 	char path[PATH_MAX];
 	unsigned wanted = required | CG_MEMORY | CG_CPUACCT | CG_FREEZER;
 	struct stat st;
 
+	if (found < 0)
+		return err_sys(err, "cgroup", -found,
+			       "--cgroup-parent `%s`: read "
+			       "/proc/self/mountinfo",
+			       parent);
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(mounts[i].path);
 
@@ -399,15 +411,16 @@ static int make_leaf(const struct spec *spec, struct cg_dir *d,
 			       leaf);
 	snprintf(d->path, sizeof(d->path), "%s", leaf);
 	d->created = true;
-	if (d->version == 2)
-		d->controllers = v2_controllers(leaf);
+	if (d->version == 2 && (r = v2_controllers(leaf, &d->controllers)) < 0)
+		return err_sys(err, "cgroup", -r, "read `%s/cgroup.controllers`",
+			       leaf);
 	return set_limits(spec, d, err);
 }
 
 int cgroup_prepare(const struct spec *spec, struct cgroup_set *set,
 		   struct sh_err *err)
 {
-	unsigned required = required_controllers(spec);
+	unsigned required = required_controllers(spec), controllers;
 	int version, r;
 
 	memset(set, 0, sizeof(*set));
@@ -421,11 +434,17 @@ int cgroup_prepare(const struct spec *spec, struct cgroup_set *set,
 	version = fs_version(spec->cgroup_parent, err, "--cgroup-parent");
 	if (version < 0)
 		return version;
-	if (version == 2)
-		r = add_dir(set, spec->cgroup_parent, 2,
-			    v2_controllers(spec->cgroup_parent));
-	else
+	if (version == 2) {
+		r = v2_controllers(spec->cgroup_parent, &controllers);
+		if (r < 0)
+			return err_sys(err, "cgroup", -r,
+				       "--cgroup-parent `%s`: read "
+				       "cgroup.controllers",
+				       spec->cgroup_parent);
+		r = add_dir(set, spec->cgroup_parent, 2, controllers);
+	} else {
 		r = resolve_v1_parents(spec->cgroup_parent, required, set, err);
+	}
 	if (r < 0)
 		return r;
 	set->transient = true;

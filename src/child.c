@@ -179,7 +179,7 @@ static int wait_for_monitor(const struct launch *launch, struct sh_err *err)
 		n = read(launch->sync_fd, &byte, 1);
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
-		return err_set(err, "userns", EPROTO,
+		return err_set(err, "userns", n < 0 ? errno : EPROTO,
 			       "the helper did not set up the user namespace");
 	close(launch->sync_fd);
 	return 0;

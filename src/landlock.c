@@ -102,7 +102,8 @@ static int allow_path(int ruleset, const char *option, const char *path,
 	if (fd < 0 && !option)
 		return 0;
 	if (fd < 0 || fstat(fd, &st) < 0)
-		return err_sys(err, "landlock", errno, "%s `%s`", option, path);
+		return err_sys(err, "landlock", errno, "%s `%s`",
+			       option ? option : "device path", path);
 	rule.allowed_access = S_ISDIR(st.st_mode) ? allowed
 						  : allowed & LL_FS_FILE;
 	rule.parent_fd = fd;

@@ -39,7 +39,11 @@ static int prepare_user(struct launch *launch, struct sh_err *err)
 	const struct spec *spec = launch->spec;
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
+	int setgid_cap = caps_effective(CAP_SETGID);
 
+	if (setgid_cap < 0)
+		return err_sys(err, "caps", -setgid_cap,
+			       "read the helper's capabilities");
 	id_map_single(&launch->uid_map, spec->map_root ? 0 : uid, uid);
 	id_map_single(&launch->gid_map, spec->map_root ? 0 : gid, gid);
 	if (spec->uid_map && id_map_parse(spec->uid_map, &launch->uid_map) < 0)
@@ -47,7 +51,7 @@ static int prepare_user(struct launch *launch, struct sh_err *err)
 	if (spec->gid_map && id_map_parse(spec->gid_map, &launch->gid_map) < 0)
 		return err_set(err, "spec", EINVAL, "--gid-map: malformed");
 	/* without CAP_SETGID outside, the kernel wants setgroups denied */
-	launch->deny_setgroups = !caps_effective(CAP_SETGID);
+	launch->deny_setgroups = !setgid_cap;
 	return 0;
 }
 
@@ -136,7 +140,11 @@ static int prepare_namespaces(struct launch *launch, struct sh_err *err)
 	int r;
 
 	launch->namespaces = spec_namespaces(spec);
-	launch->privileged = caps_effective(CAP_SYS_ADMIN);
+	r = caps_effective(CAP_SYS_ADMIN);
+	if (r < 0)
+		return err_sys(err, "caps", -r,
+			       "read the helper's capabilities");
+	launch->privileged = r;
 	if ((r = open_join_fds(launch, err)) < 0)
 		return r;
 	/* the maps are those of a new user namespace: asking for them asks

@@ -86,8 +86,9 @@ static int open_channels(struct launch *launch, struct channels *ch,
 	ch->report_read = fds[0];
 	launch->report_fd = fds[1];
 	/* SCM_CREDENTIALS translates the command's pid into ours */
-	setsockopt(ch->report_read, SOL_SOCKET, SO_PASSCRED, &one,
-		   sizeof(one));
+	if (setsockopt(ch->report_read, SOL_SOCKET, SO_PASSCRED, &one,
+		       sizeof(one)) < 0)
+		return err_sys(err, "monitor", errno, "setsockopt SO_PASSCRED");
 	if ((r = move_above(&launch->report_fd, launch->temp_base, err)) < 0)
 		return r;
 	if (!launch_needs_sync(launch))
@@ -264,8 +265,8 @@ static ssize_t receive(int fd, void *buf, size_t size, struct ucred *cred,
 
 /* Every message the sandbox has sent so far, by kind: its setup, the
  * command's pid under an init, the command's hardening and, at the end,
- * the command's status from the init. */
-static void read_reports(int fd, struct outcome *out)
+ * the command's status from the init. 0, or -errno when reading fails. */
+static int read_reports(int fd, struct outcome *out)
 {
 	union {
 		int kind;
@@ -282,8 +283,10 @@ static void read_reports(int fd, struct outcome *out)
 
 		n = receive(fd, &msg, sizeof(msg), &cred, &passed,
 			    MSG_DONTWAIT);
+		if (n < 0 && errno != EAGAIN)
+			return -errno;
 		if (n < (ssize_t)sizeof(int))
-			return;
+			return 0;
 		if (msg.kind == REPORT_SANDBOX && n == sizeof(msg.sandbox)) {
 			out->info = msg.sandbox;
 		} else if (msg.kind == REPORT_COMMAND &&
@@ -431,7 +434,11 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 		goto out;
 	/* under an init the pid comes with its message */
 	out->command_pid = launch_needs_init(launch) ? 0 : out->pid;
-	read_reports(ch.report_read, out);
+	if ((r = read_reports(ch.report_read, out)) < 0) {
+		reap(out->pid);
+		r = err_sys(err, "monitor", -r, "read the sandbox's reports");
+		goto out;
+	}
 	/* the command reports just before its execve: a closed error pipe
 	 * without that report is a death during setup, not an exec */
 	if (out->command.kind != REPORT_COMMAND) {
@@ -447,7 +454,7 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	if (launch->spec->timeout_ms)
 		w.deadline = start + launch->spec->timeout_ms * 1000;
 	r = wait_for_command(&w, out, err);
-	read_reports(ch.report_read, out);
+	read_reports(ch.report_read, out); /* what came: the status is known */
 	cgroup_kill_all(&launch->cgroups);
 	cgroup_usage(&launch->cgroups, &out->cgroup);
 	out->wall_usec = now_usec() - start;

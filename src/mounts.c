@@ -47,13 +47,13 @@ static int target_path(const struct mount_plan *plan, const char *path,
 
 /* A read-only remount must keep the flags the kernel locked on the mount
  * (nosuid, nodev, noexec...) or a user namespace gets EPERM. */
-static unsigned long locked_flags(const char *path)
+static int locked_flags(const char *path, unsigned long *out)
 {
 	struct statvfs st;
 	unsigned long flags = 0;
 
 	if (statvfs(path, &st) < 0)
-		return 0;
+		return -errno;
 	if (st.f_flag & ST_NOSUID)
 		flags |= MS_NOSUID;
 	if (st.f_flag & ST_NODEV)
@@ -66,18 +66,25 @@ static unsigned long locked_flags(const char *path)
 		flags |= MS_NODIRATIME;
 	if (st.f_flag & ST_RELATIME)
 		flags |= MS_RELATIME;
-	return flags;
+	*out = flags;
+	return 0;
 }
 
 static int bind_mount(const char *source, const char *target, bool ro,
 		      struct sh_err *err)
 {
+	unsigned long flags = 0;
+	int r;
+
 	if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return err_sys(err, "mount", errno, "bind `%s` on `%s`",
 			       source, target);
-	if (ro && mount(NULL, target, NULL,
-			MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(target),
-			NULL) < 0)
+	if (!ro)
+		return 0;
+	if ((r = locked_flags(target, &flags)) < 0)
+		return err_sys(err, "mount", -r, "statvfs `%s`", target);
+	if (mount(NULL, target, NULL,
+		  MS_BIND | MS_REMOUNT | MS_RDONLY | flags, NULL) < 0)
 		return err_sys(err, "mount", errno,
 			       "remount `%s` read-only", target);
 	return 0;

@@ -59,7 +59,7 @@ static void probe_namespaces(struct probe *p)
 	unsigned all = NS_BIT(NS_COUNT) - 1, refused;
 	char path[128];
 
-	p->privileged = caps_effective(CAP_SYS_ADMIN);
+	p->privileged = caps_effective(CAP_SYS_ADMIN) > 0;
 	ns_diagnose(all, !p->privileged, &refused, p->ns_errno);
 	for (int k = 0; k < NS_COUNT; k++) {
 		snprintf(path, sizeof(path), "/proc/sys/user/max_%s_namespaces",
