@@ -17,15 +17,13 @@
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=tap.sh
 . "$srcdir/tap.sh"
+# shellcheck source=suite-lib.sh
+. "$srcdir/suite-lib.sh"
 
-H0=${SPAWN_HELPER:?SPAWN_HELPER is not set}
-if [ ! -x "$H0" ] || [ ! -x "${SH_PROBE:?SH_PROBE is not set}" ]; then
-	echo "1..0 # SKIP $H0 or $SH_PROBE is not built"
-	exit 0
-fi
+require_helper_and_probe
+H0=$SPAWN_HELPER
 if [ ! -r /proc/self/cgroup ]; then
-	echo "1..0 # SKIP this kernel has no cgroups"
-	exit 0
+	skip_all "this kernel has no cgroups"
 fi
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/sh-cgroup.XXXXXX") || exit 1
@@ -37,25 +35,6 @@ CG_MADE=()
 # controllers the suite enabled in a subtree_control, as CONTROLLER:FILE
 # (turned off again at the end)
 CG_ENABLED=()
-
-# Kill whatever is left in a cgroup directory and below, then remove it
-# bottom-up (bounded).
-cg_destroy()
-{
-	local d=$1 i pid
-
-	[ -d "$d" ] || return 0
-	for i in $(seq 50); do
-		[ -e "$d/cgroup.kill" ] && echo 1 >"$d/cgroup.kill" 2>/dev/null
-		while read -r pid; do
-			kill -9 "$pid" 2>/dev/null
-		done < <(find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null)
-		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
-		[ -d "$d" ] || return 0
-		sleep 0.02
-	done
-	echo "# could not remove $d" >&2
-}
 
 cleanup()
 {
@@ -115,38 +94,9 @@ run_st()
 	stN=$(tail -n 1 "$T/st")
 }
 
-json_val()
-{
-	printf '%s\n' "$1" |
-		sed -n 's/.*"'"$2"'":\("[^"]*"\|true\|false\|-\{0,1\}[0-9][0-9]*\|\[[^]]*\]\|{[^}]*}\).*/\1/p' |
-		head -n 1
-}
-
 ran()
 {
 	[ -e "$T/marker" ] && echo ran || echo absent
-}
-
-alive()
-{
-	[ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
-}
-
-not_alive()
-{
-	! alive "$1"
-}
-
-# Poll (up to about 3 s) until CMD... succeeds.
-poll()
-{
-	local _
-
-	for _ in $(seq 300); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	return 1
 }
 
 has_child_pid()

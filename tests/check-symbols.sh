@@ -10,12 +10,10 @@ lib=${SH_LIBRARY:-}
 header=$srcdir/../lib/spawnhelper.h
 
 if [ ! -f "$lib" ]; then
-	echo "1..0 # SKIP no shared library ${lib:-(SH_LIBRARY unset)}"
-	exit 0
+	skip_all "no shared library ${lib:-(SH_LIBRARY unset)}"
 fi
 if ! command -v nm >/dev/null; then
-	echo "1..0 # SKIP no nm (binutils)"
-	exit 0
+	skip_all "no nm (binutils)"
 fi
 
 # "ADDR TYPE NAME@@VERSION" or "0 A VERSION"

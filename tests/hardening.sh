@@ -13,16 +13,12 @@
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=tap.sh
 . "$srcdir/tap.sh"
+# shellcheck source=suite-lib.sh
+. "$srcdir/suite-lib.sh"
 
-H0=${SPAWN_HELPER:?SPAWN_HELPER is not set}
-if [ ! -x "$H0" ] || [ ! -x "${SH_PROBE:?SH_PROBE is not set}" ]; then
-	echo "1..0 # SKIP $H0 or $SH_PROBE is not built"
-	exit 0
-fi
-if [ "$(id -u)" != 0 ] && ! unshare -U true 2>/dev/null; then
-	echo "1..0 # SKIP this user cannot make a user namespace here"
-	exit 0
-fi
+require_helper_and_probe
+H0=$SPAWN_HELPER
+require_userns_unless_root
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/sh-hardening.XXXXXX") || exit 1
 T=$(cd "$T" && pwd -P)
@@ -69,15 +65,6 @@ run_st()
 	err=$(cat "$T/err")
 	st=$(cat "$T/st")
 	st1=$(sed -n 1p "$T/st")
-}
-
-# The value of "KEY": in a JSON line (strings keep their quotes, arrays
-# and objects without nesting are taken whole).
-json_val()
-{
-	printf '%s\n' "$1" |
-		sed -n 's/.*"'"$2"'":\("[^"]*"\|true\|false\|-\{0,1\}[0-9][0-9]*\|\[[^]]*\]\|{[^}]*}\).*/\1/p' |
-		head -n 1
 }
 
 ran()
@@ -157,23 +144,6 @@ line_of()
 mode_of()
 {
 	stat -c %a "$1" 2>/dev/null || echo absent
-}
-
-alive()
-{
-	[ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
-}
-
-# Poll (up to about 3 s) until CMD... succeeds.
-poll()
-{
-	local _
-
-	for _ in $(seq 300); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	return 1
 }
 
 has_child_pid()

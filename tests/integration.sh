@@ -11,12 +11,11 @@
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=tap.sh
 . "$srcdir/tap.sh"
+# shellcheck source=suite-lib.sh
+. "$srcdir/suite-lib.sh"
 
-H=${SPAWN_HELPER:?SPAWN_HELPER is not set}
-if [ ! -x "$H" ] || [ ! -x "${SH_PROBE:?SH_PROBE is not set}" ]; then
-	echo "1..0 # SKIP $H or $SH_PROBE is not built"
-	exit 0
-fi
+require_helper_and_probe
+H=$SPAWN_HELPER
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/sh-integration.XXXXXX") || exit 1
 T=$(cd "$T" && pwd -P)
@@ -67,14 +66,6 @@ run_st()
 	stN=$(tail -n 1 "$T/st")
 }
 
-# The value of "KEY": in a JSON line (strings keep their quotes).
-json_val()
-{
-	printf '%s\n' "$1" |
-		sed -n 's/.*"'"$2"'":\("[^"]*"\|true\|false\|-\{0,1\}[0-9][0-9]*\).*/\1/p' |
-		head -n 1
-}
-
 # The words of a /proc/self/status line printed by `probe status`.
 field()
 {
@@ -103,32 +94,9 @@ bad_spec()
 	diag "$err"
 }
 
-# Alive and not a zombie.
-alive()
-{
-	[ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
-}
-
-# Poll (up to about 3 s) until the command CMD... succeeds.
-poll()
-{
-	local _
-
-	for _ in $(seq 300); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	return 1
-}
-
 has_child_pid()
 {
 	grep -q '"child-pid"' "$1" 2>/dev/null
-}
-
-not_alive()
-{
-	! alive "$1"
 }
 
 my_sid()

@@ -5,26 +5,24 @@
 # (the directory of spawnhelper.py), SH_TESTS_SRCDIR; SH_PYTHON to use
 # another interpreter.
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
+# shellcheck source=tap.sh
+. "$srcdir/tap.sh"
 python=${SH_PYTHON:-/usr/bin/python3}
 
 if [ ! -x "$python" ]; then
 	python=$(command -v python3) || {
-		echo "1..0 # SKIP no python3"
-		exit 0
+		skip_all "no python3"
 	}
 fi
 if [ ! -f "${SH_LIBRARY:-}" ]; then
-	echo "1..0 # SKIP no shared libspawnhelper (${SH_LIBRARY:-SH_LIBRARY unset})"
-	exit 0
+	skip_all "no shared libspawnhelper (${SH_LIBRARY:-SH_LIBRARY unset})"
 fi
 if [ ! -f "${SH_PYTHONPATH:-}/spawnhelper.py" ]; then
-	echo "1..0 # SKIP no spawnhelper.py in ${SH_PYTHONPATH:-(SH_PYTHONPATH unset)}"
-	exit 0
+	skip_all "no spawnhelper.py in ${SH_PYTHONPATH:-(SH_PYTHONPATH unset)}"
 fi
 # python3 is not built with ASan: it cannot load a sanitized library
 if objdump -p "$SH_LIBRARY" 2>/dev/null | grep -q 'NEEDED.*lib[at]san'; then
-	echo "1..0 # SKIP libspawnhelper is built with a sanitizer runtime"
-	exit 0
+	skip_all "libspawnhelper is built with a sanitizer runtime"
 fi
 SPAWNHELPER_PATH=${SPAWN_HELPER:?} SPAWNHELPER_LIBRARY=$SH_LIBRARY \
 	PYTHONPATH=$SH_PYTHONPATH PYTHONDONTWRITEBYTECODE=1 \

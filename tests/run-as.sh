@@ -12,8 +12,9 @@
 # The per-suite wrappers (SUITE-root.sh, SUITE-nobody.sh) are what automake
 # runs. Environment: SPAWN_HELPER, SH_PROBE, SH_TESTS_SRCDIR and, when
 # set, SH_COMPLETION (the generated bash completion), SH_LIBRARY
-# (libspawnhelper.so, copied with its soname link) and SH_PYTHONPATH (the
-# directory of spawnhelper.py), copied along too, with tests/python/.
+# (libspawnhelper.so, copied with its soname link), SH_PYTHONPATH (the
+# directory of spawnhelper.py) and SH_SOAK (tests/soak, an ELF program),
+# copied along too, with tests/python/.
 #
 # For the nobody run, root also makes a delegated cgroup v2 subtree when
 # /sys/fs/cgroup (unified layout) or /sys/fs/cgroup/unified (hybrid) is a
@@ -97,9 +98,9 @@ trap 'exit 1' HUP INT TERM
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sh-nobody.XXXXXX") || exit 1
 cp "$SPAWN_HELPER" "$dir/spawn-helper" &&
 	cp "$SH_PROBE" "$dir/probe" &&
-	cp "$srcdir/$suite.sh" "$srcdir/tap.sh" "$dir/" &&
+	cp "$srcdir/$suite.sh" "$srcdir/tap.sh" "$srcdir/suite-lib.sh" "$dir/" &&
 	chmod 755 "$dir" "$dir/spawn-helper" "$dir/probe" "$dir/$suite.sh" &&
-	chmod 644 "$dir/tap.sh" || exit 1
+	chmod 644 "$dir/tap.sh" "$dir/suite-lib.sh" || exit 1
 completion=
 if [ -n "$SH_COMPLETION" ] && [ -f "$SH_COMPLETION" ]; then
 	cp "$SH_COMPLETION" "$dir/completion" &&
@@ -125,6 +126,12 @@ if [ -n "$SH_PYTHONPATH" ] && [ -f "$SH_PYTHONPATH/spawnhelper.py" ]; then
 	mkdir -m 755 "$pythonpath" &&
 		cp "$SH_PYTHONPATH/spawnhelper.py" "$pythonpath/" &&
 		chmod 644 "$pythonpath/spawnhelper.py" || exit 1
+fi
+soak=
+if [ -n "$SH_SOAK" ] && [ -f "$SH_SOAK" ] &&
+	[ "$(head -c 4 "$SH_SOAK" | od -An -c | tr -d ' ')" = '177ELF' ]; then
+	soak=$dir/soak
+	cp "$SH_SOAK" "$soak" && chmod 755 "$soak" || exit 1
 fi
 if [ -d "$srcdir/python" ]; then
 	cp -r "$srcdir/python" "$dir/python" &&
@@ -162,5 +169,5 @@ cd "$dir" || exit 1
 		SPAWN_HELPER="$dir/spawn-helper" SH_PROBE="$dir/probe" \
 		SH_TESTS_SRCDIR="$dir" SH_COMPLETION="$completion" \
 		SH_LIBRARY="$library" SH_PYTHONPATH="$pythonpath" \
-		SH_DELEGATED_CGROUP="$deleg" bash "$dir/$suite.sh"
+		SH_SOAK="$soak" SH_DELEGATED_CGROUP="$deleg" bash "$dir/$suite.sh"
 )

@@ -5,6 +5,7 @@
 #   check_match DESC ERE ACTUAL    ok when ACTUAL matches the extended regex
 #   check_true DESC CMD [ARG...]   ok when CMD succeeds
 #   skip DESC REASON               "ok N - DESC # SKIP REASON"
+#   skip_all REASON                the plan "1..0 # SKIP REASON", then exit 0
 #   diag TEXT...                   a "# " line (multi-line text is prefixed)
 #   tap_done                       the plan "1..N"; returns 1 when a test failed
 #                                  (the TAP driver counts the failures: a
@@ -37,6 +38,12 @@ skip()
 {
 	tap_n=$((tap_n + 1))
 	printf 'ok %d - %s # SKIP %s\n' "$tap_n" "$1" "$2"
+}
+
+skip_all()
+{
+	printf '1..0 # SKIP %s\n' "$1"
+	exit 0
 }
 
 check_eq()

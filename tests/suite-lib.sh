@@ -1,0 +1,73 @@
+# Helpers the integration suites share, sourced after tap.sh.
+#
+#   json_val LINE KEY   the value of "KEY": in a JSON line (strings keep
+#                       their quotes; arrays and flat objects whole)
+#   alive PID           PID exists and is not a zombie
+#   not_alive PID
+#   poll CMD [ARG...]   retry CMD every 10 ms, up to about 3 s
+#   require_helper_and_probe   skip the suite unless SPAWN_HELPER and
+#                       SH_PROBE are executables
+#   require_userns_unless_root   skip the suite when a user other than
+#                       root cannot make a user namespace
+#   cg_destroy DIR      kill what is left in a cgroup directory and below,
+#                       then remove it bottom-up (bounded)
+
+json_val()
+{
+	printf '%s\n' "$1" |
+		sed -n 's/.*"'"$2"'":\("[^"]*"\|true\|false\|-\{0,1\}[0-9][0-9]*\|\[[^]]*\]\|{[^}]*}\).*/\1/p' |
+		head -n 1
+}
+
+alive()
+{
+	[ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+not_alive()
+{
+	! alive "$1"
+}
+
+poll()
+{
+	local _
+
+	for _ in $(seq 300); do
+		"$@" && return 0
+		sleep 0.01
+	done
+	return 1
+}
+
+cg_destroy()
+{
+	local d=$1 i pid
+
+	[ -d "$d" ] || return 0
+	for i in $(seq 50); do
+		[ -e "$d/cgroup.kill" ] && echo 1 >"$d/cgroup.kill" 2>/dev/null
+		while read -r pid; do
+			kill -9 "$pid" 2>/dev/null
+		done < <(find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null)
+		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+		[ -d "$d" ] || return 0
+		sleep 0.02
+	done
+	echo "# could not remove $d" >&2
+}
+
+require_helper_and_probe()
+{
+	: "${SPAWN_HELPER:?SPAWN_HELPER is not set}" "${SH_PROBE:?SH_PROBE is not set}"
+	if [ ! -x "$SPAWN_HELPER" ] || [ ! -x "$SH_PROBE" ]; then
+		skip_all "$SPAWN_HELPER or $SH_PROBE is not built"
+	fi
+}
+
+require_userns_unless_root()
+{
+	if [ "$(id -u)" != 0 ] && ! unshare -U true 2>/dev/null; then
+		skip_all "this user cannot make a user namespace here"
+	fi
+}
