@@ -299,6 +299,7 @@ static int read_reports(int fd, struct outcome *out)
 			out->command_pid = cred.pid;
 		} else if (msg.kind == INIT_EXITED && n == sizeof(msg.init)) {
 			out->wait_status = msg.init.wait_status;
+			out->init_reported = true;
 		}
 		if (passed >= 0)
 			close(passed);
@@ -352,12 +353,17 @@ static int poll_timeout(struct waiter *w, struct outcome *out)
 static void on_signal(struct waiter *w, const struct signalfd_siginfo *si,
 		      struct outcome *out, bool *exited, struct sh_err *err)
 {
+	int status;
 	pid_t r;
 
 	if (si->ssi_signo == SIGCHLD) {
-		r = wait4(out->pid, &out->wait_status, WNOHANG, &out->usage);
+		r = wait4(out->pid, &status, WNOHANG, &out->usage);
 		if (r == out->pid)
 			*exited = true;
+		/* the init's report of the command, if it came already, is
+		 * the status; the init's own is what it made of it */
+		if (r == out->pid && !out->init_reported)
+			out->wait_status = status;
 		else if (r < 0 && errno != EINTR)
 			err_sys(err, "monitor", errno, "wait4");
 	} else if ((int)si->ssi_signo == SIGNAL_PARENT_DIED) {

@@ -34,6 +34,7 @@ struct outcome {
 	struct sandbox_info info;
 	struct command_info command;
 	int wait_status; /* the command's */
+	bool init_reported; /* wait_status is the init's word on the command */
 	bool timed_out;
 	int seccomp_listener;           /* -1: blocked calls go unreported */
 	struct seccomp_report seccomp; /* what the monitor answered */
