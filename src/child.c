@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -254,20 +255,68 @@ static int setup_sandbox(const struct launch *launch, struct sh_err *err)
 	return 0;
 }
 
-/* Fork the command and stay as its init; returns in the command. */
-static int become_init(const struct launch *launch, pid_t *init_pid,
-		       struct sh_err *err)
+struct command_start {
+	const struct launch *launch;
+	pid_t parent; /* the init, as the command sees it */
+};
+
+static int command_main(void *arg)
 {
+	const struct command_start *start = arg;
+	struct sh_err err = { 0 };
+
+	setup_command(start->launch, start->parent, &err); /* fails only */
+	fail(start->launch, &err);
+}
+
+/* The command's process shares the init's memory and runs on its own
+ * stack until its execve, while the init waits (CLONE_VM|CLONE_VFORK, as
+ * posix_spawn does): no page tables copied for a process that is about
+ * to replace them, which fork pays for on every spawn. The command has
+ * its own fd table, signal handlers, root and cwd; what it writes to
+ * memory before execve (errno, libcap's allocations) the init does not
+ * read. */
+#define COMMAND_STACK_SIZE (1024 * 1024)
+
+static pid_t start_command(struct command_start *start, struct sh_err *err)
+{
+	char *stack = mmap(NULL, COMMAND_STACK_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+				   MAP_STACK,
+			   -1, 0);
 	pid_t command;
 
+	if (stack == MAP_FAILED)
+		return err_sys(err, "init", errno,
+			       "map a stack for the command");
+	/* a guard page: an overflow faults instead of writing the init's
+	 * memory */
+	if (mprotect(stack, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE) < 0) {
+		err_sys(err, "init", errno, "guard the command's stack");
+		munmap(stack, COMMAND_STACK_SIZE);
+		return -1;
+	}
+	command = clone(command_main, stack + COMMAND_STACK_SIZE,
+			CLONE_VM | CLONE_VFORK | SIGCHLD, start);
+	if (command < 0)
+		err_sys(err, "init", errno, "start the command");
+	munmap(stack, COMMAND_STACK_SIZE);
+	return command;
+}
+
+/* Start the command and stay as its init; returns only on failure. */
+static int become_init(const struct launch *launch, struct sh_err *err)
+{
 	/* as the command will see its parent: outside a joined pid
 	 * namespace it sees none */
-	*init_pid = launch->join_fds[NS_PID] >= 0 ? 0 : getpid();
-	command = fork();
+	struct command_start start = {
+		.launch = launch,
+		.parent = launch->join_fds[NS_PID] >= 0 ? 0 : getpid(),
+	};
+	pid_t command = start_command(&start, err);
+
 	if (command < 0)
-		return err_sys(err, "init", errno, "fork the command");
-	if (command == 0)
-		return 0;
+		return -1;
 	init_report_started(launch->report_fd, command);
 	/* the command's exec alone must close the monitor's error pipe */
 	close(launch->error_fd);
@@ -277,12 +326,12 @@ static int become_init(const struct launch *launch, pid_t *init_pid,
 void child_run(const struct launch *launch)
 {
 	struct sh_err err = { 0 };
-	pid_t parent = launch->monitor_pid;
 
 	if (setup_sandbox(launch, &err) < 0)
 		fail(launch, &err);
-	if (launch_needs_init(launch) && become_init(launch, &parent, &err) < 0)
-		fail(launch, &err);
-	setup_command(launch, parent, &err); /* returns only on failure */
+	if (launch_needs_init(launch))
+		become_init(launch, &err); /* returns only on failure */
+	else
+		setup_command(launch, launch->monitor_pid, &err);
 	fail(launch, &err);
 }
