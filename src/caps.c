@@ -135,7 +135,10 @@ int caps_after_creds(uint64_t keep, struct sh_err *err)
 						       "cap_set_flag");
 	if (cap_set_proc(caps) < 0)
 		return err_sys(err, "caps", errno, "set capabilities");
-	if (cap_reset_ambient() < 0 && errno != EINVAL)
+	/* one call; libcap's cap_reset_ambient asks about every capability
+	 * first. EINVAL: a kernel without ambient capabilities */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
+	    errno != EINVAL)
 		return err_sys(err, "caps", errno, "clear the ambient set");
 	for (cap_value_t cap = 0; cap < 64; cap++)
 		if (in_mask(keep, cap) && cap_set_ambient(cap, CAP_SET) < 0)

@@ -491,11 +491,8 @@ expect_of()
 	command:close_range:* | command:fcntl:* | command:dup2:* | command:dup3:*)
 		echo "stage fds" ;;
 	command:prlimit64:*) echo "stage rlimit" ;;
-	command:prctl:prctl:PR_CAP_AMBIENT)
-		# libcap's cap_reset_ambient reads the set one capability at a
-		# time and clears it only when one is raised
-		echo "ok libcap's probe of the ambient set, which the capset before emptied already (ambient is within permitted and inheritable)" ;;
 	command:capget:* | command:capset:* | command:prctl:prctl:PR_CAPBSET_* | \
+	command:prctl:prctl:PR_CAP_AMBIENT | \
 	command:prctl:prctl:PR_SET_SECUREBITS)
 		echo "stage caps" ;;
 	command:getgroups:* | command:getresuid:* | command:getresgid:*)
