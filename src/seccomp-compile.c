@@ -243,3 +243,36 @@ int seccomp_compile(const struct seccomp_policy *policy, bool notify,
 	}
 	return r;
 }
+
+int bpf_join(const struct bpf_program *first, const struct bpf_program *then,
+	     struct bpf_program *out, struct sh_err *err)
+{
+	size_t len = first->len + then->len;
+
+	memset(out, 0, sizeof(*out));
+	if (len > BPF_MAXINSNS)
+		return err_set(err, "seccomp", E2BIG,
+			       "the seccomp program would have %zu "
+			       "instructions (the kernel takes %d)",
+			       len, BPF_MAXINSNS);
+	if (len == 0)
+		return 0;
+	out->insns = malloc(len * sizeof(*out->insns));
+	if (!out->insns)
+		return err_set(err, "seccomp", ENOMEM, "out of memory");
+	memcpy(out->insns, first->insns, first->len * sizeof(*out->insns));
+	if (then->len)
+		memcpy(out->insns + first->len, then->insns,
+		       then->len * sizeof(*out->insns));
+	out->len = len;
+	/* first's "allow" goes on to then, whose verdict decides */
+	for (size_t i = 0; then->len && i < first->len; i++) {
+		struct sock_filter *f = &out->insns[i];
+
+		if (f->code == (BPF_RET | BPF_K) && f->k == SECCOMP_RET_ALLOW)
+			*f = (struct sock_filter)BPF_JUMP(
+				BPF_JMP | BPF_JA,
+				(uint32_t)(first->len - i - 1), 0, 0);
+	}
+	return 0;
+}

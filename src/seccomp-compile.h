@@ -20,3 +20,11 @@ struct bpf_program {
 int seccomp_compile(const struct seccomp_policy *policy, bool notify,
 		    struct bpf_program *libseccomp_prog,
 		    struct bpf_program *own_prog, struct sh_err *err);
+
+/* One program that runs first, then, where first allows, then: the
+ * kernel pays per filter (it compiles each, and runs each for every
+ * syscall number to cache what it always allows), so two programs of
+ * ours are installed as one. first's other verdicts stand. out is
+ * malloc'd (len 0 when both are empty). */
+int bpf_join(const struct bpf_program *first, const struct bpf_program *then,
+	     struct bpf_program *out, struct sh_err *err);

@@ -104,16 +104,12 @@ static int read_bpf_fd(int fd, struct bpf_program *prog, struct sh_err *err)
 	return 0;
 }
 
-static void add_program(struct seccomp_plan *plan, struct bpf_program prog,
-			bool borrowed)
+static void add_program(struct seccomp_plan *plan, struct bpf_program prog)
 {
 	if (!prog.len) {
-		if (!borrowed)
-			free(prog.insns);
+		free(prog.insns);
 		return;
 	}
-	if (borrowed)
-		plan->borrowed |= 1u << plan->n;
 	plan->programs[plan->n++] = prog;
 }
 
@@ -126,7 +122,7 @@ int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 	const struct precompiled_profile *pre =
 		spec->seccomp_policy ? NULL : precompiled_profile(profile);
 	struct seccomp_policy *policy = &plan->policy;
-	struct bpf_program lib, own;
+	struct bpf_program lib, own, joined;
 	int r;
 
 	memset(plan, 0, sizeof(*plan));
@@ -143,11 +139,17 @@ int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 		return r;
 	}
 	plan->notify = lib.len > 0;
-	add_program(plan, lib, pre != NULL);
-	add_program(plan, own, pre != NULL);
+	r = bpf_join(&own, &lib, &joined, err);
+	if (!pre) {
+		free(lib.insns);
+		free(own.insns);
+	}
+	if (r < 0)
+		return r;
+	add_program(plan, joined);
 	if (spec->seccomp_bpf_fd >= 0) {
 		r = read_bpf_fd(spec->seccomp_bpf_fd, &own, err);
-		add_program(plan, own, false);
+		add_program(plan, own);
 	}
 	return r;
 }
@@ -155,8 +157,7 @@ int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 void seccomp_plan_clear(struct seccomp_plan *plan)
 {
 	for (size_t i = 0; i < SECCOMP_MAX_PROGRAMS; i++)
-		if (!(plan->borrowed & (1u << i)))
-			free(plan->programs[i].insns);
+		free(plan->programs[i].insns);
 	seccomp_policy_clear(&plan->policy);
 	memset(plan, 0, sizeof(*plan));
 }
@@ -173,16 +174,18 @@ static int load(const struct bpf_program *prog, unsigned flags)
 /* No listener to be had: the same rules, acting directly. */
 static int load_direct(const struct seccomp_plan *plan, struct sh_err *err)
 {
-	struct bpf_program direct, own;
+	struct bpf_program direct, own, joined = { 0 };
 	int r = seccomp_compile(&plan->policy, false, &direct, &own, err);
 
-	/* own acts directly anyway: installed as the plan's next program */
-	if (r == 0 && load(&direct, 0) < 0)
+	if (r == 0)
+		r = bpf_join(&own, &direct, &joined, err);
+	if (r == 0 && load(&joined, 0) < 0)
 		r = err_sys(err, "seccomp", errno,
 			    "install the seccomp filter (needs no_new_privs "
 			    "or CAP_SYS_ADMIN)");
 	free(direct.insns);
 	free(own.insns);
+	free(joined.insns);
 	return r;
 }
 

@@ -18,14 +18,15 @@
 
 #define SECCOMP_MAX_PROGRAMS 3
 
-/* The first program is ours, compiled so that a blocked call goes to
- * the monitor (SECCOMP_RET_USER_NOTIF), which answers it as the rule
- * says and so learns the call's name for the status record. */
+/* The first program is ours: libseccomp's, compiled so that a blocked
+ * call goes to the monitor (SECCOMP_RET_USER_NOTIF), which answers it as
+ * the rule says and so learns the call's name for the status record,
+ * behind our own for the calls libseccomp does not know (bpf_join). The
+ * second, if any, is --seccomp-bpf's. */
 struct seccomp_plan {
 	struct bpf_program programs[SECCOMP_MAX_PROGRAMS];
 	size_t n;
 	bool notify;                 /* programs[0] notifies the monitor */
-	unsigned borrowed;           /* programs (bits) not ours to free */
 	struct seccomp_policy policy; /* its rules, for the answers */
 };
 
