@@ -21,6 +21,7 @@ fi
 BUILD=$(cd "${1:-$(dirname "$0")/../_build}" && pwd)
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-300}
+BUILD_RUNS=${BUILD_RUNS:-3}
 T=$(mktemp -d /tmp/sh-bench.XXXXXX)
 chmod 755 "$T"
 trap 'rm -rf "$T"' EXIT
@@ -108,10 +109,10 @@ EOF
 }
 
 real_build() {
-	local tarball dir t_out t_in
+	local tarball dir i outs=() ins=() t_out t_in
 	make -C "$BUILD" dist >/dev/null
 	tarball=$(ls -t "$BUILD"/spawnhelper-*.tar.* | head -n 1)
-	build_once() { # PREFIX...
+	build_once() { # PREFIX... -> seconds
 		rm -rf "$T/rb" && mkdir "$T/rb" && tar -C "$T/rb" -xf "$tarball"
 		dir=$(echo "$T"/rb/spawnhelper-*)
 		local start end
@@ -120,12 +121,19 @@ real_build() {
 		"$@" sh -c "cd '$dir' && ./configure -q && make -j2 >/dev/null &&
 			make -j2 check TESTS='tests/check-options tests/check-fdmap tests/check-seccomp' >/dev/null"
 		end=$(date +%s.%N)
-		awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }'
+		awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }'
 	}
-	t_out=$(build_once env)
-	t_in=$(build_once "$T/spawn-helper" --unshare-all --)
-	printf 'real build (configure, make -j2, unit tests): outside %ss, sandboxed %ss, ratio %s (target <= 1.03)\n' \
-		"$t_out" "$t_in" "$(ratio "$t_in" "$t_out")"
+	# interleaved, so that a machine getting busier or quieter shows in
+	# both columns; one unmeasured build first warms the page cache
+	build_once env >/dev/null
+	for ((i = 0; i < BUILD_RUNS; i++)); do
+		outs+=("$(build_once env)")
+		ins+=("$(build_once "$T/spawn-helper" --unshare-all --)")
+	done
+	t_out=$(printf '%s\n' "${outs[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	t_in=$(printf '%s\n' "${ins[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	printf 'real build (configure, make -j2, unit tests), medians of %d: outside %ss (%s), sandboxed %ss (%s), ratio %s (target <= 1.03)\n' \
+		"$BUILD_RUNS" "$t_out" "${outs[*]}" "$t_in" "${ins[*]}" "$(ratio "$t_in" "$t_out")"
 }
 
 echo "machine: $(nproc) cores, $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"

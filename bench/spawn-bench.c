@@ -7,7 +7,12 @@
  *     spawn-bench [-n N] [-j STREAMS] --lib [HELPER-OPTION...] -- COMMAND...
  *
  * Prints "median_us N" and, with -j, the spawns per second of all
- * streams together. */
+ * streams together.
+ *
+ * Several jobs separated by ":::" (each [--lib [OPTION...]] -- COMMAND...)
+ * are run in turn, one spawn of each per round, N rounds, so that a
+ * machine getting busier or quieter during the run weighs on all of them
+ * alike; it prints "median_us K N" for job K (0, 1, ...). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -106,39 +111,91 @@ static int compare(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* One job's arguments from argv[*i]: [--lib [--OPTION[=VALUE]...]] --
+ * COMMAND..., up to ":::" or the end. */
+static int parse_job(int argc, char **argv, int *i, struct job *job)
+{
+	for (; *i < argc && strcmp(argv[*i], "--") != 0; ++*i) {
+		if (strcmp(argv[*i], "--lib") == 0)
+			job->lib = true;
+		else if (job->lib && strncmp(argv[*i], "--", 2) == 0) {
+			job->options = realloc(job->options,
+					       (job->n_options + 1) *
+						       sizeof(char *));
+			job->options[job->n_options++] = argv[*i] + 2;
+		} else
+			return -1;
+	}
+	if (*i + 1 >= argc || strcmp(argv[*i + 1], ":::") == 0)
+		return -1;
+	job->argv = argv + *i + 1;
+	for (++*i; *i < argc && strcmp(argv[*i], ":::") != 0; ++*i)
+		;
+	if (*i < argc) /* the command ends at ":::" */
+		argv[(*i)++] = NULL;
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: spawn-bench [-n N] [-j STREAMS] [--lib "
+			"[--OPTION[=VALUE]...]] -- COMMAND... [::: [--lib "
+			"...] -- COMMAND...]...\n");
+	return 2;
+}
+
+/* Jobs in turn, one spawn each per round. */
+static int alternate(struct job *jobs, int n_jobs, int runs)
+{
+	int failures = 0;
+
+	for (int k = 0; k < n_jobs; k++)
+		jobs[k].times = calloc((size_t)runs, sizeof(double));
+	for (int r = 0; r < runs; r++)
+		for (int k = 0; k < n_jobs; k++) {
+			double start = now_us();
+
+			if ((jobs[k].lib ? run_lib(&jobs[k])
+					 : run_plain(jobs[k].argv)) < 0)
+				failures++;
+			jobs[k].times[r] = now_us() - start;
+		}
+	for (int k = 0; k < n_jobs; k++) {
+		qsort(jobs[k].times, (size_t)runs, sizeof(double), compare);
+		printf("median_us %d %.0f\n", k, jobs[k].times[runs / 2]);
+	}
+	printf("failures %d\n", failures);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-	int runs = 100, streams = 1, i = 1;
-	struct job proto = { 0 };
+	int runs = 100, streams = 1, i = 1, n_jobs = 0;
+	struct job proto = { 0 }, many[16];
 	pthread_t threads[16];
 	struct job jobs[16];
 	double start, elapsed, *all;
 	int failures = 0;
 
-	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+	for (; i < argc && argv[i][0] == '-' && argv[i][1] != '-'; i++) {
 		if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
 			runs = atoi(argv[++i]);
 		else if (strcmp(argv[i], "-j") == 0 && i + 1 < argc)
 			streams = atoi(argv[++i]);
-		else if (strcmp(argv[i], "--lib") == 0)
-			proto.lib = true;
-		else if (proto.lib && strncmp(argv[i], "--", 2) == 0) {
-			proto.options = realloc(proto.options,
-						(proto.n_options + 1) *
-							sizeof(char *));
-			proto.options[proto.n_options++] = argv[i] + 2;
-		} else {
-			fprintf(stderr, "spawn-bench: bad argument `%s`\n",
-				argv[i]);
-			return 2;
-		}
+		else
+			return usage();
 	}
-	if (i + 1 >= argc || runs < 1 || streams < 1 || streams > 16) {
-		fprintf(stderr, "usage: spawn-bench [-n N] [-j STREAMS] [--lib "
-				"[--OPTION[=VALUE]...]] -- COMMAND...\n");
-		return 2;
+	while (i < argc && n_jobs < 16) {
+		many[n_jobs] = (struct job){ 0 };
+		if (parse_job(argc, argv, &i, &many[n_jobs++]) < 0)
+			return usage();
 	}
-	proto.argv = argv + i + 1;
+	if (n_jobs == 0 || i < argc || runs < 1 || streams < 1 ||
+	    streams > 16 || (n_jobs > 1 && streams > 1))
+		return usage();
+	if (n_jobs > 1)
+		return alternate(many, n_jobs, runs);
+	proto = many[0];
 	proto.runs = runs;
 	all = calloc((size_t)(runs * streams), sizeof(double));
 	start = now_us();
