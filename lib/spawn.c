@@ -61,7 +61,8 @@ static int write_spec(const struct spec *spec, int *fd)
 }
 
 /* The fds the helper gets, in order: 3 the spec, 4 the status pipe,
- * then each distinct parent fd of the map. */
+ * then the --seccomp-bpf program's and each distinct parent fd of the
+ * map. */
 struct handoff {
 	int *sources;
 	size_t n;
@@ -99,14 +100,17 @@ static int plan_file_actions(const struct handoff *h,
 	return -r;
 }
 
-/* The spec the helper reads: the caller's, with the map's parent fds and
- * the status fd renamed to the helper's numbers. */
+/* The spec the helper reads: the caller's, with every fd it names (the
+ * status fd, the BPF program's, the map's parent fds) renamed to the
+ * helper's numbers: the helper gets no other fd of ours. */
 static int helper_spec(const struct spec *spec, struct handoff *h,
 		       int status_fd, struct spec *out,
 		       struct fd_mapping **renamed)
 {
 	*out = *spec; /* shares the caller's strings: never cleared */
 	out->status_fd = handoff_add(h, status_fd);
+	if (spec->seccomp_bpf_fd >= 0)
+		out->seccomp_bpf_fd = handoff_add(h, spec->seccomp_bpf_fd);
 	/* we are the parent: the helper checks we are still there, with no
 	 * window before its main */
 	if (spec->die_with_parent && !spec->parent_pid)
@@ -181,7 +185,11 @@ SH_EXPORT int sh_spawn(const sh_spec *spec, sh_process **process)
 	for (size_t i = 0; i < spec->spec.n_fds; i++)
 		if (fcntl(spec->spec.fds[i].parent, F_GETFD) < 0)
 			return -EBADF;
-	sources = calloc(spec->spec.n_fds + 2, sizeof(int));
+	if (spec->spec.seccomp_bpf_fd >= 0 &&
+	    fcntl(spec->spec.seccomp_bpf_fd, F_GETFD) < 0)
+		return -EBADF;
+	/* the spec, the status pipe, the BPF program, the map */
+	sources = calloc(spec->spec.n_fds + 3, sizeof(int));
 	if (!sources)
 		return -ENOMEM;
 	/* slot 0 is the spec's, filled once the spec is written */

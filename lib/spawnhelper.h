@@ -125,6 +125,11 @@ int sh_spec_set_allow_new_privs(sh_spec *spec, bool allow);
 /* "build" (default), "strict" or "none". */
 int sh_spec_set_seccomp_profile(sh_spec *spec, const char *profile);
 int sh_spec_set_seccomp_policy(sh_spec *spec, const char *path);
+/* Also install the raw seccomp BPF program (struct sock_filter
+ * instructions) the helper reads from the caller's fd, from its offset
+ * to EOF: a pipe's write end must be closed (spawn-helper
+ * --seccomp-bpf). The fd must stay open until sh_spawn; -1 for none. */
+int sh_spec_set_seccomp_bpf(sh_spec *spec, int fd);
 int sh_spec_landlock_write(sh_spec *spec, const char *path);
 int sh_spec_landlock_read(sh_spec *spec, const char *path);
 int sh_spec_set_landlock_best_effort(sh_spec *spec, bool best_effort);

@@ -10,14 +10,18 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1242,6 +1246,74 @@ START_TEST(test_large_environment)
 }
 END_TEST
 
+/* Return EXDEV from uname, allow everything else. */
+static const struct sock_filter uname_exdev[] = {
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_uname, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EXDEV),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+};
+
+/* uname -s in the sandbox, with the BPF program on fd bpf (-1: none):
+ * its output and exit code, "LINE rc=N". */
+static void run_uname(int bpf, char *out, size_t size)
+{
+	struct sh_result r;
+	sh_spec *s = spec_sh("uname -s 2>&1; echo rc=$?");
+
+	ck_assert_int_eq(sh_spec_setenv(s, "LC_ALL", "C"), 0);
+	if (bpf >= 0) {
+		char number[16];
+
+		/* by name, as a caller without the setter does */
+		snprintf(number, sizeof(number), "%d", bpf);
+		ck_assert_int_eq(sh_spec_set_option(s, "seccomp-bpf", number),
+				 0);
+	}
+	run_output(s, &r, out, size);
+	ck_assert_msg(r.exit_code == 0 && !r.setup_failed, "exit %d: %s %s",
+		      r.exit_code, r.stage, r.message);
+	sh_spec_free(s);
+}
+
+/* --seccomp-bpf FD: the program's fd reaches the helper under the number
+ * the helper's spec gives it (not the caller's), and the command feels
+ * the program. */
+START_TEST(test_seccomp_bpf)
+{
+	char out[256];
+	struct sh_result r;
+	sh_process *p = NULL;
+	sh_spec *s;
+	int fds[2], bpf;
+
+	ck_assert_int_eq(pipe2(fds, O_CLOEXEC), 0);
+	ck_assert_int_eq(write(fds[1], uname_exdev, sizeof(uname_exdev)),
+			 (ssize_t)sizeof(uname_exdev));
+	close(fds[1]);
+	/* a number the helper does not hand out itself */
+	bpf = fcntl(fds[0], F_DUPFD_CLOEXEC, 60);
+	ck_assert_int_ge(bpf, 60);
+	close(fds[0]);
+	run_uname(-1, out, sizeof(out));
+	ck_assert_str_eq(out, "Linux\nrc=0\n");
+	run_uname(bpf, out, sizeof(out));
+	ck_assert_msg(strstr(out, "Invalid cross-device link\nrc=1\n"),
+		      "uname under the program: %s", out);
+	close(bpf);
+	/* a closed fd: refused before anything starts */
+	s = spec_argv(true_argv);
+	ck_assert_int_eq(sh_spec_set_seccomp_bpf(s, bpf), 0);
+	ck_assert_int_eq(sh_spawn(s, &p), -EBADF);
+	ck_assert_ptr_null(p);
+	ck_assert_int_eq(sh_spec_set_seccomp_bpf(s, -1), 0);
+	run(s, &r);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_int_eq(sh_spec_set_option(s, "seccomp-bpf", "-1"), -EINVAL);
+	sh_spec_free(s);
+}
+END_TEST
+
 static Suite *make_lib_suite(void)
 {
 	Suite *s = suite_create("lib");
@@ -1256,6 +1328,7 @@ static Suite *make_lib_suite(void)
 	tcase_add_test(tc, test_process_options);
 	tcase_add_test(tc, test_credentials);
 	tcase_add_test(tc, test_large_environment);
+	tcase_add_test(tc, test_seccomp_bpf);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("spec");
