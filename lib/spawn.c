@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -327,5 +328,11 @@ SH_EXPORT void sh_process_free(sh_process *process)
 
 SH_EXPORT const char *sh_strerror(int error)
 {
-	return strerrordesc_np(error < 0 ? -error : error);
+	/* -INT_MIN does not exist; it is no errno either */
+	const char *text = strerrordesc_np(
+		error < 0 && error != INT_MIN ? -error : error);
+
+	/* callers print it as it comes (the Python binding decodes it):
+	 * a number glibc has no text for must not make that crash */
+	return text ? text : "unknown error";
 }

@@ -204,7 +204,8 @@ struct sh_probe {
 /* *probe points to the cached result, valid for the process's life. */
 int sh_probe(const struct sh_probe **probe);
 
-/* The text of a negative errno returned by this library. */
+/* The text of a negative errno returned by this library; never NULL
+ * ("unknown error" for a number that is no errno). */
 const char *sh_strerror(int error);
 
 #ifdef __cplusplus

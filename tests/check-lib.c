@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -604,6 +605,19 @@ START_TEST(test_helper_missing)
 	ck_assert_int_eq(sh_spawn(NULL, &p), -EINVAL);
 	ck_assert_int_eq(sh_spawn(s, NULL), -EINVAL);
 	sh_spec_free(s);
+}
+END_TEST
+
+START_TEST(test_strerror)
+{
+	ck_assert_str_eq(sh_strerror(-ENOENT), "No such file or directory");
+	ck_assert_str_eq(sh_strerror(ENOENT), "No such file or directory");
+	ck_assert_str_eq(sh_strerror(-EAGAIN), sh_strerror(EAGAIN));
+	/* no errno: a text all the same, for callers that print it */
+	ck_assert_str_eq(sh_strerror(-9999), "unknown error");
+	ck_assert_str_eq(sh_strerror(9999), "unknown error");
+	ck_assert_str_eq(sh_strerror(INT_MIN), "unknown error");
+	ck_assert_str_eq(sh_strerror(INT_MAX), "unknown error");
 }
 END_TEST
 
@@ -1338,6 +1352,7 @@ static Suite *make_lib_suite(void)
 	tcase_add_test(tc, test_spec_error_at_spawn);
 	tcase_add_test(tc, test_bad_parent_fd);
 	tcase_add_test(tc, test_helper_missing);
+	tcase_add_test(tc, test_strerror);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("wait");
