@@ -27,15 +27,28 @@ const char *helper_path(void)
 	return path && *path ? path : BINDIR "/spawn-helper";
 }
 
+/* Seal the written spec: nobody holding the memfd can write, grow or
+ * shrink it after us, so the helper reads what was written. Sealing is
+ * hardening, not a condition: where the kernel refuses it, the spec goes
+ * unsealed. */
+static void seal_spec(int memfd)
+{
+	(void)fcntl(memfd, F_ADD_SEALS,
+		    F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+}
+
 /* The spec's tokens, NUL-terminated, in a sealed memfd the helper reads
  * as --spec-fd: no pipe to fill, however large the environment. */
 static int write_spec(const struct spec *spec, int *fd)
 {
 	_cleanup_strv_ struct strv tokens = { 0 };
-	_cleanup_close_ int memfd = memfd_create("spawnhelper-spec",
-						 MFD_CLOEXEC);
+	_cleanup_close_ int memfd = memfd_create(
+		"spawnhelper-spec", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	int r;
 
+	/* a kernel or a filter that knows no sealing */
+	if (memfd < 0 && errno == EINVAL)
+		memfd = memfd_create("spawnhelper-spec", MFD_CLOEXEC);
 	if (memfd < 0)
 		return -errno;
 	if ((r = spec_emit(spec, &tokens)) < 0)
@@ -55,6 +68,7 @@ static int write_spec(const struct spec *spec, int *fd)
 			len -= (size_t)n;
 		}
 	}
+	seal_spec(memfd);
 	if (lseek(memfd, 0, SEEK_SET) < 0)
 		return -errno;
 	*fd = take_fd(&memfd);

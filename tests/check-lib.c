@@ -205,6 +205,66 @@ static int list_fds(void)
 	return 0;
 }
 
+/* --print-seals FD: print FD's memfd seals. */
+static int print_seals(const char *fd_arg)
+{
+	int seals = fcntl(atoi(fd_arg), F_GET_SEALS);
+
+	if (seals < 0)
+		printf("seals %s\n", strerrorname_np(errno));
+	else
+		printf("seals %#x\n", (unsigned)seals);
+	return 0;
+}
+
+/* The library runs a wrapper script instead of the helper: it writes
+ * what the shell command line prints to a file, then execs the helper.
+ * Only for a test with a process of its own (Check forks). */
+struct wrapper {
+	char dir[32];
+	char real[4096]; /* the helper */
+};
+
+static void wrap_helper(struct wrapper *w, const char *line)
+{
+	const char *real = getenv("SPAWNHELPER_PATH");
+	char script[64];
+	FILE *f;
+
+	ck_assert_ptr_nonnull(real);
+	snprintf(w->real, sizeof(w->real), "%s", real);
+	snprintf(w->dir, sizeof(w->dir), "/tmp/check-lib.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(w->dir));
+	snprintf(script, sizeof(script), "%s/helper", w->dir);
+	f = fopen(script, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\n%s >>%s/out\nexec '%s' \"$@\"\n", line, w->dir,
+		w->real);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(script, 0755), 0);
+	setenv("SPAWNHELPER_PATH", script, 1);
+}
+
+/* Put the helper back; what the wrapper's runs printed, "" for none. */
+static void unwrap_helper(struct wrapper *w, char *out, size_t size)
+{
+	char path[64];
+	int fd;
+
+	setenv("SPAWNHELPER_PATH", w->real, 1);
+	snprintf(path, sizeof(path), "%s/out", w->dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	out[0] = '\0';
+	if (fd >= 0) {
+		read_all(fd, out, size);
+		close(fd);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/helper", w->dir);
+	unlink(path);
+	rmdir(w->dir);
+}
+
 /* ---- running ---- */
 
 START_TEST(test_true_false)
@@ -621,6 +681,26 @@ START_TEST(test_strerror)
 }
 END_TEST
 
+/* The spec reaches the helper in a sealed memfd, which it still reads. */
+START_TEST(test_spec_sealed)
+{
+	char line[4200], out[64];
+	struct sh_result r;
+	struct wrapper w;
+	sh_spec *s = spec_argv(false_argv);
+
+	snprintf(line, sizeof(line), "'%s' --print-seals 3", self_path);
+	wrap_helper(&w, line);
+	run(s, &r);
+	unwrap_helper(&w, out, sizeof(out));
+	ck_assert_int_eq(r.exit_code, 1);
+	ck_assert(!r.setup_failed);
+	/* F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE */
+	ck_assert_str_eq(out, "seals 0xf\n");
+	sh_spec_free(s);
+}
+END_TEST
+
 /* ---- waiting, polling, signals ---- */
 
 /* Wait until fd is readable; false after timeout_ms. */
@@ -954,43 +1034,20 @@ END_TEST
 
 START_TEST(test_probe_cached)
 {
-	char dir[] = "/tmp/check-lib.XXXXXX", script[128], count[128];
 	char buf[64];
 	const struct sh_probe *a = NULL, *b = NULL;
-	const char *helper = getenv("SPAWNHELPER_PATH");
-	FILE *f;
-	int fd;
+	struct wrapper w;
 
-	ck_assert_ptr_nonnull(helper);
-	/* a wrapper that counts its runs; only meaningful when this test
-	 * has a process of its own (Check forks) */
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(script, sizeof(script), "%s/helper", dir);
-	snprintf(count, sizeof(count), "%s/count", dir);
-	f = fopen(script, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f, "#!/bin/sh\necho run >>%s\nexec %s \"$@\"\n", count, helper);
-	fclose(f);
-	chmod(script, 0755);
-	setenv("SPAWNHELPER_PATH", script, 1);
+	/* a wrapper that counts its runs */
+	wrap_helper(&w, "echo run");
 	ck_assert_int_eq(sh_probe(&a), 0);
 	ck_assert_int_eq(sh_probe(&b), 0);
-	setenv("SPAWNHELPER_PATH", helper, 1);
+	unwrap_helper(&w, buf, sizeof(buf));
 	ck_assert_ptr_nonnull(a);
 	ck_assert_ptr_eq(a, b);
 	ck_assert_int_eq(sh_probe(NULL), -EINVAL);
-	fd = open(count, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		read_all(fd, buf, sizeof(buf));
-		close(fd);
-	} else {
-		buf[0] = '\0';
-	}
 	if (!getenv("CK_FORK") || strcmp(getenv("CK_FORK"), "no") != 0)
 		ck_assert_str_eq(buf, "run\n");
-	unlink(count);
-	unlink(script);
-	rmdir(dir);
 	/* what it says agrees with the machine */
 	ck_assert_uint_eq(a->privileged, geteuid() == 0);
 	ck_assert(a->namespaces & SH_NS_NET);
@@ -1353,6 +1410,7 @@ static Suite *make_lib_suite(void)
 	tcase_add_test(tc, test_bad_parent_fd);
 	tcase_add_test(tc, test_helper_missing);
 	tcase_add_test(tc, test_strerror);
+	tcase_add_test(tc, test_spec_sealed);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("wait");
@@ -1387,6 +1445,8 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "--list-fds") == 0)
 		return list_fds();
+	if (argc == 3 && strcmp(argv[1], "--print-seals") == 0)
+		return print_seals(argv[2]);
 	if (strchr(argv[0], '/') && !realpath(argv[0], self_path))
 		snprintf(self_path, sizeof(self_path), "/proc/self/exe");
 	setvbuf(stdout, NULL, _IONBF, 0);
