@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/filter.h>
+#include <linux/landlock.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <pthread.h>
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -647,21 +649,26 @@ START_TEST(test_helper_missing)
 		struct sh_result r;
 
 		/* valgrind runs posix_spawn as fork and exec: the exec's
-		 * error cannot come back, only the child's exit 127 */
+		 * error cannot come back, only the child's exit 127. The
+		 * spawn left the status fd alone, sh_wait reports the 127
+		 * with no record, and freeing the process closes the fd. */
 		puts("# valgrind: a missing helper is exit 127, not -ENOENT");
+		ck_assert_ptr_nonnull(p);
+		ck_assert_int_eq(na, nb + 1);
+		ck_assert_ptr_nonnull(
+			fd_find(after, na, sh_process_status_fd(p)));
 		wait_ok(p, &r);
 		ck_assert_int_eq(r.exit_code, 127);
+		ck_assert(!r.setup_failed);
+		ck_assert_int_eq(r.command_pid, 0);
 		sh_process_free(p);
 		p = NULL;
-		nb = na = fd_snapshot(after, MAX_FDS);
-		memcpy(before, after, sizeof(before));
-		e = -ENOENT;
+		na = fd_snapshot(after, MAX_FDS);
+	} else {
+		ck_assert_msg(e == -ENOENT, "sh_spawn: %d", e);
 	}
-	ck_assert_msg(e == -ENOENT, "sh_spawn: %d", e);
 	ck_assert_ptr_null(p);
 	fd_assert_same(before, nb, after, na);
-	ck_assert_ptr_nonnull(sh_strerror(e));
-	ck_assert_ptr_nonnull(strstr(sh_strerror(e), "No such file"));
 	ck_assert_int_eq(sh_spawn(NULL, &p), -EINVAL);
 	ck_assert_int_eq(sh_spawn(s, NULL), -EINVAL);
 	sh_spec_free(s);
@@ -1037,6 +1044,7 @@ START_TEST(test_probe_cached)
 	char buf[64];
 	const struct sh_probe *a = NULL, *b = NULL;
 	struct wrapper w;
+	long abi;
 
 	/* a wrapper that counts its runs */
 	wrap_helper(&w, "echo run");
@@ -1056,7 +1064,14 @@ START_TEST(test_probe_cached)
 		  strcmp(a->cgroup_layout, "hybrid") == 0 ||
 		  strcmp(a->cgroup_layout, "legacy") == 0 ||
 		  strcmp(a->cgroup_layout, "none") == 0);
-	ck_assert_int_ge(a->landlock_abi, 0);
+	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+		      LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 0 && errno == ENOSYS && getenv("SH_LIB_VALGRIND"))
+		puts("# valgrind knows no landlock_create_ruleset: the "
+		     "Landlock ABI is not compared");
+	else
+		ck_assert_int_eq(a->landlock_abi, abi < 0 ? 0 : abi);
+	ck_assert_uint_eq(a->seccomp, prctl(PR_GET_SECCOMP) >= 0);
 }
 END_TEST
 
