@@ -121,6 +121,9 @@ int sh_spec_set_timeout(sh_spec *spec, unsigned timeout_ms,
 
 /* Hardening. Capabilities as capsh names them, comma-separated. */
 int sh_spec_keep_caps(sh_spec *spec, const char *caps);
+/* No no_new_privs: then seccomp and Landlock need "cap_sys_admin" kept,
+ * or the profile "none" and no policy, BPF program or Landlock path
+ * (else the spawn fails in stage "spec"). */
 int sh_spec_set_allow_new_privs(sh_spec *spec, bool allow);
 /* "build" (default), "strict" or "none". */
 int sh_spec_set_seccomp_profile(sh_spec *spec, const char *profile);

@@ -678,7 +678,11 @@ const struct option_def option_table[] = {
 	  "where the caller has them; all others are dropped from every set",
 	  parse_cap_keep, emit_string, OFF(cap_keep) },
 	{ "allow-new-privs", 0, GROUP_HARDENING, NULL,
-	  "do not set no_new_privs (setuid binaries inside may elevate)",
+	  "do not set no_new_privs (setuid binaries inside may elevate); "
+	  "seccomp and Landlock then need CAP_SYS_ADMIN, so it is refused "
+	  "(also alone: the default profile is seccomp) unless with "
+	  "--cap-keep cap_sys_admin, or with --seccomp-profile none and no "
+	  "--seccomp-policy, --seccomp-bpf or Landlock option",
 	  parse_flag, emit_flag, OFF(allow_new_privs) },
 	{ "seccomp-profile", OPT_VALUE, GROUP_HARDENING, "NAME",
 	  "build (default), strict or none", parse_seccomp_profile,
