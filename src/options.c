@@ -702,8 +702,10 @@ const struct option_def option_table[] = {
 	  "the write paths)",
 	  parse_landlock_path, emit_list, OFF(landlock_read) },
 	{ "landlock-mode", OPT_VALUE, GROUP_HARDENING, "strict|best-effort",
-	  "strict (default): fail when a right cannot be enforced; "
-	  "best-effort: report it in the status",
+	  "strict (default): fail when a file system right cannot be "
+	  "enforced; best-effort: run and report it in the status. Scoping "
+	  "signals and abstract unix sockets to the sandbox (ABI 6) never "
+	  "fails: it is applied where the kernel has it, reported where not",
 	  parse_landlock_mode, emit_landlock_mode, 0 },
 	{ "rlimit", OPT_VALUE | OPT_REPEAT, GROUP_HARDENING, "NAME=SOFT[:HARD]",
 	  "a resource limit of the command (nofile, nproc, core, as, fsize, "
