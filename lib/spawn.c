@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -26,15 +27,28 @@ const char *helper_path(void)
 	return path && *path ? path : BINDIR "/spawn-helper";
 }
 
+/* Seal the written spec: nobody holding the memfd can write, grow or
+ * shrink it after us, so the helper reads what was written. Sealing is
+ * hardening, not a condition: where the kernel refuses it, the spec goes
+ * unsealed. */
+static void seal_spec(int memfd)
+{
+	(void)fcntl(memfd, F_ADD_SEALS,
+		    F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+}
+
 /* The spec's tokens, NUL-terminated, in a sealed memfd the helper reads
  * as --spec-fd: no pipe to fill, however large the environment. */
 static int write_spec(const struct spec *spec, int *fd)
 {
 	_cleanup_strv_ struct strv tokens = { 0 };
-	_cleanup_close_ int memfd = memfd_create("spawnhelper-spec",
-						 MFD_CLOEXEC);
+	_cleanup_close_ int memfd = memfd_create(
+		"spawnhelper-spec", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	int r;
 
+	/* a kernel or a filter that knows no sealing */
+	if (memfd < 0 && errno == EINVAL)
+		memfd = memfd_create("spawnhelper-spec", MFD_CLOEXEC);
 	if (memfd < 0)
 		return -errno;
 	if ((r = spec_emit(spec, &tokens)) < 0)
@@ -54,6 +68,7 @@ static int write_spec(const struct spec *spec, int *fd)
 			len -= (size_t)n;
 		}
 	}
+	seal_spec(memfd);
 	if (lseek(memfd, 0, SEEK_SET) < 0)
 		return -errno;
 	*fd = take_fd(&memfd);
@@ -61,7 +76,8 @@ static int write_spec(const struct spec *spec, int *fd)
 }
 
 /* The fds the helper gets, in order: 3 the spec, 4 the status pipe,
- * then each distinct parent fd of the map. */
+ * then the --seccomp-bpf program's and each distinct parent fd of the
+ * map. */
 struct handoff {
 	int *sources;
 	size_t n;
@@ -99,14 +115,17 @@ static int plan_file_actions(const struct handoff *h,
 	return -r;
 }
 
-/* The spec the helper reads: the caller's, with the map's parent fds and
- * the status fd renamed to the helper's numbers. */
+/* The spec the helper reads: the caller's, with every fd it names (the
+ * status fd, the BPF program's, the map's parent fds) renamed to the
+ * helper's numbers: the helper gets no other fd of ours. */
 static int helper_spec(const struct spec *spec, struct handoff *h,
 		       int status_fd, struct spec *out,
 		       struct fd_mapping **renamed)
 {
 	*out = *spec; /* shares the caller's strings: never cleared */
 	out->status_fd = handoff_add(h, status_fd);
+	if (spec->seccomp_bpf_fd >= 0)
+		out->seccomp_bpf_fd = handoff_add(h, spec->seccomp_bpf_fd);
 	/* we are the parent: the helper checks we are still there, with no
 	 * window before its main */
 	if (spec->die_with_parent && !spec->parent_pid)
@@ -181,7 +200,11 @@ SH_EXPORT int sh_spawn(const sh_spec *spec, sh_process **process)
 	for (size_t i = 0; i < spec->spec.n_fds; i++)
 		if (fcntl(spec->spec.fds[i].parent, F_GETFD) < 0)
 			return -EBADF;
-	sources = calloc(spec->spec.n_fds + 2, sizeof(int));
+	if (spec->spec.seccomp_bpf_fd >= 0 &&
+	    fcntl(spec->spec.seccomp_bpf_fd, F_GETFD) < 0)
+		return -EBADF;
+	/* the spec, the status pipe, the BPF program, the map */
+	sources = calloc(spec->spec.n_fds + 3, sizeof(int));
 	if (!sources)
 		return -ENOMEM;
 	/* slot 0 is the spec's, filled once the spec is written */
@@ -319,5 +342,11 @@ SH_EXPORT void sh_process_free(sh_process *process)
 
 SH_EXPORT const char *sh_strerror(int error)
 {
-	return strerrordesc_np(error < 0 ? -error : error);
+	/* -INT_MIN does not exist; it is no errno either */
+	const char *text = strerrordesc_np(
+		error < 0 && error != INT_MIN ? -error : error);
+
+	/* callers print it as it comes (the Python binding decodes it):
+	 * a number glibc has no text for must not make that crash */
+	return text ? text : "unknown error";
 }

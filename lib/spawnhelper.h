@@ -121,10 +121,18 @@ int sh_spec_set_timeout(sh_spec *spec, unsigned timeout_ms,
 
 /* Hardening. Capabilities as capsh names them, comma-separated. */
 int sh_spec_keep_caps(sh_spec *spec, const char *caps);
+/* No no_new_privs: then seccomp and Landlock need "cap_sys_admin" kept,
+ * or the profile "none" and no policy, BPF program or Landlock path
+ * (else the spawn fails in stage "spec"). */
 int sh_spec_set_allow_new_privs(sh_spec *spec, bool allow);
 /* "build" (default), "strict" or "none". */
 int sh_spec_set_seccomp_profile(sh_spec *spec, const char *profile);
 int sh_spec_set_seccomp_policy(sh_spec *spec, const char *path);
+/* Also install the raw seccomp BPF program (struct sock_filter
+ * instructions) the helper reads from the caller's fd, from its offset
+ * to EOF: a pipe's write end must be closed (spawn-helper
+ * --seccomp-bpf). The fd must stay open until sh_spawn; -1 for none. */
+int sh_spec_set_seccomp_bpf(sh_spec *spec, int fd);
 int sh_spec_landlock_write(sh_spec *spec, const char *path);
 int sh_spec_landlock_read(sh_spec *spec, const char *path);
 int sh_spec_set_landlock_best_effort(sh_spec *spec, bool best_effort);
@@ -199,7 +207,8 @@ struct sh_probe {
 /* *probe points to the cached result, valid for the process's life. */
 int sh_probe(const struct sh_probe **probe);
 
-/* The text of a negative errno returned by this library. */
+/* The text of a negative errno returned by this library; never NULL
+ * ("unknown error" for a number that is no errno). */
 const char *sh_strerror(int error);
 
 #ifdef __cplusplus

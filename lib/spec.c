@@ -389,6 +389,15 @@ SH_EXPORT int sh_spec_set_seccomp_policy(sh_spec *spec, const char *path)
 	return set(spec, "seccomp-policy", path);
 }
 
+SH_EXPORT int sh_spec_set_seccomp_bpf(sh_spec *spec, int fd)
+{
+	if (fd < 0) {
+		spec->spec.seccomp_bpf_fd = -1;
+		return 0;
+	}
+	return setf(spec, "seccomp-bpf", "%d", fd);
+}
+
 SH_EXPORT int sh_spec_landlock_write(sh_spec *spec, const char *path)
 {
 	return set(spec, "landlock-write", path);

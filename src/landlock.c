@@ -154,6 +154,7 @@ int landlock_apply(const struct strv *read, const struct strv *write,
 	int abi = landlock_abi();
 	struct ll_ruleset_attr attr = { 0 };
 	_cleanup_close_ int ruleset = -1;
+	unsigned fs_missing;
 	int r;
 
 	memset(report, 0, sizeof(*report));
@@ -163,13 +164,15 @@ int landlock_apply(const struct strv *read, const struct strv *write,
 		return unavailable(abi, strict, report, err);
 	report->abi = abi;
 	report->missing = missing_features(abi);
-	if (strict && report->missing)
+	/* only a file system right fails strict: scoping (ABI 6) is applied
+	 * where the kernel has it and reported where not, else strict would
+	 * refuse every kernel before 6.12 for what nobody asked for */
+	fs_missing = report->missing & LL_FEATURE_FS;
+	if (strict && fs_missing)
 		return err_set(err, "landlock", EOPNOTSUPP,
 			       "Landlock ABI %d cannot enforce `%s` "
 			       "(--landlock-mode best-effort runs without it)",
-			       abi,
-			       landlock_feature_name(report->missing &
-						     -report->missing));
+			       abi, landlock_feature_name(fs_missing & -fs_missing));
 	attr.handled_access_fs = fs_rights(abi) & ~(read->n ? 0 : LL_FS_READ);
 	if (abi >= 6)
 		attr.scoped = LL_SCOPE_ABSTRACT_UNIX_SOCKET | LL_SCOPE_SIGNAL;

@@ -4,7 +4,9 @@
  * write paths, plus the few devices every build writes to); reads only
  * when a --landlock-read is given. Signals and abstract unix sockets are
  * scoped to the sandbox where the ABI has it (6). strict fails when a
- * right cannot be enforced; best-effort says what was not. */
+ * file system right cannot be enforced; the scoping is hardening nobody
+ * asked for by name, so its absence never fails a spawn. Both modes
+ * report what was not enforced. */
 #pragma once
 
 #include <stdbool.h>
@@ -19,12 +21,15 @@ enum landlock_feature {
 	LL_FEATURE_SCOPE_SIGNAL = 1 << 3, /* ABI 6 */
 	LL_FEATURE_SCOPE_ABSTRACT_UNIX = 1 << 4, /* ABI 6 */
 	LL_FEATURE_ALL = (1 << 5) - 1,
+	/* what the path options ask for: strict needs all of it */
+	LL_FEATURE_FS = LL_FEATURE_REFER | LL_FEATURE_TRUNCATE |
+			LL_FEATURE_IOCTL_DEV,
 };
 
 struct landlock_report {
 	int abi;          /* 0: Landlock not available */
 	bool enforced;    /* a ruleset was applied */
-	unsigned missing; /* features the ABI lacks (best-effort) */
+	unsigned missing; /* features the ABI lacks (not enforced) */
 };
 
 /* The name of one LL_FEATURE_ bit ("truncate"). */

@@ -678,7 +678,11 @@ const struct option_def option_table[] = {
 	  "where the caller has them; all others are dropped from every set",
 	  parse_cap_keep, emit_string, OFF(cap_keep) },
 	{ "allow-new-privs", 0, GROUP_HARDENING, NULL,
-	  "do not set no_new_privs (setuid binaries inside may elevate)",
+	  "do not set no_new_privs (setuid binaries inside may elevate); "
+	  "seccomp and Landlock then need CAP_SYS_ADMIN, so it is refused "
+	  "(also alone: the default profile is seccomp) unless with "
+	  "--cap-keep cap_sys_admin, or with --seccomp-profile none and no "
+	  "--seccomp-policy, --seccomp-bpf or Landlock option",
 	  parse_flag, emit_flag, OFF(allow_new_privs) },
 	{ "seccomp-profile", OPT_VALUE, GROUP_HARDENING, "NAME",
 	  "build (default), strict or none", parse_seccomp_profile,
@@ -698,8 +702,10 @@ const struct option_def option_table[] = {
 	  "the write paths)",
 	  parse_landlock_path, emit_list, OFF(landlock_read) },
 	{ "landlock-mode", OPT_VALUE, GROUP_HARDENING, "strict|best-effort",
-	  "strict (default): fail when a right cannot be enforced; "
-	  "best-effort: report it in the status",
+	  "strict (default): fail when a file system right cannot be "
+	  "enforced; best-effort: run and report it in the status. Scoping "
+	  "signals and abstract unix sockets to the sandbox (ABI 6) never "
+	  "fails: it is applied where the kernel has it, reported where not",
 	  parse_landlock_mode, emit_landlock_mode, 0 },
 	{ "rlimit", OPT_VALUE | OPT_REPEAT, GROUP_HARDENING, "NAME=SOFT[:HARD]",
 	  "a resource limit of the command (nofile, nproc, core, as, fsize, "

@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -1046,6 +1048,49 @@ static void cmd_signal(const char *pid_arg, const char *sig_arg)
 		printf("signal %s ok\n", pid_arg);
 }
 
+/* The abstract unix socket address NAME (no file behind it). */
+static socklen_t abstract_addr(const char *name, struct sockaddr_un *sun)
+{
+	size_t len = strlen(name);
+
+	if (len + 1 > sizeof(sun->sun_path))
+		die("abstract socket name `%s` too long", name);
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path + 1, name, len);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
+}
+
+/* Bind a stream socket to the abstract NAME and listen, for the life of
+ * the process: "abstract-listen NAME ok|ERRNAME". */
+static void cmd_abstract_listen(const char *name)
+{
+	struct sockaddr_un sun;
+	socklen_t len = abstract_addr(name, &sun);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, len) < 0 ||
+	    listen(fd, 8) < 0)
+		printf("abstract-listen %s %s\n", name, errname(errno));
+	else
+		printf("abstract-listen %s ok\n", name);
+}
+
+/* Connect to the abstract NAME: "abstract-connect NAME ok|ERRNAME". */
+static void cmd_abstract_connect(const char *name)
+{
+	struct sockaddr_un sun;
+	socklen_t len = abstract_addr(name, &sun);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, len) < 0)
+		printf("abstract-connect %s %s\n", name, errname(errno));
+	else
+		printf("abstract-connect %s ok\n", name);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* "landlock-abi N" or "landlock-abi ERRNAME" */
 static void cmd_landlock_abi(void)
 {
@@ -1106,7 +1151,8 @@ static void usage(void)
 		"  alloc MIB | forks N | spawn FILE TOKEN | spin SECS\n"
 		"  securebits | securebits-clear | setresuid UID | ifdown NAME\n"
 		"  setmode CALL PATH MODE | setxattr PATH NAME | tiocsti | try NAME\n"
-		"  signal PID SIG | landlock-abi | fill PATH BYTES | ignore SIG\n",
+		"  signal PID SIG | landlock-abi | fill PATH BYTES | ignore SIG\n"
+		"  abstract-listen NAME | abstract-connect NAME\n",
 		progname);
 	exit(99);
 }
@@ -1256,6 +1302,14 @@ static int run_one(char **argv, int left, const char *argv0)
 		return 3;
 	} else if (strcmp(cmd, "landlock-abi") == 0) {
 		cmd_landlock_abi();
+	} else if (strcmp(cmd, "abstract-listen") == 0) {
+		NEED(1);
+		cmd_abstract_listen(argv[1]);
+		return 2;
+	} else if (strcmp(cmd, "abstract-connect") == 0) {
+		NEED(1);
+		cmd_abstract_connect(argv[1]);
+		return 2;
 	} else if (strcmp(cmd, "fill") == 0) {
 		NEED(2);
 		cmd_fill(argv[1], argv[2]);

@@ -19,6 +19,10 @@ Differences, on purpose:
 * ``umask=0`` is honoured.
 * ``returnpid`` (deprecated in portage) keeps a small object per call for
   the life of the process; use ``returnproc``, whose ``wait()`` frees it.
+* ``returnproc``'s ``Process.wait()`` blocks and returns the exit code,
+  as portage's older process objects did; portage's newer
+  ``Process.wait()`` is a coroutine. In an event loop, ``await
+  proc.async_wait()`` stands for portage's ``await proc.wait()``.
 
 Extras (keyword arguments): ``timeout`` and ``kill_after`` (seconds),
 ``cgroup_parent``, ``memory_max`` (bytes), ``pids_max``, ``cpu_max``
@@ -30,6 +34,7 @@ hard)}), ``options`` ({option: value} for any other spawn-helper
 option) and ``status`` (a list the detailed result dict is appended to).
 """
 
+import asyncio
 import ctypes
 import ctypes.util
 import os
@@ -118,6 +123,7 @@ def _load():
                                        ctypes.c_uint64]),
         "sh_spawn": (c_int, [p, ctypes.POINTER(p)]),
         "sh_process_pid": (c_int, [p]),
+        "sh_process_status_fd": (c_int, [p]),
         "sh_process_kill": (c_int, [p, c_int]),
         "sh_wait": (c_int, [p, ctypes.POINTER(_Result), c_int]),
         "sh_process_free": (None, [p]),
@@ -252,7 +258,13 @@ def _fill_extras(spec, unshare, extras):
 
 
 class Process:
-    """A spawned command, as portage's returnproc gives it.
+    """A spawned command, for ``returnproc``.
+
+    It has the attributes and methods of portage's returnproc object
+    (``pid``, ``returncode``, ``poll()``, ``send_signal()``,
+    ``terminate()``, ``kill()``), but ``wait()`` is synchronous: it
+    blocks, where portage's newer ``wait()`` is a coroutine. In an event
+    loop use ``await proc.async_wait()``, which does not block it.
 
     ``pid`` is the helper's pid (the command runs below it and dies with
     it). ``wait()`` returns the exit code, or the negative number of the
@@ -267,6 +279,7 @@ class Process:
         self._status = status
         self._tee = tee
         self.pid = self._lib.sh_process_pid(handle)
+        self._status_fd = self._lib.sh_process_status_fd(handle)
         self.returncode = None
         self.result = None
 
@@ -304,6 +317,27 @@ class Process:
             if _monotonic() >= deadline:
                 raise TimeoutError("pid %d still running" % self.pid)
             _sleep(0.01)
+        return self.returncode
+
+    async def async_wait(self):
+        """wait() for an asyncio event loop, without blocking it: what
+        portage's ``await proc.wait()`` is."""
+        loop = asyncio.get_running_loop()
+        while self.poll() is None:
+            # the status fd is readable when a record comes and at EOF,
+            # when the helper ends
+            ready = loop.create_future()
+            loop.add_reader(self._status_fd,
+                            lambda: ready.done() or ready.set_result(None))
+            try:
+                await ready
+            finally:
+                loop.remove_reader(self._status_fd)
+            if self.poll() is None:
+                # a record that was not the last, or EOF from a helper
+                # that is not reaped yet: EOF stays readable, so look
+                # again in a while rather than at once
+                await asyncio.sleep(0.01)
         return self.returncode
 
     def poll(self):

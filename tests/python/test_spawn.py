@@ -41,6 +41,21 @@ def capture(cmd, stdin=None, **kwargs):
         return rc, f.read().decode()
 
 
+def reader_proc(code):
+    """A returnproc Process that reads a line, then exits with code: it
+    and the write end of its stdin."""
+    read_fd, write_fd = os.pipe()
+    try:
+        proc = sh.spawn(["sh", "-c", "read x; exit %d" % code], env=ENV,
+                        fd_pipes={0: read_fd}, returnproc=True)
+    except BaseException:
+        os.close(write_fd)
+        raise
+    finally:
+        os.close(read_fd)
+    return proc, write_fd
+
+
 def v2_root():
     """A cgroup v2 hierarchy this process may create cgroups in."""
     delegated = os.environ.get("SH_DELEGATED_CGROUP")
@@ -216,12 +231,7 @@ for addr, family in addrs:
                              ("exec", errno.EACCES))
 
     def test_returnproc(self):
-        read_fd, write_fd = os.pipe()
-        try:
-            proc = sh.spawn(["sh", "-c", "read x; exit 5"], env=ENV,
-                            fd_pipes={0: read_fd}, returnproc=True)
-        finally:
-            os.close(read_fd)
+        proc, write_fd = reader_proc(5)
         self.assertIsInstance(proc, sh.Process)
         self.assertGreater(proc.pid, 0)
         self.assertIsNone(proc.poll())
@@ -249,6 +259,41 @@ for addr, family in addrs:
         time.sleep(0.1)
         proc.kill()
         self.assertEqual(proc.wait(timeout=10), -signal.SIGKILL)
+
+    def test_returnproc_async(self):
+        """portage's ``await proc.wait()``: async_wait() leaves the event
+        loop free while the command runs."""
+        import asyncio
+
+        proc, write_fd = reader_proc(6)
+
+        async def release_then_wait():
+            waiter = asyncio.ensure_future(proc.async_wait())
+            await asyncio.sleep(0.2)  # the loop runs: we get here
+            self.assertFalse(waiter.done())
+            os.write(write_fd, b"go\n")
+            return await asyncio.wait_for(waiter, 10)
+
+        try:
+            self.assertEqual(asyncio.run(release_then_wait()), 6)
+        finally:
+            os.close(write_fd)
+        self.assertEqual(proc.returncode, 6)
+        self.assertEqual(proc.result["exit_code"], 6)
+        # once ended, at once; the sync API agrees
+        self.assertEqual(asyncio.run(proc.async_wait()), 6)
+        self.assertEqual(proc.wait(), 6)
+
+        proc = sh.spawn(["sleep", "30"], env=ENV, fd_pipes={},
+                        returnproc=True)
+
+        async def terminate_then_wait():
+            await asyncio.sleep(0.1)  # let the helper start the command
+            proc.terminate()
+            return await asyncio.wait_for(proc.async_wait(), 10)
+
+        self.assertEqual(asyncio.run(terminate_then_wait()),
+                         -signal.SIGTERM)
 
     def test_returnpid(self):
         pids = sh.spawn(["sh", "-c", "exit 3"], env=ENV, fd_pipes={},
