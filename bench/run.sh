@@ -70,16 +70,20 @@ EOF
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 report() { # USER
-	local who=$1 run=() o u b l p
-	[ "$who" = nobody ] && run=(as_nobody)
-	o=$(median "${run[@]}" "$T/spawn-bench" -n "$RUNS" -- "${ours[@]}" /bin/true)
+	local who=$1 run=() unshare_cmd=("${peer_unshare[@]}") out o u b l p
 	if [ "$who" = nobody ]; then
-		u=$(median "${run[@]}" "$T/spawn-bench" -n "$RUNS" -- "${peer_unshare_user[@]}" /bin/true)
-	else
-		u=$(median "${run[@]}" "$T/spawn-bench" -n "$RUNS" -- "${peer_unshare[@]}" /bin/true)
+		run=(as_nobody)
+		unshare_cmd=("${peer_unshare_user[@]}")
 	fi
-	b=$(median "${run[@]}" "$T/spawn-bench" -n "$RUNS" -- "${peer_bwrap[@]}" /bin/true)
-	l=$(median "${run[@]}" "$T/spawn-bench" -n "$RUNS" --lib --unshare-all -- /bin/true)
+	# one spawn of each per round (spawn-bench ::: jobs)
+	out=$("${run[@]}" "$T/spawn-bench" -n "$RUNS" -- "${ours[@]}" /bin/true \
+		::: -- "${unshare_cmd[@]}" /bin/true \
+		::: -- "${peer_bwrap[@]}" /bin/true \
+		::: --lib --unshare-all -- /bin/true)
+	o=$(awk '$1 == "median_us" && $2 == 0 { print $3 }' <<<"$out")
+	u=$(awk '$1 == "median_us" && $2 == 1 { print $3 }' <<<"$out")
+	b=$(awk '$1 == "median_us" && $2 == 2 { print $3 }' <<<"$out")
+	l=$(awk '$1 == "median_us" && $2 == 3 { print $3 }' <<<"$out")
 	p=$(cd "$T" && median "${run[@]}" bash -c "$(declare -f python_median); T=$T RUNS=$RUNS python_median")
 	printf '%-8s spawn-helper %6s  unshare %6s  bwrap %6s  lib %6s  python %6s\n' \
 		"$who" "$o" "$u" "$b" "$l" "$p"
