@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "names.h"
 
 static bool parse_id(const char *s, unsigned long *out)
 {
@@ -24,27 +25,6 @@ static bool parse_id(const char *s, unsigned long *out)
 	return !errno && !*end && *out < UINT_MAX;
 }
 
-static int lookup_user(const char *name, struct passwd *pw, char **buf,
-		       bool *found)
-{
-	long size = sysconf(_SC_GETPW_R_SIZE_MAX);
-	unsigned long id;
-	struct passwd *res = NULL;
-	int r;
-
-	*buf = malloc(size > 0 ? (size_t)size : 16384);
-	if (!*buf)
-		return -ENOMEM;
-	if (parse_id(name, &id))
-		r = getpwuid_r((uid_t)id, pw, *buf,
-			       size > 0 ? (size_t)size : 16384, &res);
-	else
-		r = getpwnam_r(name, pw, *buf,
-			       size > 0 ? (size_t)size : 16384, &res);
-	*found = res != NULL;
-	return r ? -r : 0;
-}
-
 static int resolve_uid(const struct spec *spec, struct creds *creds,
 		       gid_t *user_gid, bool *has_user_gid, struct sh_err *err)
 {
@@ -52,7 +32,7 @@ static int resolve_uid(const struct spec *spec, struct creds *creds,
 	struct passwd pw;
 	unsigned long id;
 	bool found;
-	int r = lookup_user(spec->uid, &pw, &buf, &found);
+	int r = names_user(spec->uid, &pw, &buf, &found);
 
 	if (r < 0)
 		return err_sys(err, "spec", -r, "--uid `%s`: user lookup",
@@ -74,24 +54,21 @@ static int resolve_uid(const struct spec *spec, struct creds *creds,
 static int resolve_group(const char *option, const char *name, gid_t *gid,
 			 struct sh_err *err)
 {
-	long size = sysconf(_SC_GETGR_R_SIZE_MAX);
-	size_t len = size > 0 ? (size_t)size : 16384;
-	_cleanup_free_ char *buf = malloc(len);
-	struct group gr, *res = NULL;
+	_cleanup_free_ char *buf = NULL;
+	struct group gr;
 	unsigned long id;
+	bool found;
 	int r;
 
-	if (!buf)
-		return err_set(err, "spec", ENOMEM, "out of memory");
 	if (parse_id(name, &id)) {
 		*gid = (gid_t)id; /* a number need not have a group entry */
 		return 0;
 	}
-	r = getgrnam_r(name, &gr, buf, len, &res);
-	if (r)
-		return err_sys(err, "spec", r, "%s `%s`: group lookup", option,
+	r = names_group(name, &gr, &buf, &found);
+	if (r < 0)
+		return err_sys(err, "spec", -r, "%s `%s`: group lookup", option,
 			       name);
-	if (!res)
+	if (!found)
 		return err_set(err, "spec", ENOENT, "%s `%s`: no such group",
 			       option, name);
 	*gid = gr.gr_gid;

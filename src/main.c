@@ -11,6 +11,7 @@
 #include "child.h"
 #include "exec.h"
 #include "monitor.h"
+#include "names.h"
 #include "options.h"
 #include "probe.h"
 #include "status.h"
@@ -43,6 +44,10 @@ int main(int argc, char **argv)
 	struct launch launch = { .error_fd = -1 };
 	struct sh_err err = { 0 };
 	enum cli_action action;
+
+#ifdef SH_STATIC_HELPER
+	names_files_then_getent();
+#endif
 	struct outcome outcome;
 
 	spec_init(&spec);

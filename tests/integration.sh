@@ -606,6 +606,27 @@ if [ "$ME" = 0 ]; then
 			"no daemon or users group here"
 	fi
 
+	# a user and a group that only NSS beyond the files knows (nss-systemd
+	# reads /run/userdb): a static helper asks getent(1) for them
+	nss_user=sh-nss-u$$ nss_group=sh-nss-g$$
+	if [ -d /run ] && mkdir -p /run/userdb 2>/dev/null &&
+		printf '{"userName":"%s","uid":61234,"gid":61234}\n' "$nss_user" \
+			>"/run/userdb/$nss_user.user" &&
+		printf '{"groupName":"%s","gid":61235}\n' "$nss_group" \
+			>"/run/userdb/$nss_group.group" &&
+		getent passwd "$nss_user" >/dev/null &&
+		getent group "$nss_group" >/dev/null &&
+		! grep -q "^$nss_user:" /etc/passwd; then
+		run --uid "$nss_user" --groups "$nss_group" -- "$P" status
+		check_eq "root names only NSS modules know (nss-systemd): uid, gid, groups" \
+			"$(repeat4 61234) / $(repeat4 61234) / 61235" \
+			"$(field Uid) / $(field Gid) / $(field Groups)"
+	else
+		skip "root names only NSS modules know" \
+			"no nss-systemd reading /run/userdb here"
+	fi
+	rm -f "/run/userdb/$nss_user.user" "/run/userdb/$nss_group.group"
+
 	run --uid 65534 -- "$P" status
 	check_eq "root --uid 65534 (number): the passwd group" \
 		"$(repeat4 65534) / $(repeat4 "$NOBODY_GID")" \

@@ -1,0 +1,26 @@
+/* User and group lookups for --uid, --gid and --groups.
+ *
+ * A dynamically linked helper asks glibc's NSS as /etc/nsswitch.conf
+ * says. A static helper (the default build, see configure.ac) cannot load
+ * NSS modules into its static glibc, and must not try: the module would
+ * bring a second libc (a name that fell through to nss-systemd crashed
+ * it). So it asks glibc's built-in "files" source, /etc/passwd and
+ * /etc/group, first, and for what they lack runs getent(1), a dynamic
+ * program that asks every source. Only names or ids missing from the
+ * files pay for that exec. */
+#pragma once
+
+#include <grp.h>
+#include <pwd.h>
+#include <stdbool.h>
+
+/* From main() of a static helper, before any lookup. */
+void names_files_then_getent(void);
+
+/* The passwd entry of key, a name or a decimal id. 0 with *found false
+ * when there is none; -errno when the lookup fails. The entry's strings
+ * live in *buf (malloc'd, also on failure: the caller frees it). */
+int names_user(const char *key, struct passwd *pw, char **buf, bool *found);
+
+/* The group entry of name, likewise. */
+int names_group(const char *name, struct group *gr, char **buf, bool *found);
