@@ -13,18 +13,6 @@
 #include "cleanup.h"
 #include "names.h"
 
-static bool parse_id(const char *s, unsigned long *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	/* (uid_t)-1 means "unchanged" to the set*id calls */
-	return !errno && !*end && *out < UINT_MAX;
-}
-
 static int resolve_uid(const struct spec *spec, struct creds *creds,
 		       gid_t *user_gid, bool *has_user_gid, struct sh_err *err)
 {
@@ -41,7 +29,7 @@ static int resolve_uid(const struct spec *spec, struct creds *creds,
 		creds->uid = pw.pw_uid;
 		*user_gid = pw.pw_gid;
 		*has_user_gid = true;
-	} else if (parse_id(spec->uid, &id)) {
+	} else if (names_parse_id(spec->uid, &id)) {
 		creds->uid = (uid_t)id;
 	} else {
 		return err_set(err, "spec", ENOENT, "--uid `%s`: no such user",
@@ -60,7 +48,7 @@ static int resolve_group(const char *option, const char *name, gid_t *gid,
 	bool found;
 	int r;
 
-	if (parse_id(name, &id)) {
+	if (names_parse_id(name, &id)) {
 		*gid = (gid_t)id; /* a number need not have a group entry */
 		return 0;
 	}

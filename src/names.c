@@ -26,7 +26,7 @@ void names_files_then_getent(void)
 	__nss_configure_lookup("group", "files");
 }
 
-static bool parse_id(const char *s, unsigned long *out)
+bool names_parse_id(const char *s, unsigned long *out)
 {
 	char *end;
 
@@ -34,6 +34,7 @@ static bool parse_id(const char *s, unsigned long *out)
 		return false;
 	errno = 0;
 	*out = strtoul(s, &end, 10);
+	/* (uid_t)-1 means "unchanged" to the set*id calls */
 	return !errno && !*end && *out < UINT_MAX;
 }
 
@@ -92,22 +93,32 @@ static int run_getent(const char *database, const char *key, char *out,
 	return len + 1 < size ? 1 : -ERANGE;
 }
 
-/* getent's line for key, parsed into the entry by glibc's file parser,
- * whose strings go into buf after the line. */
+/* getent's line for key as a stream for glibc's file parsers (fgetpwent_r,
+ * fgetgrent_r), the line in the first half of buf: 1 with *f open, 0 not
+ * found, -errno. The parser puts the entry's strings in the second half. */
+static int getent_stream(const char *database, const char *key, char *buf,
+			 FILE **f)
+{
+	int r = run_getent(database, key, buf, ENTRY_BUF_SIZE / 2);
+
+	if (r <= 0)
+		return r;
+	*f = fmemopen(buf, strlen(buf), "r");
+	return *f ? 1 : -errno;
+}
+
+#define ENTRY_STRINGS(buf) ((buf) + ENTRY_BUF_SIZE / 2)
+
 static int user_from_getent(const char *key, struct passwd *pw, char *buf,
 			    bool *found)
 {
 	struct passwd *res = NULL;
-	size_t half = ENTRY_BUF_SIZE / 2;
-	int r = run_getent("passwd", key, buf, half);
 	FILE *f;
+	int r = getent_stream("passwd", key, buf, &f);
 
 	if (r <= 0)
 		return r;
-	f = fmemopen(buf, strlen(buf), "r");
-	if (!f)
-		return -errno;
-	r = fgetpwent_r(f, pw, buf + half, half, &res);
+	r = fgetpwent_r(f, pw, ENTRY_STRINGS(buf), ENTRY_BUF_SIZE / 2, &res);
 	fclose(f);
 	*found = r == 0 && res;
 	return r == 0 || r == ENOENT ? 0 : -r;
@@ -117,16 +128,12 @@ static int group_from_getent(const char *name, struct group *gr, char *buf,
 			     bool *found)
 {
 	struct group *res = NULL;
-	size_t half = ENTRY_BUF_SIZE / 2;
-	int r = run_getent("group", name, buf, half);
 	FILE *f;
+	int r = getent_stream("group", name, buf, &f);
 
 	if (r <= 0)
 		return r;
-	f = fmemopen(buf, strlen(buf), "r");
-	if (!f)
-		return -errno;
-	r = fgetgrent_r(f, gr, buf + half, half, &res);
+	r = fgetgrent_r(f, gr, ENTRY_STRINGS(buf), ENTRY_BUF_SIZE / 2, &res);
 	fclose(f);
 	*found = r == 0 && res;
 	return r == 0 || r == ENOENT ? 0 : -r;
@@ -142,7 +149,7 @@ int names_user(const char *key, struct passwd *pw, char **buf, bool *found)
 	*buf = malloc(ENTRY_BUF_SIZE);
 	if (!*buf)
 		return -ENOMEM;
-	if (parse_id(key, &id))
+	if (names_parse_id(key, &id))
 		r = getpwuid_r((uid_t)id, pw, *buf, ENTRY_BUF_SIZE, &res);
 	else
 		r = getpwnam_r(key, pw, *buf, ENTRY_BUF_SIZE, &res);

@@ -14,6 +14,9 @@
 #include <pwd.h>
 #include <stdbool.h>
 
+/* Whether s is a decimal id a uid_t or gid_t can hold, in *out. */
+bool names_parse_id(const char *s, unsigned long *out);
+
 /* From main() of a static helper, before any lookup. */
 void names_files_then_getent(void);
 
