@@ -395,10 +395,11 @@ check_eq "build profile: x32 chmod 0600: what the kernel says outside" \
 
 denied="init_module finit_module delete_module kexec_load kexec_file_load bpf perf_event_open keyctl add_key request_key userfaultfd"
 plain="clone3 faccessat2 getrandom nosys x32-nosys"
-strict_only="ptrace unshare setns mount io_uring_setup"
+strict_only="ptrace unshare setns mount"
+uring="io_uring_setup io_uring_enter io_uring_register"
 args=()
 # x32-nosys (in $plain) last: a filter blind to x32 would kill the probe
-for c in $denied openat2 $strict_only $plain; do
+for c in $denied openat2 $uring $strict_only $plain; do
 	args+=(try "$c")
 done
 run -- "$P" "${args[@]}"
@@ -434,6 +435,36 @@ for c in $plain; do
 done
 check_eq "build profile: openat2 gives ENOSYS (without the filter: ok)" \
 	"ENOSYS ok" "$(answer "$out_build" openat2) $(answer "$out_none" openat2)"
+for c in $uring; do
+	n=$(answer "$out_none" "$c")
+	if [ "$n" = ENOSYS ]; then
+		skip "build and strict profiles: $c gives ENOSYS" \
+			"the kernel has no io_uring"
+	else
+		check_eq "build and strict profiles: $c gives ENOSYS (without the filter: $n)" \
+			"ENOSYS ENOSYS" \
+			"$(answer "$out_build" "$c") $(answer "$out_strict" "$c")"
+	fi
+done
+# what io_uring does seccomp never sees: an IORING_OP_OPENAT with a
+# setuid mode would make the file that openat may not
+outside=$("$P" uring-create "$T/m/uring-outside" 0644 2>&1)
+if [ "$outside" != "uring-create $T/m/uring-outside ok" ]; then
+	skip "build profile: no setuid file through io_uring (IORING_OP_OPENAT)" \
+		"io_uring does not work here: ${outside:-crashed}"
+else
+	run_st -- "$P" uring-create "$T/m/uring" 4755
+	check_eq "build profile: no setuid file through io_uring (IORING_OP_OPENAT 4755): io_uring_setup ENOSYS" \
+		"0 uring-create $T/m/uring ENOSYS absent" \
+		"$rc $out $(mode_of "$T/m/uring")"
+	check_match "... reported: io_uring_setup, ENOSYS" \
+		'"blocked":\[\{"syscall":"io_uring_setup","errno":38,"errname":"ENOSYS","count":1\}\]' \
+		"$(tail -n 1 "$T/st")"
+	run --seccomp-profile none -- "$P" uring-create "$T/m/uring-none" 0640
+	check_eq "--seccomp-profile none: io_uring works (IORING_OP_OPENAT 0640)" \
+		"0 uring-create $T/m/uring-none ok 640" \
+		"$rc $out $(mode_of "$T/m/uring-none")"
+fi
 for c in $strict_only; do
 	b=$(answer "$out_build" "$c")
 	s=$(answer "$out_strict" "$c")
