@@ -278,6 +278,65 @@ static void note_blocked(struct seccomp_report *report, const char *name,
 	report->blocked[i].count++;
 }
 
+/* Send resp; a caller that died meanwhile (ENOENT) needs no answer. */
+static int send_answer(int listener, struct seccomp_notif_resp *resp)
+{
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0 &&
+	    errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+/* A kill rule: SIGKILL, which no handler, mask or SIG_IGN stops, while
+ * the caller waits for our answer, so the call never runs. (SIGSYS, which
+ * SECCOMP_RET_KILL_PROCESS sends from the kernel, is an ordinary signal
+ * when we send it: ignored or caught, the command would live on.) The
+ * pidfd pins the process: the notification still pending after
+ * pidfd_open means the pid was the caller's, not a reused one.
+ * 1: killed, 0: the caller is gone already, -1: it cannot be killed. */
+static int kill_caller(int listener, const struct seccomp_notif *req)
+{
+	_cleanup_close_ int pidfd =
+		(int)syscall(SYS_pidfd_open, (pid_t)req->pid, 0);
+
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
+		return 0;
+	if (pidfd >= 0)
+		return syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL,
+			       0) == 0
+			       ? 1
+			       : -1;
+	/* a thread that is not the leader (pidfd_open takes processes) or
+	 * a kernel before 5.3: the caller is still blocked in the call, so
+	 * its id is still its own */
+	return kill((pid_t)req->pid, SIGKILL) == 0 ? 1 : -1;
+}
+
+/* Act as rule says: kill, or answer with its errno (EPERM without a
+ * rule: a call the filter sent that no rule names, refused). */
+static int act(const struct seccomp_rule *rule, const char *name,
+	       int listener, const struct seccomp_notif *req,
+	       struct seccomp_notif_resp *resp, struct seccomp_report *report)
+{
+	int errnum = rule && rule->action == SC_ACT_ERRNO ? rule->errnum
+							  : EPERM;
+
+	if (rule && rule->action == SC_ACT_KILL) {
+		int killed = kill_caller(listener, req);
+
+		if (killed >= 0) {
+			if (killed)
+				snprintf(report->killed_by,
+					 sizeof(report->killed_by), "%s",
+					 name);
+			return 0;
+		}
+	}
+	note_blocked(report, name ? name : "?", errnum);
+	resp->error = -errnum;
+	return send_answer(listener, resp);
+}
+
 int seccomp_answer(const struct seccomp_plan *plan, int listener,
 		   struct seccomp_report *report)
 {
@@ -286,7 +345,6 @@ int seccomp_answer(const struct seccomp_plan *plan, int listener,
 	_cleanup_free_ struct seccomp_notif_resp *resp = NULL;
 	_cleanup_free_ char *name = NULL;
 	const struct seccomp_rule *rule;
-	int errnum = EPERM;
 
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
 		return -errno;
@@ -298,19 +356,6 @@ int seccomp_answer(const struct seccomp_plan *plan, int listener,
 		return -errno;
 	name = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
 	rule = name ? find_rule(&plan->policy, name, req->data.args) : NULL;
-	if (rule && rule->action == SC_ACT_KILL) {
-		kill((pid_t)req->pid, SIGSYS);
-		snprintf(report->killed_by, sizeof(report->killed_by), "%s",
-			 name);
-	} else if (rule) {
-		errnum = rule->errnum;
-	}
-	if (!rule || rule->action != SC_ACT_KILL)
-		note_blocked(report, name ? name : "?", errnum);
 	resp->id = req->id;
-	resp->error = -errnum;
-	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0 &&
-	    errno != ENOENT)
-		return -errno;
-	return 0;
+	return act(rule, name, listener, req, resp, report);
 }

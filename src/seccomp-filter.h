@@ -54,8 +54,9 @@ void seccomp_plan_clear(struct seccomp_plan *plan);
 int seccomp_install(const struct seccomp_plan *plan, int *listener,
 		    struct sh_err *err);
 
-/* In the monitor: answer one blocked call as its rule says (an errno, or
- * SIGSYS for a kill rule) and note it in report. -errno when none could
- * be read (ENOENT: its caller died meanwhile). */
+/* In the monitor: answer one call the filter sent as its rule says: an
+ * errno (noted in report), or SIGKILL for a kill rule (the call never
+ * runs; report->killed_by names it). -errno when no call could be read
+ * or answered (ENOENT: its caller died meanwhile). */
 int seccomp_answer(const struct seccomp_plan *plan, int listener,
 		   struct seccomp_report *report);

@@ -6,10 +6,12 @@
  *
  * ACTION is `errno` (EPERM), `errno:NAME` or `errno:NUMBER`, `enosys`
  * (ENOSYS, "no such call": callers fall back), or `kill` (the process
- * dies of SIGSYS). A CONDITION is `argN OP VALUE` with OP one of == !=
- * < <= > >=, or `argN & MASK == VALUE`; all conditions of a rule must
- * hold. N is 0 to 5, values are C numbers (0x.., 0.. for octal). Calls no
- * rule names behave as the kernel makes them. */
+ * that made the call dies before it runs: of SIGKILL from the monitor,
+ * of SIGSYS where the filter acts alone). A CONDITION is `argN OP
+ * VALUE` with OP one of == != < <= > >=, or `argN & MASK == VALUE`; all
+ * conditions of a rule must hold. N is 0 to 5, values are C numbers
+ * (0x.., 0.. for octal). Calls no rule names behave as the kernel makes
+ * them. */
 #pragma once
 
 #include <stddef.h>

@@ -7,6 +7,7 @@
 #include <check.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/io_uring.h>
@@ -994,6 +995,22 @@ END_TEST
 
 static struct seccomp_report last_report;
 
+/* run_filtered's child takes a listener first, as a sandbox nested in
+ * another would find one taken: our rules then act directly. */
+static bool listener_taken;
+
+static void take_listener(void)
+{
+	struct sock_filter allow[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 1, .filter = allow };
+
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) < 0)
+		_exit(103);
+}
+
 static void send_listener(int sock, int listener)
 {
 	union {
@@ -1061,6 +1078,8 @@ static int run_filtered(const struct seccomp_plan *plan,
 
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			_exit(100);
+		if (listener_taken)
+			take_listener();
 		if (seccomp_install(plan, &listener, &err) < 0) {
 			fprintf(stderr, "# %s\n", err.message);
 			_exit(101);
@@ -1196,8 +1215,42 @@ static int call_uname(const char *unused)
 	return uname(&u) == 0 ? 0 : 1;
 }
 
+/* uname after SIGSYS is ignored (_i 0), caught (1), or from a thread
+ * other than the leader (2); 0 when the process lives on. */
+static void on_sigsys(int sig)
+{
+	(void)sig;
+}
+
+static void *uname_thread(void *unused)
+{
+	(void)unused;
+	call_uname(NULL);
+	return NULL;
+}
+
+static int call_uname_defiant(const char *how)
+{
+	pthread_t thread;
+
+	if (strcmp(how, "ignore") == 0)
+		signal(SIGSYS, SIG_IGN);
+	else if (strcmp(how, "catch") == 0)
+		signal(SIGSYS, on_sigsys);
+	if (strcmp(how, "thread") != 0)
+		return call_uname(NULL) == 0 ? 0 : 1;
+	if (pthread_create(&thread, NULL, uname_thread, NULL) != 0)
+		return 2;
+	pthread_join(thread, NULL);
+	return 0;
+}
+
+/* A kill rule kills with SIGKILL, which the process can neither ignore
+ * nor catch; the call never returns. */
 START_TEST(test_install_kill)
 {
+	static const char *const how[] = { "default", "ignore", "catch",
+					   "thread" };
 	_cleanup_plan_ struct seccomp_plan plan = { 0 };
 	struct sh_err err = { 0 };
 	int r, status;
@@ -1208,10 +1261,31 @@ START_TEST(test_install_kill)
 		    0);
 	ck_assert_msg(r == 0, "%d %s", r, err.message);
 	ck_assert_uint_eq(plan.n, 1);
-	status = run_filtered(&plan, call_uname, NULL);
+	status = run_filtered(&plan, call_uname_defiant, how[_i]);
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+		      "%s: status %#x, expected death by SIGKILL", how[_i],
+		      status);
+	ck_assert_str_eq(last_report.killed_by, "uname");
+	ck_assert_uint_eq(last_report.n_blocked, 0);
+}
+END_TEST
+
+/* Without a listener the filter kills by itself: SIGSYS, which the
+ * kernel delivers even when it is ignored; nothing is reported. */
+START_TEST(test_install_kill_direct)
+{
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	struct sh_err err = { 0 };
+	int r, status;
+
+	r = prepare("none", "kill uname\n", -1, &plan, &err, NULL, 0);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	listener_taken = true;
+	status = run_filtered(&plan, call_uname_defiant, "ignore");
+	listener_taken = false;
 	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS,
 		      "status %#x, expected death by SIGSYS", status);
-	ck_assert_str_eq(last_report.killed_by, "uname");
+	ck_assert_str_eq(last_report.killed_by, "");
 }
 END_TEST
 
@@ -1335,7 +1409,8 @@ static Suite *make_seccomp_suite(void)
 	tcase_add_loop_test(tc, test_precompiled_profiles, 0, 2);
 	tcase_add_test(tc, test_precompiled_none);
 	tcase_add_test(tc, test_install_none);
-	tcase_add_test(tc, test_install_kill);
+	tcase_add_loop_test(tc, test_install_kill, 0, 4);
+	tcase_add_test(tc, test_install_kill_direct);
 	tcase_add_test(tc, test_install_bpf_fd);
 	tcase_add_test(tc, test_install_refused);
 	suite_add_tcase(s, tc);

@@ -491,11 +491,21 @@ check_eq "--seccomp-policy: errno:EACCES mkdir, errno:EXDEV chmod arg1 == 0700" 
 printf 'kill uname\n' >"$T/policy-kill"
 # (bash's notice of the helper's death goes to /dev/null)
 run_st --seccomp-policy "$T/policy-kill" -- "$P" hostname 2>/dev/null
-check_eq "--seccomp-policy kill uname: the command dies of SIGSYS, so does the helper" \
-	'159 31 "SIGSYS"' \
+check_eq "--seccomp-policy kill uname: the command dies of SIGKILL, so does the helper" \
+	'137 9 "SIGKILL"' \
 	"$rc $(json_val "$(tail -n 1 "$T/st")" signal) $(json_val "$(tail -n 1 "$T/st")" signal-name)"
 check_match "--seccomp-policy kill uname: the outcome names the call" \
 	'"seccomp":\{"killed-by":"uname"\}' "$(tail -n 1 "$T/st")"
+# SIGSYS sent by the helper would be a signal like any other: ignored,
+# the command would run on after the call; SIGKILL cannot be ignored
+for pidns in "" --unshare-pid; do
+	run_st ${pidns:+"$pidns"} --seccomp-policy "$T/policy-kill" -- \
+		"$P" ignore SYS write 1 before hostname write 1 after 2>/dev/null
+	last=$(tail -n 1 "$T/st")
+	check_eq "--seccomp-policy kill uname${pidns:+ $pidns}, SIGSYS ignored: dies in the call (SIGKILL), nothing after it, killed-by uname" \
+		'137 9 "SIGKILL" "uname" before' \
+		"$rc $(json_val "$last" signal) $(json_val "$last" signal-name) $(json_val "$last" killed-by) $(oneline "$out")"
+done
 
 # a blocked call is reported by name, with its errno and how often
 "$TOUCH" "$T/blocked"

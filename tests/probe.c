@@ -251,7 +251,7 @@ static int signal_number(const char *s)
 		{ "HUP", SIGHUP },   { "INT", SIGINT },   { "QUIT", SIGQUIT },
 		{ "ABRT", SIGABRT }, { "KILL", SIGKILL }, { "SEGV", SIGSEGV },
 		{ "PIPE", SIGPIPE }, { "TERM", SIGTERM }, { "USR1", SIGUSR1 },
-		{ "USR2", SIGUSR2 },
+		{ "USR2", SIGUSR2 }, { "SYS", SIGSYS },
 	};
 
 	if (strncmp(s, "SIG", 3) == 0)
