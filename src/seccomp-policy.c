@@ -10,6 +10,13 @@
 
 #include "cleanup.h"
 
+/* Setting an xattr other than user.* or a POSIX ACL; the name is the
+ * string at ARG (checked by the monitor) */
+#define XATTR_RULE(call, arg)                                                  \
+	"errno:ENOTSUP " call " " arg " != \"user.*\" " arg                    \
+	" != \"system.posix_acl_access\" " arg                                 \
+	" != \"system.posix_acl_default\"\n"
+
 /* The build profile: what a build never needs and a sandbox must not
  * allow. Blocked calls fail with EPERM unless said otherwise. */
 static const char build_profile[] =
@@ -45,12 +52,16 @@ static const char build_profile[] =
 	"enosys io_uring_setup\n"
 	"enosys io_uring_enter\n"
 	"enosys io_uring_register\n"
-	"# no file capabilities or other security xattrs (tools take ENOTSUP\n"
-	"# as a file system without xattrs)\n"
-	"errno:ENOTSUP setxattr\n"
-	"errno:ENOTSUP lsetxattr\n"
-	"errno:ENOTSUP fsetxattr\n"
-	"errno:ENOTSUP setxattrat\n"
+	"# no file capabilities or other security xattrs: only user.* (PaX\n"
+	"# flags, install-xattr) and the POSIX ACLs (no more than chmod\n"
+	"# gives) go through; security.*, trusted.*, system.* and names no\n"
+	"# file system knows do not. Tools take ENOTSUP as a file system\n"
+	"# without xattrs. The monitor reads the name: without it (no\n"
+	"# listener) every name is refused.\n"
+	XATTR_RULE("setxattr", "arg1")
+	XATTR_RULE("lsetxattr", "arg1")
+	XATTR_RULE("fsetxattr", "arg1")
+	XATTR_RULE("setxattrat", "arg3")
 	"# no terminal input injection\n"
 	"errno ioctl arg1 & 0xffffffff == 0x5412\n" /* TIOCSTI */
 	"errno ioctl arg1 & 0xffffffff == 0x541c\n" /* TIOCLINUX */
@@ -191,7 +202,29 @@ static const struct {
 	{ "<=", SC_OP_LE }, { ">", SC_OP_GT },  { ">=", SC_OP_GE },
 };
 
-/* "argN OP VALUE" or "argN & MASK == VALUE"; the words follow *p. */
+/* `"TEXT"` of a string condition: no blanks or quotes inside (a `#`
+ * starts a comment), a `*` only at the end, where it matches any rest. */
+static const char *parse_text(const char *word, size_t len,
+			      struct seccomp_cond *c)
+{
+	if (len < 2 || word[len - 1] != '"' || memchr(word + 1, '"', len - 2))
+		return "expected \"TEXT\" (no blanks or quotes inside)";
+	word++;
+	len -= 2;
+	c->prefix = len > 0 && word[len - 1] == '*';
+	if (c->prefix)
+		len--;
+	if (memchr(word, '*', len))
+		return "a `*` may only end a \"TEXT\"";
+	if (len >= sizeof(c->text))
+		return "the \"TEXT\" is too long (63 bytes at most)";
+	memcpy(c->text, word, len);
+	c->text[len] = '\0';
+	return NULL;
+}
+
+/* "argN OP VALUE", "argN & MASK == VALUE" or "argN ==|!= "TEXT""; the
+ * words follow *p. */
 static const char *parse_cond(const char **p, const char *arg, size_t len,
 			      struct seccomp_cond *c)
 {
@@ -224,6 +257,12 @@ static const char *parse_cond(const char **p, const char *arg, size_t len,
 		c->op = ops[i].op;
 	}
 	word = next_word(p, &wlen);
+	if (word && *word == '"') {
+		if (c->op != SC_OP_EQ && c->op != SC_OP_NE)
+			return "a \"TEXT\" compares with == or != only";
+		c->op = c->op == SC_OP_EQ ? SC_OP_STR_EQ : SC_OP_STR_NE;
+		return parse_text(word, wlen, c);
+	}
 	if (!word || parse_u64(word, wlen, &c->value) < 0)
 		return "expected a number to compare with";
 	return NULL;

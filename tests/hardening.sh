@@ -342,16 +342,33 @@ check_eq "--seccomp-profile none: Seccomp 0 and chmod u+s works" \
 	"$rc $(field Seccomp) $(line_of chmod) $(mode_of "$T/m/none")"
 
 : >"$T/m/x"
-run -- "$P" setxattr "$T/m/x" security.capability setxattr "$T/m/x" user.sh
-check_match "build profile: setxattr security.capability and user.*: ENOTSUP" \
-	"^setxattr $T/m/x security.capability E(NOTSUP|OPNOTSUPP) setxattr $T/m/x user.sh E(NOTSUP|OPNOTSUPP)\$" \
+# the monitor reads the name: security.*, trusted.* and system.* (but
+# the POSIX ACLs) are refused before the file system is asked
+run_st -- "$P" setxattr "$T/m/x" security.capability \
+	setxattr "$T/m/x" trusted.x setxattr "$T/m/x" system.sh
+check_match "build profile: setxattr security.capability, trusted.x, system.sh: ENOTSUP" \
+	"^setxattr $T/m/x security.capability E(NOTSUP|OPNOTSUPP) setxattr $T/m/x trusted.x E(NOTSUP|OPNOTSUPP) setxattr $T/m/x system.sh E(NOTSUP|OPNOTSUPP)\$" \
 	"$(oneline "$out")"
+check_match "... reported: setxattr, ENOTSUP, 3 times" \
+	'"blocked":\[\{"syscall":"setxattr","errno":95,"errname":"EOPNOTSUPP","count":3\}\]' \
+	"$(tail -n 1 "$T/st")"
 run --seccomp-profile none -- "$P" setxattr "$T/m/x" user.sh
 if [ "$out" = "setxattr $T/m/x user.sh ok" ]; then
 	ok "--seccomp-profile none: setxattr user.sh works"
+	run_st -- "$P" setxattr "$T/m/x" user.foo getxattr "$T/m/x" user.foo
+	check_eq "build profile: setxattr user.foo works, the value reads back, nothing reported" \
+		"0 setxattr $T/m/x user.foo ok getxattr $T/m/x user.foo x " \
+		"$rc $(oneline "$out") $(json_val "$(tail -n 1 "$T/st")" seccomp)"
+	# nested, the inner helper gets no listener: nobody reads the names
+	run -- "$H" -- "$P" setxattr "$T/m/x" user.nested
+	check_match "build profile without a listener (nested): setxattr user.* refused too (ENOTSUP)" \
+		"^setxattr $T/m/x user.nested E(NOTSUP|OPNOTSUPP)\$" "$out"
 else
-	skip "--seccomp-profile none: setxattr user.sh works" \
-		"the file system under $T refuses user xattrs ($out)"
+	for d in "--seccomp-profile none: setxattr user.sh works" \
+		"build profile: setxattr user.foo works, the value reads back" \
+		"build profile without a listener (nested): setxattr user.* refused too"; do
+		skip "$d" "the file system under $T refuses user xattrs ($out)"
+	done
 fi
 
 outside=$("$P" tiocsti 2>&1)

@@ -928,6 +928,20 @@ static void cmd_setxattr(const char *path, const char *name)
 		printf("setxattr %s %s ok\n", path, name);
 }
 
+/* getxattr(PATH, NAME): "getxattr PATH NAME VALUE|ERRNAME" */
+static void cmd_getxattr(const char *path, const char *name)
+{
+	char value[256];
+	ssize_t n = getxattr(path, name, value, sizeof(value) - 1);
+
+	if (n < 0) {
+		printf("getxattr %s %s %s\n", path, name, errname(errno));
+		return;
+	}
+	value[n] = '\0';
+	printf("getxattr %s %s %s\n", path, name, value);
+}
+
 /* Create PATH with MODE through io_uring (IORING_OP_OPENAT), where
  * seccomp sees no openat: "uring-create PATH ok|ERRNAME", the errno of
  * io_uring_setup (called with syscall(): no liburing needed), of
@@ -1217,7 +1231,7 @@ static void usage(void)
 		"  alloc MIB | forks N | spawn FILE TOKEN | spin SECS\n"
 		"  securebits | securebits-clear | setresuid UID | ifdown NAME\n"
 		"  setmode CALL PATH MODE | setxattr PATH NAME | tiocsti | try NAME\n"
-		"  uring-create PATH MODE\n"
+		"  getxattr PATH NAME | uring-create PATH MODE\n"
 		"  signal PID SIG | landlock-abi | fill PATH BYTES | ignore SIG\n"
 		"  abstract-listen NAME | abstract-connect NAME\n",
 		progname);
@@ -1356,6 +1370,10 @@ static int run_one(char **argv, int left, const char *argv0)
 	} else if (strcmp(cmd, "setxattr") == 0) {
 		NEED(2);
 		cmd_setxattr(argv[1], argv[2]);
+		return 3;
+	} else if (strcmp(cmd, "getxattr") == 0) {
+		NEED(2);
+		cmd_getxattr(argv[1], argv[2]);
 		return 3;
 	} else if (strcmp(cmd, "uring-create") == 0) {
 		NEED(2);
