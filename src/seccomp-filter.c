@@ -25,6 +25,7 @@
 #include "seccomp-profiles.h"
 
 #define MAX_BPF_INSNS 4096
+#define X32_SYSCALL_BIT 0x40000000
 
 static int read_all(int fd, char **buf, size_t *len, size_t max)
 {
@@ -417,16 +418,30 @@ static int act(const struct seccomp_rule *rule, const char *name,
 	return send_answer(listener, resp);
 }
 
+/* The call's name (malloc'd), or NULL. The kernel gives x32 calls
+ * x86-64's arch with the x32 bit in the number, which libseccomp names
+ * only as x32's; calls libseccomp does not know are named by ours. */
+static char *call_name(uint32_t arch, int nr)
+{
+	char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+	const char *ours;
+
+	if (!name && arch == AUDIT_ARCH_X86_64 && (nr & X32_SYSCALL_BIT))
+		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X32, nr);
+	if (!name && (ours = seccomp_new_syscall_name(nr)))
+		name = strdup(ours);
+	return name;
+}
+
 int seccomp_answer(const struct seccomp_plan *plan, int listener,
 		   struct seccomp_report *report)
 {
 	struct seccomp_notif_sizes sizes;
 	_cleanup_free_ struct seccomp_notif *req = NULL;
 	_cleanup_free_ struct seccomp_notif_resp *resp = NULL;
-	_cleanup_free_ char *resolved = NULL;
+	_cleanup_free_ char *name = NULL;
 	_cleanup_free_ struct call_strings *strings = NULL;
 	const struct seccomp_rule *rule = NULL, *passed = NULL;
-	const char *name;
 	int r;
 
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
@@ -438,8 +453,7 @@ int seccomp_answer(const struct seccomp_plan *plan, int listener,
 		return -ENOMEM;
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
 		return -errno;
-	resolved = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
-	name = resolved ? resolved : seccomp_new_syscall_name(req->data.nr);
+	name = call_name(req->data.arch, req->data.nr);
 	strings->pid = (pid_t)req->pid;
 	if (name)
 		rule = find_rule(&plan->policy, name, req->data.args, strings,

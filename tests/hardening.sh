@@ -409,6 +409,9 @@ check_eq "build profile: x32 chmod u+s: EPERM from the filter (outside the kerne
 	"$(printf '%s\n' "$out" | sed -n 1p) $(mode_of "$T/m/x32")"
 check_eq "build profile: x32 chmod 0600: what the kernel says outside" \
 	"$outside" "$(printf '%s\n' "$out" | sed -n 2p)"
+run_st -- "$P" setmode x32-chmod "$T/m/x32" 4755
+check_match "build profile: x32 chmod u+s is reported as chmod" \
+	'"blocked":\[\{"syscall":"chmod","errno":1,' "$(tail -n 1 "$T/st")"
 
 denied="init_module finit_module delete_module kexec_load kexec_file_load bpf perf_event_open keyctl add_key request_key userfaultfd"
 plain="clone3 faccessat2 getrandom nosys x32-nosys"
@@ -513,6 +516,13 @@ check_eq "--seccomp-policy kill uname: the command dies of SIGKILL, so does the 
 	"$rc $(json_val "$(tail -n 1 "$T/st")" signal) $(json_val "$(tail -n 1 "$T/st")" signal-name)"
 check_match "--seccomp-policy kill uname: the outcome names the call" \
 	'"seccomp":\{"killed-by":"uname"\}' "$(tail -n 1 "$T/st")"
+# x32 calls come with x86-64's arch and the x32 bit: named all the same
+run_st --seccomp-policy "$T/policy-kill" -- "$P" try x32-uname \
+	write 1 after 2>/dev/null
+last=$(tail -n 1 "$T/st")
+check_eq "--seccomp-policy kill uname: an x32 uname dies too (SIGKILL), killed-by uname" \
+	'137 "SIGKILL" "uname" []' \
+	"$rc $(json_val "$last" signal-name) $(json_val "$last" killed-by) [$out]"
 # SIGSYS sent by the helper would be a signal like any other: ignored,
 # the command would run on after the call; SIGKILL cannot be ignored
 for pidns in "" --unshare-pid; do

@@ -1051,6 +1051,7 @@ static void cmd_try(const char *name)
 	struct {
 		uint64_t flags, mode, resolve;
 	} how = { O_RDONLY | O_CLOEXEC, 0, 0 };
+	struct utsname uts;
 	char buf[8];
 	long r;
 
@@ -1106,6 +1107,8 @@ static void cmd_try(const char *name)
 		r = syscall(1023, 0, 0, 0);
 	else if (strcmp(name, "x32-nosys") == 0)
 		r = syscall(0x40000000 | 1023, 0, 0, 0);
+	else if (strcmp(name, "x32-uname") == 0)
+		r = syscall(0x40000000 | 63, &uts);
 	else
 		die("try: unknown call `%s`", name);
 	if (r < 0) {
