@@ -45,6 +45,16 @@ static int new_syscall_nr(const char *name)
 	return -1;
 }
 
+const char *seccomp_new_syscall_name(int nr)
+{
+	nr &= ~(int)X32_SYSCALL_BIT;
+	for (size_t i = 0; i < sizeof(new_syscalls) / sizeof(new_syscalls[0]);
+	     i++)
+		if (new_syscalls[i].nr == nr)
+			return new_syscalls[i].name;
+	return NULL;
+}
+
 static void ctx_releasep(scmp_filter_ctx *ctx)
 {
 	if (*ctx)
@@ -64,23 +74,29 @@ static const enum scmp_compare compare_ops[] = {
 	[SC_OP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
 };
 
+/* String conditions are left out: the filter sees only the pointer, so
+ * the rule goes to the monitor for every string (or, acting directly,
+ * acts on every string). */
 static int add_rule(scmp_filter_ctx ctx, const struct seccomp_rule *rule,
 		    int nr, uint32_t action, struct sh_err *err)
 {
 	struct scmp_arg_cmp cmps[SECCOMP_MAX_CONDS];
+	unsigned n = 0;
 	int r;
 
 	for (unsigned i = 0; i < rule->n_conds; i++) {
 		const struct seccomp_cond *c = &rule->conds[i];
 
-		cmps[i] = (struct scmp_arg_cmp){
+		if (seccomp_cond_on_string(c))
+			continue;
+		cmps[n++] = (struct scmp_arg_cmp){
 			.arg = c->arg,
 			.op = compare_ops[c->op],
 			.datum_a = c->op == SC_OP_MASKED_EQ ? c->mask : c->value,
 			.datum_b = c->value,
 		};
 	}
-	r = seccomp_rule_add_array(ctx, action, nr, rule->n_conds, cmps);
+	r = seccomp_rule_add_array(ctx, action, nr, n, cmps);
 	if (r < 0)
 		return err_sys(err, "seccomp", -r,
 			       "%s:%u: libseccomp refuses the rule for `%s`",
@@ -167,24 +183,47 @@ static void emit(struct bpf_program *p, unsigned short code, unsigned char jt,
 	p->insns[p->len++] = (struct sock_filter){ code, jt, jf, k };
 }
 
-static uint32_t raw_action(const struct seccomp_rule *rule)
+static uint32_t raw_action(const struct seccomp_rule *rule, bool notify)
 {
+	if (notify)
+		return SECCOMP_RET_USER_NOTIF;
 	return rule->action == SC_ACT_KILL
 		       ? SECCOMP_RET_KILL_PROCESS
 		       : SECCOMP_RET_ERRNO | ((uint32_t)rule->errnum &
 					      SECCOMP_RET_DATA);
 }
 
+static bool has_number_condition(const struct seccomp_rule *rule)
+{
+	for (unsigned i = 0; i < rule->n_conds; i++)
+		if (!seccomp_cond_on_string(&rule->conds[i]))
+			return true;
+	return false;
+}
+
+/* Whether a rule before rules[i] is for the same call: our program
+ * matches whole calls, so the first rule takes them all. */
+static bool seen_before(const struct seccomp_policy *policy,
+			const bool *unknown, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (unknown[j] &&
+		    strcmp(policy->rules[j].name, policy->rules[i].name) == 0)
+			return true;
+	return false;
+}
+
 /* Our own filter for calls libseccomp does not know: x86-64, x32 and
- * i386 share their numbers. Only whole calls, no conditions. */
+ * i386 share their numbers. Whole calls only: no number conditions, and
+ * string conditions are for the monitor, as in add_rule. */
 static int compile_new_syscalls(const struct seccomp_policy *policy,
-				const bool *unknown, struct bpf_program *prog,
-				struct sh_err *err)
+				const bool *unknown, bool notify,
+				struct bpf_program *prog, struct sh_err *err)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < policy->n; i++)
-		n += unknown[i];
+		n += unknown[i] && !seen_before(policy, unknown, i);
 	if (!n)
 		return 0;
 	prog->insns = calloc(5 + 4 * n, sizeof(*prog->insns));
@@ -208,16 +247,18 @@ static int compile_new_syscalls(const struct seccomp_policy *policy,
 			return err_set(err, "spec", EINVAL,
 				       "%s:%u: unknown syscall `%s`",
 				       rule->source, rule->line, rule->name);
-		if (rule->n_conds)
+		if (has_number_condition(rule))
 			return err_set(err, "spec", EOPNOTSUPP,
 				       "%s:%u: conditions on `%s` need a "
 				       "libseccomp that knows it",
 				       rule->source, rule->line, rule->name);
+		if (seen_before(policy, unknown, i))
+			continue;
 		emit(prog, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, (uint32_t)nr);
-		emit(prog, BPF_RET | BPF_K, 0, 0, raw_action(rule));
+		emit(prog, BPF_RET | BPF_K, 0, 0, raw_action(rule, notify));
 		emit(prog, BPF_JMP | BPF_JEQ | BPF_K, 0, 1,
 		     (uint32_t)nr | X32_SYSCALL_BIT);
-		emit(prog, BPF_RET | BPF_K, 0, 0, raw_action(rule));
+		emit(prog, BPF_RET | BPF_K, 0, 0, raw_action(rule, notify));
 	}
 	emit(prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
 	return 0;
@@ -235,7 +276,8 @@ int seccomp_compile(const struct seccomp_policy *policy, bool notify,
 	if (!unknown)
 		return err_set(err, "seccomp", ENOMEM, "out of memory");
 	if ((r = compile(policy, libseccomp_prog, unknown, notify, err)) < 0 ||
-	    (r = compile_new_syscalls(policy, unknown, own_prog, err)) < 0) {
+	    (r = compile_new_syscalls(policy, unknown, notify, own_prog,
+				      err)) < 0) {
 		free(libseccomp_prog->insns);
 		free(own_prog->insns);
 		memset(libseccomp_prog, 0, sizeof(*libseccomp_prog));

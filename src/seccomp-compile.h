@@ -13,13 +13,18 @@ struct bpf_program {
 	size_t len;
 };
 
-/* Compile policy: the calls libseccomp knows into libseccomp_prog (their
- * actions sent to the monitor as user notifications when notify), the
- * others into own_prog by number (acting directly). Either may come out
- * empty (len 0); both are malloc'd. */
+/* Compile policy: the calls libseccomp knows into libseccomp_prog, the
+ * others into own_prog by number; when notify, both send their calls to
+ * the monitor as user notifications, else they act directly. Either may
+ * come out empty (len 0); both are malloc'd. */
 int seccomp_compile(const struct seccomp_policy *policy, bool notify,
 		    struct bpf_program *libseccomp_prog,
 		    struct bpf_program *own_prog, struct sh_err *err);
+
+/* The name of a call libseccomp may not know by its number (x32's bit
+ * or not; the same on x86-64 and i386), or NULL: the monitor names the
+ * calls of own_prog with it. */
+const char *seccomp_new_syscall_name(int nr);
 
 /* One program that runs first, then, where first allows, then: the
  * kernel pays per filter (it compiles each, and runs each for every

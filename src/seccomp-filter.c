@@ -7,6 +7,7 @@
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -23,6 +25,7 @@
 #include "seccomp-profiles.h"
 
 #define MAX_BPF_INSNS 4096
+#define X32_SYSCALL_BIT 0x40000000
 
 static int read_all(int fd, char **buf, size_t *len, size_t max)
 {
@@ -138,7 +141,7 @@ int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 	} else if ((r = seccomp_compile(policy, true, &lib, &own, err)) < 0) {
 		return r;
 	}
-	plan->notify = lib.len > 0;
+	plan->notify = lib.len > 0 || own.len > 0;
 	r = bpf_join(&own, &lib, &joined, err);
 	if (!pre) {
 		free(lib.insns);
@@ -214,9 +217,67 @@ int seccomp_install(const struct seccomp_plan *plan, int *listener,
 	return 0;
 }
 
-static bool cond_holds(const struct seccomp_cond *c, const __u64 *args)
+/* The strings a call's rules compare, each read from the caller's memory
+ * at most once. */
+#define SECCOMP_MAX_STRING 256 /* an xattr name (XATTR_NAME_MAX) and NUL */
+
+struct call_strings {
+	pid_t pid;
+	bool read_any;
+	bool tried[6], readable[6];
+	char text[6][SECCOMP_MAX_STRING];
+};
+
+/* The NUL-terminated string at addr in pid, up to size bytes with the
+ * NUL. In two pieces split at the page boundary: the kernel stops at the
+ * first piece it cannot read, so a short string at the end of the last
+ * mapped page still reads. */
+static bool read_string(pid_t pid, uint64_t addr, char *buf, size_t size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t first = page - (size_t)(addr % page);
+	struct iovec local = { buf, size };
+	struct iovec remote[2] = {
+		{ (void *)(uintptr_t)addr, first < size ? first : size },
+		{ (void *)(uintptr_t)(addr + first),
+		  first < size ? size - first : 0 },
+	};
+	ssize_t n = process_vm_readv(pid, &local, 1, remote,
+				     first < size ? 2 : 1, 0);
+
+	return n > 0 && memchr(buf, '\0', (size_t)n) != NULL;
+}
+
+/* The string at args[arg], or NULL when it cannot be read (no such
+ * memory, no NUL within SECCOMP_MAX_STRING bytes, or the kernel lets us
+ * not read the caller's memory). */
+static const char *call_string(struct call_strings *s, unsigned arg,
+			       const __u64 *args)
+{
+	if (!s->tried[arg]) {
+		s->tried[arg] = true;
+		s->read_any = true;
+		s->readable[arg] = read_string(s->pid, args[arg], s->text[arg],
+					       sizeof(s->text[arg]));
+	}
+	return s->readable[arg] ? s->text[arg] : NULL;
+}
+
+static bool text_holds(const struct seccomp_cond *c, const char *s)
+{
+	bool same = c->prefix ? strncmp(s, c->text, strlen(c->text)) == 0
+			      : strcmp(s, c->text) == 0;
+
+	return same == (c->op == SC_OP_STR_EQ);
+}
+
+/* Whether c holds; with strings NULL, string conditions count as held
+ * (what the filter, which cannot read them, matched). */
+static bool cond_holds(const struct seccomp_cond *c, const __u64 *args,
+		       struct call_strings *strings)
 {
 	uint64_t v = args[c->arg];
+	const char *s;
 
 	switch (c->op) {
 	case SC_OP_EQ:
@@ -233,26 +294,46 @@ static bool cond_holds(const struct seccomp_cond *c, const __u64 *args)
 		return v >= c->value;
 	case SC_OP_MASKED_EQ:
 		return (v & c->mask) == c->value;
+	case SC_OP_STR_EQ:
+	case SC_OP_STR_NE:
+		/* a string we cannot read holds them all: the rule acts, as
+		 * it does where no monitor checks strings */
+		if (!strings || !(s = call_string(strings, c->arg, args)))
+			return true;
+		return text_holds(c, s);
 	}
 	return false;
 }
 
-/* The first rule for name whose conditions hold: the one the filter
- * matched. */
+static bool rule_holds(const struct seccomp_rule *rule, const __u64 *args,
+		       struct call_strings *strings)
+{
+	for (unsigned c = 0; c < rule->n_conds; c++)
+		if (!cond_holds(&rule->conds[c], args, strings))
+			return false;
+	return true;
+}
+
+/* The first rule for name whose conditions hold: the one that acts.
+ * *passed gets the first rule the filter matched (its number conditions
+ * hold) whatever its strings: when no rule acts, that rule sent the call
+ * here only for its strings, which do not match, and the call goes on. */
 static const struct seccomp_rule *find_rule(const struct seccomp_policy *p,
 					    const char *name,
-					    const __u64 *args)
+					    const __u64 *args,
+					    struct call_strings *strings,
+					    const struct seccomp_rule **passed)
 {
+	*passed = NULL;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct seccomp_rule *rule = &p->rules[i];
-		unsigned c;
 
-		if (strcmp(rule->name, name) != 0)
+		if (strcmp(rule->name, name) != 0 ||
+		    !rule_holds(rule, args, NULL))
 			continue;
-		for (c = 0; c < rule->n_conds; c++)
-			if (!cond_holds(&rule->conds[c], args))
-				break;
-		if (c == rule->n_conds)
+		if (!*passed)
+			*passed = rule;
+		if (rule_holds(rule, args, strings))
 			return rule;
 	}
 	return NULL;
@@ -278,6 +359,80 @@ static void note_blocked(struct seccomp_report *report, const char *name,
 	report->blocked[i].count++;
 }
 
+/* Send resp; a caller that died meanwhile (ENOENT) needs no answer. */
+static int send_answer(int listener, struct seccomp_notif_resp *resp)
+{
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0 &&
+	    errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+/* A kill rule: SIGKILL, which no handler, mask or SIG_IGN stops, while
+ * the caller waits for our answer, so the call never runs. (SIGSYS, which
+ * SECCOMP_RET_KILL_PROCESS sends from the kernel, is an ordinary signal
+ * when we send it: ignored or caught, the command would live on.) The
+ * pidfd pins the process: the notification still pending after
+ * pidfd_open means the pid was the caller's, not a reused one.
+ * 1: killed, 0: the caller is gone already, -1: it cannot be killed. */
+static int kill_caller(int listener, const struct seccomp_notif *req)
+{
+	_cleanup_close_ int pidfd =
+		(int)syscall(SYS_pidfd_open, (pid_t)req->pid, 0);
+
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
+		return 0;
+	if (pidfd >= 0)
+		return syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL,
+			       0) == 0
+			       ? 1
+			       : -1;
+	/* a thread that is not the leader (pidfd_open takes processes) or
+	 * a kernel before 5.3: the caller is still blocked in the call, so
+	 * its id is still its own */
+	return kill((pid_t)req->pid, SIGKILL) == 0 ? 1 : -1;
+}
+
+/* Act as rule says: kill, or answer with its errno (EPERM without a
+ * rule: a call the filter sent that no rule names, refused). */
+static int act(const struct seccomp_rule *rule, const char *name,
+	       int listener, const struct seccomp_notif *req,
+	       struct seccomp_notif_resp *resp, struct seccomp_report *report)
+{
+	int errnum = rule && rule->action == SC_ACT_ERRNO ? rule->errnum
+							  : EPERM;
+
+	if (rule && rule->action == SC_ACT_KILL) {
+		int killed = kill_caller(listener, req);
+
+		if (killed >= 0) {
+			if (killed)
+				snprintf(report->killed_by,
+					 sizeof(report->killed_by), "%s",
+					 name);
+			return 0;
+		}
+	}
+	note_blocked(report, name ? name : "?", errnum);
+	resp->error = -errnum;
+	return send_answer(listener, resp);
+}
+
+/* The call's name (malloc'd), or NULL. The kernel gives x32 calls
+ * x86-64's arch with the x32 bit in the number, which libseccomp names
+ * only as x32's; calls libseccomp does not know are named by ours. */
+static char *call_name(uint32_t arch, int nr)
+{
+	char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+	const char *ours;
+
+	if (!name && arch == AUDIT_ARCH_X86_64 && (nr & X32_SYSCALL_BIT))
+		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X32, nr);
+	if (!name && (ours = seccomp_new_syscall_name(nr)))
+		name = strdup(ours);
+	return name;
+}
+
 int seccomp_answer(const struct seccomp_plan *plan, int listener,
 		   struct seccomp_report *report)
 {
@@ -285,32 +440,39 @@ int seccomp_answer(const struct seccomp_plan *plan, int listener,
 	_cleanup_free_ struct seccomp_notif *req = NULL;
 	_cleanup_free_ struct seccomp_notif_resp *resp = NULL;
 	_cleanup_free_ char *name = NULL;
-	const struct seccomp_rule *rule;
-	int errnum = EPERM;
+	_cleanup_free_ struct call_strings *strings = NULL;
+	const struct seccomp_rule *rule = NULL, *passed = NULL;
+	int r;
 
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
 		return -errno;
 	req = calloc(1, sizes.seccomp_notif);
 	resp = calloc(1, sizes.seccomp_notif_resp);
-	if (!req || !resp)
+	strings = calloc(1, sizeof(*strings));
+	if (!req || !resp || !strings)
 		return -ENOMEM;
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
 		return -errno;
-	name = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
-	rule = name ? find_rule(&plan->policy, name, req->data.args) : NULL;
-	if (rule && rule->action == SC_ACT_KILL) {
-		kill((pid_t)req->pid, SIGSYS);
-		snprintf(report->killed_by, sizeof(report->killed_by), "%s",
-			 name);
-	} else if (rule) {
-		errnum = rule->errnum;
-	}
-	if (!rule || rule->action != SC_ACT_KILL)
-		note_blocked(report, name ? name : "?", errnum);
-	resp->id = req->id;
-	resp->error = -errnum;
-	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0 &&
-	    errno != ENOENT)
+	name = call_name(req->data.arch, req->data.nr);
+	strings->pid = (pid_t)req->pid;
+	if (name)
+		rule = find_rule(&plan->policy, name, req->data.args, strings,
+				 &passed);
+	/* what we read was the caller's only if it still waits for us (its
+	 * pid was not reused) */
+	if (strings->read_any &&
+	    ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
 		return -errno;
-	return 0;
+	resp->id = req->id;
+	if (!rule && passed) {
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		r = send_answer(listener, resp);
+		if (r != -EINVAL)
+			return r;
+		/* a kernel before 5.5 cannot let the call go on: the rule
+		 * acts on every string, as without a monitor */
+		resp->flags = 0;
+		rule = passed;
+	}
+	return act(rule, name, listener, req, resp, report);
 }

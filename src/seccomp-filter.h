@@ -21,8 +21,8 @@
 /* The first program is ours: libseccomp's, compiled so that a blocked
  * call goes to the monitor (SECCOMP_RET_USER_NOTIF), which answers it as
  * the rule says and so learns the call's name for the status record,
- * behind our own for the calls libseccomp does not know (bpf_join). The
- * second, if any, is --seccomp-bpf's. */
+ * behind our own for the calls libseccomp does not know, which notifies
+ * too (bpf_join). The second, if any, is --seccomp-bpf's. */
 struct seccomp_plan {
 	struct bpf_program programs[SECCOMP_MAX_PROGRAMS];
 	size_t n;
@@ -54,8 +54,14 @@ void seccomp_plan_clear(struct seccomp_plan *plan);
 int seccomp_install(const struct seccomp_plan *plan, int *listener,
 		    struct sh_err *err);
 
-/* In the monitor: answer one blocked call as its rule says (an errno, or
- * SIGSYS for a kill rule) and note it in report. -errno when none could
- * be read (ENOENT: its caller died meanwhile). */
+/* In the monitor: answer one call the filter sent as its rule says: an
+ * errno (noted in report), or SIGKILL for a kill rule (the call never
+ * runs; report->killed_by names it). A rule's string conditions are
+ * checked here, on the string read from the caller's memory; a call whose
+ * strings match no rule goes on (SECCOMP_USER_NOTIF_FLAG_CONTINUE). That
+ * is no barrier against another thread changing the string in between:
+ * what the build profile checks so (xattr names) the kernel refuses
+ * anyway to a command without capabilities. -errno when no call could be
+ * read or answered (ENOENT: its caller died meanwhile). */
 int seccomp_answer(const struct seccomp_plan *plan, int listener,
 		   struct seccomp_report *report);

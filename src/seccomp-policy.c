@@ -10,6 +10,13 @@
 
 #include "cleanup.h"
 
+/* Setting an xattr other than user.* or a POSIX ACL; the name is the
+ * string at ARG (checked by the monitor) */
+#define XATTR_RULE(call, arg)                                                  \
+	"errno:ENOTSUP " call " " arg " != \"user.*\" " arg                    \
+	" != \"system.posix_acl_access\" " arg                                 \
+	" != \"system.posix_acl_default\"\n"
+
 /* The build profile: what a build never needs and a sandbox must not
  * allow. Blocked calls fail with EPERM unless said otherwise. */
 static const char build_profile[] =
@@ -39,12 +46,22 @@ static const char build_profile[] =
 	"errno mknodat arg2 & 02000 == 02000\n"
 	"# openat2 hides its mode in a struct: callers fall back to openat\n"
 	"enosys openat2\n"
-	"# no file capabilities or other security xattrs (tools take ENOTSUP\n"
-	"# as a file system without xattrs)\n"
-	"errno:ENOTSUP setxattr\n"
-	"errno:ENOTSUP lsetxattr\n"
-	"errno:ENOTSUP fsetxattr\n"
-	"errno:ENOTSUP setxattrat\n"
+	"# io_uring opens files (any mode), sets xattrs and more where\n"
+	"# seccomp never sees it: ENOSYS, as on a kernel without io_uring, so\n"
+	"# programs fall back to the plain calls the rules here check\n"
+	"enosys io_uring_setup\n"
+	"enosys io_uring_enter\n"
+	"enosys io_uring_register\n"
+	"# no file capabilities or other security xattrs: only user.* (PaX\n"
+	"# flags, install-xattr) and the POSIX ACLs (no more than chmod\n"
+	"# gives) go through; security.*, trusted.*, system.* and names no\n"
+	"# file system knows do not. Tools take ENOTSUP as a file system\n"
+	"# without xattrs. The monitor reads the name: without it (no\n"
+	"# listener) every name is refused.\n"
+	XATTR_RULE("setxattr", "arg1")
+	XATTR_RULE("lsetxattr", "arg1")
+	XATTR_RULE("fsetxattr", "arg1")
+	XATTR_RULE("setxattrat", "arg3")
 	"# no terminal input injection\n"
 	"errno ioctl arg1 & 0xffffffff == 0x5412\n" /* TIOCSTI */
 	"errno ioctl arg1 & 0xffffffff == 0x541c\n" /* TIOCLINUX */
@@ -77,8 +94,7 @@ static const char build_profile[] =
 	"errno nfsservctl\n";
 
 /* The strict profile: the build profile, and no debugging of other
- * processes, no mounts or namespaces of its own, no io_uring (whose
- * operations seccomp does not see). */
+ * processes, no mounts or namespaces of its own. */
 static const char strict_extra[] = "errno ptrace\n"
 				   "errno process_vm_readv\n"
 				   "errno process_vm_writev\n"
@@ -95,10 +111,7 @@ static const char strict_extra[] = "errno ptrace\n"
 				   "errno open_tree\n"
 				   "errno mount_setattr\n"
 				   "errno unshare\n"
-				   "errno setns\n"
-				   "errno io_uring_setup\n"
-				   "errno io_uring_enter\n"
-				   "errno io_uring_register\n";
+				   "errno setns\n";
 
 void seccomp_policy_clear(struct seccomp_policy *policy)
 {
@@ -189,7 +202,29 @@ static const struct {
 	{ "<=", SC_OP_LE }, { ">", SC_OP_GT },  { ">=", SC_OP_GE },
 };
 
-/* "argN OP VALUE" or "argN & MASK == VALUE"; the words follow *p. */
+/* `"TEXT"` of a string condition: no blanks or quotes inside (a `#`
+ * starts a comment), a `*` only at the end, where it matches any rest. */
+static const char *parse_text(const char *word, size_t len,
+			      struct seccomp_cond *c)
+{
+	if (len < 2 || word[len - 1] != '"' || memchr(word + 1, '"', len - 2))
+		return "expected \"TEXT\" (no blanks or quotes inside)";
+	word++;
+	len -= 2;
+	c->prefix = len > 0 && word[len - 1] == '*';
+	if (c->prefix)
+		len--;
+	if (memchr(word, '*', len))
+		return "a `*` may only end a \"TEXT\"";
+	if (len >= sizeof(c->text))
+		return "the \"TEXT\" is too long (63 bytes at most)";
+	memcpy(c->text, word, len);
+	c->text[len] = '\0';
+	return NULL;
+}
+
+/* "argN OP VALUE", "argN & MASK == VALUE" or "argN ==|!= "TEXT""; the
+ * words follow *p. */
 static const char *parse_cond(const char **p, const char *arg, size_t len,
 			      struct seccomp_cond *c)
 {
@@ -222,6 +257,12 @@ static const char *parse_cond(const char **p, const char *arg, size_t len,
 		c->op = ops[i].op;
 	}
 	word = next_word(p, &wlen);
+	if (word && *word == '"') {
+		if (c->op != SC_OP_EQ && c->op != SC_OP_NE)
+			return "a \"TEXT\" compares with == or != only";
+		c->op = c->op == SC_OP_EQ ? SC_OP_STR_EQ : SC_OP_STR_NE;
+		return parse_text(word, wlen, c);
+	}
 	if (!word || parse_u64(word, wlen, &c->value) < 0)
 		return "expected a number to compare with";
 	return NULL;

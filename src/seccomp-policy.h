@@ -6,12 +6,21 @@
  *
  * ACTION is `errno` (EPERM), `errno:NAME` or `errno:NUMBER`, `enosys`
  * (ENOSYS, "no such call": callers fall back), or `kill` (the process
- * dies of SIGSYS). A CONDITION is `argN OP VALUE` with OP one of == !=
- * < <= > >=, or `argN & MASK == VALUE`; all conditions of a rule must
+ * that made the call dies before it runs: of SIGKILL from the monitor,
+ * of SIGSYS where the filter acts alone). A CONDITION is `argN OP
+ * VALUE` with OP one of == != < <= > >=, or `argN & MASK == VALUE`, or
+ * `argN == "TEXT"` / `argN != "TEXT"` on the string argN points to (a
+ * trailing `*` in TEXT matches any rest); all conditions of a rule must
  * hold. N is 0 to 5, values are C numbers (0x.., 0.. for octal). Calls no
- * rule names behave as the kernel makes them. */
+ * rule names behave as the kernel makes them.
+ *
+ * Seccomp sees numbers only: a string condition is checked by the
+ * monitor, which reads the string from the caller's memory; where the
+ * rules act without it (no listener) they leave string conditions out,
+ * so such a rule acts on every string. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +34,8 @@ enum seccomp_op {
 	SC_OP_GT,
 	SC_OP_GE,
 	SC_OP_MASKED_EQ,
+	SC_OP_STR_EQ, /* the string at argN, in the monitor only */
+	SC_OP_STR_NE,
 };
 
 enum seccomp_action {
@@ -32,12 +43,22 @@ enum seccomp_action {
 	SC_ACT_KILL,
 };
 
+/* the longest TEXT of a string condition, with its NUL */
+#define SECCOMP_MAX_TEXT 64
+
 struct seccomp_cond {
 	unsigned arg;
 	enum seccomp_op op;
 	uint64_t mask; /* SC_OP_MASKED_EQ */
 	uint64_t value;
+	char text[SECCOMP_MAX_TEXT]; /* SC_OP_STR_*, without quotes and `*` */
+	bool prefix;                 /* TEXT ended in `*` */
 };
+
+static inline bool seccomp_cond_on_string(const struct seccomp_cond *c)
+{
+	return c->op == SC_OP_STR_EQ || c->op == SC_OP_STR_NE;
+}
 
 #define SECCOMP_MAX_CONDS 6
 

@@ -7,8 +7,10 @@
 #include <check.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/io_uring.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -150,6 +153,8 @@ END_TEST
 
 /* ---- conditions ---- */
 
+#define NAME63 "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0"
+
 struct cond_case {
 	const char *text;
 	unsigned arg;
@@ -174,22 +179,72 @@ static const struct cond_case cond_cases[] = {
 	{ "kill ioctl  arg5  ==  7  ", 5, SC_OP_EQ, 0, 7 },
 };
 
+/* Conditions on strings, for the monitor */
+struct string_case {
+	const char *text;
+	unsigned arg;
+	enum seccomp_op op;
+	const char *string;
+	bool prefix;
+};
+
+static const struct string_case string_cases[] = {
+	{ "errno setxattr arg1 == \"security.capability\"", 1, SC_OP_STR_EQ,
+	  "security.capability", false },
+	{ "errno setxattr arg1 != \"user.*\"", 1, SC_OP_STR_NE, "user.",
+	  true },
+	{ "kill open arg0 == \"*\"", 0, SC_OP_STR_EQ, "", true },
+	{ "errno open arg0 == \"\"", 0, SC_OP_STR_EQ, "", false },
+	{ "errno open\targ5\t!=\t\"/a/b\"  ", 5, SC_OP_STR_NE, "/a/b",
+	  false },
+	{ "errno open arg0 == \"" NAME63 "\"", 0, SC_OP_STR_EQ, NAME63,
+	  false },
+	{ "errno open arg0 == \"" NAME63 "*\"", 0, SC_OP_STR_EQ, NAME63,
+	  true },
+};
+
+/* The one condition of the one rule of text, with its arg and op. */
+static const struct seccomp_cond *the_condition(struct seccomp_policy *policy,
+						const char *text, unsigned arg,
+						enum seccomp_op op)
+{
+	const struct seccomp_cond *cond;
+
+	parse_one(policy, text);
+	ck_assert_uint_eq(policy->rules[0].n_conds, 1);
+	cond = &policy->rules[0].conds[0];
+	ck_assert_uint_eq(cond->arg, arg);
+	ck_assert_int_eq(cond->op, op);
+	return cond;
+}
+
 START_TEST(test_condition)
 {
 	const struct cond_case *c = &cond_cases[_i];
 	_cleanup_policy_ struct seccomp_policy policy = { 0 };
-	const struct seccomp_cond *cond;
+	const struct seccomp_cond *cond =
+		the_condition(&policy, c->text, c->arg, c->op);
 
-	parse_one(&policy, c->text);
-	ck_assert_uint_eq(policy.rules[0].n_conds, 1);
-	cond = &policy.rules[0].conds[0];
-	ck_assert_uint_eq(cond->arg, c->arg);
-	ck_assert_int_eq(cond->op, c->op);
+	ck_assert(!seccomp_cond_on_string(cond));
 	if (c->op == SC_OP_MASKED_EQ)
 		ck_assert_uint_eq(cond->mask, c->mask);
 	ck_assert_uint_eq(cond->value, c->value);
 }
 END_TEST
+
+START_TEST(test_string_condition)
+{
+	const struct string_case *c = &string_cases[_i];
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	const struct seccomp_cond *cond =
+		the_condition(&policy, c->text, c->arg, c->op);
+
+	ck_assert(seccomp_cond_on_string(cond));
+	ck_assert_str_eq(cond->text, c->string);
+	ck_assert_int_eq(cond->prefix, c->prefix);
+}
+END_TEST
+
 
 START_TEST(test_six_conditions)
 {
@@ -228,8 +283,6 @@ struct syntax_case {
 	const char *text;
 	const char *message; /* after "FILE:" */
 };
-
-#define NAME63 "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0"
 
 static const struct syntax_case syntax_cases[] = {
 	{ "errno\n", "1: no syscall" },
@@ -283,6 +336,26 @@ static const struct syntax_case syntax_cases[] = {
 	{ "errno chmod arg1 & 1 == 09", "1: expected a number to compare "
 				       "with" },
 	{ "errno " NAME63 "x\n", "1: the syscall name is too long" },
+	/* strings */
+	{ "errno open arg0 == \"a", "1: expected \"TEXT\" (no blanks or "
+				    "quotes inside)" },
+	{ "errno open arg0 == \"", "1: expected \"TEXT\" (no blanks or "
+				   "quotes inside)" },
+	{ "errno open arg0 == \"a b\"", "1: expected \"TEXT\" (no blanks "
+					"or quotes inside)" },
+	{ "errno open arg0 == \"a\"b\"", "1: expected \"TEXT\" (no blanks "
+					 "or quotes inside)" },
+	{ "errno open arg0 == \"a\"\"", "1: expected \"TEXT\" (no blanks "
+					"or quotes inside)" },
+	{ "errno open arg0 == \"a*b\"", "1: a `*` may only end a \"TEXT\"" },
+	{ "errno open arg0 == \"a**\"", "1: a `*` may only end a \"TEXT\"" },
+	{ "errno open arg0 == \"" NAME63 "x\"",
+	  "1: the \"TEXT\" is too long (63 bytes at most)" },
+	{ "errno open arg0 < \"a\"", "1: a \"TEXT\" compares with == or != "
+				     "only" },
+	{ "errno open arg0 & 1 == \"a\"", "1: a \"TEXT\" compares with == "
+					 "or != only" },
+	{ "errno open arg0 == a\"", "1: expected a number to compare with" },
 	/* the first bad line counts, whatever follows */
 	{ "errno chmod\nerrno\nbogus\n", "2: no syscall" },
 	/* no newline at the end */
@@ -519,11 +592,38 @@ START_TEST(test_profile_build)
 	ck_assert_ptr_nonnull(rule);
 	ck_assert_int_eq(rule->errnum, ENOSYS);
 	ck_assert_uint_eq(rule->n_conds, 0);
-	/* xattrs: ENOTSUP */
-	rule = find_rule(&policy, "setxattr", 0);
-	ck_assert_ptr_nonnull(rule);
-	ck_assert_int_eq(rule->errnum, ENOTSUP);
-	ck_assert_ptr_nonnull(find_rule(&policy, "setxattrat", 0));
+	/* io_uring, whose operations seccomp does not see: ENOSYS */
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const uring[] = { "io_uring_setup",
+						     "io_uring_enter",
+						     "io_uring_register" };
+
+		rule = find_rule(&policy, uring[i], 0);
+		ck_assert_msg(rule != NULL, "build lets %s through", uring[i]);
+		ck_assert_int_eq(rule->errnum, ENOSYS);
+		ck_assert_uint_eq(rule->n_conds, 0);
+	}
+	/* xattrs: ENOTSUP, but for user.* and the POSIX ACLs */
+	for (size_t i = 0; i < 4; i++) {
+		static const char *const calls[] = { "setxattr", "lsetxattr",
+						     "fsetxattr", "setxattrat" };
+		static const char *const texts[] = {
+			"user.", "system.posix_acl_access",
+			"system.posix_acl_default"
+		};
+
+		rule = find_rule(&policy, calls[i], 0);
+		ck_assert_ptr_nonnull(rule);
+		ck_assert_ptr_null(find_rule(&policy, calls[i], 1));
+		ck_assert_int_eq(rule->errnum, ENOTSUP);
+		ck_assert_uint_eq(rule->n_conds, 3);
+		for (size_t c = 0; c < 3; c++) {
+			ck_assert_uint_eq(rule->conds[c].arg, i == 3 ? 3 : 1);
+			ck_assert_int_eq(rule->conds[c].op, SC_OP_STR_NE);
+			ck_assert_str_eq(rule->conds[c].text, texts[c]);
+			ck_assert_int_eq(rule->conds[c].prefix, c == 0);
+		}
+	}
 	/* TIOCSTI */
 	rule = find_rule(&policy, "ioctl", 0);
 	ck_assert_ptr_nonnull(rule);
@@ -544,8 +644,8 @@ END_TEST
 START_TEST(test_profile_strict)
 {
 	static const char *const extra[] = { "ptrace", "mount", "unshare",
-					     "setns", "io_uring_setup",
-					     "process_vm_readv", "chroot" };
+					     "setns", "process_vm_readv",
+					     "chroot" };
 	_cleanup_policy_ struct seccomp_policy build = { 0 }, strict = { 0 };
 	struct sh_err err = { 0 };
 
@@ -736,7 +836,7 @@ static void assert_own_program(const struct bpf_program *p, uint32_t ret,
 
 struct own_case {
 	const char *text;
-	uint32_t ret;
+	uint32_t ret; /* acting directly; the monitor's plan notifies */
 };
 
 static const struct own_case own_cases[] = {
@@ -745,6 +845,10 @@ static const struct own_case own_cases[] = {
 	{ "errno:4095 setxattrat\n", SECCOMP_RET_ERRNO | 4095 },
 	{ "enosys setxattrat\n", SECCOMP_RET_ERRNO | ENOSYS },
 	{ "kill setxattrat\n", SECCOMP_RET_KILL_PROCESS },
+	/* string conditions are the monitor's: the whole call here, once */
+	{ "errno setxattrat arg3 == \"a*\"\n"
+	  "errno:EIO setxattrat arg3 != \"b\"\n",
+	  SECCOMP_RET_ERRNO | EPERM },
 };
 
 START_TEST(test_prepare_unknown_to_libseccomp)
@@ -752,6 +856,7 @@ START_TEST(test_prepare_unknown_to_libseccomp)
 	const struct own_case *c = &own_cases[_i];
 	_cleanup_plan_ struct seccomp_plan alone = { 0 }, both = { 0 };
 	_cleanup_free_ char *text = NULL;
+	struct bpf_program lib, own;
 	struct sh_err err = { 0 };
 	int r;
 
@@ -760,17 +865,26 @@ START_TEST(test_prepare_unknown_to_libseccomp)
 				"program to test\n");
 		return;
 	}
-	/* alone: the plan's only program */
+	/* alone: the plan's only program, which notifies the monitor */
 	r = prepare("none", c->text, -1, &alone, &err, NULL, 0);
 	ck_assert_msg(r == 0, "%d %s", r, err.message);
 	ck_assert_uint_eq(alone.n, 1);
-	assert_own_program(&alone.programs[0], c->ret, false);
+	ck_assert(alone.notify);
+	assert_own_program(&alone.programs[0], SECCOMP_RET_USER_NOTIF, false);
+	/* acting directly (no listener): the rule's own action */
+	ck_assert_int_eq(seccomp_compile(&alone.policy, false, &lib, &own,
+					 &err),
+			 0);
+	ck_assert_uint_eq(lib.len, 0);
+	assert_own_program(&own, c->ret, false);
+	free(lib.insns);
+	free(own.insns);
 	/* with a rule libseccomp compiles: joined in front of it */
 	ck_assert_int_ge(asprintf(&text, "errno chmod\n%s", c->text), 0);
 	r = prepare("none", text, -1, &both, &err, NULL, 0);
 	ck_assert_msg(r == 0, "%d %s", r, err.message);
 	ck_assert_uint_eq(both.n, 1);
-	assert_own_program(&both.programs[0], c->ret, true);
+	assert_own_program(&both.programs[0], SECCOMP_RET_USER_NOTIF, true);
 }
 END_TEST
 
@@ -982,6 +1096,22 @@ END_TEST
 
 static struct seccomp_report last_report;
 
+/* run_filtered's child takes a listener first, as a sandbox nested in
+ * another would find one taken: our rules then act directly. */
+static bool listener_taken;
+
+static void take_listener(void)
+{
+	struct sock_filter allow[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 1, .filter = allow };
+
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) < 0)
+		_exit(103);
+}
+
 static void send_listener(int sock, int listener)
 {
 	union {
@@ -1049,6 +1179,8 @@ static int run_filtered(const struct seccomp_plan *plan,
 
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			_exit(100);
+		if (listener_taken)
+			take_listener();
 		if (seccomp_install(plan, &listener, &err) < 0) {
 			fprintf(stderr, "# %s\n", err.message);
 			_exit(101);
@@ -1077,12 +1209,70 @@ static int run_filtered(const struct seccomp_plan *plan,
 	return status;
 }
 
+/* What setxattr and setxattrat of a user.* name give without a filter
+ * (0 or an errno: the file system's answer, which the build profile
+ * leaves to it), learned before the filter. */
+static int user_xattr_outside[2];
+
+static int xattr_result(const char *file, const char *name, bool at)
+{
+	long r = at ? syscall(NR_SETXATTRAT, AT_FDCWD, file, 0, name, NULL, 0)
+		    : syscall(SYS_setxattr, file, name, "v", 1, 0);
+
+	return r == 0 ? 0 : errno;
+}
+
+/* The xattr checks of build_checks: 0, or the number of the first that
+ * failed. */
+static int xattr_checks(const char *file)
+{
+	static const char *const refused[] = { "security.capability",
+					       "trusted.check",
+					       "system.check" };
+	long page = sysconf(_SC_PAGESIZE);
+	char *map;
+
+	/* security.*, trusted.*, system.*: ENOTSUP before the file system
+	 * is asked, and from the call libseccomp does not know, by our own
+	 * program, too */
+	for (size_t i = 0; i < 3; i++) {
+		if (xattr_result(file, refused[i], false) != ENOTSUP)
+			return 8;
+		if (xattr_result(file, refused[i], true) != ENOTSUP)
+			return 9;
+	}
+	/* user.*: the file system's business */
+	if (xattr_result(file, "user.check", false) != user_xattr_outside[0])
+		return 11;
+	if (xattr_result(file, "user.check", true) != user_xattr_outside[1])
+		return 12;
+	/* a name the monitor cannot read is refused */
+	if (xattr_result(file, (const char *)8, false) != ENOTSUP)
+		return 13;
+	/* names that end where the mapped memory ends still read */
+	map = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED || mprotect(map + page, (size_t)page, 0) < 0)
+		return 14;
+	memcpy(map + page - sizeof("user.check"), "user.check",
+	       sizeof("user.check"));
+	if (xattr_result(file, map + page - sizeof("user.check"), false) !=
+	    user_xattr_outside[0])
+		return 15;
+	memcpy(map + page - sizeof("trusted.x"), "trusted.x",
+	       sizeof("trusted.x"));
+	if (xattr_result(file, map + page - sizeof("trusted.x"), false) !=
+	    ENOTSUP)
+		return 16;
+	return 0;
+}
+
 /* 0, or the number of the first check that failed. */
 static int build_checks(const char *file)
 {
 	struct open_how how = { .flags = O_RDONLY };
 	pid_t pid = getpid();
-	char xname[] = "user.check";
+	struct io_uring_params uring = { 0 };
 
 	if (pid <= 0 || pid != (pid_t)syscall(SYS_getpid))
 		return 1;
@@ -1103,14 +1293,42 @@ static int build_checks(const char *file)
 	if (syscall(SYS_openat2, AT_FDCWD, file, &how, sizeof(how)) != -1 ||
 	    errno != ENOSYS)
 		return 7;
-	/* xattrs: ENOTSUP before the file system is asked */
-	if (syscall(SYS_setxattr, file, xname, "v", 1, 0) != -1 ||
-	    errno != ENOTSUP)
-		return 8;
-	/* and the call libseccomp does not know, by our own program */
-	if (syscall(NR_SETXATTRAT, AT_FDCWD, file, 0, xname, NULL, 0) != -1 ||
-	    errno != ENOTSUP)
-		return 9;
+	/* io_uring: ENOSYS, as on a kernel without it */
+	if (syscall(SYS_io_uring_setup, 1, &uring) != -1 || errno != ENOSYS)
+		return 10;
+	return xattr_checks(file);
+}
+
+/* A fresh empty file in a fresh directory, for checks on a file. */
+struct temp_file {
+	char dir[32];
+	char path[64];
+};
+
+static void temp_file_make(struct temp_file *t)
+{
+	int fd;
+
+	snprintf(t->dir, sizeof(t->dir), "/tmp/check-seccomp.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(t->dir));
+	snprintf(t->path, sizeof(t->path), "%s/f", t->dir);
+	fd = open(t->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+}
+
+static void temp_file_remove(struct temp_file *t)
+{
+	unlink(t->path);
+	rmdir(t->dir);
+}
+
+static unsigned blocked_count(const char *name, int errnum)
+{
+	for (size_t i = 0; i < last_report.n_blocked; i++)
+		if (strcmp(last_report.blocked[i].name, name) == 0 &&
+		    last_report.blocked[i].errnum == errnum)
+			return last_report.blocked[i].count;
 	return 0;
 }
 
@@ -1118,21 +1336,18 @@ START_TEST(test_install_build)
 {
 	_cleanup_plan_ struct seccomp_plan plan = { 0 };
 	struct sh_err err = { 0 };
-	char dir[] = "/tmp/check-seccomp.XXXXXX", file[64];
+	struct temp_file t;
 	struct stat st;
-	int fd, status, r;
+	int status, r;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(file, sizeof(file), "%s/f", dir);
-	fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
+	temp_file_make(&t);
+	user_xattr_outside[0] = xattr_result(t.path, "user.check", false);
+	user_xattr_outside[1] = xattr_result(t.path, "user.check", true);
 	r = prepare("build", NULL, -1, &plan, &err, NULL, 0);
 	ck_assert_msg(r == 0, "%d %s", r, err.message);
-	status = run_filtered(&plan, build_checks, file);
-	ck_assert_int_eq(stat(file, &st), 0);
-	unlink(file);
-	rmdir(dir);
+	status = run_filtered(&plan, build_checks, t.path);
+	ck_assert_int_eq(stat(t.path, &st), 0);
+	temp_file_remove(&t);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		      "the filtered child: status %#x (check %d failed)",
 		      status, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -1144,8 +1359,107 @@ START_TEST(test_install_build)
 	ck_assert_uint_eq(last_report.blocked[0].count, 2);
 	ck_assert_str_eq(last_report.blocked[1].name, "fchmodat");
 	ck_assert_str_eq(last_report.killed_by, "");
+	/* the names refused, not the user.* ones that went on */
+	ck_assert_uint_eq(blocked_count("setxattr", ENOTSUP), 5);
+	ck_assert_uint_eq(blocked_count("setxattrat", ENOTSUP), 3);
 	/* the setuid bit never came */
 	ck_assert_uint_eq(st.st_mode & 07777, 01777);
+}
+END_TEST
+
+/* String conditions on a call libseccomp knows: mkdir's path. */
+static int mkdir_checks(const char *dir)
+{
+	char path[128];
+
+	/* == "TEXT*": EXDEV; == "TEXT": EIO (the first rule that holds) */
+	snprintf(path, sizeof(path), "%s/x-one", dir);
+	if (mkdir(path, 0700) != -1 || errno != EXDEV)
+		return 1;
+	snprintf(path, sizeof(path), "%s/exact", dir);
+	if (mkdir(path, 0700) != -1 || errno != EIO)
+		return 2;
+	/* no rule holds: the call goes on and makes the directory */
+	snprintf(path, sizeof(path), "%s/other", dir);
+	if (mkdir(path, 0700) != 0)
+		return 3;
+	/* != with a number condition: mode 0750 anywhere but under dir */
+	if (mkdir("/nonexistent/check-seccomp", 0750) != -1 ||
+	    errno != EROFS)
+		return 4;
+	snprintf(path, sizeof(path), "%s/mode", dir);
+	if (mkdir(path, 0750) != 0)
+		return 5;
+	return 0;
+}
+
+START_TEST(test_install_strings)
+{
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	_cleanup_free_ char *text = NULL;
+	struct sh_err err = { 0 };
+	char dir[] = "/tmp/check-seccomp.XXXXXX", path[128];
+	struct stat st;
+	int r, status;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_ge(asprintf(&text,
+				  "errno:EXDEV mkdir arg0 == \"%s/x-*\"\n"
+				  "errno:EIO mkdir arg0 == \"%s/exact\"\n"
+				  "errno:EROFS mkdir arg1 == 0750 "
+				  "arg0 != \"%s/*\"\n",
+				  dir, dir, dir),
+			 0);
+	r = prepare("none", text, -1, &plan, &err, NULL, 0);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	status = run_filtered(&plan, mkdir_checks, dir);
+	snprintf(path, sizeof(path), "%s/other", dir);
+	r = stat(path, &st);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/mode", dir);
+	rmdir(path);
+	rmdir(dir);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "status %#x (check %d failed)", status,
+		      WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	ck_assert_int_eq(r, 0);
+	ck_assert_uint_eq(blocked_count("mkdir", EXDEV), 1);
+	ck_assert_uint_eq(blocked_count("mkdir", EIO), 1);
+	ck_assert_uint_eq(blocked_count("mkdir", EROFS), 1);
+	ck_assert_uint_eq(last_report.n_blocked, 3);
+}
+END_TEST
+
+/* Without a listener (nested) nobody reads the names: every name is
+ * refused, user.* too. */
+static int xattr_direct_checks(const char *file)
+{
+	if (xattr_result(file, "user.check", false) != ENOTSUP)
+		return 1;
+	if (xattr_result(file, "user.check", true) != ENOTSUP)
+		return 2;
+	if (xattr_result(file, "security.capability", false) != ENOTSUP)
+		return 3;
+	return 0;
+}
+
+START_TEST(test_install_xattr_direct)
+{
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	struct sh_err err = { 0 };
+	struct temp_file t;
+	int status;
+
+	temp_file_make(&t);
+	ck_assert_int_eq(prepare("build", NULL, -1, &plan, &err, NULL, 0), 0);
+	listener_taken = true;
+	status = run_filtered(&plan, xattr_direct_checks, t.path);
+	listener_taken = false;
+	temp_file_remove(&t);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "status %#x (check %d failed)", status,
+		      WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	ck_assert_uint_eq(last_report.n_blocked, 0);
 }
 END_TEST
 
@@ -1154,19 +1468,14 @@ START_TEST(test_install_none)
 {
 	_cleanup_plan_ struct seccomp_plan plan = { 0 };
 	struct sh_err err = { 0 };
-	char dir[] = "/tmp/check-seccomp.XXXXXX", file[64];
-	int fd, status;
+	struct temp_file t;
+	int status;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(file, sizeof(file), "%s/f", dir);
-	fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
+	temp_file_make(&t);
 	ck_assert_int_eq(prepare("none", NULL, -1, &plan, &err, NULL, 0), 0);
 	ck_assert_uint_eq(plan.n, 0);
-	status = run_filtered(&plan, build_checks, file);
-	unlink(file);
-	rmdir(dir);
+	status = run_filtered(&plan, build_checks, t.path);
+	temp_file_remove(&t);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 2,
 		      "status %#x", status);
 }
@@ -1180,8 +1489,42 @@ static int call_uname(const char *unused)
 	return uname(&u) == 0 ? 0 : 1;
 }
 
+/* uname after SIGSYS is ignored (_i 0), caught (1), or from a thread
+ * other than the leader (2); 0 when the process lives on. */
+static void on_sigsys(int sig)
+{
+	(void)sig;
+}
+
+static void *uname_thread(void *unused)
+{
+	(void)unused;
+	call_uname(NULL);
+	return NULL;
+}
+
+static int call_uname_defiant(const char *how)
+{
+	pthread_t thread;
+
+	if (strcmp(how, "ignore") == 0)
+		signal(SIGSYS, SIG_IGN);
+	else if (strcmp(how, "catch") == 0)
+		signal(SIGSYS, on_sigsys);
+	if (strcmp(how, "thread") != 0)
+		return call_uname(NULL) == 0 ? 0 : 1;
+	if (pthread_create(&thread, NULL, uname_thread, NULL) != 0)
+		return 2;
+	pthread_join(thread, NULL);
+	return 0;
+}
+
+/* A kill rule kills with SIGKILL, which the process can neither ignore
+ * nor catch; the call never returns. */
 START_TEST(test_install_kill)
 {
+	static const char *const how[] = { "default", "ignore", "catch",
+					   "thread" };
 	_cleanup_plan_ struct seccomp_plan plan = { 0 };
 	struct sh_err err = { 0 };
 	int r, status;
@@ -1192,10 +1535,31 @@ START_TEST(test_install_kill)
 		    0);
 	ck_assert_msg(r == 0, "%d %s", r, err.message);
 	ck_assert_uint_eq(plan.n, 1);
-	status = run_filtered(&plan, call_uname, NULL);
+	status = run_filtered(&plan, call_uname_defiant, how[_i]);
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+		      "%s: status %#x, expected death by SIGKILL", how[_i],
+		      status);
+	ck_assert_str_eq(last_report.killed_by, "uname");
+	ck_assert_uint_eq(last_report.n_blocked, 0);
+}
+END_TEST
+
+/* Without a listener the filter kills by itself: SIGSYS, which the
+ * kernel delivers even when it is ignored; nothing is reported. */
+START_TEST(test_install_kill_direct)
+{
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	struct sh_err err = { 0 };
+	int r, status;
+
+	r = prepare("none", "kill uname\n", -1, &plan, &err, NULL, 0);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	listener_taken = true;
+	status = run_filtered(&plan, call_uname_defiant, "ignore");
+	listener_taken = false;
 	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS,
 		      "status %#x, expected death by SIGSYS", status);
-	ck_assert_str_eq(last_report.killed_by, "uname");
+	ck_assert_str_eq(last_report.killed_by, "");
 }
 END_TEST
 
@@ -1282,6 +1646,7 @@ static Suite *make_seccomp_suite(void)
 	tcase_add_loop_test(tc, test_action, 0, N(action_cases));
 	tcase_add_loop_test(tc, test_bad_action, 0, N(bad_actions));
 	tcase_add_loop_test(tc, test_condition, 0, N(cond_cases));
+	tcase_add_loop_test(tc, test_string_condition, 0, N(string_cases));
 	tcase_add_test(tc, test_six_conditions);
 	tcase_add_loop_test(tc, test_syntax_error, 0, N(syntax_cases));
 	tcase_add_test(tc, test_name_limit);
@@ -1319,7 +1684,10 @@ static Suite *make_seccomp_suite(void)
 	tcase_add_loop_test(tc, test_precompiled_profiles, 0, 2);
 	tcase_add_test(tc, test_precompiled_none);
 	tcase_add_test(tc, test_install_none);
-	tcase_add_test(tc, test_install_kill);
+	tcase_add_test(tc, test_install_strings);
+	tcase_add_test(tc, test_install_xattr_direct);
+	tcase_add_loop_test(tc, test_install_kill, 0, 4);
+	tcase_add_test(tc, test_install_kill_direct);
 	tcase_add_test(tc, test_install_bpf_fd);
 	tcase_add_test(tc, test_install_refused);
 	suite_add_tcase(s, tc);

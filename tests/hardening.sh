@@ -342,16 +342,33 @@ check_eq "--seccomp-profile none: Seccomp 0 and chmod u+s works" \
 	"$rc $(field Seccomp) $(line_of chmod) $(mode_of "$T/m/none")"
 
 : >"$T/m/x"
-run -- "$P" setxattr "$T/m/x" security.capability setxattr "$T/m/x" user.sh
-check_match "build profile: setxattr security.capability and user.*: ENOTSUP" \
-	"^setxattr $T/m/x security.capability E(NOTSUP|OPNOTSUPP) setxattr $T/m/x user.sh E(NOTSUP|OPNOTSUPP)\$" \
+# the monitor reads the name: security.*, trusted.* and system.* (but
+# the POSIX ACLs) are refused before the file system is asked
+run_st -- "$P" setxattr "$T/m/x" security.capability \
+	setxattr "$T/m/x" trusted.x setxattr "$T/m/x" system.sh
+check_match "build profile: setxattr security.capability, trusted.x, system.sh: ENOTSUP" \
+	"^setxattr $T/m/x security.capability E(NOTSUP|OPNOTSUPP) setxattr $T/m/x trusted.x E(NOTSUP|OPNOTSUPP) setxattr $T/m/x system.sh E(NOTSUP|OPNOTSUPP)\$" \
 	"$(oneline "$out")"
+check_match "... reported: setxattr, ENOTSUP, 3 times" \
+	'"blocked":\[\{"syscall":"setxattr","errno":95,"errname":"EOPNOTSUPP","count":3\}\]' \
+	"$(tail -n 1 "$T/st")"
 run --seccomp-profile none -- "$P" setxattr "$T/m/x" user.sh
 if [ "$out" = "setxattr $T/m/x user.sh ok" ]; then
 	ok "--seccomp-profile none: setxattr user.sh works"
+	run_st -- "$P" setxattr "$T/m/x" user.foo getxattr "$T/m/x" user.foo
+	check_eq "build profile: setxattr user.foo works, the value reads back, nothing reported" \
+		"0 setxattr $T/m/x user.foo ok getxattr $T/m/x user.foo x " \
+		"$rc $(oneline "$out") $(json_val "$(tail -n 1 "$T/st")" seccomp)"
+	# nested, the inner helper gets no listener: nobody reads the names
+	run -- "$H" -- "$P" setxattr "$T/m/x" user.nested
+	check_match "build profile without a listener (nested): setxattr user.* refused too (ENOTSUP)" \
+		"^setxattr $T/m/x user.nested E(NOTSUP|OPNOTSUPP)\$" "$out"
 else
-	skip "--seccomp-profile none: setxattr user.sh works" \
-		"the file system under $T refuses user xattrs ($out)"
+	for d in "--seccomp-profile none: setxattr user.sh works" \
+		"build profile: setxattr user.foo works, the value reads back" \
+		"build profile without a listener (nested): setxattr user.* refused too"; do
+		skip "$d" "the file system under $T refuses user xattrs ($out)"
+	done
 fi
 
 outside=$("$P" tiocsti 2>&1)
@@ -392,13 +409,17 @@ check_eq "build profile: x32 chmod u+s: EPERM from the filter (outside the kerne
 	"$(printf '%s\n' "$out" | sed -n 1p) $(mode_of "$T/m/x32")"
 check_eq "build profile: x32 chmod 0600: what the kernel says outside" \
 	"$outside" "$(printf '%s\n' "$out" | sed -n 2p)"
+run_st -- "$P" setmode x32-chmod "$T/m/x32" 4755
+check_match "build profile: x32 chmod u+s is reported as chmod" \
+	'"blocked":\[\{"syscall":"chmod","errno":1,' "$(tail -n 1 "$T/st")"
 
 denied="init_module finit_module delete_module kexec_load kexec_file_load bpf perf_event_open keyctl add_key request_key userfaultfd"
 plain="clone3 faccessat2 getrandom nosys x32-nosys"
-strict_only="ptrace unshare setns mount io_uring_setup"
+strict_only="ptrace unshare setns mount"
+uring="io_uring_setup io_uring_enter io_uring_register"
 args=()
 # x32-nosys (in $plain) last: a filter blind to x32 would kill the probe
-for c in $denied openat2 $strict_only $plain; do
+for c in $denied openat2 $uring $strict_only $plain; do
 	args+=(try "$c")
 done
 run -- "$P" "${args[@]}"
@@ -434,6 +455,36 @@ for c in $plain; do
 done
 check_eq "build profile: openat2 gives ENOSYS (without the filter: ok)" \
 	"ENOSYS ok" "$(answer "$out_build" openat2) $(answer "$out_none" openat2)"
+for c in $uring; do
+	n=$(answer "$out_none" "$c")
+	if [ "$n" = ENOSYS ]; then
+		skip "build and strict profiles: $c gives ENOSYS" \
+			"the kernel has no io_uring"
+	else
+		check_eq "build and strict profiles: $c gives ENOSYS (without the filter: $n)" \
+			"ENOSYS ENOSYS" \
+			"$(answer "$out_build" "$c") $(answer "$out_strict" "$c")"
+	fi
+done
+# what io_uring does seccomp never sees: an IORING_OP_OPENAT with a
+# setuid mode would make the file that openat may not
+outside=$("$P" uring-create "$T/m/uring-outside" 0644 2>&1)
+if [ "$outside" != "uring-create $T/m/uring-outside ok" ]; then
+	skip "build profile: no setuid file through io_uring (IORING_OP_OPENAT)" \
+		"io_uring does not work here: ${outside:-crashed}"
+else
+	run_st -- "$P" uring-create "$T/m/uring" 4755
+	check_eq "build profile: no setuid file through io_uring (IORING_OP_OPENAT 4755): io_uring_setup ENOSYS" \
+		"0 uring-create $T/m/uring ENOSYS absent" \
+		"$rc $out $(mode_of "$T/m/uring")"
+	check_match "... reported: io_uring_setup, ENOSYS" \
+		'"blocked":\[\{"syscall":"io_uring_setup","errno":38,"errname":"ENOSYS","count":1\}\]' \
+		"$(tail -n 1 "$T/st")"
+	run --seccomp-profile none -- "$P" uring-create "$T/m/uring-none" 0640
+	check_eq "--seccomp-profile none: io_uring works (IORING_OP_OPENAT 0640)" \
+		"0 uring-create $T/m/uring-none ok 640" \
+		"$rc $out $(mode_of "$T/m/uring-none")"
+fi
 for c in $strict_only; do
 	b=$(answer "$out_build" "$c")
 	s=$(answer "$out_strict" "$c")
@@ -460,11 +511,28 @@ check_eq "--seccomp-policy: errno:EACCES mkdir, errno:EXDEV chmod arg1 == 0700" 
 printf 'kill uname\n' >"$T/policy-kill"
 # (bash's notice of the helper's death goes to /dev/null)
 run_st --seccomp-policy "$T/policy-kill" -- "$P" hostname 2>/dev/null
-check_eq "--seccomp-policy kill uname: the command dies of SIGSYS, so does the helper" \
-	'159 31 "SIGSYS"' \
+check_eq "--seccomp-policy kill uname: the command dies of SIGKILL, so does the helper" \
+	'137 9 "SIGKILL"' \
 	"$rc $(json_val "$(tail -n 1 "$T/st")" signal) $(json_val "$(tail -n 1 "$T/st")" signal-name)"
 check_match "--seccomp-policy kill uname: the outcome names the call" \
 	'"seccomp":\{"killed-by":"uname"\}' "$(tail -n 1 "$T/st")"
+# x32 calls come with x86-64's arch and the x32 bit: named all the same
+run_st --seccomp-policy "$T/policy-kill" -- "$P" try x32-uname \
+	write 1 after 2>/dev/null
+last=$(tail -n 1 "$T/st")
+check_eq "--seccomp-policy kill uname: an x32 uname dies too (SIGKILL), killed-by uname" \
+	'137 "SIGKILL" "uname" []' \
+	"$rc $(json_val "$last" signal-name) $(json_val "$last" killed-by) [$out]"
+# SIGSYS sent by the helper would be a signal like any other: ignored,
+# the command would run on after the call; SIGKILL cannot be ignored
+for pidns in "" --unshare-pid; do
+	run_st ${pidns:+"$pidns"} --seccomp-policy "$T/policy-kill" -- \
+		"$P" ignore SYS write 1 before hostname write 1 after 2>/dev/null
+	last=$(tail -n 1 "$T/st")
+	check_eq "--seccomp-policy kill uname${pidns:+ $pidns}, SIGSYS ignored: dies in the call (SIGKILL), nothing after it, killed-by uname" \
+		'137 9 "SIGKILL" "uname" before' \
+		"$rc $(json_val "$last" signal) $(json_val "$last" signal-name) $(json_val "$last" killed-by) $(oneline "$out")"
+done
 
 # a blocked call is reported by name, with its errno and how often
 "$TOUCH" "$T/blocked"

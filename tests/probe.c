@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <linux/io_uring.h>
 #include <limits.h>
 #include <net/if.h>
 #include <netdb.h>
@@ -250,7 +251,7 @@ static int signal_number(const char *s)
 		{ "HUP", SIGHUP },   { "INT", SIGINT },   { "QUIT", SIGQUIT },
 		{ "ABRT", SIGABRT }, { "KILL", SIGKILL }, { "SEGV", SIGSEGV },
 		{ "PIPE", SIGPIPE }, { "TERM", SIGTERM }, { "USR1", SIGUSR1 },
-		{ "USR2", SIGUSR2 },
+		{ "USR2", SIGUSR2 }, { "SYS", SIGSYS },
 	};
 
 	if (strncmp(s, "SIG", 3) == 0)
@@ -927,6 +928,81 @@ static void cmd_setxattr(const char *path, const char *name)
 		printf("setxattr %s %s ok\n", path, name);
 }
 
+/* getxattr(PATH, NAME): "getxattr PATH NAME VALUE|ERRNAME" */
+static void cmd_getxattr(const char *path, const char *name)
+{
+	char value[256];
+	ssize_t n = getxattr(path, name, value, sizeof(value) - 1);
+
+	if (n < 0) {
+		printf("getxattr %s %s %s\n", path, name, errname(errno));
+		return;
+	}
+	value[n] = '\0';
+	printf("getxattr %s %s %s\n", path, name, value);
+}
+
+/* Create PATH with MODE through io_uring (IORING_OP_OPENAT), where
+ * seccomp sees no openat: "uring-create PATH ok|ERRNAME", the errno of
+ * io_uring_setup (called with syscall(): no liburing needed), of
+ * io_uring_enter or of the open itself. */
+static void cmd_uring_create(const char *path, const char *mode_arg)
+{
+	struct io_uring_params p = { 0 };
+	mode_t mode = (mode_t)strtol(mode_arg, NULL, 8);
+	size_t sq_len, cq_len, sqes_len;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqe;
+	unsigned *tail, head;
+	char *sq, *cq;
+	int fd, e = 0;
+
+	fflush(stdout);
+	fd = (int)syscall(SYS_io_uring_setup, 1, &p);
+	if (fd < 0) {
+		printf("uring-create %s %s\n", path, errname(errno));
+		return;
+	}
+	sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+	cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	sqes_len = p.sq_entries * sizeof(struct io_uring_sqe);
+	sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		  IORING_OFF_SQ_RING);
+	cq = mmap(NULL, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		  IORING_OFF_CQ_RING);
+	sqes = mmap(NULL, sqes_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		    IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED)
+		die("uring-create: mmap: %s", strerror(errno));
+	memset(&sqes[0], 0, sizeof(sqes[0]));
+	sqes[0].opcode = IORING_OP_OPENAT;
+	sqes[0].fd = AT_FDCWD;
+	sqes[0].addr = (uintptr_t)path;
+	sqes[0].len = mode;
+	sqes[0].open_flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+	tail = (unsigned *)(sq + p.sq_off.tail);
+	((unsigned *)(sq + p.sq_off.array))[0] = 0;
+	__atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
+	if (syscall(SYS_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS,
+		    NULL, 0) < 0) {
+		e = errno;
+	} else {
+		head = __atomic_load_n((unsigned *)(cq + p.cq_off.head),
+				       __ATOMIC_ACQUIRE);
+		cqe = (struct io_uring_cqe *)(cq + p.cq_off.cqes) +
+		      (head & *(unsigned *)(cq + p.cq_off.ring_mask));
+		if (cqe->res < 0)
+			e = -cqe->res;
+		else
+			close(cqe->res);
+	}
+	printf("uring-create %s %s\n", path, e ? errname(e) : "ok");
+	munmap(sq, sq_len);
+	munmap(cq, cq_len);
+	munmap(sqes, sqes_len);
+	close(fd);
+}
+
 /* Push a byte into the input of a terminal of our own (a new pty, our
  * controlling terminal, in a child that made its own session):
  * "tiocsti ok|ERRNAME". */
@@ -975,6 +1051,7 @@ static void cmd_try(const char *name)
 	struct {
 		uint64_t flags, mode, resolve;
 	} how = { O_RDONLY | O_CLOEXEC, 0, 0 };
+	struct utsname uts;
 	char buf[8];
 	long r;
 
@@ -1022,10 +1099,16 @@ static void cmd_try(const char *name)
 			    0UL, NULL);
 	else if (strcmp(name, "io_uring_setup") == 0)
 		r = syscall(SYS_io_uring_setup, 0, NULL);
+	else if (strcmp(name, "io_uring_enter") == 0)
+		r = syscall(SYS_io_uring_enter, -1, 0, 0, 0, NULL, 0);
+	else if (strcmp(name, "io_uring_register") == 0)
+		r = syscall(SYS_io_uring_register, -1, 0, NULL, 0);
 	else if (strcmp(name, "nosys") == 0)
 		r = syscall(1023, 0, 0, 0);
 	else if (strcmp(name, "x32-nosys") == 0)
 		r = syscall(0x40000000 | 1023, 0, 0, 0);
+	else if (strcmp(name, "x32-uname") == 0)
+		r = syscall(0x40000000 | 63, &uts);
 	else
 		die("try: unknown call `%s`", name);
 	if (r < 0) {
@@ -1151,6 +1234,7 @@ static void usage(void)
 		"  alloc MIB | forks N | spawn FILE TOKEN | spin SECS\n"
 		"  securebits | securebits-clear | setresuid UID | ifdown NAME\n"
 		"  setmode CALL PATH MODE | setxattr PATH NAME | tiocsti | try NAME\n"
+		"  getxattr PATH NAME | uring-create PATH MODE\n"
 		"  signal PID SIG | landlock-abi | fill PATH BYTES | ignore SIG\n"
 		"  abstract-listen NAME | abstract-connect NAME\n",
 		progname);
@@ -1289,6 +1373,14 @@ static int run_one(char **argv, int left, const char *argv0)
 	} else if (strcmp(cmd, "setxattr") == 0) {
 		NEED(2);
 		cmd_setxattr(argv[1], argv[2]);
+		return 3;
+	} else if (strcmp(cmd, "getxattr") == 0) {
+		NEED(2);
+		cmd_getxattr(argv[1], argv[2]);
+		return 3;
+	} else if (strcmp(cmd, "uring-create") == 0) {
+		NEED(2);
+		cmd_uring_create(argv[1], argv[2]);
 		return 3;
 	} else if (strcmp(cmd, "tiocsti") == 0) {
 		cmd_tiocsti();
