@@ -118,17 +118,49 @@ static const char *first_refused(unsigned refused, const int errnos[],
 	return NULL;
 }
 
+/* Which namespaces the kernel refuses, each tried alone in a throwaway
+ * child. A privileged caller makes the others without the user namespace,
+ * so a refused user namespace takes only itself with it there. */
+static void diagnose(const struct launch *launch, unsigned *refused,
+		     int errnos[NS_COUNT])
+{
+	unsigned others = launch->namespaces & ~NS_BIT(NS_USER);
+	bool with_user = launch->namespaces & NS_BIT(NS_USER);
+	int user_errno;
+
+	ns_diagnose(others, with_user, refused, errnos);
+	if (!launch->privileged || !(*refused & NS_BIT(NS_USER)))
+		return;
+	user_errno = errnos[NS_USER];
+	ns_diagnose(others, false, refused, errnos);
+	*refused |= NS_BIT(NS_USER);
+	errnos[NS_USER] = user_errno;
+}
+
+/* A sandbox that no longer needs the monitor (no user namespace left to
+ * map, no cgroup to enter) must not wait for it: start_sandbox would
+ * never write the sync pipe, and the sandbox, which holds a copy of the
+ * write end too, would read it for ever. Without the read end it does
+ * not wait at all. */
+static void close_sync_unless_needed(struct launch *launch, struct channels *ch)
+{
+	if (launch_needs_sync(launch))
+		return;
+	cleanup_closep(&launch->sync_fd);
+	cleanup_closep(&ch->sync_write);
+	launch->sync_fd = ch->sync_write = -1;
+}
+
 /* The clone failed: learn which namespace the kernel refuses, then fail
  * (strict) or leave it out and try again (drop). */
-static int handle_refusal(struct launch *launch, int clone_errno,
-			  struct sh_err *err)
+static int handle_refusal(struct launch *launch, struct channels *ch,
+			  int clone_errno, struct sh_err *err)
 {
-	int errnos[NS_COUNT], errnum = clone_errno;
+	int errnos[NS_COUNT], errnum = clone_errno, r;
 	unsigned refused;
 	const char *name;
 
-	ns_diagnose(launch->namespaces & ~NS_BIT(NS_USER),
-		    launch->namespaces & NS_BIT(NS_USER), &refused, errnos);
+	diagnose(launch, &refused, errnos);
 	name = first_refused(refused, errnos, &errnum);
 	if (!name)
 		return err_sys(err, "ns", clone_errno,
@@ -138,7 +170,10 @@ static int handle_refusal(struct launch *launch, int clone_errno,
 	    !launch->user_for_caps_only)
 		return err_sys(err, "ns", errnum, "namespace `%s` refused",
 			       name);
-	return launch_drop(launch, refused, errnos, err);
+	if ((r = launch_drop(launch, refused, errnos, err)) < 0)
+		return r;
+	close_sync_unless_needed(launch, ch);
+	return 0;
 }
 
 /* The user namespace's maps were refused: in drop mode, run without. */
@@ -151,11 +186,11 @@ static int maps_refused(struct launch *launch, struct channels *ch, int r,
 	    !launch->user_for_caps_only)
 		return r;
 	errnos[NS_USER] = -r;
-	r = launch_drop(launch, NS_BIT(NS_USER), errnos, err);
-	cleanup_closep(&launch->sync_fd);
-	cleanup_closep(&ch->sync_write);
-	launch->sync_fd = ch->sync_write = -1;
-	return r;
+	if ((r = launch_drop(launch, NS_BIT(NS_USER), errnos, err)) < 0)
+		return r;
+	/* kept when cgroups still need it: the sandbox is moved first */
+	close_sync_unless_needed(launch, ch);
+	return 0;
 }
 
 static int release(struct channels *ch, struct sh_err *err)
@@ -179,7 +214,7 @@ static int start_sandbox(struct launch *launch, struct channels *ch,
 		if (*pid == 0)
 			child_run(launch);
 		if (*pid < 0) {
-			r = handle_refusal(launch, -*pid, err);
+			r = handle_refusal(launch, ch, -*pid, err);
 			if (r < 0)
 				return r;
 			continue;

@@ -61,10 +61,12 @@ run()
 	err=$(cat "$T/err")
 }
 
-# run with --status-fd 3; st: all records, st1: the first, stN: the last
+# run with --status-fd 3; st: all records, st1: the first, stN: the last;
+# under "${wrap[@]}" when that is set
+wrap=()
 run_st()
 {
-	"$H" --status-fd 3 "$@" </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
+	"${wrap[@]}" "$H" --status-fd 3 "$@" </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
 	rc=$?
 	out=$(cat "$T/out")
 	err=$(cat "$T/err")
@@ -714,6 +716,105 @@ else
 		"--ns-fallback drop: runs" "--ns-fallback drop: dropped" \
 		"--ns-fallback drop: namespaces"; do
 		skip "$d" "cannot set max_net_namespaces in a user namespace here"
+	done
+fi
+
+# --- 9b. a refused user namespace ----------------------------------------------
+
+# The same, with the limit of user namespaces at 0. no_userns runs the
+# helper there as root of the test's user namespace (privileged: it makes
+# the others without a user namespace); no_userns_unpriv without any
+# capability, as the helper sees an ordinary user, who gets a user
+# namespace of its own. Each run is bounded: a helper that waits for
+# ever (as it once did, on its own sync pipe) fails the case instead of
+# hanging the suite.
+no_userns_as()
+{
+	local how=$1
+
+	shift
+	wrap=(timeout -k 2 20 unshare -U -r -- sh -c '
+		echo 0 >/proc/sys/user/max_user_namespaces || exit 1
+		how=$1
+		shift
+		[ "$how" = root ] && exec "$@"
+		exec setpriv --bounding-set=-all --inh-caps=-all -- "$@"'
+		sh "$how")
+	run_st "$@"
+	wrap=()
+}
+no_userns()
+{
+	no_userns_as root "$@"
+}
+no_userns_unpriv()
+{
+	no_userns_as nocaps "$@"
+}
+dropped_names()
+{
+	printf '%s\n' "$1" | sed -n 's/.*"dropped":\(\[[^]]*\]\).*/\1/p' |
+		grep -o '"namespace":"[a-z]*"' | cut -d'"' -f4 | tr '\n' ' ' |
+		sed 's/ $//'
+}
+userns_refusal=
+if ! command -v timeout >/dev/null; then
+	userns_refusal="no timeout(1) to bound the runs"
+elif ! command -v setpriv >/dev/null; then
+	userns_refusal="no setpriv(1) to drop the capabilities"
+elif ! unshare -U -r -- sh -c 'echo 0 >/proc/sys/user/max_user_namespaces &&
+	! unshare -U true' 2>/dev/null; then
+	userns_refusal="cannot set max_user_namespaces to 0 in a user namespace here"
+fi
+if [ -z "$userns_refusal" ]; then
+	no_userns --ns-fallback drop --unshare-user --unshare-net -- "$P" ns
+	check_eq "refused user namespace, --ns-fallback drop (privileged): runs, net still made" \
+		"0 changed" \
+		"$rc $(printf '%s\n' "$out" | awk -v h="${HOST_NS[net]}" '$1 == "net" { print ($2 == h ? "same" : "changed") }')"
+	check_eq "refused user namespace, drop (privileged): dropped user (ENOSPC), made net and uts" \
+		'[{"namespace":"user","errno":28,"errname":"ENOSPC"}] ["net","uts"]' \
+		"$(printf '%s\n' "$st1" | sed -n 's/.*"dropped":\(\[[^]]*\]\).*/\1/p') $(json_val "$st1" namespaces)"
+
+	rm -f "$T/marker"
+	no_userns --unshare-user --unshare-net -- "$TOUCH" "$T/marker"
+	check_eq "refused user namespace, strict (privileged): 125, stage ns, ENOSPC, nothing ran" \
+		'125 "ns" "ENOSPC" absent' \
+		"$rc $(json_val "$st" stage) $(json_val "$st" errname) $(ran)"
+	check_match "refused user namespace, strict: the message names user" \
+		'namespace `user` refused' "$(json_val "$st" message)"
+
+	rm -f "$T/marker"
+	no_userns --ns-fallback drop --unshare-user --uid-map "0 0 1" \
+		--gid-map "0 0 1" --uid 0 --gid 0 -- "$TOUCH" "$T/marker"
+	check_eq "refused user namespace, drop, with --uid-map: 125 (ids would be the host's), nothing ran" \
+		'125 "ns" absent' "$rc $(json_val "$st" stage) $(ran)"
+
+	rm -f "$T/marker"
+	no_userns_unpriv --unshare-net -- "$TOUCH" "$T/marker"
+	check_eq "unprivileged, user namespaces refused, --unshare-net strict: 125, ENOSPC, nothing ran" \
+		'125 "ns" "ENOSPC" absent' \
+		"$rc $(json_val "$st" stage) $(json_val "$st" errname) $(ran)"
+	check_match "unprivileged, user namespaces refused, strict: the message names user" \
+		'namespace `user` refused' "$(json_val "$st" message)"
+
+	no_userns_unpriv --ns-fallback drop --unshare-net -- "$P" ns
+	check_eq "unprivileged, user namespaces refused, drop: runs in the host's net, dropped user net uts" \
+		"0 same / user net uts / []" \
+		"$rc $(printf '%s\n' "$out" | awk -v h="${HOST_NS[net]}" '$1 == "net" { print ($2 == h ? "same" : "changed") }') / $(dropped_names "$st1") / $(json_val "$st1" namespaces)"
+
+	# documented: the user namespace an ordinary user gets only to clear
+	# the bounding set is left out when refused, and the record says so
+	no_userns_unpriv -- "$P" security
+	check_eq "unprivileged, user namespaces refused, no namespace asked: runs, user dropped, bounding set not cleared, no_new_privs" \
+		"0 / user / false / 1" \
+		"$rc / $(dropped_names "$st1") / $(json_val "$st1" bounding-set-cleared) / $(printf '%s\n' "$out" | awk '$1 == "NoNewPrivs:" { print $2 }')"
+else
+	for d in "drop (privileged): runs" "drop (privileged): dropped" \
+		"strict (privileged): 125" "strict: names user" \
+		"drop with --uid-map: 125" "unprivileged strict: 125" \
+		"unprivileged strict: names user" "unprivileged drop: runs" \
+		"unprivileged, no namespace asked: runs"; do
+		skip "refused user namespace, $d" "$userns_refusal"
 	done
 fi
 
