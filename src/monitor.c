@@ -352,18 +352,37 @@ struct waiter {
 	sigset_t set;
 	long long deadline; /* usec, 0: none */
 	bool killing;       /* SIGTERM sent on timeout, SIGKILL is next */
+	bool kill_group;    /* a timeout kills the command's process group */
 };
 
+/* What a timeout's SIGKILL reaches besides the helper's child: an init's
+ * death takes its whole pid namespace, a transient cgroup is emptied when
+ * the command ends; the command's process group is ours to kill only
+ * when the command leads it (--new-session) and is our child (no init
+ * between us). Otherwise it shares our group or the caller's. */
+static bool timeout_kills_group(const struct launch *launch)
+{
+	return launch->spec->new_session && !launch_needs_init(launch);
+}
+
+/* Only while the command is not reaped: until then its pid cannot name
+ * another process or group. */
+static void kill_sandbox(const struct waiter *w, const struct outcome *out)
+{
+	kill(out->pid, SIGKILL);
+	if (w->kill_group)
+		kill(-out->pid, SIGKILL);
+}
+
 /* The timeout: SIGTERM to the command first (an init passes it on),
- * SIGKILL to the sandbox after the grace; an init's death takes the
- * whole pid namespace with it. */
+ * SIGKILL to the sandbox after the grace. */
 static void timeout_expired(struct waiter *w, struct outcome *out)
 {
 	long long grace = w->launch->spec->kill_after_ms;
 
 	out->timed_out = true;
 	if (w->killing) {
-		kill(out->pid, SIGKILL);
+		kill_sandbox(w, out);
 		w->deadline = 0;
 		return;
 	}
@@ -385,22 +404,36 @@ static int poll_timeout(struct waiter *w, struct outcome *out)
 	return (int)((left + 999) / 1000);
 }
 
-static void on_signal(struct waiter *w, const struct signalfd_siginfo *si,
-		      struct outcome *out, bool *exited, struct sh_err *err)
+static void on_child(const struct waiter *w, struct outcome *out, bool *exited,
+		     struct sh_err *err)
 {
+	siginfo_t child = { 0 };
 	int status;
 	pid_t r;
 
+	/* a timed-out command that ended on the SIGTERM takes the rest of
+	 * its group with it, as an init or a transient cgroup would: seen
+	 * before the reap (WNOWAIT), while its pid still names the group */
+	if (w->kill_group && out->timed_out &&
+	    waitid(P_PID, out->pid, &child, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	    child.si_pid == out->pid)
+		kill(-out->pid, SIGKILL);
+	r = wait4(out->pid, &status, WNOHANG, &out->usage);
+	if (r == out->pid)
+		*exited = true;
+	/* the init's report of the command, if it came already, is the
+	 * status; the init's own is what it made of it */
+	if (r == out->pid && !out->init_reported)
+		out->wait_status = status;
+	else if (r < 0 && errno != EINTR)
+		err_sys(err, "monitor", errno, "wait4");
+}
+
+static void on_signal(struct waiter *w, const struct signalfd_siginfo *si,
+		      struct outcome *out, bool *exited, struct sh_err *err)
+{
 	if (si->ssi_signo == SIGCHLD) {
-		r = wait4(out->pid, &status, WNOHANG, &out->usage);
-		if (r == out->pid)
-			*exited = true;
-		/* the init's report of the command, if it came already, is
-		 * the status; the init's own is what it made of it */
-		if (r == out->pid && !out->init_reported)
-			out->wait_status = status;
-		else if (r < 0 && errno != EINTR)
-			err_sys(err, "monitor", errno, "wait4");
+		on_child(w, out, exited, err);
 	} else if ((int)si->ssi_signo == SIGNAL_PARENT_DIED) {
 		if (parent_died(w->helper_parent))
 			kill(out->pid, SIGKILL);
@@ -446,7 +479,9 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 		struct outcome *out, struct sh_err *err)
 {
 	struct channels ch = { -1, -1, -1 };
-	struct waiter w = { .launch = launch, .helper_parent = helper_parent };
+	struct waiter w = { .launch = launch,
+			    .helper_parent = helper_parent,
+			    .kill_group = timeout_kills_group(launch) };
 	long long start;
 	int r;
 

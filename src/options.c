@@ -848,8 +848,10 @@ const struct option_def option_table[] = {
 	  "CPU time of the cgroup, in CPUs (\"1.5\")", parse_cpus, emit_cpus,
 	  0 },
 	{ "timeout", OPT_VALUE, GROUP_LIMITS, "SECONDS",
-	  "send SIGTERM to the command after SECONDS, SIGKILL to everything "
-	  "after --kill-after more",
+	  "send SIGTERM to the command after SECONDS, then SIGKILL after "
+	  "--kill-after more to the command and what it started: the pid "
+	  "namespace with --unshare-pid, the cgroup with --cgroup-parent, "
+	  "the process group with --new-session; else the command alone",
 	  parse_duration, emit_duration, OFF(timeout_ms) },
 	{ "kill-after", OPT_VALUE, GROUP_LIMITS, "SECONDS",
 	  "the grace between a timeout's SIGTERM and SIGKILL (default 5)",

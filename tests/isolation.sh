@@ -677,6 +677,43 @@ run_st --timeout 5 -- "$P" exit 0
 check_eq "--timeout not reached: no timed-out key" "0 " \
 	"$rc $(json_val "$stN" timed-out)"
 
+# What the timeout's SIGKILL reaches without a pid namespace or a
+# transient cgroup: with --new-session the command's process group, also
+# when the command itself ended on the SIGTERM; without, only the command
+# (documented), which the control shows. The command's child ignores
+# SIGTERM and sleeps 30 s with a token in its command line.
+for how in "new-session:" "new-session:trap-term" "control:"; do
+	token=sh-isolation-tmo-$$-$RANDOM
+	trap=${how#*:}
+	session=()
+	[ "${how%%:*}" = control ] || session=(--new-session)
+	rm -f "$T/spawned.pid"
+	timeout -k 2 20 "$H" --status-fd 3 "${session[@]}" --timeout 0.3 \
+		--kill-after 0.3 -- "$P" $trap spawn "$T/spawned.pid" "$token" \
+		sleep 5 </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
+	rc=$?
+	stN=$(tail -n 1 "$T/st")
+	desc="--timeout ${session[*]:-(no --new-session)}${trap:+, the command ignores SIGTERM}"
+	# (no pid namespace: the pid the child wrote is the host's)
+	spawned=$(cat "$T/spawned.pid" 2>/dev/null)
+	if [ -z "$spawned" ]; then
+		not_ok "$desc: the command started its child"
+		diag "exit $rc: $(cat "$T/err")"
+	elif [ "${how%%:*}" = control ]; then
+		check_true "$desc: the command's child outlives it (only the command is killed)" \
+			alive "$spawned"
+	else
+		check_eq "$desc: timed out" \
+			"$([ -n "$trap" ] && echo 137 || echo 143) true" \
+			"$rc $(json_val "$stN" timed-out)"
+		check_true "$desc: the command's child (same process group) is killed too" \
+			poll not_alive "$spawned"
+	fi
+	for pid in $(pids_with "$token"); do
+		kill -9 "$pid"
+	done
+done
+
 # --- 9. a namespace the kernel refuses ----------------------------------------
 
 # In a user namespace of the test's own (root inside it), the limit of
