@@ -831,8 +831,9 @@ const struct option_def option_table[] = {
 	  parse_nonempty, emit_string, OFF(chroot) },
 
 	{ "cgroup", OPT_VALUE, GROUP_LIMITS, "PATH",
-	  "run in the existing cgroup PATH (v1 or v2), joined before the "
-	  "namespaces are made, as portage",
+	  "run in the existing cgroup PATH (v1 or v2), as portage; the "
+	  "sandbox is moved there right after its clone, before it runs "
+	  "anything",
 	  parse_cgroup_path, emit_string, OFF(cgroup) },
 	{ "cgroup-parent", OPT_VALUE, GROUP_LIMITS, "PATH",
 	  "run in a new cgroup below PATH that gets the limits, is measured, "
