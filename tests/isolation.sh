@@ -382,7 +382,9 @@ host_lo()
 	"$P" ifaddrs | grep ' lo' | sort
 }
 host_lo_before=$(host_lo)
-run_st --unshare-net -- "$P" ifaddrs gai inet localhost gai inet6 ::1 \
+printf '127.0.0.1 localhost\n::1 localhost\n' >"$T/hosts"
+chmod 644 "$T/hosts"
+run_st --unshare-net -- "$P" ifaddrs gai inet localhost \
 	tcp 127.0.0.1 tcp 10.0.0.1 tcp ::1 tcp fd00::1
 ipv6=$(json_val "$st1" ipv6)
 diag "network record: $(json_val "$st1" network)"
@@ -409,15 +411,20 @@ if [ "$ipv6" = true ]; then
 	check_eq "--unshare-net: the record's network" \
 		'{"ipv6":true,"addresses":["127.0.0.1/8","::1/128","10.0.0.1/8","fd00::1/8"]}' \
 		"$(json_val "$st1" network)"
-	check_eq "--unshare-net: AI_ADDRCONFIG resolves ::1 (IPv6)" \
-		"gai inet6 ::1: ::1" \
-		"$(printf '%s\n' "$out" | grep '^gai inet6 ::1')"
 	check_eq "--unshare-net: TCP over ::1 and fd00::1" \
 		"tcp ::1 ok / tcp fd00::1 ok" \
 		"$(printf '%s\n' "$out" | grep '^tcp ::1') / $(printf '%s\n' "$out" | grep '^tcp fd00')"
-	run_st --unshare-net --loopback-addr 10.0.0.1/8 -- "$P" gai inet6 ::1
-	check_eq "--loopback-addr 10.0.0.1/8 only: ::1 does not resolve (fd00::1 is what makes it)" \
-		"0 gai inet6 ::1: EAI_NONAME" "$rc $out"
+	# the name, not a numeric ::1: the sandbox gets a hosts file that
+	# maps localhost to ::1 (the host's may not), so what is left to
+	# decide is AI_ADDRCONFIG's, which fd00::1 satisfies
+	run_st --unshare-net --ro-bind "$T/hosts:/etc/hosts" -- "$P" \
+		gai inet6 localhost
+	check_eq "--unshare-net: AI_ADDRCONFIG resolves localhost to ::1 (IPv6, hosts file with ::1)" \
+		"0 gai inet6 localhost: ::1" "$rc $out"
+	run_st --unshare-net --loopback-addr 10.0.0.1/8 \
+		--ro-bind "$T/hosts:/etc/hosts" -- "$P" gai inet6 localhost
+	check_match "--loopback-addr 10.0.0.1/8 only: localhost does not resolve to ::1 (fd00::1 is what makes it)" \
+		'^0 gai inet6 localhost: EAI_[A-Z]+$' "$rc $out"
 	run_st --unshare-net --loopback-addr fd00::1/8 -- "$P" gai inet localhost
 	check_match "--loopback-addr fd00::1/8 only: localhost (IPv4) does not resolve" \
 		'^gai inet localhost: EAI_' "$out"
@@ -433,7 +440,7 @@ else
 	check_eq "--unshare-net without IPv6: the record's network" \
 		'{"ipv6":false,"addresses":["127.0.0.1/8","10.0.0.1/8"]}' \
 		"$(json_val "$st1" network)"
-	for d in "AI_ADDRCONFIG resolves ::1" "TCP over ::1 and fd00::1" \
+	for d in "AI_ADDRCONFIG resolves localhost to ::1" "TCP over ::1 and fd00::1" \
 		"--loopback-addr 10.0.0.1/8 only" "--loopback-addr fd00::1/8 only" \
 		"portage's 10.0.0.1/8 and fd::1/8" "portage's addresses: record"; do
 		skip "--unshare-net: $d" "IPv6 does not work in a network namespace here"
@@ -639,7 +646,7 @@ run --unshare-pid -- "$P" daemonize "$T/daemon.pid" "$token"
 check_match "--unshare-pid: the command starts a double-forked daemon" \
 	'^daemon [0-9]+$' "$out"
 check_true "--unshare-pid: the daemon is gone when the helper returns" \
-	poll no_pid_with "$token"
+	within 3 no_pid_with "$token"
 token2=$token-control
 run -- "$P" daemonize "$T/daemon2.pid" "$token2"
 left=$(pids_with "$token2")
@@ -870,8 +877,6 @@ ours_left()
 }
 mkdir -m 755 "$T/e"
 mounts_before=$(wc -l </proc/$$/mountinfo)
-# (a simple command: its redirection is the child's, not the shell's)
-find "/proc/$$/fd" -mindepth 1 -maxdepth 1 -printf '%f %l\n' >"$T/fds.before"
 fails=0
 start=$(date +%s%N)
 for i in $(seq 200); do
@@ -887,9 +892,13 @@ check_eq "200 spawns with --unshare-all --tmpfs: all succeed" 0 "$fails"
 check_eq "200 spawns: no helper or probe process is left" "" "$(ours_left)"
 check_eq "200 spawns: the host's mountinfo has as many lines" \
 	"$mounts_before" "$(wc -l </proc/$$/mountinfo)"
-find "/proc/$$/fd" -mindepth 1 -maxdepth 1 -printf '%f %l\n' >"$T/fds.after"
-check_eq "200 spawns: the shell has the same fds" \
-	"$(sort -n "$T/fds.before")" "$(sort -n "$T/fds.after")"
+# The caller's own fds cannot change here (each helper is a process of
+# its own); tests/soak.c checks them for a caller that spawns through
+# libspawnhelper. What can leak here is one of the helper's channels (the
+# error pipe, the report socket, the sync pipe) into the command.
+run --unshare-all --tmpfs "$T/e" -- "$P" fds
+check_eq "after 200 spawns, --unshare-all --tmpfs: the command has only fds 0 1 2" \
+	"0 / 0 1 2" "$rc / $(printf '%s\n' "$out" | awk '{ print $1 }' | tr '\n' ' ' | sed 's/ $//')"
 
 # --- 11. bad specs of the isolation options ---------------------------------
 
