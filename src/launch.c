@@ -330,8 +330,9 @@ int launch_drop(struct launch *launch, unsigned refused,
 {
 	const struct spec *spec = launch->spec;
 
-	/* everything else was made inside the refused user namespace */
-	if (refused & NS_BIT(NS_USER))
+	/* an unprivileged caller made everything else inside the refused
+	 * user namespace; a privileged one makes the others without it */
+	if ((refused & NS_BIT(NS_USER)) && !launch->privileged)
 		refused = launch->namespaces;
 	if (launch->user_for_caps_only && refused == NS_BIT(NS_USER)) {
 		/* hardening without it: the bounding set stays, and
@@ -342,6 +343,13 @@ int launch_drop(struct launch *launch, unsigned refused,
 		launch->namespaces = 0;
 		return 0;
 	}
+	/* outside a user namespace --uid and --gid name host ids, not the
+	 * mapped ones the spec meant */
+	if ((refused & NS_BIT(NS_USER)) && (spec->uid_map || spec->gid_map))
+		return err_set(err, "ns",
+			       errnos[NS_USER] ? errnos[NS_USER] : EPERM,
+			       "namespace `user` refused, and the --uid-map "
+			       "or --gid-map the spec gives needs it");
 	if ((refused & NS_BIT(NS_MOUNT)) &&
 	    (spec->binds.n || spec->ro_binds.n || spec->tmpfs.n || spec->chroot))
 		return err_set(err, "ns", errnos[NS_MOUNT] ? errnos[NS_MOUNT]
@@ -355,8 +363,8 @@ int launch_drop(struct launch *launch, unsigned refused,
 	launch->namespaces &= ~refused;
 	/* a user namespace added to make the others is now there only to
 	 * clear the bounding set: it may be left out in its turn */
-	if (!(launch->namespaces & ~NS_BIT(NS_USER)) && !spec->join_ns.n &&
-	    !(spec_namespaces(spec) & NS_BIT(NS_USER)))
+	if (!launch->privileged && !(launch->namespaces & ~NS_BIT(NS_USER)) &&
+	    !spec->join_ns.n && !(spec_namespaces(spec) & NS_BIT(NS_USER)))
 		launch->user_for_caps_only = true;
 	/* "localhost" is the network sandbox's; without it, the host's */
 	if (!(launch->namespaces & NS_BIT(NS_UTS)) ||

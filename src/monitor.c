@@ -118,17 +118,49 @@ static const char *first_refused(unsigned refused, const int errnos[],
 	return NULL;
 }
 
+/* Which namespaces the kernel refuses, each tried alone in a throwaway
+ * child. A privileged caller makes the others without the user namespace,
+ * so a refused user namespace takes only itself with it there. */
+static void diagnose(const struct launch *launch, unsigned *refused,
+		     int errnos[NS_COUNT])
+{
+	unsigned others = launch->namespaces & ~NS_BIT(NS_USER);
+	bool with_user = launch->namespaces & NS_BIT(NS_USER);
+	int user_errno;
+
+	ns_diagnose(others, with_user, refused, errnos);
+	if (!launch->privileged || !(*refused & NS_BIT(NS_USER)))
+		return;
+	user_errno = errnos[NS_USER];
+	ns_diagnose(others, false, refused, errnos);
+	*refused |= NS_BIT(NS_USER);
+	errnos[NS_USER] = user_errno;
+}
+
+/* A sandbox that no longer needs the monitor (no user namespace left to
+ * map, no cgroup to enter) must not wait for it: start_sandbox would
+ * never write the sync pipe, and the sandbox, which holds a copy of the
+ * write end too, would read it for ever. Without the read end it does
+ * not wait at all. */
+static void close_sync_unless_needed(struct launch *launch, struct channels *ch)
+{
+	if (launch_needs_sync(launch))
+		return;
+	cleanup_closep(&launch->sync_fd);
+	cleanup_closep(&ch->sync_write);
+	launch->sync_fd = ch->sync_write = -1;
+}
+
 /* The clone failed: learn which namespace the kernel refuses, then fail
  * (strict) or leave it out and try again (drop). */
-static int handle_refusal(struct launch *launch, int clone_errno,
-			  struct sh_err *err)
+static int handle_refusal(struct launch *launch, struct channels *ch,
+			  int clone_errno, struct sh_err *err)
 {
-	int errnos[NS_COUNT], errnum = clone_errno;
+	int errnos[NS_COUNT], errnum = clone_errno, r;
 	unsigned refused;
 	const char *name;
 
-	ns_diagnose(launch->namespaces & ~NS_BIT(NS_USER),
-		    launch->namespaces & NS_BIT(NS_USER), &refused, errnos);
+	diagnose(launch, &refused, errnos);
 	name = first_refused(refused, errnos, &errnum);
 	if (!name)
 		return err_sys(err, "ns", clone_errno,
@@ -138,7 +170,10 @@ static int handle_refusal(struct launch *launch, int clone_errno,
 	    !launch->user_for_caps_only)
 		return err_sys(err, "ns", errnum, "namespace `%s` refused",
 			       name);
-	return launch_drop(launch, refused, errnos, err);
+	if ((r = launch_drop(launch, refused, errnos, err)) < 0)
+		return r;
+	close_sync_unless_needed(launch, ch);
+	return 0;
 }
 
 /* The user namespace's maps were refused: in drop mode, run without. */
@@ -151,11 +186,11 @@ static int maps_refused(struct launch *launch, struct channels *ch, int r,
 	    !launch->user_for_caps_only)
 		return r;
 	errnos[NS_USER] = -r;
-	r = launch_drop(launch, NS_BIT(NS_USER), errnos, err);
-	cleanup_closep(&launch->sync_fd);
-	cleanup_closep(&ch->sync_write);
-	launch->sync_fd = ch->sync_write = -1;
-	return r;
+	if ((r = launch_drop(launch, NS_BIT(NS_USER), errnos, err)) < 0)
+		return r;
+	/* kept when cgroups still need it: the sandbox is moved first */
+	close_sync_unless_needed(launch, ch);
+	return 0;
 }
 
 static int release(struct channels *ch, struct sh_err *err)
@@ -179,7 +214,7 @@ static int start_sandbox(struct launch *launch, struct channels *ch,
 		if (*pid == 0)
 			child_run(launch);
 		if (*pid < 0) {
-			r = handle_refusal(launch, -*pid, err);
+			r = handle_refusal(launch, ch, -*pid, err);
 			if (r < 0)
 				return r;
 			continue;
@@ -317,18 +352,37 @@ struct waiter {
 	sigset_t set;
 	long long deadline; /* usec, 0: none */
 	bool killing;       /* SIGTERM sent on timeout, SIGKILL is next */
+	bool kill_group;    /* a timeout kills the command's process group */
 };
 
+/* What a timeout's SIGKILL reaches besides the helper's child: an init's
+ * death takes its whole pid namespace, a transient cgroup is emptied when
+ * the command ends; the command's process group is ours to kill only
+ * when the command leads it (--new-session) and is our child (no init
+ * between us). Otherwise it shares our group or the caller's. */
+static bool timeout_kills_group(const struct launch *launch)
+{
+	return launch->spec->new_session && !launch_needs_init(launch);
+}
+
+/* Only while the command is not reaped: until then its pid cannot name
+ * another process or group. */
+static void kill_sandbox(const struct waiter *w, const struct outcome *out)
+{
+	kill(out->pid, SIGKILL);
+	if (w->kill_group)
+		kill(-out->pid, SIGKILL);
+}
+
 /* The timeout: SIGTERM to the command first (an init passes it on),
- * SIGKILL to the sandbox after the grace; an init's death takes the
- * whole pid namespace with it. */
+ * SIGKILL to the sandbox after the grace. */
 static void timeout_expired(struct waiter *w, struct outcome *out)
 {
 	long long grace = w->launch->spec->kill_after_ms;
 
 	out->timed_out = true;
 	if (w->killing) {
-		kill(out->pid, SIGKILL);
+		kill_sandbox(w, out);
 		w->deadline = 0;
 		return;
 	}
@@ -350,22 +404,36 @@ static int poll_timeout(struct waiter *w, struct outcome *out)
 	return (int)((left + 999) / 1000);
 }
 
-static void on_signal(struct waiter *w, const struct signalfd_siginfo *si,
-		      struct outcome *out, bool *exited, struct sh_err *err)
+static void on_child(const struct waiter *w, struct outcome *out, bool *exited,
+		     struct sh_err *err)
 {
+	siginfo_t child = { 0 };
 	int status;
 	pid_t r;
 
+	/* a timed-out command that ended on the SIGTERM takes the rest of
+	 * its group with it, as an init or a transient cgroup would: seen
+	 * before the reap (WNOWAIT), while its pid still names the group */
+	if (w->kill_group && out->timed_out &&
+	    waitid(P_PID, out->pid, &child, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	    child.si_pid == out->pid)
+		kill(-out->pid, SIGKILL);
+	r = wait4(out->pid, &status, WNOHANG, &out->usage);
+	if (r == out->pid)
+		*exited = true;
+	/* the init's report of the command, if it came already, is the
+	 * status; the init's own is what it made of it */
+	if (r == out->pid && !out->init_reported)
+		out->wait_status = status;
+	else if (r < 0 && errno != EINTR)
+		err_sys(err, "monitor", errno, "wait4");
+}
+
+static void on_signal(struct waiter *w, const struct signalfd_siginfo *si,
+		      struct outcome *out, bool *exited, struct sh_err *err)
+{
 	if (si->ssi_signo == SIGCHLD) {
-		r = wait4(out->pid, &status, WNOHANG, &out->usage);
-		if (r == out->pid)
-			*exited = true;
-		/* the init's report of the command, if it came already, is
-		 * the status; the init's own is what it made of it */
-		if (r == out->pid && !out->init_reported)
-			out->wait_status = status;
-		else if (r < 0 && errno != EINTR)
-			err_sys(err, "monitor", errno, "wait4");
+		on_child(w, out, exited, err);
 	} else if ((int)si->ssi_signo == SIGNAL_PARENT_DIED) {
 		if (parent_died(w->helper_parent))
 			kill(out->pid, SIGKILL);
@@ -411,7 +479,9 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 		struct outcome *out, struct sh_err *err)
 {
 	struct channels ch = { -1, -1, -1 };
-	struct waiter w = { .launch = launch, .helper_parent = helper_parent };
+	struct waiter w = { .launch = launch,
+			    .helper_parent = helper_parent,
+			    .kill_group = timeout_kills_group(launch) };
 	long long start;
 	int r;
 

@@ -831,8 +831,9 @@ const struct option_def option_table[] = {
 	  parse_nonempty, emit_string, OFF(chroot) },
 
 	{ "cgroup", OPT_VALUE, GROUP_LIMITS, "PATH",
-	  "run in the existing cgroup PATH (v1 or v2), joined before the "
-	  "namespaces are made, as portage",
+	  "run in the existing cgroup PATH (v1 or v2), as portage; the "
+	  "sandbox is moved there right after its clone, before it runs "
+	  "anything",
 	  parse_cgroup_path, emit_string, OFF(cgroup) },
 	{ "cgroup-parent", OPT_VALUE, GROUP_LIMITS, "PATH",
 	  "run in a new cgroup below PATH that gets the limits, is measured, "
@@ -848,8 +849,10 @@ const struct option_def option_table[] = {
 	  "CPU time of the cgroup, in CPUs (\"1.5\")", parse_cpus, emit_cpus,
 	  0 },
 	{ "timeout", OPT_VALUE, GROUP_LIMITS, "SECONDS",
-	  "send SIGTERM to the command after SECONDS, SIGKILL to everything "
-	  "after --kill-after more",
+	  "send SIGTERM to the command after SECONDS, then SIGKILL after "
+	  "--kill-after more to the command and what it started: the pid "
+	  "namespace with --unshare-pid, the cgroup with --cgroup-parent, "
+	  "the process group with --new-session; else the command alone",
 	  parse_duration, emit_duration, OFF(timeout_ms) },
 	{ "kill-after", OPT_VALUE, GROUP_LIMITS, "SECONDS",
 	  "the grace between a timeout's SIGTERM and SIGKILL (default 5)",

@@ -4,7 +4,10 @@
 #                       their quotes; arrays and flat objects whole)
 #   alive PID           PID exists and is not a zombie
 #   not_alive PID
-#   poll CMD [ARG...]   retry CMD every 10 ms, up to about 3 s
+#   poll CMD [ARG...]   retry CMD every 10 ms, up to 300 times
+#   within SECS CMD [ARG...]   retry CMD until it succeeds or SECS of wall
+#                       time pass (for a CMD too slow for poll's count,
+#                       such as a scan of /proc, to still have a bound)
 #   require_helper_and_probe   skip the suite unless SPAWN_HELPER and
 #                       SH_PROBE are executables
 #   require_userns_unless_root   skip the suite when a user other than
@@ -38,6 +41,17 @@ poll()
 		sleep 0.01
 	done
 	return 1
+}
+
+within()
+{
+	local end=$(($(date +%s%N) + $1 * 1000000000))
+
+	shift
+	until "$@"; do
+		[ "$(date +%s%N)" -lt "$end" ] || return 1
+		sleep 0.05
+	done
 }
 
 cg_destroy()
