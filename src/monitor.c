@@ -200,6 +200,31 @@ static int release(struct channels *ch, struct sh_err *err)
 	return 0;
 }
 
+static int take_child_error(const struct sh_err *child_err,
+			    struct sh_err *err)
+{
+	*err = *child_err;
+	err->stage[sizeof(err->stage) - 1] = '\0';
+	err->message[sizeof(err->message) - 1] = '\0';
+	return -err->errnum;
+}
+
+/* The sandbox is reaped after a step of ours on it failed: when it had
+ * failed first, its record (written before it exited) says why, and our
+ * step failed only because it was gone. */
+static bool sandbox_failed_first(int error_read, struct sh_err *err)
+{
+	struct pollfd p = { error_read, POLLIN, 0 };
+	struct sh_err child_err;
+
+	if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN) ||
+	    read(error_read, &child_err, sizeof(child_err)) !=
+		    (ssize_t)sizeof(child_err))
+		return false;
+	take_child_error(&child_err, err);
+	return true;
+}
+
 /* Clone the sandbox with what the kernel allows and, for a user
  * namespace, write its maps before letting it go on. */
 static int start_sandbox(struct launch *launch, struct channels *ch,
@@ -223,7 +248,9 @@ static int start_sandbox(struct launch *launch, struct channels *ch,
 			return 0;
 		if ((r = cgroup_enter(&launch->cgroups, *pid, err)) < 0) {
 			reap(*pid);
-			return r;
+			return sandbox_failed_first(ch->error_read, err)
+				       ? -err->errnum
+				       : r;
 		}
 		if (!(launch->namespaces & NS_BIT(NS_USER)))
 			return release(ch, err);
@@ -232,6 +259,8 @@ static int start_sandbox(struct launch *launch, struct channels *ch,
 		if (r == 0)
 			return release(ch, err);
 		reap(*pid);
+		if (sandbox_failed_first(ch->error_read, err))
+			return -err->errnum;
 		if ((r = maps_refused(launch, ch, r, err)) < 0)
 			return r;
 	}
@@ -252,10 +281,7 @@ static int read_setup_result(int fd, pid_t pid, struct sh_err *err)
 	if (n != sizeof(child_err))
 		return err_sys(err, "monitor", n < 0 ? errno : EPROTO,
 			       "read the setup result");
-	*err = child_err;
-	err->stage[sizeof(err->stage) - 1] = '\0';
-	err->message[sizeof(err->message) - 1] = '\0';
-	return -err->errnum;
+	return take_child_error(&child_err, err);
 }
 
 /* One message, with its SCM_CREDENTIALS in cred and an fd passed with
