@@ -59,10 +59,16 @@ static void check_rule(const struct seccomp_rule *rule, unsigned lines,
 	}
 	if (rule->n_conds > SECCOMP_MAX_CONDS)
 		abort();
-	for (unsigned i = 0; i < rule->n_conds; i++)
-		if (rule->conds[i].arg > 5 ||
-		    (unsigned)rule->conds[i].op > SC_OP_MASKED_EQ)
+	for (unsigned i = 0; i < rule->n_conds; i++) {
+		const struct seccomp_cond *c = &rule->conds[i];
+
+		if (c->arg > 5 || (unsigned)c->op > SC_OP_STR_NE)
 			abort();
+		/* a string condition's text ends inside its buffer */
+		if (seccomp_cond_on_string(c) &&
+		    strnlen(c->text, sizeof(c->text)) >= sizeof(c->text))
+			abort();
+	}
 	if (!rule->source || strcmp(rule->source, WHERE) != 0 ||
 	    rule->line <= previous || rule->line > lines)
 		abort();
