@@ -302,7 +302,9 @@ int bpf_join(const struct bpf_program *first, const struct bpf_program *then,
 	out->insns = malloc(len * sizeof(*out->insns));
 	if (!out->insns)
 		return err_set(err, "seccomp", ENOMEM, "out of memory");
-	memcpy(out->insns, first->insns, first->len * sizeof(*out->insns));
+	if (first->len)
+		memcpy(out->insns, first->insns,
+		       first->len * sizeof(*out->insns));
 	if (then->len)
 		memcpy(out->insns + first->len, then->insns,
 		       then->len * sizeof(*out->insns));
