@@ -121,9 +121,12 @@ real_build() {
 		dir=$(echo "$T"/rb/spawnhelper-*)
 		local start end
 		start=$(date +%s.%N)
-		# the unit tests: the integration tests need root's capabilities
-		"$@" sh -c "cd '$dir' && ./configure -q && make -j2 >/dev/null &&
-			make -j2 check TESTS='tests/check-options tests/check-fdmap tests/check-seccomp' >/dev/null"
+		# the unit tests that can run in the sandbox: the integration
+		# tests need root's capabilities, check-seccomp installs filters
+		# of its own (a listener cannot nest) and check-lib namespaces
+		"$@" sh -c "cd '$dir' && ./configure -q && make -j2 >/dev/null 2>&1 &&
+			make -j2 check TESTS='tests/check-options tests/check-fdmap' >/dev/null 2>&1" ||
+			echo "real build failed: $*" >&2
 		end=$(date +%s.%N)
 		awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }'
 	}
@@ -136,7 +139,7 @@ real_build() {
 	done
 	t_out=$(printf '%s\n' "${outs[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	t_in=$(printf '%s\n' "${ins[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-	printf 'real build (configure, make -j2, unit tests), medians of %d: outside %ss (%s), sandboxed %ss (%s), ratio %s (target <= 1.03)\n' \
+	printf 'real build (configure, make -j2, make check of two unit tests), medians of %d: outside %ss (%s), sandboxed %ss (%s), ratio %s (target <= 1.03)\n' \
 		"$BUILD_RUNS" "$t_out" "${outs[*]}" "$t_in" "${ins[*]}" "$(ratio "$t_in" "$t_out")"
 }
 
