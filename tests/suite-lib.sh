@@ -4,10 +4,10 @@
 #                       their quotes; arrays and flat objects whole)
 #   alive PID           PID exists and is not a zombie
 #   not_alive PID
-#   poll CMD [ARG...]   retry CMD every 10 ms, up to 300 times
-#   within SECS CMD [ARG...]   retry CMD until it succeeds or SECS of wall
-#                       time pass (for a CMD too slow for poll's count,
-#                       such as a scan of /proc, to still have a bound)
+#   poll CMD [ARG...]   within 3 CMD...
+#   within SECS CMD [ARG...]   retry CMD every 10 ms until it succeeds or
+#                       SECS of wall time pass (a bound in time, also for
+#                       a slow CMD such as a scan of /proc)
 #   require_helper_and_probe   skip the suite unless SPAWN_HELPER and
 #                       SH_PROBE are executables
 #   require_userns_unless_root   skip the suite when a user other than
@@ -34,23 +34,18 @@ not_alive()
 
 poll()
 {
-	local _
-
-	for _ in $(seq 300); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	return 1
+	within 3 "$@"
 }
 
 within()
 {
-	local end=$(($(date +%s%N) + $1 * 1000000000))
+	# microseconds, without a date(1) process per try (bash 5)
+	local end=$((${EPOCHREALTIME/./} + $1 * 1000000))
 
 	shift
 	until "$@"; do
-		[ "$(date +%s%N)" -lt "$end" ] || return 1
-		sleep 0.05
+		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
+		sleep 0.01
 	done
 }
 
