@@ -450,5 +450,11 @@ SH_EXPORT int sh_spec_set_option(sh_spec *spec, const char *name,
 {
 	if (!name)
 		return refuse(spec, EINVAL, "no option name");
+	/* the library reads the records itself: sh_process_status_fd */
+	if (strcmp(name, "status-fd") == 0)
+		return refuse(spec, EINVAL,
+			      "--status-fd is the library's own "
+			      "(read the records with sh_process_status_fd "
+			      "or sh_wait)");
 	return set(spec, name, value);
 }

@@ -248,9 +248,11 @@ static int prepare_hardening(struct launch *launch, struct sh_err *err)
 	     spec->landlock_write.n) &&
 	    !(launch->cap_keep & (UINT64_C(1) << CAP_SYS_ADMIN)))
 		return err_set(err, "spec", EINVAL,
-			       "--allow-new-privs with seccomp or Landlock "
-			       "needs --cap-keep cap_sys_admin (or "
-			       "--seccomp-profile none and no Landlock)");
+			       "--allow-new-privs with a seccomp filter (the "
+			       "build profile by default, --seccomp-policy, "
+			       "--seccomp-bpf) or Landlock needs --cap-keep "
+			       "cap_sys_admin (or --seccomp-profile none, no "
+			       "policy or BPF program, and no Landlock)");
 	return check_maps_cover_caller(launch, err);
 }
 

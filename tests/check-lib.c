@@ -1400,6 +1400,21 @@ START_TEST(test_seccomp_bpf)
 }
 END_TEST
 
+/* The status fd is the library's: a caller's own is refused, not
+ * silently replaced. */
+START_TEST(test_status_fd_refused)
+{
+	sh_spec *s = spec_argv(true_argv);
+	struct sh_result r;
+
+	ck_assert_int_eq(sh_spec_set_option(s, "status-fd", "1"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(sh_spec_error(s), "--status-fd"));
+	run(s, &r);
+	ck_assert_int_eq(r.exit_code, 0);
+	sh_spec_free(s);
+}
+END_TEST
+
 static Suite *make_lib_suite(void)
 {
 	Suite *s = suite_create("lib");
@@ -1426,6 +1441,7 @@ static Suite *make_lib_suite(void)
 	tcase_add_test(tc, test_helper_missing);
 	tcase_add_test(tc, test_strerror);
 	tcase_add_test(tc, test_spec_sealed);
+	tcase_add_test(tc, test_status_fd_refused);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("wait");
