@@ -28,7 +28,8 @@ Extras (keyword arguments): ``timeout`` and ``kill_after`` (seconds),
 ``cgroup_parent``, ``memory_max`` (bytes), ``pids_max``, ``cpu_max``
 (CPUs), ``unshare_uts``, ``unshare_cgroup``, ``unshare_user``,
 ``hostname``, ``loopback_addrs``, ``keep_caps``, ``allow_new_privs``,
-``seccomp_profile``, ``seccomp_policy``, ``landlock_write``,
+``seccomp_profile``, ``seccomp_policy``, ``seccomp_bpf`` (an fd holding
+a raw seccomp BPF program, as bwrap's --seccomp), ``landlock_write``,
 ``landlock_read``, ``landlock_best_effort``, ``rlimits`` ({name: (soft,
 hard)}), ``options`` ({option: value} for any other spawn-helper
 option) and ``status`` (a list the detailed result dict is appended to).
@@ -221,7 +222,7 @@ def _fill_extras(spec, unshare, extras):
     simple = {"cgroup_parent": "cgroup-parent", "memory_max": "memory-max",
               "pids_max": "pids-max", "hostname": "hostname",
               "keep_caps": "cap-keep", "seccomp_profile": "seccomp-profile",
-              "seccomp_policy": "seccomp-policy"}
+              "seccomp_policy": "seccomp-policy", "seccomp_bpf": "seccomp-bpf"}
     for key, option in simple.items():
         if extras.get(key) is not None:
             spec.option(option, extras.pop(key))

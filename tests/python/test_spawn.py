@@ -522,6 +522,24 @@ for addr, family in addrs:
         self.assertEqual(capture(["hostname"], unshare_uts=True,
                                  hostname="sandbox"), (0, "sandbox\n"))
 
+    @unittest.skipUnless(os.uname().machine == "x86_64", "x86-64 numbers")
+    def test_seccomp_bpf_extra(self):
+        import struct
+        # uname (63 on x86-64) fails with EXDEV (18); all else is allowed
+        prog = b"".join(struct.pack("=HBBI", *insn) for insn in (
+            (0x20, 0, 0, 0),                # A = seccomp_data.nr
+            (0x15, 0, 1, 63),               # A == uname?
+            (0x06, 0, 0, 0x00050000 | 18),  # SECCOMP_RET_ERRNO | EXDEV
+            (0x06, 0, 0, 0x7fff0000)))      # SECCOMP_RET_ALLOW
+        fd = os.memfd_create("bpf", os.MFD_CLOEXEC)
+        try:
+            os.write(fd, prog)
+            rc, out = capture(["uname"], seccomp_bpf=fd)
+        finally:
+            os.close(fd)
+        self.assertNotEqual(rc, 0)
+        self.assertEqual(capture(["uname"]), (0, "Linux\n"))
+
     def test_rlimits_extra(self):
         self.assertEqual(capture(["sh", "-c", "ulimit -n"],
                                  rlimits={"nofile": (64, 128)}),
