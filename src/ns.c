@@ -112,16 +112,38 @@ static int write_proc_file(pid_t pid, const char *name, const char *text)
 	return write_file_at(dir, name, text);
 }
 
+/* Whether a map gives an inner id to the outer uid or gid 0. */
+static bool maps_outer_root(const struct id_map *map)
+{
+	for (const char *line = map->text; *line;) {
+		unsigned inner, outer, count;
+
+		if (sscanf(line, "%u %u %u", &inner, &outer, &count) == 3 &&
+		    outer == 0)
+			return true;
+		line += strcspn(line, "\n");
+		line += *line == '\n';
+	}
+	return false;
+}
+
 static int map_error(struct sh_err *err, int errnum, const char *file,
 		     const struct id_map *map, bool unprivileged)
 {
+	const char *why = "";
+
+	/* Linux 5.12+: mapping the outer root needs CAP_SETFCAP, which a
+	 * root without capabilities (a helper inside another sandbox)
+	 * lacks */
+	if (errnum == EPERM && strcmp(file, "uid_map") == 0 &&
+	    maps_outer_root(map))
+		why = " (mapping uid 0 needs CAP_SETFCAP: run as another "
+		      "uid, or keep cap_setfcap)";
+	else if (unprivileged && errnum == EPERM)
+		why = " (an unprivileged caller may map only its own id, once)";
 	return err_sys(err, "userns", errnum,
 		       "namespace `user`: write %s `%.*s`%s", file,
-		       (int)strcspn(map->text, "\n"), map->text,
-		       unprivileged && errnum == EPERM
-			       ? " (an unprivileged caller may map only its "
-				 "own id, once)"
-			       : "");
+		       (int)strcspn(map->text, "\n"), map->text, why);
 }
 
 int userns_write_maps(pid_t pid, const struct id_map *uid_map,
