@@ -99,33 +99,64 @@ static int restrict_files(const struct launch *launch,
 			      &info->landlock, err);
 }
 
+/* One message to the monitor with n fds (n <= REPORT_MAX_FDS) passed
+ * along with SCM_RIGHTS. 0 or -errno. */
+static int send_with_fds(int sock, const void *msg, size_t size,
+			 const int *fds, size_t n)
+{
+	union {
+		char buf[CMSG_SPACE(REPORT_MAX_FDS * sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { (void *)msg, size };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (n) {
+		struct cmsghdr *cm;
+
+		memset(&control, 0, sizeof(control));
+		mh.msg_control = control.buf;
+		mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
+	}
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
 /* The last word before execve, with the seccomp listener (if any) for
  * the monitor to answer blocked calls on. */
 static int report_command(const struct launch *launch,
 			  const struct command_info *info, int listener,
 			  struct sh_err *err)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { (void *)info, sizeof(*info) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	int r = send_with_fds(launch->report_fd, info, sizeof(*info),
+			      &listener, listener >= 0);
 
-	if (listener >= 0) {
-		struct cmsghdr *cm;
+	if (r < 0)
+		return err_sys(err, "monitor", -r, "report the command");
+	return 0;
+}
 
-		memset(&control, 0, sizeof(control));
-		mh.msg_control = control.buf;
-		mh.msg_controllen = sizeof(control.buf);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &listener, sizeof(int));
-	}
-	if (sendmsg(launch->report_fd, &mh, MSG_NOSIGNAL) < 0)
-		return err_sys(err, "monitor", errno, "report the command");
+/* Handshake: the monitor configures the loopback while the sandbox sets
+ * up; the command goes on to seccomp and execve only on its word. Before
+ * seccomp, whose filter could refuse the recv or send it to a listener
+ * the monitor does not answer yet. */
+static int wait_for_network(const struct launch *launch, struct sh_err *err)
+{
+	int kind = 0;
+	ssize_t n;
+
+	if (!(launch->namespaces & NS_BIT(NS_NET)))
+		return 0;
+	do
+		n = recv(launch->report_fd, &kind, sizeof(kind), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != sizeof(kind) || kind != NET_CONFIGURED)
+		return err_set(err, "monitor", n < 0 ? errno : EPROTO,
+			       "the helper did not configure the network");
 	return 0;
 }
 
@@ -151,6 +182,7 @@ static int setup_command(const struct launch *launch, pid_t parent,
 	    (r = enter_directory(launch, err)) < 0 ||
 	    (r = set_no_new_privs(launch, err)) < 0 ||
 	    (r = restrict_files(launch, &info, err)) < 0 ||
+	    (r = wait_for_network(launch, err)) < 0 ||
 	    (r = seccomp_install(&launch->seccomp, &listener, err)) < 0 ||
 	    (r = report_command(launch, &info, listener, err)) < 0)
 		return r;
@@ -202,21 +234,33 @@ static int enter_cgroup_namespace(const struct launch *launch,
 	return err_sys(err, "ns", errno, "namespace `cgroup` refused");
 }
 
-static int setup_network(const struct launch *launch,
-			 struct sandbox_info *info, struct sh_err *err)
+/* Handshake: the sockets of the new network namespace go to the monitor,
+ * which configures lo through them while we go on. */
+static int pass_network(const struct launch *launch, struct sh_err *err)
 {
-	struct net_result net;
-	int r;
+	struct net_passed msg = { .kind = REPORT_NET };
+	struct net_sockets s;
+	int fds[REPORT_MAX_FDS], r;
+	size_t n = 0;
 
-	if (launch->namespaces & NS_BIT(NS_NET)) {
-		r = net_setup_loopback(launch->addrs, launch->n_addrs, &net,
-				       err);
-		if (r < 0)
-			return r;
-		info->ipv6 = net.ipv6;
-		info->n_addrs = net.n_added;
-		memcpy(info->addrs, net.added, sizeof(info->addrs));
-	}
+	if (!(launch->namespaces & NS_BIT(NS_NET)))
+		return 0;
+	if ((r = net_open(&s, err)) < 0)
+		return r;
+	fds[n++] = s.route;
+	if ((msg.events = s.events >= 0))
+		fds[n++] = s.events;
+	if ((msg.probe = s.probe >= 0))
+		fds[n++] = s.probe;
+	r = send_with_fds(launch->report_fd, &msg, sizeof(msg), fds, n);
+	net_close(&s);
+	if (r < 0)
+		return err_sys(err, "monitor", -r, "pass the network sockets");
+	return 0;
+}
+
+static int set_hostname(const struct launch *launch, struct sh_err *err)
+{
 	if (launch->hostname &&
 	    sethostname(launch->hostname, strlen(launch->hostname)) < 0)
 		return err_sys(err, "uts", errno, "sethostname `%s`",
@@ -246,7 +290,8 @@ static int setup_sandbox(const struct launch *launch, struct sh_err *err)
 	    (r = wait_for_monitor(launch, err)) < 0 ||
 	    (r = enter_cgroup_namespace(launch, &info, err)) < 0 ||
 	    (r = ns_join(launch->join_fds, err)) < 0 ||
-	    (r = setup_network(launch, &info, err)) < 0 ||
+	    (r = pass_network(launch, err)) < 0 ||
+	    (r = set_hostname(launch, err)) < 0 ||
 	    (r = report_to_monitor(launch, &info, err)) < 0)
 		return r;
 	if ((launch->namespaces & NS_BIT(NS_MOUNT)) &&

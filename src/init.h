@@ -10,12 +10,15 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* Messages on the report socket, init to monitor. */
+/* Messages on the report socket, the sandbox to the monitor but the
+ * last one. */
 enum report_kind {
 	INIT_STARTED = 1,   /* SCM_CREDENTIALS carries the command's pid */
 	INIT_EXITED = 2,    /* wait_status is the command's */
 	REPORT_SANDBOX = 3, /* struct sandbox_info */
 	REPORT_COMMAND = 4, /* struct command_info */
+	REPORT_NET = 5,     /* struct net_passed, SCM_RIGHTS the sockets */
+	NET_CONFIGURED = 6, /* the monitor to the command: lo is ready */
 };
 
 struct init_message {

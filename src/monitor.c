@@ -284,14 +284,32 @@ static int read_setup_result(int fd, pid_t pid, struct sh_err *err)
 	return take_child_error(&child_err, err);
 }
 
-/* One message, with its SCM_CREDENTIALS in cred and an fd passed with
- * SCM_RIGHTS in *passed_fd (when given; -1 when none came). */
+/* The fds of an SCM_RIGHTS message: the first max into passed (in
+ * order), the others closed. */
+static void take_fds(const struct cmsghdr *cm, int *passed, size_t max)
+{
+	size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+	for (size_t i = 0; i < n; i++) {
+		int fd;
+
+		memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+		if (i < max)
+			passed[i] = fd;
+		else
+			close(fd);
+	}
+}
+
+/* One message, with its SCM_CREDENTIALS in cred and up to max fds passed
+ * with SCM_RIGHTS in passed (-1 for those that did not come; any others
+ * are closed). */
 static ssize_t receive(int fd, void *buf, size_t size, struct ucred *cred,
-		       int *passed_fd, int flags)
+		       int *passed, size_t max, int flags)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(struct ucred)) +
-			 CMSG_SPACE(sizeof(int))];
+			 CMSG_SPACE(REPORT_MAX_FDS * sizeof(int))];
 		struct cmsghdr align;
 	} control;
 	struct iovec iov = { buf, size };
@@ -304,22 +322,16 @@ static ssize_t receive(int fd, void *buf, size_t size, struct ucred *cred,
 	do
 		n = recvmsg(fd, &mh, flags | MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
-	if (passed_fd)
-		*passed_fd = -1;
+	for (size_t i = 0; i < max; i++)
+		passed[i] = -1;
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); n > 0 && cm;
 	     cm = CMSG_NXTHDR(&mh, cm)) {
 		if (cm->cmsg_level != SOL_SOCKET)
 			continue;
 		if (cm->cmsg_type == SCM_CREDENTIALS && cred)
 			memcpy(cred, CMSG_DATA(cm), sizeof(*cred));
-		else if (cm->cmsg_type == SCM_RIGHTS && passed_fd)
-			memcpy(passed_fd, CMSG_DATA(cm), sizeof(int));
-		else if (cm->cmsg_type == SCM_RIGHTS) {
-			int unwanted;
-
-			memcpy(&unwanted, CMSG_DATA(cm), sizeof(int));
-			close(unwanted);
-		}
+		else if (cm->cmsg_type == SCM_RIGHTS)
+			take_fds(cm, passed, max);
 	}
 	return n;
 }
@@ -342,7 +354,7 @@ static int read_reports(int fd, struct outcome *out)
 		memset(&cred, 0, sizeof(cred));
 		int passed = -1;
 
-		n = receive(fd, &msg, sizeof(msg), &cred, &passed,
+		n = receive(fd, &msg, sizeof(msg), &cred, &passed, 1,
 			    MSG_DONTWAIT);
 		if (n < 0 && errno != EAGAIN)
 			return -errno;
@@ -365,6 +377,97 @@ static int read_reports(int fd, struct outcome *out)
 		if (passed >= 0)
 			close(passed);
 	}
+}
+
+/* The sockets the sandbox passes first when it has a network namespace
+ * (REPORT_NET): 1 when they came, 0 when the sandbox failed or died
+ * first (its record, or its silence, says why), -errno. */
+static int receive_net_sockets(const struct channels *ch,
+			       struct net_sockets *s)
+{
+	struct pollfd p[2] = { { ch->report_read, POLLIN, 0 },
+			       { ch->error_read, POLLIN, 0 } };
+	struct net_passed msg = { 0 };
+	int fds[REPORT_MAX_FDS], next = 1, r;
+	ssize_t n;
+
+	do
+		r = poll(p, 2, -1);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	if (p[1].revents)
+		return 0;
+	n = receive(ch->report_read, &msg, sizeof(msg), NULL, fds,
+		    REPORT_MAX_FDS, 0);
+	if (n < 0)
+		return -errno;
+	if (n != sizeof(msg))
+		msg.events = msg.probe = false;
+	s->route = fds[0];
+	s->events = msg.events ? fds[next++] : -1;
+	s->probe = msg.probe ? fds[next++] : -1;
+	for (int i = next; i < REPORT_MAX_FDS; i++)
+		cleanup_closep(&fds[i]);
+	if (n == 0)
+		return 0;
+	if (n != sizeof(msg) || msg.kind != REPORT_NET || s->route < 0 ||
+	    (msg.events && s->events < 0) || (msg.probe && s->probe < 0))
+		return -EPROTO;
+	return 1;
+}
+
+/* Handshake: lo is configured through the sockets the sandbox passes,
+ * while it goes on with its setup; the command waits for our word before
+ * its seccomp and execve. A failure kills the sandbox. *done says
+ * whether lo was configured: not when the sandbox failed first. */
+static int configure_network(const struct launch *launch,
+			     const struct channels *ch, pid_t pid,
+			     struct net_result *net, bool *done,
+			     struct sh_err *err)
+{
+	struct net_sockets s = { -1, -1, -1 };
+	int kind = NET_CONFIGURED, r;
+
+	*done = false;
+	if (!(launch->namespaces & NS_BIT(NS_NET)))
+		return 0;
+	r = receive_net_sockets(ch, &s);
+	if (r == 0)
+		return 0;
+	if (r < 0) {
+		r = err_sys(err, "monitor", -r, "receive the network sockets");
+		goto failed;
+	}
+	r = net_setup_loopback(&s, launch->addrs, launch->n_addrs, net, err);
+	if (r < 0) {
+		/* the network came first in the sandbox's setup: its
+		 * failure is the one to report */
+		net_close(&s);
+		reap(pid);
+		return r;
+	}
+	if (send(ch->report_read, &kind, sizeof(kind), MSG_NOSIGNAL) < 0) {
+		r = err_sys(err, "monitor", errno, "let the command go on");
+		goto failed;
+	}
+	net_close(&s); /* the command goes on meanwhile */
+	*done = true;
+	return 0;
+failed:
+	net_close(&s);
+	reap(pid);
+	/* not ours when the sandbox failed first (it died, and our call
+	 * failed for it): its record says why */
+	return sandbox_failed_first(ch->error_read, err) ? -err->errnum : r;
+}
+
+/* The network's part of the status record is the monitor's. */
+static void note_network(struct outcome *out, const struct net_result *net)
+{
+	out->info.ipv6 = net->ipv6;
+	out->info.n_addrs = net->n_added;
+	memcpy(out->info.addrs, net->added, sizeof(out->info.addrs));
 }
 
 static bool parent_died(pid_t helper_parent)
@@ -508,6 +611,8 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	struct waiter w = { .launch = launch,
 			    .helper_parent = helper_parent,
 			    .kill_group = timeout_kills_group(launch) };
+	struct net_result net;
+	bool net_done;
 	long long start;
 	int r;
 
@@ -532,7 +637,9 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	cleanup_closep(&launch->sync_fd);
 	cleanup_closep(&launch->report_fd);
 	launch->error_fd = launch->sync_fd = launch->report_fd = -1;
-	if ((r = read_setup_result(ch.error_read, out->pid, err)) < 0)
+	if ((r = configure_network(launch, &ch, out->pid, &net, &net_done,
+				   err)) < 0 ||
+	    (r = read_setup_result(ch.error_read, out->pid, err)) < 0)
 		goto out;
 	/* under an init the pid comes with its message */
 	out->command_pid = launch_needs_init(launch) ? 0 : out->pid;
@@ -550,6 +657,8 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 			    "command's execve");
 		goto out;
 	}
+	if (net_done)
+		note_network(out, &net);
 	if (out->info.cgroup_ns_errno)
 		launch_drop_cgroup_ns(launch, out->info.cgroup_ns_errno);
 	status_started(launch, out);

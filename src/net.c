@@ -147,14 +147,15 @@ static int add_address(int fd, int ifindex, const struct net_addr *a)
 }
 
 /* IPv6 works when a socket can bind ::1 (portage's has_ipv6 asks the
- * host and answers true even when it cannot). */
-static bool ipv6_works(void)
+ * host and answers true even when it cannot). probe is an AF_INET6
+ * socket of the sandbox's network namespace, or -1 when none could be
+ * made there. */
+static bool ipv6_works(int probe)
 {
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
 				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-	_cleanup_close_ int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-	return fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	return probe >= 0 && bind(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0;
 }
 
 /* Whether the kernel routes addr as local yet (RTM_GETROUTE answers a
@@ -246,29 +247,43 @@ static int open_route_events(void)
 	return fd;
 }
 
-int net_setup_loopback(const struct net_addr *addrs, size_t n,
+int net_open(struct net_sockets *s, struct sh_err *err)
+{
+	s->route = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (s->route < 0)
+		return err_sys(err, "net", errno, "netlink socket");
+	/* subscribed before anything changes, so no announcement is lost */
+	s->events = open_route_events();
+	s->probe = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return 0;
+}
+
+void net_close(struct net_sockets *s)
+{
+	cleanup_closep(&s->route);
+	cleanup_closep(&s->events);
+	cleanup_closep(&s->probe);
+	s->route = s->events = s->probe = -1;
+}
+
+int net_setup_loopback(const struct net_sockets *s,
+		       const struct net_addr *addrs, size_t n,
 		       struct net_result *result, struct sh_err *err)
 {
-	_cleanup_close_ int fd =
-		socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	/* subscribed before anything changes, so no announcement is lost */
-	_cleanup_close_ int events = open_route_events();
 	/* lo is the first interface of every network namespace */
 	const int ifindex = 1;
 	char text[64];
 	int r;
 
 	memset(result, 0, sizeof(*result));
-	if (fd < 0)
-		return err_sys(err, "net", errno, "netlink socket");
-	r = link_up(fd, ifindex);
+	r = link_up(s->route, ifindex);
 	if (r < 0)
 		return err_sys(err, "net", -r, "netlink: set `lo` up");
-	result->ipv6 = ipv6_works();
+	result->ipv6 = ipv6_works(s->probe);
 	for (size_t i = 0; i < n && result->n_added < NET_MAX_ADDRS; i++) {
 		if (addrs[i].family == AF_INET6 && !result->ipv6)
 			continue;
-		r = add_address(fd, ifindex, &addrs[i]);
+		r = add_address(s->route, ifindex, &addrs[i]);
 		net_format_addr(&addrs[i], text, sizeof(text));
 		if (r < 0)
 			return err_sys(err, "net", -r,
@@ -276,10 +291,10 @@ int net_setup_loopback(const struct net_addr *addrs, size_t n,
 		result->added[result->n_added++] = addrs[i];
 	}
 	if (result->ipv6)
-		wait_local_route(fd, events, &in6addr_loopback);
+		wait_local_route(s->route, s->events, &in6addr_loopback);
 	for (size_t i = 0; i < result->n_added; i++)
 		if (result->added[i].family == AF_INET6)
-			wait_local_route(fd, events,
+			wait_local_route(s->route, s->events,
 					 &result->added[i].addr.v6);
 	return 0;
 }

@@ -38,9 +38,28 @@ struct net_result {
 	size_t n_added;
 };
 
+/* The sockets the loopback is configured through, made inside the
+ * sandbox's network namespace by its first process and passed to the
+ * monitor, which configures lo while the sandbox goes on (netlink checks
+ * CAP_NET_ADMIN over the namespace's user namespace, which the monitor,
+ * root or that namespace's owner, holds). */
+struct net_sockets {
+	int route;  /* NETLINK_ROUTE requests */
+	int events; /* RTMGRP_IPV6_ROUTE announcements, or -1 */
+	int probe;  /* an AF_INET6 datagram socket for the IPv6 probe, or -1 */
+};
+
+/* Open the sockets in the calling process's network namespace: only the
+ * netlink one must open (-errno otherwise, stage net). */
+int net_open(struct net_sockets *s, struct sh_err *err);
+/* Close those that are open, and mark all closed (-1). */
+void net_close(struct net_sockets *s);
+
 /* Bring lo up, probe IPv6, add the addresses (IPv6 ones only when the
- * probe succeeded). A netlink failure reports the kernel's own errno. */
-int net_setup_loopback(const struct net_addr *addrs, size_t n,
+ * probe succeeded), through the sockets of s. A netlink failure reports
+ * the kernel's own errno (stage net). */
+int net_setup_loopback(const struct net_sockets *s,
+		       const struct net_addr *addrs, size_t n,
 		       struct net_result *result, struct sh_err *err);
 
 /* portage's defaults are 10.0.0.1/8 and fd::1/8; ours keep the IPv4 one and

@@ -11,7 +11,20 @@
 #include "landlock.h"
 #include "launch.h"
 
-/* What the sandbox's first process tells the monitor. */
+/* The sandbox's first process passes the sockets of its network
+ * namespace (struct net_sockets: route, then events and probe when
+ * they opened) with SCM_RIGHTS. */
+struct net_passed {
+	int kind; /* REPORT_NET */
+	bool events;
+	bool probe;
+};
+
+/* The most fds a report passes: the network's three sockets. */
+#define REPORT_MAX_FDS 3
+
+/* What the sandbox's first process tells the monitor of its setup; the
+ * network fields are the monitor's own, filled when it configured lo. */
 struct sandbox_info {
 	int kind; /* REPORT_SANDBOX */
 	bool ipv6;

@@ -480,17 +480,27 @@ expect_of()
 		echo "stage userns" ;;
 	monitor:write:write:"$(norm "$W/st")")
 		echo "ok a status record that cannot be written is lost; the command runs" ;;
+	# the loopback is configured by the monitor, through the sockets the
+	# sandbox opened in its network namespace and passed to it
+	monitor:bind:bind:UDPv*)
+		echo "ok the IPv6 probe: a socket that cannot bind ::1 means no IPv6 addresses" ;;
+	monitor:sendto:*NETLINK* | monitor:recvfrom:*NETLINK*)
+		echo "stage net" ;;
+	monitor:poll:*NETLINK*)
+		echo "ok the wait for IPv6 local routes asks the kernel again without the route-event socket" ;;
+	monitor:poll:* | monitor:sendto:*)
+		echo "stage monitor" ;;
 	sandbox:prctl:prctl:PR_SET_PDEATHSIG) echo "stage process" ;;
 	sandbox:read:read:pipe:*) echo "stage userns" ;;
 	sandbox:unshare:*) echo "stage ns" ;;
-	sandbox:socket:socket:AF_INET6* | sandbox:bind:bind:UDPv*)
-		echo "ok the IPv6 probe: a socket that cannot bind ::1 means no IPv6 addresses" ;;
-	sandbox:socket:socket:AF_NETLINK* | sandbox:sendto:*NETLINK* | \
-	sandbox:recvfrom:*NETLINK* | sandbox:recvmsg:*NETLINK*)
-		echo "stage net" ;;
+	sandbox:socket:socket:AF_INET6*)
+		echo "ok the IPv6 probe: without its socket, no IPv6 addresses" ;;
+	sandbox:socket:socket:AF_NETLINK*) echo "stage net" ;;
 	sandbox:bind:*NETLINK*)
 		echo "ok the route-event socket only shortens the wait for IPv6 routes (polled without it)" ;;
 	sandbox:sethostname:*) echo "stage uts" ;;
+	sandbox:sendmsg:sendmsg:UNIX:\[N-)
+		echo "ok the init's report of the command's pid goes again without SCM_CREDENTIALS (the monitor then learns only the inner pid)" ;;
 	sandbox:sendto:* | sandbox:sendmsg:*) echo "stage monitor" ;;
 	sandbox:statfs:*) echo "stage mount" ;;
 	sandbox:mount:* | sandbox:umount2:* | sandbox:pivot_root:* | \
@@ -519,7 +529,7 @@ expect_of()
 	command:landlock_*:* | command:openat:* | command:newfstatat:*)
 		echo "stage landlock" ;;
 	command:seccomp:*) echo "stage seccomp" ;;
-	command:sendmsg:*) echo "stage monitor" ;;
+	command:sendmsg:* | command:recvfrom:*) echo "stage monitor" ;;
 	command:execve:*) echo "exit 126 exec" ;;
 	*) echo "unknown" ;;
 	esac
