@@ -418,22 +418,19 @@ static int receive_net_sockets(const struct channels *ch,
 }
 
 /* Handshake: lo is configured through the sockets the sandbox passes,
- * while it goes on with its setup; the command waits for our word before
- * its seccomp and execve. A failure kills the sandbox. *done says
- * whether lo was configured: not when the sandbox failed first. */
+ * into net, while it goes on with its setup; the command waits for our
+ * word before its seccomp and execve. A failure kills the sandbox. */
 static int configure_network(const struct launch *launch,
 			     const struct channels *ch, pid_t pid,
-			     struct net_result *net, bool *done,
-			     struct sh_err *err)
+			     struct net_result *net, struct sh_err *err)
 {
 	struct net_sockets s = { -1, -1, -1 };
 	int kind = NET_CONFIGURED, r;
 
-	*done = false;
 	if (!(launch->namespaces & NS_BIT(NS_NET)))
 		return 0;
 	r = receive_net_sockets(ch, &s);
-	if (r == 0)
+	if (r == 0) /* the sandbox failed first: its record says why */
 		return 0;
 	if (r < 0) {
 		r = err_sys(err, "monitor", -r, "receive the network sockets");
@@ -452,7 +449,6 @@ static int configure_network(const struct launch *launch,
 		goto failed;
 	}
 	net_close(&s); /* the command goes on meanwhile */
-	*done = true;
 	return 0;
 failed:
 	net_close(&s);
@@ -460,14 +456,6 @@ failed:
 	/* not ours when the sandbox failed first (it died, and our call
 	 * failed for it): its record says why */
 	return sandbox_failed_first(ch->error_read, err) ? -err->errnum : r;
-}
-
-/* The network's part of the status record is the monitor's. */
-static void note_network(struct outcome *out, const struct net_result *net)
-{
-	out->info.ipv6 = net->ipv6;
-	out->info.n_addrs = net->n_added;
-	memcpy(out->info.addrs, net->added, sizeof(out->info.addrs));
 }
 
 static bool parent_died(pid_t helper_parent)
@@ -611,8 +599,6 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	struct waiter w = { .launch = launch,
 			    .helper_parent = helper_parent,
 			    .kill_group = timeout_kills_group(launch) };
-	struct net_result net;
-	bool net_done;
 	long long start;
 	int r;
 
@@ -637,8 +623,8 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	cleanup_closep(&launch->sync_fd);
 	cleanup_closep(&launch->report_fd);
 	launch->error_fd = launch->sync_fd = launch->report_fd = -1;
-	if ((r = configure_network(launch, &ch, out->pid, &net, &net_done,
-				   err)) < 0 ||
+	if ((r = configure_network(launch, &ch, out->pid, &out->net, err)) <
+		    0 ||
 	    (r = read_setup_result(ch.error_read, out->pid, err)) < 0)
 		goto out;
 	/* under an init the pid comes with its message */
@@ -657,8 +643,6 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 			    "command's execve");
 		goto out;
 	}
-	if (net_done)
-		note_network(out, &net);
 	if (out->info.cgroup_ns_errno)
 		launch_drop_cgroup_ns(launch, out->info.cgroup_ns_errno);
 	status_started(launch, out);

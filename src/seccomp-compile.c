@@ -18,7 +18,6 @@
 
 #include "cleanup.h"
 
-#define X32_SYSCALL_BIT 0x40000000u
 
 /* Calls newer than some libseccomp releases: one number on every
  * architecture since Linux 5.1's unified table. */

@@ -8,6 +8,9 @@
 #include "err.h"
 #include "seccomp-policy.h"
 
+/* x32 calls come with x86-64's audit arch and this bit in the number */
+#define X32_SYSCALL_BIT 0x40000000u
+
 struct bpf_program {
 	struct sock_filter *insns;
 	size_t len;

@@ -25,7 +25,6 @@
 #include "seccomp-profiles.h"
 
 #define MAX_BPF_INSNS 4096
-#define X32_SYSCALL_BIT 0x40000000
 
 static int read_all(int fd, char **buf, size_t *len, size_t max)
 {

@@ -43,18 +43,18 @@ static void json_dropped(struct json *j, const struct launch *launch)
 }
 
 /* lo's addresses: the kernel's own and the ones the sandbox added. */
-static void json_network(struct json *j, const struct sandbox_info *info)
+static void json_network(struct json *j, const struct net_result *net)
 {
 	char text[64];
 
 	json_open(j, "network");
-	json_bool(j, "ipv6", info->ipv6);
+	json_bool(j, "ipv6", net->ipv6);
 	json_array_open(j, "addresses");
 	json_array_item(j, "127.0.0.1/8");
-	if (info->ipv6)
+	if (net->ipv6)
 		json_array_item(j, "::1/128");
-	for (size_t i = 0; i < info->n_addrs; i++) {
-		net_format_addr(&info->addrs[i], text, sizeof(text));
+	for (size_t i = 0; i < net->n_added; i++) {
+		net_format_addr(&net->added[i], text, sizeof(text));
 		json_array_item(j, text);
 	}
 	json_array_close(j);
@@ -94,7 +94,7 @@ void status_started(const struct launch *launch, const struct outcome *out)
 	if (launch->dropped)
 		json_dropped(&j, launch);
 	if (launch->namespaces & NS_BIT(NS_NET))
-		json_network(&j, &out->info);
+		json_network(&j, &out->net);
 	if (launch->hostname)
 		json_string(&j, "hostname", launch->hostname);
 	if (launch->spec->landlock_read.n || launch->spec->landlock_write.n)

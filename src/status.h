@@ -23,14 +23,10 @@ struct net_passed {
 /* The most fds a report passes: the network's three sockets. */
 #define REPORT_MAX_FDS 3
 
-/* What the sandbox's first process tells the monitor of its setup; the
- * network fields are the monitor's own, filled when it configured lo. */
+/* What the sandbox's first process tells the monitor of its setup. */
 struct sandbox_info {
 	int kind; /* REPORT_SANDBOX */
-	bool ipv6;
 	int cgroup_ns_errno; /* the cgroup namespace was refused (drop) */
-	size_t n_addrs;
-	struct net_addr addrs[NET_MAX_ADDRS];
 };
 
 /* What the command's process tells the monitor just before execve. */
@@ -45,6 +41,7 @@ struct outcome {
 	pid_t command_pid;    /* the command, as the helper sees it (0: unknown) */
 	pid_t command_ns_pid; /* the command in its pid namespace (0: same) */
 	struct sandbox_info info;
+	struct net_result net; /* what the monitor did to lo */
 	struct command_info command;
 	int wait_status; /* the command's */
 	bool init_reported; /* wait_status is the init's word on the command */

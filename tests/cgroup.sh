@@ -104,11 +104,6 @@ has_child_pid()
 	grep -q '"child-pid"' "$1" 2>/dev/null
 }
 
-fs_type()
-{
-	stat -f -c %T "$1" 2>/dev/null
-}
-
 # The transient leaves (spawn-helper-*) in the directories given, one a
 # line.
 leaves_in()
@@ -175,24 +170,12 @@ cg_mkdir()
 # --- where the cgroups are ---------------------------------------------
 
 # the cgroup v2 mount: unified layout or hybrid
-V2=
-for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
-	if [ "$(fs_type "$d")" = cgroup2fs ]; then
-		V2=$d
-		break
-	fi
-done
+V2=$(cgroup_v2_mount)
 # v1 hierarchies by controller (a controller mounted alone or co-mounted)
 declare -A V1
 for c in memory pids cpu cpuacct freezer; do
-	for d in /sys/fs/cgroup/*; do
-		[ "$(fs_type "$d")" = cgroupfs ] || continue
-		if grep -qE "^[^ ]+ [^ ]+ [^ ]+ [^ ]+ $d .* - cgroup [^ ]+ ([^ ]*,)?$c(,[^ ]*)?\$" \
-			/proc/self/mountinfo; then
-			V1[$c]=$d
-			break
-		fi
-	done
+	d=$(cgroup_v1_mount "$c")
+	[ -z "$d" ] || V1[$c]=$d
 done
 diag "cgroup v2: ${V2:-none}; v1: $(for c in "${!V1[@]}"; do printf '%s=%s ' "$c" "${V1[$c]}"; done)"
 

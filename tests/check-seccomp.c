@@ -36,7 +36,6 @@
 
 #define TIMEOUT 60
 #define WHERE "FILE"
-#define X32_BIT 0x40000000u
 #define NR_SETXATTRAT 463
 
 static void policy_clearp(struct seccomp_policy *policy)
@@ -807,7 +806,7 @@ static void assert_own_program(const struct bpf_program *p, uint32_t ret,
 			 offsetof(struct seccomp_data, nr)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_SETXATTRAT, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_SETXATTRAT | X32_BIT, 0,
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_SETXATTRAT | X32_SYSCALL_BIT, 0,
 			 1),
 		BPF_STMT(BPF_RET | BPF_K, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),

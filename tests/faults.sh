@@ -130,11 +130,6 @@ no_pid_with()
 	[ -z "$(pids_with "$1")" ]
 }
 
-fs_type()
-{
-	stat -f -c %T "$1" 2>/dev/null
-}
-
 leaves_in()
 {
 	[ -z "$1" ] ||
@@ -155,22 +150,8 @@ no_leaves()
 CGP=
 CG_ARGS=()
 why_no_cg=
-V2=
-for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
-	if [ "$(fs_type "$d")" = cgroup2fs ]; then
-		V2=$d
-		break
-	fi
-done
-V1PIDS=
-for d in /sys/fs/cgroup/*; do
-	[ "$(fs_type "$d")" = cgroupfs ] || continue
-	if grep -qE "^[^ ]+ [^ ]+ [^ ]+ [^ ]+ $d .* - cgroup [^ ]+ ([^ ]*,)?pids(,[^ ]*)?\$" \
-		/proc/self/mountinfo; then
-		V1PIDS=$d
-		break
-	fi
-done
+V2=$(cgroup_v2_mount)
+V1PIDS=$(cgroup_v1_mount pids)
 if [ "$ME" = 0 ]; then
 	if [ -n "$V2" ] && grep -qw pids "$V2/cgroup.subtree_control" 2>/dev/null; then
 		CGP=$V2/$TOKEN

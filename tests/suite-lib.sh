@@ -12,6 +12,9 @@
 #                       SH_PROBE are executables
 #   require_userns_unless_root   skip the suite when a user other than
 #                       root cannot make a user namespace
+#   fs_type PATH        the file system type of PATH (stat -f)
+#   cgroup_v2_mount     the cgroup v2 mount (unified or hybrid layout), or ""
+#   cgroup_v1_mount CONTROLLER   the v1 hierarchy with CONTROLLER, or ""
 #   cg_destroy DIR      kill what is left in a cgroup directory and below,
 #                       then remove it bottom-up (bounded)
 
@@ -46,6 +49,35 @@ within()
 	until "$@"; do
 		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
 		sleep 0.01
+	done
+}
+
+fs_type()
+{
+	stat -f -c %T "$1" 2>/dev/null
+}
+
+cgroup_v2_mount()
+{
+	local d
+
+	for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+		[ "$(fs_type "$d")" = cgroup2fs ] && { echo "$d"; return; }
+	done
+}
+
+# mounted alone or co-mounted with others
+cgroup_v1_mount()
+{
+	local d
+
+	for d in /sys/fs/cgroup/*; do
+		[ "$(fs_type "$d")" = cgroupfs ] || continue
+		if grep -qE "^[^ ]+ [^ ]+ [^ ]+ [^ ]+ $d .* - cgroup [^ ]+ ([^ ]*,)?$1(,[^ ]*)?\$" \
+			/proc/self/mountinfo; then
+			echo "$d"
+			return
+		fi
 	done
 }
 
