@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sys-names.h"
+
 static int set_stage(struct sh_err *err, const char *stage, int errnum)
 {
 	snprintf(err->stage, sizeof(err->stage), "%s", stage);
@@ -36,7 +38,7 @@ int err_sys(struct sh_err *err, const char *stage, int errnum,
 	va_end(ap);
 	len = strlen(err->message);
 	snprintf(err->message + len, sizeof(err->message) - len, ": %s",
-		 strerror(errnum));
+		 err_description(errnum));
 	return set_stage(err, stage, errnum);
 }
 
@@ -56,7 +58,32 @@ void err_prefix(struct sh_err *err, const char *fmt, ...)
 
 const char *err_name(int errnum)
 {
-	const char *name = strerrorname_np(errnum);
+	const char *name = errnum > 0 && errnum < n_errno_names
+				   ? errno_names[errnum]
+				   : NULL;
 
 	return name ? name : "E?";
+}
+
+const char *err_description(int errnum)
+{
+	const char *text = errnum >= 0 && errnum < n_errno_names
+				   ? errno_descriptions[errnum]
+				   : NULL;
+
+	return text ? text : strerror(errnum);
+}
+
+int err_number(const char *name, size_t len)
+{
+	for (int e = 1; e < n_errno_names; e++)
+		if (errno_names[e] && strlen(errno_names[e]) == len &&
+		    strncmp(errno_names[e], name, len) == 0)
+			return e;
+	return -1;
+}
+
+const char *err_signal_abbrev(int sig)
+{
+	return sig > 0 && sig < n_signal_abbrevs ? signal_abbrevs[sig] : NULL;
 }

@@ -28,3 +28,13 @@ void err_prefix(struct sh_err *err, const char *fmt, ...)
 
 /* The errno's symbolic name ("ENOENT"), or "E?" when unknown. */
 const char *err_name(int errnum);
+
+/* The errno's description ("No such file or directory"), the same
+ * whichever C library the helper is linked with. */
+const char *err_description(int errnum);
+
+/* The errno value of the name's first len characters, or -1. */
+int err_number(const char *name, size_t len);
+
+/* The signal's abbreviation ("TERM"), or NULL when unknown. */
+const char *err_signal_abbrev(int sig);

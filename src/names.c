@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#ifdef __GLIBC__
 #include <nss.h>
+#endif
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +24,11 @@ static bool files_then_getent;
 void names_files_then_getent(void)
 {
 	files_then_getent = true;
+#ifdef __GLIBC__
+	/* musl's lookups read the files (and nscd) only, as wanted */
 	__nss_configure_lookup("passwd", "files");
 	__nss_configure_lookup("group", "files");
+#endif
 }
 
 bool names_parse_id(const char *s, unsigned long *out)
@@ -93,13 +98,13 @@ static int run_getent(const char *database, const char *key, char *out,
 	return len + 1 < size ? 1 : -ERANGE;
 }
 
-/* getent's line for key as a stream for glibc's file parsers (fgetpwent_r,
- * fgetgrent_r), the line in the first half of buf: 1 with *f open, 0 not
- * found, -errno. The parser puts the entry's strings in the second half. */
+/* getent's line for key, in buf, as a stream for the C library's file
+ * parsers (fgetpwent, fgetgrent; glibc and musl both have them): 1 with
+ * *f open, 0 not found, -errno. */
 static int getent_stream(const char *database, const char *key, char *buf,
 			 FILE **f)
 {
-	int r = run_getent(database, key, buf, ENTRY_BUF_SIZE / 2);
+	int r = run_getent(database, key, buf, ENTRY_BUF_SIZE);
 
 	if (r <= 0)
 		return r;
@@ -107,36 +112,45 @@ static int getent_stream(const char *database, const char *key, char *buf,
 	return *f ? 1 : -errno;
 }
 
-#define ENTRY_STRINGS(buf) ((buf) + ENTRY_BUF_SIZE / 2)
-
+/* The entry's strings stay in the C library's own buffer until its next
+ * fgetpwent: the helper looks names up once, from one thread, and keeps
+ * only the ids. */
 static int user_from_getent(const char *key, struct passwd *pw, char *buf,
 			    bool *found)
 {
-	struct passwd *res = NULL;
+	struct passwd *res;
 	FILE *f;
 	int r = getent_stream("passwd", key, buf, &f);
 
 	if (r <= 0)
 		return r;
-	r = fgetpwent_r(f, pw, ENTRY_STRINGS(buf), ENTRY_BUF_SIZE / 2, &res);
+	errno = 0;
+	res = fgetpwent(f);
+	r = errno;
 	fclose(f);
-	*found = r == 0 && res;
-	return r == 0 || r == ENOENT ? 0 : -r;
+	*found = res != NULL;
+	if (res)
+		*pw = *res;
+	return res || !r || r == ENOENT ? 0 : -r;
 }
 
 static int group_from_getent(const char *name, struct group *gr, char *buf,
 			     bool *found)
 {
-	struct group *res = NULL;
+	struct group *res;
 	FILE *f;
 	int r = getent_stream("group", name, buf, &f);
 
 	if (r <= 0)
 		return r;
-	r = fgetgrent_r(f, gr, ENTRY_STRINGS(buf), ENTRY_BUF_SIZE / 2, &res);
+	errno = 0;
+	res = fgetgrent(f);
+	r = errno;
 	fclose(f);
-	*found = r == 0 && res;
-	return r == 0 || r == ENOENT ? 0 : -r;
+	*found = res != NULL;
+	if (res)
+		*gr = *res;
+	return res || !r || r == ENOENT ? 0 : -r;
 }
 
 int names_user(const char *key, struct passwd *pw, char **buf, bool *found)

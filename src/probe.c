@@ -152,7 +152,7 @@ static void print_text(FILE *out, const struct probe *p)
 	for (int k = 0; k < NS_COUNT; k++)
 		fprintf(out, "namespace %-7s %s%s%s (max %ld)\n",
 			ns_table[k].name, p->ns_errno[k] ? "refused: " : "yes",
-			p->ns_errno[k] ? strerror(p->ns_errno[k]) : "", "",
+			p->ns_errno[k] ? err_description(p->ns_errno[k]) : "", "",
 			p->max_namespaces[k]);
 	fprintf(out, "user namespaces restricted by a sysctl: %s\n",
 		p->userns_restricted < 0  ? "no such sysctl"
@@ -167,7 +167,7 @@ static void print_text(FILE *out, const struct probe *p)
 	if (p->landlock_abi > 0)
 		fprintf(out, "Landlock: ABI %d\n", p->landlock_abi);
 	else
-		fprintf(out, "Landlock: no (%s)\n", strerror(-p->landlock_abi));
+		fprintf(out, "Landlock: no (%s)\n", err_description(-p->landlock_abi));
 	fprintf(out, "seccomp: %s, libseccomp %u.%u.%u, arch %s\n",
 		p->seccomp ? "yes" : "no", v->major, v->minor, v->micro,
 		p->arch);

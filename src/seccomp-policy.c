@@ -159,13 +159,7 @@ static int errno_by_name(const char *name, size_t len)
 		if (strlen(aliases[i].name) == len &&
 		    strncmp(aliases[i].name, name, len) == 0)
 			return aliases[i].value;
-	for (int e = 1; e < 4096; e++) {
-		const char *n = strerrorname_np(e);
-
-		if (n && strlen(n) == len && strncmp(n, name, len) == 0)
-			return e;
-	}
-	return -1;
+	return err_number(name, len);
 }
 
 static int parse_action(const char *word, size_t len,

@@ -195,7 +195,7 @@ void status_outcome(int fd, const struct outcome *o)
 	if (o->timed_out)
 		json_bool(&j, "timed-out", true);
 	if (WIFSIGNALED(o->wait_status)) {
-		const char *abbrev = sigabbrev_np(WTERMSIG(o->wait_status));
+		const char *abbrev = err_signal_abbrev(WTERMSIG(o->wait_status));
 		char name[32];
 
 		snprintf(name, sizeof(name), "SIG%s", abbrev ? abbrev : "?");
