@@ -141,9 +141,7 @@ static int report_command(const struct launch *launch,
 }
 
 /* Handshake: the monitor configures the loopback while the sandbox sets
- * up; the command goes on to seccomp and execve only on its word. Before
- * seccomp, whose filter could refuse the recv or send it to a listener
- * the monitor does not answer yet. */
+ * up; the command goes on to execve only on its word. */
 static int wait_for_network(const struct launch *launch, struct sh_err *err)
 {
 	int kind = 0;
@@ -158,6 +156,26 @@ static int wait_for_network(const struct launch *launch, struct sh_err *err)
 		return err_set(err, "monitor", n < 0 ? errno : EPROTO,
 			       "the helper did not configure the network");
 	return 0;
+}
+
+/* The filter and the wait for the monitor's word. A built-in profile
+ * leaves the recv alone, so its filter goes in first: the kernel
+ * prepares it (about 0.2 ms) while the monitor configures the loopback.
+ * A caller's policy or BPF could refuse the recv, or send it to a
+ * listener the monitor does not answer yet: then the wait comes first. */
+static int filter_and_wait(const struct launch *launch, int *listener,
+			   struct sh_err *err)
+{
+	int r;
+
+	if (launch->seccomp.builtin_only) {
+		if ((r = seccomp_install(&launch->seccomp, listener, err)) < 0)
+			return r;
+		return wait_for_network(launch, err);
+	}
+	if ((r = wait_for_network(launch, err)) < 0)
+		return r;
+	return seccomp_install(&launch->seccomp, listener, err);
 }
 
 /* The command's own process: from the fd map to execve. The order is
@@ -182,8 +200,7 @@ static int setup_command(const struct launch *launch, pid_t parent,
 	    (r = enter_directory(launch, err)) < 0 ||
 	    (r = set_no_new_privs(launch, err)) < 0 ||
 	    (r = restrict_files(launch, &info, err)) < 0 ||
-	    (r = wait_for_network(launch, err)) < 0 ||
-	    (r = seccomp_install(&launch->seccomp, &listener, err)) < 0 ||
+	    (r = filter_and_wait(launch, &listener, err)) < 0 ||
 	    (r = report_command(launch, &info, listener, err)) < 0)
 		return r;
 	return exec_command(launch->spec, launch->env.v, err);

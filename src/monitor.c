@@ -645,6 +645,12 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	}
 	if (out->info.cgroup_ns_errno)
 		launch_drop_cgroup_ns(launch, out->info.cgroup_ns_errno);
+	/* the rules for the answers, while the command execs */
+	if (out->seccomp_listener >= 0 &&
+	    (r = seccomp_plan_rules(&launch->seccomp, err)) < 0) {
+		reap(out->pid);
+		goto out;
+	}
 	status_started(launch, out);
 	if (launch->spec->timeout_ms)
 		w.deadline = start + launch->spec->timeout_ms * 1000;

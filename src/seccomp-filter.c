@@ -128,9 +128,11 @@ int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 	int r;
 
 	memset(plan, 0, sizeof(*plan));
-	if ((r = seccomp_profile_parse(policy, profile, err)) < 0 ||
-	    (spec->seccomp_policy &&
-	     (r = read_policy_file(spec->seccomp_policy, policy, err)) < 0))
+	if (pre)
+		plan->unparsed_profile = pre->name; /* static: the spec may go */
+	else if ((r = seccomp_profile_parse(policy, profile, err)) < 0 ||
+		 (spec->seccomp_policy &&
+		  (r = read_policy_file(spec->seccomp_policy, policy, err)) < 0))
 		return r;
 	if (pre) {
 		lib = (struct bpf_program){ (struct sock_filter *)pre->lib,
@@ -153,6 +155,7 @@ int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 		r = read_bpf_fd(spec->seccomp_bpf_fd, &own, err);
 		add_program(plan, own);
 	}
+	plan->builtin_only = !spec->seccomp_policy && spec->seccomp_bpf_fd < 0;
 	return r;
 }
 
@@ -173,12 +176,31 @@ static int load(const struct bpf_program *prog, unsigned flags)
 			    &fprog);
 }
 
-/* No listener to be had: the same rules, acting directly. */
+int seccomp_plan_rules(struct seccomp_plan *plan, struct sh_err *err)
+{
+	const char *profile = plan->unparsed_profile;
+
+	plan->unparsed_profile = NULL;
+	return profile ? seccomp_profile_parse(&plan->policy, profile, err) : 0;
+}
+
+/* No listener to be had: the same rules, acting directly. The rules of
+ * a precompiled profile are parsed here, into memory of our own (the
+ * plan is the init's: this process shares its memory until execve). */
 static int load_direct(const struct seccomp_plan *plan, struct sh_err *err)
 {
-	struct bpf_program direct, own, joined = { 0 };
-	int r = seccomp_compile(&plan->policy, false, &direct, &own, err);
+	struct bpf_program direct = { 0 }, own = { 0 }, joined = { 0 };
+	struct seccomp_policy parsed = { 0 };
+	const struct seccomp_policy *policy = &plan->policy;
+	int r = 0;
 
+	if (plan->unparsed_profile) {
+		r = seccomp_profile_parse(&parsed, plan->unparsed_profile, err);
+		policy = &parsed;
+	}
+	if (r == 0)
+		r = seccomp_compile(policy, false, &direct, &own, err);
+	seccomp_policy_clear(&parsed);
 	if (r == 0)
 		r = bpf_join(&own, &direct, &joined, err);
 	if (r == 0 && load(&joined, 0) < 0)

@@ -28,6 +28,13 @@ struct seccomp_plan {
 	size_t n;
 	bool notify;                 /* programs[0] notifies the monitor */
 	struct seccomp_policy policy; /* its rules, for the answers */
+	/* a precompiled built-in profile whose rules are not in policy yet:
+	 * the text is parsed only where the rules are needed, off the
+	 * spawn's path (seccomp_plan_rules) */
+	const char *unparsed_profile;
+	/* a built-in profile alone (no policy file, no BPF of the caller's):
+	 * rules that leave the setup's own calls (recv, sendmsg) alone */
+	bool builtin_only;
 };
 
 /* What the monitor saw blocked, for the status record. */
@@ -47,6 +54,10 @@ int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 		    struct sh_err *err);
 void seccomp_plan_clear(struct seccomp_plan *plan);
 
+/* The plan's rules in plan->policy (for seccomp_answer): parses a
+ * precompiled profile's text the first time. */
+int seccomp_plan_rules(struct seccomp_plan *plan, struct sh_err *err);
+
 /* In the command's process, after no_new_privs (or with CAP_SYS_ADMIN).
  * *listener gets the fd the monitor answers blocked calls on, or -1 when
  * the kernel gives none (a listener up the chain already, as in a nested
@@ -54,7 +65,8 @@ void seccomp_plan_clear(struct seccomp_plan *plan);
 int seccomp_install(const struct seccomp_plan *plan, int *listener,
 		    struct sh_err *err);
 
-/* In the monitor: answer one call the filter sent as its rule says: an
+/* In the monitor, after seccomp_plan_rules: answer one call the filter
+ * sent as its rule says: an
  * errno (noted in report), or SIGKILL for a kill rule (the call never
  * runs; report->killed_by names it). A rule's string conditions are
  * checked here, on the string read from the caller's memory; a call whose

@@ -1161,7 +1161,7 @@ static int receive_listener(int sock)
 /* Run check in a forked child under plan (with no_new_privs), answering
  * the calls the filter sends us as the monitor does; the child's exit
  * status or signal. What was answered is in last_report. */
-static int run_filtered(const struct seccomp_plan *plan,
+static int run_filtered(struct seccomp_plan *plan,
 			int (*check)(const char *), const char *arg)
 {
 	int sv[2], status, listener;
@@ -1190,6 +1190,12 @@ static int run_filtered(const struct seccomp_plan *plan,
 	close(sv[1]);
 	listener = receive_listener(sv[0]);
 	close(sv[0]);
+	if (listener >= 0) {
+		struct sh_err err = { 0 };
+
+		ck_assert_msg(seccomp_plan_rules(plan, &err) == 0, "%s",
+			      err.message);
+	}
 	for (;;) {
 		struct pollfd pfd = { listener, POLLIN, 0 };
 		pid_t got = waitpid(pid, &status, WNOHANG);
