@@ -266,7 +266,8 @@ calls()
 		if (name == "open") kname = "openat"
 		if (name ~ /^(stat|lstat|fstat)$/) kname = "newfstatat"
 		key = kname; path = "-"; paths = ""; a = args
-		if (name == "capget" && args ~ /, NULL\)/)
+		# (an unfinished line has no closing parenthesis)
+		if (name == "capget" && args ~ /, NULL(\)|$)/)
 			key = key ":NULL"
 		# fstat(fd) and stat(path) are one call: tell them apart
 		if (name == "fstat" || (name == "newfstatat" && args !~ /^AT_FDCWD/))
