@@ -465,6 +465,7 @@ static bool parent_died(pid_t helper_parent)
 
 struct waiter {
 	const struct launch *launch;
+	struct seccomp_plan *seccomp; /* the launch's: rules parsed on demand */
 	pid_t helper_parent;
 	sigset_t set;
 	long long deadline; /* usec, 0: none */
@@ -560,6 +561,21 @@ static void on_signal(struct waiter *w, const struct signalfd_siginfo *si,
 	}
 }
 
+/* A call the seccomp filter sent us. The first one brings a built-in
+ * profile's rules in: parsed only now, since most commands never make
+ * one. Rules that cannot be had (no memory) fail closed: the sandbox
+ * is killed rather than a call let through unchecked. */
+static void answer_call(struct waiter *w, int listener, struct outcome *out)
+{
+	struct sh_err err = { 0 };
+
+	if (seccomp_plan_rules(w->seccomp, &err) < 0) {
+		kill(out->pid, SIGKILL);
+		return;
+	}
+	seccomp_answer(w->seccomp, listener, &out->seccomp);
+}
+
 /* Signals (through a signalfd), the timeout, and the calls the seccomp
  * filter sends us to answer, until the helper's child is reaped. */
 static int wait_for_command(struct waiter *w, struct outcome *out,
@@ -582,8 +598,7 @@ static int wait_for_command(struct waiter *w, struct outcome *out,
 		    read(sfd, &si, sizeof(si)) == sizeof(si))
 			on_signal(w, &si, out, &exited, err);
 		if (n > 0 && (fds[1].revents & POLLIN))
-			seccomp_answer(&w->launch->seccomp, fds[1].fd,
-				       &out->seccomp);
+			answer_call(w, fds[1].fd, out);
 		if (n > 0 && (fds[1].revents & (POLLHUP | POLLERR)))
 			fds[1].fd = -1; /* every filtered process is gone */
 	}
@@ -597,6 +612,7 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 {
 	struct channels ch = { -1, -1, -1 };
 	struct waiter w = { .launch = launch,
+			    .seccomp = &launch->seccomp,
 			    .helper_parent = helper_parent,
 			    .kill_group = timeout_kills_group(launch) };
 	long long start;
@@ -645,12 +661,6 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	}
 	if (out->info.cgroup_ns_errno)
 		launch_drop_cgroup_ns(launch, out->info.cgroup_ns_errno);
-	/* the rules for the answers, while the command execs */
-	if (out->seccomp_listener >= 0 &&
-	    (r = seccomp_plan_rules(&launch->seccomp, err)) < 0) {
-		reap(out->pid);
-		goto out;
-	}
 	status_started(launch, out);
 	if (launch->spec->timeout_ms)
 		w.deadline = start + launch->spec->timeout_ms * 1000;

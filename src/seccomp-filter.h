@@ -29,8 +29,8 @@ struct seccomp_plan {
 	bool notify;                 /* programs[0] notifies the monitor */
 	struct seccomp_policy policy; /* its rules, for the answers */
 	/* a precompiled built-in profile whose rules are not in policy yet:
-	 * the text is parsed only where the rules are needed, off the
-	 * spawn's path (seccomp_plan_rules) */
+	 * the text is parsed only where the rules are needed (the monitor's
+	 * first call to answer, seccomp_plan_rules) */
 	const char *unparsed_profile;
 	/* a built-in profile alone (no policy file, no BPF of the caller's):
 	 * rules that leave the setup's own calls (recv, sendmsg) alone */
