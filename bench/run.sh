@@ -91,19 +91,30 @@ report() { # USER
 		"$who" "$(ratio "$o" "$u")" "$(ratio "$o" "$b")" "$(ratio "$l" "$o")"
 }
 
+rate() { # STREAMS SPAWN-BENCH-ARGS... -> spawns per second
+	local j=$1
+	shift
+	"$T/spawn-bench" -n "$RUNS" -j "$j" "$@" | awk '$1 == "spawns_per_s" { print $2 }'
+}
+
+middle() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+
 throughput() {
-	local i ones=() twos=() one two
-	# 1 and 2 streams in turn, 3 times: the medians
+	local i ones=() twos=() u_ones=() u_twos=() one two u_one u_two
+	# 1 and 2 streams in turn, 3 times: the medians; unshare(1) too, to
+	# show how far the kernel itself lets two streams go
 	for i in 1 2 3; do
-		ones+=("$("$T/spawn-bench" -n "$RUNS" -j 1 --lib --unshare-all -- /bin/true |
-			awk '$1 == "spawns_per_s" { print $2 }')")
-		twos+=("$("$T/spawn-bench" -n "$RUNS" -j 2 --lib --unshare-all -- /bin/true |
-			awk '$1 == "spawns_per_s" { print $2 }')")
+		ones+=("$(rate 1 --lib --unshare-all -- /bin/true)")
+		twos+=("$(rate 2 --lib --unshare-all -- /bin/true)")
+		u_ones+=("$(rate 1 -- "${peer_unshare[@]}" /bin/true)")
+		u_twos+=("$(rate 2 -- "${peer_unshare[@]}" /bin/true)")
 	done
-	one=$(printf '%s\n' "${ones[@]}" | sort -n | sed -n 2p)
-	two=$(printf '%s\n' "${twos[@]}" | sort -n | sed -n 2p)
+	one=$(middle "${ones[@]}") two=$(middle "${twos[@]}")
+	u_one=$(middle "${u_ones[@]}") u_two=$(middle "${u_twos[@]}")
 	printf 'throughput (medians of 3, in turn): 1 stream %s/s (%s), 2 streams %s/s (%s), ratio %s (target >= 1.7)\n' \
 		"$one" "${ones[*]}" "$two" "${twos[*]}" "$(ratio "$two" "$one")"
+	printf 'unshare throughput, for comparison: 1 stream %s/s (%s), 2 streams %s/s (%s), ratio %s\n' \
+		"$u_one" "${u_ones[*]}" "$u_two" "${u_twos[*]}" "$(ratio "$u_two" "$u_one")"
 }
 
 helper_memory() {
