@@ -6,28 +6,46 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "exec.h"
 #include "init.h"
 
+/* The kernel's struct for rt_sigaction, as x86-64 (and most ABIs) has
+ * it; no restorer is needed for SIG_DFL. */
+struct kernel_sigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
 /* The command starts with default signal dispositions and an empty mask,
- * whatever the caller had (Python callers ignore SIGPIPE, for one). */
+ * whatever the caller had (Python callers ignore SIGPIPE, for one). The
+ * system call, not sigaction(): the C library refuses the signals it
+ * keeps for itself (glibc 32 and 33, musl 32 to 34), and one the caller
+ * ignored would stay ignored across execve. */
 static int reset_signals(struct sh_err *err)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	sigset_t none;
+	const struct kernel_sigaction dfl = { .handler = SIG_DFL };
+	sigset_t all;
 
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &dfl, NULL); /* EINVAL for glibc's own */
-	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL,
+				sizeof(dfl.mask));
+	/* SIG_UNBLOCK, not SIG_SETMASK: what musl does around set*id
+	 * (blocking all, then setting the old mask back) is told apart in
+	 * tests/faults.sh */
+	sigfillset(&all);
+	if (sigprocmask(SIG_UNBLOCK, &all, NULL) < 0)
 		return err_sys(err, "signals", errno, "sigprocmask");
 	return 0;
 }

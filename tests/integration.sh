@@ -471,6 +471,24 @@ check_eq "SIGSEGV death: no core file in the helper's cwd" "" \
 diag "core_pattern $(cat /proc/sys/kernel/core_pattern 2>/dev/null);" \
 	"the command's cwd holds: $(cd "$T/ccwd" && echo *)"
 
+# the caller's ignored and blocked signals are not the command's: every
+# signal back to SIG_DFL (34 too, which musl's sigaction refuses; a
+# caller on glibc cannot ignore 32 and 33), the mask empty
+if command -v python3 >/dev/null; then
+	WRAP=(python3 -c 'import os, signal, sys
+for s in (signal.SIGPIPE, signal.SIGTERM, 34, 40, 64):
+    signal.signal(s, signal.SIG_IGN)
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1, signal.SIGINT, 35})
+os.execv(sys.argv[1], sys.argv[1:])')
+	run --unshare-all -- /bin/grep -E '^Sig(Blk|Ign):' /proc/self/status
+	WRAP=()
+	check_eq "signals the caller ignored (PIPE, TERM, 34, 40, 64) or blocked are default in the command" \
+		"SigBlk: 0000000000000000 SigIgn: 0000000000000000 / 0" \
+		"$(echo $out) / $rc"
+else
+	skip "signals the caller ignored are default in the command" "no python3 to ignore them"
+fi
+
 # a signal sent to the helper reaches the command
 "$H" --status-fd 3 -- "$P" sleep 5 </dev/null >/dev/null 2>&1 3>"$T/st" &
 hpid=$!
