@@ -19,7 +19,7 @@
 #include "init.h"
 
 /* The kernel's struct for rt_sigaction, as x86-64 (and most ABIs) has
- * it; no restorer is needed for SIG_DFL. */
+ * it, with its 64-signal set; no restorer is needed for SIG_DFL. */
 struct kernel_sigaction {
 	void (*handler)(int);
 	unsigned long flags;
@@ -29,13 +29,13 @@ struct kernel_sigaction {
 
 /* The command starts with default signal dispositions and an empty mask,
  * whatever the caller had (Python callers ignore SIGPIPE, for one). The
- * system call, not sigaction(): the C library refuses the signals it
- * keeps for itself (glibc 32 and 33, musl 32 to 34), and one the caller
- * ignored would stay ignored across execve. */
+ * system calls, not sigaction() and sigprocmask(): the C library keeps
+ * its own signals (glibc 32 and 33, musl 32 to 34) out of both, and one
+ * the caller ignored or blocked would stay so across execve. */
 static int reset_signals(struct sh_err *err)
 {
 	const struct kernel_sigaction dfl = { .handler = SIG_DFL };
-	sigset_t all;
+	const uint64_t all = ~(uint64_t)0;
 
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
@@ -44,8 +44,8 @@ static int reset_signals(struct sh_err *err)
 	/* SIG_UNBLOCK, not SIG_SETMASK: what musl does around set*id
 	 * (blocking all, then setting the old mask back) is told apart in
 	 * tests/faults.sh */
-	sigfillset(&all);
-	if (sigprocmask(SIG_UNBLOCK, &all, NULL) < 0)
+	if (syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &all, NULL, sizeof(all)) <
+	    0)
 		return err_sys(err, "signals", errno, "sigprocmask");
 	return 0;
 }

@@ -13,6 +13,10 @@
 #include "cleanup.h"
 #include "names.h"
 
+/* The kernel's limit (NGROUPS_MAX of <linux/limits.h>, since Linux
+ * 2.6.4). Not sysconf(_SC_NGROUPS_MAX): musl answers its own 32. */
+#define KERNEL_NGROUPS_MAX 65536
+
 static int resolve_uid(const struct spec *spec, struct creds *creds,
 		       gid_t *user_gid, bool *has_user_gid, struct sh_err *err)
 {
@@ -92,10 +96,10 @@ static int resolve_groups(const char *list, struct creds *creds,
 		if (r < 0)
 			return r;
 	}
-	if (creds->n_groups > (size_t)sysconf(_SC_NGROUPS_MAX))
+	if (creds->n_groups > KERNEL_NGROUPS_MAX)
 		return err_set(err, "spec", EINVAL,
-			       "--groups: %zu groups, the kernel allows %ld",
-			       creds->n_groups, sysconf(_SC_NGROUPS_MAX));
+			       "--groups: %zu groups, the kernel allows %d",
+			       creds->n_groups, KERNEL_NGROUPS_MAX);
 	return 0;
 }
 

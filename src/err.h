@@ -18,7 +18,8 @@ struct sh_err {
 int err_set(struct sh_err *err, const char *stage, int errnum,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* err_set with the message followed by ": strerror(errnum)". */
+/* err_set with the message followed by ": " and err_description(errnum)
+ * (glibc's strerror text, whichever C library the helper links). */
 int err_sys(struct sh_err *err, const char *stage, int errnum,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

@@ -563,17 +563,24 @@ static void on_signal(struct waiter *w, const struct signalfd_siginfo *si,
 
 /* A call the seccomp filter sent us. The first one brings a built-in
  * profile's rules in: parsed only now, since most commands never make
- * one. Rules that cannot be had (no memory) fail closed: the sandbox
- * is killed rather than a call let through unchecked. */
-static void answer_call(struct waiter *w, int listener, struct outcome *out)
+ * one. Rules that cannot be had (no memory) fail closed: the sandbox is
+ * killed rather than a call let through unchecked, the error is the
+ * outcome's, and the listener is no longer heard (false). */
+static bool answer_call(struct waiter *w, int listener, struct outcome *out,
+			struct sh_err *err)
 {
-	struct sh_err err = { 0 };
+	struct sh_err rules_err = { 0 };
 
-	if (seccomp_plan_rules(w->seccomp, &err) < 0) {
-		kill(out->pid, SIGKILL);
-		return;
+	if (seccomp_plan_rules(w->seccomp, &rules_err) < 0) {
+		kill_sandbox(w, out);
+		if (!err->errnum)
+			err_set(err, "monitor", rules_err.errnum,
+				"the seccomp rules to answer by: %s",
+				rules_err.message);
+		return false;
 	}
 	seccomp_answer(w->seccomp, listener, &out->seccomp);
+	return true;
 }
 
 /* Signals (through a signalfd), the timeout, and the calls the seccomp
@@ -597,8 +604,9 @@ static int wait_for_command(struct waiter *w, struct outcome *out,
 		if (n > 0 && (fds[0].revents & POLLIN) &&
 		    read(sfd, &si, sizeof(si)) == sizeof(si))
 			on_signal(w, &si, out, &exited, err);
-		if (n > 0 && (fds[1].revents & POLLIN))
-			answer_call(w, fds[1].fd, out);
+		if (n > 0 && (fds[1].revents & POLLIN) &&
+		    !answer_call(w, fds[1].fd, out, err))
+			fds[1].fd = -1;
 		if (n > 0 && (fds[1].revents & (POLLHUP | POLLERR)))
 			fds[1].fd = -1; /* every filtered process is gone */
 	}

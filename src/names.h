@@ -2,12 +2,12 @@
  *
  * A dynamically linked helper asks glibc's NSS as /etc/nsswitch.conf
  * says. A static helper (the default build, see configure.ac) cannot load
- * NSS modules into its static glibc, and must not try: the module would
- * bring a second libc (a name that fell through to nss-systemd crashed
- * it). So it asks glibc's built-in "files" source, /etc/passwd and
- * /etc/group, first, and for what they lack runs getent(1), a dynamic
- * program that asks every source. Only names or ids missing from the
- * files pay for that exec. */
+ * NSS modules into its static C library, and must not try: the module
+ * would bring a second libc (a name that fell through to nss-systemd
+ * crashed it). So it reads /etc/passwd and /etc/group first (glibc's
+ * built-in "files" source; musl reads them, then asks nscd), and for
+ * what they lack runs getent(1), a dynamic program that asks every
+ * source. Only names or ids missing from the files pay for that exec. */
 #pragma once
 
 #include <grp.h>
@@ -21,8 +21,10 @@ bool names_parse_id(const char *s, unsigned long *out);
 void names_files_then_getent(void);
 
 /* The passwd entry of key, a name or a decimal id. 0 with *found false
- * when there is none; -errno when the lookup fails. The entry's strings
- * live in *buf (malloc'd, also on failure: the caller frees it). */
+ * when there is none; -errno when the lookup fails. *buf is malloc'd,
+ * also on failure: the caller frees it. The entry's strings live there,
+ * or, when getent(1) found it, in the C library's fgetpwent buffer until
+ * the next lookup: callers keep the ids only. */
 int names_user(const char *key, struct passwd *pw, char **buf, bool *found);
 
 /* The group entry of name, likewise. */

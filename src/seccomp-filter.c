@@ -178,10 +178,17 @@ static int load(const struct bpf_program *prog, unsigned flags)
 
 int seccomp_plan_rules(struct seccomp_plan *plan, struct sh_err *err)
 {
-	const char *profile = plan->unparsed_profile;
+	int r;
 
+	if (!plan->unparsed_profile)
+		return 0;
+	r = seccomp_profile_parse(&plan->policy, plan->unparsed_profile, err);
+	if (r < 0) {
+		seccomp_policy_clear(&plan->policy); /* no partial rules */
+		return r;
+	}
 	plan->unparsed_profile = NULL;
-	return profile ? seccomp_profile_parse(&plan->policy, profile, err) : 0;
+	return 0;
 }
 
 /* No listener to be had: the same rules, acting directly. The rules of

@@ -456,6 +456,13 @@ check_eq "SIGTERM death: the helper itself dies by SIGTERM" \
 check_eq "SIGTERM death: status signal, name, exit-code, core-dumped" \
 	'15 "SIGTERM" 143 false' \
 	"$(json_val "$stN" signal) $(json_val "$stN" signal-name) $(json_val "$stN" exit-code) $(json_val "$stN" core-dumped)"
+# a real-time signal has no name of its own: SIG?, never a stray string
+"$P" wait "$H" --status-fd 3 -- /bin/sh -c 'kill -40 $$' </dev/null \
+	>"$T/out" 2>"$T/err" 3>"$T/st"
+stN=$(tail -n 1 "$T/st")
+check_eq "signal 40 death: the helper dies by it; status signal, name, exit-code" \
+	'signaled 40 core 0 / 40 "SIG?" 168' \
+	"$(cat "$T/out") / $(json_val "$stN" signal) $(json_val "$stN" signal-name) $(json_val "$stN" exit-code)"
 # (the group's stderr also takes bash's "Terminated")
 { "$H" -- "$P" kill TERM </dev/null >/dev/null; } 2>/dev/null
 check_eq "SIGTERM death: the shell sees 128+15" 143 "$?"
@@ -478,11 +485,11 @@ if command -v python3 >/dev/null; then
 	WRAP=(python3 -c 'import os, signal, sys
 for s in (signal.SIGPIPE, signal.SIGTERM, 34, 40, 64):
     signal.signal(s, signal.SIG_IGN)
-signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1, signal.SIGINT, 35})
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1, signal.SIGINT, 34, 35})
 os.execv(sys.argv[1], sys.argv[1:])')
 	run --unshare-all -- /bin/grep -E '^Sig(Blk|Ign):' /proc/self/status
 	WRAP=()
-	check_eq "signals the caller ignored (PIPE, TERM, 34, 40, 64) or blocked are default in the command" \
+	check_eq "signals the caller ignored (PIPE, TERM, 34, 40, 64) or blocked (USR1, INT, 34, 35) are default in the command" \
 		"SigBlk: 0000000000000000 SigIgn: 0000000000000000 / 0" \
 		"$(echo $out) / $rc"
 else
@@ -612,6 +619,12 @@ if [ "$ME" = 0 ]; then
 		"$(field Groups)"
 	check_eq "root numeric creds: the outcome record is still written" \
 		0 "$(json_val "$stN" exit-code)"
+
+	# more groups than a C library's own NGROUPS_MAX (musl says 32)
+	many=$(seq -s, 1000 1040)
+	run --uid 1234 --gid 4321 --groups "$many" -- "$P" status
+	check_eq "root 41 --groups: all of them" "0 / ${many//,/ }" \
+		"$rc / $(field Groups)"
 
 	if [ -n "$(gid_of daemon)" ] && [ -n "$(gid_of users)" ]; then
 		run --uid nobody --gid daemon --groups "users,$(gid_of adm)" \
