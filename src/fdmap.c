@@ -115,22 +115,26 @@ int fdmap_temp_base(const struct fd_mapping *map, size_t n)
 	return base;
 }
 
-/* Kernels before 5.11 lack CLOSE_RANGE_CLOEXEC: mark fds one by one. */
+/* Kernels before 5.11 lack CLOSE_RANGE_CLOEXEC: mark fds one by one. An
+ * fd that cannot be marked would reach the command: an error. */
 static int cloexec_all_slow(struct sh_err *err)
 {
 	DIR *dir = opendir("/proc/self/fd");
 	struct dirent *de;
+	int r = 0;
 
 	if (!dir)
 		return err_sys(err, "fds", errno, "opendir `/proc/self/fd`");
-	while ((de = readdir(dir))) {
+	while (r == 0 && (de = readdir(dir))) {
 		int fd = atoi(de->d_name);
 
-		if (de->d_name[0] != '.' && fd != dirfd(dir))
-			fcntl(fd, F_SETFD, FD_CLOEXEC);
+		if (de->d_name[0] != '.' && fd != dirfd(dir) &&
+		    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+			r = err_sys(err, "fds", errno,
+				    "mark fd %d close-on-exec", fd);
 	}
 	closedir(dir);
-	return 0;
+	return r;
 }
 
 static int cloexec_all(struct sh_err *err)

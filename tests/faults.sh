@@ -426,7 +426,7 @@ expect_of()
 	esac
 	case $role:$name:$key in
 	*:fcntl:fcntl:_F_SETFD:_FD_CLOEXEC*)
-		echo "ok musl sets FD_CLOEXEC again on an fd made close-on-exec (open, dup, socket: for kernels without the flags), and so does the fd map where close_range cannot: both pass over a failure" ;;
+		echo "ok musl sets FD_CLOEXEC again on an fd made close-on-exec (open, dup, socket: for kernels without the flags), passing over a failure (the fd map's own, for kernels without close_range's CLOEXEC, is not made on this one)" ;;
 	monitor:prlimit64:*) echo "stage spec" ;;
 	monitor:fcntl:fcntl:_F_GETFL:*) echo "stage spec" ;;
 	monitor:fcntl:fcntl:_F_GETFD:*)
