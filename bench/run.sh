@@ -18,6 +18,10 @@ if [ "${1:-}" = --build ]; then
 	REAL_BUILD=yes
 	shift
 fi
+for tool in bwrap unshare setpriv python3 cc; do
+	command -v "$tool" >/dev/null ||
+		{ echo "bench/run.sh: $tool not found (apt-get install bubblewrap util-linux python3 gcc)" >&2; exit 1; }
+done
 BUILD=$(cd "${1:-$(dirname "$0")/../_build}" && pwd)
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-300}
