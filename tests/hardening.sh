@@ -508,6 +508,15 @@ run --seccomp-policy "$T/policy" -- "$P" setmode mkdir "$T/m/d" 0755 \
 check_eq "--seccomp-policy: errno:EACCES mkdir, errno:EXDEV chmod arg1 == 0700" \
 	"0 mkdir $T/m/d EACCES chmod $T/m/pol EXDEV chmod $T/m/pol ok absent" \
 	"$rc $(oneline "$out") $(mode_of "$T/m/d")"
+# a policy that refuses recv (and sends it to the monitor) with a
+# network namespace: the command waits for the configured loopback
+# before it installs the caller's filter, not after (a recv under that
+# filter would fail, or wait for an answer nobody gives yet)
+printf 'errno recvfrom\nerrno recvmsg\n' >"$T/policy-recv"
+timeout 20 "$H" --unshare-net --seccomp-policy "$T/policy-recv" -- \
+	"$P" exit 0 </dev/null >/dev/null 2>"$T/err"
+check_eq "--seccomp-policy refusing recv, --unshare-net: the command runs" \
+	"0" "$?$(sed 's/^/ /' "$T/err")"
 printf 'kill uname\n' >"$T/policy-kill"
 # (bash's notice of the helper's death goes to /dev/null)
 run_st --seccomp-policy "$T/policy-kill" -- "$P" hostname 2>/dev/null
