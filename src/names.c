@@ -98,58 +98,42 @@ static int run_getent(const char *database, const char *key, char *out,
 	return len + 1 < size ? 1 : -ERANGE;
 }
 
-/* getent's line for key, in buf, as a stream for the C library's file
- * parsers (fgetpwent, fgetgrent; glibc and musl both have them): 1 with
- * *f open, 0 not found, -errno. */
-static int getent_stream(const char *database, const char *key, char *buf,
-			 FILE **f)
+static void *next_passwd(FILE *f)
+{
+	return fgetpwent(f);
+}
+
+static void *next_group(FILE *f)
+{
+	return fgetgrent(f);
+}
+
+/* getent DATABASE KEY's entry, its line read into buf and parsed by next
+ * (the C library's fgetpwent or fgetgrent: glibc and musl both have
+ * them), copied into entry (size bytes): 0, with *found; -errno. The
+ * entry's strings stay in the C library's own buffer until its next
+ * parse: the helper looks names up once, from one thread, and keeps only
+ * the ids. */
+static int entry_from_getent(const char *database, const char *key,
+			     char *buf, void *(*next)(FILE *), void *entry,
+			     size_t size, bool *found)
 {
 	int r = run_getent(database, key, buf, ENTRY_BUF_SIZE);
-
-	if (r <= 0)
-		return r;
-	*f = fmemopen(buf, strlen(buf), "r");
-	return *f ? 1 : -errno;
-}
-
-/* The entry's strings stay in the C library's own buffer until its next
- * fgetpwent: the helper looks names up once, from one thread, and keeps
- * only the ids. */
-static int user_from_getent(const char *key, struct passwd *pw, char *buf,
-			    bool *found)
-{
-	struct passwd *res;
+	const void *res;
 	FILE *f;
-	int r = getent_stream("passwd", key, buf, &f);
 
 	if (r <= 0)
 		return r;
+	f = fmemopen(buf, strlen(buf), "r");
+	if (!f)
+		return -errno;
 	errno = 0;
-	res = fgetpwent(f);
+	res = next(f);
 	r = errno;
 	fclose(f);
 	*found = res != NULL;
 	if (res)
-		*pw = *res;
-	return res || !r || r == ENOENT ? 0 : -r;
-}
-
-static int group_from_getent(const char *name, struct group *gr, char *buf,
-			     bool *found)
-{
-	struct group *res;
-	FILE *f;
-	int r = getent_stream("group", name, buf, &f);
-
-	if (r <= 0)
-		return r;
-	errno = 0;
-	res = fgetgrent(f);
-	r = errno;
-	fclose(f);
-	*found = res != NULL;
-	if (res)
-		*gr = *res;
+		memcpy(entry, res, size);
 	return res || !r || r == ENOENT ? 0 : -r;
 }
 
@@ -172,7 +156,8 @@ int names_user(const char *key, struct passwd *pw, char **buf, bool *found)
 	*found = res != NULL;
 	if (*found || !files_then_getent)
 		return 0;
-	return user_from_getent(key, pw, *buf, found);
+	return entry_from_getent("passwd", key, *buf, next_passwd, pw,
+				 sizeof(*pw), found);
 }
 
 int names_group(const char *name, struct group *gr, char **buf, bool *found)
@@ -190,5 +175,6 @@ int names_group(const char *name, struct group *gr, char **buf, bool *found)
 	*found = res != NULL;
 	if (*found || !files_then_getent)
 		return 0;
-	return group_from_getent(name, gr, *buf, found);
+	return entry_from_getent("group", name, *buf, next_group, gr,
+				 sizeof(*gr), found);
 }
