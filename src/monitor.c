@@ -419,7 +419,7 @@ static int receive_net_sockets(const struct channels *ch,
 
 /* Handshake: lo is configured through the sockets the sandbox passes,
  * into net, while it goes on with its setup; the command waits for our
- * word before its seccomp and execve. A failure kills the sandbox. */
+ * word before its execve. A failure kills the sandbox. */
 static int configure_network(const struct launch *launch,
 			     const struct channels *ch, pid_t pid,
 			     struct net_result *net, struct sh_err *err)

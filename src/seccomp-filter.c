@@ -128,18 +128,19 @@ int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 	int r;
 
 	memset(plan, 0, sizeof(*plan));
-	if (pre)
-		plan->unparsed_profile = pre->name; /* static: the spec may go */
-	else if ((r = seccomp_profile_parse(policy, profile, err)) < 0 ||
-		 (spec->seccomp_policy &&
-		  (r = read_policy_file(spec->seccomp_policy, policy, err)) < 0))
-		return r;
 	if (pre) {
+		/* its rules are parsed where needed (seccomp_plan_rules);
+		 * the name is static, the spec may go */
+		plan->unparsed_profile = pre->name;
 		lib = (struct bpf_program){ (struct sock_filter *)pre->lib,
 					    pre->lib_len };
 		own = (struct bpf_program){ (struct sock_filter *)pre->own,
 					    pre->own_len };
-	} else if ((r = seccomp_compile(policy, true, &lib, &own, err)) < 0) {
+	} else if ((r = seccomp_profile_parse(policy, profile, err)) < 0 ||
+		   (spec->seccomp_policy &&
+		    (r = read_policy_file(spec->seccomp_policy, policy,
+					  err)) < 0) ||
+		   (r = seccomp_compile(policy, true, &lib, &own, err)) < 0) {
 		return r;
 	}
 	plan->notify = lib.len > 0 || own.len > 0;

@@ -66,9 +66,8 @@ int seccomp_install(const struct seccomp_plan *plan, int *listener,
 		    struct sh_err *err);
 
 /* In the monitor, after seccomp_plan_rules: answer one call the filter
- * sent as its rule says: an
- * errno (noted in report), or SIGKILL for a kill rule (the call never
- * runs; report->killed_by names it). A rule's string conditions are
+ * sent as its rule says: an errno (noted in report), or SIGKILL for a
+ * kill rule (the call never runs; report->killed_by names it). A rule's string conditions are
  * checked here, on the string read from the caller's memory; a call whose
  * strings match no rule goes on (SECCOMP_USER_NOTIF_FLAG_CONTINUE). That
  * is no barrier against another thread changing the string in between:
