@@ -343,10 +343,5 @@ SH_EXPORT void sh_process_free(sh_process *process)
 SH_EXPORT const char *sh_strerror(int error)
 {
 	/* -INT_MIN does not exist; it is no errno either */
-	const char *text = strerrordesc_np(
-		error < 0 && error != INT_MIN ? -error : error);
-
-	/* callers print it as it comes (the Python binding decodes it):
-	 * a number glibc has no text for must not make that crash */
-	return text ? text : "unknown error";
+	return err_description(error < 0 && error != INT_MIN ? -error : error);
 }

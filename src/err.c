@@ -71,7 +71,7 @@ const char *err_description(int errnum)
 				   ? errno_descriptions[errnum]
 				   : NULL;
 
-	return text ? text : strerror(errnum);
+	return text ? text : "unknown error";
 }
 
 int err_number(const char *name, size_t len)

@@ -31,7 +31,8 @@ void err_prefix(struct sh_err *err, const char *fmt, ...)
 const char *err_name(int errnum);
 
 /* The errno's description ("No such file or directory"), the same
- * whichever C library the helper is linked with. */
+ * whichever C library the helper is linked with; "unknown error" for a
+ * number that is no errno. */
 const char *err_description(int errnum);
 
 /* The errno value of the name's first len characters, or -1. */
