@@ -26,6 +26,8 @@ BUILD=$(cd "${1:-$(dirname "$0")/../_build}" && pwd)
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-300}
 BUILD_RUNS=${BUILD_RUNS:-3}
+ROUNDS=${ROUNDS:-20}
+ROUND_RUNS=${ROUND_RUNS:-30}
 T=$(mktemp -d /tmp/sh-bench.XXXXXX)
 chmod 755 "$T"
 trap 'rm -rf "$T"' EXIT
@@ -95,30 +97,31 @@ report() { # USER
 		"$who" "$(ratio "$o" "$u")" "$(ratio "$o" "$b")" "$(ratio "$l" "$o")"
 }
 
-rate() { # STREAMS SPAWN-BENCH-ARGS... -> spawns per second
-	local j=$1
-	shift
-	"$T/spawn-bench" -n "$RUNS" -j "$j" "$@" | awk '$1 == "spawns_per_s" { print $2 }'
+scaling() { # SPAWN-BENCH-ARGS... -> "one many ratio median_round penalty_us"
+	"$T/spawn-bench" -n "$ROUND_RUNS" -j 2 -r "$ROUNDS" "$@" | awk '
+		{ v[$1] = $2 }
+		END { print v["one_stream_per_s"], v["streams_per_s"], v["ratio"],
+			    v["median_round_ratio"], v["penalty_us"] }'
 }
 
-middle() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
-
 throughput() {
-	local i ones=() twos=() u_ones=() u_twos=() one two u_one u_two
-	# 1 and 2 streams in turn, 3 times: the medians; unshare(1) too, to
-	# show how far the kernel itself lets two streams go
-	for i in 1 2 3; do
-		ones+=("$(rate 1 --lib --unshare-all -- /bin/true)")
-		twos+=("$(rate 2 --lib --unshare-all -- /bin/true)")
-		u_ones+=("$(rate 1 -- "${peer_unshare[@]}" /bin/true)")
-		u_twos+=("$(rate 2 -- "${peer_unshare[@]}" /bin/true)")
-	done
-	one=$(middle "${ones[@]}") two=$(middle "${twos[@]}")
-	u_one=$(middle "${u_ones[@]}") u_two=$(middle "${u_twos[@]}")
-	printf 'throughput (medians of 3, in turn): 1 stream %s/s (%s), 2 streams %s/s (%s), ratio %s (target >= 1.7)\n' \
-		"$one" "${ones[*]}" "$two" "${twos[*]}" "$(ratio "$two" "$one")"
-	printf 'unshare throughput, for comparison: 1 stream %s/s (%s), 2 streams %s/s (%s), ratio %s\n' \
-		"$u_one" "${u_ones[*]}" "$u_two" "${u_twos[*]}" "$(ratio "$u_two" "$u_one")"
+	local one many r med pen u_one u_many u_r u_med u_pen
+	# each round: ROUND_RUNS spawns alone, then ROUND_RUNS in each of 2
+	# streams; rounds short, so that the machine's drift weighs on both
+	# sides alike
+	read -r one many r med pen < <(scaling --lib --unshare-all -- /bin/true)
+	read -r u_one u_many u_r u_med u_pen < <(scaling -- "${peer_unshare[@]}" /bin/true)
+	printf 'throughput (%s rounds of %s spawns alone, then in each of 2 streams): 1 stream %s/s, 2 streams %s/s, ratio %s (median round %s; target >= 1.7); a spawn takes %s us longer beside another\n' \
+		"$ROUNDS" "$ROUND_RUNS" "$one" "$many" "$r" "$med" "$pen"
+	printf 'unshare throughput, the same way: 1 stream %s/s, 2 streams %s/s, ratio %s (median round %s); %s us longer beside another\n' \
+		"$u_one" "$u_many" "$u_r" "$u_med" "$u_pen"
+	# on 2 cores the ratio is 2 * t1 / (t1 + penalty), t1 a spawn's time
+	# alone: what ours would be if its spawns cost each other only what
+	# unshare's do
+	awk -v one="$one" -v pen="$u_pen" 'BEGIN {
+		t1 = 1e6 / one
+		printf "the helper with unshare'"'"'s penalty would scale %.2f; 1.7 needs a penalty <= %.0f us\n",
+		       2 * t1 / (t1 + pen), t1 * (2 / 1.7 - 1) }'
 }
 
 helper_memory() {

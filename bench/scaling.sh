@@ -1,20 +1,23 @@
 #!/bin/bash
 # bench/scaling.sh [BUILD_DIR]
 #
-# How two streams scale against one, and which part of the sandbox holds
-# them back: for each variant (the full sandbox, unshare(1)'s line, and
-# the sandbox without one namespace or feature at a time), N adjacent
-# pairs of a 1-stream and a 2-stream run of spawn-bench, and the median
-# of the pairs' ratios. Adjacent pairs, because the machine's speed
-# drifts from minute to minute (bench/RESULTS.md); ratios only, nothing
-# asserted. As root; PAIRS (default 15) and RUNS (spawns per stream and
-# run, default 150) from the environment.
+# How two streams scale against one, and what holds them back: for each
+# variant (the full sandbox, unshare(1)'s line, the sandbox without one
+# namespace or feature at a time, and unshare(1) with only the
+# namespaces that cost), ROUNDS rounds of RUNS spawns alone and then RUNS
+# in each of two streams (spawn-bench -r: short rounds, so that the
+# machine's drift weighs on both sides alike; bench/RESULTS.md). Prints
+# the ratio over all rounds, the median round's, and the penalty: how
+# much longer a spawn takes beside another than alone. On 2 cores the
+# ratio is 2 * t1 / (t1 + penalty), t1 a spawn's time alone. Ratios
+# only, nothing asserted. As root; ROUNDS (default 40) and RUNS
+# (default 30) from the environment.
 set -euo pipefail
 
 BUILD=$(cd "${1:-$(dirname "$0")/../_build}" && pwd)
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-PAIRS=${PAIRS:-15}
-RUNS=${RUNS:-150}
+ROUNDS=${ROUNDS:-40}
+RUNS=${RUNS:-30}
 T=$(mktemp -d /tmp/sh-scaling.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 
@@ -24,26 +27,27 @@ cc -O2 -Wall -I"$SRC/lib" "$SRC/bench/spawn-bench.c" -o "$T/spawn-bench" \
 	-Wl,-rpath,"$BUILD/lib/.libs"
 H=$T/spawn-helper
 
-pairs() { # LABEL COMMAND...
-	local label=$1 i a b
+variant() { # LABEL COMMAND...
+	local label=$1
 	shift
-	for ((i = 0; i < PAIRS; i++)); do
-		a=$("$T/spawn-bench" -n "$RUNS" -j 1 -- "$@" | awk '$1 == "spawns_per_s" { print $2 }')
-		b=$("$T/spawn-bench" -n "$RUNS" -j 2 -- "$@" | awk '$1 == "spawns_per_s" { print $2 }')
-		awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f %s %s\n", b / a, a, b }'
-	done | sort -n | awk -v l="$label" '
-		{ r[NR] = $1; a[NR] = $2; b[NR] = $3 }
-		END { m = int((NR + 1) / 2)
-		      printf "%-34s 2 streams / 1: %.2f (that pair: %s/s and %s/s; all %.2f to %.2f)\n",
-			     l, r[m], a[m], b[m], r[1], r[NR] }'
+	"$T/spawn-bench" -n "$RUNS" -j 2 -r "$ROUNDS" -- "$@" | awk -v l="$label" '
+		{ v[$1] = $2 }
+		END { printf "%-36s %6.1f/s %6.1f/s  ratio %.2f (median round %.2f)  penalty %4d us\n",
+			     l, v["one_stream_per_s"], v["streams_per_s"], v["ratio"],
+			     v["median_round_ratio"], v["penalty_us"] }'
 }
 
-echo "medians of $PAIRS adjacent pairs, $RUNS spawns of /bin/true per stream and run"
-pairs "spawn-helper --unshare-all" "$H" --unshare-all -- /bin/true
-pairs "unshare -n -i -m -p -u -C -f" unshare -n -i -m -p -u -C -f --mount-proc /bin/true
-pairs "  no IPv6 address on lo" "$H" --unshare-all --loopback-addr 10.0.0.1/8 -- /bin/true
-pairs "  no seccomp filter" "$H" --unshare-all --seccomp-profile none -- /bin/true
-pairs "  no pid namespace (no init)" "$H" --unshare-net --unshare-ipc \
+echo "$ROUNDS rounds of $RUNS spawns of /bin/true alone, then in each of 2 streams"
+printf '%-36s %8s %8s\n' "" "1 stream" "2 streams"
+variant "spawn-helper --unshare-all" "$H" --unshare-all -- /bin/true
+variant "unshare -n -i -m -p -u -C -f" unshare -n -i -m -p -u -C -f --mount-proc /bin/true
+variant "  no IPv6 address on lo" "$H" --unshare-all --loopback-addr 10.0.0.1/8 -- /bin/true
+variant "  no seccomp filter" "$H" --unshare-all --seccomp-profile none -- /bin/true
+variant "  no pid namespace (no init)" "$H" --unshare-net --unshare-ipc \
 	--unshare-uts --unshare-mount --unshare-cgroup -- /bin/true
-pairs "  no network namespace" "$H" --unshare-ipc --unshare-uts \
+variant "  no network namespace" "$H" --unshare-ipc --unshare-uts \
 	--unshare-mount --unshare-cgroup --unshare-pid -- /bin/true
+variant "  network and mount namespaces only" "$H" --unshare-net --unshare-mount -- /bin/true
+variant "unshare -n -m -f (lo down)" unshare -n -m -f /bin/true
+variant "unshare -n -f" unshare -n -f /bin/true
+variant "unshare -m -f" unshare -m -f /bin/true

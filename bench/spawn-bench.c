@@ -5,9 +5,18 @@
  *
  *     spawn-bench [-n N] [-j STREAMS] -- COMMAND [ARG...]
  *     spawn-bench [-n N] [-j STREAMS] --lib [HELPER-OPTION...] -- COMMAND...
+ *     spawn-bench [-n N] -j STREAMS -r ROUNDS [--lib ...] -- COMMAND...
  *
  * Prints "median_us N" and, with -j, the spawns per second of all
  * streams together.
+ *
+ * With -r ROUNDS and -j STREAMS (scaling): ROUNDS rounds of N spawns in
+ * one stream, then N in each of STREAMS streams at once, so that both
+ * sides see the same drifting machine; prints the spawns per second of
+ * each side over all rounds, their ratio, the median of the rounds'
+ * ratios, and "penalty_us": how much longer a spawn takes when the
+ * streams run side by side than alone (what they cost each other; on 2
+ * cores with 2 streams the ratio is 2 * one / (one + penalty)).
  *
  * Several jobs separated by ":::" (each [--lib [OPTION...]] -- COMMAND...)
  * are run in turn, one spawn of each per round, N rounds (each round
@@ -139,7 +148,7 @@ static int parse_job(int argc, char **argv, int *i, struct job *job)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: spawn-bench [-n N] [-j STREAMS] [--lib "
+	fprintf(stderr, "usage: spawn-bench [-n N] [-j STREAMS [-r ROUNDS]] [--lib "
 			"[--OPTION[=VALUE]...]] -- COMMAND... [::: [--lib "
 			"...] -- COMMAND...]...\n");
 	return 2;
@@ -172,13 +181,58 @@ static int alternate(struct job *jobs, int n_jobs, int runs)
 	return failures ? 1 : 0;
 }
 
-int main(int argc, char **argv)
+/* streams streams of proto->runs spawns at once; returns the seconds
+ * they took, times (runs * streams of them) filled. */
+static double run_streams(const struct job *proto, int streams,
+			  double *times, int *failures)
 {
-	int runs = 100, streams = 1, i = 1, n_jobs = 0;
-	struct job proto = { 0 }, many[16];
 	pthread_t threads[16];
 	struct job jobs[16];
-	double start, elapsed, *all;
+	double start = now_us();
+
+	for (int s = 0; s < streams; s++) {
+		jobs[s] = *proto;
+		jobs[s].times = times + s * proto->runs;
+		jobs[s].failures = 0;
+		pthread_create(&threads[s], NULL, stream, &jobs[s]);
+	}
+	for (int s = 0; s < streams; s++) {
+		pthread_join(threads[s], NULL);
+		*failures += jobs[s].failures;
+	}
+	return (now_us() - start) / 1e6;
+}
+
+/* One stream and then streams streams, rounds times over. */
+static int scaling(struct job *proto, int streams, int rounds)
+{
+	double *times = calloc((size_t)(proto->runs * streams), sizeof(double));
+	double *ratios = calloc((size_t)rounds, sizeof(double));
+	double one = 0, many = 0;
+	int failures = 0, runs = proto->runs;
+
+	for (int r = 0; r < rounds; r++) {
+		double a = run_streams(proto, 1, times, &failures);
+		double b = run_streams(proto, streams, times, &failures);
+
+		one += a;
+		many += b;
+		ratios[r] = streams * a / b;
+	}
+	qsort(ratios, (size_t)rounds, sizeof(double), compare);
+	printf("one_stream_per_s %.1f\nstreams_per_s %.1f\nratio %.3f\n"
+	       "median_round_ratio %.3f\npenalty_us %.0f\nfailures %d\n",
+	       rounds * runs / one, rounds * runs * streams / many,
+	       streams * one / many, ratios[rounds / 2],
+	       (many - one) / (rounds * runs) * 1e6, failures);
+	return failures ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int runs = 100, streams = 1, rounds = 0, i = 1, n_jobs = 0;
+	struct job proto = { 0 }, many[16];
+	double elapsed, *all;
 	int failures = 0;
 
 	for (; i < argc && argv[i][0] == '-' && argv[i][1] != '-'; i++) {
@@ -186,6 +240,8 @@ int main(int argc, char **argv)
 			runs = atoi(argv[++i]);
 		else if (strcmp(argv[i], "-j") == 0 && i + 1 < argc)
 			streams = atoi(argv[++i]);
+		else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
+			rounds = atoi(argv[++i]);
 		else
 			return usage();
 	}
@@ -195,27 +251,18 @@ int main(int argc, char **argv)
 			return usage();
 	}
 	if (n_jobs == 0 || i < argc || runs < 1 || streams < 1 ||
-	    streams > 16 || (n_jobs > 1 && streams > 1))
+	    streams > 16 || rounds < 0 || (n_jobs > 1 && streams > 1))
 		return usage();
 	if (n_jobs > 1)
 		return alternate(many, n_jobs, runs);
 	proto = many[0];
 	proto.runs = runs;
+	if (rounds > 0)
+		return scaling(&proto, streams, rounds);
 	all = calloc((size_t)(runs * streams), sizeof(double));
-	start = now_us();
-	for (int s = 0; s < streams; s++) {
-		jobs[s] = proto;
-		jobs[s].times = all + s * runs;
-		pthread_create(&threads[s], NULL, stream, &jobs[s]);
-	}
-	for (int s = 0; s < streams; s++) {
-		pthread_join(threads[s], NULL);
-		failures += jobs[s].failures;
-	}
-	elapsed = now_us() - start;
+	elapsed = run_streams(&proto, streams, all, &failures);
 	qsort(all, (size_t)(runs * streams), sizeof(double), compare);
 	printf("median_us %.0f\nspawns_per_s %.1f\nfailures %d\n",
-	       all[runs * streams / 2], runs * streams / (elapsed / 1e6),
-	       failures);
+	       all[runs * streams / 2], runs * streams / elapsed, failures);
 	return failures ? 1 : 0;
 }
