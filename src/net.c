@@ -13,6 +13,7 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -91,26 +92,50 @@ static void nl_add_attr(struct nl_request *req, unsigned short type,
 	req->hdr.nlmsg_len = NLMSG_ALIGN(req->hdr.nlmsg_len) + RTA_ALIGN(rta->rta_len);
 }
 
-/* Send one request and return the kernel's answer: 0 or -errno. */
-static int nl_transact(int fd, struct nl_request *req)
+/* Send one request and receive the kernel's reply to it into buf: its
+ * length, or -errno. Replies are matched by sequence number, so that one
+ * left unread by an earlier failed receive is skipped, not taken for
+ * this one's. */
+static ssize_t nl_exchange(int fd, struct nl_request *req, char *buf,
+			   size_t size)
 {
+	static unsigned int seq;
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	char buf[512];
-	struct nlmsghdr *reply = (struct nlmsghdr *)buf;
+	const struct nlmsghdr *reply = (const struct nlmsghdr *)buf;
 	ssize_t n;
 
-	req->hdr.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	req->hdr.nlmsg_flags |= NLM_F_REQUEST;
+	req->hdr.nlmsg_seq = ++seq;
 	if (sendto(fd, req, req->hdr.nlmsg_len, 0, (struct sockaddr *)&kernel,
 		   sizeof(kernel)) < 0)
 		return -errno;
-	do
-		n = recv(fd, buf, sizeof(buf), 0);
-	while (n < 0 && errno == EINTR);
+	for (;;) {
+		n = recv(fd, buf, size, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (!NLMSG_OK(reply, (size_t)n))
+			return -EPROTO;
+		if (reply->nlmsg_seq == req->hdr.nlmsg_seq)
+			return n;
+	}
+}
+
+/* Send one request and return the kernel's answer: 0 or -errno. */
+static int nl_transact(int fd, struct nl_request *req)
+{
+	char buf[1024];
+	const struct nlmsghdr *reply = (const struct nlmsghdr *)buf;
+	ssize_t n;
+
+	req->hdr.nlmsg_flags |= NLM_F_ACK;
+	n = nl_exchange(fd, req, buf, sizeof(buf));
 	if (n < 0)
-		return -errno;
-	if (!NLMSG_OK(reply, (size_t)n) || reply->nlmsg_type != NLMSG_ERROR)
+		return (int)n;
+	if (reply->nlmsg_type != NLMSG_ERROR)
 		return -EPROTO;
-	return ((struct nlmsgerr *)NLMSG_DATA(reply))->error;
+	return ((const struct nlmsgerr *)NLMSG_DATA(reply))->error;
 }
 
 static int link_up(int fd, int ifindex)
@@ -162,27 +187,18 @@ static bool ipv6_works(int probe)
  * route of type RTN_LOCAL). */
 static bool routed_locally(int fd, const struct in6_addr *addr)
 {
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	struct nl_request req = { 0 };
 	char buf[1024];
-	struct nlmsghdr *reply = (struct nlmsghdr *)buf;
-	ssize_t n;
+	const struct nlmsghdr *reply = (const struct nlmsghdr *)buf;
 
 	req.hdr.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
 	req.hdr.nlmsg_type = RTM_GETROUTE;
-	req.hdr.nlmsg_flags = NLM_F_REQUEST;
 	req.body.route.rtm_family = AF_INET6;
 	req.body.route.rtm_dst_len = 128;
 	nl_add_attr(&req, RTA_DST, addr, sizeof(*addr));
-	if (sendto(fd, &req, req.hdr.nlmsg_len, 0, (struct sockaddr *)&kernel,
-		   sizeof(kernel)) < 0)
-		return false;
-	do
-		n = recv(fd, buf, sizeof(buf), 0);
-	while (n < 0 && errno == EINTR);
-	return n > 0 && NLMSG_OK(reply, (size_t)n) &&
+	return nl_exchange(fd, &req, buf, sizeof(buf)) > 0 &&
 	       reply->nlmsg_type == RTM_NEWROUTE &&
-	       ((struct rtmsg *)NLMSG_DATA(reply))->rtm_type == RTN_LOCAL;
+	       ((const struct rtmsg *)NLMSG_DATA(reply))->rtm_type == RTN_LOCAL;
 }
 
 /* Whether msg announces a local IPv6 route to addr. */
@@ -204,34 +220,50 @@ static bool announces_local(const struct nlmsghdr *msg,
 	return false;
 }
 
+static long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
 /* An IPv6 address is there at once (no DAD), but the kernel adds its
  * local route from a work queue: until then a connect() to it waits for
  * neighbour discovery and fails with ENETUNREACH. The route's
  * announcement comes on the events socket, subscribed before the
- * addresses were added; wait for it (a second at most), asking the
- * kernel first in case it came already. */
-static void wait_local_route(int fd, int events, const struct in6_addr *addr)
+ * addresses were added; wait for it until deadline_ms (CLOCK_MONOTONIC),
+ * asking the kernel first in case it came already, and again whenever
+ * the events say nothing for 50 ms (every 50 ms when they cannot be
+ * read). Whether the route came. */
+static bool wait_local_route(int fd, int events, const struct in6_addr *addr,
+			     long deadline_ms)
 {
 	char buf[8192];
 
 	if (routed_locally(fd, addr))
-		return;
-	for (int waited_ms = 0; waited_ms < 1000;) {
+		return true;
+	for (long left; (left = deadline_ms - monotonic_ms()) > 0;) {
 		struct pollfd pfd = { events, POLLIN, 0 };
-		ssize_t n;
+		ssize_t n = -1;
 
-		if (poll(&pfd, 1, 50) <= 0) {
-			waited_ms += 50;
+		if (poll(&pfd, 1, left < 50 ? (int)left : 50) > 0) {
+			n = recv(events, buf, sizeof(buf), MSG_DONTWAIT);
+			/* announcements lost (ENOBUFS): ask every 50 ms */
+			if (n < 0 && errno != EAGAIN && errno != EINTR)
+				events = -1;
+		}
+		if (n <= 0) {
 			if (routed_locally(fd, addr))
-				return;
+				return true;
 			continue;
 		}
-		n = recv(events, buf, sizeof(buf), MSG_DONTWAIT);
 		for (struct nlmsghdr *m = (struct nlmsghdr *)buf;
-		     n > 0 && NLMSG_OK(m, (size_t)n); m = NLMSG_NEXT(m, n))
+		     NLMSG_OK(m, (size_t)n); m = NLMSG_NEXT(m, n))
 			if (announces_local(m, addr))
-				return;
+				return true;
 	}
+	return routed_locally(fd, addr);
 }
 
 static int open_route_events(void)
@@ -266,12 +298,27 @@ void net_close(struct net_sockets *s)
 	s->route = s->events = s->probe = -1;
 }
 
+/* Wait for a's local route; one the kernel has not added by the deadline
+ * goes into result->unrouted (the command starts anyway, and the status
+ * record says so). */
+static void note_route(const struct net_sockets *s, const struct net_addr *a,
+		       long deadline_ms, struct net_result *result)
+{
+	if (!wait_local_route(s->route, s->events, &a->addr.v6, deadline_ms) &&
+	    result->n_unrouted < NET_MAX_ADDRS + 1)
+		result->unrouted[result->n_unrouted++] = *a;
+}
+
 int net_setup_loopback(const struct net_sockets *s,
 		       const struct net_addr *addrs, size_t n,
 		       struct net_result *result, struct sh_err *err)
 {
 	/* lo is the first interface of every network namespace */
 	const int ifindex = 1;
+	const struct net_addr loopback6 = { .family = AF_INET6,
+					    .addr.v6 = IN6ADDR_LOOPBACK_INIT,
+					    .prefix = 128 };
+	long deadline_ms;
 	char text[64];
 	int r;
 
@@ -280,6 +327,7 @@ int net_setup_loopback(const struct net_sockets *s,
 	if (r < 0)
 		return err_sys(err, "net", -r, "netlink: set `lo` up");
 	result->ipv6 = ipv6_works(s->probe);
+	deadline_ms = monotonic_ms() + NET_ROUTE_WAIT_MS;
 	for (size_t i = 0; i < n && result->n_added < NET_MAX_ADDRS; i++) {
 		if (addrs[i].family == AF_INET6 && !result->ipv6)
 			continue;
@@ -291,10 +339,9 @@ int net_setup_loopback(const struct net_sockets *s,
 		result->added[result->n_added++] = addrs[i];
 	}
 	if (result->ipv6)
-		wait_local_route(s->route, s->events, &in6addr_loopback);
+		note_route(s, &loopback6, deadline_ms, result);
 	for (size_t i = 0; i < result->n_added; i++)
 		if (result->added[i].family == AF_INET6)
-			wait_local_route(s->route, s->events,
-					 &result->added[i].addr.v6);
+			note_route(s, &result->added[i], deadline_ms, result);
 	return 0;
 }

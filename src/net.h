@@ -36,7 +36,16 @@ struct net_result {
 	bool ipv6;   /* the IPv6 probe succeeded */
 	struct net_addr added[NET_MAX_ADDRS];
 	size_t n_added;
+	/* IPv6 addresses (::1 among them) the kernel had not routed locally
+	 * after NET_ROUTE_WAIT_MS */
+	struct net_addr unrouted[NET_MAX_ADDRS + 1];
+	size_t n_unrouted;
 };
+
+/* How long the monitor waits, in all, for the kernel to route lo's IPv6
+ * addresses (it does so from a work queue, which takes RTNL: a host busy
+ * tearing down network namespaces can hold that for long). */
+#define NET_ROUTE_WAIT_MS 1000
 
 /* The sockets the loopback is configured through, made inside the
  * sandbox's network namespace by its first process and passed to the

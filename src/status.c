@@ -42,7 +42,8 @@ static void json_dropped(struct json *j, const struct launch *launch)
 	json_array_close(j);
 }
 
-/* lo's addresses: the kernel's own and the ones the sandbox added. */
+/* lo's addresses: the kernel's own and the ones the sandbox added; and
+ * the IPv6 ones the kernel had not routed yet when the command started. */
 static void json_network(struct json *j, const struct net_result *net)
 {
 	char text[64];
@@ -58,6 +59,14 @@ static void json_network(struct json *j, const struct net_result *net)
 		json_array_item(j, text);
 	}
 	json_array_close(j);
+	if (net->n_unrouted) {
+		json_array_open(j, "unrouted");
+		for (size_t i = 0; i < net->n_unrouted; i++) {
+			net_format_addr(&net->unrouted[i], text, sizeof(text));
+			json_array_item(j, text);
+		}
+		json_array_close(j);
+	}
 	json_close(j);
 }
 
