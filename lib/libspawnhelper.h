@@ -25,7 +25,9 @@ struct sh_process {
 	char *records;
 	size_t len, cap;
 	bool reaped;
+	bool status_known; /* wait_status is the helper's (not ECHILD) */
 	int wait_status;
+	int pidfd; /* the helper's, or -1 */
 };
 
 /* The helper to run: $SPAWNHELPER_PATH, else the installed one. */

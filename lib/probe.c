@@ -61,7 +61,7 @@ static int run_probe(char **out, size_t *len)
 	_cleanup_close_ int rd = -1;
 	size_t cap = 4096;
 	int fds[2], r, status;
-	pid_t pid;
+	pid_t pid, got;
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -errno;
@@ -95,10 +95,17 @@ static int run_probe(char **out, size_t *len)
 		else if (n < 0 && errno == EINTR)
 			n = 1;
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	/* ECHILD: a caller that ignores SIGCHLD (or reaps in a handler)
+	 * took the status; the output, read to its end, decides */
+	status = 0;
+	while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
+	if (got < 0 && errno != ECHILD)
+		r = -errno;
 	if (!*out)
 		return -ENOMEM;
+	if (r)
+		return r;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }
 

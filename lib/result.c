@@ -37,6 +37,10 @@ static void visit(void *data, const char *path, const char *value,
 		r->error = (int)number;
 	else if (strcmp(path, "error.message") == 0)
 		snprintf(r->message, sizeof(r->message), "%s", value);
+	else if (strcmp(path, "exit-code") == 0)
+		r->exit_code = (int)number;
+	else if (strcmp(path, "signal") == 0)
+		r->signal = (int)number;
 	else if (strcmp(path, "core-dumped") == 0)
 		r->core_dumped = yes;
 	else if (strcmp(path, "timed-out") == 0)

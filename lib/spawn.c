@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,6 +54,11 @@ static int write_spec(const struct spec *spec, int *fd)
 		return -errno;
 	if ((r = spec_emit(spec, &tokens)) < 0)
 		return r;
+	/* the helper reads no more: refuse here, where the caller hears it,
+	 * not in a helper that has no status fd yet */
+	for (size_t i = 0, size = 0; i < tokens.n; i++)
+		if ((size += strlen(tokens.v[i]) + 1) > SPEC_MAX_BYTES)
+			return -E2BIG;
 	for (size_t i = 0; i < tokens.n; i++) {
 		size_t len = strlen(tokens.v[i]) + 1;
 		const char *p = tokens.v[i];
@@ -92,22 +98,38 @@ static int handoff_add(struct handoff *h, int fd)
 	return (int)(3 + h->n - 1);
 }
 
-/* Move the sources to 3, 4, 5... in the helper and close the rest. The
- * sources go first above every one of them, then down, so no move can
- * overwrite a source not yet moved. */
+/* A source numbered like one of the helper's fds (3 to 3+n-1) would be
+ * overwritten by an earlier move: copy each such source above them all
+ * first, in the caller (close-on-exec; the copies go in moved, -1
+ * elsewhere, for the caller to close after the spawn). */
+static int move_out_of_targets(struct handoff *h, int *moved)
+{
+	const int end = 3 + (int)h->n;
+
+	for (size_t i = 0; i < h->n; i++) {
+		moved[i] = -1;
+		if (h->sources[i] < 3 || h->sources[i] >= end)
+			continue;
+		moved[i] = fcntl(h->sources[i], F_DUPFD_CLOEXEC, end);
+		if (moved[i] < 0)
+			return -errno;
+	}
+	for (size_t i = 0; i < h->n; i++)
+		if (moved[i] >= 0)
+			h->sources[i] = moved[i];
+	return 0;
+}
+
+/* Move the sources to 3, 4, 5... in the helper and close the rest; no
+ * source is one of those numbers (move_out_of_targets), so no move
+ * overwrites a source not yet moved. */
 static int plan_file_actions(const struct handoff *h,
 			     posix_spawn_file_actions_t *fa)
 {
-	int base = 3, r = 0;
+	int r = 0;
 
-	for (size_t i = 0; i < h->n; i++)
-		if (h->sources[i] >= base)
-			base = h->sources[i] + 1;
 	for (size_t i = 0; r == 0 && i < h->n; i++)
 		r = posix_spawn_file_actions_adddup2(fa, h->sources[i],
-						     base + (int)i);
-	for (size_t i = 0; r == 0 && i < h->n; i++)
-		r = posix_spawn_file_actions_adddup2(fa, base + (int)i,
 						     3 + (int)i);
 	if (r == 0)
 		r = posix_spawn_file_actions_addclosefrom_np(fa,
@@ -187,7 +209,7 @@ SH_EXPORT int sh_spawn(const sh_spec *spec, sh_process **process)
 	_cleanup_close_ int spec_fd = -1, status_read = -1,
 			    status_write = -1;
 	_cleanup_free_ struct fd_mapping *renamed = NULL;
-	_cleanup_free_ int *sources = NULL;
+	_cleanup_free_ int *sources = NULL, *moved = NULL;
 	struct handoff h = { 0 };
 	struct spec copy;
 	sh_process *p;
@@ -223,15 +245,27 @@ SH_EXPORT int sh_spawn(const sh_spec *spec, sh_process **process)
 	    (r = write_spec(&copy, &spec_fd)) < 0)
 		return r;
 	h.sources[0] = spec_fd;
+	moved = calloc(h.n, sizeof(int));
+	if (!moved)
+		return -ENOMEM;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	r = spawn_helper(&h, &p->pid);
+	r = move_out_of_targets(&h, moved);
+	if (r == 0)
+		r = spawn_helper(&h, &p->pid);
+	for (size_t i = 0; i < h.n; i++)
+		if (moved[i] >= 0)
+			close(moved[i]);
 	if (r < 0) {
 		free(p);
 		return r;
 	}
 	p->status_fd = take_fd(&status_read);
+	/* to learn that the helper is gone even while another process
+	 * (forked by the caller, not exec'd) holds the status pipe open;
+	 * -1 before Linux 5.3: sh_wait waits for EOF instead */
+	p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 	*process = p;
 	return 0;
 }
@@ -285,17 +319,46 @@ static int read_records(sh_process *p, bool block)
 	}
 }
 
-static void fill_result(const sh_process *p, struct sh_result *result)
+/* Blocking: read the records until EOF or until the helper has exited
+ * (its pidfd readable), then what is left in the pipe: everything it
+ * wrote is there, whoever else still holds the write end. */
+static int read_until_exit(sh_process *p)
+{
+	for (;;) {
+		struct pollfd pfds[2] = { { p->status_fd, POLLIN, 0 },
+					  { p->pidfd, POLLIN, 0 } };
+		int r = read_records(p, false);
+
+		if (r != -EAGAIN)
+			return r;
+		if (poll(pfds, 2, -1) < 0 && errno != EINTR)
+			return -errno;
+		if (pfds[1].revents) {
+			r = read_records(p, false);
+			return r == -EAGAIN ? 0 : r;
+		}
+	}
+}
+
+/* The result, from the helper's wait status, or, when the caller's
+ * SIGCHLD disposition took that (ignored, or reaped by a handler), from
+ * its last record: -ECHILD when there is none. */
+static int fill_result(const sh_process *p, struct sh_result *result)
 {
 	memset(result, 0, sizeof(*result));
 	result->cgroup_cpu_usec = result->memory_peak = result->oom_kills = -1;
+	result->exit_code = -1;
 	result_from_records(result, p->records, p->len);
+	if (!p->status_known)
+		return result->exit_code < 0 ? -ECHILD : 0;
 	if (WIFSIGNALED(p->wait_status)) {
 		result->signal = WTERMSIG(p->wait_status);
 		result->exit_code = 128 + result->signal;
 	} else {
+		result->signal = 0;
 		result->exit_code = WEXITSTATUS(p->wait_status);
 	}
+	return 0;
 }
 
 SH_EXPORT int sh_wait(sh_process *p, struct sh_result *result, int flags)
@@ -308,26 +371,30 @@ SH_EXPORT int sh_wait(sh_process *p, struct sh_result *result, int flags)
 	if (!p->reaped) {
 		pid_t got;
 
-		/* blocking: until EOF; with NOHANG: what has come, so that
-		 * the status fd is quiet until the next record */
-		r = read_records(p, !nohang);
+		/* blocking: until the helper is gone; with NOHANG: what has
+		 * come, so that the status fd is quiet until the next
+		 * record */
+		if (!nohang && p->pidfd >= 0)
+			r = read_until_exit(p);
+		else
+			r = read_records(p, !nohang);
 		if (r < 0 && r != -EAGAIN)
 			return r;
 		do
 			got = waitpid(p->pid, &p->wait_status,
 				      nohang ? WNOHANG : 0);
 		while (got < 0 && errno == EINTR);
-		if (got < 0)
+		if (got < 0 && errno != ECHILD)
 			return -errno;
 		if (got == 0)
 			return -EAGAIN;
 		p->reaped = true;
+		p->status_known = got > 0;
 	}
 	/* the helper is gone: what it wrote is all there is */
 	if ((r = read_records(p, false)) < 0 && r != -EAGAIN)
 		return r;
-	fill_result(p, result);
-	return 0;
+	return fill_result(p, result);
 }
 
 SH_EXPORT void sh_process_free(sh_process *process)
@@ -336,6 +403,8 @@ SH_EXPORT void sh_process_free(sh_process *process)
 		return;
 	if (process->status_fd >= 0)
 		close(process->status_fd);
+	if (process->pidfd >= 0)
+		close(process->pidfd);
 	free(process->records);
 	free(process);
 }

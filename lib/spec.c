@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "cleanup.h"
 #include "libspawnhelper.h"
 #include "options.h"
 
@@ -55,24 +56,29 @@ static int set(sh_spec *spec, const char *name, const char *value)
 	return spec_set_option(&spec->spec, name, value, &spec->err);
 }
 
+static int refuse(sh_spec *spec, int errnum, const char *what)
+{
+	err_set(&spec->err, "spec", errnum, "%s", what);
+	return -errnum;
+}
+
 static int setf(sh_spec *spec, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static int setf(sh_spec *spec, const char *name, const char *fmt, ...)
 {
-	char value[128];
+	_cleanup_free_ char *value = NULL;
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(value, sizeof(value), fmt, ap);
+	r = vasprintf(&value, fmt, ap);
 	va_end(ap);
+	if (r < 0) {
+		value = NULL;
+		return refuse(spec, ENOMEM, "out of memory");
+	}
 	return set(spec, name, value);
-}
-
-static int refuse(sh_spec *spec, int errnum, const char *what)
-{
-	err_set(&spec->err, "spec", errnum, "%s", what);
-	return -errnum;
 }
 
 SH_EXPORT int sh_spec_set_argv(sh_spec *spec, const char *const *argv)
@@ -146,8 +152,9 @@ SH_EXPORT int sh_spec_setenv(sh_spec *spec, const char *name,
 
 SH_EXPORT int sh_spec_unsetenv(sh_spec *spec, const char *name)
 {
-	if (!name)
-		return refuse(spec, EINVAL, "--unsetenv: no name");
+	if (!name || !*name || strchr(name, '='))
+		return refuse(spec, EINVAL,
+			      "--unsetenv: a name must be non-empty, without '='");
 	forget_env(&spec->spec.setenv, name, strlen(name));
 	forget_env(&spec->spec.unsetenv, name, strlen(name));
 	return set(spec, "unsetenv", name);
@@ -155,22 +162,36 @@ SH_EXPORT int sh_spec_unsetenv(sh_spec *spec, const char *name)
 
 SH_EXPORT int sh_spec_set_environ(sh_spec *spec, const char *const *envp)
 {
-	strv_clear(&spec->spec.setenv);
-	strv_clear(&spec->spec.unsetenv);
-	spec->spec.clearenv = true;
-	for (size_t i = 0; envp && envp[i]; i++) {
-		const char *eq = strchr(envp[i], '=');
-		int r;
+	struct strv old_set = spec->spec.setenv, old_unset = spec->spec.unsetenv;
+	bool old_clear = spec->spec.clearenv;
+	int r = 0;
 
-		if (!eq || eq == envp[i])
-			return refuse(spec, EINVAL,
-				      "an environment entry is not NAME=VALUE");
+	/* all or nothing: a refused entry leaves the environment as it was */
+	spec->spec.setenv = (struct strv){ 0 };
+	spec->spec.unsetenv = (struct strv){ 0 };
+	spec->spec.clearenv = true;
+	for (size_t i = 0; r == 0 && envp && envp[i]; i++) {
+		const char *eq = strchr(envp[i], '=');
+
+		if (!eq || eq == envp[i]) {
+			r = refuse(spec, EINVAL,
+				   "an environment entry is not NAME=VALUE");
+			break;
+		}
 		forget_env(&spec->spec.setenv, envp[i],
 			   (size_t)(eq - envp[i]));
 		r = set(spec, "setenv", envp[i]);
-		if (r < 0)
-			return r;
 	}
+	if (r < 0) {
+		strv_clear(&spec->spec.setenv);
+		strv_clear(&spec->spec.unsetenv);
+		spec->spec.setenv = old_set;
+		spec->spec.unsetenv = old_unset;
+		spec->spec.clearenv = old_clear;
+		return r;
+	}
+	strv_clear(&old_set);
+	strv_clear(&old_unset);
 	return 0;
 }
 
@@ -298,6 +319,11 @@ SH_EXPORT int sh_spec_add_loopback_addr(sh_spec *spec, const char *addr)
 SH_EXPORT int sh_spec_add_bind(sh_spec *spec, const char *source,
 			       const char *dest, bool read_only)
 {
+	/* the option is SOURCE:DEST, split at the first ':' */
+	if (source && strchr(source, ':'))
+		return refuse(spec, EINVAL,
+			      read_only ? "--ro-bind: a source with ':' cannot be given"
+					: "--bind: a source with ':' cannot be given");
 	return setf(spec, read_only ? "ro-bind" : "bind", "%s:%s",
 		    source ? source : "", dest ? dest : "");
 }
@@ -362,8 +388,12 @@ SH_EXPORT int sh_spec_set_timeout(sh_spec *spec, unsigned timeout_ms,
 	}
 	r = setf(spec, "timeout", "%u.%03u", timeout_ms / 1000,
 		 timeout_ms % 1000);
-	if (r < 0 || !kill_after_ms)
+	if (r < 0)
 		return r;
+	if (!kill_after_ms) { /* the default grace, whatever was set before */
+		spec->spec.kill_after_ms = -1;
+		return 0;
+	}
 	return setf(spec, "kill-after", "%u.%03u", kill_after_ms / 1000,
 		    kill_after_ms % 1000);
 }
@@ -430,19 +460,30 @@ SH_EXPORT int sh_spec_set_rlimit(sh_spec *spec, const char *name,
 	char s[32], h[32];
 	size_t len = name ? strlen(name) : 0;
 
+	struct strv *list = &spec->spec.rlimits;
+	char *old = NULL;
+	int r;
+
 	format_limit(s, sizeof(s), soft);
 	format_limit(h, sizeof(h), hard);
-	/* set again: the new value replaces the old one */
-	for (size_t i = 0; len && i < spec->spec.rlimits.n; i++)
-		if (strncmp(spec->spec.rlimits.v[i], name, len) == 0 &&
-		    spec->spec.rlimits.v[i][len] == '=') {
-			free(spec->spec.rlimits.v[i]);
-			spec->spec.rlimits.v[i] =
-				spec->spec.rlimits.v[--spec->spec.rlimits.n];
-			spec->spec.rlimits.v[spec->spec.rlimits.n] = NULL;
+	/* set again: the new value replaces the old one, which comes back
+	 * when the new one is refused */
+	for (size_t i = 0; len && i < list->n; i++)
+		if (strncmp(list->v[i], name, len) == 0 &&
+		    list->v[i][len] == '=') {
+			old = list->v[i];
+			list->v[i] = list->v[--list->n];
+			list->v[list->n] = NULL;
 			break;
 		}
-	return setf(spec, "rlimit", "%s=%s:%s", name ? name : "", s, h);
+	r = setf(spec, "rlimit", "%s=%s:%s", name ? name : "", s, h);
+	if (r < 0 && old) {
+		list->v[list->n++] = old; /* the slot it left is free */
+		list->v[list->n] = NULL;
+		return r;
+	}
+	free(old);
+	return r;
 }
 
 SH_EXPORT int sh_spec_set_option(sh_spec *spec, const char *name,

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -518,6 +519,185 @@ START_TEST(test_setters_refuse)
 	ck_assert_str_eq(sh_spec_error(s), "");
 	sh_spec_free(s);
 	sh_spec_free(NULL);
+}
+END_TEST
+
+/* A refused setter leaves what was set before as it was. */
+START_TEST(test_refused_setter_keeps_state)
+{
+	const char *half[] = { "X=1", "not-an-entry", NULL };
+	char out[256];
+	struct sh_result r;
+	sh_spec *s = spec_sh("ulimit -n; echo \"A=${A-unset} HOME=${HOME-unset} "
+			     "X=${X-unset}\"");
+
+	ck_assert_int_eq(sh_spec_set_rlimit(s, "nofile", 100, 100), 0);
+	REFUSED(s, sh_spec_set_rlimit(s, "nofile", 200, 100));
+	ck_assert_int_eq(sh_spec_setenv(s, "A", "B"), 0);
+	REFUSED(s, sh_spec_unsetenv(s, "A=B"));
+	REFUSED(s, sh_spec_unsetenv(s, ""));
+	ck_assert_int_eq(sh_spec_setenv(s, "HOME", "/h"), 0);
+	REFUSED(s, sh_spec_set_environ(s, half));
+	run_output(s, &r, out, sizeof(out));
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(out, "100\nA=B HOME=/h X=unset\n");
+	sh_spec_free(s);
+}
+END_TEST
+
+/* sh_spec_set_timeout(t, 0) is the default grace, whatever came before:
+ * a command that takes a second to end after SIGTERM ends by itself,
+ * not by the SIGKILL an earlier 100 ms grace would send. */
+START_TEST(test_timeout_default_grace_again)
+{
+	struct sh_result r;
+	sh_spec *s = spec_sh("trap 'sleep 1; exit 3' TERM; sleep 30 & wait");
+
+	ck_assert_int_eq(sh_spec_set_timeout(s, 300, 100), 0);
+	ck_assert_int_eq(sh_spec_set_timeout(s, 300, 0), 0);
+	run(s, &r);
+	ck_assert(r.timed_out);
+	ck_assert_msg(r.exit_code == 3 && r.signal == 0,
+		      "exit %d signal %d", r.exit_code, r.signal);
+	sh_spec_free(s);
+}
+END_TEST
+
+/* Values longer than any fixed buffer reach the helper whole; a bind
+ * source with ':' (the option's separator) is refused. */
+START_TEST(test_long_and_odd_values)
+{
+	char source[300], *slash;
+	struct sh_result r;
+	sh_spec *s = spec_argv(true_argv);
+
+	memset(source, 'd', sizeof(source));
+	memcpy(source, "/nonexistent/", 13);
+	slash = source + sizeof(source) - 12;
+	memcpy(slash, "/end-marker", 12); /* with its NUL */
+	ck_assert_int_eq(sh_spec_unshare(s, SH_NS_MOUNT), 0);
+	ck_assert_int_eq(sh_spec_add_bind(s, source, "/mnt", false), 0);
+	run(s, &r);
+	ck_assert_int_eq(r.exit_code, 125);
+	ck_assert_msg(strstr(r.message, source) != NULL,
+		      "the whole source not in: %s", r.message);
+	REFUSED(s, sh_spec_add_bind(s, "/tmp/a:b", "/mnt", true));
+	sh_spec_free(s);
+}
+END_TEST
+
+/* A spec larger than the helper reads is refused by sh_spawn, which
+ * starts nothing. */
+START_TEST(test_spec_too_large)
+{
+	static char value[1024 * 1024];
+	sh_process *p = NULL;
+	sh_spec *s = spec_argv(true_argv);
+	char name[16];
+
+	memset(value, 'x', sizeof(value) - 1);
+	for (int i = 0; i < 17; i++) {
+		snprintf(name, sizeof(name), "BIG%d", i);
+		ck_assert_int_eq(sh_spec_setenv(s, name, value), 0);
+	}
+	ck_assert_int_eq(sh_spawn(s, &p), -E2BIG);
+	ck_assert_ptr_null(p);
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	sh_spec_free(s);
+}
+END_TEST
+
+/* A caller that ignores SIGCHLD (the kernel reaps its children) gets
+ * the result from the helper's last record. */
+START_TEST(test_sigchld_ignored)
+{
+	struct sh_result r;
+	sh_spec *f = spec_argv(false_argv);
+	sh_spec *k = spec_sh("kill -9 $$");
+
+	signal(SIGCHLD, SIG_IGN);
+	run(f, &r);
+	ck_assert_int_eq(r.exit_code, 1);
+	ck_assert_int_eq(r.signal, 0);
+	run(k, &r);
+	ck_assert_int_eq(r.signal, SIGKILL);
+	ck_assert_int_eq(r.exit_code, 128 + SIGKILL);
+	signal(SIGCHLD, SIG_DFL);
+	sh_spec_free(f);
+	sh_spec_free(k);
+}
+END_TEST
+
+/* The fds the helper gets are numbered 3, 4...: a mapped fd just below
+ * RLIMIT_NOFILE is handed over without a copy above the limit. */
+START_TEST(test_fd_near_nofile_limit)
+{
+	struct rlimit lim = { 64, 64 };
+	char out[64];
+	int fds[2];
+	sh_process *p = NULL;
+	struct sh_result r;
+	sh_spec *s = spec_sh("echo hi");
+
+	ck_assert_int_eq(pipe2(fds, O_CLOEXEC), 0);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
+	ck_assert_int_eq(dup3(fds[1], 63, O_CLOEXEC), 63);
+	close(fds[1]);
+	ck_assert_int_eq(sh_spec_map_fd(s, 1, 63), 0);
+	ck_assert_int_eq(sh_spawn(s, &p), 0);
+	close(63);
+	read_all(fds[0], out, sizeof(out));
+	wait_ok(p, &r);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_str_eq(out, "hi\n");
+	sh_process_free(p);
+	close(fds[0]);
+	sh_spec_free(s);
+}
+END_TEST
+
+/* A process the caller forks (without exec) while sh_spawn holds the
+ * status pipe's write end keeps it open after the helper is gone:
+ * sh_wait must return all the same. The holders never exit, so a wait
+ * for EOF hangs (the test's timeout fails it). */
+static volatile int forking = 1;
+static pid_t holders[400];
+static int n_holders;
+
+static void *fork_holders(void *arg)
+{
+	(void)arg;
+	while (forking && n_holders < 400) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			pause();
+			_exit(0);
+		}
+		if (pid > 0)
+			holders[n_holders++] = pid;
+		usleep(500);
+	}
+	return NULL;
+}
+
+START_TEST(test_wait_with_forked_holder)
+{
+	pthread_t thread;
+	struct sh_result r;
+	sh_spec *s = spec_argv(true_argv);
+
+	ck_assert_int_eq(pthread_create(&thread, NULL, fork_holders, NULL), 0);
+	for (int i = 0; i < 60; i++)
+		run(s, &r);
+	forking = 0;
+	pthread_join(thread, NULL);
+	for (int i = 0; i < n_holders; i++) {
+		kill(holders[i], SIGKILL);
+		waitpid(holders[i], NULL, 0);
+	}
+	sh_spec_free(s);
 }
 END_TEST
 
@@ -1260,7 +1440,8 @@ END_TEST
 
 /* The caller's fds, mapped or not, close-on-exec or not, blocking or
  * not, are as they were after spawning and waiting; while the process
- * object lives the only new fd is its status fd. */
+ * object lives the only new fds are its status fd and the helper's
+ * pidfd. */
 START_TEST(test_caller_fds_unchanged)
 {
 	struct fd_state before[MAX_FDS], during[MAX_FDS], after[MAX_FDS];
@@ -1279,16 +1460,24 @@ START_TEST(test_caller_fds_unchanged)
 	nb = fd_snapshot(before, MAX_FDS);
 	ck_assert_int_eq(sh_spawn(s, &p), 0);
 	nd = fd_snapshot(during, MAX_FDS);
-	ck_assert_int_eq(nd, nb + 1);
+	ck_assert_int_eq(nd, nb + 2);
 	for (int i = 0; i < nd; i++)
 		if (!fd_find(before, nb, during[i].fd)) {
-			ck_assert_int_eq(during[i].fd, sh_process_status_fd(p));
+			char link[64], target[64] = "";
+
+			/* the status fd, and the helper's pidfd */
+			snprintf(link, sizeof(link), "/proc/self/fd/%d",
+				 during[i].fd);
+			(void)!readlink(link, target, sizeof(target) - 1);
+			ck_assert_msg(during[i].fd == sh_process_status_fd(p) ||
+					      strstr(target, "pidfd"),
+				      "fd %d: %s", during[i].fd, target);
 			ck_assert(during[i].fd_flags & FD_CLOEXEC);
 		}
 	wait_ok(p, &r);
 	ck_assert_int_eq(r.exit_code, 0);
 	na = fd_snapshot(after, MAX_FDS);
-	ck_assert_int_eq(na, nb + 1);
+	ck_assert_int_eq(na, nb + 2);
 	sh_process_free(p);
 	na = fd_snapshot(after, MAX_FDS);
 	fd_assert_same(before, nb, after, na);
@@ -1435,6 +1624,10 @@ static Suite *make_lib_suite(void)
 	tc = tcase_create("spec");
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_test(tc, test_setters_refuse);
+	tcase_add_test(tc, test_refused_setter_keeps_state);
+	tcase_add_test(tc, test_long_and_odd_values);
+	tcase_add_test(tc, test_spec_too_large);
+	tcase_add_test(tc, test_fd_near_nofile_limit);
 	tcase_add_test(tc, test_setters_accept);
 	tcase_add_test(tc, test_spec_error_at_spawn);
 	tcase_add_test(tc, test_bad_parent_fd);
@@ -1447,6 +1640,9 @@ static Suite *make_lib_suite(void)
 	tc = tcase_create("wait");
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_test(tc, test_wait_nohang);
+	tcase_add_test(tc, test_sigchld_ignored);
+	tcase_add_test(tc, test_wait_with_forked_holder);
+	tcase_add_test(tc, test_timeout_default_grace_again);
 	tcase_add_test(tc, test_status_fd_poll);
 	tcase_add_test(tc, test_kill_forwards);
 	tcase_add_test(tc, test_timeout);

@@ -17,8 +17,9 @@ Differences, on purpose:
   executable) or 127 (not found), never a bare 1; a signal death returns
   the negative signal number also with ``unshare_pid``.
 * ``umask=0`` is honoured.
-* ``returnpid`` (deprecated in portage) keeps a small object per call for
-  the life of the process; use ``returnproc``, whose ``wait()`` frees it.
+* A namespace the kernel refuses is left out with a warning on stderr,
+  as portage does ("Unable to unshare"); the status's ``dropped`` names
+  it. ``ns_fallback="strict"`` makes it a setup failure (125) instead.
 * ``returnproc``'s ``Process.wait()`` blocks and returns the exit code,
   as portage's older process objects did; portage's newer
   ``Process.wait()`` is a coroutine. In an event loop, ``await
@@ -26,7 +27,8 @@ Differences, on purpose:
 
 Extras (keyword arguments): ``timeout`` and ``kill_after`` (seconds),
 ``cgroup_parent``, ``memory_max`` (bytes), ``pids_max``, ``cpu_max``
-(CPUs), ``unshare_uts``, ``unshare_cgroup``, ``unshare_user``,
+(CPUs), ``ns_fallback`` ("drop", the default, or "strict"),
+``unshare_uts``, ``unshare_cgroup``, ``unshare_user``,
 ``hostname``, ``loopback_addrs``, ``keep_caps``, ``allow_new_privs``,
 ``seccomp_profile``, ``seccomp_policy``, ``seccomp_bpf`` (an fd holding
 a raw seccomp BPF program, as bwrap's --seccomp), ``landlock_write``,
@@ -39,7 +41,6 @@ import asyncio
 import ctypes
 import ctypes.util
 import os
-import shlex
 import signal as _signal
 import sys
 import threading
@@ -152,9 +153,18 @@ def _library():
 def _cstrings(items):
     arr = (ctypes.c_char_p * (len(items) + 1))()
     for i, item in enumerate(items):
-        arr[i] = os.fsencode(item)
+        arr[i] = _cbytes(item)
     arr[len(items)] = None
     return arr
+
+
+def _cbytes(value):
+    """value for C, refused as os.execve refuses it when it holds a NUL
+    (C would cut it there without a word)."""
+    data = os.fsencode(value)
+    if b"\0" in data:
+        raise ValueError("embedded null byte")
+    return data
 
 
 class _Spec:
@@ -177,7 +187,7 @@ class _Spec:
                              + " (" + what + ")")
 
     def option(self, name, value=None):
-        v = None if value is None else os.fsencode(str(value))
+        v = None if value is None else _cbytes(str(value))
         self.check(self.lib.sh_spec_set_option(self.handle, name.encode(), v),
                    "--" + name)
 
@@ -191,7 +201,12 @@ def _fill_spec(spec, argv, env, opt_name, fd_pipes, uid, gid, groups, umask,
     lib = spec.lib
     spec.check(lib.sh_spec_set_argv(spec.handle, _cstrings(argv)), "argv")
     if env is not None:
-        entries = ["%s=%s" % (k, v) for k, v in env.items()]
+        for k in env:
+            if not k or "=" in os.fsdecode(k):
+                raise ValueError("illegal environment variable name: %r"
+                                 % (k,))
+        entries = ["%s=%s" % (os.fsdecode(k), os.fsdecode(v))
+                   for k, v in env.items()]
         spec.check(lib.sh_spec_set_environ(spec.handle, _cstrings(entries)),
                    "env")
     if opt_name is not None:
@@ -226,6 +241,12 @@ def _fill_extras(spec, unshare, extras):
     for key, option in simple.items():
         if extras.get(key) is not None:
             spec.option(option, extras.pop(key))
+    fallback = extras.pop("ns_fallback", "drop")
+    if fallback not in ("drop", "strict"):
+        raise ValueError("ns_fallback: 'drop' or 'strict', not %r"
+                         % (fallback,))
+    if unshare and fallback == "drop":
+        spec.option("ns-fallback", "drop")
     if extras.get("cpu_max") is not None:
         spec.option("cpu-max", _seconds(extras.pop("cpu_max")))
     if extras.get("timeout") is not None:
@@ -286,6 +307,10 @@ class Process:
 
     def _finish(self, result):
         self.result = result.as_dict()
+        for name in self.result["dropped"]:
+            # portage's words when its unshare fails, and it goes on
+            sys.stderr.write("Unable to unshare: the %s namespace "
+                             "(the command ran without it)\n" % name)
         if result.signal:
             self.returncode = -result.signal
         else:
@@ -380,8 +405,8 @@ def _sleep(seconds):
 def _start_tee(logfile, out_fd):
     """portage's logfile: the command's stdout and stderr go to a pipe
     that is copied to the log and to the original stdout."""
-    read_fd, write_fd = os.pipe()
-    log = open(logfile, "ab")
+    log = open(logfile, "ab")  # before the pipe: a log that cannot open
+    read_fd, write_fd = os.pipe()  # leaks nothing
 
     def copy():
         try:
@@ -419,19 +444,25 @@ def spawn(mycommand, env=None, opt_name=None, fd_pipes=None, returnpid=False,
             "one): use the options instead (uid, gid, groups, umask, cwd, "
             "rlimits, options=...)")
     if isinstance(mycommand, str):
-        mycommand = shlex.split(mycommand)
+        mycommand = mycommand.split()  # as portage: no shell quoting
     argv = [os.fsdecode(a) for a in mycommand]
     if not argv:
         raise ValueError("spawnhelper.spawn: empty command")
+    if opt_name is None:
+        opt_name = os.path.basename(argv[0])  # portage: the binary's name
     if not path_lookup and "/" not in argv[0]:
-        if opt_name is None:
-            opt_name = argv[0]  # the command still sees the name given
         argv[0] = "./" + argv[0]  # exec it as named, not from PATH
     if fd_pipes is None:
         fd_pipes = {0: sys.__stdin__.fileno(), 1: sys.__stdout__.fileno(),
                     2: sys.__stderr__.fileno()}
     fd_pipes = dict(fd_pipes)
     tee = None
+    if logfile and returnproc:
+        raise ValueError("logfile parameter conflicts with returnproc "
+                         "(use fd_pipes instead)")
+    if logfile and (1 not in fd_pipes or 2 not in fd_pipes):
+        # as portage: the log is of the command's stdout and stderr
+        raise ValueError(fd_pipes)
     if logfile is not None:
         write_fd, tee = _start_tee(logfile, fd_pipes.get(1))
         fd_pipes[1] = fd_pipes[2] = write_fd
@@ -455,16 +486,15 @@ def spawn(mycommand, env=None, opt_name=None, fd_pipes=None, returnpid=False,
     finally:
         if tee is not None:
             os.close(fd_pipes[1])  # the helper has its copy now
+    if returnpid:
+        # portage's callers reap the pid themselves: keep nothing of it
+        pid = spec.lib.sh_process_pid(handle)
+        spec.lib.sh_process_free(handle)
+        return [pid]
     proc = Process(handle, status, tee)
     if returnproc:
         return proc
-    if returnpid:
-        _orphans.append(proc)  # portage's callers reap the pid themselves
-        return [proc.pid]
     return proc.wait()
-
-
-_orphans = []
 
 
 def probe():

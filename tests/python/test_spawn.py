@@ -94,8 +94,9 @@ class Spawn(unittest.TestCase):
     def test_plain(self):
         self.assertEqual(sh.spawn(["true"], env=ENV, fd_pipes={}), 0)
         self.assertEqual(sh.spawn(["false"], env=ENV, fd_pipes={}), 1)
-        self.assertEqual(sh.spawn("sh -c 'exit 7'", env=ENV, fd_pipes={}),
-                         7)
+        # a string is split at whitespace, as portage does
+        self.assertEqual(sh.spawn("test 3 -eq 3", env=ENV, fd_pipes={}), 0)
+        self.assertEqual(sh.spawn("test 3 -eq 4", env=ENV, fd_pipes={}), 1)
         self.assertEqual(capture(["echo", "hello", "world"]),
                          (0, "hello world\n"))
 
@@ -306,6 +307,81 @@ for addr, family in addrs:
         self.assertTrue(os.WIFEXITED(status))
         self.assertEqual(os.WEXITSTATUS(status), 3)
 
+    def test_refused_namespace_left_out(self):
+        """As portage: a namespace the kernel refuses is left out with a
+        warning, and the command runs; ns_fallback="strict" refuses."""
+        script = """
+import sys, spawnhelper as sh
+st = []
+rc = sh.spawn(["true"], env={"PATH": "/usr/bin:/bin"}, fd_pipes={2: 2},
+              unshare_net=True, status=st)
+print(rc, st[0]["dropped"])
+try:
+    rc = sh.spawn(["true"], env={"PATH": "/usr/bin:/bin"}, fd_pipes={},
+                  unshare_net=True, ns_fallback="strict")
+    print(rc)
+except sh.SpawnError as e:
+    print("refused", e)
+"""
+        # a user namespace of its own whose limit of network namespaces
+        # is 0: the helper's clone gets ENOSPC
+        outer = ("echo 0 > /proc/sys/user/max_net_namespaces && "
+                 'exec "$0" -c "$1"')
+        try:
+            done = subprocess.run(
+                ["unshare", "-U", "-r", "sh", "-c", outer, sys.executable,
+                 script], capture_output=True, text=True, timeout=60)
+        except FileNotFoundError:
+            self.skipTest("no unshare(1)")
+        if done.returncode != 0 and "max_net_namespaces" in done.stderr:
+            self.skipTest("cannot limit network namespaces here: "
+                          + done.stderr.strip())
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout, "0 ['net']\n125\n")
+        self.assertIn("Unable to unshare: the net namespace", done.stderr)
+
+    def test_returnpid_keeps_no_fd(self):
+        before = len(os.listdir("/proc/self/fd"))
+        for _ in range(20):
+            pid = sh.spawn(["true"], env=ENV, fd_pipes={}, returnpid=True)[0]
+            os.waitpid(pid, 0)
+        self.assertEqual(len(os.listdir("/proc/self/fd")), before)
+
+    def test_logfile_refusals(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            log = os.path.join(tmp, "build.log")
+            # as portage: the log needs the command's stdout and stderr
+            with self.assertRaises(ValueError):
+                sh.spawn(["true"], env=ENV, fd_pipes={0: DEVNULL},
+                         logfile=log)
+            with self.assertRaises(ValueError):
+                sh.spawn(["true"], env=ENV, fd_pipes={1: 1, 2: 2},
+                         logfile=log, returnproc=True)
+            # a log that cannot be opened leaks no pipe
+            before = len(os.listdir("/proc/self/fd"))
+            for _ in range(5):
+                with self.assertRaises(OSError):
+                    sh.spawn(["true"], env=ENV, fd_pipes={1: 1, 2: 2},
+                             logfile=os.path.join(tmp, "no", "such.log"))
+            self.assertEqual(len(os.listdir("/proc/self/fd")), before)
+
+    def test_values_os_execve_refuses(self):
+        # os.execve's ValueErrors, not a value cut at the NUL or split
+        # at the '='
+        for kwargs in ({"mycommand": ["printf", "a\0b"]},
+                       {"mycommand": ["true"], "env": {"A=B": "c"}},
+                       {"mycommand": ["true"], "env": {"A": "b\0c"}},
+                       {"mycommand": ["true"], "env": {"": "c"}}):
+            with self.subTest(kwargs=kwargs):
+                kwargs.setdefault("env", ENV)
+                with self.assertRaises(ValueError):
+                    sh.spawn(fd_pipes={}, **kwargs)
+
+    def test_string_command_split_as_portage(self):
+        # str.split(), as portage: no shell quoting
+        rc, out = capture('printf %s| "a b"')
+        self.assertEqual((rc, out), (0, '"a|b"|'))
+
     def test_logfile(self):
         with tempfile.TemporaryDirectory() as tmp:
             log = os.path.join(tmp, "build.log")
@@ -344,6 +420,9 @@ for addr, family in addrs:
                          (0, ["myname", "/proc/self/cmdline"]))
         rc, out = capture(["cat", "/proc/self/cmdline"])
         self.assertEqual(out.split("\0")[0], "cat")
+        # portage: the binary's name, not the path given
+        rc, out = capture(["/bin/sh", "-c", "echo $0"])
+        self.assertEqual((rc, out), (0, "sh\n"))
 
     @unittest.skipUnless(ROOT, "needs root to change credentials")
     def test_uid_gid_groups(self):
