@@ -18,35 +18,22 @@
 #include "exec.h"
 #include "init.h"
 
-/* The kernel's struct for rt_sigaction, as x86-64 (and most ABIs) has
- * it, with its 64-signal set; no restorer is needed for SIG_DFL. */
-struct kernel_sigaction {
-	void (*handler)(int);
-	unsigned long flags;
-	void (*restorer)(void);
-	uint64_t mask;
-};
-
 /* The command starts with default signal dispositions and an empty mask,
- * whatever the caller had (Python callers ignore SIGPIPE, for one). The
- * system calls, not sigaction() and sigprocmask(): the C library keeps
- * its own signals (glibc 32 and 33, musl 32 to 34) out of both, and one
- * the caller ignored or blocked would stay so across execve. */
+ * whatever the caller had (Python callers ignore SIGPIPE, for one); by
+ * system call (signal_default_raw), or signals of the C library's own
+ * would stay ignored or blocked across execve. */
 static int reset_signals(struct sh_err *err)
 {
-	const struct kernel_sigaction dfl = { .handler = SIG_DFL };
-	const uint64_t all = ~(uint64_t)0;
+	int r;
 
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
-			syscall(SYS_rt_sigaction, sig, &dfl, NULL,
-				sizeof(dfl.mask));
+			signal_default_raw(sig);
 	/* SIG_UNBLOCK, not SIG_SETMASK: what musl does around set*id
 	 * (blocking all, then setting the old mask back) is told apart in
 	 * tests/faults.sh */
-	if (syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &all, NULL, sizeof(all)) <
-	    0)
-		return err_sys(err, "signals", errno, "sigprocmask");
+	if ((r = signal_unblock_raw(~(uint64_t)0)) < 0)
+		return err_sys(err, "signals", -r, "sigprocmask");
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +19,32 @@ void forwarded_sigset(sigset_t *set)
 	for (size_t i = 0;
 	     i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
 		sigaddset(set, forwarded_signals[i]);
+}
+
+/* The kernel's struct for rt_sigaction, as x86-64 (and most ABIs) has
+ * it, with its 64-signal set; no restorer is needed for SIG_DFL. */
+struct kernel_sigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
+int signal_default_raw(int sig)
+{
+	const struct kernel_sigaction dfl = { .handler = SIG_DFL };
+
+	return syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask)) < 0
+		       ? -errno
+		       : 0;
+}
+
+int signal_unblock_raw(uint64_t mask)
+{
+	return syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &mask, NULL,
+		       sizeof(mask)) < 0
+		       ? -errno
+		       : 0;
 }
 
 bool should_forward(int si_code, bool new_session)
@@ -80,6 +107,8 @@ void init_supervise(pid_t command, int report_fd, bool new_session)
 		if (sig < 0)
 			continue; /* EINTR: nothing else can fail here */
 		if (sig != SIGCHLD) {
+			/* the terminal's own (SI_KERNEL) reached the monitor
+			 * too, which leaves passing it on to us */
 			if (should_forward(si.si_code, new_session))
 				kill(command, sig);
 			continue;

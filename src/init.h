@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Messages on the report socket, the sandbox to the monitor but the
@@ -29,6 +30,14 @@ struct init_message {
 
 /* The signals the helper passes on to the command, plus SIGCHLD. */
 void forwarded_sigset(sigset_t *set);
+
+/* Set sig's disposition to the default, and unblock the signals of
+ * mask (bit sig-1 for sig), by system call: the C library keeps its own
+ * signals (glibc 32 and 33, musl 32 to 34) out of sigaction() and
+ * sigprocmask(), and one of those ignored or blocked would stay so.
+ * -errno. */
+int signal_default_raw(int sig);
+int signal_unblock_raw(uint64_t mask);
 
 /* Whether a signal that reached us should be passed on: one the terminal
  * sent to the whole process group reached the command already, unless

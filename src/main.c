@@ -3,6 +3,7 @@
  * prints or exits. */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
@@ -45,6 +46,10 @@ int main(int argc, char **argv)
 	struct sh_err err = { 0 };
 	enum cli_action action;
 
+	/* a status fd whose reader is gone: EPIPE and exit 125 with the
+	 * message on stderr, not death by SIGPIPE without a word (the
+	 * command's dispositions are reset before its execve) */
+	signal(SIGPIPE, SIG_IGN);
 #ifdef SH_STATIC_HELPER
 	names_files_then_getent();
 #endif
@@ -67,7 +72,8 @@ int main(int argc, char **argv)
 	}
 	if (spec.parent_pid)
 		helper_parent = spec.parent_pid;
-	if (launch_prepare(&launch, &spec, &err) < 0 ||
+	if (monitor_block_signals(&err) < 0 ||
+	    launch_prepare(&launch, &spec, &err) < 0 ||
 	    monitor_run(&launch, helper_parent, &outcome, &err) < 0) {
 		launch_clear(&launch);
 		fail(&spec, &err);

@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -519,7 +521,9 @@ static int poll_timeout(struct waiter *w, struct outcome *out)
 		timeout_expired(w, out);
 	if (!w->deadline)
 		return -1;
-	return (int)((left + 999) / 1000);
+	/* a timeout of more than 24.8 days: wake and look again */
+	return left >= (long long)INT_MAX * 1000 ? INT_MAX
+						 : (int)((left + 999) / 1000);
 }
 
 static void on_child(const struct waiter *w, struct outcome *out, bool *exited,
@@ -554,9 +558,14 @@ static void on_signal(struct waiter *w, const struct signalfd_siginfo *si,
 		on_child(w, out, exited, err);
 	} else if ((int)si->ssi_signo == SIGNAL_PARENT_DIED) {
 		if (parent_died(w->helper_parent))
-			kill(out->pid, SIGKILL);
+			kill_sandbox(w, out);
 	} else if (should_forward(si->ssi_code,
-				  w->launch->spec->new_session)) {
+				  w->launch->spec->new_session &&
+					  !launch_needs_init(w->launch))) {
+		/* a terminal's signal (SI_KERNEL) reached the init too, in
+		 * our process group: the init passes that one on, or the
+		 * command would get it twice (or, merged with ours in the
+		 * init's pending set, not at all) */
 		kill(out->pid, (int)si->ssi_signo);
 	}
 }
@@ -615,6 +624,23 @@ static int wait_for_command(struct waiter *w, struct outcome *out,
 		       : 0;
 }
 
+/* The forwarded signals, SIGCHLD and the parent's death signal. */
+static void monitor_sigset(sigset_t *set)
+{
+	forwarded_sigset(set);
+	sigaddset(set, SIGNAL_PARENT_DIED);
+}
+
+int monitor_block_signals(struct sh_err *err)
+{
+	sigset_t set;
+
+	monitor_sigset(&set);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return err_sys(err, "monitor", errno, "sigprocmask");
+	return 0;
+}
+
 int monitor_run(struct launch *launch, pid_t helper_parent,
 		struct outcome *out, struct sh_err *err)
 {
@@ -629,13 +655,7 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	memset(out, 0, sizeof(*out));
 	out->seccomp_listener = -1;
 	cgroup_usage(&launch->cgroups, &out->cgroup);
-	forwarded_sigset(&w.set);
-	sigaddset(&w.set, SIGNAL_PARENT_DIED);
-	/* Blocked before the clone so no signal is lost in between; the
-	 * command unblocks everything before exec. */
-	if (sigprocmask(SIG_BLOCK, &w.set, NULL) < 0)
-		return err_sys(err, "monitor", errno, "sigprocmask");
-	signal(SIGPIPE, SIG_IGN);
+	monitor_sigset(&w.set); /* blocked since monitor_block_signals */
 	launch->monitor_pid = getpid();
 	start = now_usec();
 	if ((r = watch_parent(launch, helper_parent, err)) < 0 ||
@@ -690,16 +710,15 @@ void monitor_exit_like(int wait_status)
 	if (WIFSIGNALED(wait_status)) {
 		int sig = WTERMSIG(wait_status);
 		struct rlimit no_core = { 0, 0 };
-		sigset_t only;
 
 		/* not dumpable: no core even with a piped core_pattern */
 		prctl(PR_SET_DUMPABLE, 0);
 		setrlimit(RLIMIT_CORE, &no_core);
-		signal(sig, SIG_DFL);
-		sigemptyset(&only);
-		sigaddset(&only, sig);
-		sigprocmask(SIG_UNBLOCK, &only, NULL);
-		raise(sig);
+		/* by system call: the C library's own signals (32, 33) are
+		 * refused by signal(), sigprocmask() and raise() */
+		signal_default_raw(sig);
+		signal_unblock_raw((uint64_t)1 << (sig - 1));
+		kill(getpid(), sig);
 	}
 	exit(status_exit_code(wait_status));
 }

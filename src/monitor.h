@@ -11,6 +11,13 @@
  * --die-with-parent); a catchable one so the monitor can clean up. */
 #define SIGNAL_PARENT_DIED (SIGRTMIN + 2)
 
+/* Block the signals the monitor takes (forwarded ones, SIGCHLD, the
+ * parent's death signal) from the start of the setup: one that came
+ * before the monitor watches for it would kill the helper with a
+ * transient cgroup made and not removed, or be lost; the command
+ * unblocks everything before its execve. -errno, stage monitor. */
+int monitor_block_signals(struct sh_err *err);
+
 /* Start the command and wait for it. On a setup failure returns the
  * child's error (stage, errno, message); otherwise fills outcome. */
 int monitor_run(struct launch *launch, pid_t helper_parent,

@@ -121,6 +121,11 @@ no_leaves_in()
 	[ -z "$(leaves_in "$@")" ]
 }
 
+has_leaves_in()
+{
+	[ -n "$(leaves_in "$@")" ]
+}
+
 # Processes running the suite's copies of the helper or the probe.
 ours_left()
 {
@@ -333,6 +338,26 @@ if [ -n "$V2BASE" ]; then
 	fi
 	check_match "--cgroup-parent v2: the outcome's cgroup object has cpu-usec" \
 		'^\{"cpu-usec":[0-9]+' "$(json_val "$stN" cgroup)"
+	# a SIGTERM while the helper sets up, after it made the leaf (the
+	# mkdir's return held back a second by strace): the signal waits
+	# for the monitor, which passes it on; the leaf is removed
+	if command -v strace >/dev/null &&
+		strace -f -qq -o /dev/null -e trace=getppid true 2>/dev/null; then
+		strace -f -qq -o /dev/null -e trace=mkdir,mkdirat \
+			-e inject=mkdir,mkdirat:delay_exit=1000000:when=1 \
+			"$H" --cgroup-parent "$V2P" -- "$P" sleep 0.1 \
+			</dev/null >/dev/null 2>&1 &
+		tracer=$!
+		poll has_leaves_in "$V2P"
+		hpid=$(pgrep -f -o "^$H --cgroup-parent $V2P")
+		[ -n "$hpid" ] && kill -TERM "$hpid"
+		wait "$tracer"
+		check_true "--cgroup-parent v2: a SIGTERM during setup (helper ${hpid:-not found}) leaves no leaf" \
+			no_leaves_in "$V2P"
+	else
+		skip "--cgroup-parent v2: a SIGTERM during setup leaves no leaf" \
+			"no strace that can trace here"
+	fi
 else
 	v2_skip_n "--cgroup-parent v2: in the leaf" \
 		"--cgroup-parent v2: leaf removed" \

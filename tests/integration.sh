@@ -463,6 +463,38 @@ stN=$(tail -n 1 "$T/st")
 check_eq "signal 40 death: the helper dies by it; status signal, name, exit-code" \
 	'signaled 40 core 0 / 40 "SIG?" 168' \
 	"$(cat "$T/out") / $(json_val "$stN" signal) $(json_val "$stN" signal-name) $(json_val "$stN" exit-code)"
+# the C library's own signals (32 and 33 with glibc, 32 to 34 with musl)
+# are refused by its signal(), sigprocmask() and raise(): the helper
+# still dies by the command's
+for sig in 32 33; do
+	for pidns in "" --unshare-pid; do
+		"$P" wait "$H" $pidns -- /bin/sh -c "kill -$sig \$\$" \
+			</dev/null >"$T/out" 2>"$T/err"
+		check_eq "signal $sig death${pidns:+ under $pidns}: the helper dies by it too" \
+			"signaled $sig core 0" "$(cat "$T/out")"
+	done
+done
+# a status fd whose reader is gone: EPIPE, exit 125 and the message on
+# stderr, never a death by SIGPIPE without a word (a spec error and a
+# setup error, both before the monitor runs)
+if command -v python3 >/dev/null; then
+	for bad in --no-such-option "--cgroup-parent /nonexistent/sh-test"; do
+		out=$(python3 - "$H" $bad <<'PYEOF'
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+done = subprocess.run([sys.argv[1], "--status-fd", str(w)] + sys.argv[2:]
+                      + ["--", "true"], pass_fds=[w], capture_output=True,
+                      text=True)
+print(done.returncode, "message" if done.stderr.strip() else "silent")
+PYEOF
+)
+		check_eq "status fd without a reader, $bad: 125 and the message on stderr" \
+			"125 message" "$out"
+	done
+else
+	skip "status fd without a reader: 125 and the message" "no python3"
+fi
 # (the group's stderr also takes bash's "Terminated")
 { "$H" -- "$P" kill TERM </dev/null >/dev/null; } 2>/dev/null
 check_eq "SIGTERM death: the shell sees 128+15" 143 "$?"
@@ -577,8 +609,90 @@ else
 	poll not_alive "$cpid"
 fi
 
+# with --new-session and no pid namespace, the command's whole process
+# group dies with the parent, as it does at a timeout
+rm -f "$T/grandchild"
+bash -c '"$@"; exit 0' sh "$H" --die-with-parent --new-session -- \
+	/bin/sh -c '"$0" sleep 30 & echo $! >"$1"; wait' "$P" "$T/grandchild" \
+	</dev/null >/dev/null 2>&1 &
+ppid_=$!
+gc=
+poll test -s "$T/grandchild" && gc=$(cat "$T/grandchild")
+kill -9 "$ppid_"
+wait "$ppid_" 2>/dev/null
+if [ -z "$gc" ]; then
+	not_ok "--die-with-parent --new-session: the command started its child"
+else
+	echo "$gc" >>"$T/pids"
+	check_true "--die-with-parent --new-session: the command's group dies with the parent" \
+		poll not_alive "$gc"
+fi
+
 run --die-with-parent -- "$P" exit 4
 check_eq "--die-with-parent with a living parent: runs normally" 4 "$rc"
+
+# --- long timeouts ---------------------------------------------------------
+
+# past 2^31 ms (24.8 days) the milliseconds left do not fit poll's int:
+# the monitor must wait INT_MAX at most, not a negative time (for ever)
+if command -v strace >/dev/null &&
+	strace -f -qq -o /dev/null -e trace=getppid true 2>/dev/null; then
+	strace -f -qq -o "$T/poll" -e trace=poll "$H" --timeout 2200000 -- \
+		"$P" exit 0 </dev/null >/dev/null 2>&1
+	waits=$(sed -n 's/.*poll(\[.*\], [0-9]*, \(-\{0,1\}[0-9]*\)).*/\1/p' \
+		"$T/poll" | sort -un | tr '\n' ' ')
+	check_match "--timeout 2200000 (25 days): poll waits INT_MAX ms at most, never a negative time ($waits)" \
+		'^(-1 )?([0-9]+ )*2147483647 $' "$waits"
+else
+	skip "--timeout 2200000: poll waits INT_MAX ms at most" \
+		"no strace that can trace here"
+fi
+
+# --- the terminal's signals ------------------------------------------------
+
+# ^C at a terminal: SIGINT from the kernel to the foreground process
+# group, where the monitor and the init are. The command gets it once:
+# from the terminal, or from the monitor when it has a session of its
+# own (then the init must not pass its own copy on as well).
+tty_sigint()
+{
+	python3 - "$H" "$P" "$T/sigint" "$@" <<'PYEOF'
+import os, pty, signal, sys, time
+helper, probe, marker, options = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+script = ('n=0; trap \'n=$((n+1))\' INT; trap \'echo "$n" >"$1"; exit 0\' TERM; '
+          ': >"$1.ready"; while :; do "$0" sleep 0.05; done')
+for f in (marker, marker + ".ready"):
+    if os.path.exists(f):
+        os.unlink(f)
+pid, master = pty.fork()
+if pid == 0:
+    os.execv(helper, [helper] + options + ["--", "/bin/sh", "-c", script,
+                                            probe, marker])
+for _ in range(300):
+    if os.path.exists(marker + ".ready"):
+        break
+    time.sleep(0.01)
+os.write(master, b"\x03")
+time.sleep(0.5)
+os.kill(pid, signal.SIGTERM)
+os.waitpid(pid, 0)
+print(open(marker).read().strip() if os.path.exists(marker) else "none")
+PYEOF
+}
+if command -v python3 >/dev/null; then
+	for opts in "" "--new-session" "--unshare-pid" "--unshare-pid --new-session"; do
+		counts=
+		# a second SIGINT may come in before the first is taken (and
+		# merge with it): five tries
+		for try in 1 2 3 4 5; do
+			counts="$counts $(tty_sigint $opts)"
+		done
+		check_eq "a terminal's ^C reaches the command once${opts:+ with $opts}" \
+			" 1 1 1 1 1" "$counts"
+	done
+else
+	skip "a terminal's ^C reaches the command once" "no python3"
+fi
 
 # --- credentials --------------------------------------------------------
 
