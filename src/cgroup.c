@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <time.h>
@@ -155,6 +156,7 @@ static int add_dir(struct cgroup_set *set, const char *path, int version,
 	d->version = version;
 	d->controllers = controllers;
 	d->created = false;
+	d->lock_fd = -1;
 	return 0;
 }
 
@@ -313,19 +315,31 @@ wait:
 	}
 }
 
-/* A leaf whose helper is gone (killed with SIGKILL) is ours to clean. */
-static void remove_stale_leaves(const struct cg_dir *parent_dir)
+/* Whether the leaf at path is in use: its helper holds an flock on it
+ * for its life (and the sandbox's first process, which shares that open
+ * file, for its own). */
+static bool leaf_in_use(const char *path)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	return fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0;
+}
+
+/* A leaf whose helper is gone (killed with SIGKILL) is ours to clean:
+ * one nobody holds the lock on. Not one whose pid lives in our pid
+ * namespace, either: a helper from before the locks, or a pid number
+ * taken again. dir is the parent's, read from its start. */
+static void remove_stale_leaves(const struct cg_dir *parent_dir, DIR *dir)
 {
 	const char *parent = parent_dir->path;
-	DIR *dir = opendir(parent);
 	struct dirent *de;
 
-	if (!dir)
-		return;
 	while ((de = readdir(dir))) {
 		/* a leaf has its parent's hierarchy and controllers */
 		struct cg_dir stale = { .version = parent_dir->version,
-					.controllers = parent_dir->controllers };
+					.controllers = parent_dir->controllers,
+					.lock_fd = -1 };
+		char slash_name[300];
 		int pid;
 
 		if (strncmp(de->d_name, LEAF_PREFIX, strlen(LEAF_PREFIX)) != 0)
@@ -333,16 +347,14 @@ static void remove_stale_leaves(const struct cg_dir *parent_dir)
 		pid = atoi(de->d_name + strlen(LEAF_PREFIX));
 		if (pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
-		char slash_name[300];
-
 		snprintf(slash_name, sizeof(slash_name), "/%s", de->d_name);
 		if (!join_path(stale.path, sizeof(stale.path), parent,
-			       slash_name))
+			       slash_name) ||
+		    leaf_in_use(stale.path))
 			continue;
 		kill_dir(&stale);
 		rmdir(stale.path);
 	}
-	closedir(dir);
 }
 
 static int set_limit(const struct cg_dir *d, unsigned controller,
@@ -392,25 +404,62 @@ static int set_limits(const struct spec *spec, const struct cg_dir *d,
 	return 0;
 }
 
+/* mkdir parent/spawn-helper-<pid>, or -<pid>-<n> when a helper of
+ * another pid namespace with our pid has that one; the name into leaf. */
+static int mkdir_leaf(const char *parent, char *leaf, size_t size,
+		      struct sh_err *err)
+{
+	for (int n = 0; n < 100; n++) {
+		int len = n ? snprintf(leaf, size, "%s/" LEAF_PREFIX "%d-%d",
+				       parent, (int)getpid(), n)
+			    : snprintf(leaf, size, "%s/" LEAF_PREFIX "%d",
+				       parent, (int)getpid());
+
+		if (len >= (int)size)
+			return err_set(err, "cgroup", ENAMETOOLONG,
+				       "`%s`: too long", parent);
+		if (mkdir(leaf, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			break;
+	}
+	return err_sys(err, "cgroup", errno, "create cgroup `%s`", leaf);
+}
+
 static int make_leaf(const struct spec *spec, struct cg_dir *d,
 		     unsigned required, struct sh_err *err)
 {
+	/* one helper at a time from the scan for stale leaves to its own
+	 * leaf's lock: no scan takes a new leaf for a stale one */
+	_cleanup_close_ int parent_fd =
+		open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_closedir_ DIR *parent_dir = NULL;
 	char leaf[PATH_MAX];
 	int r;
 
-	remove_stale_leaves(d);
+	if (parent_fd < 0)
+		return err_sys(err, "cgroup", errno, "open `%s`", d->path);
+	if (flock(parent_fd, LOCK_EX) < 0)
+		return err_sys(err, "cgroup", errno, "lock `%s`", d->path);
+	/* the scan is best effort; the directory stream then holds the fd
+	 * (and the lock) */
+	parent_dir = fdopendir(parent_fd);
+	if (parent_dir) {
+		parent_fd = -1;
+		remove_stale_leaves(d, parent_dir);
+	}
 	if (d->version == 2 &&
 	    (r = enable_v2_controllers(d, required, err)) < 0)
 		return r;
-	if (snprintf(leaf, sizeof(leaf), "%s/" LEAF_PREFIX "%d", d->path,
-		     (int)getpid()) >= (int)sizeof(leaf))
-		return err_set(err, "cgroup", ENAMETOOLONG, "`%s`: too long",
-			       d->path);
-	if (mkdir(leaf, 0755) < 0)
-		return err_sys(err, "cgroup", errno, "create cgroup `%s`",
-			       leaf);
+	if ((r = mkdir_leaf(d->path, leaf, sizeof(leaf), err)) < 0)
+		return r;
 	snprintf(d->path, sizeof(d->path), "%s", leaf);
 	d->created = true;
+	d->lock_fd = open(leaf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d->lock_fd < 0)
+		return err_sys(err, "cgroup", errno, "open `%s`", leaf);
+	if (flock(d->lock_fd, LOCK_EX | LOCK_NB) < 0)
+		return err_sys(err, "cgroup", errno, "lock `%s`", leaf);
 	if (d->version == 2 && (r = v2_controllers(leaf, &d->controllers)) < 0)
 		return err_sys(err, "cgroup", -r, "read `%s/cgroup.controllers`",
 			       leaf);
@@ -543,6 +592,8 @@ void cgroup_remove(struct cgroup_set *set)
 				    tries < 1000;
 		     tries++)
 			pause_ms(1);
+		cleanup_closep(&d->lock_fd); /* after the rmdir: ours to the end */
+		d->lock_fd = -1;
 		d->created = false;
 	}
 }

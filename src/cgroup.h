@@ -28,6 +28,7 @@ struct cg_dir {
 	int version;          /* 1 or 2 */
 	unsigned controllers; /* what this directory can limit or measure */
 	bool created;         /* ours: removed at the end */
+	int lock_fd;          /* a created leaf's, flock'd while in use, or -1 */
 };
 
 #define CG_MAX_DIRS 8

@@ -3,6 +3,7 @@
  * keep errno intact so an error path can still report it. */
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -25,7 +26,17 @@ static inline void cleanup_closep(int *fd)
 	errno = saved;
 }
 
+static inline void cleanup_closedirp(DIR **dir)
+{
+	int saved = errno;
+
+	if (*dir)
+		closedir(*dir);
+	errno = saved;
+}
+
 #define _cleanup_free_ __attribute__((cleanup(cleanup_freep)))
+#define _cleanup_closedir_ __attribute__((cleanup(cleanup_closedirp)))
 #define _cleanup_close_ __attribute__((cleanup(cleanup_closep)))
 
 static inline int take_fd(int *fd)

@@ -532,6 +532,52 @@ else
 		"stale v1 leaf: removed"
 fi
 
+# A helper in another pid namespace does not see this one's pid: it must
+# not take the running sandbox's leaf for a stale one (the leaf is
+# locked while its helper lives), and a pid of its own that is the same
+# number gets a leaf of its own.
+check_other_pidns()
+{
+	local desc=$1 parent=$2 st
+
+	rm -f "$T/ready" "$T/st"
+	"$H" --status-fd 3 --cgroup-parent "$parent" -- "$P" catch "$T/ready" 10 \
+		</dev/null >/dev/null 2>"$T/err" 3>"$T/st" &
+	hpid=$!
+	echo "$hpid" >>"$T/pids"
+	if ! poll test -e "$T/ready"; then
+		not_ok "$desc: the first sandbox started"
+		kill -9 "$hpid"
+		wait "$hpid" 2>/dev/null
+		return
+	fi
+	# as root a pid namespace; as nobody a user namespace around it
+	if [ "$ME" = 0 ]; then
+		unshare -p -f --mount-proc "$H" --cgroup-parent "$parent" -- \
+			"$P" exit 0 </dev/null >/dev/null 2>"$T/err2"
+	else
+		unshare -U -r -p -f --mount-proc "$H" --cgroup-parent "$parent" \
+			-- "$P" exit 0 </dev/null >/dev/null 2>"$T/err2"
+	fi
+	st=$?
+	if [ "$st" != 0 ] && grep -q '^unshare:' "$T/err2"; then
+		skip "$desc: a helper in another pid namespace leaves it alone" \
+			"unshare(1) cannot make the pid namespace: $(head -n 1 "$T/err2")"
+	else
+		check_true "$desc: a helper in another pid namespace ran (rc $st) and left the running sandbox alone" \
+			alive "$hpid"
+	fi
+	kill -TERM "$hpid"
+	wait "$hpid" 2>/dev/null
+	check_true "$desc: its leaf is removed at its end" poll no_leaves_in "$parent"
+}
+if [ -n "$V2BASE" ]; then
+	check_other_pidns "v2 leaf" "$V2P"
+else
+	v2_skip_n "v2 leaf: a helper in another pid namespace leaves it alone" \
+		"v2 leaf: removed at its end"
+fi
+
 # --- 2b. cgroup v2 with controllers ------------------------------------------
 
 # On a unified host the v2 mount offers memory, pids and cpu: the helper

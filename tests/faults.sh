@@ -428,6 +428,8 @@ expect_of()
 	*:fcntl:fcntl:_F_SETFD:_FD_CLOEXEC*)
 		echo "ok musl sets FD_CLOEXEC again on an fd made close-on-exec (open, dup, socket: for kernels without the flags), passing over a failure (the fd map's own, for kernels without close_range's CLOEXEC, is not made on this one)" ;;
 	monitor:prlimit64:*) echo "stage spec" ;;
+	monitor:fcntl:fcntl:_F_GETFL:/sys/fs/cgroup/*)
+		echo "ok glibc's fdopendir of the cgroup parent, for the best-effort removal of leaves left by killed helpers" ;;
 	monitor:fcntl:fcntl:_F_GETFL:*) echo "stage spec" ;;
 	monitor:fcntl:fcntl:_F_GETFD:*)
 		echo "ok a probe of the fds the command gets by default: an fd the helper cannot query is not passed on" ;;
@@ -456,7 +458,9 @@ expect_of()
 	monitor:openat:*/cpuacct.* | monitor:read:*/cpuacct.* | \
 	monitor:openat:*/memory.* | monitor:read:*/memory.*)
 		echo "ok usage is measured where it can be" ;;
-	monitor:openat:openat:"$(norm "$CGP")" | monitor:getdents64:*)
+	monitor:openat:openat:"$(norm "$CGP")" | monitor:flock:*)
+		echo "stage cgroup" ;;
+	monitor:getdents64:*)
 		echo "ok removing the leaves of helpers killed before is best effort" ;;
 	monitor:mkdir:* | monitor:openat:*/sys/fs/cgroup/* | \
 	monitor:write:*/sys/fs/cgroup/*)
