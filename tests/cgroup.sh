@@ -485,23 +485,31 @@ fi
 
 # A helper killed with SIGKILL: its sandbox dies with it (PDEATHSIG), its
 # leaf stays, and the next run under the same parent removes it.
-check_stale()
+# A helper in the background under PARENT whose command waits 10 s
+# (hpid); not ok DESC and 1 when the command did not start.
+start_waiting_sandbox()
 {
-	local desc=$1 parent=$2 cpid
+	local desc=$1 parent=$2
 
-	shift 2
 	rm -f "$T/ready" "$T/st"
 	"$H" --status-fd 3 --cgroup-parent "$parent" -- "$P" catch "$T/ready" 10 \
 		</dev/null >/dev/null 2>"$T/err" 3>"$T/st" &
 	hpid=$!
 	echo "$hpid" >>"$T/pids"
-	if ! poll test -e "$T/ready"; then
-		not_ok "$desc: the command started"
-		diag "$(cat "$T/err" "$T/st")"
-		kill -9 "$hpid"
-		wait "$hpid" 2>/dev/null
-		return
-	fi
+	poll test -e "$T/ready" && return 0
+	not_ok "$desc: the command started"
+	diag "$(cat "$T/err" "$T/st")"
+	kill -9 "$hpid"
+	wait "$hpid" 2>/dev/null
+	return 1
+}
+
+check_stale()
+{
+	local desc=$1 parent=$2 cpid
+
+	shift 2
+	start_waiting_sandbox "$desc" "$parent" || return
 	cpid=$(json_val "$(sed -n 1p "$T/st")" command-pid)
 	echo "$cpid" >>"$T/pids"
 	kill -9 "$hpid"
@@ -540,17 +548,7 @@ check_other_pidns()
 {
 	local desc=$1 parent=$2 st
 
-	rm -f "$T/ready" "$T/st"
-	"$H" --status-fd 3 --cgroup-parent "$parent" -- "$P" catch "$T/ready" 10 \
-		</dev/null >/dev/null 2>"$T/err" 3>"$T/st" &
-	hpid=$!
-	echo "$hpid" >>"$T/pids"
-	if ! poll test -e "$T/ready"; then
-		not_ok "$desc: the first sandbox started"
-		kill -9 "$hpid"
-		wait "$hpid" 2>/dev/null
-		return
-	fi
+	start_waiting_sandbox "$desc" "$parent" || return
 	# as root a pid namespace; as nobody a user namespace around it
 	if [ "$ME" = 0 ]; then
 		unshare -p -f --mount-proc "$H" --cgroup-parent "$parent" -- \
