@@ -640,6 +640,12 @@ START_TEST(test_fd_near_nofile_limit)
 	struct sh_result r;
 	sh_spec *s = spec_sh("echo hi");
 
+	if (getenv("SH_LIB_VALGRIND")) {
+		/* it keeps fds of its own near the limit */
+		puts("# valgrind: RLIMIT_NOFILE cannot be lowered to 64");
+		sh_spec_free(s);
+		return;
+	}
 	ck_assert_int_eq(pipe2(fds, O_CLOEXEC), 0);
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
 	ck_assert_int_eq(dup3(fds[1], 63, O_CLOEXEC), 63);
@@ -687,7 +693,16 @@ START_TEST(test_wait_with_forked_holder)
 	pthread_t thread;
 	struct sh_result r;
 	sh_spec *s = spec_argv(true_argv);
+	int pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 
+	if (pidfd < 0 && errno == ENOSYS) {
+		/* then sh_wait waits for EOF, which such a holder delays */
+		puts("# no pidfd_open (valgrind, or Linux < 5.3): not tested");
+		sh_spec_free(s);
+		return;
+	}
+	if (pidfd >= 0)
+		close(pidfd);
 	ck_assert_int_eq(pthread_create(&thread, NULL, fork_holders, NULL), 0);
 	for (int i = 0; i < 60; i++)
 		run(s, &r);
@@ -1460,7 +1475,8 @@ START_TEST(test_caller_fds_unchanged)
 	nb = fd_snapshot(before, MAX_FDS);
 	ck_assert_int_eq(sh_spawn(s, &p), 0);
 	nd = fd_snapshot(during, MAX_FDS);
-	ck_assert_int_eq(nd, nb + 2);
+	/* the pidfd where pidfd_open works (not under valgrind) */
+	ck_assert_msg(nd == nb + 1 || nd == nb + 2, "%d fds, %d before", nd, nb);
 	for (int i = 0; i < nd; i++)
 		if (!fd_find(before, nb, during[i].fd)) {
 			char link[64], target[64] = "";
@@ -1477,7 +1493,7 @@ START_TEST(test_caller_fds_unchanged)
 	wait_ok(p, &r);
 	ck_assert_int_eq(r.exit_code, 0);
 	na = fd_snapshot(after, MAX_FDS);
-	ck_assert_int_eq(na, nb + 2);
+	ck_assert_int_eq(na, nd);
 	sh_process_free(p);
 	na = fd_snapshot(after, MAX_FDS);
 	fd_assert_same(before, nb, after, na);
