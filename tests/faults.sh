@@ -244,6 +244,10 @@ calls()
 		# of the call, or on the line that resumes it
 		if (rest ~ /^<\.\.\. / && rest ~ /\(INJECTED\)$/ && (pid in open))
 			inj[open[pid]] = 1
+		# capget prints its second argument when it returns: a call
+		# split into unfinished and resumed lines shows NULL only here
+		if (rest ~ /^<\.\.\. capget resumed>[ ]*NULL/ && (pid in open))
+			nullat[open[pid]] = 1
 		if (!match(rest, /^[a-z_0-9]+\(/)) next
 		open[pid] = NR
 		if (rest ~ /\(INJECTED\)$/) inj[NR] = 1
@@ -302,8 +306,14 @@ calls()
 		late[nl] = after
 	}
 	END {
-		for (i = 1; i <= nl; i++)
+		for (i = 1; i <= nl; i++) {
+			if (at[i] in nullat) {
+				split(line[i], f, " ")
+				if (f[6] == "capget")
+					sub(/ capget - /, " capget:NULL - ", line[i])
+			}
 			print line[i], (at[i] in inj) ? 1 : 0, late[i] ? 1 : 0
+		}
 	}' "$1"
 }
 

@@ -349,21 +349,35 @@ class Process:
         """wait() for an asyncio event loop, without blocking it: what
         portage's ``await proc.wait()`` is."""
         loop = asyncio.get_running_loop()
-        while self.poll() is None:
-            # the status fd is readable when a record comes and at EOF,
-            # when the helper ends
-            ready = loop.create_future()
-            loop.add_reader(self._status_fd,
-                            lambda: ready.done() or ready.set_result(None))
-            try:
-                await ready
-            finally:
-                loop.remove_reader(self._status_fd)
-            if self.poll() is None:
-                # a record that was not the last, or EOF from a helper
-                # that is not reaped yet: EOF stays readable, so look
-                # again in a while rather than at once
-                await asyncio.sleep(0.01)
+        # the helper's pidfd is readable once it has exited, even while a
+        # process this one forked holds the status pipe (no EOF then)
+        try:
+            pidfd = os.pidfd_open(self.pid)
+        except (AttributeError, OSError):
+            pidfd = None
+        try:
+            while self.poll() is None:
+                # the status fd is readable when a record comes and at
+                # EOF, when the helper ends
+                ready = loop.create_future()
+                fds = [self._status_fd] + ([pidfd] if pidfd is not None
+                                           else [])
+                for fd in fds:
+                    loop.add_reader(
+                        fd, lambda: ready.done() or ready.set_result(None))
+                try:
+                    await ready
+                finally:
+                    for fd in fds:
+                        loop.remove_reader(fd)
+                if self.poll() is None:
+                    # a record that was not the last, or EOF from a
+                    # helper that is not reaped yet: EOF stays readable,
+                    # so look again in a while rather than at once
+                    await asyncio.sleep(0.01)
+        finally:
+            if pidfd is not None:
+                os.close(pidfd)
         return self.returncode
 
     def poll(self):

@@ -261,6 +261,49 @@ for addr, family in addrs:
         proc.kill()
         self.assertEqual(proc.wait(timeout=10), -signal.SIGKILL)
 
+    def test_wait_with_forked_holder(self):
+        """A process forked (not exec'd) while a spawn holds the status
+        pipe keeps it open after the helper is gone: wait(), and
+        async_wait() in an event loop, return all the same."""
+        import asyncio
+        import threading
+
+        holders, stop = [], threading.Event()
+
+        def fork_holders():
+            while not stop.is_set() and len(holders) < 300:
+                pid = os.fork()
+                if pid == 0:
+                    signal.pause()
+                    os._exit(0)
+                holders.append(pid)
+                time.sleep(0.0005)
+
+        async def wait_async(proc):
+            return await asyncio.wait_for(proc.async_wait(), 20)
+
+        thread = threading.Thread(target=fork_holders)
+        thread.start()
+        try:
+            for i in range(40):
+                proc = sh.spawn(["true"], env=ENV, fd_pipes={},
+                                returnproc=True)
+                if i % 2:
+                    self.assertEqual(asyncio.run(wait_async(proc)), 0)
+                    continue
+                # the blocking wait(), watched from here
+                waiter = threading.Thread(target=proc.wait, daemon=True)
+                waiter.start()
+                waiter.join(20)
+                self.assertFalse(waiter.is_alive(), "wait() hangs")
+                self.assertEqual(proc.returncode, 0)
+        finally:
+            stop.set()
+            thread.join()
+            for pid in holders:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+
     def test_returnproc_async(self):
         """portage's ``await proc.wait()``: async_wait() leaves the event
         loop free while the command runs."""
