@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,24 +71,88 @@ static int locked_flags(const char *path, unsigned long *out)
 	return 0;
 }
 
-static int bind_mount(const char *source, const char *target, bool ro,
-		      struct sh_err *err)
+/* mount_setattr(2) (Linux 5.12), by number: the C libraries' headers and
+ * <linux/mount.h> do not mix. */
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+#define SH_AT_RECURSIVE 0x8000
+#define SH_MOUNT_ATTR_RDONLY 0x00000001ULL
+
+struct sh_mount_attr {
+	unsigned long long attr_set, attr_clr, propagation, userns_fd;
+};
+
+/* Whether a mount sits below target: /proc/self/mountinfo's mount
+ * points are octal-escaped (space, tab, newline, backslash). */
+static bool mounts_below(const char *target)
 {
+	char escaped[PATH_MAX * 4 + 2], line[PATH_MAX * 4 + 512];
+	size_t n = 0;
+	bool found = false;
+	FILE *f;
+
+	for (const char *c = target; *c && n + 5 < sizeof(escaped); c++)
+		n += (size_t)(strchr(" \t\n\\", *c)
+				      ? snprintf(escaped + n, 5, "\\%03o",
+						 (unsigned char)*c)
+				      : snprintf(escaped + n, 2, "%c", *c));
+	snprintf(escaped + n, sizeof(escaped) - n, "/");
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return true; /* cannot tell: as if there were */
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *point = line;
+
+		for (int field = 0; field < 4 && point; field++)
+			point = strchr(point, ' ') ? strchr(point, ' ') + 1
+						   : NULL;
+		found = point && strncmp(point, escaped, strlen(escaped)) == 0;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Read-only, the whole tree at target: a recursive bind brings the
+ * mounts below its source along, and each needs it. Before Linux 5.12
+ * (no mount_setattr) the top mount is remounted, and mounts below it
+ * refuse the spawn: they would stay writable. */
+static int make_readonly(const char *target, struct sh_err *err)
+{
+	struct sh_mount_attr attr = { .attr_set = SH_MOUNT_ATTR_RDONLY };
 	unsigned long flags = 0;
 	int r;
 
-	if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return err_sys(err, "mount", errno, "bind `%s` on `%s`",
-			       source, target);
-	if (!ro)
+	if (syscall(SYS_mount_setattr, -100 /* AT_FDCWD */, target,
+		    SH_AT_RECURSIVE, &attr, sizeof(attr)) == 0)
 		return 0;
+	if (errno != ENOSYS)
+		return err_sys(err, "mount", errno,
+			       "make `%s` and what is mounted below it "
+			       "read-only (mount_setattr)",
+			       target);
 	if ((r = locked_flags(target, &flags)) < 0)
 		return err_sys(err, "mount", -r, "statvfs `%s`", target);
 	if (mount(NULL, target, NULL,
 		  MS_BIND | MS_REMOUNT | MS_RDONLY | flags, NULL) < 0)
 		return err_sys(err, "mount", errno,
 			       "remount `%s` read-only", target);
+	if (mounts_below(target))
+		return err_set(err, "mount", EOPNOTSUPP,
+			       "`%s` has mounts below it, which this kernel "
+			       "cannot make read-only (mount_setattr needs "
+			       "Linux 5.12)",
+			       target);
 	return 0;
+}
+
+static int bind_mount(const char *source, const char *target, bool ro,
+		      struct sh_err *err)
+{
+	if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return err_sys(err, "mount", errno, "bind `%s` on `%s`",
+			       source, target);
+	return ro ? make_readonly(target, err) : 0;
 }
 
 static int mount_fs(const char *type, const char *target, unsigned long flags,
@@ -113,6 +178,34 @@ static int apply_entry(const struct mount_plan *plan,
 	return bind_mount(e->source, target, e->kind == MOUNT_RO_BIND, err);
 }
 
+/* The fresh /proc's files that act on the whole machine, read-only: a
+ * root caller's command is uid 0 (without capabilities), and /proc/sys
+ * checks the file's owner, not capabilities (kernel.core_pattern would
+ * run a program as root on the host). As bubblewrap's --proc. */
+static int protect_proc(const char *proc, struct sh_err *err)
+{
+	static const char *const global[] = { "sys", "sysrq-trigger", "irq",
+					      "bus" };
+	char path[PATH_MAX];
+	int r;
+
+	for (size_t i = 0; i < sizeof(global) / sizeof(global[0]); i++) {
+		if (snprintf(path, sizeof(path), "%s/%s", proc, global[i]) >=
+		    (int)sizeof(path))
+			return err_set(err, "mount", ENAMETOOLONG,
+				       "`%s`: too long", proc);
+		if (access(path, F_OK) < 0) {
+			if (errno == ENOENT)
+				continue; /* not in this kernel's /proc */
+			return err_sys(err, "mount", errno, "access `%s`",
+				       path);
+		}
+		if ((r = bind_mount(path, path, true, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int mount_special(const struct mount_plan *plan, struct sh_err *err)
 {
 	char target[PATH_MAX];
@@ -123,7 +216,8 @@ static int mount_special(const struct mount_plan *plan, struct sh_err *err)
 				     err)) < 0 ||
 		    (r = mount_fs("proc", target,
 				  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
-				  err)) < 0)
+				  err)) < 0 ||
+		    (r = protect_proc(target, err)) < 0)
 			return r;
 	}
 	if (plan->dev_shm) {

@@ -510,6 +510,7 @@ expect_of()
 		echo "ok the init's report of the command's pid goes again without SCM_CREDENTIALS (the monitor then learns only the inner pid)" ;;
 	sandbox:sendto:* | sandbox:sendmsg:*) echo "stage monitor" ;;
 	sandbox:statfs:*) echo "stage mount" ;;
+	sandbox:access:* | sandbox:mount_setattr:*) echo "stage mount" ;;
 	sandbox:mount:* | sandbox:umount2:* | sandbox:pivot_root:* | \
 	sandbox:chdir:*)
 		echo "stage mount" ;;

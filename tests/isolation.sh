@@ -565,6 +565,27 @@ check_eq "--bind reads and writes, --ro-bind reads and fails with EROFS" \
 check_eq "--bind: the write reached the source, the bind is gone" \
 	"file new / " "$(cd "$T/src" && echo *) / $(ls -A "$T/dst")$(ls -A "$T/rodst")"
 
+# a recursive bind brings what is mounted below its source along: read
+# only too (a tmpfs made below the source first, by destination order)
+mkdir -m 755 "$T/rsrc" "$T/rsrc/sub" "$T/rdst"
+run --tmpfs "$T/rsrc/sub" --ro-bind "$T/rsrc:$T/rdst" -- "$P" \
+	create "$T/rdst/top" create "$T/rdst/sub/below"
+check_eq "--ro-bind: what is mounted below the source is read-only too" \
+	"0 create $T/rdst/top EROFS create $T/rdst/sub/below EROFS" \
+	"$rc $(oneline "$out")"
+
+# the fresh /proc's machine-wide files are read-only: a root caller's
+# command is uid 0 (without capabilities), which /proc/sys lets write
+# (it checks the owner), kernel.core_pattern among them
+run --unshare-pid -- "$P" cat /proc/self/mountinfo
+check_eq "--unshare-pid: /proc/sys, /proc/irq, /proc/bus are mounted read-only" \
+	"0 /proc/bus:ro /proc/irq:ro /proc/sys:ro" \
+	"$rc $(printf '%s\n' "$out" | awk '$5 ~ /^\/proc\/(sys|irq|bus)$/ {
+		print $5 ":" substr($6, 1, 2) }' | sort | tr '\n' ' ' | sed 's/ $//')"
+run --unshare-pid -- "$P" create /proc/sys/kernel/printk_ratelimit
+check_match "--unshare-pid: the command cannot write /proc/sys (EROFS as root, EACCES as nobody)" \
+	'^0 create /proc/sys/kernel/printk_ratelimit (EROFS|EACCES)$' "$rc $out"
+
 if [ -d /dev/shm ]; then
 	shm=sh-isolation-$$-$RANDOM
 	run_st --unshare-ipc -- "$P" create "/dev/shm/$shm" ls /dev/shm
