@@ -378,8 +378,10 @@ static void note_blocked(struct seccomp_report *report, const char *name,
 		    report->blocked[i].errnum == errnum)
 			break;
 	if (i == report->n_blocked) {
-		if (i == SECCOMP_REPORT_MAX)
+		if (i == SECCOMP_REPORT_MAX) {
+			report->unlisted++; /* counted, not named */
 			return;
+		}
 		snprintf(report->blocked[i].name,
 			 sizeof(report->blocked[i].name), "%s", name);
 		report->blocked[i].errnum = errnum;
@@ -484,6 +486,13 @@ int seccomp_answer(const struct seccomp_plan *plan, int listener,
 		return -errno;
 	name = call_name(req->data.arch, req->data.nr);
 	strings->pid = (pid_t)req->pid;
+	/* an i386 call uses the low halves of the registers, which the
+	 * kernel passes whole (a 64-bit process's int 0x80 can set the high
+	 * halves): compare and read what the call will use, or a name read
+	 * above 4 GiB is approved and the one below it is set */
+	if (req->data.arch == AUDIT_ARCH_I386)
+		for (size_t i = 0; i < 6; i++)
+			req->data.args[i] &= 0xffffffffu;
 	if (name)
 		rule = find_rule(&plan->policy, name, req->data.args, strings,
 				 &passed);

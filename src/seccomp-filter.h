@@ -46,6 +46,8 @@ struct seccomp_report {
 		int errnum;
 		unsigned count;
 	} blocked[SECCOMP_REPORT_MAX];
+	/* refusals of further (call, errno) pairs once blocked is full */
+	unsigned long unlisted;
 	size_t n_blocked;
 	char killed_by[32]; /* the call a kill rule met, "" when none */
 };

@@ -100,6 +100,7 @@ static const char strict_extra[] = "errno ptrace\n"
 				   "errno process_vm_writev\n"
 				   "errno kcmp\n"
 				   "errno mount\n"
+				   "errno umount\n" /* i386's, beside umount2 */
 				   "errno umount2\n"
 				   "errno pivot_root\n"
 				   "errno chroot\n"

@@ -180,6 +180,9 @@ static void json_seccomp(struct json *j, const struct seccomp_report *r)
 	}
 	if (r->n_blocked)
 		json_array_close(j);
+	/* past the first SECCOMP_REPORT_MAX kinds: how many, not which */
+	if (r->unlisted)
+		json_int(j, "unlisted", (long long)r->unlisted);
 	if (r->killed_by[0])
 		json_string(j, "killed-by", r->killed_by);
 	json_close(j);

@@ -388,7 +388,9 @@ chmod 644 "$T/m/i386"
 outside=$("$P" setmode int80-chmod "$T/m/i386" 0600 2>&1)
 if [ "$outside" != "int80-chmod $T/m/i386 ok" ]; then
 	for d in "i386 chmod (int 0x80) u+s: EPERM, no bit" \
-		"i386 chmod (int 0x80) 0700 works"; do
+		"i386 chmod (int 0x80) 0700 works" \
+		"i386 setxattr, high half of the pointer set: ENOTSUP" \
+		"strict: i386 umount: EPERM"; do
 		skip "build profile: $d" "int 0x80 does not work here: ${outside:-crashed}"
 	done
 else
@@ -398,6 +400,16 @@ else
 	run -- "$P" setmode int80-chmod "$T/m/i386" 0700
 	check_eq "build profile: i386 chmod (int 0x80) 0700 works" \
 		"0 int80-chmod $T/m/i386 ok 700" "$rc $out $(mode_of "$T/m/i386")"
+	# an i386 call uses the low halves of the registers, the monitor is
+	# handed them whole: a name pointer 4 GiB above "trusted.*" pointed
+	# at "user.*" and was approved, and the kernel set trusted.*
+	run -- "$P" int80-setxattr "$T/m/i386" trusted.sh-evil user.sh-innocent
+	check_match "build profile: i386 setxattr with the high half of the name's pointer set: the name the call uses is refused (ENOTSUP)" \
+		'^0 int80-setxattr E(NOTSUP|OPNOTSUPP)$' "$rc $out"
+	# i386's own umount (x86-64 has only umount2)
+	run --seccomp-profile strict -- "$P" int80 22 0
+	check_eq "strict profile: i386 umount (int 0x80): EPERM" \
+		"0 int80 22 EPERM" "$rc $out"
 fi
 : >"$T/m/x32"
 chmod 644 "$T/m/x32"
@@ -426,8 +438,15 @@ run -- "$P" "${args[@]}"
 out_build=$out
 run --seccomp-profile none -- "$P" "${args[@]}"
 out_none=$out
-run --seccomp-profile strict -- "$P" "${args[@]}"
+run_st --seccomp-profile strict -- "$P" "${args[@]}"
 out_strict=$out
+# more kinds of refused calls than the record names (16): the rest are
+# counted, not dropped without a word
+stN=$(tail -n 1 "$T/st")
+n_kinds=$(printf '%s\n' "$stN" | grep -o '"syscall":' | wc -l)
+unlisted=$(json_val "$stN" unlisted)
+check_true "strict profile: the record names 16 refused calls and counts the others as unlisted ($n_kinds named, ${unlisted:-no} unlisted)" \
+	test "$n_kinds" = 16 -a "${unlisted:-0}" -gt 0
 answer()
 {
 	printf '%s\n' "$1" | awk -v c="$2" '$1 == c { print $2; exit }'

@@ -830,19 +830,66 @@ static void cmd_ifdown(const char *name)
 	printf("ifdown %s %s\n", name, e ? errname(e) : "ok");
 }
 
-#if defined(__x86_64__)
-/* An i386 system call through int 0x80 (arguments truncated to 32 bits). */
-static long int80(long nr, long a, long b)
+
+/* An i386 system call from this 64-bit process (int 0x80): the call
+ * uses the low halves of the registers, the kernel hands the filter and
+ * the monitor the registers whole. */
+static long int80(long nr, long a, long b, long c, long d, long e)
 {
+#ifdef __x86_64__
 	long ret;
 
 	__asm__ volatile("int $0x80"
 			 : "=a"(ret)
-			 : "a"(nr), "b"(a), "c"(b)
+			 : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
 			 : "memory", "cc", "r8", "r9", "r10", "r11");
 	return ret;
-}
+#else
+	(void)nr, (void)a, (void)b, (void)c, (void)d, (void)e;
+	return -ENOSYS;
 #endif
+}
+
+/* "int80 NR RESULT": the i386 call NR with the numbers given. */
+static void cmd_int80(int argc, char **argv)
+{
+	long a[5] = { 0 }, nr = parse_long(argv[1], "int80"), r;
+
+	for (int i = 0; i < 5 && i + 2 < argc; i++)
+		a[i] = parse_long(argv[i + 2], "int80");
+	r = int80(nr, a[0], a[1], a[2], a[3], a[4]);
+	if (r < 0 && r > -4096)
+		printf("int80 %ld %s\n", nr, errname((int)-r));
+	else
+		printf("int80 %ld ok\n", nr);
+}
+
+/* i386 setxattr(FILE, name, "1", 1, 0) with the name's pointer at 4 GiB
+ * plus the address of BELOW: the call uses the low half (BELOW), a reader
+ * of the whole register finds ABOVE. */
+static void cmd_int80_setxattr(const char *file, const char *below,
+			       const char *above)
+{
+	char *low = mmap((void *)0x10000000UL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
+			 0);
+	char *high = mmap((void *)0x110000000UL, 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			  -1, 0);
+	long r;
+
+	if (low == MAP_FAILED || high == MAP_FAILED || strlen(file) > 2000 ||
+	    strlen(below) > 200 || strlen(above) > 200)
+		die("int80-setxattr: cannot map the names");
+	strcpy(low, file);
+	strcpy(low + 2048, below);
+	strcpy(high + 2048, above);
+	strcpy(low + 3072, "1");
+	r = int80(226 /* i386 setxattr */, (long)low, (long)(high + 2048),
+		  (long)(low + 3072), 1, 0);
+	printf("int80-setxattr %s\n", r < 0 && r > -4096 ? errname((int)-r)
+							 : "ok");
+}
 
 /* The file-mode calls the build profile watches, one at a time, with
  * MODE (octal) on PATH: "CALL PATH ok|ERRNAME". chmod fchmod fchmodat
@@ -897,7 +944,7 @@ static void cmd_setmode(const char *call, const char *path,
 		if ((unsigned long)low >> 32)
 			die("mmap MAP_32BIT: %p is above 4 GiB", (void *)low);
 		snprintf(low, PATH_MAX, "%s", path);
-		r = int80(15, (long)low, (long)mode); /* i386 chmod */
+		r = int80(15, (long)low, (long)mode, 0, 0, 0); /* i386 chmod */
 		if (r < 0 && r > -4096) {
 			errno = (int)-r;
 			r = -1;
@@ -1315,6 +1362,19 @@ static int run_one(char **argv, int left, const char *argv0)
 		NEED(1);
 		cmd_create(argv[1]);
 		return 2;
+	} else if (strcmp(cmd, "int80") == 0) {
+		/* int80 NR [A1 ... A5], up to the next "--" */
+		int n = 1;
+
+		NEED(1);
+		while (n < left && strcmp(argv[n], "--") != 0)
+			n++;
+		cmd_int80(n, argv);
+		return n < left ? n + 1 : n;
+	} else if (strcmp(cmd, "int80-setxattr") == 0) {
+		NEED(3);
+		cmd_int80_setxattr(argv[1], argv[2], argv[3]);
+		return 4;
 	} else if (strcmp(cmd, "cat") == 0) {
 		NEED(1);
 		cmd_cat(argv[1]);
