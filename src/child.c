@@ -325,12 +325,17 @@ static int setup_sandbox(const struct launch *launch, struct sh_err *err)
 struct command_start {
 	const struct launch *launch;
 	pid_t parent; /* the init, as the command sees it */
+	pid_t ns_pid; /* the command's pid in its own pid namespace */
 };
 
 static int command_main(void *arg)
 {
-	const struct command_start *start = arg;
+	struct command_start *start = arg;
 	struct sh_err err = { 0 };
+
+	/* the init reads it once we exec or die (CLONE_VFORK, shared
+	 * memory): in a joined pid namespace it cannot tell by itself */
+	start->ns_pid = getpid();
 
 	setup_command(start->launch, start->parent, &err); /* fails only */
 	fail(start->launch, &err);
@@ -340,9 +345,9 @@ static int command_main(void *arg)
  * stack until its execve, while the init waits (CLONE_VM|CLONE_VFORK, as
  * posix_spawn does): no page tables copied for a process that is about
  * to replace them, which fork pays for on every spawn. The command has
- * its own fd table, signal handlers, root and cwd; what it writes to
- * memory before execve (errno, libcap's allocations) the init does not
- * read. */
+ * its own fd table, signal handlers, root and cwd; of what it writes to
+ * memory before execve (errno, libcap's allocations) the init reads only
+ * start->ns_pid. */
 #define COMMAND_STACK_SIZE (1024 * 1024)
 
 static pid_t start_command(struct command_start *start, struct sh_err *err)
@@ -384,7 +389,8 @@ static int become_init(const struct launch *launch, struct sh_err *err)
 
 	if (command < 0)
 		return -1;
-	init_report_started(launch->report_fd, command);
+	init_report_started(launch->report_fd, command, start.ns_pid,
+			    !(launch->namespaces & NS_BIT(NS_PID)));
 	/* the command's exec alone must close the monitor's error pipe */
 	close(launch->error_fd);
 	init_supervise(command, launch->report_fd, launch->spec->new_session);

@@ -81,15 +81,23 @@ static int send_message(int fd, const struct init_message *msg,
 	return n < 0 ? -errno : 0;
 }
 
-int init_report_started(int report_fd, pid_t command)
+int init_report_started(int report_fd, pid_t command, pid_t ns_pid,
+			bool in_monitor_pid_ns)
 {
-	struct init_message msg = { .kind = INIT_STARTED, .ns_pid = command };
+	struct init_message msg = { .kind = INIT_STARTED, .ns_pid = ns_pid };
 	struct ucred cred = { command, getuid(), getgid() };
 
+	/* without a new pid namespace (one joined: only the command entered
+	 * it) we are in the monitor's, and command is its pid there */
+	if (in_monitor_pid_ns) {
+		msg.monitor_pid = command;
+		return send_message(report_fd, &msg, NULL);
+	}
 	/* naming another process's pid needs CAP_SYS_ADMIN over our pid
 	 * namespace; without it the monitor learns only the inner pid */
 	if (send_message(report_fd, &msg, &cred) == 0)
 		return 0;
+	msg.monitor_pid = -1;
 	return send_message(report_fd, &msg, NULL);
 }
 

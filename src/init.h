@@ -26,6 +26,9 @@ struct init_message {
 	int kind;
 	int wait_status;
 	pid_t ns_pid; /* the command's pid inside its pid namespace */
+	/* INIT_STARTED: the command's pid as the monitor sees it; 0 when
+	 * SCM_CREDENTIALS carries it, -1 when unknown */
+	pid_t monitor_pid;
 };
 
 /* The signals the helper passes on to the command, plus SIGCHLD. */
@@ -50,4 +53,5 @@ __attribute__((noreturn)) void init_supervise(pid_t command, int report_fd,
 
 /* Send INIT_STARTED for the command's pid with SCM_CREDENTIALS, so the
  * monitor learns the pid as its own namespace sees it. */
-int init_report_started(int report_fd, pid_t command);
+int init_report_started(int report_fd, pid_t command, pid_t ns_pid,
+			bool in_monitor_pid_ns);

@@ -371,7 +371,10 @@ static int read_reports(int fd, struct outcome *out)
 			passed = -1;
 		} else if (msg.kind == INIT_STARTED && n == sizeof(msg.init)) {
 			out->command_ns_pid = msg.init.ns_pid;
-			out->command_pid = cred.pid;
+			out->command_pid = msg.init.monitor_pid > 0
+						   ? msg.init.monitor_pid
+					   : msg.init.monitor_pid == 0 ? cred.pid
+								       : 0;
 		} else if (msg.kind == INIT_EXITED && n == sizeof(msg.init)) {
 			out->wait_status = msg.init.wait_status;
 			out->init_reported = true;

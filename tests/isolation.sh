@@ -299,6 +299,40 @@ else
 fi
 kill -9 "$holder" 2>/dev/null
 
+# A joined pid namespace: only the command enters it (setns acts on
+# children), so the init is not its pid 1; the record still gives the
+# command's own pid there and its pid as the caller sees it.
+if [ "$ME" = 0 ]; then
+	unshare -p -f sleep 30 </dev/null >/dev/null 2>&1 &
+	pjoin=pid
+else
+	unshare -U -r -p -f sleep 30 </dev/null >/dev/null 2>&1 &
+	pjoin="user pid"
+fi
+pholder_parent=$!
+disown "$pholder_parent"
+pholder=
+pholder_ready()
+{
+	pholder=$(pgrep -P "$pholder_parent" -x sleep) && [ -n "$pholder" ]
+}
+if ! poll pholder_ready; then
+	skip "--join-ns pid: the record's command-ns-pid and command-pid" \
+		"could not start a holder in a pid namespace with unshare(1)"
+else
+	echo "$pholder" >>"$T/pids"
+	args=()
+	for k in $pjoin; do
+		args+=(--join-ns "$k=/proc/$pholder/ns/$k")
+	done
+	run_st "${args[@]}" -- "$P" pid
+	cpid=$(json_val "$st1" command-pid)
+	check_eq "--join-ns pid: command-ns-pid is the command's own pid there, command-pid another (not the init's)" \
+		"0 $(json_val "$st1" command-ns-pid) yes" \
+		"$rc $(printf '%s\n' "$out" | awk '{ print $2 }') $([ -n "$cpid" ] && [ "$cpid" != "$(json_val "$st1" child-pid)" ] && [ "$cpid" != "$(json_val "$st1" command-ns-pid)" ] && echo yes)"
+fi
+kill -9 "$pholder_parent" "$pholder" 2>/dev/null
+
 rm -f "$T/marker"
 run_st --join-ns net="$T/no-such-ns" -- "$TOUCH" "$T/marker"
 check_eq "--join-ns of a missing path: 125, ENOENT, nothing ran" \
