@@ -106,8 +106,10 @@ static int move_out_of_targets(struct handoff *h, int *moved)
 {
 	const int end = 3 + (int)h->n;
 
-	for (size_t i = 0; i < h->n; i++) {
+	/* all of them first: a failed copy returns with the rest unset */
+	for (size_t i = 0; i < h->n; i++)
 		moved[i] = -1;
+	for (size_t i = 0; i < h->n; i++) {
 		if (h->sources[i] < 3 || h->sources[i] >= end)
 			continue;
 		moved[i] = fcntl(h->sources[i], F_DUPFD_CLOEXEC, end);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "clock.h"
 #include "init.h"
 
 /* The monitor's ends of the channels to the sandbox. */
@@ -34,14 +35,6 @@ static void channels_close(struct channels *ch)
 	cleanup_closep(&ch->sync_write);
 	cleanup_closep(&ch->report_read);
 	ch->error_read = ch->sync_write = ch->report_read = -1;
-}
-
-static long long now_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* The --die-with-parent race: a parent that died before the prctl is seen

@@ -13,10 +13,10 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "clock.h"
 
 int net_parse_addr(const char *text, struct net_addr *out)
 {
@@ -220,30 +220,22 @@ static bool announces_local(const struct nlmsghdr *msg,
 	return false;
 }
 
-static long monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* An IPv6 address is there at once (no DAD), but the kernel adds its
  * local route from a work queue: until then a connect() to it waits for
  * neighbour discovery and fails with ENETUNREACH. The route's
  * announcement comes on the events socket, subscribed before the
- * addresses were added; wait for it until deadline_ms (CLOCK_MONOTONIC),
+ * addresses were added; wait for it until deadline (now_usec),
  * asking the kernel first in case it came already, and again whenever
  * the events say nothing for 50 ms (every 50 ms when they cannot be
  * read). Whether the route came. */
 static bool wait_local_route(int fd, int events, const struct in6_addr *addr,
-			     long deadline_ms)
+			     long long deadline)
 {
 	char buf[8192];
 
 	if (routed_locally(fd, addr))
 		return true;
-	for (long left; (left = deadline_ms - monotonic_ms()) > 0;) {
+	for (long long left; (left = (deadline - now_usec()) / 1000) > 0;) {
 		struct pollfd pfd = { events, POLLIN, 0 };
 		ssize_t n = -1;
 
@@ -302,9 +294,9 @@ void net_close(struct net_sockets *s)
  * goes into result->unrouted (the command starts anyway, and the status
  * record says so). */
 static void note_route(const struct net_sockets *s, const struct net_addr *a,
-		       long deadline_ms, struct net_result *result)
+		       long long deadline, struct net_result *result)
 {
-	if (!wait_local_route(s->route, s->events, &a->addr.v6, deadline_ms) &&
+	if (!wait_local_route(s->route, s->events, &a->addr.v6, deadline) &&
 	    result->n_unrouted < NET_MAX_ADDRS + 1)
 		result->unrouted[result->n_unrouted++] = *a;
 }
@@ -318,7 +310,7 @@ int net_setup_loopback(const struct net_sockets *s,
 	const struct net_addr loopback6 = { .family = AF_INET6,
 					    .addr.v6 = IN6ADDR_LOOPBACK_INIT,
 					    .prefix = 128 };
-	long deadline_ms;
+	long long deadline;
 	char text[64];
 	int r;
 
@@ -327,7 +319,7 @@ int net_setup_loopback(const struct net_sockets *s,
 	if (r < 0)
 		return err_sys(err, "net", -r, "netlink: set `lo` up");
 	result->ipv6 = ipv6_works(s->probe);
-	deadline_ms = monotonic_ms() + NET_ROUTE_WAIT_MS;
+	deadline = now_usec() + NET_ROUTE_WAIT_MS * 1000LL;
 	for (size_t i = 0; i < n && result->n_added < NET_MAX_ADDRS; i++) {
 		if (addrs[i].family == AF_INET6 && !result->ipv6)
 			continue;
@@ -339,9 +331,9 @@ int net_setup_loopback(const struct net_sockets *s,
 		result->added[result->n_added++] = addrs[i];
 	}
 	if (result->ipv6)
-		note_route(s, &loopback6, deadline_ms, result);
+		note_route(s, &loopback6, deadline, result);
 	for (size_t i = 0; i < result->n_added; i++)
 		if (result->added[i].family == AF_INET6)
-			note_route(s, &result->added[i], deadline_ms, result);
+			note_route(s, &result->added[i], deadline, result);
 	return 0;
 }
