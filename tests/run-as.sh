@@ -13,7 +13,8 @@
 # runs. Environment: SPAWN_HELPER, SH_PROBE, SH_TESTS_SRCDIR and, when
 # set, SH_COMPLETION (the generated bash completion), SH_LIBRARY
 # (libspawnhelper.so, copied with its soname link), SH_PYTHONPATH (the
-# directory of spawnhelper.py) and SH_SOAK (tests/soak, an ELF program),
+# directory of spawnhelper.py), SH_SOAK (tests/soak, an ELF program) and
+# SH_ATTACKS (the directory of the attack programs, tests/attacks),
 # copied along too, with tests/python/.
 #
 # For the nobody run, root also makes a delegated cgroup v2 subtree when
@@ -133,6 +134,17 @@ if [ -n "$SH_SOAK" ] && [ -f "$SH_SOAK" ] &&
 	soak=$dir/soak
 	cp "$SH_SOAK" "$soak" && chmod 755 "$soak" || exit 1
 fi
+attacks=
+if [ -n "$SH_ATTACKS" ] && [ -d "$SH_ATTACKS" ]; then
+	attacks=$dir/attacks
+	mkdir -m 755 "$attacks" || exit 1
+	for f in "$SH_ATTACKS"/*; do
+		[ -f "$f" ] && [ -x "$f" ] &&
+			[ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] ||
+			continue
+		cp "$f" "$attacks/" && chmod 755 "$attacks/${f##*/}" || exit 1
+	done
+fi
 if [ -d "$srcdir/python" ]; then
 	cp -r "$srcdir/python" "$dir/python" &&
 		chmod -R u=rwX,go=rX "$dir/python" || exit 1
@@ -169,5 +181,6 @@ cd "$dir" || exit 1
 		SPAWN_HELPER="$dir/spawn-helper" SH_PROBE="$dir/probe" \
 		SH_TESTS_SRCDIR="$dir" SH_COMPLETION="$completion" \
 		SH_LIBRARY="$library" SH_PYTHONPATH="$pythonpath" \
-		SH_SOAK="$soak" SH_DELEGATED_CGROUP="$deleg" bash "$dir/$suite.sh"
+		SH_SOAK="$soak" SH_ATTACKS="$attacks" \
+		SH_DELEGATED_CGROUP="$deleg" bash "$dir/$suite.sh"
 )

@@ -12,6 +12,9 @@
 #                       SH_PROBE are executables
 #   require_userns_unless_root   skip the suite when a user other than
 #                       root cannot make a user namespace
+#   attack NAME         the path of the attack program tests/attacks/NAME
+#                       (in SH_ATTACKS); require_attacks NAME... skips the
+#                       suite when one of them is not built
 #   fs_type PATH        the file system type of PATH (stat -f)
 #   cgroup_v2_mount     the cgroup v2 mount (unified or hybrid layout), or ""
 #   cgroup_v1_mount CONTROLLER   the v1 hierarchy with CONTROLLER, or ""
@@ -104,6 +107,21 @@ require_helper_and_probe()
 	if [ ! -x "$SPAWN_HELPER" ] || [ ! -x "$SH_PROBE" ]; then
 		skip_all "$SPAWN_HELPER or $SH_PROBE is not built"
 	fi
+}
+
+attack()
+{
+	printf '%s/%s\n' "${SH_ATTACKS:-}" "$1"
+}
+
+require_attacks()
+{
+	local name
+
+	for name in "$@"; do
+		[ -n "${SH_ATTACKS:-}" ] && [ -x "$SH_ATTACKS/$name" ] ||
+			skip_all "the attack program $name is not built (SH_ATTACKS=${SH_ATTACKS:-})"
+	done
 }
 
 require_userns_unless_root()
