@@ -51,20 +51,35 @@ static int die_with_parent(pid_t expected, struct sh_err *err)
 	return 0;
 }
 
+/* The whole sandbox, its init included, in a session and process group
+ * of its own: kill(0, ...) reaches no further, and the caller's terminal
+ * is nobody's controlling terminal in here (/dev/tty does not open). The
+ * terminal's signals reach the helper, which passes them on. */
 static int enter_session(const struct launch *launch, struct sh_err *err)
 {
-	if (launch->spec->new_session && setsid() < 0)
+	if (launch->own_session && setsid() < 0)
 		return err_sys(err, "process", errno, "setsid");
 	return 0;
 }
 
-static int enter_directory(const struct launch *launch, struct sh_err *err)
+/* --chdir, or back into the helper's directory by its path (see
+ * prepare_cwd); where the command may not enter that one, it starts in
+ * / and the started record says why. */
+static int enter_directory(const struct launch *launch,
+			   struct command_info *info, struct sh_err *err)
 {
 	if (launch->spec->has_umask)
 		umask(launch->spec->umask);
 	if (launch->spec->chdir && chdir(launch->spec->chdir) < 0)
 		return err_sys(err, "chdir", errno, "chdir `%s`",
 			       launch->spec->chdir);
+	if (!launch->cwd_errno && !launch->cwd)
+		return 0;
+	info->cwd_errno = launch->cwd_errno;
+	if (launch->cwd && chdir(launch->cwd) < 0)
+		info->cwd_errno = errno;
+	if (info->cwd_errno && chdir("/") < 0)
+		return err_sys(err, "chdir", errno, "chdir `/`");
 	return 0;
 }
 
@@ -195,14 +210,13 @@ static int setup_command(const struct launch *launch, pid_t parent,
 
 	if ((r = reset_signals(err)) < 0 ||
 	    (r = die_with_parent(parent, err)) < 0 ||
-	    (r = enter_session(launch, err)) < 0 ||
 	    (r = fdmap_apply(&launch->fd_plan, launch->temp_base, err)) < 0 ||
 	    (r = rlimits_apply(launch->rlimits, launch->n_rlimits, err)) < 0 ||
 	    (r = drop_caps_before_creds(launch, &info, err)) < 0 ||
 	    (r = creds_apply(&launch->creds, err)) < 0 ||
 	    (r = caps_after_creds(launch->cap_keep, err)) < 0 ||
 	    (r = die_with_parent(parent, err)) < 0 ||
-	    (r = enter_directory(launch, err)) < 0 ||
+	    (r = enter_directory(launch, &info, err)) < 0 ||
 	    (r = set_no_new_privs(launch, err)) < 0 ||
 	    (r = restrict_files(launch, &info, err)) < 0 ||
 	    (r = filter_and_wait(launch, &listener, err)) < 0 ||
@@ -309,6 +323,7 @@ static int setup_sandbox(const struct launch *launch, struct sh_err *err)
 	int r;
 
 	if ((r = die_with_parent(parent, err)) < 0 ||
+	    (r = enter_session(launch, err)) < 0 ||
 	    (r = wait_for_monitor(launch, err)) < 0 ||
 	    (r = enter_cgroup_namespace(launch, &info, err)) < 0 ||
 	    (r = ns_join(launch->join_fds, err)) < 0 ||
@@ -393,7 +408,7 @@ static int become_init(const struct launch *launch, struct sh_err *err)
 			    !(launch->namespaces & NS_BIT(NS_PID)));
 	/* the command's exec alone must close the monitor's error pipe */
 	close(launch->error_fd);
-	init_supervise(command, launch->report_fd, launch->spec->new_session);
+	init_supervise(command, launch->report_fd, launch->own_session);
 }
 
 void child_run(const struct launch *launch)

@@ -47,9 +47,9 @@ int signal_unblock_raw(uint64_t mask)
 		       : 0;
 }
 
-bool should_forward(int si_code, bool new_session)
+bool should_forward(int si_code, bool own_session)
 {
-	return si_code != SI_KERNEL || new_session;
+	return si_code != SI_KERNEL || own_session;
 }
 
 static int send_message(int fd, const struct init_message *msg,
@@ -101,7 +101,7 @@ int init_report_started(int report_fd, pid_t command, pid_t ns_pid,
 	return send_message(report_fd, &msg, NULL);
 }
 
-void init_supervise(pid_t command, int report_fd, bool new_session)
+void init_supervise(pid_t command, int report_fd, bool own_session)
 {
 	struct init_message msg = { .kind = INIT_EXITED, .ns_pid = command };
 	sigset_t set;
@@ -117,7 +117,7 @@ void init_supervise(pid_t command, int report_fd, bool new_session)
 		if (sig != SIGCHLD) {
 			/* the terminal's own (SI_KERNEL) reached the monitor
 			 * too, which leaves passing it on to us */
-			if (should_forward(si.si_code, new_session))
+			if (should_forward(si.si_code, own_session))
 				kill(command, sig);
 			continue;
 		}

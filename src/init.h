@@ -44,12 +44,12 @@ int signal_unblock_raw(uint64_t mask);
 
 /* Whether a signal that reached us should be passed on: one the terminal
  * sent to the whole process group reached the command already, unless
- * the command runs in a session of its own. */
-bool should_forward(int si_code, bool new_session);
+ * the sandbox runs in a session of its own. */
+bool should_forward(int si_code, bool own_session);
 
 /* Supervise the command (pid 1's loop); never returns. */
 __attribute__((noreturn)) void init_supervise(pid_t command, int report_fd,
-					      bool new_session);
+					      bool own_session);
 
 /* Send INIT_STARTED for the command's pid with SCM_CREDENTIALS, so the
  * monitor learns the pid as its own namespace sees it. */

@@ -84,7 +84,7 @@ static int add_mounts(struct launch *launch, const struct strv *values,
 		int r;
 
 		e->kind = kind;
-		if (kind == MOUNT_TMPFS) {
+		if (kind == MOUNT_TMPFS || kind == MOUNT_WRITABLE) {
 			e->dest = values->v[i];
 			continue;
 		}
@@ -99,6 +99,111 @@ static int add_mounts(struct launch *launch, const struct strv *values,
 	return 0;
 }
 
+/* The id that id maps to through map (one "INNER OUTER COUNT" record a
+ * line): the outer one of an inner id, or with outward false the inner
+ * one of an outer id; -1 when the map does not map it. */
+static long map_id(const struct id_map *map, unsigned long id, bool outward)
+{
+	const char *p = map->text;
+	unsigned long in, out, count;
+	int used = 0;
+
+	for (; sscanf(p, "%lu %lu %lu\n%n", &in, &out, &count, &used) == 3 &&
+	       used;
+	     p += used) {
+		unsigned long from = outward ? in : out, to = outward ? out : in;
+
+		if (id >= from && id - from < count)
+			return (long)(to + (id - from));
+	}
+	return -1;
+}
+
+/* The uid the command has as the host sees it, or -1 when the helper
+ * cannot tell (a joined user namespace, an unmapped uid). */
+static long command_host_uid(const struct launch *launch)
+{
+	if (launch->join_fds[NS_USER] >= 0)
+		return -1;
+	/* without --uid the command keeps the caller's identity outside */
+	if (!launch->creds.set_uid)
+		return (long)geteuid();
+	if (!(launch->namespaces & NS_BIT(NS_USER)))
+		return (long)launch->creds.uid;
+	return map_id(&launch->uid_map, launch->creds.uid, true);
+}
+
+static bool changes_identity(const struct launch *launch)
+{
+	return launch->creds.set_uid &&
+	       command_host_uid(launch) != (long)geteuid();
+}
+
+/* What a caller forgets must not open the host: a command that is the
+ * host's uid 0 (root owns the host's files, /sys, cgroupfs and every
+ * root process) gets the read-only view and a pid namespace; one whose
+ * uid changed gets a pid namespace (another process of that uid would
+ * be within its reach: /proc/PID/root, /proc/PID/mem, ptrace); the
+ * sandbox gets a session of its own. Each takes an UNSAFE option to
+ * turn off, which the started record lists. */
+static int prepare_safe_defaults(struct launch *launch, struct sh_err *err)
+{
+	const struct spec *spec = launch->spec;
+	bool host_root = command_host_uid(launch) == 0;
+	unsigned before = launch->namespaces;
+
+	if (host_root && spec->unsafe_writable_host)
+		launch->unsafe |= UNSAFE_WRITABLE_HOST;
+	else if (host_root)
+		launch->read_only_host = true;
+	if (launch->read_only_host && launch->join_fds[NS_MOUNT] >= 0)
+		return err_set(err, "spec", EINVAL,
+			       "--join-ns mnt: a command that is the host's "
+			       "uid 0 sees the host read-only, which the "
+			       "helper cannot make in a joined mount "
+			       "namespace (give --uid, or "
+			       "--unsafe-writable-host)");
+	if (launch->read_only_host)
+		launch->namespaces |= NS_BIT(NS_MOUNT);
+	if ((host_root || changes_identity(launch)) &&
+	    !(launch->namespaces & NS_BIT(NS_PID)) &&
+	    launch->join_fds[NS_PID] < 0) {
+		if (spec->unsafe_share_pids)
+			launch->unsafe |= UNSAFE_SHARE_PIDS;
+		else
+			launch->namespaces |= NS_BIT(NS_PID) | NS_BIT(NS_MOUNT);
+	}
+	if (launch->namespaces != before)
+		launch->user_for_caps_only = false;
+	launch->own_session = !spec->unsafe_share_session;
+	if (spec->unsafe_share_session)
+		launch->unsafe |= UNSAFE_SHARE_SESSION;
+	return 0;
+}
+
+/* The command goes back to the helper's working directory by its path
+ * once its mounts and credentials are in place: the directory handle it
+ * inherits would be the one below the mounts (a --writable bind on the
+ * path would not be seen) and one its new uid may not be allowed to
+ * enter. */
+static int prepare_cwd(struct launch *launch, struct sh_err *err)
+{
+	const struct spec *spec = launch->spec;
+
+	if (spec->chdir || spec->chroot ||
+	    !((launch->namespaces & NS_BIT(NS_MOUNT)) ||
+	      launch->creds.set_uid || launch->creds.set_gid ||
+	      launch->creds.set_groups))
+		return 0;
+	launch->cwd = getcwd(NULL, 0);
+	if (!launch->cwd && errno == ENOMEM)
+		return err_set(err, "spec", ENOMEM, "out of memory");
+	/* a directory without a path (removed): the command goes to / */
+	if (!launch->cwd)
+		launch->cwd_errno = errno;
+	return 0;
+}
+
 static int compare_dests(const void *a, const void *b)
 {
 	return strcmp(((const struct mount_entry *)a)->dest,
@@ -110,7 +215,8 @@ static int compare_dests(const void *a, const void *b)
 static int prepare_mounts(struct launch *launch, struct sh_err *err)
 {
 	const struct spec *spec = launch->spec;
-	size_t n = spec->binds.n + spec->ro_binds.n + spec->tmpfs.n;
+	size_t n = spec->binds.n + spec->ro_binds.n + spec->tmpfs.n +
+		   spec->writable.n;
 	int r;
 
 	launch->mounts = calloc(n + 1, sizeof(*launch->mounts));
@@ -118,7 +224,8 @@ static int prepare_mounts(struct launch *launch, struct sh_err *err)
 		return err_set(err, "spec", ENOMEM, "out of memory");
 	if ((r = add_mounts(launch, &spec->binds, MOUNT_BIND, err)) < 0 ||
 	    (r = add_mounts(launch, &spec->ro_binds, MOUNT_RO_BIND, err)) < 0 ||
-	    (r = add_mounts(launch, &spec->tmpfs, MOUNT_TMPFS, err)) < 0)
+	    (r = add_mounts(launch, &spec->tmpfs, MOUNT_TMPFS, err)) < 0 ||
+	    (r = add_mounts(launch, &spec->writable, MOUNT_WRITABLE, err)) < 0)
 		return r;
 	qsort(launch->mounts, launch->mount_plan.n, sizeof(*launch->mounts),
 	      compare_dests);
@@ -131,7 +238,10 @@ static int prepare_mounts(struct launch *launch, struct sh_err *err)
 static void plan_special_mounts(struct launch *launch)
 {
 	launch->mount_plan.proc = launch->namespaces & NS_BIT(NS_PID);
-	launch->mount_plan.dev_shm = launch->namespaces & NS_BIT(NS_IPC);
+	/* the read-only view's minimal /dev has a /dev/shm of its own */
+	launch->mount_plan.dev_shm = (launch->namespaces & NS_BIT(NS_IPC)) &&
+				     !launch->read_only_host;
+	launch->mount_plan.read_only_host = launch->read_only_host;
 }
 
 static int prepare_namespaces(struct launch *launch, struct sh_err *err)
@@ -171,30 +281,13 @@ static int prepare_namespaces(struct launch *launch, struct sh_err *err)
 		launch->namespaces |= NS_BIT(NS_USER);
 	}
 	if ((r = prepare_user(launch, err)) < 0 ||
+	    (r = prepare_safe_defaults(launch, err)) < 0 ||
 	    (r = prepare_network(launch, err)) < 0 ||
-	    (r = prepare_mounts(launch, err)) < 0)
+	    (r = prepare_mounts(launch, err)) < 0 ||
+	    (r = prepare_cwd(launch, err)) < 0)
 		return r;
 	plan_special_mounts(launch);
 	return 0;
-}
-
-/* Whether map (one "INNER OUTER COUNT" record a line) maps outer. */
-static bool map_covers(const struct id_map *map, unsigned long outer)
-{
-	const char *p = map->text;
-
-	while (*p) {
-		unsigned long in, out, count;
-		int used = 0;
-
-		if (sscanf(p, "%lu %lu %lu\n%n", &in, &out, &count, &used) != 3 ||
-		    !used)
-			return false;
-		if (outer >= out && outer - out < count)
-			return true;
-		p += used;
-	}
-	return false;
 }
 
 /* With maps of the caller's choosing, the command must get an identity
@@ -205,13 +298,13 @@ static int check_maps_cover_caller(struct launch *launch, struct sh_err *err)
 
 	if (!(launch->namespaces & NS_BIT(NS_USER)))
 		return 0;
-	if (spec->uid_map && !spec->uid && !map_covers(&launch->uid_map, geteuid()))
+	if (spec->uid_map && !spec->uid && map_id(&launch->uid_map, geteuid(), false) < 0)
 		return err_set(err, "spec", EINVAL,
 			       "--uid-map does not map the caller's uid %u: "
 			       "give --uid",
 			       (unsigned)geteuid());
 	if (spec->gid_map && !spec->gid && !spec->uid &&
-	    !map_covers(&launch->gid_map, getegid()))
+	    map_id(&launch->gid_map, getegid(), false) < 0)
 		return err_set(err, "spec", EINVAL,
 			       "--gid-map does not map the caller's gid %u: "
 			       "give --gid",
@@ -299,6 +392,8 @@ void launch_clear(struct launch *launch)
 	seccomp_plan_clear(&launch->seccomp);
 	free(launch->mounts);
 	launch->mounts = NULL;
+	free(launch->cwd);
+	launch->cwd = NULL;
 	for (int k = 0; k < NS_COUNT; k++)
 		close_fd(&launch->join_fds[k]);
 	close_fd(&launch->error_fd);
@@ -353,11 +448,13 @@ int launch_drop(struct launch *launch, unsigned refused,
 			       "namespace `user` refused, and the --uid-map "
 			       "or --gid-map the spec gives needs it");
 	if ((refused & NS_BIT(NS_MOUNT)) &&
-	    (spec->binds.n || spec->ro_binds.n || spec->tmpfs.n || spec->chroot))
+	    (spec->binds.n || spec->ro_binds.n || spec->tmpfs.n ||
+	     spec->writable.n || spec->chroot || launch->read_only_host))
 		return err_set(err, "ns", errnos[NS_MOUNT] ? errnos[NS_MOUNT]
 							   : EPERM,
 			       "namespace `mount` refused, and the mounts the "
-			       "spec asks for need it");
+			       "spec asks for (or the read-only view of a "
+			       "command that is the host's uid 0) need it");
 	for (int k = 0; k < NS_COUNT; k++)
 		if (refused & launch->namespaces & NS_BIT(k))
 			launch->dropped_errno[k] = errnos[k] ? errnos[k] : EPERM;

@@ -46,11 +46,31 @@ struct launch {
 	size_t n_rlimits;
 	struct seccomp_plan seccomp;
 
+	/* The safe defaults (design.md, "Safe by default"): what a caller
+	 * forgets must not open the host. */
+	bool read_only_host; /* the command is the host's uid 0: it sees the
+				host read-only but for --writable paths,
+				with a minimal /dev */
+	bool own_session;    /* the sandbox's own session and group */
+	unsigned unsafe;     /* UNSAFE_*: defaults the spec turned off */
+	char *cwd; /* re-entered by path after the mounts and the
+		      credentials, or NULL (--chdir, --chroot, or nothing
+		      changed) */
+	int cwd_errno; /* getcwd failed: the command starts in / */
+
 	/* set by the monitor */
 	pid_t monitor_pid;
 	int error_fd;  /* write end: a struct sh_err when setup fails */
 	int sync_fd;   /* read end: the monitor wrote the maps, go on */
 	int report_fd; /* the sandbox's end of the report socket */
+};
+
+/* The defaults a spec turned off, where they would have applied: the
+ * started record lists them. */
+enum {
+	UNSAFE_WRITABLE_HOST = 1 << 0,
+	UNSAFE_SHARE_PIDS = 1 << 1,
+	UNSAFE_SHARE_SESSION = 1 << 2,
 };
 
 int launch_prepare(struct launch *launch, const struct spec *spec,

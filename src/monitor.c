@@ -478,7 +478,7 @@ struct waiter {
  * between us). Otherwise it shares our group or the caller's. */
 static bool timeout_kills_group(const struct launch *launch)
 {
-	return launch->spec->new_session && !launch_needs_init(launch);
+	return launch->own_session && !launch_needs_init(launch);
 }
 
 /* Only while the command is not reaped: until then its pid cannot name
@@ -555,13 +555,10 @@ static void on_signal(struct waiter *w, const struct signalfd_siginfo *si,
 	} else if ((int)si->ssi_signo == SIGNAL_PARENT_DIED) {
 		if (parent_died(w->helper_parent))
 			kill_sandbox(w, out);
-	} else if (should_forward(si->ssi_code,
-				  w->launch->spec->new_session &&
-					  !launch_needs_init(w->launch))) {
-		/* a terminal's signal (SI_KERNEL) reached the init too, in
-		 * our process group: the init passes that one on, or the
-		 * command would get it twice (or, merged with ours in the
-		 * init's pending set, not at all) */
+	} else if (should_forward(si->ssi_code, w->launch->own_session)) {
+		/* in the caller's session, a terminal's signal (SI_KERNEL)
+		 * reached the sandbox too: passing it on would deliver it
+		 * twice (or, merged in the pending set, not at all) */
 		kill(out->pid, (int)si->ssi_signo);
 	}
 }

@@ -3,6 +3,7 @@
 #include "mounts.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,6 +14,8 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "cleanup.h"
 
 int mount_parse_bind(const char *value, char **storage, const char **source,
 		     const char **dest)
@@ -78,6 +81,7 @@ static int locked_flags(const char *path, unsigned long *out)
 #endif
 #define SH_AT_RECURSIVE 0x8000
 #define SH_MOUNT_ATTR_RDONLY 0x00000001ULL
+#define SH_AT_FDCWD -100
 
 struct sh_mount_attr {
 	unsigned long long attr_set, attr_clr, propagation, userns_fd;
@@ -123,8 +127,8 @@ static int make_readonly(const char *target, struct sh_err *err)
 	unsigned long flags = 0;
 	int r;
 
-	if (syscall(SYS_mount_setattr, -100 /* AT_FDCWD */, target,
-		    SH_AT_RECURSIVE, &attr, sizeof(attr)) == 0)
+	if (syscall(SYS_mount_setattr, SH_AT_FDCWD, target, SH_AT_RECURSIVE,
+		    &attr, sizeof(attr)) == 0)
 		return 0;
 	if (errno != ENOSYS)
 		return err_sys(err, "mount", errno,
@@ -146,13 +150,44 @@ static int make_readonly(const char *target, struct sh_err *err)
 	return 0;
 }
 
-static int bind_mount(const char *source, const char *target, bool ro,
-		      struct sh_err *err)
+/* Writable, the mount at target alone (a bind in the read-only view
+ * copies the read-only flag of its source's mount; the mounts below it
+ * stay read-only). */
+static int make_writable(const char *target, struct sh_err *err)
+{
+	struct sh_mount_attr attr = { .attr_clr = SH_MOUNT_ATTR_RDONLY };
+	unsigned long flags = 0;
+	int r;
+
+	if (syscall(SYS_mount_setattr, SH_AT_FDCWD, target, 0, &attr,
+		    sizeof(attr)) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return err_sys(err, "mount", errno,
+			       "make `%s` writable (mount_setattr)", target);
+	if ((r = locked_flags(target, &flags)) < 0)
+		return err_sys(err, "mount", -r, "statvfs `%s`", target);
+	if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0)
+		return err_sys(err, "mount", errno, "remount `%s` writable",
+			       target);
+	return 0;
+}
+
+enum bind_access {
+	BIND_AS_SOURCE, /* the flags of the source's mount */
+	BIND_READ_ONLY,
+	BIND_WRITABLE, /* writable again, in the read-only view */
+};
+
+static int bind_mount(const char *source, const char *target,
+		      enum bind_access access, struct sh_err *err)
 {
 	if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return err_sys(err, "mount", errno, "bind `%s` on `%s`",
 			       source, target);
-	return ro ? make_readonly(target, err) : 0;
+	if (access == BIND_READ_ONLY)
+		return make_readonly(target, err);
+	return access == BIND_WRITABLE ? make_writable(target, err) : 0;
 }
 
 static int mount_fs(const char *type, const char *target, unsigned long flags,
@@ -164,10 +199,15 @@ static int mount_fs(const char *type, const char *target, unsigned long flags,
 	return 0;
 }
 
+/* host_writable: whether the entry's source was writable on the host,
+ * before the read-only view (which must not make writable what the host
+ * itself has read-only). */
 static int apply_entry(const struct mount_plan *plan,
-		       const struct mount_entry *e, struct sh_err *err)
+		       const struct mount_entry *e, bool host_writable,
+		       struct sh_err *err)
 {
 	char target[PATH_MAX];
+	enum bind_access access = BIND_AS_SOURCE;
 	int r = target_path(plan, e->dest, target, sizeof(target), err);
 
 	if (r < 0)
@@ -175,7 +215,12 @@ static int apply_entry(const struct mount_plan *plan,
 	if (e->kind == MOUNT_TMPFS)
 		return mount_fs("tmpfs", target, MS_NOSUID | MS_NODEV,
 				"mode=0755", err);
-	return bind_mount(e->source, target, e->kind == MOUNT_RO_BIND, err);
+	if (e->kind == MOUNT_RO_BIND)
+		access = BIND_READ_ONLY;
+	else if (plan->read_only_host && host_writable)
+		access = BIND_WRITABLE;
+	return bind_mount(e->kind == MOUNT_WRITABLE ? target : e->source,
+			  target, access, err);
 }
 
 /* The fresh /proc's files that act on the whole machine, read-only: a
@@ -200,7 +245,7 @@ static int protect_proc(const char *proc, struct sh_err *err)
 			return err_sys(err, "mount", errno, "access `%s`",
 				       path);
 		}
-		if ((r = bind_mount(path, path, true, err)) < 0)
+		if ((r = bind_mount(path, path, BIND_READ_ONLY, err)) < 0)
 			return r;
 	}
 	return 0;
@@ -230,6 +275,148 @@ static int mount_special(const struct mount_plan *plan, struct sh_err *err)
 	return 0;
 }
 
+/* Whether each writable entry's source is writable on the host, read
+ * before the view makes every mount read-only. */
+static int note_host_writable(const struct mount_plan *plan, bool **out,
+			      struct sh_err *err)
+{
+	char path[PATH_MAX];
+	struct statvfs st;
+	int r;
+
+	*out = calloc(plan->n + 1, sizeof(**out));
+	if (!*out)
+		return err_set(err, "mount", ENOMEM, "out of memory");
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct mount_entry *e = &plan->entries[i];
+		const char *source = path;
+
+		if (e->kind == MOUNT_BIND)
+			source = e->source;
+		else if (e->kind != MOUNT_WRITABLE)
+			continue;
+		else if ((r = target_path(plan, e->dest, path, sizeof(path),
+					  err)) < 0)
+			return r;
+		if (statvfs(source, &st) < 0)
+			return err_sys(err, "mount", errno, "statvfs `%s`",
+				       source);
+		(*out)[i] = !(st.f_flag & ST_RDONLY);
+	}
+	return 0;
+}
+
+/* The minimal /dev of the read-only view: these nodes of the host's, a
+ * devpts of its own, a private /dev/shm and the links to /proc/self/fd.
+ * No block devices, fuse, userfaultfd, mem, kmsg or anything else. */
+static const char *const dev_nodes[] = { "null",   "zero",    "full",
+					 "random", "urandom", "tty" };
+#define N_DEVICES (sizeof(dev_nodes) / sizeof(dev_nodes[0]))
+
+static void close_devices(int (*fds)[N_DEVICES])
+{
+	for (size_t i = 0; i < N_DEVICES; i++)
+		if ((*fds)[i] >= 0)
+			close((*fds)[i]);
+}
+
+/* The host's nodes, held while /dev is covered by the view's own. */
+static int open_host_devices(int fds[N_DEVICES], struct sh_err *err)
+{
+	char path[64];
+
+	for (size_t i = 0; i < N_DEVICES; i++) {
+		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i]);
+		fds[i] = open(path, O_PATH | O_CLOEXEC);
+		if (fds[i] < 0)
+			return err_sys(err, "mount", errno, "open `%s`", path);
+	}
+	return 0;
+}
+
+static int dev_path(const struct mount_plan *plan, const char *name,
+		    char *buf, size_t size, struct sh_err *err)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/dev%s%s", *name ? "/" : "", name);
+	return target_path(plan, path, buf, size, err);
+}
+
+static int dev_symlink(const struct mount_plan *plan, const char *name,
+		       const char *to, struct sh_err *err)
+{
+	char path[PATH_MAX];
+	int r = dev_path(plan, name, path, sizeof(path), err);
+
+	if (r < 0)
+		return r;
+	if (symlink(to, path) < 0)
+		return err_sys(err, "mount", errno, "symlink `%s`", path);
+	return 0;
+}
+
+static int dev_dir(const struct mount_plan *plan, const char *name,
+		   char *path, size_t size, struct sh_err *err)
+{
+	int r = dev_path(plan, name, path, size, err);
+
+	if (r < 0)
+		return r;
+	if (mkdir(path, 0755) < 0)
+		return err_sys(err, "mount", errno, "mkdir `%s`", path);
+	return 0;
+}
+
+/* The host's node fd, bound on an empty file of the same name. */
+static int dev_bind(const struct mount_plan *plan, const char *name, int fd,
+		    struct sh_err *err)
+{
+	char path[PATH_MAX], source[64];
+	int file, r = dev_path(plan, name, path, sizeof(path), err);
+
+	if (r < 0)
+		return r;
+	file = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (file < 0)
+		return err_sys(err, "mount", errno, "create `%s`", path);
+	close(file);
+	snprintf(source, sizeof(source), "/proc/self/fd/%d", fd);
+	if (mount(source, path, NULL, MS_BIND, NULL) < 0)
+		return err_sys(err, "mount", errno, "bind `/dev/%s` on `%s`",
+			       name, path);
+	return 0;
+}
+
+static int mount_minimal_dev(const struct mount_plan *plan,
+			     const int devices[N_DEVICES], struct sh_err *err)
+{
+	static const char *const links[][2] = {
+		{ "fd", "/proc/self/fd" },	   { "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+		{ "ptmx", "pts/ptmx" },
+	};
+	char path[PATH_MAX];
+	int r;
+
+	if ((r = dev_path(plan, "", path, sizeof(path), err)) < 0 ||
+	    (r = mount_fs("tmpfs", path, MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  "mode=0755", err)) < 0)
+		return r;
+	for (size_t i = 0; i < N_DEVICES; i++)
+		if ((r = dev_bind(plan, dev_nodes[i], devices[i], err)) < 0)
+			return r;
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if ((r = dev_symlink(plan, links[i][0], links[i][1], err)) < 0)
+			return r;
+	if ((r = dev_dir(plan, "pts", path, sizeof(path), err)) < 0 ||
+	    (r = mount_fs("devpts", path, MS_NOSUID | MS_NOEXEC,
+			  "newinstance,ptmxmode=0666,mode=620", err)) < 0 ||
+	    (r = dev_dir(plan, "shm", path, sizeof(path), err)) < 0)
+		return r;
+	return mount_fs("tmpfs", path, MS_NOSUID | MS_NODEV, "mode=1777", err);
+}
+
 /* pivot_root into the new root and detach the old one, so nothing of the
  * host's tree stays reachable (chroot alone can be escaped). */
 static int enter_new_root(const char *root, struct sh_err *err)
@@ -247,18 +434,33 @@ static int enter_new_root(const char *root, struct sh_err *err)
 
 int mounts_apply(const struct mount_plan *plan, struct sh_err *err)
 {
+	_cleanup_free_ bool *host_writable = NULL;
+	int devices[N_DEVICES] __attribute__((cleanup(close_devices)));
 	int r;
+
+	for (size_t i = 0; i < N_DEVICES; i++)
+		devices[i] = -1;
 
 	/* nothing mounted here may propagate back to the host */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return err_sys(err, "mount", errno,
 			       "make `/` private (MS_REC|MS_PRIVATE)");
 	/* pivot_root needs the new root to be a mount point */
+	if (plan->read_only_host &&
+	    ((r = note_host_writable(plan, &host_writable, err)) < 0 ||
+	     (r = open_host_devices(devices, err)) < 0 ||
+	     (r = make_readonly("/", err)) < 0))
+		return r;
 	if (plan->new_root &&
-	    (r = bind_mount(plan->new_root, plan->new_root, false, err)) < 0)
+	    (r = bind_mount(plan->new_root, plan->new_root, BIND_AS_SOURCE,
+			    err)) < 0)
+		return r;
+	if (plan->read_only_host && (r = mount_minimal_dev(plan, devices, err)) < 0)
 		return r;
 	for (size_t i = 0; i < plan->n; i++)
-		if ((r = apply_entry(plan, &plan->entries[i], err)) < 0)
+		if ((r = apply_entry(plan, &plan->entries[i],
+				     !host_writable || host_writable[i],
+				     err)) < 0)
 			return r;
 	if ((r = mount_special(plan, err)) < 0)
 		return r;

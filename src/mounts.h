@@ -1,6 +1,7 @@
-/* The mount namespace: private propagation, bind mounts, tmpfs, a fresh
- * /proc for a pid namespace, a private /dev/shm for an IPC namespace, and
- * a new root. Runs in the sandbox's first process (pid 1 of a new pid
+/* The mount namespace: private propagation, the read-only view of the
+ * host (for a command that is the host's uid 0), bind mounts, tmpfs, a
+ * fresh /proc for a pid namespace, a private /dev/shm for an IPC
+ * namespace, a minimal /dev, and a new root. Runs in the sandbox's first process (pid 1 of a new pid
  * namespace, which is what may mount a /proc that shows it). */
 #pragma once
 
@@ -13,6 +14,7 @@ enum mount_kind {
 	MOUNT_BIND,
 	MOUNT_RO_BIND,
 	MOUNT_TMPFS,
+	MOUNT_WRITABLE, /* --writable: the path bound on itself, writable */
 };
 
 struct mount_entry {
@@ -27,6 +29,9 @@ struct mount_plan {
 	const char *new_root; /* --chroot DIR, or NULL */
 	bool proc;            /* a fresh /proc (pid namespace) */
 	bool dev_shm;         /* a private /dev/shm (IPC namespace) */
+	bool read_only_host;  /* every mount read-only but the writable
+				 entries (--bind, --writable, --tmpfs), and
+				 a minimal /dev */
 };
 
 /* Parse "SRC:DEST" (or "PATH" for SRC=DEST) of --bind/--ro-bind. The

@@ -361,14 +361,16 @@ static int parse_bind(struct spec *spec, const struct option_def *opt,
 								   : 0;
 }
 
-static int parse_tmpfs(struct spec *spec, const struct option_def *opt,
-		       const char *value, struct sh_err *err)
+/* --tmpfs and --writable: a destination, an absolute path. */
+static int parse_dest(struct spec *spec, const struct option_def *opt,
+		      const char *value, struct sh_err *err)
 {
 	if (value[0] != '/')
 		return err_set(err, "spec", EINVAL,
-			       "--tmpfs `%.64s`: expected an absolute path",
-			       value);
-	return strv_push(&spec->tmpfs, value) < 0 ? oom(err) : 0;
+			       "--%s `%.64s`: expected an absolute path",
+			       opt->name, value);
+	return strv_push(FIELD(struct strv, spec, opt), value) < 0 ? oom(err)
+								   : 0;
 }
 
 /* Seconds with at most millisecond precision: "10", "0.25". */
@@ -739,8 +741,15 @@ const struct option_def option_table[] = {
 	{ "umask", OPT_VALUE, GROUP_PROCESS, "MODE",
 	  "set the umask (octal; 0 is honoured)", parse_umask, emit_umask, 0 },
 	{ "new-session", 0, GROUP_PROCESS, NULL,
-	  "run the command in a new session (setsid), away from the terminal",
+	  "the sandbox runs in a session and process group of its own "
+	  "(setsid), away from the terminal: the default, kept for callers "
+	  "that say it",
 	  parse_flag, emit_flag, OFF(new_session) },
+	{ "unsafe-share-session", 0, GROUP_PROCESS, NULL,
+	  "UNSAFE: the sandbox stays in the caller's session and process "
+	  "group (it can signal them and open the caller's terminal as "
+	  "/dev/tty)",
+	  parse_flag, emit_flag, OFF(unsafe_share_session) },
 	{ "die-with-parent", 0, GROUP_PROCESS, NULL,
 	  "kill the command when the helper's parent dies", parse_flag,
 	  emit_flag, OFF(die_with_parent) },
@@ -787,6 +796,12 @@ const struct option_def option_table[] = {
 	  "new cgroup namespace", parse_unshare, emit_unshare, 0 },
 	{ "unshare-time", 0, GROUP_NAMESPACES, NULL,
 	  "new time namespace (Linux 5.6)", parse_unshare, emit_unshare, 0 },
+	{ "unsafe-share-pids", 0, GROUP_NAMESPACES, NULL,
+	  "UNSAFE: no pid namespace unless asked for; by default a command "
+	  "running as the host's uid 0 or under another uid than the caller's "
+	  "gets one (it could signal or trace the host's processes of its uid "
+	  "otherwise)",
+	  parse_flag, emit_flag, OFF(unsafe_share_pids) },
 	{ "unshare-all", 0, GROUP_NAMESPACES, NULL,
 	  "net, ipc, mount, pid, uts and cgroup namespaces", parse_flag,
 	  emit_flag, OFF(unshare_all) },
@@ -825,7 +840,17 @@ const struct option_def option_table[] = {
 	{ "ro-bind", OPT_VALUE | OPT_REPEAT, GROUP_MOUNTS, "SRC:DEST",
 	  "as --bind, read-only", parse_bind, emit_list, OFF(ro_binds) },
 	{ "tmpfs", OPT_VALUE | OPT_REPEAT, GROUP_MOUNTS, "DEST",
-	  "mount an empty tmpfs on DEST", parse_tmpfs, emit_list, OFF(tmpfs) },
+	  "mount an empty tmpfs on DEST", parse_dest, emit_list, OFF(tmpfs) },
+	{ "writable", OPT_VALUE | OPT_REPEAT, GROUP_MOUNTS, "PATH",
+	  "the command may write below PATH (bound on itself, writable) when "
+	  "the rest of the host is read-only: the view a command running as "
+	  "the host's uid 0 gets; mounts below PATH stay read-only",
+	  parse_dest, emit_list, OFF(writable) },
+	{ "unsafe-writable-host", 0, GROUP_MOUNTS, NULL,
+	  "UNSAFE: a command running as the host's uid 0 sees the host as it "
+	  "is, writable, with the host's /dev, instead of the read-only view "
+	  "(the started record lists it under \"unsafe\")",
+	  parse_flag, emit_flag, OFF(unsafe_writable_host) },
 	{ "chroot", OPT_VALUE, GROUP_MOUNTS, "DIR",
 	  "make DIR the root (pivot_root); mount destinations are inside it",
 	  parse_nonempty, emit_string, OFF(chroot) },

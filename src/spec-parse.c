@@ -92,12 +92,13 @@ static int check_mount_destinations(const struct spec *spec,
 				    struct sh_err *err)
 {
 	const struct strv *lists[] = { &spec->binds, &spec->ro_binds,
-				       &spec->tmpfs };
-	const char *names[] = { "bind", "ro-bind", "tmpfs" };
+				       &spec->tmpfs, &spec->writable };
+	const char *names[] = { "bind", "ro-bind", "tmpfs", "writable" };
+	const size_t n_lists = sizeof(lists) / sizeof(lists[0]);
 
-	for (size_t a = 0; a < 3; a++)
+	for (size_t a = 0; a < n_lists; a++)
 		for (size_t i = 0; i < lists[a]->n; i++)
-			for (size_t b = a; b < 3; b++)
+			for (size_t b = a; b < n_lists; b++)
 				for (size_t j = (a == b ? i + 1 : 0);
 				     j < lists[b]->n; j++)
 					if (same_path(mount_dest(lists[a]->v[i],
@@ -132,6 +133,14 @@ static int check_isolation_conflicts(const struct spec *spec,
 		return err_set(err, "spec", EINVAL,
 			       "--landlock-mode needs --landlock-write or "
 			       "--landlock-read");
+	if (spec->unsafe_share_pids && (mask & NS_BIT(NS_PID)))
+		return err_set(err, "spec", EINVAL,
+			       "--unsafe-share-pids and a new pid namespace: "
+			       "give one");
+	if (spec->new_session && spec->unsafe_share_session)
+		return err_set(err, "spec", EINVAL,
+			       "--new-session and --unsafe-share-session: "
+			       "give one");
 	if (spec->parent_pid && !spec->die_with_parent)
 		return err_set(err, "spec", EINVAL,
 			       "--parent-pid needs --die-with-parent");

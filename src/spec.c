@@ -36,6 +36,7 @@ void spec_clear(struct spec *spec)
 	strv_clear(&spec->binds);
 	strv_clear(&spec->ro_binds);
 	strv_clear(&spec->tmpfs);
+	strv_clear(&spec->writable);
 	free(spec->chroot);
 	free(spec->cgroup);
 	free(spec->cgroup_parent);
@@ -177,7 +178,8 @@ unsigned spec_namespaces(const struct spec *spec)
 {
 	unsigned mask = spec->unshare | (spec->unshare_all ? SPEC_UNSHARE_ALL : 0);
 
-	if (spec->binds.n || spec->ro_binds.n || spec->tmpfs.n || spec->chroot)
+	if (spec->binds.n || spec->ro_binds.n || spec->tmpfs.n ||
+	    spec->writable.n || spec->chroot)
 		mask |= NS_BIT(NS_MOUNT);
 	if (mask & (NS_BIT(NS_PID) | NS_BIT(NS_IPC)))
 		mask |= NS_BIT(NS_MOUNT);

@@ -46,7 +46,7 @@ struct spec {
 	char *groups; /* raw --groups: comma-separated, "" for none */
 	bool has_umask;
 	mode_t umask;
-	bool new_session;
+	bool new_session; /* the default; see unsafe_share_session */
 	bool die_with_parent;
 	int parent_pid; /* --parent-pid: the parent to watch; 0: at start */
 	int status_fd; /* -1 when none */
@@ -64,6 +64,7 @@ struct spec {
 	struct strv binds;          /* "SRC:DEST" */
 	struct strv ro_binds;
 	struct strv tmpfs; /* "DEST" */
+	struct strv writable; /* "PATH": writable in the read-only view */
 	char *chroot;
 	char *cgroup;        /* --cgroup: join this cgroup */
 	char *cgroup_parent; /* --cgroup-parent: make a transient leaf */
@@ -83,6 +84,11 @@ struct spec {
 	enum landlock_mode landlock_mode;
 	struct strv rlimits; /* "NAME=SOFT[:HARD]" */
 	long long kill_after_ms; /* grace between SIGTERM and SIGKILL */
+
+	/* the safe defaults a caller turned off (see launch.h) */
+	bool unsafe_writable_host;
+	bool unsafe_share_pids;
+	bool unsafe_share_session;
 };
 
 /* What --unshare-all asks: every namespace but user (made when needed)
@@ -94,7 +100,8 @@ struct spec {
 /* The namespaces the spec asks for, with those they imply: pid and ipc
  * a mount namespace (for /proc and /dev/shm), any mount option a mount
  * namespace, net a UTS namespace (the hostname becomes "localhost").
- * The user namespace of an unprivileged caller is added later. */
+ * The user namespace of an unprivileged caller and the namespaces of the
+ * safe defaults are added later, by the launch. */
 unsigned spec_namespaces(const struct spec *spec);
 
 /* The default grace of --timeout before SIGKILL. */

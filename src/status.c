@@ -85,6 +85,32 @@ static void json_landlock(struct json *j, const struct landlock_report *ll)
 	json_close(j);
 }
 
+/* The safe defaults the spec turned off where they would have applied,
+ * by the names of their options. */
+static void json_unsafe(struct json *j, unsigned unsafe)
+{
+	json_array_open(j, "unsafe");
+	if (unsafe & UNSAFE_WRITABLE_HOST)
+		json_array_item(j, "writable-host");
+	if (unsafe & UNSAFE_SHARE_PIDS)
+		json_array_item(j, "share-pids");
+	if (unsafe & UNSAFE_SHARE_SESSION)
+		json_array_item(j, "share-session");
+	json_array_close(j);
+}
+
+/* The command could not go back into the helper's directory: it runs
+ * in /. */
+static void json_cwd_refused(struct json *j, const char *path, int errnum)
+{
+	json_open(j, "cwd-refused");
+	if (path)
+		json_string(j, "path", path);
+	json_int(j, "errno", errnum);
+	json_string(j, "errname", err_name(errnum));
+	json_close(j);
+}
+
 void status_started(const struct launch *launch, const struct outcome *out)
 {
 	struct json j = JSON_INIT;
@@ -110,6 +136,12 @@ void status_started(const struct launch *launch, const struct outcome *out)
 		json_landlock(&j, &out->command.landlock);
 	if (!out->command.bounding_cleared)
 		json_bool(&j, "bounding-set-cleared", false);
+	if (launch->read_only_host)
+		json_string(&j, "host", "read-only");
+	if (launch->unsafe)
+		json_unsafe(&j, launch->unsafe);
+	if (out->command.cwd_errno)
+		json_cwd_refused(&j, launch->cwd, out->command.cwd_errno);
 	json_close(&j);
 	json_send(&j, fd);
 }

@@ -34,6 +34,7 @@ struct command_info {
 	int kind; /* REPORT_COMMAND */
 	struct landlock_report landlock;
 	bool bounding_cleared; /* false: no CAP_SETPCAP (no user namespace) */
+	int cwd_errno; /* the helper's directory was not re-entered: in / */
 };
 
 struct outcome {
