@@ -225,7 +225,9 @@ static int prepare_mounts(struct launch *launch, struct sh_err *err)
 	if ((r = add_mounts(launch, &spec->binds, MOUNT_BIND, err)) < 0 ||
 	    (r = add_mounts(launch, &spec->ro_binds, MOUNT_RO_BIND, err)) < 0 ||
 	    (r = add_mounts(launch, &spec->tmpfs, MOUNT_TMPFS, err)) < 0 ||
-	    (r = add_mounts(launch, &spec->writable, MOUNT_WRITABLE, err)) < 0)
+	    (launch->read_only_host &&
+	     (r = add_mounts(launch, &spec->writable, MOUNT_WRITABLE, err)) <
+		     0))
 		return r;
 	qsort(launch->mounts, launch->mount_plan.n, sizeof(*launch->mounts),
 	      compare_dests);
@@ -449,7 +451,7 @@ int launch_drop(struct launch *launch, unsigned refused,
 			       "or --gid-map the spec gives needs it");
 	if ((refused & NS_BIT(NS_MOUNT)) &&
 	    (spec->binds.n || spec->ro_binds.n || spec->tmpfs.n ||
-	     spec->writable.n || spec->chroot || launch->read_only_host))
+	     spec->chroot || launch->read_only_host))
 		return err_set(err, "ns", errnos[NS_MOUNT] ? errnos[NS_MOUNT]
 							   : EPERM,
 			       "namespace `mount` refused, and the mounts the "

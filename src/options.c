@@ -842,9 +842,10 @@ const struct option_def option_table[] = {
 	{ "tmpfs", OPT_VALUE | OPT_REPEAT, GROUP_MOUNTS, "DEST",
 	  "mount an empty tmpfs on DEST", parse_dest, emit_list, OFF(tmpfs) },
 	{ "writable", OPT_VALUE | OPT_REPEAT, GROUP_MOUNTS, "PATH",
-	  "the command may write below PATH (bound on itself, writable) when "
-	  "the rest of the host is read-only: the view a command running as "
-	  "the host's uid 0 gets; mounts below PATH stay read-only",
+	  "in the read-only view of a command running as the host's uid 0, "
+	  "the command may write below PATH (bound on itself, writable where "
+	  "the host's is; mounts below PATH stay read-only); without the "
+	  "view it changes nothing",
 	  parse_dest, emit_list, OFF(writable) },
 	{ "unsafe-writable-host", 0, GROUP_MOUNTS, NULL,
 	  "UNSAFE: a command running as the host's uid 0 sees the host as it "

@@ -178,8 +178,7 @@ unsigned spec_namespaces(const struct spec *spec)
 {
 	unsigned mask = spec->unshare | (spec->unshare_all ? SPEC_UNSHARE_ALL : 0);
 
-	if (spec->binds.n || spec->ro_binds.n || spec->tmpfs.n ||
-	    spec->writable.n || spec->chroot)
+	if (spec->binds.n || spec->ro_binds.n || spec->tmpfs.n || spec->chroot)
 		mask |= NS_BIT(NS_MOUNT);
 	if (mask & (NS_BIT(NS_PID) | NS_BIT(NS_IPC)))
 		mask |= NS_BIT(NS_MOUNT);
