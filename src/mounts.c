@@ -251,6 +251,17 @@ static int protect_proc(const char *proc, struct sh_err *err)
 	return 0;
 }
 
+/* Whether a new root lacks path, where the view's /dev and the pid
+ * namespace's /proc then are not mounted at all (nothing of the host's
+ * is there either). */
+static bool missing_in_new_root(const struct mount_plan *plan,
+				const char *path)
+{
+	struct stat st;
+
+	return plan->new_root && stat(path, &st) < 0 && errno == ENOENT;
+}
+
 static int mount_special(const struct mount_plan *plan, struct sh_err *err)
 {
 	char target[PATH_MAX];
@@ -258,11 +269,13 @@ static int mount_special(const struct mount_plan *plan, struct sh_err *err)
 
 	if (plan->proc) {
 		if ((r = target_path(plan, "/proc", target, sizeof(target),
-				     err)) < 0 ||
-		    (r = mount_fs("proc", target,
-				  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
-				  err)) < 0 ||
-		    (r = protect_proc(target, err)) < 0)
+				     err)) < 0)
+			return r;
+		if (!missing_in_new_root(plan, target) &&
+		    ((r = mount_fs("proc", target,
+				   MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
+				   err)) < 0 ||
+		     (r = protect_proc(target, err)) < 0))
 			return r;
 	}
 	if (plan->dev_shm) {
@@ -299,7 +312,8 @@ static int note_host_writable(const struct mount_plan *plan, bool **out,
 					  err)) < 0)
 			return r;
 		if (statvfs(source, &st) < 0)
-			return err_sys(err, "mount", errno, "statvfs `%s`",
+			return err_sys(err, "mount", errno, "--%s `%s`",
+				       e->kind == MOUNT_BIND ? "bind" : "writable",
 				       source);
 		(*out)[i] = !(st.f_flag & ST_RDONLY);
 	}
@@ -399,8 +413,11 @@ static int mount_minimal_dev(const struct mount_plan *plan,
 	char path[PATH_MAX];
 	int r;
 
-	if ((r = dev_path(plan, "", path, sizeof(path), err)) < 0 ||
-	    (r = mount_fs("tmpfs", path, MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	if ((r = dev_path(plan, "", path, sizeof(path), err)) < 0)
+		return r;
+	if (missing_in_new_root(plan, path))
+		return 0;
+	if ((r = mount_fs("tmpfs", path, MS_NOSUID | MS_NODEV | MS_NOEXEC,
 			  "mode=0755", err)) < 0)
 		return r;
 	for (size_t i = 0; i < N_DEVICES; i++)

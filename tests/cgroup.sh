@@ -64,14 +64,39 @@ P=$T/pub/probe
 TOUCH=$(command -v touch)
 ulimit -c 0
 
+# The scratch directory stays writable for a command that runs as the
+# host's uid 0 (the read-only view; --writable changes nothing for other
+# commands): these cases are about cgroups, not the view (tests/defaults.sh).
+SCRATCH=(--writable "$T")
+# root's command is the host's uid 0: it gets a mount and a pid namespace
+# (its init is one more process in the cgroup); the daemon cases turn
+# that off (--unsafe-share-pids) to show that the cgroup alone kills
+# what a command leaves, by pids the test can see
+if [ "$(id -u)" = 0 ]; then
+	ROOT_NS='"mount","pid",'
+	ROOT_INIT=1
+else
+	ROOT_NS=
+	ROOT_INIT=0
+fi
+
 # --- helpers -----------------------------------------------------------
 
 run()
 {
-	"$H" "$@" </dev/null >"$T/out" 2>"$T/err"
+	"$H" "${SCRATCH[@]}" "$@" </dev/null >"$T/out" 2>"$T/err"
 	rc=$?
 	out=$(cat "$T/out")
 	err=$(cat "$T/err")
+}
+
+# run without the scratch directory (--probe and other options that
+# stand alone)
+run_alone()
+{
+	local SCRATCH=()
+
+	run "$@"
 }
 
 # run with --status-fd 3, in the background so that hpid is the helper's
@@ -81,8 +106,8 @@ run_st()
 	rm -f "$T/st"
 	# (2>/dev/null: bash's own "Killed" about the helper)
 	{
-		"$H" --status-fd 3 "$@" </dev/null >"$T/out" 2>"$T/err" \
-			3>"$T/st" &
+		"$H" --status-fd 3 "${SCRATCH[@]}" "$@" </dev/null \
+			>"$T/out" 2>"$T/err" 3>"$T/st" &
 		hpid=$!
 		wait "$hpid"
 		rc=$?
@@ -295,7 +320,7 @@ check_join()
 	run_st --cgroup "$dir" --unshare-cgroup -- "$P" cat /proc/self/cgroup
 	# (nobody gets a user namespace too)
 	check_match "$desc --unshare-cgroup: the command sees its cgroup as /" \
-		'^0 / \[("user",)?"cgroup"\]$' \
+		'^0 / \[("user",)?'"$ROOT_NS"'"cgroup"\]$' \
 		"$rc $(cg_line "$key") $(json_val "$st1" namespaces)"
 	check_eq "$desc: the cgroup stays, with the test's process in it, unmeasured" \
 		"yes $sleeper yes" \
@@ -321,8 +346,8 @@ fi
 
 if [ -n "$V2BASE" ]; then
 	token=sh-cgroup-daemon-$$-$RANDOM
-	run_st --cgroup-parent "$V2P" -- "$P" cat /proc/self/cgroup \
-		daemonize "$T/daemon.pid" "$token"
+	run_st --cgroup-parent "$V2P" --unsafe-share-pids -- \
+		"$P" cat /proc/self/cgroup daemonize "$T/daemon.pid" "$token"
 	dpid=$(sed -n 's/^daemon //p' <<<"$out")
 	check_eq "--cgroup-parent v2: the command runs in the leaf spawn-helper-<helper pid>" \
 		"0 $(v2_rel "$V2P")/spawn-helper-$hpid" "$rc $(cg_line "")"
@@ -393,8 +418,8 @@ if [ -n "$V1OK" ]; then
 		'^\{"cpu-usec":[0-9]+,.*"memory-peak":[0-9]+' "$(json_val "$stN" cgroup)"
 
 	token=sh-cgroup-daemon1-$$-$RANDOM
-	run_st --cgroup-parent "${V1[pids]}/$TAG" -- "$P" \
-		daemonize "$T/daemon1.pid" "$token"
+	run_st --cgroup-parent "${V1[pids]}/$TAG" --unsafe-share-pids -- \
+		"$P" daemonize "$T/daemon1.pid" "$token"
 	dpid=$(sed -n 's/^daemon //p' <<<"$out")
 	if [ -n "$dpid" ]; then
 		echo "$dpid" >>"$T/pids"
@@ -451,8 +476,8 @@ fi
 pp=$(limit_parent pids)
 if [ -n "$pp" ]; then
 	run_st --cgroup-parent "$pp" --pids-max 5 -- "$P" forks 10
-	check_eq "--pids-max 5: the command forks 4 children, the 5th fails" \
-		"0 forks 4 of 10 EAGAIN" "$rc $out"
+	check_eq "--pids-max 5: the command forks $((4 - ROOT_INIT)) children (and root's init), then fails" \
+		"0 forks $((4 - ROOT_INIT)) of 10 EAGAIN" "$rc $out"
 	run_st --cgroup-parent "$pp" --pids-max 20 -- "$P" forks 10
 	check_eq "--pids-max 20: 10 forks work" "0 forks 10 ok" "$rc $out"
 else
@@ -492,7 +517,8 @@ start_waiting_sandbox()
 	local desc=$1 parent=$2
 
 	rm -f "$T/ready" "$T/st"
-	"$H" --status-fd 3 --cgroup-parent "$parent" -- "$P" catch "$T/ready" 10 \
+	"$H" --status-fd 3 "${SCRATCH[@]}" --cgroup-parent "$parent" -- \
+		"$P" catch "$T/ready" 10 \
 		</dev/null >/dev/null 2>"$T/err" 3>"$T/st" &
 	hpid=$!
 	echo "$hpid" >>"$T/pids"
@@ -668,12 +694,13 @@ if [ -n "$V2CP" ]; then
 		test "${oom:-0}" -ge 1 -a -n "$peak" -a "${peak:-0}" -le 33554432
 
 	run_st --cgroup-parent "$V2CP" --pids-max 5 -- "$P" forks 10
-	check_eq "$pfx: --pids-max 5: the command forks 4 children, the 5th fails" \
-		"0 forks 4 of 10 EAGAIN" "$rc $out"
+	check_eq "$pfx: --pids-max 5: the command forks $((4 - ROOT_INIT)) children (and root's init), then fails" \
+		"0 forks $((4 - ROOT_INIT)) of 10 EAGAIN" "$rc $out"
 
 	token=sh-cgroup-daemon2-$$-$RANDOM
 	run_st --cgroup-parent "$V2CP" --memory-max 64M --pids-max 50 \
-		--cpu-max 1 -- "$P" daemonize "$T/daemon2.pid" "$token"
+		--cpu-max 1 --unsafe-share-pids -- \
+		"$P" daemonize "$T/daemon2.pid" "$token"
 	dpid=$(sed -n 's/^daemon //p' <<<"$out")
 	if [ -n "$dpid" ]; then
 		echo "$dpid" >>"$T/pids"
@@ -737,12 +764,16 @@ fi
 
 # --- 4. the timeout kills the whole cgroup ----------------------------------
 
+# (without the pid namespace root's command gets by default: the cgroup
+# is what kills here, and the child's pid is one the test can see)
+
 # The command ignores SIGTERM, and so does its child: SIGKILL after the
 # grace takes the command, the cgroup kill its child.
 if [ -n "$V2BASE" ]; then
 	tok=sh-cgroup-term-$$-$RANDOM
 	rm -f "$T/child.pid"
-	"$P" wait "$H" --status-fd 3 --cgroup-parent "$V2P" --timeout 0.3 \
+	"$P" wait "$H" --status-fd 3 "${SCRATCH[@]}" --unsafe-share-pids \
+		--cgroup-parent "$V2P" --timeout 0.3 \
 		--kill-after 0.3 -- "$P" trap-term spawn "$T/child.pid" "$tok" \
 		sleep 5 </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
 	stN=$(tail -n 1 "$T/st")
@@ -758,7 +789,8 @@ if [ -n "$V2BASE" ]; then
 
 	# the command handles TERM by exiting, leaving its child behind
 	rm -f "$T/child.pid"
-	"$P" wait "$H" --status-fd 3 --cgroup-parent "$V2P" --timeout 0.3 \
+	"$P" wait "$H" --status-fd 3 "${SCRATCH[@]}" --unsafe-share-pids \
+		--cgroup-parent "$V2P" --timeout 0.3 \
 		-- /bin/sh -c 'trap "exit 3" TERM; "$1" spawn "$2" "$3"; sleep 5 & wait' \
 		sh "$P" "$T/child.pid" "$tok" </dev/null >"$T/out" 2>"$T/err" \
 		3>"$T/st"
@@ -770,9 +802,12 @@ if [ -n "$V2BASE" ]; then
 		"$(tail -n 1 "$T/out") / $(json_val "$stN" timed-out) $(json_val "$stN" exit-code)"
 	check_true "--timeout --cgroup-parent: its child that ignores TERM (${cp:-none}) is killed" \
 		test -n "$cp" -a -n "$(poll not_alive "${cp:-0}" && echo gone)"
-	# the control: without a cgroup the child survives
+	# the control: without a cgroup (nor a pid namespace, nor a session
+	# whose group the timeout kills) the child survives
 	rm -f "$T/child.pid"
-	"$P" wait "$H" --timeout 0.3 --kill-after 0.3 -- "$P" trap-term \
+	"$P" wait "$H" "${SCRATCH[@]}" --unsafe-share-pids \
+		--unsafe-share-session --timeout 0.3 \
+		--kill-after 0.3 -- "$P" trap-term \
 		spawn "$T/child.pid" "$tok" sleep 5 </dev/null >"$T/out" 2>&1
 	cp=$(cat "$T/child.pid" 2>/dev/null)
 	[ -z "$cp" ] || echo "$cp" >>"$T/pids"
@@ -855,10 +890,10 @@ fi
 
 # --- 5. --probe ------------------------------------------------------------
 
-run --probe
+run_alone --probe
 check_match "--probe: exit 0, names the cgroup layout" \
 	'^0 .*cgroup layout: ' "$rc $(tr '\n' ' ' <<<"$out")"
-run --probe --json
+run_alone --probe --json
 json=$out
 probe_rc=$rc
 if command -v python3 >/dev/null; then
@@ -916,9 +951,9 @@ else
 	skip "--probe --json: cgroup, ipv6, landlock, seccomp" "no python3"
 	skip "--probe --json as nobody" "no python3"
 fi
-run --probe --bogus
+run_alone --probe --bogus
 check_eq "--probe --bogus: 125" 125 "$rc"
-run --probe x
+run_alone --probe x
 check_eq "--probe x: 125" 125 "$rc"
 
 # --- 6. bash completion ------------------------------------------------------

@@ -46,11 +46,16 @@ ZERO=0000000000000000
 # a command killed by SIGSYS or SIGXFSZ must not leave a core behind
 ulimit -c 0
 
+# The scratch directory stays writable for a command that runs as the
+# host's uid 0 (the read-only view; --writable changes nothing for other
+# commands): these cases are about the hardening, not the view (tests/defaults.sh).
+SCRATCH=(--writable "$T")
+
 # --- helpers -----------------------------------------------------------
 
 run()
 {
-	"$H" "$@" </dev/null >"$T/out" 2>"$T/err"
+	"$H" "${SCRATCH[@]}" "$@" </dev/null >"$T/out" 2>"$T/err"
 	rc=$?
 	out=$(cat "$T/out")
 	err=$(cat "$T/err")
@@ -61,7 +66,7 @@ run()
 wrap=()
 run_st()
 {
-	"${wrap[@]}" "$H" --status-fd 3 "$@" </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
+	"${wrap[@]}" "$H" --status-fd 3 "${SCRATCH[@]}" "$@" </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
 	rc=$?
 	out=$(cat "$T/out")
 	err=$(cat "$T/err")
@@ -219,7 +224,7 @@ elif ! command -v setpriv >/dev/null; then
 		"no setpriv (util-linux)"
 else
 	rm -f "$T/marker"
-	setpriv --bounding-set -net_admin "$H" --status-fd 3 \
+	setpriv --bounding-set -net_admin "$H" --status-fd 3 "${SCRATCH[@]}" \
 		--cap-keep net_admin -- "$TOUCH" "$T/marker" </dev/null \
 		>"$T/out" 2>"$T/err" 3>"$T/st"
 	rc=$?
@@ -359,8 +364,12 @@ if [ "$out" = "setxattr $T/m/x user.sh ok" ]; then
 	check_eq "build profile: setxattr user.foo works, the value reads back, nothing reported" \
 		"0 setxattr $T/m/x user.foo ok getxattr $T/m/x user.foo x " \
 		"$rc $(oneline "$out") $(json_val "$(tail -n 1 "$T/st")" seccomp)"
-	# nested, the inner helper gets no listener: nobody reads the names
-	run -- "$H" -- "$P" setxattr "$T/m/x" user.nested
+	# nested, the inner helper gets no listener: nobody reads the names.
+	# As root the inner command is uid 0 without capabilities, which
+	# cannot map itself into a user namespace for a view of its own: it
+	# runs in the outer one's (the UNSAFE options only say so)
+	run -- "$H" --unsafe-writable-host --unsafe-share-pids \
+		-- "$P" setxattr "$T/m/x" user.nested
 	check_match "build profile without a listener (nested): setxattr user.* refused too (ENOTSUP)" \
 		"^setxattr $T/m/x user.nested E(NOTSUP|OPNOTSUPP)\$" "$out"
 else
@@ -603,14 +612,16 @@ else
 fi
 head -c 12 "$T/prog.bpf" >"$T/trunc.bpf"
 rm -f "$T/marker"
-"$H" --seccomp-bpf 5 -- "$TOUCH" "$T/marker" 5<"$T/trunc.bpf" 2>"$T/err"
+"$H" "${SCRATCH[@]}" --seccomp-bpf 5 -- "$TOUCH" "$T/marker" \
+	5<"$T/trunc.bpf" 2>"$T/err"
 rc=$?
 check_eq "--seccomp-bpf of 12 bytes: 125, nothing ran" "125 absent" "$rc $(ran)"
 check_match "... the message says why" '--seccomp-bpf 5: 12 bytes is not a BPF program' \
 	"$(cat "$T/err")"
 # one load, no return: the kernel refuses it
 head -c 8 "$T/prog.bpf" >"$T/noret.bpf"
-"$H" --status-fd 3 --seccomp-bpf 5 -- "$TOUCH" "$T/marker" 5<"$T/noret.bpf" \
+"$H" --status-fd 3 "${SCRATCH[@]}" --seccomp-bpf 5 -- "$TOUCH" "$T/marker" \
+	5<"$T/noret.bpf" \
 	3>"$T/st" 2>/dev/null
 rc=$?
 check_eq "--seccomp-bpf of a program the kernel refuses: 125, stage seccomp, nothing ran" \
@@ -764,12 +775,15 @@ else
 		victim=$!
 		disown "$victim" # no "Killed" from bash at the end
 		echo "$victim" >>"$T/pids"
-		run --landlock-write "$T/lw" -- "$P" signal "$victim" 0 \
-			signal "$victim" TERM
+		# a process outside is out of sight in a pid namespace,
+		# which root's command gets by default: the signal scope is
+		# what is tested here
+		run --unsafe-share-pids --landlock-write "$T/lw" -- \
+			"$P" signal "$victim" 0 signal "$victim" TERM
 		scoped="$rc $(oneline "$out")"
 		sleep 0.05
 		alive "$victim" && scoped="$scoped alive" || scoped="$scoped dead"
-		run -- "$P" signal "$victim" 0
+		run --unsafe-share-pids -- "$P" signal "$victim" 0
 		check_eq "Landlock scopes signals: the same user's process outside cannot be signalled (EPERM), can be without Landlock" \
 			"0 signal $victim EPERM signal $victim EPERM alive / signal $victim ok" \
 			"$scoped / $out"
@@ -803,7 +817,8 @@ else
 	run "${reads[@]}" --chdir "$T/lx" -- "$P" cwd ls .
 	check_eq "order: --chdir into a directory Landlock does not allow works (listing it does not)" \
 		"0 $T/lx ls . EACCES" "$rc $(oneline "$out")"
-	(cd "$T/lx" && "$H" --chdir "$T/lw" --landlock-write . -- "$P" \
+	(cd "$T/lx" && "$H" "${SCRATCH[@]}" --chdir "$T/lw" \
+		--landlock-write . -- "$P" \
 		create "$T/lw/rel" create "$T/lx/rel" </dev/null >"$T/out" 2>&1)
 	rc=$?
 	check_eq "order: a relative --landlock-write is taken after --chdir" \
@@ -906,7 +921,10 @@ if [ -n "$static" ]; then
 	mkdir -m 755 "$T/root" "$T/root/bin" "$T/root/w"
 	[ "$ME" = 0 ] || chmod 777 "$T/root/w"
 	cp "$static" "$T/root/bin/static"
+	# --writable names a path in the new root
+	SCRATCH=(--writable /w)
 	run --seccomp-profile strict --chroot "$T/root" -- /bin/static /w/x
+	SCRATCH=(--writable "$T")
 	check_eq "order: --chroot with the strict profile (pivot_root before seccomp)" \
 		"0 /w/x 0 present" \
 		"$rc $out $([ -e "$T/root/w/x" ] && echo present || echo absent)"
