@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "fileio.h"
 
 extern char **environ;
 
@@ -102,9 +103,9 @@ static int add_mounts(struct launch *launch, const struct strv *values,
 /* The id that id maps to through map (one "INNER OUTER COUNT" record a
  * line): the outer one of an inner id, or with outward false the inner
  * one of an outer id; -1 when the map does not map it. */
-static long map_id(const struct id_map *map, unsigned long id, bool outward)
+static long map_id(const char *map, unsigned long id, bool outward)
 {
-	const char *p = map->text;
+	const char *p = map;
 	unsigned long in, out, count;
 	int used = 0;
 
@@ -119,9 +120,10 @@ static long map_id(const struct id_map *map, unsigned long id, bool outward)
 	return -1;
 }
 
-/* The uid the command has as the host sees it, or -1 when the helper
- * cannot tell (a joined user namespace, an unmapped uid). */
-static long command_host_uid(const struct launch *launch)
+/* The uid the command has in the helper's own user namespace, or -1
+ * when the helper cannot tell (a joined user namespace, an unmapped
+ * uid). */
+static long command_uid(const struct launch *launch)
 {
 	if (launch->join_fds[NS_USER] >= 0)
 		return -1;
@@ -130,13 +132,27 @@ static long command_host_uid(const struct launch *launch)
 		return (long)geteuid();
 	if (!(launch->namespaces & NS_BIT(NS_USER)))
 		return (long)launch->creds.uid;
-	return map_id(&launch->uid_map, launch->creds.uid, true);
+	return map_id(launch->uid_map.text, launch->creds.uid, true);
+}
+
+/* The command's uid as the host sees it: through the helper's own user
+ * namespace's map, when the helper runs in one (its uid 0 may be an
+ * ordinary user outside). A map that cannot be read counts as the
+ * host's own (the safe side: uid 0 is root). */
+static long command_host_uid(const struct launch *launch)
+{
+	char map[4096];
+	long uid = command_uid(launch);
+
+	if (uid < 0 || read_file_at("/proc/self", "uid_map", map,
+				    sizeof(map)) < 0)
+		return uid;
+	return map_id(map, (unsigned long)uid, true);
 }
 
 static bool changes_identity(const struct launch *launch)
 {
-	return launch->creds.set_uid &&
-	       command_host_uid(launch) != (long)geteuid();
+	return launch->creds.set_uid && command_uid(launch) != (long)geteuid();
 }
 
 /* What a caller forgets must not open the host: a command that is the
@@ -300,13 +316,13 @@ static int check_maps_cover_caller(struct launch *launch, struct sh_err *err)
 
 	if (!(launch->namespaces & NS_BIT(NS_USER)))
 		return 0;
-	if (spec->uid_map && !spec->uid && map_id(&launch->uid_map, geteuid(), false) < 0)
+	if (spec->uid_map && !spec->uid && map_id(launch->uid_map.text, geteuid(), false) < 0)
 		return err_set(err, "spec", EINVAL,
 			       "--uid-map does not map the caller's uid %u: "
 			       "give --uid",
 			       (unsigned)geteuid());
 	if (spec->gid_map && !spec->gid && !spec->uid &&
-	    map_id(&launch->gid_map, getegid(), false) < 0)
+	    map_id(launch->gid_map.text, getegid(), false) < 0)
 		return err_set(err, "spec", EINVAL,
 			       "--gid-map does not map the caller's gid %u: "
 			       "give --gid",

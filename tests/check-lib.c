@@ -1080,12 +1080,17 @@ START_TEST(test_result_fields)
 	struct sh_result r;
 	sh_spec *s = spec_sh("echo $$");
 
+	/* root's command, the host's uid 0, gets the read-only view (a
+	 * mount namespace) and a pid namespace: the pid one turned off
+	 * here, to see the same pid from both sides */
+	ck_assert_int_eq(sh_spec_set_option(s, "unsafe-share-pids", NULL), 0);
 	run_output(s, &r, out, sizeof(out));
 	ck_assert_int_eq(r.exit_code, 0);
 	ck_assert_int_eq(r.command_pid, atoi(out));
 	/* as an ordinary user a user namespace is made anyway (to clear
 	 * the bounding set) */
-	ck_assert_uint_eq(r.namespaces, geteuid() != 0 ? SH_NS_USER : 0);
+	ck_assert_uint_eq(r.namespaces,
+			  geteuid() != 0 ? SH_NS_USER : SH_NS_MOUNT);
 	ck_assert_int_eq(r.dropped, 0);
 	ck_assert_int_gt(r.wall_usec, 0);
 	ck_assert_int_gt(r.max_rss_kib, 0);
@@ -1194,9 +1199,13 @@ START_TEST(test_result_dropped)
 			printf("# SKIP dropped: %s\n", buf);
 			return;
 		}
+		/* root maps itself as root: its command, the host's uid 0,
+		 * gets a pid namespace too (and the read-only view) */
 		snprintf(want, sizeof(want),
 			 "exit 0 ns %#x dropped %#x; exit 125 stage ns error %d",
-			 SH_NS_IPC | SH_NS_MOUNT, SH_NS_UTS, ENOSPC);
+			 SH_NS_IPC | SH_NS_MOUNT |
+				 (geteuid() == 0 ? SH_NS_PID : 0),
+			 SH_NS_UTS, ENOSPC);
 		ck_assert_str_eq(buf, want);
 	}
 }
