@@ -38,6 +38,15 @@ P=$T/pub/probe
 TOUCH=$(command -v touch)
 ME=$(id -u)
 MYGID=$(id -g)
+# The started record of a command run without namespace options. Root's
+# command is the host's uid 0: it gets the read-only view, a mount and a
+# pid namespace (the command pid 2 under an init); an ordinary user at
+# most a user namespace of its own, to clear the bounding set.
+if [ "$ME" = 0 ]; then
+	started_re='^\{"child-pid":[0-9]+,"command-pid":[0-9]+,"command-ns-pid":2,"namespaces":\["mount","pid"\],"host":"read-only"\}$'
+else
+	started_re='^\{"child-pid":[0-9]+,"command-pid":[0-9]+,"namespaces":\[("user")?\]\}$'
+fi
 
 # --- helpers -----------------------------------------------------------
 
@@ -216,7 +225,7 @@ check_eq "--spec-fd: options applied, spec and status fds not leaked" \
 	"$(printf '0 /dev/null\n1 %s\n2 %s\na b\nc\n%s' "$T/out" "$T/err" "$T/d")" \
 	"$(cat "$T/out")"
 check_match "--spec-fd: the spec's --status-fd is used" \
-	'^\{"child-pid":[0-9]+,"command-pid":[0-9]+,"namespaces":\[("user")?\]\}$' "$(sed -n 1p "$T/st")"
+	"$started_re" "$(sed -n 1p "$T/st")"
 
 "$H" --spec-fd=5 5< <(printf '%s\0' --argv0 from-pipe -- "$P" argv0) \
 	</dev/null >"$T/out" 2>"$T/err"
@@ -409,16 +418,80 @@ check_eq "--umask 027" "0027" "$(field Umask)"
 out=$(cat "$T/out")
 check_eq "without --umask the helper's umask" "0077" "$(field Umask)"
 
-run --new-session -- "$P" sid
-# shellcheck disable=SC2086
-set -- $out
-check_eq "--new-session: sid and pgid are the command's pid" \
-	"sid $6 pgid $6" "$1 $2 $3 $4"
-run -- "$P" sid
-# shellcheck disable=SC2086
-set -- $out
-check_eq "without --new-session: the caller's session" \
-	"sid $(my_sid $$)" "$1 $2"
+# The sandbox is a session and process group of its own by default, for
+# every caller: setsid in its first process, which is the init under a
+# pid namespace (root's command, the host's uid 0, gets one: pid 1
+# inside) and else the command itself. --new-session says the default;
+# --unsafe-share-session keeps the caller's.
+for opts in "" --new-session; do
+	run $opts -- "$P" sid
+	# shellcheck disable=SC2086
+	set -- $out
+	if [ "$ME" = 0 ]; then
+		want="sid 1 pgid 1 pid 2"
+	else
+		want="sid $6 pgid $6 pid $6"
+	fi
+	check_eq "${opts:-no session option}: sid and pgid are the sandbox's first process's (seen inside)" \
+		"0 $want" "$rc $1 $2 $3 $4 $5 $6"
+done
+if [ "$ME" = 0 ]; then
+	# without the pid namespace the command is the first process
+	run_st --unsafe-share-pids -- "$P" sid
+	# shellcheck disable=SC2086
+	set -- $out
+	check_eq "root --unsafe-share-pids: the command leads a session of its own; the record says share-pids" \
+		"sid $6 pgid $6 / [\"share-pids\"]" \
+		"$1 $2 $3 $4 / $(json_val "$st1" unsafe)"
+else
+	skip "root --unsafe-share-pids: the command leads a session of its own" \
+		"not root (an ordinary user's command has no pid namespace anyway)"
+fi
+
+my_pgid()
+{
+	sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f3
+}
+# Start the helper with OPTIONS on a sleeping probe and read, from
+# outside, the command's session and process group and the sandbox's
+# first process (child-pid, a host pid): sets sess, st1.
+session_outside()
+{
+	local bg cpid
+
+	rm -f "$T/st"
+	sess=
+	"$H" --status-fd 3 "$@" -- "$P" sleep 3 </dev/null >/dev/null \
+		2>"$T/err" 3>"$T/st" &
+	bg=$!
+	if poll has_child_pid "$T/st"; then
+		st1=$(sed -n 1p "$T/st")
+		cpid=$(json_val "$st1" command-pid)
+		echo "$cpid" >>"$T/pids"
+		# past the exec: the probe's own command line
+		if poll grep -qF sleep "/proc/$cpid/cmdline"; then
+			sess="$(my_sid "$cpid") $(my_pgid "$cpid")"
+		fi
+	fi
+	kill -TERM "$bg" 2>/dev/null
+	wait "$bg" 2>/dev/null
+}
+caller_sess="$(my_sid $$) $(my_pgid $$)"
+for opts in "" --new-session; do
+	session_outside $opts
+	child=$(json_val "$st1" child-pid)
+	check_eq "${opts:-no session option}: the command's session and group are the sandbox's first process's, not the caller's ($caller_sess)" \
+		"$child $child / no" \
+		"$sess / $([ "$sess" = "$caller_sess" ] && echo yes || echo no)"
+	check_eq "${opts:-no session option}: the record lists nothing unsafe" \
+		"" "$(json_val "$st1" unsafe)"
+done
+session_outside --unsafe-share-session
+check_eq "--unsafe-share-session: the caller's session and process group; the record says share-session" \
+	"$caller_sess / [\"share-session\"]" "$sess / $(json_val "$st1" unsafe)"
+bad_spec "--new-session with --unsafe-share-session" \
+	'--new-session and --unsafe-share-session' \
+	--new-session --unsafe-share-session -- "$TOUCH" "$T/marker"
 
 # --- status records and exit codes -----------------------------------------------
 
@@ -427,11 +500,22 @@ run_st -- "$P" sid sleep 0.2
 set -- $out
 check_eq "status: two records" 2 "$(printf '%s\n' "$st" | wc -l)"
 # an unprivileged caller gets a user namespace of its own, to clear the
-# bounding set
-if [ "$(id -u)" = 0 ]; then own_ns='[]'; else own_ns='["user"]'; fi
-check_eq "status: first record is the command's pid" \
-	"{\"child-pid\":$6,\"command-pid\":$6,\"namespaces\":$own_ns}" "$st1"
-check_eq "status: outcome child-pid" "$6" "$(json_val "$stN" child-pid)"
+# bounding set; root's command (the host's uid 0) the read-only view: a
+# mount and a pid namespace, where it is pid 2 under an init, which is
+# the child-pid
+if [ "$ME" = 0 ]; then
+	check_match "status: first record: the init's and the command's host pids, the command's own pid 2, mount and pid, the read-only host" \
+		"^\\{\"child-pid\":[0-9]+,\"command-pid\":[0-9]+,\"command-ns-pid\":$6,\"namespaces\":\\[\"mount\",\"pid\"\\],\"host\":\"read-only\"\\}\$" \
+		"$st1"
+	child=$(json_val "$st1" child-pid)
+	check_true "status: the init (child-pid $child) is not the command ($(json_val "$st1" command-pid))" \
+		test -n "$child" -a "$child" != "$(json_val "$st1" command-pid)"
+else
+	check_eq "status: first record is the command's pid" \
+		"{\"child-pid\":$6,\"command-pid\":$6,\"namespaces\":[\"user\"]}" "$st1"
+	child=$6
+fi
+check_eq "status: outcome child-pid" "$child" "$(json_val "$stN" child-pid)"
 check_eq "status: outcome exit-code 0" 0 "$(json_val "$stN" exit-code)"
 for key in user-cpu-usec system-cpu-usec max-rss-kib wall-usec; do
 	check_match "status: usage $key" "\"usage\":\\{.*\"$key\":[0-9]+" \
@@ -609,24 +693,34 @@ else
 	poll not_alive "$cpid"
 fi
 
-# with --new-session and no pid namespace, the command's whole process
-# group dies with the parent, as it does at a timeout
-rm -f "$T/grandchild"
-bash -c '"$@"; exit 0' sh "$H" --die-with-parent --new-session -- \
-	/bin/sh -c '"$0" sleep 30 & echo $! >"$1"; wait' "$P" "$T/grandchild" \
-	</dev/null >/dev/null 2>&1 &
-ppid_=$!
-gc=
-poll test -s "$T/grandchild" && gc=$(cat "$T/grandchild")
-kill -9 "$ppid_"
-wait "$ppid_" 2>/dev/null
-if [ -z "$gc" ]; then
-	not_ok "--die-with-parent --new-session: the command started its child"
-else
-	echo "$gc" >>"$T/pids"
-	check_true "--die-with-parent --new-session: the command's group dies with the parent" \
-		poll not_alive "$gc"
-fi
+# with a session of its own (the default, or --new-session said) and no
+# pid namespace, the command's whole process group dies with the parent,
+# as it does at a timeout. Root's command would get a pid namespace (and
+# the read-only view): --unsafe-share-pids keeps the case about the
+# process group, and the command writes the child's pid (a host pid then)
+# below --writable "$T".
+nopidns=()
+[ "$ME" = 0 ] && nopidns=(--unsafe-share-pids)
+for opts in --new-session ""; do
+	rm -f "$T/grandchild"
+	bash -c '"$@"; exit 0' sh "$H" --die-with-parent $opts \
+		"${nopidns[@]}" --writable "$T" -- \
+		/bin/sh -c '"$0" sleep 30 & echo $! >"$1"; wait' "$P" "$T/grandchild" \
+		</dev/null >/dev/null 2>&1 &
+	ppid_=$!
+	gc=
+	poll test -s "$T/grandchild" && gc=$(cat "$T/grandchild")
+	kill -9 "$ppid_"
+	wait "$ppid_" 2>/dev/null
+	desc="--die-with-parent ${opts:-(own session by default)}${nopidns[*]:+ ${nopidns[*]}}"
+	if [ -z "$gc" ]; then
+		not_ok "$desc: the command started its child"
+	else
+		echo "$gc" >>"$T/pids"
+		check_true "$desc: the command's group dies with the parent" \
+			poll not_alive "$gc"
+	fi
+done
 
 run --die-with-parent -- "$P" exit 4
 check_eq "--die-with-parent with a living parent: runs normally" 4 "$rc"
@@ -651,9 +745,12 @@ fi
 # --- the terminal's signals ------------------------------------------------
 
 # ^C at a terminal: SIGINT from the kernel to the foreground process
-# group, where the monitor and the init are. The command gets it once:
-# from the terminal, or from the monitor when it has a session of its
-# own (then the init must not pass its own copy on as well).
+# group, where the helper is. The command gets it once: from the helper,
+# which forwards it to the sandbox in its own session (the default: to
+# the init, which passes it on), or from the terminal with
+# --unsafe-share-session (then neither the helper nor the init may pass
+# on a copy as well). The command writes its count below --writable "$T"
+# (root's command sees a read-only host otherwise).
 tty_sigint()
 {
 	python3 - "$H" "$P" "$T/sigint" "$@" <<'PYEOF'
@@ -680,12 +777,15 @@ print(open(marker).read().strip() if os.path.exists(marker) else "none")
 PYEOF
 }
 if command -v python3 >/dev/null; then
-	for opts in "" "--new-session" "--unshare-pid" "--unshare-pid --new-session"; do
+	for opts in "" "--new-session" "--unshare-pid" "--unshare-pid --new-session" \
+		"--unsafe-share-pids" "--unsafe-share-session" \
+		"--unsafe-share-session --unshare-pid" \
+		"--unsafe-share-session --unsafe-share-pids"; do
 		counts=
 		# a second SIGINT may come in before the first is taken (and
 		# merge with it): five tries
 		for try in 1 2 3 4 5; do
-			counts="$counts $(tty_sigint $opts)"
+			counts="$counts $(tty_sigint --writable "$T" $opts)"
 		done
 		check_eq "a terminal's ^C reaches the command once${opts:+ with $opts}" \
 			" 1 1 1 1 1" "$counts"
@@ -903,10 +1003,18 @@ nested_test()
 		check_match "nested as root: 125, the map of uid 0 needs CAP_SETFCAP" \
 			'^125 .*mapping uid 0 needs CAP_SETFCAP' "$rc $err"
 	fi
+	# the inner command is the host's uid 0 too: the read-only view and
+	# a pid namespace (a fresh /proc, mounted from the inner user
+	# namespace) for it as well; without the pid namespace first, so
+	# that the CAP_SETFCAP answer is told apart from the /proc one
+	run --unshare-all --cap-keep cap_setfcap,cap_setpcap -- \
+		"$H" --unshare-net --unsafe-share-pids -- "$P" exit 0
+	check_eq "nested as root, cap_setfcap kept, inner --unsafe-share-pids: the inner sandbox runs" \
+		"0 " "$rc $err"
 	run --unshare-all --cap-keep cap_setfcap,cap_setpcap -- \
 		"$H" --unshare-net -- "$P" exit 0
-	check_eq "nested as root, cap_setfcap kept: the inner sandbox runs" \
-		0 "$rc"
+	check_eq "nested as root, cap_setfcap kept: the inner sandbox runs (its own pid namespace)" \
+		"0 " "$rc $err"
 }
 nested_test
 
