@@ -31,7 +31,13 @@ struct reply {
 	char text[MEMREAD_MAX];
 };
 
-/* In the reader: the bytes at addr in pid, up to size. In two pieces
+/* In the reader: the bytes at addr in pid, up to size. By pid with
+ * process_vm_readv, whose fault waits SIGKILL ends (a read of
+ * /proc/PID/mem waits on a FUSE page unkillably). The reader is the
+ * command's sibling, not its ancestor, and Yama's ptrace_scope 1 still
+ * lets it read: as root by CAP_SYS_PTRACE, as an ordinary user because
+ * the command is in a user namespace of the helper's, where the
+ * reader's uid, its owner, has CAP_SYS_PTRACE. In two pieces
  * split at the page boundary: the kernel stops at the first piece it
  * cannot read, so a short string at the end of the last mapped page
  * still reads. */
