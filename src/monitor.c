@@ -469,6 +469,7 @@ struct waiter {
 	long long deadline; /* usec, 0: none */
 	bool killing;       /* SIGTERM sent on timeout, SIGKILL is next */
 	bool kill_group;    /* a timeout kills the command's process group */
+	struct memreader reader; /* reads the command's strings, lazily */
 };
 
 /* What a timeout's SIGKILL reaches besides the helper's child: an init's
@@ -522,7 +523,7 @@ static int poll_timeout(struct waiter *w, struct outcome *out)
 						 : (int)((left + 999) / 1000);
 }
 
-static void on_child(const struct waiter *w, struct outcome *out, bool *exited,
+static void on_child(struct waiter *w, struct outcome *out, bool *exited,
 		     struct sh_err *err)
 {
 	siginfo_t child = { 0 };
@@ -545,6 +546,7 @@ static void on_child(const struct waiter *w, struct outcome *out, bool *exited,
 		out->wait_status = status;
 	else if (r < 0 && errno != EINTR)
 		err_sys(err, "monitor", errno, "wait4");
+	memread_reap(&w->reader);
 }
 
 static void on_signal(struct waiter *w, const struct signalfd_siginfo *si,
@@ -581,7 +583,7 @@ static bool answer_call(struct waiter *w, int listener, struct outcome *out,
 				rules_err.message);
 		return false;
 	}
-	seccomp_answer(w->seccomp, listener, &out->seccomp);
+	seccomp_answer(w->seccomp, listener, &w->reader, &out->seccomp);
 	return true;
 }
 
@@ -641,7 +643,8 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	struct waiter w = { .launch = launch,
 			    .seccomp = &launch->seccomp,
 			    .helper_parent = helper_parent,
-			    .kill_group = timeout_kills_group(launch) };
+			    .kill_group = timeout_kills_group(launch),
+			    .reader = MEMREAD_INIT };
 	long long start;
 	int r;
 
@@ -686,6 +689,7 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	if (launch->spec->timeout_ms)
 		w.deadline = start + launch->spec->timeout_ms * 1000;
 	r = wait_for_command(&w, out, err);
+	memread_stop(&w.reader);
 	read_reports(ch.report_read, out); /* what came: the status is known */
 	cgroup_kill_all(&launch->cgroups);
 	cgroup_usage(&launch->cgroups, &out->cgroup);

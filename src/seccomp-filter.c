@@ -16,10 +16,10 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "memread.h"
 #include "seccomp-compile.h"
 #include "seccomp-policy.h"
 #include "seccomp-profiles.h"
@@ -247,47 +247,32 @@ int seccomp_install(const struct seccomp_plan *plan, int *listener,
 }
 
 /* The strings a call's rules compare, each read from the caller's memory
- * at most once. */
-#define SECCOMP_MAX_STRING 256 /* an xattr name (XATTR_NAME_MAX) and NUL */
-
+ * at most once, through the monitor's reader (memread.h: a read the
+ * caller stalls ends at its bound, unread). */
 struct call_strings {
 	pid_t pid;
+	struct memreader *reader;
 	bool read_any;
 	bool tried[6], readable[6];
-	char text[6][SECCOMP_MAX_STRING];
+	char text[6][MEMREAD_MAX]; /* an xattr name (XATTR_NAME_MAX), NUL */
 };
 
-/* The NUL-terminated string at addr in pid, up to size bytes with the
- * NUL. In two pieces split at the page boundary: the kernel stops at the
- * first piece it cannot read, so a short string at the end of the last
- * mapped page still reads. */
-static bool read_string(pid_t pid, uint64_t addr, char *buf, size_t size)
-{
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	size_t first = page - (size_t)(addr % page);
-	struct iovec local = { buf, size };
-	struct iovec remote[2] = {
-		{ (void *)(uintptr_t)addr, first < size ? first : size },
-		{ (void *)(uintptr_t)(addr + first),
-		  first < size ? size - first : 0 },
-	};
-	ssize_t n = process_vm_readv(pid, &local, 1, remote,
-				     first < size ? 2 : 1, 0);
-
-	return n > 0 && memchr(buf, '\0', (size_t)n) != NULL;
-}
-
 /* The string at args[arg], or NULL when it cannot be read (no such
- * memory, no NUL within SECCOMP_MAX_STRING bytes, or the kernel lets us
- * not read the caller's memory). */
+ * memory, no NUL within MEMREAD_MAX bytes, the kernel lets us not read
+ * the caller's memory, the read did not end within MEMREAD_BOUND_MS, or
+ * no reader could be started). */
 static const char *call_string(struct call_strings *s, unsigned arg,
 			       const __u64 *args)
 {
+	struct sh_err err = { 0 };
+
 	if (!s->tried[arg]) {
 		s->tried[arg] = true;
 		s->read_any = true;
-		s->readable[arg] = read_string(s->pid, args[arg], s->text[arg],
-					       sizeof(s->text[arg]));
+		s->readable[arg] = memread_string(s->reader, s->pid, args[arg],
+						  s->text[arg],
+						  sizeof(s->text[arg]),
+						  &err) > 0;
 	}
 	return s->readable[arg] ? s->text[arg] : NULL;
 }
@@ -465,7 +450,7 @@ static char *call_name(uint32_t arch, int nr)
 }
 
 int seccomp_answer(const struct seccomp_plan *plan, int listener,
-		   struct seccomp_report *report)
+		   struct memreader *reader, struct seccomp_report *report)
 {
 	struct seccomp_notif_sizes sizes;
 	_cleanup_free_ struct seccomp_notif *req = NULL;
@@ -486,6 +471,7 @@ int seccomp_answer(const struct seccomp_plan *plan, int listener,
 		return -errno;
 	name = call_name(req->data.arch, req->data.nr);
 	strings->pid = (pid_t)req->pid;
+	strings->reader = reader;
 	/* an i386 call uses the low halves of the registers, which the
 	 * kernel passes whole (a 64-bit process's int 0x80 can set the high
 	 * halves): compare and read what the call will use, or a name read

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "memread.h"
 #include "seccomp-compile.h"
 #include "seccomp-policy.h"
 #include "spec.h"
@@ -69,12 +70,15 @@ int seccomp_install(const struct seccomp_plan *plan, int *listener,
 
 /* In the monitor, after seccomp_plan_rules: answer one call the filter
  * sent as its rule says: an errno (noted in report), or SIGKILL for a
- * kill rule (the call never runs; report->killed_by names it). A rule's string conditions are
- * checked here, on the string read from the caller's memory; a call whose
- * strings match no rule goes on (SECCOMP_USER_NOTIF_FLAG_CONTINUE). That
+ * kill rule (the call never runs; report->killed_by names it). A rule's
+ * string conditions are checked here, on the string read from the
+ * caller's memory through reader (memread.h: a string the caller keeps
+ * from being read within MEMREAD_BOUND_MS holds them, the rule acts); a
+ * call whose strings match no rule goes on
+ * (SECCOMP_USER_NOTIF_FLAG_CONTINUE). That
  * is no barrier against another thread changing the string in between:
  * what the build profile checks so (xattr names) the kernel refuses
  * anyway to a command without capabilities. -errno when no call could be
  * read or answered (ENOENT: its caller died meanwhile). */
 int seccomp_answer(const struct seccomp_plan *plan, int listener,
-		   struct seccomp_report *report);
+		   struct memreader *reader, struct seccomp_report *report);

@@ -1164,6 +1164,7 @@ static int receive_listener(int sock)
 static int run_filtered(struct seccomp_plan *plan,
 			int (*check)(const char *), const char *arg)
 {
+	struct memreader reader = MEMREAD_INIT;
 	int sv[2], status, listener;
 	pid_t pid;
 
@@ -1205,10 +1206,12 @@ static int run_filtered(struct seccomp_plan *plan,
 		ck_assert_int_eq(got, 0);
 		if (listener >= 0 && poll(&pfd, 1, 10) > 0 &&
 		    (pfd.revents & POLLIN))
-			seccomp_answer(plan, listener, &last_report);
+			seccomp_answer(plan, listener, &reader,
+				       &last_report);
 		else if (listener < 0)
 			poll(NULL, 0, 1);
 	}
+	memread_stop(&reader);
 	if (listener >= 0)
 		close(listener);
 	return status;

@@ -1,0 +1,107 @@
+/* stall-xattr: run as the sandboxed command, tries to stall the monitor.
+ * It calls setxattr with the name on a page whose every read blocks:
+ * the build profile sends setxattr to the monitor, which reads the name
+ * from our memory, and a monitor that waits for that read forwards no
+ * signal and enforces no timeout any more.
+ *
+ * Usage: stall-xattr SOURCE [PATH]
+ *   uffd    an anonymous page registered with a userfaultfd opened
+ *           through /dev/userfaultfd (USERFAULTFD_IOC_NEW: kernel-mode
+ *           faults too, so process_vm_readv waits), whose faults are
+ *           never served
+ *   FILE    the first page of FILE, mapped (a FUSE file whose reads the
+ *           server never answers)
+ * PATH is the file whose xattr is set ("/" by default).
+ *
+ * Prints "armed" once the page is mapped, then "setxattr: ok" or
+ * "setxattr: ERRNAME" once the call returns, then waits for a signal
+ * (the suite checks the timeout and the forwarding with it). A SOURCE it
+ * cannot set up prints "SOURCE: ERRNAME" and exits 2.
+ *
+ * No dependencies beyond libc and the kernel's headers. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#ifndef USERFAULTFD_IOC_NEW
+#define USERFAULTFD_IOC_NEW _IO(0xAA, 0x00)
+#endif
+
+static void *fail(const char *what)
+{
+	printf("%s: %s\n", what, strerrorname_np(errno));
+	fflush(stdout);
+	return NULL;
+}
+
+/* A page whose faults wait on a userfaultfd nobody reads. */
+static void *uffd_page(size_t page)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	int dev = open("/dev/userfaultfd", O_RDWR | O_CLOEXEC), uffd;
+	void *p;
+
+	if (dev < 0)
+		return fail("open /dev/userfaultfd");
+	uffd = ioctl(dev, USERFAULTFD_IOC_NEW, O_CLOEXEC);
+	close(dev);
+	if (uffd < 0)
+		return fail("USERFAULTFD_IOC_NEW");
+	if (ioctl(uffd, UFFDIO_API, &api) < 0)
+		return fail("UFFDIO_API");
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return fail("mmap");
+	reg.range.start = (unsigned long)p;
+	reg.range.len = page;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg) < 0)
+		return fail("UFFDIO_REGISTER");
+	return p; /* uffd stays open: closing it would wake the faults */
+}
+
+static void *file_page(const char *path, size_t page)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	void *p;
+
+	if (fd < 0)
+		return fail(path);
+	p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? fail("mmap") : p;
+}
+
+int main(int argc, char **argv)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	const char *path = argc > 2 ? argv[2] : "/";
+	const char *name;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: stall-xattr uffd|FILE [PATH]\n");
+		return 2;
+	}
+	name = strcmp(argv[1], "uffd") == 0 ? uffd_page(page)
+					    : file_page(argv[1], page);
+	if (!name)
+		return 2;
+	printf("armed\n");
+	fflush(stdout);
+	if (setxattr(path, name, "x", 1, 0) == 0)
+		printf("setxattr: ok\n");
+	else
+		printf("setxattr: %s\n", strerrorname_np(errno));
+	fflush(stdout);
+	for (;;)
+		pause();
+}

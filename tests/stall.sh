@@ -1,0 +1,238 @@
+#!/bin/bash
+# shellcheck disable=SC2317 # functions called indirectly (within, trap)
+# Stall tests (issue 11, point 3): the command cannot stall its monitor.
+# The attack tests/attacks/stall-xattr calls setxattr with the name on a
+# page whose reads block: a userfaultfd it never serves, or a file of a
+# FUSE server (tests/attacks/fuse-stall, run here outside the sandbox)
+# that never answers a read. The build profile sends setxattr to the
+# monitor, which reads the name. For each source: --timeout still ends
+# the run within BOUND seconds with the command's real status, a SIGTERM
+# to the helper still reaches the command, the call is refused
+# (ENOTSUP, counted in the record), and no process of the helper's is
+# left (the reader that read for the monitor included). Runs as root and
+# as nobody (stall-root.sh, stall-nobody.sh, through run-as.sh); a
+# source this user or machine cannot set up skips with its reason.
+#
+# Environment: SPAWN_HELPER, SH_PROBE, SH_ATTACKS (stall-xattr and, when
+# fuse3 was found at configure time, fuse-stall), SH_TESTS_SRCDIR.
+
+srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
+# shellcheck source=tap.sh
+. "$srcdir/tap.sh"
+# shellcheck source=suite-lib.sh
+. "$srcdir/suite-lib.sh"
+
+require_helper_and_probe
+require_userns_unless_root
+require_attacks stall-xattr
+
+# The helper options of the userfaultfd case: the command, uid 0 of the
+# host, opens /dev/userfaultfd (0600 root). Once uid-0 commands get a
+# minimal /dev, this is where the case asks for the device.
+UFFD_OPTS=()
+# The seconds a run with --timeout 2 may take, and a SIGTERM to reach
+# the command (a stalled monitor never ends it).
+BOUND=10
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/sh-stall.XXXXXX") || exit 1
+T=$(cd "$T" && pwd -P)
+fuse_pid=
+cleanup()
+{
+	local pid
+
+	stop_fuse
+	for pid in $(ours); do
+		kill -9 "$pid" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+chmod 755 "$T"
+mkdir -m 755 "$T/pub" "$T/mnt"
+# copies of our own: a process running one of them is this suite's
+cp "$SPAWN_HELPER" "$T/pub/spawn-helper" &&
+	cp "$(attack stall-xattr)" "$T/pub/stall-xattr" &&
+	chmod 755 "$T/pub/spawn-helper" "$T/pub/stall-xattr" || exit 1
+H=$T/pub/spawn-helper
+A=$T/pub/stall-xattr
+ME=$(id -u)
+
+# --- helpers -----------------------------------------------------------
+
+# The live processes that run our helper or attack (a monitor, a reader,
+# a command), one pid a line.
+ours()
+{
+	local d
+
+	# -ef: the same file, without a readlink process for every pid
+	for d in /proc/[0-9]*; do
+		if [ "$d/exe" -ef "$H" ] || [ "$d/exe" -ef "$A" ]; then
+			alive "${d#/proc/}" && echo "${d#/proc/}"
+		fi
+	done
+}
+
+none_left()
+{
+	[ -z "$(ours)" ]
+}
+
+# The helper ended by itself (finish) and, within 3 s, nothing of ours
+# is left.
+ended_clean()
+{
+	[ "$ended" = yes ] && within 3 none_left
+}
+
+# Start the helper in the background on the attack with SOURCE: hpid.
+start()
+{
+	local src=$1
+
+	shift
+	"$H" --status-fd 3 "$@" -- "$A" "$src" \
+		</dev/null >"$T/out" 2>"$T/err" 3>"$T/st" &
+	hpid=$!
+}
+
+# Wait (BOUND seconds at most) for the helper: rc, out, rec (the last
+# record); ended is "yes" or "no" (then it is killed, with the rest).
+finish()
+{
+	ended=yes
+	if ! within "$BOUND" not_alive "$hpid"; then
+		ended=no
+		# shellcheck disable=SC2046 # one pid a word
+		kill -9 "$hpid" $(ours) 2>/dev/null
+	fi
+	{ wait "$hpid"; } 2>/dev/null # no "Killed" line from bash
+	rc=$?
+	out=$(cat "$T/out")
+	rec=$(tail -n 1 "$T/st")
+}
+
+report_run()
+{
+	diag "exit $rc; stdout: $out"
+	diag "stderr: $(cat "$T/err")"
+	diag "records: $(cat "$T/st")"
+}
+
+# The cases of one source: a description, the attack's argument for the
+# timeout and for the SIGTERM, then the helper's options.
+stall_cases()
+{
+	local desc=$1 src=$2 src_term=$3 n=${tap_failed:?}
+
+	shift 3
+	start "$src" --timeout 2 "$@"
+	finish
+	check_eq "$desc: --timeout 2 ends the run within ${BOUND}s" yes "$ended"
+	check_eq "$desc: the record says timed out, with the command's SIGTERM (not exit 0)" \
+		'true 15 "SIGTERM"' \
+		"$(json_val "$rec" timed-out) $(json_val "$rec" signal) $(json_val "$rec" signal-name)"
+	check_match "$desc: the call came back refused (ENOTSUP)" \
+		'^setxattr: E(NOTSUP|OPNOTSUPP)$' "$(printf '%s\n' "$out" | grep '^setxattr:')"
+	check_match "$desc: the record counts it" \
+		'"blocked":\[\{"syscall":"setxattr","errno":95,"errname":"EOPNOTSUPP","count":1\}\]' \
+		"$rec"
+	check_true "$desc: the helper ended and left no process (the reader included)" \
+		ended_clean
+	[ "$tap_failed" = "$n" ] || report_run
+
+	n=$tap_failed
+	start "$src_term" "$@"
+	within 5 grep -q '^armed$' "$T/out"
+	sleep 0.5 # the call is made, the monitor reads (or has read)
+	kill -TERM "$hpid"
+	finish
+	check_eq "$desc: a SIGTERM to the helper reaches the command, the helper ends like it" \
+		"yes 143 15" "$ended $rc $(json_val "$rec" signal)"
+	check_true "$desc: after the SIGTERM, the helper left no process" \
+		ended_clean
+	[ "$tap_failed" = "$n" ] || report_run
+}
+
+# The FUSE server on $T/mnt (fuse_pid), or 1 with the reason in why.
+start_fuse()
+{
+	local server
+
+	server=$(attack fuse-stall)
+	if [ ! -x "$server" ]; then
+		why="tests/attacks/fuse-stall is not built (no fuse3 found by configure)"
+		return 1
+	fi
+	if [ ! -c /dev/fuse ]; then
+		why="no /dev/fuse"
+		return 1
+	fi
+	if [ "$ME" != 0 ] && ! command -v fusermount3 >/dev/null; then
+		why="no fusermount3 to mount as an ordinary user"
+		return 1
+	fi
+	"$server" "$T/mnt" </dev/null >/dev/null 2>"$T/fuse.log" &
+	fuse_pid=$!
+	if ! within 5 test -f "$T/mnt/stall-probe"; then
+		why="the FUSE server did not mount: $(tr '\n' ' ' <"$T/fuse.log")"
+		stop_fuse
+		return 1
+	fi
+}
+
+mounted()
+{
+	awk -v m="$T/mnt" '$5 == m { found = 1 } END { exit !found }' \
+		/proc/self/mountinfo
+}
+
+# Kill the server (which ends every read it holds) and unmount, lazily:
+# a dead server's mount cannot even be looked at.
+stop_fuse()
+{
+	if [ -n "$fuse_pid" ]; then
+		kill -9 "$fuse_pid" 2>/dev/null
+		wait "$fuse_pid" 2>/dev/null
+		fuse_pid=
+	fi
+	if mounted; then
+		if [ "$ME" = 0 ]; then
+			umount -l "$T/mnt"
+		else
+			fusermount3 -u -z "$T/mnt"
+		fi
+	fi
+}
+
+# --- userfaultfd -------------------------------------------------------
+
+if [ ! -e /dev/userfaultfd ]; then
+	skip "userfaultfd: a page whose faults are never served" \
+		"no /dev/userfaultfd"
+elif [ ! -r /dev/userfaultfd ] || [ ! -w /dev/userfaultfd ]; then
+	# the userfaultfd(2) call is the build profile's to refuse, and
+	# without privileges it serves user-mode faults only
+	# (vm.unprivileged_userfaultfd=0, UFFD_USER_MODE_ONLY): not the
+	# kernel's process_vm_readv
+	skip "userfaultfd: a page whose faults are never served" \
+		"uid $ME cannot open /dev/userfaultfd, and its userfaultfd(2) cannot stall a kernel-mode read (vm.unprivileged_userfaultfd=$(cat /proc/sys/vm/unprivileged_userfaultfd 2>/dev/null))"
+else
+	stall_cases "userfaultfd" uffd uffd "${UFFD_OPTS[@]}"
+fi
+
+# --- FUSE --------------------------------------------------------------
+
+if start_fuse; then
+	server_pid=$fuse_pid
+	stall_cases "FUSE" "$T/mnt/stall-timeout" "$T/mnt/stall-term"
+	stop_fuse
+	check_true "FUSE: the mount and its server are gone" \
+		eval "! mounted && not_alive $server_pid"
+else
+	skip "FUSE: a mapped file whose reads are never answered" "$why"
+fi
+
+tap_done
