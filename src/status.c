@@ -110,6 +110,8 @@ void status_started(const struct launch *launch, const struct outcome *out)
 		json_landlock(&j, &out->command.landlock);
 	if (!out->command.bounding_cleared)
 		json_bool(&j, "bounding-set-cleared", false);
+	if (launch->spec->allow_nested_userns)
+		json_bool(&j, "nested-userns", true);
 	json_close(&j);
 	json_send(&j, fd);
 }
