@@ -126,8 +126,9 @@ int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 	/* a built-in profile alone was compiled when the helper was built,
 	 * in each variant */
 	const struct precompiled_profile *pre =
-		spec->seccomp_policy ? NULL
-				     : precompiled_profile_flags(profile, flags);
+		spec->seccomp_policy
+			? NULL
+			: precompiled_profile_flags(profile, flags);
 	struct seccomp_policy *policy = &plan->policy;
 	struct bpf_program lib, own, joined;
 	int r;

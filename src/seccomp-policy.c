@@ -112,32 +112,33 @@ static const char nested_userns_rules[] =
  * namespaces of its own: unshare and setns whole, clone with any
  * CLONE_NEW* flag but CLONE_NEWUSER, which the build rules refuse
  * (CLONE_NEWTIME is no clone flag: its bit is part of the signal). */
-static const char strict_extra[] = "errno ptrace\n"
-				   "errno process_vm_readv\n"
-				   "errno process_vm_writev\n"
-				   "errno kcmp\n"
-				   "errno mount\n"
-				   "errno umount\n" /* i386's, beside umount2 */
-				   "errno umount2\n"
-				   "errno pivot_root\n"
-				   "errno chroot\n"
-				   "errno fsopen\n"
-				   "errno fsconfig\n"
-				   "errno fsmount\n"
-				   "errno fspick\n"
-				   "errno move_mount\n"
-				   "errno open_tree\n"
-				   "errno mount_setattr\n"
-				   "errno unshare\n"
-				   "errno setns\n"
-				   /* NEWNS, NEWCGROUP, NEWUTS, NEWIPC,
-				    * NEWPID, NEWNET */
-				   "errno clone arg0 & 0x00020000 == 0x00020000\n"
-				   "errno clone arg0 & 0x02000000 == 0x02000000\n"
-				   "errno clone arg0 & 0x04000000 == 0x04000000\n"
-				   "errno clone arg0 & 0x08000000 == 0x08000000\n"
-				   "errno clone arg0 & 0x20000000 == 0x20000000\n"
-				   "errno clone arg0 & 0x40000000 == 0x40000000\n";
+static const char strict_extra[] =
+	"errno ptrace\n"
+	"errno process_vm_readv\n"
+	"errno process_vm_writev\n"
+	"errno kcmp\n"
+	"errno mount\n"
+	"errno umount\n" /* i386's, beside umount2 */
+	"errno umount2\n"
+	"errno pivot_root\n"
+	"errno chroot\n"
+	"errno fsopen\n"
+	"errno fsconfig\n"
+	"errno fsmount\n"
+	"errno fspick\n"
+	"errno move_mount\n"
+	"errno open_tree\n"
+	"errno mount_setattr\n"
+	"errno unshare\n"
+	"errno setns\n"
+	"# clone with a namespace flag: NEWNS, NEWCGROUP, NEWUTS, NEWIPC,\n"
+	"# NEWPID, NEWNET (NEWUSER: the build profile's rules)\n"
+	"errno clone arg0 & 0x00020000 == 0x00020000\n"
+	"errno clone arg0 & 0x02000000 == 0x02000000\n"
+	"errno clone arg0 & 0x04000000 == 0x04000000\n"
+	"errno clone arg0 & 0x08000000 == 0x08000000\n"
+	"errno clone arg0 & 0x20000000 == 0x20000000\n"
+	"errno clone arg0 & 0x40000000 == 0x40000000\n";
 
 void seccomp_policy_clear(struct seccomp_policy *policy)
 {

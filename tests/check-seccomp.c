@@ -691,18 +691,16 @@ START_TEST(test_profile_strict)
 	}
 	/* clone with any CLONE_NEW* flag (NEWUSER by the build rules) */
 	for (size_t i = 0; i < sizeof(clone_new) / sizeof(clone_new[0]); i++) {
+		const struct seccomp_rule *r;
 		bool found = false;
 
-		for (size_t n = 0; !found && find_rule(&strict, "clone", n); n++) {
-			const struct seccomp_rule *r = find_rule(&strict, "clone",
-								 n);
-
+		for (size_t n = 0;
+		     !found && (r = find_rule(&strict, "clone", n)); n++)
 			found = r->errnum == EPERM && r->n_conds == 1 &&
 				r->conds[0].arg == 0 &&
 				r->conds[0].op == SC_OP_MASKED_EQ &&
 				r->conds[0].mask == clone_new[i] &&
 				r->conds[0].value == clone_new[i];
-		}
 		ck_assert_msg(found, "strict lets clone %#lx through",
 			      clone_new[i]);
 	}
@@ -729,8 +727,8 @@ START_TEST(test_profile_nested_userns)
 	for (size_t i = 0; i < build.n; i++) {
 		const char *name = build.rules[i].name;
 
-		if (strcmp(name, "unshare") == 0 || strcmp(name, "clone") == 0 ||
-		    strcmp(name, "clone3") == 0)
+		if (strcmp(name, "unshare") == 0 ||
+		    strcmp(name, "clone") == 0 || strcmp(name, "clone3") == 0)
 			continue;
 		ck_assert_uint_lt(j, nested.n);
 		ck_assert_str_eq(nested.rules[j].name, name);
