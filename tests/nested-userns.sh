@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # literal $ in python and sh code
 # Nested namespaces (issue 11, point 4): the build profile refuses user
 # namespaces of the command's own (unshare and clone with CLONE_NEWUSER:
 # EPERM; clone3, whose flags seccomp cannot see: ENOSYS, so that callers
@@ -23,20 +24,21 @@ require_attacks nested-userns
 require_userns_unless_root
 H=$SPAWN_HELPER
 A=$(attack nested-userns)
-ME=$(id -u)
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/sh-nested-userns.XXXXXX") || exit 1
 T=$(cd "$T" && pwd -P)
 trap 'rm -rf "$T"' EXIT
 chmod 755 "$T"
 
-# run with --status-fd 3: out, err, the first record st1, the last stN
+# run with --status-fd 3: out, err (for diagnosis), the first record
+# st1, the last stN
 run_st()
 {
 	"$H" --status-fd 3 "$@" </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
 	rc=$?
 	out=$(cat "$T/out")
 	err=$(cat "$T/err")
+	[ -z "$err" ] || diag "stderr: $err"
 	st1=$(sed -n 1p "$T/st")
 	stN=$(tail -n 1 "$T/st")
 }
@@ -164,6 +166,24 @@ fi
 check_eq "--allow-nested-userns: the started record says so" \
 	true "$(json_val "$st1" nested-userns)"
 check_eq "--allow-nested-userns: it runs, nothing blocked" "0 " "$rc $(json_val "$stN" seccomp)"
+
+# with a policy file the profile is compiled at run time, not
+# precompiled: the same rules either way
+: >"$T/empty.policy"
+run_st --seccomp-policy "$T/empty.policy" -- "$A" "${USER_STEPS[@]}"
+check_eq "build profile and --seccomp-policy: unshare, clone EPERM, clone3 ENOSYS" \
+	"0 unshare-user: EPERM clone-user: EPERM clone3-user: ENOSYS" \
+	"$rc $(oneline "$out")"
+run_st --allow-nested-userns --seccomp-policy "$T/empty.policy" -- "$A" \
+	"${USER_STEPS[@]}"
+if [ "$none_user" = ok ]; then
+	check_eq "--allow-nested-userns and --seccomp-policy: user namespaces work" \
+		"0 unshare-user: ok clone-user: ok clone3-user: ok" \
+		"$rc $(oneline "$out")"
+else
+	skip "--allow-nested-userns and --seccomp-policy: user namespaces work" \
+		"this user cannot make one here even without a filter: $none_user"
+fi
 
 run_st --allow-nested-userns --seccomp-profile strict -- "$A" unshare-user
 check_eq "--allow-nested-userns with the strict profile: 125, stage spec, nothing ran" \
