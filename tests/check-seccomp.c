@@ -1196,6 +1196,186 @@ START_TEST(test_precompiled_none)
 }
 END_TEST
 
+/* ---- the namespace rules on every ABI, by the program itself ---- */
+
+/* What a classic BPF program answers for d: the instructions
+ * libseccomp and our own compiler emit (SECCOMP_RET_* in the result). */
+static uint32_t bpf_run(const struct bpf_program *p,
+			const struct seccomp_data *d)
+{
+	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
+
+	for (size_t pc = 0; pc < p->len; pc++) {
+		const struct sock_filter *i = &p->insns[pc];
+
+		switch (i->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			ck_assert_uint_le(i->k + 4, sizeof(*d));
+			memcpy(&a, (const char *)d + i->k, 4);
+			break;
+		case BPF_LD | BPF_IMM:
+			a = i->k;
+			break;
+		case BPF_LD | BPF_MEM:
+			a = mem[i->k % BPF_MEMWORDS];
+			break;
+		case BPF_LDX | BPF_IMM:
+			x = i->k;
+			break;
+		case BPF_LDX | BPF_MEM:
+			x = mem[i->k % BPF_MEMWORDS];
+			break;
+		case BPF_ST:
+			mem[i->k % BPF_MEMWORDS] = a;
+			break;
+		case BPF_STX:
+			mem[i->k % BPF_MEMWORDS] = x;
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			a &= i->k;
+			break;
+		case BPF_ALU | BPF_OR | BPF_K:
+			a |= i->k;
+			break;
+		case BPF_MISC | BPF_TAX:
+			x = a;
+			break;
+		case BPF_MISC | BPF_TXA:
+			a = x;
+			break;
+		case BPF_JMP | BPF_JA:
+			pc += i->k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+			pc += a == i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JGT | BPF_K:
+			pc += a > i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JGE | BPF_K:
+			pc += a >= i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			pc += (a & i->k) ? i->jt : i->jf;
+			break;
+		case BPF_RET | BPF_K:
+			return i->k;
+		default:
+			ck_abort_msg("instruction %zu: code %#x not modelled", pc,
+				     i->code);
+		}
+	}
+	ck_abort_msg("the program ends without a verdict");
+	return 0;
+}
+
+#define NR_X32 0x40000000
+#define NR_I386_CLONE 120
+#define NR_I386_UNSHARE 310
+#define NR_CLONE3 435 /* the same on every x86 ABI */
+#define NOTIFY SECCOMP_RET_USER_NOTIF
+#define ALLOW SECCOMP_RET_ALLOW
+
+struct abi_case {
+	const char *what;
+	uint32_t arch;
+	int nr;
+	uint64_t arg0;
+	uint32_t build, nested, strict; /* the verdict of each variant */
+};
+
+static const struct abi_case abi_cases[] = {
+	/* x86-64 */
+	{ "unshare(NEWUSER)", AUDIT_ARCH_X86_64, __NR_unshare, CLONE_NEWUSER,
+	  NOTIFY, ALLOW, NOTIFY },
+	{ "unshare(NEWNS|NEWUSER)", AUDIT_ARCH_X86_64, __NR_unshare,
+	  CLONE_NEWNS | CLONE_NEWUSER, NOTIFY, ALLOW, NOTIFY },
+	{ "unshare(NEWNS)", AUDIT_ARCH_X86_64, __NR_unshare, CLONE_NEWNS,
+	  ALLOW, ALLOW, NOTIFY },
+	{ "unshare(FILES)", AUDIT_ARCH_X86_64, __NR_unshare, CLONE_FILES,
+	  ALLOW, ALLOW, NOTIFY },
+	{ "clone(NEWUSER)", AUDIT_ARCH_X86_64, __NR_clone,
+	  CLONE_NEWUSER | SIGCHLD, NOTIFY, ALLOW, NOTIFY },
+	{ "clone(fork)", AUDIT_ARCH_X86_64, __NR_clone,
+	  CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD, ALLOW, ALLOW,
+	  ALLOW },
+	{ "clone(thread)", AUDIT_ARCH_X86_64, __NR_clone,
+	  CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+		  CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |
+		  CLONE_CHILD_CLEARTID,
+	  ALLOW, ALLOW, ALLOW },
+	{ "clone(NEWNET)", AUDIT_ARCH_X86_64, __NR_clone,
+	  CLONE_NEWNET | SIGCHLD, ALLOW, ALLOW, NOTIFY },
+	{ "clone(NEWPID)", AUDIT_ARCH_X86_64, __NR_clone, CLONE_NEWPID,
+	  ALLOW, ALLOW, NOTIFY },
+	{ "clone3", AUDIT_ARCH_X86_64, NR_CLONE3, 0, NOTIFY, ALLOW, NOTIFY },
+	/* x32: x86-64's arch, the x32 bit in the number */
+	{ "x32 unshare(NEWUSER)", AUDIT_ARCH_X86_64, NR_X32 | __NR_unshare,
+	  CLONE_NEWUSER, NOTIFY, ALLOW, NOTIFY },
+	{ "x32 clone(NEWUSER)", AUDIT_ARCH_X86_64, NR_X32 | __NR_clone,
+	  CLONE_NEWUSER | SIGCHLD, NOTIFY, ALLOW, NOTIFY },
+	{ "x32 clone(fork)", AUDIT_ARCH_X86_64, NR_X32 | __NR_clone, SIGCHLD,
+	  ALLOW, ALLOW, ALLOW },
+	{ "x32 clone(NEWUTS)", AUDIT_ARCH_X86_64, NR_X32 | __NR_clone,
+	  CLONE_NEWUTS, ALLOW, ALLOW, NOTIFY },
+	{ "x32 clone3", AUDIT_ARCH_X86_64, NR_X32 | NR_CLONE3, 0, NOTIFY,
+	  ALLOW, NOTIFY },
+	/* i386 (int 0x80): flags are arg0 of clone too; the high halves of
+	 * the registers are not the call's */
+	{ "i386 unshare(NEWUSER)", AUDIT_ARCH_I386, NR_I386_UNSHARE,
+	  CLONE_NEWUSER, NOTIFY, ALLOW, NOTIFY },
+	{ "i386 clone(NEWUSER)", AUDIT_ARCH_I386, NR_I386_CLONE,
+	  CLONE_NEWUSER | SIGCHLD, NOTIFY, ALLOW, NOTIFY },
+	{ "i386 clone(NEWUSER), high half set", AUDIT_ARCH_I386,
+	  NR_I386_CLONE, 0xffffffff00000000ull | CLONE_NEWUSER, NOTIFY, ALLOW,
+	  NOTIFY },
+	{ "i386 clone(fork)", AUDIT_ARCH_I386, NR_I386_CLONE, SIGCHLD, ALLOW,
+	  ALLOW, ALLOW },
+	{ "i386 clone(NEWIPC)", AUDIT_ARCH_I386, NR_I386_CLONE, CLONE_NEWIPC,
+	  ALLOW, ALLOW, NOTIFY },
+	{ "i386 clone3", AUDIT_ARCH_I386, NR_CLONE3, 0, NOTIFY, ALLOW,
+	  NOTIFY },
+};
+
+/* The precompiled programs as installed (ours joined in front), on
+ * every ABI: what each variant sends to the monitor. */
+START_TEST(test_namespace_rules_per_abi)
+{
+	const struct abi_case *c = &abi_cases[_i];
+	static const struct {
+		const char *profile;
+		bool nested;
+	} variants[] = { { "build", false }, { "build", true },
+			 { "strict", false } };
+	struct seccomp_data d = { .nr = c->nr, .arch = c->arch,
+				  .args = { c->arg0 } };
+
+	if (seccomp_arch_native() != SCMP_ARCH_X86_64) {
+		fprintf(stderr, "# not an x86-64 machine\n");
+		return;
+	}
+	for (size_t v = 0; v < 3; v++) {
+		_cleanup_plan_ struct seccomp_plan plan = { 0 };
+		_cleanup_spec_ struct spec spec;
+		struct sh_err err = { 0 };
+		uint32_t want = v == 0 ? c->build : v == 1 ? c->nested
+							   : c->strict;
+		uint32_t got;
+
+		spec_init(&spec);
+		spec.seccomp_profile = strdup(variants[v].profile);
+		spec.allow_nested_userns = variants[v].nested;
+		ck_assert_int_eq(seccomp_prepare(&spec, &plan, &err), 0);
+		ck_assert_uint_eq(plan.n, 1);
+		got = bpf_run(&plan.programs[0], &d) & SECCOMP_RET_ACTION_FULL;
+		ck_assert_msg(got == want, "%s%s, %s: %#x, expected %#x",
+			      variants[v].profile,
+			      variants[v].nested ? " (nested userns)" : "",
+			      c->what, got, want);
+	}
+}
+END_TEST
+
 /* ---- the filters at work ---- */
 
 static struct seccomp_report last_report;
@@ -1894,6 +2074,8 @@ static Suite *make_seccomp_suite(void)
 	tcase_add_test(tc, test_install_build);
 	tcase_add_loop_test(tc, test_precompiled_profiles, 0,
 			    N(precompiled_cases));
+	tcase_add_loop_test(tc, test_namespace_rules_per_abi, 0,
+			    N(abi_cases));
 	tcase_add_test(tc, test_precompiled_none);
 	tcase_add_test(tc, test_install_none);
 	tcase_add_test(tc, test_install_strings);
