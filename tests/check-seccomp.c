@@ -1199,11 +1199,12 @@ END_TEST
 /* ---- the namespace rules on every ABI, by the program itself ---- */
 
 /* What a classic BPF program answers for d: the instructions
- * libseccomp and our own compiler emit (SECCOMP_RET_* in the result). */
+ * libseccomp and our own compiler emit for these profiles (another one
+ * fails the test; SECCOMP_RET_* in the result). */
 static uint32_t bpf_run(const struct bpf_program *p,
 			const struct seccomp_data *d)
 {
-	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
+	uint32_t a = 0;
 
 	for (size_t pc = 0; pc < p->len; pc++) {
 		const struct sock_filter *i = &p->insns[pc];
@@ -1213,35 +1214,8 @@ static uint32_t bpf_run(const struct bpf_program *p,
 			ck_assert_uint_le(i->k + 4, sizeof(*d));
 			memcpy(&a, (const char *)d + i->k, 4);
 			break;
-		case BPF_LD | BPF_IMM:
-			a = i->k;
-			break;
-		case BPF_LD | BPF_MEM:
-			a = mem[i->k % BPF_MEMWORDS];
-			break;
-		case BPF_LDX | BPF_IMM:
-			x = i->k;
-			break;
-		case BPF_LDX | BPF_MEM:
-			x = mem[i->k % BPF_MEMWORDS];
-			break;
-		case BPF_ST:
-			mem[i->k % BPF_MEMWORDS] = a;
-			break;
-		case BPF_STX:
-			mem[i->k % BPF_MEMWORDS] = x;
-			break;
 		case BPF_ALU | BPF_AND | BPF_K:
 			a &= i->k;
-			break;
-		case BPF_ALU | BPF_OR | BPF_K:
-			a |= i->k;
-			break;
-		case BPF_MISC | BPF_TAX:
-			x = a;
-			break;
-		case BPF_MISC | BPF_TXA:
-			a = x;
 			break;
 		case BPF_JMP | BPF_JA:
 			pc += i->k;
