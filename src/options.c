@@ -689,6 +689,13 @@ const struct option_def option_table[] = {
 	{ "seccomp-profile", OPT_VALUE, GROUP_HARDENING, "NAME",
 	  "build (default), strict or none", parse_seccomp_profile,
 	  emit_string, OFF(seccomp_profile) },
+	{ "allow-nested-userns", 0, GROUP_HARDENING, NULL,
+	  "let the command make user namespaces of its own, which the build "
+	  "profile refuses: in one it mounts what it likes, and an overlay "
+	  "copy-up or a FUSE file system can leave setuid or setgid files and "
+	  "file capabilities on the host where seccomp sees no chmod or "
+	  "setxattr; refused with --seccomp-profile strict",
+	  parse_flag, emit_flag, OFF(allow_nested_userns) },
 	{ "seccomp-policy", OPT_VALUE, GROUP_HARDENING, "FILE",
 	  "more seccomp rules, one a line: ACTION SYSCALL [argN OP VALUE]...",
 	  parse_nonempty, emit_string, OFF(seccomp_policy) },

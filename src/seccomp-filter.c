@@ -120,9 +120,15 @@ int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 {
 	const char *profile = spec->seccomp_profile ? spec->seccomp_profile
 						    : "build";
-	/* a built-in profile alone was compiled when the helper was built */
+	unsigned flags = spec->allow_nested_userns
+				 ? SECCOMP_PROFILE_NESTED_USERNS
+				 : 0;
+	/* a built-in profile alone was compiled when the helper was built,
+	 * in each variant */
 	const struct precompiled_profile *pre =
-		spec->seccomp_policy ? NULL : precompiled_profile(profile);
+		spec->seccomp_policy
+			? NULL
+			: precompiled_profile_flags(profile, flags);
 	struct seccomp_policy *policy = &plan->policy;
 	struct bpf_program lib, own, joined;
 	int r;
@@ -132,11 +138,13 @@ int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 		/* its rules are parsed where needed (seccomp_plan_rules);
 		 * the name is static, the spec may go */
 		plan->unparsed_profile = pre->name;
+		plan->profile_flags = pre->flags;
 		lib = (struct bpf_program){ (struct sock_filter *)pre->lib,
 					    pre->lib_len };
 		own = (struct bpf_program){ (struct sock_filter *)pre->own,
 					    pre->own_len };
-	} else if ((r = seccomp_profile_parse(policy, profile, err)) < 0 ||
+	} else if ((r = seccomp_profile_parse_flags(policy, profile, flags,
+						    err)) < 0 ||
 		   (spec->seccomp_policy &&
 		    (r = read_policy_file(spec->seccomp_policy, policy,
 					  err)) < 0) ||
@@ -183,7 +191,8 @@ int seccomp_plan_rules(struct seccomp_plan *plan, struct sh_err *err)
 
 	if (!plan->unparsed_profile)
 		return 0;
-	r = seccomp_profile_parse(&plan->policy, plan->unparsed_profile, err);
+	r = seccomp_profile_parse_flags(&plan->policy, plan->unparsed_profile,
+					plan->profile_flags, err);
 	if (r < 0) {
 		seccomp_policy_clear(&plan->policy); /* no partial rules */
 		return r;
@@ -203,7 +212,8 @@ static int load_direct(const struct seccomp_plan *plan, struct sh_err *err)
 	int r = 0;
 
 	if (plan->unparsed_profile) {
-		r = seccomp_profile_parse(&parsed, plan->unparsed_profile, err);
+		r = seccomp_profile_parse_flags(&parsed, plan->unparsed_profile,
+						plan->profile_flags, err);
 		policy = &parsed;
 	}
 	if (r == 0)

@@ -33,6 +33,7 @@ struct seccomp_plan {
 	 * the text is parsed only where the rules are needed (the monitor's
 	 * first call to answer, seccomp_plan_rules) */
 	const char *unparsed_profile;
+	unsigned profile_flags; /* its seccomp_profile_flags */
 	/* a built-in profile alone (no policy file, no BPF of the caller's):
 	 * rules that leave the setup's own calls (recv, sendmsg) alone */
 	bool builtin_only;

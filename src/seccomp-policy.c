@@ -93,26 +93,52 @@ static const char build_profile[] =
 	"errno vm86old\n"
 	"errno nfsservctl\n";
 
-/* The strict profile: the build profile, and no debugging of other
- * processes, no mounts or namespaces of its own. */
-static const char strict_extra[] = "errno ptrace\n"
-				   "errno process_vm_readv\n"
-				   "errno process_vm_writev\n"
-				   "errno kcmp\n"
-				   "errno mount\n"
-				   "errno umount\n" /* i386's, beside umount2 */
-				   "errno umount2\n"
-				   "errno pivot_root\n"
-				   "errno chroot\n"
-				   "errno fsopen\n"
-				   "errno fsconfig\n"
-				   "errno fsmount\n"
-				   "errno fspick\n"
-				   "errno move_mount\n"
-				   "errno open_tree\n"
-				   "errno mount_setattr\n"
-				   "errno unshare\n"
-				   "errno setns\n";
+/* The build profile's rules against user namespaces of the command's
+ * own, which --allow-nested-userns leaves out. In one, the command is
+ * root over mounts of its own: an overlay copy-up writes a setgid
+ * directory or file to the host's upper directory (a FUSE lower layer a
+ * setuid file with security.capability) with no chmod or setxattr for
+ * the rules above to see. clone3 hides its flags in a struct seccomp
+ * cannot read: ENOSYS, on which glibc falls back to clone. */
+static const char nested_userns_rules[] =
+	"# no user namespaces of its own (CLONE_NEWUSER 0x10000000; flags\n"
+	"# are arg0 of unshare, and of clone on x86-64, i386 and x32)\n"
+	"errno unshare arg0 & 0x10000000 == 0x10000000\n"
+	"errno clone arg0 & 0x10000000 == 0x10000000\n"
+	"enosys clone3\n";
+
+/* The strict profile: the build profile (with its user-namespace
+ * rules, always), and no debugging of other processes, no mounts or
+ * namespaces of its own: unshare and setns whole, clone with any
+ * CLONE_NEW* flag but CLONE_NEWUSER, which the build rules refuse
+ * (CLONE_NEWTIME is no clone flag: its bit is part of the signal). */
+static const char strict_extra[] =
+	"errno ptrace\n"
+	"errno process_vm_readv\n"
+	"errno process_vm_writev\n"
+	"errno kcmp\n"
+	"errno mount\n"
+	"errno umount\n" /* i386's, beside umount2 */
+	"errno umount2\n"
+	"errno pivot_root\n"
+	"errno chroot\n"
+	"errno fsopen\n"
+	"errno fsconfig\n"
+	"errno fsmount\n"
+	"errno fspick\n"
+	"errno move_mount\n"
+	"errno open_tree\n"
+	"errno mount_setattr\n"
+	"errno unshare\n"
+	"errno setns\n"
+	"# clone with a namespace flag: NEWNS, NEWCGROUP, NEWUTS, NEWIPC,\n"
+	"# NEWPID, NEWNET (NEWUSER: the build profile's rules)\n"
+	"errno clone arg0 & 0x00020000 == 0x00020000\n"
+	"errno clone arg0 & 0x02000000 == 0x02000000\n"
+	"errno clone arg0 & 0x04000000 == 0x04000000\n"
+	"errno clone arg0 & 0x08000000 == 0x08000000\n"
+	"errno clone arg0 & 0x20000000 == 0x20000000\n"
+	"errno clone arg0 & 0x40000000 == 0x40000000\n";
 
 void seccomp_policy_clear(struct seccomp_policy *policy)
 {
@@ -342,10 +368,12 @@ int seccomp_policy_parse(struct seccomp_policy *policy, const char *text,
 	return 0;
 }
 
-int seccomp_profile_parse(struct seccomp_policy *policy, const char *name,
-			  struct sh_err *err)
+int seccomp_profile_parse_flags(struct seccomp_policy *policy,
+				const char *name, unsigned flags,
+				struct sh_err *err)
 {
-	int r = 0;
+	bool strict;
+	int r;
 
 	if (strcmp(name, "none") == 0)
 		return 0;
@@ -354,12 +382,23 @@ int seccomp_profile_parse(struct seccomp_policy *policy, const char *name,
 			       "--seccomp-profile `%s`: expected build, strict "
 			       "or none",
 			       name);
+	strict = strcmp(name, "strict") == 0;
 	r = seccomp_policy_parse(policy, build_profile,
 				 sizeof(build_profile) - 1, "profile build",
 				 err);
-	if (r == 0 && strcmp(name, "strict") == 0)
+	if (r == 0 && (strict || !(flags & SECCOMP_PROFILE_NESTED_USERNS)))
+		r = seccomp_policy_parse(policy, nested_userns_rules,
+					 sizeof(nested_userns_rules) - 1,
+					 "profile build", err);
+	if (r == 0 && strict)
 		r = seccomp_policy_parse(policy, strict_extra,
 					 sizeof(strict_extra) - 1,
 					 "profile strict", err);
 	return r;
+}
+
+int seccomp_profile_parse(struct seccomp_policy *policy, const char *name,
+			  struct sh_err *err)
+{
+	return seccomp_profile_parse_flags(policy, name, 0, err);
 }

@@ -86,7 +86,19 @@ int seccomp_policy_parse(struct seccomp_policy *policy, const char *text,
 			 size_t len, const char *where, struct sh_err *err);
 void seccomp_policy_clear(struct seccomp_policy *policy);
 
+/* What a built-in profile may leave out at the caller's request. */
+enum seccomp_profile_flags {
+	/* --allow-nested-userns: the build profile's rules against user
+	 * namespaces (unshare and clone with CLONE_NEWUSER, clone3); the
+	 * strict profile keeps them whatever flags say */
+	SECCOMP_PROFILE_NESTED_USERNS = 1 << 0,
+};
+
 /* Append the rules of a built-in profile: "build", "strict" (build and
- * more) or "none". */
+ * more) or "none"; flags are seccomp_profile_flags. */
+int seccomp_profile_parse_flags(struct seccomp_policy *policy,
+				const char *name, unsigned flags,
+				struct sh_err *err);
+/* The same with no flags: the profile whole. */
 int seccomp_profile_parse(struct seccomp_policy *policy, const char *name,
 			  struct sh_err *err);

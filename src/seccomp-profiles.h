@@ -9,11 +9,16 @@
 
 struct precompiled_profile {
 	const char *name;
+	unsigned flags; /* seccomp_profile_flags */
 	const struct sock_filter *lib; /* notifying; libseccomp's */
 	size_t lib_len;
 	const struct sock_filter *own; /* calls libseccomp did not know */
 	size_t own_len;
 };
 
-/* The profile's programs, or NULL ("none", or not built in). */
+/* The programs of the profile's variant (seccomp_profile_flags), or NULL
+ * ("none", or not built in). */
+const struct precompiled_profile *precompiled_profile_flags(const char *name,
+							    unsigned flags);
+/* The same with no flags: the profile whole. */
 const struct precompiled_profile *precompiled_profile(const char *name);

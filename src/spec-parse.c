@@ -115,6 +115,19 @@ static int check_mount_destinations(const struct spec *spec,
 	return 0;
 }
 
+/* The strict profile promises no namespaces of the command's own. */
+static int check_hardening_conflicts(const struct spec *spec,
+				     struct sh_err *err)
+{
+	if (spec->allow_nested_userns && spec->seccomp_profile &&
+	    strcmp(spec->seccomp_profile, "strict") == 0)
+		return err_set(err, "spec", EINVAL,
+			       "--allow-nested-userns and --seccomp-profile "
+			       "strict: the strict profile refuses every "
+			       "namespace (use the build profile)");
+	return 0;
+}
+
 static int check_isolation_conflicts(const struct spec *spec,
 				     struct sh_err *err)
 {
@@ -258,8 +271,10 @@ int spec_validate(const struct spec *spec, struct sh_err *err)
 		return err_set(err, "spec", EINVAL, "no command given");
 	if (spec->command.v[0][0] == '\0')
 		return err_set(err, "spec", ENOENT, "the command is empty");
-	r = check_env_conflicts(spec, err);
-	return r < 0 ? r : check_isolation_conflicts(spec, err);
+	if ((r = check_env_conflicts(spec, err)) < 0 ||
+	    (r = check_hardening_conflicts(spec, err)) < 0)
+		return r;
+	return check_isolation_conflicts(spec, err);
 }
 
 int spec_set_option(struct spec *spec, const char *name, const char *value,

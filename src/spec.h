@@ -76,6 +76,7 @@ struct spec {
 	/* hardening */
 	char *cap_keep; /* raw --cap-keep list, checked by caps_parse */
 	bool allow_new_privs;
+	bool allow_nested_userns; /* the build profile lets them be */
 	char *seccomp_profile; /* NULL: build */
 	char *seccomp_policy;  /* a policy file */
 	int seccomp_bpf_fd;    /* -1 when none */

@@ -142,6 +142,8 @@ void status_started(const struct launch *launch, const struct outcome *out)
 		json_unsafe(&j, launch->unsafe);
 	if (out->command.cwd_errno)
 		json_cwd_refused(&j, launch->cwd, out->command.cwd_errno);
+	if (launch->spec->allow_nested_userns)
+		json_bool(&j, "nested-userns", true);
 	json_close(&j);
 	json_send(&j, fd);
 }

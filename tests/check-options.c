@@ -1415,6 +1415,15 @@ static const struct bad_case bad_cases[] = {
 	  "--allow-new-privs takes no value" },
 	{ { { "--allow-new-privs", "--allow-new-privs", "x" } }, false, EINVAL,
 	  "--allow-new-privs given twice" },
+	/* --allow-nested-userns: not with the strict profile */
+	{ { { "--allow-nested-userns=1", "x" } }, false, EINVAL,
+	  "--allow-nested-userns takes no value" },
+	{ { { "--allow-nested-userns", "--seccomp-profile", "strict", "x" } },
+	  false, EINVAL,
+	  "--allow-nested-userns and --seccomp-profile strict: the strict "
+	  "profile refuses every namespace (use the build profile)" },
+	{ { { "--seccomp-profile=strict", "--allow-nested-userns", "x" } },
+	  false, EINVAL, "--allow-nested-userns and --seccomp-profile strict" },
 	/* --seccomp-profile */
 	{ { { "--seccomp-profile", "bogus", "x" } }, false, EINVAL,
 	  "--seccomp-profile `bogus`: expected build, strict or none" },
@@ -2217,6 +2226,7 @@ struct fuzz_spec {
 	bool used_child[64];
 	bool die_with_parent, map_root, timeout, mounts;
 	bool cgroup, cgroup_parent;
+	bool nested_userns; /* --allow-nested-userns: no strict profile */
 	unsigned unshare; /* --unshare-TYPE */
 	bool unshare_all;
 	unsigned joined; /* --join-ns types */
@@ -2358,6 +2368,8 @@ static void fuzz_note(struct fuzz_spec *fs, const struct option_def *opt)
 		fs->cgroup = true;
 	else if (strcmp(name, "cgroup-parent") == 0)
 		fs->cgroup_parent = true;
+	else if (strcmp(name, "allow-nested-userns") == 0)
+		fs->nested_userns = true;
 	else if (is_mount_option(name))
 		fs->mounts = true;
 	else if (strncmp(name, "landlock-", 9) == 0 &&
@@ -2692,10 +2704,11 @@ static char *random_value(struct fuzz_spec *fs, const struct option_def *opt)
 	} else if (strcmp(name, "cap-keep") == 0) {
 		s = random_caps();
 	} else if (strcmp(name, "seccomp-profile") == 0) {
-		static const char *const profiles[] = { "build", "strict",
-							"none" };
+		static const char *const profiles[] = { "build", "none",
+							"strict" };
 
-		s = strdup(profiles[rnd(3)]);
+		/* strict refuses --allow-nested-userns */
+		s = strdup(profiles[rnd(fs->nested_userns ? 2 : 3)]);
 	} else if (strcmp(name, "seccomp-policy") == 0 ||
 		   strcmp(name, "landlock-write") == 0 ||
 		   strcmp(name, "landlock-read") == 0) {
@@ -2985,6 +2998,8 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 			ck_assert_uint_eq(mask, model_caps(v));
 		} else if (strcmp(name, "allow-new-privs") == 0) {
 			ck_assert(spec->allow_new_privs);
+		} else if (strcmp(name, "allow-nested-userns") == 0) {
+			ck_assert(spec->allow_nested_userns);
 		} else if (strcmp(name, "seccomp-profile") == 0) {
 			ck_assert_pstr_eq(spec->seccomp_profile, v);
 		} else if (strcmp(name, "seccomp-policy") == 0) {
@@ -3062,6 +3077,8 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 		ck_assert_ptr_null(spec->cap_keep);
 	if (!seen[option_find("allow-new-privs") - option_table])
 		ck_assert(!spec->allow_new_privs);
+	if (!seen[option_find("allow-nested-userns") - option_table])
+		ck_assert(!spec->allow_nested_userns);
 	if (!seen[option_find("seccomp-profile") - option_table])
 		ck_assert_ptr_null(spec->seccomp_profile);
 	if (!seen[option_find("seccomp-policy") - option_table])

@@ -7,6 +7,7 @@
 #include <check.h>
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <pthread.h>
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -633,6 +634,25 @@ START_TEST(test_profile_build)
 		ck_assert_int_eq(rule->errnum, EPERM);
 		ck_assert_uint_eq(rule->n_conds, 0);
 	}
+	/* no user namespaces of its own: flags are arg0 of unshare and of
+	 * clone on every x86 ABI; clone3 hides them, so ENOSYS */
+	for (size_t i = 0; i < 2; i++) {
+		static const char *const calls[] = { "unshare", "clone" };
+
+		rule = find_rule(&policy, calls[i], 0);
+		ck_assert_msg(rule != NULL, "build lets %s through", calls[i]);
+		ck_assert_ptr_null(find_rule(&policy, calls[i], 1));
+		ck_assert_int_eq(rule->errnum, EPERM);
+		ck_assert_uint_eq(rule->n_conds, 1);
+		ck_assert_uint_eq(rule->conds[0].arg, 0);
+		ck_assert_int_eq(rule->conds[0].op, SC_OP_MASKED_EQ);
+		ck_assert_uint_eq(rule->conds[0].mask, CLONE_NEWUSER);
+		ck_assert_uint_eq(rule->conds[0].value, CLONE_NEWUSER);
+	}
+	rule = find_rule(&policy, "clone3", 0);
+	ck_assert_ptr_nonnull(rule);
+	ck_assert_int_eq(rule->errnum, ENOSYS);
+	ck_assert_uint_eq(rule->n_conds, 0);
 	/* nothing a build needs */
 	ck_assert_ptr_null(find_rule(&policy, "ptrace", 0));
 	ck_assert_ptr_null(find_rule(&policy, "mount", 0));
@@ -645,6 +665,10 @@ START_TEST(test_profile_strict)
 	static const char *const extra[] = { "ptrace", "mount", "unshare",
 					     "setns", "process_vm_readv",
 					     "chroot" };
+	static const unsigned long clone_new[] = {
+		CLONE_NEWNS,  CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+		CLONE_NEWUSER, CLONE_NEWPID,   CLONE_NEWNET,
+	};
 	_cleanup_policy_ struct seccomp_policy build = { 0 }, strict = { 0 };
 	struct sh_err err = { 0 };
 
@@ -665,6 +689,68 @@ START_TEST(test_profile_strict)
 		ck_assert_int_eq(rule->action, SC_ACT_ERRNO);
 		ck_assert_int_eq(rule->errnum, EPERM);
 	}
+	/* clone with any CLONE_NEW* flag (NEWUSER by the build rules) */
+	for (size_t i = 0; i < sizeof(clone_new) / sizeof(clone_new[0]); i++) {
+		const struct seccomp_rule *r;
+		bool found = false;
+
+		for (size_t n = 0;
+		     !found && (r = find_rule(&strict, "clone", n)); n++)
+			found = r->errnum == EPERM && r->n_conds == 1 &&
+				r->conds[0].arg == 0 &&
+				r->conds[0].op == SC_OP_MASKED_EQ &&
+				r->conds[0].mask == clone_new[i] &&
+				r->conds[0].value == clone_new[i];
+		ck_assert_msg(found, "strict lets clone %#lx through",
+			      clone_new[i]);
+	}
+	ck_assert_ptr_nonnull(find_rule(&strict, "clone3", 0));
+}
+END_TEST
+
+/* --allow-nested-userns: build without its user-namespace rules, and
+ * otherwise the same; strict keeps them whatever the flags. */
+START_TEST(test_profile_nested_userns)
+{
+	_cleanup_policy_ struct seccomp_policy build = { 0 }, nested = { 0 },
+					       strict = { 0 },
+					       strict_flag = { 0 };
+	struct sh_err err = { 0 };
+	size_t j = 0;
+
+	ck_assert_int_eq(seccomp_profile_parse(&build, "build", &err), 0);
+	ck_assert_int_eq(seccomp_profile_parse_flags(
+				 &nested, "build",
+				 SECCOMP_PROFILE_NESTED_USERNS, &err),
+			 0);
+	ck_assert_uint_eq(nested.n + 3, build.n);
+	for (size_t i = 0; i < build.n; i++) {
+		const char *name = build.rules[i].name;
+
+		if (strcmp(name, "unshare") == 0 ||
+		    strcmp(name, "clone") == 0 || strcmp(name, "clone3") == 0)
+			continue;
+		ck_assert_uint_lt(j, nested.n);
+		ck_assert_str_eq(nested.rules[j].name, name);
+		ck_assert_uint_eq(nested.rules[j].line, build.rules[i].line);
+		j++;
+	}
+	ck_assert_uint_eq(j, nested.n);
+	ck_assert_ptr_null(find_rule(&nested, "unshare", 0));
+	ck_assert_ptr_null(find_rule(&nested, "clone", 0));
+	ck_assert_ptr_null(find_rule(&nested, "clone3", 0));
+	ck_assert_int_eq(seccomp_profile_parse(&strict, "strict", &err), 0);
+	ck_assert_int_eq(seccomp_profile_parse_flags(
+				 &strict_flag, "strict",
+				 SECCOMP_PROFILE_NESTED_USERNS, &err),
+			 0);
+	ck_assert_uint_eq(strict_flag.n, strict.n);
+	ck_assert_ptr_nonnull(find_rule(&strict_flag, "clone3", 0));
+	ck_assert_int_eq(seccomp_profile_parse_flags(
+				 &strict_flag, "none",
+				 SECCOMP_PROFILE_NESTED_USERNS, &err),
+			 0);
+	ck_assert_uint_eq(strict_flag.n, strict.n);
 }
 END_TEST
 
@@ -1056,17 +1142,33 @@ END_TEST
 
 /* What gen-filters wrote is what compiling the profile gives now: the
  * built-in programs cannot drift from the profiles' text. */
+static const struct {
+	const char *name;
+	unsigned flags;
+} precompiled_cases[] = {
+	{ "build", 0 },
+	{ "build", SECCOMP_PROFILE_NESTED_USERNS },
+	{ "strict", 0 },
+};
+
 START_TEST(test_precompiled_profiles)
 {
-	static const char *const names[] = { "build", "strict" };
-	const char *name = names[_i];
-	const struct precompiled_profile *pre = precompiled_profile(name);
+	const char *name = precompiled_cases[_i].name;
+	unsigned flags = precompiled_cases[_i].flags;
+	const struct precompiled_profile *pre =
+		precompiled_profile_flags(name, flags);
 	struct seccomp_policy policy = { 0 };
 	struct bpf_program lib, own;
 	struct sh_err err = { 0 };
 
 	ck_assert_ptr_nonnull(pre);
-	ck_assert_int_eq(seccomp_profile_parse(&policy, name, &err), 0);
+	ck_assert_str_eq(pre->name, name);
+	ck_assert_uint_eq(pre->flags, flags);
+	if (!flags)
+		ck_assert_ptr_eq(precompiled_profile(name), pre);
+	ck_assert_int_eq(seccomp_profile_parse_flags(&policy, name, flags,
+						     &err),
+			 0);
 	ck_assert_int_eq(seccomp_compile(&policy, true, &lib, &own, &err), 0);
 	ck_assert_uint_eq(pre->lib_len, lib.len);
 	ck_assert_uint_eq(pre->own_len, own.len);
@@ -1088,6 +1190,163 @@ START_TEST(test_precompiled_none)
 {
 	ck_assert_ptr_null(precompiled_profile("none"));
 	ck_assert_ptr_null(precompiled_profile("bogus"));
+	/* strict has no variant: the spec refuses the flag with it */
+	ck_assert_ptr_null(precompiled_profile_flags(
+		"strict", SECCOMP_PROFILE_NESTED_USERNS));
+}
+END_TEST
+
+/* ---- the namespace rules on every ABI, by the program itself ---- */
+
+/* What a classic BPF program answers for d: the instructions
+ * libseccomp and our own compiler emit for these profiles (another one
+ * fails the test; SECCOMP_RET_* in the result). */
+static uint32_t bpf_run(const struct bpf_program *p,
+			const struct seccomp_data *d)
+{
+	uint32_t a = 0;
+
+	for (size_t pc = 0; pc < p->len; pc++) {
+		const struct sock_filter *i = &p->insns[pc];
+
+		switch (i->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			ck_assert_uint_le(i->k + 4, sizeof(*d));
+			memcpy(&a, (const char *)d + i->k, 4);
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			a &= i->k;
+			break;
+		case BPF_JMP | BPF_JA:
+			pc += i->k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+			pc += a == i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JGT | BPF_K:
+			pc += a > i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JGE | BPF_K:
+			pc += a >= i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			pc += (a & i->k) ? i->jt : i->jf;
+			break;
+		case BPF_RET | BPF_K:
+			return i->k;
+		default:
+			ck_abort_msg("instruction %zu: code %#x not modelled", pc,
+				     i->code);
+		}
+	}
+	ck_abort_msg("the program ends without a verdict");
+	return 0;
+}
+
+#define NR_X32 0x40000000
+#define NR_I386_CLONE 120
+#define NR_I386_UNSHARE 310
+#define NR_CLONE3 435 /* the same on every x86 ABI */
+#define NOTIFY SECCOMP_RET_USER_NOTIF
+#define ALLOW SECCOMP_RET_ALLOW
+
+struct abi_case {
+	const char *what;
+	uint32_t arch;
+	int nr;
+	uint64_t arg0;
+	uint32_t build, nested, strict; /* the verdict of each variant */
+};
+
+static const struct abi_case abi_cases[] = {
+	/* x86-64 */
+	{ "unshare(NEWUSER)", AUDIT_ARCH_X86_64, __NR_unshare, CLONE_NEWUSER,
+	  NOTIFY, ALLOW, NOTIFY },
+	{ "unshare(NEWNS|NEWUSER)", AUDIT_ARCH_X86_64, __NR_unshare,
+	  CLONE_NEWNS | CLONE_NEWUSER, NOTIFY, ALLOW, NOTIFY },
+	{ "unshare(NEWNS)", AUDIT_ARCH_X86_64, __NR_unshare, CLONE_NEWNS,
+	  ALLOW, ALLOW, NOTIFY },
+	{ "unshare(FILES)", AUDIT_ARCH_X86_64, __NR_unshare, CLONE_FILES,
+	  ALLOW, ALLOW, NOTIFY },
+	{ "clone(NEWUSER)", AUDIT_ARCH_X86_64, __NR_clone,
+	  CLONE_NEWUSER | SIGCHLD, NOTIFY, ALLOW, NOTIFY },
+	{ "clone(fork)", AUDIT_ARCH_X86_64, __NR_clone,
+	  CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD, ALLOW, ALLOW,
+	  ALLOW },
+	{ "clone(thread)", AUDIT_ARCH_X86_64, __NR_clone,
+	  CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+		  CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |
+		  CLONE_CHILD_CLEARTID,
+	  ALLOW, ALLOW, ALLOW },
+	{ "clone(NEWNET)", AUDIT_ARCH_X86_64, __NR_clone,
+	  CLONE_NEWNET | SIGCHLD, ALLOW, ALLOW, NOTIFY },
+	{ "clone(NEWPID)", AUDIT_ARCH_X86_64, __NR_clone, CLONE_NEWPID,
+	  ALLOW, ALLOW, NOTIFY },
+	{ "clone3", AUDIT_ARCH_X86_64, NR_CLONE3, 0, NOTIFY, ALLOW, NOTIFY },
+	/* x32: x86-64's arch, the x32 bit in the number */
+	{ "x32 unshare(NEWUSER)", AUDIT_ARCH_X86_64, NR_X32 | __NR_unshare,
+	  CLONE_NEWUSER, NOTIFY, ALLOW, NOTIFY },
+	{ "x32 clone(NEWUSER)", AUDIT_ARCH_X86_64, NR_X32 | __NR_clone,
+	  CLONE_NEWUSER | SIGCHLD, NOTIFY, ALLOW, NOTIFY },
+	{ "x32 clone(fork)", AUDIT_ARCH_X86_64, NR_X32 | __NR_clone, SIGCHLD,
+	  ALLOW, ALLOW, ALLOW },
+	{ "x32 clone(NEWUTS)", AUDIT_ARCH_X86_64, NR_X32 | __NR_clone,
+	  CLONE_NEWUTS, ALLOW, ALLOW, NOTIFY },
+	{ "x32 clone3", AUDIT_ARCH_X86_64, NR_X32 | NR_CLONE3, 0, NOTIFY,
+	  ALLOW, NOTIFY },
+	/* i386 (int 0x80): flags are arg0 of clone too; the high halves of
+	 * the registers are not the call's */
+	{ "i386 unshare(NEWUSER)", AUDIT_ARCH_I386, NR_I386_UNSHARE,
+	  CLONE_NEWUSER, NOTIFY, ALLOW, NOTIFY },
+	{ "i386 clone(NEWUSER)", AUDIT_ARCH_I386, NR_I386_CLONE,
+	  CLONE_NEWUSER | SIGCHLD, NOTIFY, ALLOW, NOTIFY },
+	{ "i386 clone(NEWUSER), high half set", AUDIT_ARCH_I386,
+	  NR_I386_CLONE, 0xffffffff00000000ull | CLONE_NEWUSER, NOTIFY, ALLOW,
+	  NOTIFY },
+	{ "i386 clone(fork)", AUDIT_ARCH_I386, NR_I386_CLONE, SIGCHLD, ALLOW,
+	  ALLOW, ALLOW },
+	{ "i386 clone(NEWIPC)", AUDIT_ARCH_I386, NR_I386_CLONE, CLONE_NEWIPC,
+	  ALLOW, ALLOW, NOTIFY },
+	{ "i386 clone3", AUDIT_ARCH_I386, NR_CLONE3, 0, NOTIFY, ALLOW,
+	  NOTIFY },
+};
+
+/* The precompiled programs as installed (ours joined in front), on
+ * every ABI: what each variant sends to the monitor. */
+START_TEST(test_namespace_rules_per_abi)
+{
+	const struct abi_case *c = &abi_cases[_i];
+	static const struct {
+		const char *profile;
+		bool nested;
+	} variants[] = { { "build", false }, { "build", true },
+			 { "strict", false } };
+	struct seccomp_data d = { .nr = c->nr, .arch = c->arch,
+				  .args = { c->arg0 } };
+
+	if (seccomp_arch_native() != SCMP_ARCH_X86_64) {
+		fprintf(stderr, "# not an x86-64 machine\n");
+		return;
+	}
+	for (size_t v = 0; v < 3; v++) {
+		_cleanup_plan_ struct seccomp_plan plan = { 0 };
+		_cleanup_spec_ struct spec spec;
+		struct sh_err err = { 0 };
+		uint32_t want = v == 0 ? c->build : v == 1 ? c->nested
+							   : c->strict;
+		uint32_t got;
+
+		spec_init(&spec);
+		spec.seccomp_profile = strdup(variants[v].profile);
+		spec.allow_nested_userns = variants[v].nested;
+		ck_assert_int_eq(seccomp_prepare(&spec, &plan, &err), 0);
+		ck_assert_uint_eq(plan.n, 1);
+		got = bpf_run(&plan.programs[0], &d) & SECCOMP_RET_ACTION_FULL;
+		ck_assert_msg(got == want, "%s%s, %s: %#x, expected %#x",
+			      variants[v].profile,
+			      variants[v].nested ? " (nested userns)" : "",
+			      c->what, got, want);
+	}
 }
 END_TEST
 
@@ -1372,6 +1631,106 @@ START_TEST(test_install_build)
 	ck_assert_uint_eq(blocked_count("setxattrat", ENOTSUP), 3);
 	/* the setuid bit never came */
 	ck_assert_uint_eq(st.st_mode & 07777, 01777);
+}
+END_TEST
+
+static void *thread_nothing(void *unused)
+{
+	return unused;
+}
+
+/* The build profile's user-namespace rules at work: 0, or the number of
+ * the first check that failed. */
+static int userns_checks(const char *unused)
+{
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal,
+			stack, stack_size, tls;
+	} args = { .flags = CLONE_NEWUSER, .exit_signal = SIGCHLD };
+	pthread_t thread;
+	int status;
+	pid_t pid;
+
+	(void)unused;
+	if (unshare(CLONE_NEWUSER) != -1 || errno != EPERM)
+		return 1;
+	/* x86: flags first; with no stack the child goes on as a fork's */
+	pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL,
+			     NULL, 0UL);
+	if (pid == 0)
+		_exit(0);
+	if (pid != -1 || errno != EPERM)
+		return 2;
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0)
+		_exit(0);
+	if (pid != -1 || errno != ENOSYS)
+		return 3;
+	/* what processes and threads are made of still works: fork,
+	 * unshare of no namespace, pthread_create (glibc falls back from
+	 * clone3 to clone) */
+	pid = fork();
+	if (pid == 0)
+		_exit(7);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+	    !WIFEXITED(status) || WEXITSTATUS(status) != 7)
+		return 4;
+	if (unshare(CLONE_FILES) != 0)
+		return 5;
+	if (pthread_create(&thread, NULL, thread_nothing, NULL) != 0 ||
+	    pthread_join(thread, NULL) != 0)
+		return 6;
+	return 0;
+}
+
+/* With --allow-nested-userns the same call works (where the kernel
+ * lets this user make a user namespace at all). */
+static int userns_allowed(const char *unused)
+{
+	(void)unused;
+	return unshare(CLONE_NEWUSER) == 0 ? 0 : 1;
+}
+
+static bool can_make_userns(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
+	return pid > 0 && waitpid(pid, &status, 0) == pid &&
+	       WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+START_TEST(test_install_userns)
+{
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	_cleanup_spec_ struct spec spec;
+	struct sh_err err = { 0 };
+	int r, status;
+
+	spec_init(&spec);
+	spec.allow_nested_userns = _i == 1;
+	r = seccomp_prepare(&spec, &plan, &err);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	if (_i == 0) {
+		status = run_filtered(&plan, userns_checks, NULL);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			      "status %#x (check %d failed)", status,
+			      WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		ck_assert_uint_eq(blocked_count("unshare", EPERM), 1);
+		ck_assert_uint_eq(blocked_count("clone", EPERM), 1);
+		ck_assert_uint_ge(blocked_count("clone3", ENOSYS), 1);
+		return;
+	}
+	if (!can_make_userns()) {
+		fprintf(stderr, "# this user cannot make a user namespace\n");
+		return;
+	}
+	status = run_filtered(&plan, userns_allowed, NULL);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "status %#x", status);
+	ck_assert_uint_eq(last_report.n_blocked, 0);
 }
 END_TEST
 
@@ -1670,6 +2029,7 @@ static Suite *make_seccomp_suite(void)
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_test(tc, test_profile_build);
 	tcase_add_test(tc, test_profile_strict);
+	tcase_add_test(tc, test_profile_nested_userns);
 	tcase_add_test(tc, test_profile_none_and_unknown);
 	suite_add_tcase(s, tc);
 
@@ -1689,10 +2049,14 @@ static Suite *make_seccomp_suite(void)
 	tc = tcase_create("install");
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_test(tc, test_install_build);
-	tcase_add_loop_test(tc, test_precompiled_profiles, 0, 2);
+	tcase_add_loop_test(tc, test_precompiled_profiles, 0,
+			    N(precompiled_cases));
+	tcase_add_loop_test(tc, test_namespace_rules_per_abi, 0,
+			    N(abi_cases));
 	tcase_add_test(tc, test_precompiled_none);
 	tcase_add_test(tc, test_install_none);
 	tcase_add_test(tc, test_install_strings);
+	tcase_add_loop_test(tc, test_install_userns, 0, 2);
 	tcase_add_test(tc, test_install_xattr_direct);
 	tcase_add_loop_test(tc, test_install_kill, 0, 4);
 	tcase_add_test(tc, test_install_kill_direct);

@@ -983,14 +983,19 @@ at_secure_test()
 }
 at_secure_test
 
-# A helper inside the sandbox makes a sandbox of its own. As root, the
-# outer sandbox leaves the inner helper uid 0 without capabilities, and
-# Linux 5.12+ lets only CAP_SETFCAP map the outer uid 0: the message says
-# so, and keeping cap_setfcap (with cap_setpcap, for the bounding set)
-# lets it through.
+# A helper inside the sandbox makes a sandbox of its own, with a user
+# namespace, which the build profile refuses unless
+# --allow-nested-userns. As root, the outer sandbox leaves the inner
+# helper uid 0 without capabilities, and Linux 5.12+ lets only
+# CAP_SETFCAP map the outer uid 0: the message says so, and keeping
+# cap_setfcap (with cap_setpcap, for the bounding set) lets it through.
 nested_test()
 {
 	run --unshare-all -- "$H" --unshare-net -- "$P" exit 0
+	check_match "nested without --allow-nested-userns: 125, the inner helper's user namespace refused (EPERM)" \
+		"^125 .*namespace \`user\` refused: Operation not permitted" "$rc $err"
+	run --unshare-all --allow-nested-userns -- "$H" --unshare-net -- \
+		"$P" exit 0
 	if [ "$ME" != 0 ]; then
 		check_eq "nested: a helper inside the sandbox runs its own" \
 			0 "$rc"
@@ -1007,11 +1012,13 @@ nested_test()
 	# a pid namespace (a fresh /proc, mounted from the inner user
 	# namespace) for it as well; without the pid namespace first, so
 	# that the CAP_SETFCAP answer is told apart from the /proc one
-	run --unshare-all --cap-keep cap_setfcap,cap_setpcap -- \
+	run --unshare-all --allow-nested-userns \
+		--cap-keep cap_setfcap,cap_setpcap -- \
 		"$H" --unshare-net --unsafe-share-pids -- "$P" exit 0
 	check_eq "nested as root, cap_setfcap kept, inner --unsafe-share-pids: the inner sandbox runs" \
 		"0 " "$rc $err"
-	run --unshare-all --cap-keep cap_setfcap,cap_setpcap -- \
+	run --unshare-all --allow-nested-userns \
+		--cap-keep cap_setfcap,cap_setpcap -- \
 		"$H" --unshare-net -- "$P" exit 0
 	check_eq "nested as root, cap_setfcap kept: the inner sandbox runs (its own pid namespace)" \
 		"0 " "$rc $err"

@@ -30,6 +30,8 @@ Extras (keyword arguments): ``timeout`` and ``kill_after`` (seconds),
 (CPUs), ``ns_fallback`` ("drop", the default, or "strict"),
 ``unshare_uts``, ``unshare_cgroup``, ``unshare_user``,
 ``hostname``, ``loopback_addrs``, ``keep_caps``, ``allow_new_privs``,
+``allow_nested_userns`` (let the command make user namespaces, which the
+default seccomp profile refuses: see spawn-helper(1)),
 ``seccomp_profile``, ``seccomp_policy``, ``seccomp_bpf`` (an fd holding
 a raw seccomp BPF program, as bwrap's --seccomp), ``landlock_write``,
 ``landlock_read``, ``landlock_best_effort``, ``rlimits`` ({name: (soft,
@@ -266,6 +268,8 @@ def _fill_extras(spec, unshare, extras):
         spec.option("landlock-mode", "best-effort")
     if extras.pop("allow_new_privs", False):
         spec.option("allow-new-privs")
+    if extras.pop("allow_nested_userns", False):
+        spec.option("allow-nested-userns")
     for name, limits in (extras.pop("rlimits", None) or {}).items():
         soft, hard = limits if isinstance(limits, tuple) else (limits, limits)
         soft = RLIM_INFINITY if soft is None else soft

@@ -662,6 +662,16 @@ except sh.SpawnError as e:
         self.assertNotEqual(rc, 0)
         self.assertEqual(capture(["uname"]), (0, "Linux\n"))
 
+    def test_allow_nested_userns_extra(self):
+        """The default profile refuses a user namespace of the command's
+        own; allow_nested_userns=True lets it be."""
+        if subprocess.run(["unshare", "-U", "true"],
+                          stderr=subprocess.DEVNULL).returncode != 0:
+            self.skipTest("unshare -U does not work here")
+        cmd = ["sh", "-c", "unshare -U true 2>/dev/null; echo $?"]
+        self.assertEqual(capture(cmd), (0, "1\n"))
+        self.assertEqual(capture(cmd, allow_nested_userns=True), (0, "0\n"))
+
     def test_rlimits_extra(self):
         self.assertEqual(capture(["sh", "-c", "ulimit -n"],
                                  rlimits={"nofile": (64, 128)}),
