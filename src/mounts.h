@@ -27,6 +27,7 @@ struct mount_plan {
 	const char *new_root; /* --chroot DIR, or NULL */
 	bool proc;            /* a fresh /proc (pid namespace) */
 	bool dev_shm;         /* a private /dev/shm (IPC namespace) */
+	bool cgroups_readonly; /* every cgroup mount read-only, last */
 };
 
 /* Parse "SRC:DEST" (or "PATH" for SRC=DEST) of --bind/--ro-bind. The
@@ -35,3 +36,7 @@ int mount_parse_bind(const char *value, char **storage, const char **source,
 		     const char **dest);
 
 int mounts_apply(const struct mount_plan *plan, struct sh_err *err);
+
+/* Read-only, the mount at target and those below it (before Linux 5.12
+ * the top one alone, and mounts below it are an error). */
+int make_readonly(const char *target, struct sh_err *err);

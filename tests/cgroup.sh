@@ -698,6 +698,122 @@ else
 	done
 fi
 
+# --- 2c. the command cannot leave its leaf -------------------------------------
+
+# The attack tests/attacks/cgroup-escape runs as the command under
+# --cgroup-parent: in every cgroup hierarchy it sees it writes its own
+# pid into the cgroup.procs of its leaf's parent and of the root, then
+# forks past --pids-max and leaves a double-forked daemon. The command
+# sees every cgroup file system read-only (in a mount namespace the
+# helper adds): each move is refused, the forks stop at the limit and
+# the daemon dies with the run. Before, a root caller's command (v1) and
+# an ordinary user's with a delegated parent (v2 without nsdelegate, with
+# or without a cgroup namespace) left the limits and the end-of-run kill.
+ESC=$(attack cgroup-escape)
+ESC_N=6
+
+escape_skip()
+{
+	local i
+
+	for ((i = 1; i <= ESC_N; i++)); do
+		skip "cgroup escape, $1 ($i of $ESC_N)" "$2"
+	done
+}
+
+# The pids limit for an escape case under PARENT: 8 where its hierarchy
+# has the pids controller, else "".
+escape_pids()
+{
+	if [ "$(fs_type "$1")" = cgroupfs ] ||
+		grep -qw pids "$1/cgroup.controllers" 2>/dev/null; then
+		echo 8
+	fi
+}
+
+no_process()
+{
+	! pgrep -f "$1" >/dev/null
+}
+
+# check_escape DESC PARENT OPTION...: the attack under PARENT with the
+# helper's options, ESC_N results.
+check_escape()
+{
+	local desc="cgroup escape, $1" parent=$2 tok pids lim=() forks=() left
+	local failed=$tap_failed
+
+	shift 2
+	tok=sh-cgescape-$$-$RANDOM
+	pids=$(escape_pids "$parent")
+	if [ -n "$pids" ]; then
+		lim=(--pids-max "$pids")
+		forks=(forks "$pids")
+	fi
+	run_st "$@" --cgroup-parent "$parent" "${lim[@]}" -- "$ESC" \
+		"${forks[@]}" daemon "$tok"
+	check_match "$desc: exit 0, the record lists a mount namespace" \
+		'^0 \[.*"mount".*\]$' "$rc $(json_val "$st1" namespaces)"
+	check_match "$desc: the move into the leaf's parent $parent was tried and refused" \
+		"^escape $parent: E[A-Z]+$" "$out"
+	check_eq "$desc: no move out of the leaf worked, in any hierarchy" "" \
+		"$(grep -E '^escape .*: ok$' <<<"$out")"
+	if [ -n "$pids" ]; then
+		check_match "$desc: forks past --pids-max $pids fail with EAGAIN" \
+			"^forks $pids: EAGAIN after [0-9]+$" "$out"
+	else
+		skip "$desc: forks past --pids-max fail" \
+			"no pids controller in $parent (a hybrid layout's v2 has none)"
+	fi
+	check_match "$desc: the command started a daemon" '^daemon: started$' \
+		"$out"
+	left=
+	within 3 no_process "cgroup-escape sleep $tok" ||
+		left=$(pgrep -f "cgroup-escape sleep $tok" | tee -a "$T/pids" |
+			xargs)
+	check_eq "$desc: the daemon is dead once the helper has exited" "" \
+		"$left"
+	[ "$tap_failed" = "$failed" ] || diag "the attack's output:" "$out"
+}
+
+if [ -z "$ESC" ] || [ ! -x "$ESC" ]; then
+	for d in "root, v1, --unshare-all" "root, v1" "root, v2" \
+		"nobody, delegated v2" "nobody, delegated v2, --unshare-cgroup" \
+		"nobody, v1"; do
+		escape_skip "$d" "the attack program cgroup-escape is not built (SH_ATTACKS=${SH_ATTACKS:-})"
+	done
+elif [ "$ME" = 0 ]; then
+	if [ -n "$V1OK" ]; then
+		check_escape "root, v1, --unshare-all" "${V1[pids]}/$TAG" \
+			--unshare-all
+		check_escape "root, v1" "${V1[pids]}/$TAG"
+	else
+		escape_skip "root, v1, --unshare-all" "$why_no_v1"
+		escape_skip "root, v1" "$why_no_v1"
+	fi
+	if [ -n "$V2BASE" ]; then
+		check_escape "root, v2" "${V2CP:-$V2P}"
+	else
+		escape_skip "root, v2" "$why_no_v2"
+	fi
+	escape_skip "nobody, delegated v2" "runs as root"
+	escape_skip "nobody, delegated v2, --unshare-cgroup" "runs as root"
+	escape_skip "nobody, v1" "runs as root"
+else
+	escape_skip "root, v1, --unshare-all" "runs as nobody"
+	escape_skip "root, v1" "runs as nobody"
+	escape_skip "root, v2" "runs as nobody"
+	if [ -n "$V2BASE" ]; then
+		check_escape "nobody, delegated v2" "${V2CP:-$V2P}"
+		check_escape "nobody, delegated v2, --unshare-cgroup" \
+			"${V2CP:-$V2P}" --unshare-cgroup
+	else
+		escape_skip "nobody, delegated v2" "$why_no_v2"
+		escape_skip "nobody, delegated v2, --unshare-cgroup" "$why_no_v2"
+	fi
+	escape_skip "nobody, v1" "no delegated cgroup v1 parent for nobody (v1 hierarchies are not delegated here)"
+fi
+
 # --- 3. what an ordinary user cannot do ------------------------------------
 
 why_root="runs as root"
