@@ -540,6 +540,57 @@ else
 		"stale v1 leaf: removed"
 fi
 
+# A stale leaf in a hierarchy the next run does not use is removed too:
+# every hierarchy where the parent's path exists is scanned, v1 and v2. A
+# helper under the pids hierarchy's parent, killed with SIGKILL, leaves
+# leaves in pids, memory, cpuacct and freezer, one under the same path in
+# v2 a leaf there; a run under the memory hierarchy's parent uses memory,
+# cpuacct and freezer only. A live helper's leaves stay.
+check_stale_elsewhere()
+{
+	local desc="stale leaf in a hierarchy the run does not use" stale live
+	local d mp=${V1[memory]}/$TAG
+
+	# the live one first: a helper's scan (ours too) takes every stale
+	# leaf below the path, in every hierarchy
+	start_waiting_sandbox "$desc: a live helper" "${V1[pids]}/$TAG" ||
+		return
+	live=$hpid
+	for d in "${V1[pids]}/$TAG" ${V2SAME:+"$V2SAME"}; do
+		start_waiting_sandbox "$desc: under $d" "$d" || return
+		kill -9 "$hpid"
+		wait "$hpid" 2>/dev/null
+		stale=$d/spawn-helper-$hpid
+		check_true "$desc: the killed helper's leaf $stale stays" \
+			test -d "$stale"
+		run --cgroup-parent "$mp" --memory-max 64M -- "$P" exit 0
+		check_eq "$desc: a run under $mp removes it" "0 absent" \
+			"$rc $([ -d "$stale" ] && echo present || echo absent)"
+	done
+	check_true "$desc: the live helper's leaf in pids stays, the helper runs" \
+		test -d "${V1[pids]}/$TAG/spawn-helper-$live" -a -n "$(alive "$live" && echo y)"
+	kill -TERM "$live"
+	wait "$live" 2>/dev/null
+}
+if [ "$ME" = 0 ] && [ -n "$V1OK" ]; then
+	# the same path in v2, for a leaf there
+	V2SAME=
+	if [ -n "$V2BASE" ]; then
+		if cg_mkdir "$V2/$TAG"; then
+			V2SAME=$V2/$TAG
+		else
+			diag "no $V2/$TAG: $(cat "$T/mkdir.err")"
+		fi
+	fi
+	check_stale_elsewhere
+else
+	v1_skip_n "stale leaf in another hierarchy (v1 pids): stays" \
+		"stale leaf in another hierarchy (v1 pids): removed" \
+		"stale leaf in another hierarchy (v2): stays" \
+		"stale leaf in another hierarchy (v2): removed" \
+		"stale leaf in another hierarchy: a live one stays"
+fi
+
 # A helper in another pid namespace does not see this one's pid: it must
 # not take the running sandbox's leaf for a stale one (the leaf is
 # locked while its helper lives), and a pid of its own that is the same
