@@ -77,12 +77,19 @@ static int list_cgroup_mounts(struct strv *points, struct sh_err *err)
 	return r;
 }
 
-static bool is_cgroup_fs(const char *path)
+/* 1 when path is in a cgroup file system, 0 when it is not or is not
+ * there (its place covered by another mount), -errno when it cannot
+ * tell: then the spawn fails rather than leave one writable. */
+static int cgroup_fs(const char *path, struct sh_err *err)
 {
 	struct statfs st;
 
-	return statfs(path, &st) == 0 && (st.f_type == CGROUP2_MAGIC ||
-					  st.f_type == CGROUP1_MAGIC);
+	if (statfs(path, &st) < 0)
+		return errno == ENOENT || errno == ENOTDIR
+			       ? 0
+			       : err_sys(err, "mount", errno, "statfs `%s`",
+					 path);
+	return st.f_type == CGROUP2_MAGIC || st.f_type == CGROUP1_MAGIC;
 }
 
 /* A mount listed but hidden (something mounted over it or over a
@@ -92,10 +99,10 @@ static bool is_cgroup_fs(const char *path)
 static int readonly_if_reachable(const char *point, struct sh_err *err)
 {
 	struct sh_err mine = { 0 };
-	int r;
+	int r = cgroup_fs(point, err);
 
-	if (!is_cgroup_fs(point))
-		return 0;
+	if (r <= 0)
+		return r;
 	r = make_readonly(point, &mine);
 	if (r == -EINVAL)
 		return 0;
@@ -114,11 +121,17 @@ int cgroup_mounts_readonly(struct sh_err *err)
 		r = readonly_if_reachable(points.v[i], err);
 	/* what the command can reach of them is read-only, whatever
 	 * stacking there was */
-	for (size_t i = 0; r == 0 && i < points.n; i++)
-		if (is_cgroup_fs(points.v[i]) &&
-		    (statvfs(points.v[i], &st) < 0 || !(st.f_flag & ST_RDONLY)))
+	for (size_t i = 0; r == 0 && i < points.n; i++) {
+		if ((r = cgroup_fs(points.v[i], err)) <= 0)
+			continue;
+		r = 0;
+		if (statvfs(points.v[i], &st) < 0)
+			r = err_sys(err, "mount", errno, "statvfs `%s`",
+				    points.v[i]);
+		else if (!(st.f_flag & ST_RDONLY))
 			r = err_set(err, "mount", EROFS,
 				    "cgroup mount `%s` is still writable",
 				    points.v[i]);
+	}
 	return r;
 }

@@ -828,7 +828,10 @@ check_escape()
 }
 
 if [ -z "$ESC" ] || [ ! -x "$ESC" ]; then
-	for d in "root, v1, --unshare-all" "root, v1" "root, v2" \
+	skip "root, v1, bound elsewhere: tried there" \
+		"the attack program cgroup-escape is not built"
+	for d in "root, v1, --unshare-all" "root, v1" \
+		"root, v1, bound elsewhere" "root, v2" \
 		"nobody, delegated v2" "nobody, delegated v2, --unshare-cgroup" \
 		"nobody, v1"; do
 		escape_skip "$d" "the attack program cgroup-escape is not built (SH_ATTACKS=${SH_ATTACKS:-})"
@@ -838,9 +841,17 @@ elif [ "$ME" = 0 ]; then
 		check_escape "root, v1, --unshare-all" "${V1[pids]}/$TAG" \
 			--unshare-all
 		check_escape "root, v1" "${V1[pids]}/$TAG"
+		# a cgroup mount bound elsewhere is found by its type
+		mkdir -p "$T/cgbind"
+		check_escape "root, v1, the pids hierarchy bound elsewhere too" \
+			"${V1[pids]}/$TAG" --bind "${V1[pids]}:$T/cgbind"
+		check_match "root, v1, bound elsewhere: the move there was tried and refused" \
+			"^escape $T/cgbind/$TAG: E[A-Z]+$" "$out"
 	else
 		escape_skip "root, v1, --unshare-all" "$why_no_v1"
 		escape_skip "root, v1" "$why_no_v1"
+		escape_skip "root, v1, bound elsewhere" "$why_no_v1"
+		skip "root, v1, bound elsewhere: tried there" "$why_no_v1"
 	fi
 	if [ -n "$V2BASE" ]; then
 		check_escape "root, v2" "${V2CP:-$V2P}"
@@ -853,6 +864,8 @@ elif [ "$ME" = 0 ]; then
 else
 	escape_skip "root, v1, --unshare-all" "runs as nobody"
 	escape_skip "root, v1" "runs as nobody"
+	escape_skip "root, v1, bound elsewhere" "runs as nobody"
+	skip "root, v1, bound elsewhere: tried there" "runs as nobody"
 	escape_skip "root, v2" "runs as nobody"
 	if [ -n "$V2BASE" ]; then
 		check_escape "nobody, delegated v2" "${V2CP:-$V2P}"
