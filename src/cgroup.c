@@ -65,9 +65,11 @@ static long long read_number(const char *dir, const char *name)
 	return atoll(buf);
 }
 
-/* The v1 hierarchies of the machine: mount point and controllers. */
-struct v1_mount {
+/* The cgroup hierarchies of the machine: mount point, version and (v1)
+ * controllers. */
+struct cg_mount {
 	char path[PATH_MAX];
+	int version;
 	unsigned controllers;
 };
 
@@ -87,8 +89,8 @@ static unsigned parse_controllers(const char *options)
 	return bits;
 }
 
-/* The number of v1 hierarchies found, or -errno. */
-static int find_v1_mounts(struct v1_mount *mounts, size_t max)
+/* The number of cgroup mounts (v1 and v2) found, or -errno. */
+static int find_mounts(struct cg_mount *mounts, size_t max)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	char line[4096];
@@ -101,11 +103,18 @@ static int find_v1_mounts(struct v1_mount *mounts, size_t max)
 		const char *dash = strstr(line, " - ");
 
 		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
-		    sscanf(dash + 3, "%63s %*s %255s", fstype, super) != 2 ||
-		    strcmp(fstype, "cgroup") != 0)
+		    sscanf(dash + 3, "%63s %*s %255s", fstype, super) != 2)
+			continue;
+		if (strcmp(fstype, "cgroup") == 0)
+			mounts[n].version = 1;
+		else if (strcmp(fstype, "cgroup2") == 0)
+			mounts[n].version = 2;
+		else
 			continue;
 		snprintf(mounts[n].path, sizeof(mounts[n].path), "%s", mnt);
-		mounts[n++].controllers = parse_controllers(super);
+		mounts[n].controllers =
+			mounts[n].version == 1 ? parse_controllers(super) : 0;
+		n++;
 	}
 	if (ferror(f))
 		n = -(errno ? errno : EIO);
@@ -175,14 +184,38 @@ static const char *controller_name(unsigned bit)
 	return "?";
 }
 
+#define CG_MAX_MOUNTS 32
+
+/* parent's path relative to the mount (of the version, 0 for either) it
+ * is in, the deepest; that mount's index in *own. NULL for none. */
+static const char *relative_path(const char *parent,
+				 const struct cg_mount *mounts, size_t n,
+				 int version, size_t *own)
+{
+	size_t best = 0;
+
+	*own = n;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(mounts[i].path);
+
+		if ((!version || mounts[i].version == version) &&
+		    strncmp(parent, mounts[i].path, len) == 0 &&
+		    (parent[len] == '/' || !parent[len]) && len > best) {
+			*own = i;
+			best = len;
+		}
+	}
+	return *own == n ? NULL : parent + best;
+}
+
 /* On v1 the parent's path relative to its hierarchy, found again in
  * every hierarchy with a controller we need or can measure with. */
 static int resolve_v1_parents(const char *parent, unsigned required,
 			      struct cgroup_set *set, struct sh_err *err)
 {
-	struct v1_mount mounts[16];
-	int found = find_v1_mounts(mounts, 16);
-	size_t n = found < 0 ? 0 : (size_t)found, own = n, best = 0;
+	struct cg_mount mounts[CG_MAX_MOUNTS];
+	int found = find_mounts(mounts, CG_MAX_MOUNTS);
+	size_t n = found < 0 ? 0 : (size_t)found, own;
 	const char *relative;
 	char path[PATH_MAX];
 	unsigned wanted = required | CG_MEMORY | CG_CPUACCT | CG_FREEZER;
@@ -193,23 +226,15 @@ static int resolve_v1_parents(const char *parent, unsigned required,
 			       "--cgroup-parent `%s`: read "
 			       "/proc/self/mountinfo",
 			       parent);
-	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(mounts[i].path);
-
-		if (strncmp(parent, mounts[i].path, len) == 0 &&
-		    (parent[len] == '/' || !parent[len]) && len > best) {
-			own = i;
-			best = len;
-		}
-	}
-	if (own == n)
+	relative = relative_path(parent, mounts, n, 1, &own);
+	if (!relative)
 		return err_set(err, "cgroup", ENOENT,
 			       "--cgroup-parent `%s`: no cgroup v1 hierarchy "
 			       "holds it",
 			       parent);
-	relative = parent + best;
 	for (size_t i = 0; i < n; i++) {
-		if (i != own && !(mounts[i].controllers & wanted))
+		if (mounts[i].version != 1 ||
+		    (i != own && !(mounts[i].controllers & wanted)))
 			continue;
 		if (!join_path(path, sizeof(path), mounts[i].path, relative))
 			return err_set(err, "cgroup", ENAMETOOLONG,
@@ -357,6 +382,61 @@ static void remove_stale_leaves(const struct cg_dir *parent_dir, DIR *dir)
 	}
 }
 
+/* The parent directory d locked (an flock held while *fd, or the stream
+ * *dir that takes it over, stays open) and its stale leaves removed; the
+ * scan is best effort. 0, or -errno of the open (*fd < 0) or the lock. */
+static int lock_and_clean(const struct cg_dir *d, int *fd, DIR **dir)
+{
+	*fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0 || flock(*fd, LOCK_EX) < 0)
+		return -errno;
+	*dir = fdopendir(*fd);
+	if (*dir) {
+		*fd = -1;
+		remove_stale_leaves(d, *dir);
+	}
+	return 0;
+}
+
+static bool in_set(const struct cgroup_set *set, const char *path)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (strcmp(set->dirs[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+/* The parent's path in the hierarchies the run does not use (v1 and v2)
+ * may hold the leaves of a helper killed with SIGKILL whose run used
+ * them: those are scanned too, under the same lock discipline. */
+static void remove_stale_elsewhere(const char *parent,
+				   const struct cgroup_set *set)
+{
+	struct cg_mount mounts[CG_MAX_MOUNTS];
+	int found = find_mounts(mounts, CG_MAX_MOUNTS);
+	size_t n = found < 0 ? 0 : (size_t)found, own;
+	const char *relative = relative_path(parent, mounts, n, 0, &own);
+
+	for (size_t i = 0; relative && i < n; i++) {
+		/* a v2 leaf is killed with cgroup.kill or cgroup.freeze */
+		struct cg_dir d = { .version = mounts[i].version,
+				    .controllers = mounts[i].version == 2
+							   ? CG_FREEZER
+							   : mounts[i].controllers,
+				    .lock_fd = -1 };
+		_cleanup_close_ int fd = -1;
+		_cleanup_closedir_ DIR *dir = NULL;
+		struct statfs st;
+
+		if (!join_path(d.path, sizeof(d.path), mounts[i].path,
+			       relative) ||
+		    in_set(set, d.path) || statfs(d.path, &st) < 0 ||
+		    (st.f_type != CGROUP1_MAGIC && st.f_type != CGROUP2_MAGIC))
+			continue;
+		lock_and_clean(&d, &fd, &dir);
+	}
+}
+
 static int set_limit(const struct cg_dir *d, unsigned controller,
 		     const char *file, long long value, struct sh_err *err)
 {
@@ -431,23 +511,14 @@ static int make_leaf(const struct spec *spec, struct cg_dir *d,
 {
 	/* one helper at a time from the scan for stale leaves to its own
 	 * leaf's lock: no scan takes a new leaf for a stale one */
-	_cleanup_close_ int parent_fd =
-		open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int parent_fd = -1;
 	_cleanup_closedir_ DIR *parent_dir = NULL;
 	char leaf[PATH_MAX];
-	int r;
+	int r = lock_and_clean(d, &parent_fd, &parent_dir);
 
-	if (parent_fd < 0)
-		return err_sys(err, "cgroup", errno, "open `%s`", d->path);
-	if (flock(parent_fd, LOCK_EX) < 0)
-		return err_sys(err, "cgroup", errno, "lock `%s`", d->path);
-	/* the scan is best effort; the directory stream then holds the fd
-	 * (and the lock) */
-	parent_dir = fdopendir(parent_fd);
-	if (parent_dir) {
-		parent_fd = -1;
-		remove_stale_leaves(d, parent_dir);
-	}
+	if (r < 0)
+		return err_sys(err, "cgroup", -r, "%s `%s`",
+			       parent_fd < 0 ? "open" : "lock", d->path);
 	if (d->version == 2 &&
 	    (r = enable_v2_controllers(d, required, err)) < 0)
 		return r;
@@ -497,6 +568,7 @@ int cgroup_prepare(const struct spec *spec, struct cgroup_set *set,
 	if (r < 0)
 		return r;
 	set->transient = true;
+	remove_stale_elsewhere(spec->cgroup_parent, set);
 	for (size_t i = 0; i < set->n; i++) {
 		r = make_leaf(spec, &set->dirs[i], required, err);
 		if (r < 0)

@@ -62,3 +62,9 @@ void cgroup_usage(const struct cgroup_set *set, struct cgroup_usage *usage);
 
 /* Remove the leaves we created (after cgroup_kill_all). */
 void cgroup_remove(struct cgroup_set *set);
+
+/* Every cgroup and cgroup2 mount the calling process can reach in its
+ * mount namespace made read-only, with what is mounted below them
+ * (cgroup-view.c): with a transient cgroup the command cannot move itself
+ * out of its leaf. */
+int cgroup_mounts_readonly(struct sh_err *err);

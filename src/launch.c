@@ -260,6 +260,8 @@ static void plan_special_mounts(struct launch *launch)
 	launch->mount_plan.dev_shm = (launch->namespaces & NS_BIT(NS_IPC)) &&
 				     !launch->read_only_host;
 	launch->mount_plan.read_only_host = launch->read_only_host;
+	launch->mount_plan.cgroups_readonly =
+		launch->spec->cgroup_parent != NULL;
 }
 
 static int prepare_namespaces(struct launch *launch, struct sh_err *err)
@@ -473,6 +475,12 @@ int launch_drop(struct launch *launch, unsigned refused,
 			       "namespace `mount` refused, and the mounts the "
 			       "spec asks for (or the read-only view of a "
 			       "command that is the host's uid 0) need it");
+	if ((refused & NS_BIT(NS_MOUNT)) && spec->cgroup_parent)
+		return err_set(err, "ns", errnos[NS_MOUNT] ? errnos[NS_MOUNT]
+							   : EPERM,
+			       "namespace `mount` refused, and --cgroup-parent "
+			       "needs it (the command must see the cgroup file "
+			       "systems read-only)");
 	for (int k = 0; k < NS_COUNT; k++)
 		if (refused & launch->namespaces & NS_BIT(k))
 			launch->dropped_errno[k] = errnos[k] ? errnos[k] : EPERM;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "cgroup.h"
 
 int mount_parse_bind(const char *value, char **storage, const char **source,
 		     const char **dest)
@@ -121,7 +122,7 @@ static bool mounts_below(const char *target)
  * mounts below its source along, and each needs it. Before Linux 5.12
  * (no mount_setattr) the top mount is remounted, and mounts below it
  * refuse the spawn: they would stay writable. */
-static int make_readonly(const char *target, struct sh_err *err)
+int make_readonly(const char *target, struct sh_err *err)
 {
 	struct sh_mount_attr attr = { .attr_set = SH_MOUNT_ATTR_RDONLY };
 	unsigned long flags = 0;
@@ -481,5 +482,8 @@ int mounts_apply(const struct mount_plan *plan, struct sh_err *err)
 			return r;
 	if ((r = mount_special(plan, err)) < 0)
 		return r;
-	return plan->new_root ? enter_new_root(plan->new_root, err) : 0;
+	if (plan->new_root && (r = enter_new_root(plan->new_root, err)) < 0)
+		return r;
+	/* last: what the binds and the new root brought along too */
+	return plan->cgroups_readonly ? cgroup_mounts_readonly(err) : 0;
 }

@@ -32,6 +32,7 @@ struct mount_plan {
 	bool read_only_host;  /* every mount read-only but the writable
 				 entries (--bind, --writable, --tmpfs), and
 				 a minimal /dev */
+	bool cgroups_readonly; /* every cgroup mount read-only, last */
 };
 
 /* Parse "SRC:DEST" (or "PATH" for SRC=DEST) of --bind/--ro-bind. The
@@ -40,3 +41,7 @@ int mount_parse_bind(const char *value, char **storage, const char **source,
 		     const char **dest);
 
 int mounts_apply(const struct mount_plan *plan, struct sh_err *err);
+
+/* Read-only, the mount at target and those below it (before Linux 5.12
+ * the top one alone, and mounts below it are an error). */
+int make_readonly(const char *target, struct sh_err *err);

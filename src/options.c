@@ -870,7 +870,9 @@ const struct option_def option_table[] = {
 	  parse_cgroup_path, emit_string, OFF(cgroup) },
 	{ "cgroup-parent", OPT_VALUE, GROUP_LIMITS, "PATH",
 	  "run in a new cgroup below PATH that gets the limits, is measured, "
-	  "has every leftover process killed and is removed at the end",
+	  "has every leftover process killed and is removed at the end; the "
+	  "command sees cgroup file systems read-only (a mount namespace is "
+	  "added)",
 	  parse_cgroup_path, emit_string, OFF(cgroup_parent) },
 	{ "memory-max", OPT_VALUE, GROUP_LIMITS, "BYTES",
 	  "memory limit of the cgroup (K, M, G, T suffixes)", parse_size,

@@ -164,6 +164,13 @@ static int check_isolation_conflicts(const struct spec *spec,
 		const char *v = spec->join_ns.v[i];
 		size_t len = strcspn(v, "=");
 
+		if (spec->cgroup_parent &&
+		    ns_kind_by_name(v, len) == NS_MOUNT)
+			return err_set(err, "spec", EINVAL,
+				       "--cgroup-parent and --join-ns mount: "
+				       "the command sees the cgroup file "
+				       "systems read-only in a mount namespace "
+				       "of its own");
 		if (mask & NS_BIT(ns_kind_by_name(v, len)))
 			return err_set(err, "spec", EINVAL,
 				       "--join-ns %.*s and a new %.*s "

@@ -180,6 +180,10 @@ unsigned spec_namespaces(const struct spec *spec)
 
 	if (spec->binds.n || spec->ro_binds.n || spec->tmpfs.n || spec->chroot)
 		mask |= NS_BIT(NS_MOUNT);
+	/* a transient cgroup's command sees the cgroup file systems
+	 * read-only, in a mount namespace of its own */
+	if (spec->cgroup_parent)
+		mask |= NS_BIT(NS_MOUNT);
 	if (mask & (NS_BIT(NS_PID) | NS_BIT(NS_IPC)))
 		mask |= NS_BIT(NS_MOUNT);
 	if (mask & NS_BIT(NS_NET))

@@ -566,6 +566,57 @@ else
 		"stale v1 leaf: removed"
 fi
 
+# A stale leaf in a hierarchy the next run does not use is removed too:
+# every hierarchy where the parent's path exists is scanned, v1 and v2. A
+# helper under the pids hierarchy's parent, killed with SIGKILL, leaves
+# leaves in pids, memory, cpuacct and freezer, one under the same path in
+# v2 a leaf there; a run under the memory hierarchy's parent uses memory,
+# cpuacct and freezer only. A live helper's leaves stay.
+check_stale_elsewhere()
+{
+	local desc="stale leaf in a hierarchy the run does not use" stale live
+	local d mp=${V1[memory]}/$TAG
+
+	# the live one first: a helper's scan (ours too) takes every stale
+	# leaf below the path, in every hierarchy
+	start_waiting_sandbox "$desc: a live helper" "${V1[pids]}/$TAG" ||
+		return
+	live=$hpid
+	for d in "${V1[pids]}/$TAG" ${V2SAME:+"$V2SAME"}; do
+		start_waiting_sandbox "$desc: under $d" "$d" || return
+		kill -9 "$hpid"
+		wait "$hpid" 2>/dev/null
+		stale=$d/spawn-helper-$hpid
+		check_true "$desc: the killed helper's leaf $stale stays" \
+			test -d "$stale"
+		run --cgroup-parent "$mp" --memory-max 64M -- "$P" exit 0
+		check_eq "$desc: a run under $mp removes it" "0 absent" \
+			"$rc $([ -d "$stale" ] && echo present || echo absent)"
+	done
+	check_true "$desc: the live helper's leaf in pids stays, the helper runs" \
+		test -d "${V1[pids]}/$TAG/spawn-helper-$live" -a -n "$(alive "$live" && echo y)"
+	kill -TERM "$live"
+	wait "$live" 2>/dev/null
+}
+if [ "$ME" = 0 ] && [ -n "$V1OK" ]; then
+	# the same path in v2, for a leaf there
+	V2SAME=
+	if [ -n "$V2BASE" ]; then
+		if cg_mkdir "$V2/$TAG"; then
+			V2SAME=$V2/$TAG
+		else
+			diag "no $V2/$TAG: $(cat "$T/mkdir.err")"
+		fi
+	fi
+	check_stale_elsewhere
+else
+	v1_skip_n "stale leaf in another hierarchy (v1 pids): stays" \
+		"stale leaf in another hierarchy (v1 pids): removed" \
+		"stale leaf in another hierarchy (v2): stays" \
+		"stale leaf in another hierarchy (v2): removed" \
+		"stale leaf in another hierarchy: a live one stays"
+fi
+
 # A helper in another pid namespace does not see this one's pid: it must
 # not take the running sandbox's leaf for a stale one (the leaf is
 # locked while its helper lives), and a pid of its own that is the same
@@ -723,6 +774,135 @@ else
 		"v2 with controllers: leaf removed"; do
 		skip "$d" "$why_no_v2c"
 	done
+fi
+
+# --- 2c. the command cannot leave its leaf -------------------------------------
+
+# The attack tests/attacks/cgroup-escape runs as the command under
+# --cgroup-parent: in every cgroup hierarchy it sees it writes its own
+# pid into the cgroup.procs of its leaf's parent and of the root, then
+# forks past --pids-max and leaves a double-forked daemon. The command
+# sees every cgroup file system read-only (in a mount namespace the
+# helper adds): each move is refused, the forks stop at the limit and
+# the daemon dies with the run. Before, a root caller's command (v1) and
+# an ordinary user's with a delegated parent (v2 without nsdelegate, with
+# or without a cgroup namespace) left the limits and the end-of-run kill.
+ESC=$(attack cgroup-escape)
+ESC_N=6
+
+escape_skip()
+{
+	local i
+
+	for ((i = 1; i <= ESC_N; i++)); do
+		skip "cgroup escape, $1 ($i of $ESC_N)" "$2"
+	done
+}
+
+# The pids limit for an escape case under PARENT: 8 where its hierarchy
+# has the pids controller, else "".
+escape_pids()
+{
+	if [ "$(fs_type "$1")" = cgroupfs ] ||
+		grep -qw pids "$1/cgroup.controllers" 2>/dev/null; then
+		echo 8
+	fi
+}
+
+no_process()
+{
+	! pgrep -f "$1" >/dev/null
+}
+
+# check_escape DESC PARENT OPTION...: the attack under PARENT with the
+# helper's options, ESC_N results.
+check_escape()
+{
+	local desc="cgroup escape, $1" parent=$2 tok pids lim=() forks=() left
+	local failed=$tap_failed
+
+	shift 2
+	tok=sh-cgescape-$$-$RANDOM
+	pids=$(escape_pids "$parent")
+	if [ -n "$pids" ]; then
+		lim=(--pids-max "$pids")
+		forks=(forks "$pids")
+	fi
+	run_st "$@" --cgroup-parent "$parent" "${lim[@]}" -- "$ESC" \
+		"${forks[@]}" daemon "$tok"
+	check_match "$desc: exit 0, the record lists a mount namespace" \
+		'^0 \[.*"mount".*\]$' "$rc $(json_val "$st1" namespaces)"
+	check_match "$desc: the move into the leaf's parent $parent was tried and refused" \
+		"^escape $parent: E[A-Z]+$" "$out"
+	check_eq "$desc: no move out of the leaf worked, in any hierarchy" "" \
+		"$(grep -E '^escape .*: ok$' <<<"$out")"
+	if [ -n "$pids" ]; then
+		check_match "$desc: forks past --pids-max $pids fail with EAGAIN" \
+			"^forks $pids: EAGAIN after [0-9]+$" "$out"
+	else
+		skip "$desc: forks past --pids-max fail" \
+			"no pids controller in $parent (a hybrid layout's v2 has none)"
+	fi
+	check_match "$desc: the command started a daemon" '^daemon: started$' \
+		"$out"
+	left=
+	within 3 no_process "cgroup-escape sleep $tok" ||
+		left=$(pgrep -f "cgroup-escape sleep $tok" | tee -a "$T/pids" |
+			xargs)
+	check_eq "$desc: the daemon is dead once the helper has exited" "" \
+		"$left"
+	[ "$tap_failed" = "$failed" ] || diag "the attack's output:" "$out"
+}
+
+if [ -z "$ESC" ] || [ ! -x "$ESC" ]; then
+	skip "root, v1, bound elsewhere: tried there" \
+		"the attack program cgroup-escape is not built"
+	for d in "root, v1, --unshare-all" "root, v1" \
+		"root, v1, bound elsewhere" "root, v2" \
+		"nobody, delegated v2" "nobody, delegated v2, --unshare-cgroup" \
+		"nobody, v1"; do
+		escape_skip "$d" "the attack program cgroup-escape is not built (SH_ATTACKS=${SH_ATTACKS:-})"
+	done
+elif [ "$ME" = 0 ]; then
+	if [ -n "$V1OK" ]; then
+		check_escape "root, v1, --unshare-all" "${V1[pids]}/$TAG" \
+			--unshare-all
+		check_escape "root, v1" "${V1[pids]}/$TAG"
+		# a cgroup mount bound elsewhere is found by its type
+		mkdir -p "$T/cgbind"
+		check_escape "root, v1, the pids hierarchy bound elsewhere too" \
+			"${V1[pids]}/$TAG" --bind "${V1[pids]}:$T/cgbind"
+		check_match "root, v1, bound elsewhere: the move there was tried and refused" \
+			"^escape $T/cgbind/$TAG: E[A-Z]+$" "$out"
+	else
+		escape_skip "root, v1, --unshare-all" "$why_no_v1"
+		escape_skip "root, v1" "$why_no_v1"
+		escape_skip "root, v1, bound elsewhere" "$why_no_v1"
+		skip "root, v1, bound elsewhere: tried there" "$why_no_v1"
+	fi
+	if [ -n "$V2BASE" ]; then
+		check_escape "root, v2" "${V2CP:-$V2P}"
+	else
+		escape_skip "root, v2" "$why_no_v2"
+	fi
+	escape_skip "nobody, delegated v2" "runs as root"
+	escape_skip "nobody, delegated v2, --unshare-cgroup" "runs as root"
+	escape_skip "nobody, v1" "runs as root"
+else
+	escape_skip "root, v1, --unshare-all" "runs as nobody"
+	escape_skip "root, v1" "runs as nobody"
+	escape_skip "root, v1, bound elsewhere" "runs as nobody"
+	skip "root, v1, bound elsewhere: tried there" "runs as nobody"
+	escape_skip "root, v2" "runs as nobody"
+	if [ -n "$V2BASE" ]; then
+		check_escape "nobody, delegated v2" "${V2CP:-$V2P}"
+		check_escape "nobody, delegated v2, --unshare-cgroup" \
+			"${V2CP:-$V2P}" --unshare-cgroup
+	else
+		escape_skip "nobody, delegated v2" "$why_no_v2"
+		escape_skip "nobody, delegated v2, --unshare-cgroup" "$why_no_v2"
+	fi
+	escape_skip "nobody, v1" "no delegated cgroup v1 parent for nobody (v1 hierarchies are not delegated here)"
 fi
 
 # --- 3. what an ordinary user cannot do ------------------------------------

@@ -843,6 +843,8 @@ static const struct ns_case ns_cases[] = {
 	{ { { "--ro-bind", "/a:/b", "x" } }, 0, false, B(MOUNT) },
 	{ { { "--tmpfs", "/t", "x" } }, 0, false, B(MOUNT) },
 	{ { { "--chroot", "/r", "x" } }, 0, false, B(MOUNT) },
+	/* a transient cgroup: its command sees cgroup mounts read-only */
+	{ { { "--cgroup-parent", "/p", "x" } }, 0, false, B(MOUNT) },
 	{ { { "--bind", "/x", "--unshare-net", "x" } }, B(NET), false,
 	  B(NET) | B(UTS) | B(MOUNT) },
 	/* --unshare-all: everything but user and time */
@@ -1348,6 +1350,8 @@ static const struct bad_case bad_cases[] = {
 	  "--cgroup-parent" },
 	{ { { "--cgroup", "/a", "--cgroup-parent", "/b", "x" } }, false, EINVAL,
 	  "--cgroup and --cgroup-parent" },
+	{ { { "--cgroup-parent", "/p", "--join-ns", "mount=/m", "x" } }, false,
+	  EINVAL, "--cgroup-parent and --join-ns mount" },
 	{ { { "--memory-max", "1M", "x" } }, false, EINVAL,
 	  "--memory-max, --pids-max or --cpu-max needs --cgroup-parent (a "
 	  "cgroup of the spawn's own)" },
@@ -2286,12 +2290,13 @@ static const char *const ns_names[NS_COUNT] = {
 };
 
 /* The namespaces the spec makes, as documented: --unshare-all's six, pid
- * and ipc imply mount, net implies uts, any mount option implies mount. */
+ * and ipc imply mount, net implies uts, any mount option and
+ * --cgroup-parent imply mount. */
 static unsigned fuzz_namespaces(const struct fuzz_spec *fs)
 {
 	unsigned mask = fs->unshare | (fs->unshare_all ? ALL_NS : 0);
 
-	if (fs->mounts)
+	if (fs->mounts || fs->cgroup_parent)
 		mask |= NS_BIT(NS_MOUNT);
 	if (mask & (NS_BIT(NS_PID) | NS_BIT(NS_IPC)))
 		mask |= NS_BIT(NS_MOUNT);
@@ -2341,7 +2346,7 @@ static bool fuzz_allowed(const struct fuzz_spec *fs,
 	if (strcmp(name, "cgroup") == 0)
 		return !fs->cgroup_parent;
 	if (strcmp(name, "cgroup-parent") == 0)
-		return !fs->cgroup;
+		return !fs->cgroup && !(fs->joined & NS_BIT(NS_MOUNT));
 	if (is_cgroup_limit(name))
 		return fs->cgroup_parent;
 	if (strcmp(name, "landlock-mode") == 0)
@@ -3249,8 +3254,13 @@ static int fuzz_break(struct fuzz_spec *fs, char *needle, size_t size)
 		while (!(made & NS_BIT(k)));
 		name = "join-ns";
 		r = asprintf(&value, "%s=/n", ns_names[k]);
-		snprintf(needle, size, "--join-ns %s and a new %s namespace",
-			 ns_names[k], ns_names[k]);
+		if (k == NS_MOUNT && fs->cgroup_parent)
+			snprintf(needle, size,
+				 "--cgroup-parent and --join-ns mount");
+		else
+			snprintf(needle, size,
+				 "--join-ns %s and a new %s namespace",
+				 ns_names[k], ns_names[k]);
 		break;
 	}
 	case 4:
