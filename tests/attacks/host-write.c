@@ -16,6 +16,10 @@
  *   link PATH DIR          hard-link PATH into DIR (then remove it)
  *   open PATH              open for reading (devices: /dev/fuse, ...)
  *   kill PID               SIGKILL to PID
+ *   kill-group             SIGKILL to its own process group (kill(0)):
+ *                          prints nothing when it works (it dies)
+ *   ptrace PID             PTRACE_ATTACH to PID (then detach)
+ *   cwd                    print the working directory: "cwd: PATH"
  *   writable-count DIR     walk DIR (not across mounts) and count the
  *                          files that open for writing: "DIR: N"
  *
@@ -31,8 +35,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -131,6 +137,25 @@ static int link_into(const char *path, const char *dir)
 	return unlink(target);
 }
 
+static int attach(pid_t pid)
+{
+	if (ptrace(PTRACE_ATTACH, pid, NULL, NULL) < 0)
+		return -1;
+	waitpid(pid, NULL, __WALL);
+	return ptrace(PTRACE_DETACH, pid, NULL, NULL);
+}
+
+static void print_cwd(void)
+{
+	char path[4096];
+
+	if (!getcwd(path, sizeof(path)))
+		report("cwd", -1);
+	else
+		printf("cwd: %s\n", path);
+	fflush(stdout);
+}
+
 static long writable;
 static dev_t walk_dev;
 
@@ -185,6 +210,14 @@ int main(int argc, char **argv)
 			report(label, same_flags(a));
 		} else if (strcmp(step, "kill") == 0) {
 			report(label, kill(atoi(a), SIGKILL));
+		} else if (strcmp(step, "kill-group") == 0) {
+			report(step, kill(0, SIGKILL));
+			i--;
+		} else if (strcmp(step, "ptrace") == 0) {
+			report(label, attach(atoi(a)));
+		} else if (strcmp(step, "cwd") == 0) {
+			print_cwd();
+			i--;
 		} else if (strcmp(step, "writable-count") == 0) {
 			writable_count(a);
 		} else if (strcmp(step, "setxattr") == 0) {

@@ -1,0 +1,303 @@
+#!/bin/bash
+# shellcheck disable=SC2016 # literal backticks
+# The safe defaults (spawn-helper(1), SAFE DEFAULTS), tried as an attacker
+# would: tests/attacks/host-write runs as the sandboxed command and tries
+# to reach the host; a case passes when the attack fails. As root the
+# command is the host's uid 0 (the read-only view, a pid namespace), or
+# another uid (a pid namespace); as nobody neither applies, and the cases
+# that need root skip with the reason. The session of its own and the
+# working directory hold for both.
+#
+# Environment: SPAWN_HELPER, SH_PROBE, SH_ATTACKS, SH_TESTS_SRCDIR.
+
+srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
+# shellcheck source=tap.sh
+. "$srcdir/tap.sh"
+# shellcheck source=suite-lib.sh
+. "$srcdir/suite-lib.sh"
+
+require_helper_and_probe
+require_attacks host-write
+require_userns_unless_root
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/sh-defaults.XXXXXX") || exit 1
+T=$(cd "$T" && pwd -P)
+cleanup()
+{
+	local pid
+
+	while read -r pid; do
+		kill -9 "$pid" 2>/dev/null
+	done <"$T/pids" 2>/dev/null
+	[ "$(id -u)" != 0 ] || umount "$T/rosrc" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+chmod 755 "$T"
+mkdir -m 755 "$T/pub"
+cp "$SPAWN_HELPER" "$T/pub/spawn-helper" &&
+	cp "$(attack host-write)" "$T/pub/host-write" &&
+	chmod 755 "$T/pub/spawn-helper" "$T/pub/host-write" || exit 1
+H=$T/pub/spawn-helper
+A=$T/pub/host-write
+ME=$(id -u)
+
+run_st()
+{
+	# (2>/dev/null: bash's own "Killed" when the helper dies as its
+	# command did)
+	{ "$H" --status-fd 3 "$@" </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"; } \
+		2>/dev/null
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+	st1=$(sed -n 1p "$T/st")
+	stN=$(tail -n 1 "$T/st")
+}
+
+# What host-write printed for STEP (its whole line, without "STEP: ").
+said()
+{
+	sed -n "s|^$1: ||p" <<<"$out" | head -n 1
+}
+
+# A process of the host's that the sandbox must not reach, as the user
+# running the suite (or as USER via setpriv when root): pid in $victim.
+start_victim()
+{
+	if [ $# -gt 0 ]; then
+		setpriv --reuid="$1" --regid=nogroup --clear-groups \
+			sleep 60 </dev/null >/dev/null 2>&1 &
+	else
+		sleep 60 </dev/null >/dev/null 2>&1 &
+	fi
+	victim=$!
+	disown "$victim"
+	echo "$victim" >>"$T/pids"
+}
+
+# --- 1. the read-only view: a command that is the host's uid 0 --------------
+
+if [ "$ME" = 0 ]; then
+	# a root-owned file outside every writable path, as the host's files
+	mkdir -m 755 "$T/host" "$T/w"
+	echo original >"$T/host/file"
+	chmod 644 "$T/host/file"
+	start_victim
+	cg=$(cgroup_v1_mount pids)
+	[ -n "$cg" ] || cg=$(cgroup_v2_mount)
+	run_st --unshare-all -- "$A" open-write /etc/shadow create /etc \
+		create /usr/bin mkdir /var writable-count /sys \
+		open-write /proc/sys/kernel/core_pattern \
+		open-write "$cg/cgroup.procs" open /dev/userfaultfd \
+		open /dev/fuse open /dev/mem open /dev/kmsg \
+		kill "$victim" \
+		chmod "$T/host/file" chown "$T/host/file" \
+		utimes "$T/host/file" setxattr "$T/host/file" user.x \
+		setxattr "$T/host/file" system.posix_acl_access \
+		chattr "$T/host/file" create "$T/w"
+	check_eq "uid 0, --unshare-all: /etc/shadow, /etc, /usr/bin, /var: EROFS" \
+		"EROFS EROFS EROFS EROFS" \
+		"$(said "open-write /etc/shadow") $(said "create /etc") $(said "create /usr/bin") $(said "mkdir /var")"
+	check_eq "uid 0: no file under /sys opens for writing" "0" "$(said /sys)"
+	check_eq "uid 0: /proc/sys (kernel.core_pattern) and cgroupfs ($cg): EROFS" \
+		"EROFS EROFS" \
+		"$(said "open-write /proc/sys/kernel/core_pattern") $(said "open-write $cg/cgroup.procs")"
+	check_eq "uid 0: no /dev/userfaultfd, /dev/fuse, /dev/mem or /dev/kmsg" \
+		"absent absent absent absent" \
+		"$(said "open /dev/userfaultfd") $(said "open /dev/fuse") $(said "open /dev/mem") $(said "open /dev/kmsg")"
+	check_eq "uid 0: a root process of the host is out of reach (pid namespace)" \
+		"ESRCH" "$(said "kill $victim")"
+	check_true "... and it lives" alive "$victim"
+	check_eq "uid 0: chmod, chown, utimes, xattr, ACL and inode flags of a root-owned file: EROFS" \
+		"EROFS EROFS EROFS EROFS EROFS EROFS" \
+		"$(said "chmod $T/host/file") $(said "chown $T/host/file") $(said "utimes $T/host/file") $(said "setxattr $T/host/file user.x") $(said "setxattr $T/host/file system.posix_acl_access") $(said "chattr $T/host/file")"
+	check_eq "uid 0: without --writable even the scratch directory is read-only" \
+		"EROFS" "$(said "create $T/w")"
+	check_match "uid 0: the record says the view, with mount and pid namespaces" \
+		'"namespaces":\["mount","net","ipc","uts","pid","cgroup"\].*"host":"read-only"' \
+		"$st1"
+
+	run_st --writable "$T/w" -- "$A" create "$T/w" create "$T/host" \
+		link /usr/bin/su "$T/w" kill "$victim"
+	check_eq "uid 0, --writable $T/w: writable there, read-only beside it" \
+		"ok EROFS" "$(said "create $T/w") $(said "create $T/host")"
+	check_eq "uid 0: a setuid-root binary cannot be hard-linked into the writable path (EXDEV)" \
+		"EXDEV" "$(said "link /usr/bin/su $T/w")"
+	check_eq "uid 0 without namespace options: a root process of the host is out of reach" \
+		"ESRCH" "$(said "kill $victim")"
+
+	# /dev: exactly the minimal set
+	run_st -- /bin/ls -A /dev
+	check_eq "uid 0: /dev has null zero full random urandom tty ptmx pts shm and the fd links, nothing else" \
+		"fd full null ptmx pts random shm stderr stdin stdout tty urandom zero" \
+		"$(sort <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+	run_st -- /bin/sh -c 'echo x >/dev/null && head -c 4 /dev/urandom | wc -c && : >/dev/shm/x && echo shm'
+	check_eq "uid 0: /dev/null writable, /dev/urandom readable, /dev/shm writable" \
+		"0 4 shm" "$rc $(tr '\n' ' ' <<<"$out" | sed 's/ $//')"
+
+	# explicit --uid 0 is the same
+	run_st --uid 0 -- "$A" create /etc
+	check_eq "--uid 0: the view too" 'EROFS "read-only"' \
+		"$(said "create /etc") $(json_val "$st1" host)"
+
+	# Landlock leaves metadata writes through: the view closes the gap
+	mkdir -m 755 "$T/lw"
+	run_st --writable "$T/host" --landlock-write "$T/lw" -- "$A" \
+		chmod "$T/host/file" chown "$T/host/file" utimes "$T/host/file" \
+		create "$T/host"
+	check_eq "Landlock's gap: with --landlock-write elsewhere, chmod, chown and utimes of a file outside still work (no view on that path)" \
+		"ok ok ok EACCES" \
+		"$(said "chmod $T/host/file") $(said "chown $T/host/file") $(said "utimes $T/host/file") $(said "create $T/host")"
+	run_st --landlock-write "$T/lw" -- "$A" chmod "$T/host/file" \
+		chown "$T/host/file" utimes "$T/host/file"
+	check_eq "... the view closes it: EROFS" "EROFS EROFS EROFS" \
+		"$(said "chmod $T/host/file") $(said "chown $T/host/file") $(said "utimes $T/host/file")"
+
+	# the old behaviour, on request, and said so
+	run_st --unsafe-writable-host --unsafe-share-pids -- "$A" \
+		create "$T/host" kill "$victim"
+	check_eq "--unsafe-writable-host --unsafe-share-pids: the host as it is, and the record lists both" \
+		'ok ok ["writable-host","share-pids"] ' \
+		"$(said "create $T/host") $(said "kill $victim") $(json_val "$st1" unsafe) $(json_val "$st1" host)"
+	check_true "... (which killed the victim)" poll not_alive "$victim"
+
+	# a bind of a read-only mount stays read-only
+	mkdir -m 755 "$T/rosrc" "$T/rodst"
+	mount --bind "$T/rosrc" "$T/rosrc" && mount -o remount,bind,ro "$T/rosrc" &&
+		bound=yes
+	if [ -n "$bound" ]; then
+		run_st --bind "$T/rosrc:$T/rodst" -- "$A" create "$T/rodst"
+		check_eq "uid 0: --bind of a read-only host mount stays read-only" \
+			"EROFS" "$(said "create $T/rodst")"
+		umount "$T/rosrc"
+	else
+		skip "uid 0: --bind of a read-only host mount stays read-only" \
+			"cannot make a read-only bind mount here"
+	fi
+else
+	run_st -- "$A" create "$T"
+	check_eq "nobody's command is not the host's uid 0: no view, its own files writable" \
+		"ok " "$(said "create $T") $(json_val "$st1" host)"
+	for d in "uid 0: the host read-only" "uid 0: /sys, /proc/sys, cgroupfs" \
+		"uid 0: minimal /dev" "uid 0: setuid-root hard link" \
+		"uid 0: root processes out of reach" "uid 0: metadata writes" \
+		"uid 0: --writable" "--uid 0: the view" \
+		"Landlock's gap and the view" "--unsafe-writable-host" \
+		"uid 0: --bind of a read-only mount"; do
+		skip "$d" "a command as the host's uid 0 needs a root caller"
+	done
+fi
+
+# uid 0 of a user namespace that maps it to nobody is not the host's root
+if [ "$ME" != 0 ] && unshare -U -r true 2>/dev/null; then
+	unshare -U -r "$H" --status-fd 3 -- "$A" create "$T" \
+		</dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
+	out=$(cat "$T/out")
+	check_eq "uid 0 of nobody's user namespace: no view (it is nobody outside)" \
+		"ok " "$(said "create $T") $(json_val "$(head -n 1 "$T/st")" host)"
+else
+	skip "uid 0 of nobody's user namespace: no view" \
+		"runs as root, or cannot make a user namespace"
+fi
+
+# --- 2. a changed uid gets a pid namespace ----------------------------------
+
+if [ "$ME" = 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
+	start_victim nobody
+	mkdir -m 755 "$T/pub/cwd"
+	run_st --uid nobody --chdir / -- "$A" open "/proc/$victim/root/" \
+		open-write "/proc/$victim/mem" ptrace "$victim" kill "$victim"
+	check_eq "--uid nobody: another nobody process of the host is out of reach (root, mem, ptrace, kill)" \
+		"absent absent ESRCH ESRCH" \
+		"$(said "open /proc/$victim/root/") $(said "open-write /proc/$victim/mem") $(said "ptrace $victim") $(said "kill $victim")"
+	check_match "... the record has the pid namespace (and no view: nobody is not root)" \
+		'"namespaces":\["mount","pid"\]}$' "$st1"
+	run_st --uid nobody --chdir / --unsafe-share-pids -- "$A" \
+		open "/proc/$victim/root/" ptrace "$victim"
+	check_eq "--unsafe-share-pids: the control, the neighbour is reached, and the record says so" \
+		'ok ok ["share-pids"]' \
+		"$(said "open /proc/$victim/root/") $(said "ptrace $victim") $(json_val "$st1" unsafe)"
+	kill -9 "$victim" 2>/dev/null
+else
+	skip "--uid nobody: neighbours out of reach" "changing the uid needs root"
+	skip "--unsafe-share-pids: the control" "changing the uid needs root"
+fi
+
+# --- 3. a session and process group of its own ------------------------------
+
+run_st -- "$A" kill-group
+check_eq "kill(0, SIGKILL) in the sandbox: the helper lives and reports the command's SIGKILL" \
+	'137 "SIGKILL"' "$rc $(json_val "$stN" signal-name)"
+run_st --unshare-all -- "$A" kill-group
+check_eq "... under --unshare-all too" '137 "SIGKILL"' \
+	"$rc $(json_val "$stN" signal-name)"
+
+# the caller's terminal: /dev/tty opens only with --unsafe-share-session
+tty_open()
+{
+	python3 - "$H" "$A" "$@" <<'PYEOF'
+import os, pty, sys
+helper, attack, options = sys.argv[1], sys.argv[2], sys.argv[3:]
+pid, master = pty.fork()
+if pid == 0:
+    os.execv(helper, [helper] + options + ["--", attack, "open-write", "/dev/tty"])
+out = b""
+while True:
+    try:
+        data = os.read(master, 1024)
+    except OSError:
+        break
+    if not data:
+        break
+    out += data
+os.waitpid(pid, 0)
+print(out.decode(errors="replace").strip())
+PYEOF
+}
+if command -v python3 >/dev/null; then
+	check_eq "the caller's terminal does not open as /dev/tty (no controlling terminal: ENXIO)" \
+		"open-write /dev/tty: ENXIO" "$(tty_open)"
+	check_eq "... it does with --unsafe-share-session (the control)" \
+		"open-write /dev/tty: ok" \
+		"$(tty_open --unsafe-share-session)"
+else
+	skip "the caller's terminal does not open as /dev/tty" "no python3"
+	skip "... with --unsafe-share-session" "no python3"
+fi
+
+# --- 4. the working directory is entered again ------------------------------
+
+if [ "$ME" = 0 ] && id nobody >/dev/null 2>&1; then
+	mkdir -m 700 "$T/private"
+	echo secret >"$T/private/secret"
+	chmod 644 "$T/private/secret"
+	(cd "$T/private" && "$H" --status-fd 3 --uid nobody -- "$A" \
+		open secret cwd </dev/null >"$T/out" 2>"$T/err" 3>"$T/st")
+	out=$(cat "$T/out")
+	check_eq "--uid nobody from root's 0700 directory: no handle on it (secret is not found from /, where it runs)" \
+		"absent /" "$(said "open secret") $(said cwd)"
+	check_match "... and the record says why" \
+		'"cwd-refused":\{"path":"'"$T"'/private","errno":13,"errname":"EACCES"\}' \
+		"$(head -n 1 "$T/st")"
+	chmod 755 "$T/private"
+	(cd "$T/private" && "$H" --status-fd 3 --uid nobody -- "$A" \
+		open secret cwd </dev/null >"$T/out" 2>"$T/err" 3>"$T/st")
+	out=$(cat "$T/out")
+	check_eq "--uid nobody from a directory nobody may enter: it runs there" \
+		"ok $T/private" "$(said "open secret") $(said cwd)"
+else
+	skip "--uid nobody from root's 0700 directory" "changing the uid needs root"
+	skip "--uid nobody from a directory nobody may enter" "changing the uid needs root"
+fi
+# a --writable bind on the working directory is seen (root), and for
+# every user the directory is the same path
+mkdir -m 777 "$T/here"
+(cd "$T/here" && "$H" --status-fd 3 --writable "$T/here" -- "$A" \
+	create . cwd </dev/null >"$T/out" 2>"$T/err" 3>"$T/st")
+out=$(cat "$T/out")
+check_eq "--writable on the working directory: the command writes there, by its path" \
+	"ok $T/here" "$(said "create .") $(said cwd)"
+
+tap_done
+exit 0
