@@ -31,7 +31,9 @@ Extras (keyword arguments): ``timeout`` and ``kill_after`` (seconds),
 ``unshare_uts``, ``unshare_cgroup``, ``unshare_user``,
 ``hostname``, ``loopback_addrs``, ``keep_caps``, ``allow_new_privs``,
 ``allow_nested_userns`` (let the command make user namespaces, which the
-default seccomp profile refuses: see spawn-helper(1)),
+default seccomp profile refuses: see spawn-helper(1)), ``writable`` (the
+paths a command running as root may write, where it sees the rest of the
+host read-only: see spawn-helper(1), SAFE DEFAULTS),
 ``seccomp_profile``, ``seccomp_policy``, ``seccomp_bpf`` (an fd holding
 a raw seccomp BPF program, as bwrap's --seccomp), ``landlock_write``,
 ``landlock_read``, ``landlock_best_effort``, ``rlimits`` ({name: (soft,
@@ -260,6 +262,8 @@ def _fill_extras(spec, unshare, extras):
         addrs = PORTAGE_LOOPBACK
     for addr in addrs or ():
         spec.option("loopback-addr", addr)
+    for path in extras.pop("writable", None) or ():
+        spec.option("writable", path)
     for path in extras.pop("landlock_write", None) or ():
         spec.option("landlock-write", path)
     for path in extras.pop("landlock_read", None) or ():

@@ -10,6 +10,7 @@ with the reason.
 
 import errno
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -671,6 +672,19 @@ except sh.SpawnError as e:
         cmd = ["sh", "-c", "unshare -U true 2>/dev/null; echo $?"]
         self.assertEqual(capture(cmd), (0, "1\n"))
         self.assertEqual(capture(cmd, allow_nested_userns=True), (0, "0\n"))
+
+    def test_writable_extra(self):
+        """A root caller's command sees the host read-only but for the
+        writable paths; an ordinary user's gets no view (writable changes
+        nothing)."""
+        d = tempfile.mkdtemp()
+        try:
+            os.chmod(d, 0o755)
+            cmd = ["sh", "-c", 'touch "$0/x" 2>/dev/null; echo $?', d]
+            self.assertEqual(capture(cmd), (0, "1\n" if ROOT else "0\n"))
+            self.assertEqual(capture(cmd, writable=[d]), (0, "0\n"))
+        finally:
+            shutil.rmtree(d)
 
     def test_rlimits_extra(self):
         self.assertEqual(capture(["sh", "-c", "ulimit -n"],
