@@ -10,19 +10,12 @@
 #
 # Environment: SPAWN_HELPER, SH_PROBE, SH_ATTACKS, SH_TESTS_SRCDIR.
 
-# As root the suite runs in a mount namespace of its own: its mounts (a read-only bind)
-# stay out of the host's mount table, which suites running beside it
-# (make -j) compare before and after.
-if [ "$(id -u)" = 0 ] && [ -z "${SH_OWN_MOUNTS:-}" ] &&
-	unshare -m --propagation private true 2>/dev/null; then
-	SH_OWN_MOUNTS=1 exec unshare -m --propagation private bash "$0" "$@"
-fi
-
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=tap.sh
 . "$srcdir/tap.sh"
 # shellcheck source=suite-lib.sh
 . "$srcdir/suite-lib.sh"
+own_mounts_as_root "$0" "$@" # (a read-only bind)
 
 require_helper_and_probe
 require_attacks host-write

@@ -16,19 +16,12 @@
 # Environment: SPAWN_HELPER, SH_PROBE, SH_ATTACKS (stall-xattr and, when
 # fuse3 was found at configure time, fuse-stall), SH_TESTS_SRCDIR.
 
-# As root the suite runs in a mount namespace of its own: its mounts
-# (the FUSE server's) stay out of the host's mount table, which suites
-# running beside it (make -j) compare before and after.
-if [ "$(id -u)" = 0 ] && [ -z "${SH_OWN_MOUNTS:-}" ] &&
-	unshare -m --propagation private true 2>/dev/null; then
-	SH_OWN_MOUNTS=1 exec unshare -m --propagation private bash "$0" "$@"
-fi
-
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=tap.sh
 . "$srcdir/tap.sh"
 # shellcheck source=suite-lib.sh
 . "$srcdir/suite-lib.sh"
+own_mounts_as_root "$0" "$@" # (the FUSE server's)
 
 require_helper_and_probe
 require_userns_unless_root

@@ -12,6 +12,10 @@
 #                       SH_PROBE are executables
 #   require_userns_unless_root   skip the suite when a user other than
 #                       root cannot make a user namespace
+#   own_mounts_as_root "$0" "$@"   as root, run the suite again in a
+#                       mount namespace of its own: its mounts stay out of
+#                       the host's table, which suites beside it (make -j)
+#                       compare before and after
 #   attack NAME         the path of the attack program tests/attacks/NAME
 #                       (in SH_ATTACKS); require_attacks NAME... skips the
 #                       suite when one of them is not built
@@ -106,6 +110,18 @@ require_helper_and_probe()
 	: "${SPAWN_HELPER:?SPAWN_HELPER is not set}" "${SH_PROBE:?SH_PROBE is not set}"
 	if [ ! -x "$SPAWN_HELPER" ] || [ ! -x "$SH_PROBE" ]; then
 		skip_all "$SPAWN_HELPER or $SH_PROBE is not built"
+	fi
+}
+
+own_mounts_as_root()
+{
+	local script=$1
+
+	shift
+	if [ "$(id -u)" = 0 ] && [ -z "${SH_OWN_MOUNTS:-}" ] &&
+		unshare -m --propagation private true 2>/dev/null; then
+		SH_OWN_MOUNTS=1 exec unshare -m --propagation private \
+			bash "$script" "$@"
 	fi
 }
 
