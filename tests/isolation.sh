@@ -194,7 +194,9 @@ kernel_allows()
 	fi
 }
 
-# WANT: the namespaces made (proc names), without nobody's user one
+# WANT: the namespaces made (proc names), without nobody's user one and
+# without the mount and pid namespaces that root's command (the host's
+# uid 0) gets for the read-only view, which are added here
 check_unshare()
 {
 	local desc=$1 want=$2 proc
@@ -206,7 +208,13 @@ check_unshare()
 			return
 		fi
 	done
-	[ "$ME" = 0 ] || want="$want user"
+	if [ "$ME" = 0 ]; then
+		want="$want mnt pid"
+		host='"read-only"'
+	else
+		want="$want user"
+		host=
+	fi
 	want=$(sorted "$want")
 	run_st "$@" -- "$P" ns
 	if [ "$rc" != 0 ]; then
@@ -216,8 +224,9 @@ check_unshare()
 	fi
 	check_eq "$desc: exactly [$want] differ from the host's" "$want" \
 		"$(ns_differ "$out")"
-	check_eq "$desc: the record's namespaces" "$(ns_json "$want")" \
-		"$(json_val "$st1" namespaces)"
+	check_eq "$desc: the record's namespaces${host:+, host $host}" \
+		"$(ns_json "$want") $host" \
+		"$(json_val "$st1" namespaces) $(json_val "$st1" host)"
 }
 
 check_unshare "--unshare-net (implies uts)" "net uts" --unshare-net
@@ -235,16 +244,68 @@ check_unshare "--bind (implies mount)" "mnt" --bind "$T/mnt"
 check_unshare "--ro-bind (implies mount)" "mnt" --ro-bind "$T/pub:$T/mnt"
 run_st -- "$P" ns
 if [ "$ME" = 0 ]; then
-	check_eq "no namespace option: every namespace is the host's, record []" \
-		"0 [] []" "$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces)"
+	# the command is the host's uid 0: the read-only view
+	check_eq "root, no namespace option: a mount and a pid namespace, record [\"mount\",\"pid\"], host read-only, nothing unsafe" \
+		'0 [mnt pid] ["mount","pid"] "read-only" ' \
+		"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" host) $(json_val "$st1" unsafe)"
+	run_st --unsafe-writable-host --unsafe-share-pids -- "$P" ns
+	check_eq "root --unsafe-writable-host --unsafe-share-pids: every namespace is the host's, record [], both listed as unsafe, no host key" \
+		'0 [] [] ["writable-host","share-pids"] ' \
+		"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" unsafe) $(json_val "$st1" host)"
+	run_st --unsafe-writable-host -- "$P" ns
+	check_eq "root --unsafe-writable-host alone: still the pid namespace (and the mount one it needs for /proc)" \
+		'0 [mnt pid] ["mount","pid"] ["writable-host"] ' \
+		"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" unsafe) $(json_val "$st1" host)"
+	run_st --unsafe-share-pids -- "$P" ns
+	check_eq "root --unsafe-share-pids alone: the read-only view's mount namespace, no pid one" \
+		'0 [mnt] ["mount"] ["share-pids"] "read-only"' \
+		"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" unsafe) $(json_val "$st1" host)"
 else
 	# an unprivileged caller may get a user namespace anyway (to clear
 	# its bounding set): nothing else, and the record says which
 	d=$(ns_differ "$out")
-	check_match "no namespace option: at most a user namespace, as the record says" \
-		'^0 (\[\] \[\]|\[user\] \["user"\])$' \
-		"$rc [$d] $(json_val "$st1" namespaces)"
+	check_match "no namespace option: at most a user namespace, as the record says, no host key" \
+		'^0 (\[\] \[\]|\[user\] \["user"\]) $' \
+		"$rc [$d] $(json_val "$st1" namespaces) $(json_val "$st1" host)"
+	# not the host's uid 0: no view to turn off, no pid namespace to
+	# leave out, so nothing unsafe is done (nor recorded)
+	no_unsafe=$(json_val "$st1" namespaces)
+	run_st --unsafe-writable-host --unsafe-share-pids -- "$P" ns
+	check_eq "unprivileged --unsafe-writable-host --unsafe-share-pids: the same namespaces, nothing listed as unsafe" \
+		"0 [$d] $no_unsafe " \
+		"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" unsafe)"
+	skip "root --unsafe-writable-host alone: still the pid namespace" "not root"
+	skip "root --unsafe-share-pids alone: no pid namespace" "not root"
 fi
+bad_spec "--unsafe-share-pids with --unshare-pid" \
+	'--unsafe-share-pids and a new pid namespace' \
+	--unsafe-share-pids --unshare-pid -- "$TOUCH" "$T/marker"
+bad_spec "--unsafe-share-pids with --unshare-all (which has pid)" \
+	'--unsafe-share-pids and a new pid namespace' \
+	--unsafe-share-pids --unshare-all -- "$TOUCH" "$T/marker"
+
+# A command under another uid than the caller's gets a pid namespace (it
+# could signal or trace the host's processes of that uid otherwise); it
+# is not the host's uid 0, so no read-only view (no host key)
+if [ "$ME" = 0 ]; then
+	run_st --uid nobody -- "$P" ns
+	check_eq "root --uid nobody: a pid namespace (and the mount one for its /proc), record [\"mount\",\"pid\"], no host key, pid 2" \
+		'0 [mnt pid] ["mount","pid"]  2' \
+		"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" host) $(json_val "$st1" command-ns-pid)"
+	run_st --uid nobody --unsafe-share-pids -- "$P" ns
+	check_eq "root --uid nobody --unsafe-share-pids: every namespace the host's, the record lists share-pids" \
+		'0 [] [] ["share-pids"]' \
+		"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" unsafe)"
+else
+	# the caller's own uid is no change
+	run_st -- "$P" ns
+	want="[$(ns_differ "$out")] $(json_val "$st1" namespaces)"
+	run_st --uid "$(id -un)" -- "$P" ns
+	check_eq "unprivileged --uid of its own: no pid namespace added (as without --uid)" \
+		"0 $want" "$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces)"
+	skip "root --uid nobody --unsafe-share-pids: no pid namespace" "not root"
+fi
+
 
 # --- 2. --join-ns --------------------------------------------------------
 
@@ -283,8 +344,11 @@ else
 	done
 	check_eq "--join-ns $joined: the links equal the holder's" \
 		"0$want" "$rc$got"
-	check_eq "--join-ns $joined: the other namespaces are the host's" \
-		"$(sorted "$joined")" "$(ns_differ "$out")"
+	# (root's command also gets the read-only view's mount and pid
+	# namespaces)
+	if [ "$ME" = 0 ]; then joined_more="mnt pid"; else joined_more=; fi
+	check_eq "--join-ns $joined: the other namespaces are the host's${joined_more:+ (but $joined_more)}" \
+		"$(sorted "$joined $joined_more")" "$(ns_differ "$out")"
 	if [ "$ME" != 0 ]; then
 		rm -f "$T/marker"
 		run_st --join-ns user="/proc/$holder/ns/user" --unshare-ipc \
@@ -359,8 +423,15 @@ check_eq "--map-root: uid_map and gid_map map 0 to the caller" \
 		sed -n 1p) / $(printf '%s\n' "$out" |
 		awk 'NF == 3 { print $1, $2, $3 }' | sed -n 2p)"
 run_st --map-root -- "$P" status
-check_eq "--map-root alone makes the user namespace" '0 ["user"]' \
-	"$(printf '%s\n' "$out" | awk '$1 == "Uid:" { print $2 }') $(json_val "$st1" namespaces)"
+# root's uid 0 is mapped to itself: the command is still the host's uid
+# 0, and gets the read-only view's mount and pid namespaces
+if [ "$ME" = 0 ]; then
+	want='0 ["user","mount","pid"] "read-only"'
+else
+	want='0 ["user"] '
+fi
+check_eq "--map-root alone makes the user namespace" "$want" \
+	"$(printf '%s\n' "$out" | awk '$1 == "Uid:" { print $2 }') $(json_val "$st1" namespaces) $(json_val "$st1" host)"
 
 if [ "$ME" = 0 ]; then
 	run_st --uid-map "0 100000 65536" --gid-map "0 100000 65536" \
@@ -529,11 +600,12 @@ mountinfo_has()
 	grep -qF " $1 " /proc/$$/mountinfo
 }
 # Start the helper in the background; its command makes $T/ready and
-# waits for a signal (`catch`). Sets bg.
+# waits for a signal (`catch`). Sets bg. (--writable "$T": root's
+# command sees a read-only host otherwise.)
 start_bg()
 {
 	rm -f "$T/ready" "$T/st"
-	"$H" --status-fd 3 "$@" </dev/null >"$T/out" 2>"$T/err" 3>"$T/st" &
+	"$H" --status-fd 3 --writable "$T" "$@" </dev/null >"$T/out" 2>"$T/err" 3>"$T/st" &
 	bg=$!
 	echo "$bg" >>"$T/pids"
 	poll test -e "$T/ready"
@@ -668,6 +740,103 @@ check_eq "--chroot: the host's mountinfo is unchanged" "$mounts_before" \
 	"$(wc -l </proc/$$/mountinfo)"
 check_eq "--chroot: the host's directory is still empty underneath" \
 	"" "$(ls -A "$T/root/work"; ls -A "$T/root/proc")"
+# the new root above has no /dev: root's view mounts none there (nothing
+# of the host's is there either); with a /dev directory, root's command
+# gets the minimal one, nobody's (no view) the empty directory
+mkdir -m 755 "$T/root/dev"
+run --unshare-pid --chroot "$T/root" "${root_args[@]}" -- /work/probe ls /dev
+if [ "$ME" = 0 ]; then
+	want="ls /dev: fd full null ptmx pts random shm stderr stdin stdout tty urandom zero"
+	desc="root's command gets the minimal /dev"
+else
+	want="ls /dev:"
+	desc="nobody's command the empty directory"
+fi
+check_eq "--chroot with a /dev directory: $desc" "0 $want" "$rc $out"
+check_eq "--chroot with a /dev directory: the host's directory is still empty" \
+	"" "$(ls -A "$T/root/dev")"
+rmdir "$T/root/dev"
+
+# --- 6b. the read-only view ------------------------------------------------
+
+# Root's command (the host's uid 0) sees every mount read-only, metadata
+# too, but the --writable paths, and a minimal /dev; for nobody
+# --writable changes nothing (no view, no mount namespace of its own).
+mkdir -m 755 "$T/w" "$T/ro"
+: >"$T/ro/file"
+chmod 644 "$T/ro/file"
+run_st --writable "$T/w" -- "$P" create "$T/w/new" create "$T/ro/new" \
+	setmode chmod "$T/ro/file" 600 ls /dev
+if [ "$ME" = 0 ]; then
+	check_eq "root: --writable $T/w is writable, the rest of the host is not (EROFS, chmod too)" \
+		"0 create $T/w/new ok create $T/ro/new EROFS chmod $T/ro/file EROFS / new / file / 644" \
+		"$rc $(oneline "$(printf '%s\n' "$out" | grep -v '^ls ')") / $(cd "$T/w" && echo *) / $(cd "$T/ro" && echo *) / $(stat -c %a "$T/ro/file")"
+	check_eq "root: a minimal /dev" \
+		"ls /dev: fd full null ptmx pts random shm stderr stdin stdout tty urandom zero" \
+		"$(printf '%s\n' "$out" | grep '^ls /dev')"
+	check_eq "root: the record says host read-only" '"read-only"' \
+		"$(json_val "$st1" host)"
+else
+	got="$rc $(oneline "$(printf '%s\n' "$out" | grep -v '^ls ')") / $(json_val "$st1" namespaces)"
+	run_st -- "$P" exit 0
+	check_eq "unprivileged: --writable changes nothing (the namespaces of a plain run, the rest of $T writable too)" \
+		"0 create $T/w/new ok create $T/ro/new ok chmod $T/ro/file ok / $(json_val "$st1" namespaces)" \
+		"$got"
+	skip "root: a minimal /dev" "not root (no read-only view)"
+	skip "root: the record says host read-only" "not root"
+fi
+rm -f "$T/w/new" "$T/ro/new"
+
+# --- 6c. the working directory ---------------------------------------------
+
+# With a mount namespace or changed credentials (and no --chdir), the
+# command enters the helper's working directory again by its path, after
+# its mounts and credentials: it sees what is mounted there; when it
+# cannot enter it, it starts in / and the record says why.
+run_in()
+{
+	local dir=$1
+
+	shift
+	(cd "$dir" && exec "$H" --status-fd 3 "$@") </dev/null >"$T/out" \
+		2>"$T/err" 3>"$T/st"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+	st=$(cat "$T/st")
+	st1=$(sed -n 1p "$T/st")
+}
+mkdir -m 755 "$T/cw" "$T/cw/sub" "$T/cwsrc" "$T/cwdst"
+: >"$T/cwsrc/seen"
+run_in "$T/cwdst" --bind "$T/cwsrc:$T/cwdst" -- "$P" cwd ls .
+check_eq "cwd re-entered by path after the mounts: the bound directory's contents" \
+	"0 $T/cwdst ls .: seen / " "$rc $(oneline "$out") / $(json_val "$st1" cwd-refused)"
+run_in "$T/cw/sub" --tmpfs "$T/cw" -- "$P" cwd
+check_eq "cwd hidden by a --tmpfs: the command starts in /, cwd-refused ENOENT" \
+	"0 / {\"path\":\"$T/cw/sub\",\"errno\":2,\"errname\":\"ENOENT\"}" \
+	"$rc $out $(json_val "$st1" cwd-refused)"
+if [ "$ME" = 0 ]; then
+	mkdir -m 700 "$T/c700"
+	mkdir -m 755 "$T/c755"
+	run_in "$T/c700" --uid nobody -- "$P" cwd
+	check_eq "root --uid nobody from a directory nobody cannot enter (0700): the command runs in /, cwd-refused EACCES" \
+		"0 / {\"path\":\"$T/c700\",\"errno\":13,\"errname\":\"EACCES\"}" \
+		"$rc $out $(json_val "$st1" cwd-refused)"
+	run_in "$T/c755" --uid nobody -- "$P" cwd
+	check_eq "root --uid nobody from a directory nobody can enter: the command runs there, nothing refused" \
+		"0 $T/c755 " "$rc $out $(json_val "$st1" cwd-refused)"
+	check_eq "the key order of the started record (cwd-refused last)" \
+		"child-pid command-pid command-ns-pid namespaces cwd-refused" \
+		"$(cd "$T/c700" && "$H" --status-fd 3 --uid nobody -- "$P" exit 0 3>&1 >/dev/null 2>&1 </dev/null |
+			sed -n 1p | grep -o '"[a-z-]*":' | tr -d '":' | grep -vxE 'path|errno|errname' | tr '\n' ' ' | sed 's/ $//')"
+else
+	skip "root --uid nobody from a 0700 directory: cwd-refused EACCES" \
+		"needs root to change the uid"
+	skip "root --uid nobody from a directory nobody can enter" \
+		"needs root to change the uid"
+	skip "the key order of the started record with cwd-refused" \
+		"needs root to change the uid"
+fi
 
 # --- 7. pid 1 and signals ----------------------------------------------------
 
@@ -720,24 +889,39 @@ run --unshare-pid -- "$P" kill SEGV 2>/dev/null
 check_eq "a signal death under pid 1 stays one (139, not 127)" 139 "$rc"
 
 token=sh-isolation-daemon-$$-$RANDOM
-run --unshare-pid -- "$P" daemonize "$T/daemon.pid" "$token"
+run --unshare-pid --writable "$T" -- "$P" daemonize "$T/daemon.pid" "$token"
 check_match "--unshare-pid: the command starts a double-forked daemon" \
 	'^daemon [0-9]+$' "$out"
 check_true "--unshare-pid: the daemon is gone when the helper returns" \
 	within 3 no_pid_with "$token"
+# root's command would get a pid namespace: the control leaves it out
+# (--unsafe-share-pids), and the record says so
 token2=$token-control
-run -- "$P" daemonize "$T/daemon2.pid" "$token2"
+nopidns=()
+[ "$ME" = 0 ] && nopidns=(--unsafe-share-pids)
+run_st "${nopidns[@]}" --writable "$T" -- "$P" daemonize "$T/daemon2.pid" "$token2"
 left=$(pids_with "$token2")
-check_true "control, no pid namespace: the daemon outlives the helper" \
+check_true "control, no pid namespace${nopidns[*]:+ (${nopidns[*]})}: the daemon outlives the helper" \
 	test -n "$left"
+if [ "$ME" = 0 ]; then
+	check_eq "control --unsafe-share-pids: no pid namespace, the record lists share-pids" \
+		'["mount"] ["share-pids"]' \
+		"$(json_val "$st1" namespaces) $(json_val "$st1" unsafe)"
+else
+	skip "control --unsafe-share-pids: the record lists share-pids" \
+		"not root (no pid namespace to leave out)"
+fi
 for pid in $left; do
 	kill -9 "$pid"
 done
 
 # --- 8. timeout ------------------------------------------------------------
 
+# (no pid namespace: root's command would get one, --unsafe-share-pids)
 for pidns in "" --unshare-pid; do
-	"$P" wait "$H" --status-fd 3 $pidns --timeout 0.3 -- "$P" sleep 5 \
+	[ -z "$pidns" ] && [ "$ME" = 0 ] && pidns_opt=--unsafe-share-pids ||
+		pidns_opt=$pidns
+	"$P" wait "$H" --status-fd 3 $pidns_opt --timeout 0.3 -- "$P" sleep 5 \
 		</dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
 	stN=$(tail -n 1 "$T/st")
 	wall=$(json_val "$stN" wall-usec)
@@ -747,7 +931,7 @@ for pidns in "" --unshare-pid; do
 	check_true "--timeout 0.3 ${pidns:-(no pid namespace)}: after 0.3 s, well before 5 ($wall us)" \
 		test "${wall:-0}" -ge 290000 -a "${wall:-0}" -lt 3000000
 
-	"$P" wait "$H" --status-fd 3 $pidns --timeout 0.3 --kill-after 0.3 \
+	"$P" wait "$H" --status-fd 3 $pidns_opt --timeout 0.3 --kill-after 0.3 \
 		-- "$P" trap-term sleep 5 \
 		</dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
 	stN=$(tail -n 1 "$T/st")
@@ -763,22 +947,32 @@ check_eq "--timeout not reached: no timed-out key" "0 " \
 	"$rc $(json_val "$stN" timed-out)"
 
 # What the timeout's SIGKILL reaches without a pid namespace or a
-# transient cgroup: with --new-session the command's process group, also
-# when the command itself ended on the SIGTERM; without, only the command
-# (documented), which the control shows. The command's child ignores
-# SIGTERM and sleeps 30 s with a token in its command line.
-for how in "new-session:" "new-session:trap-term" "control:"; do
+# transient cgroup: in the sandbox's own session (the default, or
+# --new-session said) the command's process group, also when the command
+# itself ended on the SIGTERM; with --unsafe-share-session (the caller's
+# group), only the command (documented), which the control shows. The
+# command's child ignores SIGTERM and sleeps 30 s with a token in its
+# command line. Root's command would get a pid namespace and a read-only
+# host: --unsafe-share-pids keeps the case about the process group, and
+# --writable "$T" lets it write the child's pid.
+nopidns=()
+[ "$ME" = 0 ] && nopidns=(--unsafe-share-pids)
+for how in "new-session:" "new-session:trap-term" "default:" "control:"; do
 	token=sh-isolation-tmo-$$-$RANDOM
 	trap=${how#*:}
-	session=()
-	[ "${how%%:*}" = control ] || session=(--new-session)
+	case ${how%%:*} in
+	new-session) session=(--new-session) ;;
+	default) session=() ;;
+	control) session=(--unsafe-share-session) ;;
+	esac
 	rm -f "$T/spawned.pid"
-	timeout -k 2 20 "$H" --status-fd 3 "${session[@]}" --timeout 0.3 \
+	timeout -k 2 20 "$H" --status-fd 3 "${session[@]}" "${nopidns[@]}" \
+		--writable "$T" --timeout 0.3 \
 		--kill-after 0.3 -- "$P" $trap spawn "$T/spawned.pid" "$token" \
 		sleep 5 </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
 	rc=$?
 	stN=$(tail -n 1 "$T/st")
-	desc="--timeout ${session[*]:-(no --new-session)}${trap:+, the command ignores SIGTERM}"
+	desc="--timeout ${session[*]:-(own session by default)}${nopidns[*]:+ ${nopidns[*]}}${trap:+, the command ignores SIGTERM}"
 	# (no pid namespace: the pid the child wrote is the host's)
 	spawned=$(cat "$T/spawned.pid" 2>/dev/null)
 	if [ -z "$spawned" ]; then
@@ -893,8 +1087,15 @@ if [ -z "$userns_refusal" ]; then
 	check_eq "refused user namespace, --ns-fallback drop (privileged): runs, net still made" \
 		"0 changed" \
 		"$rc $(printf '%s\n' "$out" | awk -v h="${HOST_NS[net]}" '$1 == "net" { print ($2 == h ? "same" : "changed") }')"
-	check_eq "refused user namespace, drop (privileged): dropped user (ENOSPC), made net and uts" \
-		'[{"namespace":"user","errno":28,"errname":"ENOSPC"}] ["net","uts"]' \
+	# (as root, uid 0 of the test's user namespace is the host's: the
+	# read-only view's mount and pid namespaces are made too)
+	if [ "$ME" = 0 ]; then
+		want='["mount","net","uts","pid"]'
+	else
+		want='["net","uts"]'
+	fi
+	check_eq "refused user namespace, drop (privileged): dropped user (ENOSPC), made $want" \
+		"[{\"namespace\":\"user\",\"errno\":28,\"errname\":\"ENOSPC\"}] $want" \
 		"$(printf '%s\n' "$st1" | sed -n 's/.*"dropped":\(\[[^]]*\]\).*/\1/p') $(json_val "$st1" namespaces)"
 
 	rm -f "$T/marker"
@@ -919,23 +1120,56 @@ if [ -z "$userns_refusal" ]; then
 	check_match "unprivileged, user namespaces refused, strict: the message names user" \
 		'namespace `user` refused' "$(json_val "$st" message)"
 
-	no_userns_unpriv --ns-fallback drop --unshare-net -- "$P" ns
+	# As root, the helper without capabilities is still the host's uid
+	# 0: its command's read-only view needs a mount namespace, which
+	# needs the refused user namespace, and is never dropped (nothing
+	# runs). The fallback cases below are about the namespaces
+	# themselves: as root they turn the view and the pid namespace off.
+	unsafe=()
+	if [ "$ME" = 0 ]; then
+		unsafe=(--unsafe-writable-host --unsafe-share-pids)
+		rm -f "$T/marker"
+		no_userns_unpriv --ns-fallback drop --unshare-net -- "$TOUCH" "$T/marker"
+		check_eq "root without capabilities, user namespaces refused, drop: the read-only view is not dropped (125, stage ns, nothing ran)" \
+			'125 "ns" absent' "$rc $(json_val "$st" stage) $(ran)"
+		check_match "root without capabilities, drop: the message names the mount namespace and the read-only view" \
+			'namespace `mount` refused.*read-only view' "$(json_val "$st" message)"
+		rm -f "$T/marker"
+		no_userns_unpriv -- "$TOUCH" "$T/marker"
+		check_eq "root without capabilities, user namespaces refused, no option: 125, stage ns, nothing ran" \
+			'125 "ns" absent' "$rc $(json_val "$st" stage) $(ran)"
+	else
+		skip "root without capabilities, drop: the read-only view is not dropped" "not root"
+		skip "root without capabilities, drop: the message" "not root"
+		skip "root without capabilities, no option: 125" "not root"
+	fi
+	no_userns_unpriv "${unsafe[@]}" --ns-fallback drop --unshare-net -- "$P" ns
 	check_eq "unprivileged, user namespaces refused, drop: runs in the host's net, dropped user net uts" \
 		"0 same / user net uts / []" \
 		"$rc $(printf '%s\n' "$out" | awk -v h="${HOST_NS[net]}" '$1 == "net" { print ($2 == h ? "same" : "changed") }') / $(dropped_names "$st1") / $(json_val "$st1" namespaces)"
 
 	# documented: the user namespace an ordinary user gets only to clear
 	# the bounding set is left out when refused, and the record says so
-	no_userns_unpriv -- "$P" security
-	check_eq "unprivileged, user namespaces refused, no namespace asked: runs, user dropped, bounding set not cleared, no_new_privs" \
+	no_userns_unpriv "${unsafe[@]}" -- "$P" security
+	check_eq "unprivileged, user namespaces refused, no namespace asked${unsafe[*]:+ (${unsafe[*]})}: runs, user dropped, bounding set not cleared, no_new_privs" \
 		"0 / user / false / 1" \
 		"$rc / $(dropped_names "$st1") / $(json_val "$st1" bounding-set-cleared) / $(printf '%s\n' "$out" | awk '$1 == "NoNewPrivs:" { print $2 }')"
+	if [ "$ME" = 0 ]; then
+		check_eq "root without capabilities, unsafe options: the record lists both" \
+			'["writable-host","share-pids"]' "$(json_val "$st1" unsafe)"
+	else
+		skip "root without capabilities, unsafe options: the record lists both" "not root"
+	fi
 else
 	for d in "drop (privileged): runs" "drop (privileged): dropped" \
 		"strict (privileged): 125" "strict: names user" \
 		"drop with --uid-map: 125" "unprivileged strict: 125" \
 		"unprivileged strict: names user" "unprivileged drop: runs" \
-		"unprivileged, no namespace asked: runs"; do
+		"unprivileged, no namespace asked: runs" \
+		"root without capabilities, drop: the view is not dropped" \
+		"root without capabilities, drop: the message" \
+		"root without capabilities, no option: 125" \
+		"root without capabilities: unsafe listed"; do
 		skip "refused user namespace, $d" "$userns_refusal"
 	done
 fi
