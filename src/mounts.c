@@ -263,6 +263,23 @@ static bool missing_in_new_root(const struct mount_plan *plan,
 	return plan->new_root && stat(path, &st) < 0 && errno == ENOENT;
 }
 
+/* In a user namespace the kernel mounts a fresh proc only where the
+ * proc above shows all of itself: a sandbox inside another (whose
+ * /proc/sys, irq and bus are covered read-only) cannot have one. */
+static int mount_proc(const char *target, struct sh_err *err)
+{
+	if (mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) == 0)
+		return 0;
+	if (errno == EPERM)
+		return err_sys(err, "mount", errno,
+			       "mount proc on `%s` (refused where the /proc "
+			       "above has covered parts, as inside another "
+			       "sandbox: give --unsafe-share-pids or --uid)",
+			       target);
+	return err_sys(err, "mount", errno, "mount proc on `%s`", target);
+}
+
 static int mount_special(const struct mount_plan *plan, struct sh_err *err)
 {
 	char target[PATH_MAX];
@@ -273,9 +290,7 @@ static int mount_special(const struct mount_plan *plan, struct sh_err *err)
 				     err)) < 0)
 			return r;
 		if (!missing_in_new_root(plan, target) &&
-		    ((r = mount_fs("proc", target,
-				   MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
-				   err)) < 0 ||
+		    ((r = mount_proc(target, err)) < 0 ||
 		     (r = protect_proc(target, err)) < 0))
 			return r;
 	}
