@@ -41,6 +41,9 @@ cc -O2 -Wall -I"$SRC/lib" "$SRC/bench/spawn-bench.c" -o "$T/spawn-bench" \
 chmod -R a+rX "$T"
 export SPAWNHELPER_PATH=$T/spawn-helper SPAWNHELPER_LIBRARY=$T/libspawnhelper.so
 
+# as root the command is the host's uid 0: the helper builds the
+# read-only view (every mount read-only, a minimal /dev, a fresh /proc),
+# which bwrap's options below match; unshare(1) does neither
 ours=("$T/spawn-helper" --unshare-all --)
 peer_unshare=(unshare -n -i -m -p -u -C -f --mount-proc)
 peer_unshare_user=(unshare -r -n -i -m -p -u -C -f --mount-proc)
@@ -147,7 +150,7 @@ real_build() {
 		# the unit tests that can run in the sandbox: the integration
 		# tests need root's capabilities, check-seccomp installs filters
 		# of its own (a listener cannot nest) and check-lib namespaces
-		"$@" sh -c "cd '$dir' && ./configure -q && make -j2 >/dev/null 2>&1 &&
+		"$@" sh -c "cd '$dir' && export TMPDIR='$T/rb' && ./configure -q && make -j2 >/dev/null 2>&1 &&
 			make -j2 check TESTS='tests/check-options tests/check-fdmap' >/dev/null 2>&1" ||
 			echo "real build failed: $*" >&2
 		end=$(date +%s.%N)
@@ -158,7 +161,9 @@ real_build() {
 	build_once env >/dev/null
 	for ((i = 0; i < BUILD_RUNS; i++)); do
 		outs+=("$(build_once env)")
-		ins+=("$(build_once "$T/spawn-helper" --unshare-all --)")
+		# root's build writes only its own tree (the read-only view)
+		ins+=("$(build_once "$T/spawn-helper" --unshare-all \
+			--writable "$T/rb" --)")
 	done
 	t_out=$(printf '%s\n' "${outs[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	t_in=$(printf '%s\n' "${ins[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
