@@ -1995,6 +1995,7 @@ static const struct sample samples[] = {
 	{ "bind", { "/src:/dst", "/same", "rel src:/a:b" } },
 	{ "ro-bind", { "/usr:/usr", "/etc", "/x:/y" } },
 	{ "tmpfs", { "/tmp", "/run/a b", "/var/tmp" } },
+	{ "writable", { "/var/tmp/portage", "/w", "/a b" } },
 	{ "chroot", { "/srv/root", "rel" } },
 	{ "cgroup", { "/sys/fs/cgroup/a", "/b c" } },
 	{ "cgroup-parent", { "/sys/fs/cgroup/user.slice", "/p" } },
@@ -2231,6 +2232,8 @@ struct fuzz_spec {
 	bool die_with_parent, map_root, timeout, mounts;
 	bool cgroup, cgroup_parent;
 	bool nested_userns; /* --allow-nested-userns: no strict profile */
+	bool new_session, share_session, share_pids; /* each refuses the
+							 other of its pair */
 	unsigned unshare; /* --unshare-TYPE */
 	bool unshare_all;
 	unsigned joined; /* --join-ns types */
@@ -2343,6 +2346,14 @@ static bool fuzz_allowed(const struct fuzz_spec *fs,
 		return !(fs->joined & NS_BIT(NS_MOUNT));
 	if (strcmp(name, "kill-after") == 0)
 		return fs->timeout;
+	if (strcmp(name, "unsafe-share-session") == 0)
+		return !fs->new_session;
+	if (strcmp(name, "new-session") == 0)
+		return !fs->share_session;
+	if (strcmp(name, "unsafe-share-pids") == 0)
+		return !(fuzz_namespaces(fs) & NS_BIT(NS_PID));
+	if (strcmp(name, "unshare-pid") == 0 || strcmp(name, "unshare-all") == 0)
+		return !fs->share_pids;
 	if (strcmp(name, "cgroup") == 0)
 		return !fs->cgroup_parent;
 	if (strcmp(name, "cgroup-parent") == 0)
@@ -2375,6 +2386,12 @@ static void fuzz_note(struct fuzz_spec *fs, const struct option_def *opt)
 		fs->cgroup_parent = true;
 	else if (strcmp(name, "allow-nested-userns") == 0)
 		fs->nested_userns = true;
+	else if (strcmp(name, "new-session") == 0)
+		fs->new_session = true;
+	else if (strcmp(name, "unsafe-share-session") == 0)
+		fs->share_session = true;
+	else if (strcmp(name, "unsafe-share-pids") == 0)
+		fs->share_pids = true;
 	else if (is_mount_option(name))
 		fs->mounts = true;
 	else if (strncmp(name, "landlock-", 9) == 0 &&
@@ -2685,7 +2702,8 @@ static char *random_value(struct fuzz_spec *fs, const struct option_def *opt)
 			s = strdup(dest);
 		else
 			r = asprintf(&s, "%s:%s", src, dest);
-	} else if (strcmp(name, "tmpfs") == 0) {
+	} else if (strcmp(name, "tmpfs") == 0 ||
+		   strcmp(name, "writable") == 0) {
 		s = random_dest(fs, true);
 	} else if (strcmp(name, "timeout") == 0) {
 		s = random_seconds(false);
@@ -2887,7 +2905,7 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 		       const struct spec *spec)
 {
 	size_t n_fds = 0, n_set = 0, n_unset = 0, n_join = 0, n_addr = 0;
-	size_t n_bind = 0, n_ro = 0, n_tmpfs = 0;
+	size_t n_bind = 0, n_ro = 0, n_tmpfs = 0, n_writable = 0;
 	size_t n_lw = 0, n_lr = 0, n_rlim = 0;
 	unsigned unshare = 0;
 	bool seen[128] = { false };
@@ -2970,6 +2988,14 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 			check_next(&spec->ro_binds, &n_ro, v, name);
 		} else if (strcmp(name, "tmpfs") == 0) {
 			check_next(&spec->tmpfs, &n_tmpfs, v, name);
+		} else if (strcmp(name, "writable") == 0) {
+			check_next(&spec->writable, &n_writable, v, name);
+		} else if (strcmp(name, "unsafe-writable-host") == 0) {
+			ck_assert(spec->unsafe_writable_host);
+		} else if (strcmp(name, "unsafe-share-pids") == 0) {
+			ck_assert(spec->unsafe_share_pids);
+		} else if (strcmp(name, "unsafe-share-session") == 0) {
+			ck_assert(spec->unsafe_share_session);
 		} else if (strcmp(name, "chroot") == 0) {
 			ck_assert_pstr_eq(spec->chroot, v);
 		} else if (strcmp(name, "timeout") == 0) {
@@ -3036,6 +3062,7 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 	ck_assert_uint_eq(spec->binds.n, n_bind);
 	ck_assert_uint_eq(spec->ro_binds.n, n_ro);
 	ck_assert_uint_eq(spec->tmpfs.n, n_tmpfs);
+	ck_assert_uint_eq(spec->writable.n, n_writable);
 	ck_assert_uint_eq(spec->landlock_write.n, n_lw);
 	ck_assert_uint_eq(spec->landlock_read.n, n_lr);
 	ck_assert_uint_eq(spec->rlimits.n, n_rlim);
@@ -3084,6 +3111,12 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 		ck_assert(!spec->allow_new_privs);
 	if (!seen[option_find("allow-nested-userns") - option_table])
 		ck_assert(!spec->allow_nested_userns);
+	if (!seen[option_find("unsafe-writable-host") - option_table])
+		ck_assert(!spec->unsafe_writable_host);
+	if (!seen[option_find("unsafe-share-pids") - option_table])
+		ck_assert(!spec->unsafe_share_pids);
+	if (!seen[option_find("unsafe-share-session") - option_table])
+		ck_assert(!spec->unsafe_share_session);
 	if (!seen[option_find("seccomp-profile") - option_table])
 		ck_assert_ptr_null(spec->seccomp_profile);
 	if (!seen[option_find("seccomp-policy") - option_table])
