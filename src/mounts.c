@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -151,26 +152,35 @@ int make_readonly(const char *target, struct sh_err *err)
 	return 0;
 }
 
-/* Writable, the mount at target alone (a bind in the read-only view
- * copies the read-only flag of its source's mount; the mounts below it
- * stay read-only). */
-static int make_writable(const char *target, struct sh_err *err)
+/* Read-only or writable, the mount at target alone: a bind in the
+ * read-only view copies the read-only flag of its source's mount, made
+ * writable again for a writable path (the mounts below it stay
+ * read-only); the view's own /dev is made read-only once filled. */
+static int set_top_readonly(const char *target, bool readonly,
+			    struct sh_err *err)
 {
-	struct sh_mount_attr attr = { .attr_clr = SH_MOUNT_ATTR_RDONLY };
+	struct sh_mount_attr attr = { 0 };
+	const char *what = readonly ? "read-only" : "writable";
 	unsigned long flags = 0;
 	int r;
 
+	if (readonly)
+		attr.attr_set = SH_MOUNT_ATTR_RDONLY;
+	else
+		attr.attr_clr = SH_MOUNT_ATTR_RDONLY;
 	if (syscall(SYS_mount_setattr, SH_AT_FDCWD, target, 0, &attr,
 		    sizeof(attr)) == 0)
 		return 0;
 	if (errno != ENOSYS)
 		return err_sys(err, "mount", errno,
-			       "make `%s` writable (mount_setattr)", target);
+			       "make `%s` %s (mount_setattr)", target, what);
 	if ((r = locked_flags(target, &flags)) < 0)
 		return err_sys(err, "mount", -r, "statvfs `%s`", target);
-	if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0)
-		return err_sys(err, "mount", errno, "remount `%s` writable",
-			       target);
+	if (mount(NULL, target, NULL,
+		  MS_BIND | MS_REMOUNT | flags | (readonly ? MS_RDONLY : 0),
+		  NULL) < 0)
+		return err_sys(err, "mount", errno, "remount `%s` %s", target,
+			       what);
 	return 0;
 }
 
@@ -188,7 +198,8 @@ static int bind_mount(const char *source, const char *target,
 			       source, target);
 	if (access == BIND_READ_ONLY)
 		return make_readonly(target, err);
-	return access == BIND_WRITABLE ? make_writable(target, err) : 0;
+	return access == BIND_WRITABLE ? set_top_readonly(target, false, err)
+				       : 0;
 }
 
 static int mount_fs(const char *type, const char *target, unsigned long flags,
@@ -336,11 +347,17 @@ static int note_host_writable(const struct mount_plan *plan, bool **out,
 	return 0;
 }
 
-/* The minimal /dev of the read-only view: these nodes of the host's, a
- * devpts of its own, a private /dev/shm and the links to /proc/self/fd.
- * No block devices, fuse, userfaultfd, mem, kmsg or anything else. */
-static const char *const dev_nodes[] = { "null",   "zero",    "full",
-					 "random", "urandom", "tty" };
+/* The minimal /dev of the read-only view: these nodes, a devpts of its
+ * own, a private /dev/shm and the links to /proc/self/fd. No block
+ * devices, fuse, userfaultfd, mem, kmsg or anything else. The numbers
+ * are the kernel's fixed ones (devices.txt). */
+static const struct {
+	const char *name;
+	unsigned major, minor;
+} dev_nodes[] = {
+	{ "null", 1, 3 },   { "zero", 1, 5 },	 { "full", 1, 7 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+};
 #define N_DEVICES (sizeof(dev_nodes) / sizeof(dev_nodes[0]))
 
 static void close_devices(int (*fds)[N_DEVICES])
@@ -356,7 +373,7 @@ static int open_host_devices(int fds[N_DEVICES], struct sh_err *err)
 	char path[64];
 
 	for (size_t i = 0; i < N_DEVICES; i++) {
-		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i]);
+		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i].name);
 		fds[i] = open(path, O_PATH | O_CLOEXEC);
 		if (fds[i] < 0)
 			return err_sys(err, "mount", errno, "open `%s`", path);
@@ -398,15 +415,25 @@ static int dev_dir(const struct mount_plan *plan, const char *name,
 	return 0;
 }
 
-/* The host's node fd, bound on an empty file of the same name. */
-static int dev_bind(const struct mount_plan *plan, const char *name, int fd,
+/* Node i made with mknod (CAP_MKNOD, a helper in the host's user
+ * namespace: no mount to make, or to tear down at the end), else the
+ * host's node (fd) bound on an empty file of the same name. */
+static int dev_node(const struct mount_plan *plan, size_t i, int fd,
 		    struct sh_err *err)
 {
+	const char *name = dev_nodes[i].name;
 	char path[PATH_MAX], source[64];
 	int file, r = dev_path(plan, name, path, sizeof(path), err);
 
 	if (r < 0)
 		return r;
+	if (mknod(path, S_IFCHR | 0666,
+		  makedev(dev_nodes[i].major, dev_nodes[i].minor)) == 0)
+		return chmod(path, 0666) < 0 ? err_sys(err, "mount", errno,
+						       "chmod `%s`", path)
+					     : 0;
+	if (errno != EPERM)
+		return err_sys(err, "mount", errno, "mknod `%s`", path);
 	file = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (file < 0)
 		return err_sys(err, "mount", errno, "create `%s`", path);
@@ -426,18 +453,20 @@ static int mount_minimal_dev(const struct mount_plan *plan,
 		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
 		{ "ptmx", "pts/ptmx" },
 	};
-	char path[PATH_MAX];
+	char dev[PATH_MAX], path[PATH_MAX];
 	int r;
 
-	if ((r = dev_path(plan, "", path, sizeof(path), err)) < 0)
+	if ((r = dev_path(plan, "", dev, sizeof(dev), err)) < 0)
 		return r;
-	if (missing_in_new_root(plan, path))
+	if (missing_in_new_root(plan, dev))
 		return 0;
-	if ((r = mount_fs("tmpfs", path, MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  "mode=0755", err)) < 0)
+	/* not nodev: the nodes made here are its own; nothing else can
+	 * make one (CAP_MKNOD is dropped), and it is read-only at the end */
+	if ((r = mount_fs("tmpfs", dev, MS_NOSUID | MS_NOEXEC, "mode=0755",
+			  err)) < 0)
 		return r;
 	for (size_t i = 0; i < N_DEVICES; i++)
-		if ((r = dev_bind(plan, dev_nodes[i], devices[i], err)) < 0)
+		if ((r = dev_node(plan, i, devices[i], err)) < 0)
 			return r;
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		if ((r = dev_symlink(plan, links[i][0], links[i][1], err)) < 0)
@@ -445,9 +474,11 @@ static int mount_minimal_dev(const struct mount_plan *plan,
 	if ((r = dev_dir(plan, "pts", path, sizeof(path), err)) < 0 ||
 	    (r = mount_fs("devpts", path, MS_NOSUID | MS_NOEXEC,
 			  "newinstance,ptmxmode=0666,mode=620", err)) < 0 ||
-	    (r = dev_dir(plan, "shm", path, sizeof(path), err)) < 0)
+	    (r = dev_dir(plan, "shm", path, sizeof(path), err)) < 0 ||
+	    (r = mount_fs("tmpfs", path, MS_NOSUID | MS_NODEV, "mode=1777",
+			  err)) < 0)
 		return r;
-	return mount_fs("tmpfs", path, MS_NOSUID | MS_NODEV, "mode=1777", err);
+	return set_top_readonly(dev, true, err);
 }
 
 /* pivot_root into the new root and detach the old one, so nothing of the
