@@ -442,10 +442,27 @@ bool launch_needs_sync(const struct launch *launch)
 	return (launch->namespaces & NS_BIT(NS_USER)) || launch->cgroups.n;
 }
 
+/* What cannot go without the mount namespace, or NULL. */
+static const char *mount_ns_needed_by(const struct launch *launch)
+{
+	const struct spec *spec = launch->spec;
+
+	if (spec->binds.n || spec->ro_binds.n || spec->tmpfs.n || spec->chroot)
+		return "the mounts the spec asks for";
+	if (launch->read_only_host)
+		return "the read-only view of a command that is the host's "
+		       "uid 0";
+	if (spec->cgroup_parent)
+		return "--cgroup-parent (the command sees the cgroup file "
+		       "systems read-only)";
+	return NULL;
+}
+
 int launch_drop(struct launch *launch, unsigned refused,
 		const int errnos[NS_COUNT], struct sh_err *err)
 {
 	const struct spec *spec = launch->spec;
+	const char *why;
 
 	/* an unprivileged caller made everything else inside the refused
 	 * user namespace; a privileged one makes the others without it */
@@ -467,20 +484,11 @@ int launch_drop(struct launch *launch, unsigned refused,
 			       errnos[NS_USER] ? errnos[NS_USER] : EPERM,
 			       "namespace `user` refused, and the --uid-map "
 			       "or --gid-map the spec gives needs it");
-	if ((refused & NS_BIT(NS_MOUNT)) &&
-	    (spec->binds.n || spec->ro_binds.n || spec->tmpfs.n ||
-	     spec->chroot || launch->read_only_host))
+	if ((refused & NS_BIT(NS_MOUNT)) && (why = mount_ns_needed_by(launch)))
 		return err_set(err, "ns", errnos[NS_MOUNT] ? errnos[NS_MOUNT]
 							   : EPERM,
-			       "namespace `mount` refused, and the mounts the "
-			       "spec asks for (or the read-only view of a "
-			       "command that is the host's uid 0) need it");
-	if ((refused & NS_BIT(NS_MOUNT)) && spec->cgroup_parent)
-		return err_set(err, "ns", errnos[NS_MOUNT] ? errnos[NS_MOUNT]
-							   : EPERM,
-			       "namespace `mount` refused, and --cgroup-parent "
-			       "needs it (the command must see the cgroup file "
-			       "systems read-only)");
+			       "namespace `mount` refused (needed for %s)",
+			       why);
 	for (int k = 0; k < NS_COUNT; k++)
 		if (refused & launch->namespaces & NS_BIT(k))
 			launch->dropped_errno[k] = errnos[k] ? errnos[k] : EPERM;

@@ -136,6 +136,26 @@ if [ "$ME" = 0 ]; then
 	run_st -- /bin/sh -c 'echo x >/dev/null && head -c 4 /dev/urandom | wc -c && : >/dev/shm/x && echo shm'
 	check_eq "uid 0: /dev/null writable, /dev/urandom readable, /dev/shm writable" \
 		"0 4 shm" "$rc $(tr '\n' ' ' <<<"$out" | sed 's/ $//')"
+	run_st -- "$A" create /dev mkdir /dev
+	check_eq "uid 0: nothing can be added to /dev (read-only once filled)" \
+		"EROFS EROFS" "$(said "create /dev") $(said "mkdir /dev")"
+
+	# the view is never dropped: a refused mount namespace (none left
+	# in a user namespace whose root is the host's) fails the spawn,
+	# --ns-fallback drop or not, and nothing runs
+	if unshare -U -r true 2>/dev/null; then
+		rm -f "$T/w/ran"
+		unshare -U -r sh -c 'echo 0 >/proc/sys/user/max_mnt_namespaces &&
+			exec "$0" --status-fd 3 --ns-fallback drop -- "$1" create "$2"' \
+			"$H" "$A" "$T/w" </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
+		rc=$?
+		check_match "uid 0, mount namespace refused, drop: 125, the view is not left out, nothing ran" \
+			'^125 "ns" .*needed for the read-only view.* ran:no$' \
+			"$rc $(json_val "$(cat "$T/st")" stage) $(cat "$T/st") ran:$(grep -q . "$T/out" && echo yes || echo no)"
+	else
+		skip "uid 0, mount namespace refused: the view is not left out" \
+			"unshare -U -r does not work here"
+	fi
 
 	# explicit --uid 0 is the same
 	run_st --uid 0 -- "$A" create /etc
