@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,12 +83,23 @@ static int run_probe(char **out, size_t *len)
 	*len = 0;
 	*out = malloc(cap);
 	for (ssize_t n = 1; *out && n > 0;) {
+		/* a report takes a few KiB: a helper that prints without end
+		 * is stopped, not read into all of the caller's memory */
+		if (*len > SH_RECORDS_MAX) {
+			kill(pid, SIGKILL);
+			r = -EMSGSIZE;
+			break;
+		}
 		if (*len + 1 == cap) {
-			char *grown = realloc(*out, cap *= 2);
+			char *grown = realloc(*out, cap * 2);
 
-			if (!grown)
+			if (!grown) {
+				kill(pid, SIGKILL);
+				r = -ENOMEM;
 				break;
+			}
 			*out = grown;
+			cap *= 2;
 		}
 		n = read(rd, *out + *len, cap - *len - 1);
 		if (n > 0)

@@ -141,12 +141,16 @@ static int plan_file_actions(const struct handoff *h,
 
 /* The spec the helper reads: the caller's, with every fd it names (the
  * status fd, the BPF program's, the map's parent fds) renamed to the
- * helper's numbers: the helper gets no other fd of ours. */
-static int helper_spec(const struct spec *spec, struct handoff *h,
+ * helper's numbers: the helper gets no other fd of ours. Its own arrays
+ * are freed by helper_spec_free. */
+static int helper_spec(const sh_spec *caller, struct handoff *h,
 		       int status_fd, struct spec *out,
 		       struct fd_mapping **renamed)
 {
+	const struct spec *spec = &caller->spec;
+
 	*out = *spec; /* shares the caller's strings: never cleared */
+	out->setenv = out->unsetenv = (struct strv){ 0 };
 	out->status_fd = handoff_add(h, status_fd);
 	if (spec->seccomp_bpf_fd >= 0)
 		out->seccomp_bpf_fd = handoff_add(h, spec->seccomp_bpf_fd);
@@ -162,7 +166,13 @@ static int helper_spec(const struct spec *spec, struct handoff *h,
 		(*renamed)[i].parent = handoff_add(h, spec->fds[i].parent);
 	}
 	out->fds = *renamed;
-	return 0;
+	return env_view(&caller->env, &out->setenv, &out->unsetenv);
+}
+
+static void helper_spec_free(struct spec *copy)
+{
+	free(copy->setenv.v);
+	free(copy->unsetenv.v);
 }
 
 int helper_run(char *const *argv, const posix_spawn_file_actions_t *fa,
@@ -213,7 +223,7 @@ SH_EXPORT int sh_spawn(const sh_spec *spec, sh_process **process)
 	_cleanup_free_ struct fd_mapping *renamed = NULL;
 	_cleanup_free_ int *sources = NULL, *moved = NULL;
 	struct handoff h = { 0 };
-	struct spec copy;
+	struct spec copy __attribute__((cleanup(helper_spec_free))) = { 0 };
 	sh_process *p;
 	int fds[2], r;
 
@@ -242,7 +252,7 @@ SH_EXPORT int sh_spawn(const sh_spec *spec, sh_process **process)
 	 * without blocking (the helper's end stays blocking) */
 	if (fcntl(status_read, F_SETFL, O_NONBLOCK) < 0)
 		return -errno;
-	if ((r = helper_spec(&spec->spec, &h, status_write, &copy,
+	if ((r = helper_spec(spec, &h, status_write, &copy,
 			     &renamed)) < 0 ||
 	    (r = write_spec(&copy, &spec_fd)) < 0)
 		return r;
@@ -274,27 +284,38 @@ SH_EXPORT int sh_spawn(const sh_spec *spec, sh_process **process)
 
 SH_EXPORT pid_t sh_process_pid(const sh_process *process)
 {
+	if (!process)
+		return -EINVAL;
 	return process->pid;
 }
 
 SH_EXPORT int sh_process_status_fd(const sh_process *process)
 {
+	if (!process)
+		return -EINVAL;
 	return process->status_fd;
 }
 
 SH_EXPORT int sh_process_kill(sh_process *process, int sig)
 {
+	if (!process)
+		return -EINVAL;
 	if (process->reaped)
 		return -ESRCH;
 	return kill(process->pid, sig) < 0 ? -errno : 0;
 }
 
-/* Everything the helper wrote so far; 0 at EOF, -EAGAIN for more. */
+/* Everything the helper wrote so far; 0 at EOF, -EAGAIN for more,
+ * -EMSGSIZE past SH_RECORDS_MAX: a helper that writes without end does
+ * not take the caller's memory with it. */
 static int read_records(sh_process *p, bool block)
 {
 	for (;;) {
+		size_t room;
 		ssize_t n;
 
+		if (p->len > SH_RECORDS_MAX)
+			return -EMSGSIZE;
 		if (p->len + 4096 > p->cap) {
 			size_t cap = p->cap ? p->cap * 2 : 8192;
 			char *grown = realloc(p->records, cap);
@@ -304,7 +325,11 @@ static int read_records(sh_process *p, bool block)
 			p->records = grown;
 			p->cap = cap;
 		}
-		n = read(p->status_fd, p->records + p->len, p->cap - p->len - 1);
+		/* one byte past the bound tells that there was more */
+		room = p->cap - p->len - 1;
+		if (room > SH_RECORDS_MAX + 1 - p->len)
+			room = SH_RECORDS_MAX + 1 - p->len;
+		n = read(p->status_fd, p->records + p->len, room);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN && block) {
@@ -344,23 +369,49 @@ static int read_until_exit(sh_process *p)
 
 /* The result, from the helper's wait status, or, when the caller's
  * SIGCHLD disposition took that (ignored, or reaped by a handler), from
- * its last record: -ECHILD when there is none. */
+ * its last record: -ECHILD when there is none. A helper that exited
+ * writes its last record first (the error or the outcome, both with
+ * "exit-code"): without one, whatever ran was no helper, or broke, and
+ * its exit status says nothing reliable (-EPROTO, result filled all the
+ * same); one killed by a signal had no chance to write it. */
 static int fill_result(const sh_process *p, struct sh_result *result)
 {
+	bool last_record;
+
 	memset(result, 0, sizeof(*result));
 	result->cgroup_cpu_usec = result->memory_peak = result->oom_kills = -1;
 	result->exit_code = -1;
 	result_from_records(result, p->records, p->len);
+	last_record = result->exit_code >= 0;
 	if (!p->status_known)
-		return result->exit_code < 0 ? -ECHILD : 0;
+		return last_record ? 0 : -ECHILD;
 	if (WIFSIGNALED(p->wait_status)) {
 		result->signal = WTERMSIG(p->wait_status);
 		result->exit_code = 128 + result->signal;
-	} else {
-		result->signal = 0;
-		result->exit_code = WEXITSTATUS(p->wait_status);
+		return 0;
 	}
-	return 0;
+	result->signal = 0;
+	result->exit_code = WEXITSTATUS(p->wait_status);
+	return last_record ? 0 : -EPROTO;
+}
+
+/* A helper whose records cannot be taken is not waited for: it is
+ * killed (its sandbox with it) and reaped, and every later sh_wait
+ * returns the same error. */
+static int give_up(sh_process *p, int error)
+{
+	pid_t got;
+
+	if (!p->reaped) {
+		(void)sh_process_kill(p, SIGKILL);
+		while ((got = waitpid(p->pid, &p->wait_status, 0)) < 0 &&
+		       errno == EINTR)
+			;
+		p->reaped = true;
+		p->status_known = got > 0;
+	}
+	p->broken = error;
+	return error;
 }
 
 SH_EXPORT int sh_wait(sh_process *p, struct sh_result *result, int flags)
@@ -370,6 +421,8 @@ SH_EXPORT int sh_wait(sh_process *p, struct sh_result *result, int flags)
 
 	if (!p || !result || (flags & ~SH_WAIT_NOHANG))
 		return -EINVAL;
+	if (p->broken)
+		return p->broken;
 	if (!p->reaped) {
 		pid_t got;
 
@@ -380,6 +433,8 @@ SH_EXPORT int sh_wait(sh_process *p, struct sh_result *result, int flags)
 			r = read_until_exit(p);
 		else
 			r = read_records(p, !nohang);
+		if (r == -EMSGSIZE)
+			return give_up(p, r);
 		if (r < 0 && r != -EAGAIN)
 			return r;
 		do
@@ -394,7 +449,10 @@ SH_EXPORT int sh_wait(sh_process *p, struct sh_result *result, int flags)
 		p->status_known = got > 0;
 	}
 	/* the helper is gone: what it wrote is all there is */
-	if ((r = read_records(p, false)) < 0 && r != -EAGAIN)
+	r = read_records(p, false);
+	if (r == -EMSGSIZE)
+		return give_up(p, r);
+	if (r < 0 && r != -EAGAIN)
 		return r;
 	return fill_result(p, result);
 }

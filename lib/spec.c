@@ -41,23 +41,39 @@ SH_EXPORT void sh_spec_free(sh_spec *spec)
 	if (!spec)
 		return;
 	spec_clear(&spec->spec);
+	env_clear(&spec->env);
 	free(spec);
 }
 
 SH_EXPORT const char *sh_spec_error(const sh_spec *spec)
 {
+	/* a caller printing why sh_spec_new's NULL was refused */
+	if (!spec)
+		return "no spec (NULL)";
 	return spec->err.message;
 }
 
-/* One option through the table's parser; its error stays in spec. */
-static int set(sh_spec *spec, const char *name, const char *value)
+/* One option through the table's parser into target, its error in
+ * spec. */
+static int set_in(struct spec *target, sh_spec *spec, const char *name,
+		  const char *value)
 {
 	spec->err.message[0] = '\0';
-	return spec_set_option(&spec->spec, name, value, &spec->err);
+	return spec_set_option(target, name, value, &spec->err);
 }
 
+static int set(sh_spec *spec, const char *name, const char *value)
+{
+	if (!spec)
+		return -EINVAL;
+	return set_in(&spec->spec, spec, name, value);
+}
+
+/* A NULL spec has no room for a message: the errno says it all. */
 static int refuse(sh_spec *spec, int errnum, const char *what)
 {
+	if (!spec)
+		return -EINVAL;
 	err_set(&spec->err, "spec", errnum, "%s", what);
 	return -errnum;
 }
@@ -71,6 +87,8 @@ static int setf(sh_spec *spec, const char *name, const char *fmt, ...)
 	va_list ap;
 	int r;
 
+	if (!spec)
+		return -EINVAL;
 	va_start(ap, fmt);
 	r = vasprintf(&value, fmt, ap);
 	va_end(ap);
@@ -85,6 +103,8 @@ SH_EXPORT int sh_spec_set_argv(sh_spec *spec, const char *const *argv)
 {
 	struct strv command = { 0 };
 
+	if (!spec)
+		return -EINVAL;
 	if (!argv || !argv[0])
 		return refuse(spec, EINVAL, "no command given");
 	for (size_t i = 0; argv[i]; i++)
@@ -109,33 +129,38 @@ SH_EXPORT int sh_spec_set_chdir(sh_spec *spec, const char *dir)
 
 SH_EXPORT int sh_spec_clearenv(sh_spec *spec)
 {
+	if (!spec)
+		return -EINVAL;
 	spec->spec.clearenv = true;
 	return 0;
 }
 
-/* A builder may set a variable again: the last value wins. */
-static void forget_env(struct strv *list, const char *name, size_t len)
+/* entry as the option parser would take it (its message when not), then
+ * into the spec's environment, where the last word on a name wins */
+static int put_env(sh_spec *spec, const char *option, char *entry)
 {
-	size_t kept = 0;
+	struct spec scratch;
+	int r;
 
-	for (size_t i = 0; i < list->n; i++) {
-		if (strncmp(list->v[i], name, len) == 0 &&
-		    (list->v[i][len] == '=' || !list->v[i][len]))
-			free(list->v[i]);
-		else
-			list->v[kept++] = list->v[i];
+	spec_init(&scratch);
+	r = set_in(&scratch, spec, option, entry);
+	spec_clear(&scratch);
+	if (r < 0) {
+		free(entry);
+		return r;
 	}
-	list->n = kept;
-	if (list->v)
-		list->v[kept] = NULL;
+	if (env_put(&spec->env, entry, strcmp(option, "unsetenv") == 0) < 0)
+		return refuse(spec, ENOMEM, "out of memory");
+	return 0;
 }
 
 SH_EXPORT int sh_spec_setenv(sh_spec *spec, const char *name,
 			     const char *value)
 {
 	char *entry;
-	int r;
 
+	if (!spec)
+		return -EINVAL;
 	if (!name || !value)
 		return refuse(spec, EINVAL, "--setenv: no name or value");
 	if (!*name || strchr(name, '='))
@@ -143,55 +168,48 @@ SH_EXPORT int sh_spec_setenv(sh_spec *spec, const char *name,
 			      "--setenv: a name must be non-empty, without '='");
 	if (asprintf(&entry, "%s=%s", name, value) < 0)
 		return refuse(spec, ENOMEM, "out of memory");
-	forget_env(&spec->spec.setenv, name, strlen(name));
-	forget_env(&spec->spec.unsetenv, name, strlen(name));
-	r = set(spec, "setenv", entry);
-	free(entry);
-	return r;
+	return put_env(spec, "setenv", entry);
 }
 
 SH_EXPORT int sh_spec_unsetenv(sh_spec *spec, const char *name)
 {
+	char *entry;
+
+	if (!spec)
+		return -EINVAL;
 	if (!name || !*name || strchr(name, '='))
 		return refuse(spec, EINVAL,
 			      "--unsetenv: a name must be non-empty, without '='");
-	forget_env(&spec->spec.setenv, name, strlen(name));
-	forget_env(&spec->spec.unsetenv, name, strlen(name));
-	return set(spec, "unsetenv", name);
+	if (!(entry = strdup(name)))
+		return refuse(spec, ENOMEM, "out of memory");
+	return put_env(spec, "unsetenv", entry);
 }
 
 SH_EXPORT int sh_spec_set_environ(sh_spec *spec, const char *const *envp)
 {
-	struct strv old_set = spec->spec.setenv, old_unset = spec->spec.unsetenv;
-	bool old_clear = spec->spec.clearenv;
-	int r = 0;
+	struct env env = { 0 };
 
+	if (!spec)
+		return -EINVAL;
 	/* all or nothing: a refused entry leaves the environment as it was */
-	spec->spec.setenv = (struct strv){ 0 };
-	spec->spec.unsetenv = (struct strv){ 0 };
-	spec->spec.clearenv = true;
-	for (size_t i = 0; r == 0 && envp && envp[i]; i++) {
+	for (size_t i = 0; envp && envp[i]; i++) {
 		const char *eq = strchr(envp[i], '=');
+		char *entry;
 
 		if (!eq || eq == envp[i]) {
-			r = refuse(spec, EINVAL,
-				   "an environment entry is not NAME=VALUE");
-			break;
+			env_clear(&env);
+			return refuse(spec, EINVAL,
+				      "an environment entry is not NAME=VALUE");
 		}
-		forget_env(&spec->spec.setenv, envp[i],
-			   (size_t)(eq - envp[i]));
-		r = set(spec, "setenv", envp[i]);
+		if (!(entry = strdup(envp[i])) || env_put(&env, entry, false) < 0) {
+			env_clear(&env);
+			return refuse(spec, ENOMEM, "out of memory");
+		}
 	}
-	if (r < 0) {
-		strv_clear(&spec->spec.setenv);
-		strv_clear(&spec->spec.unsetenv);
-		spec->spec.setenv = old_set;
-		spec->spec.unsetenv = old_unset;
-		spec->spec.clearenv = old_clear;
-		return r;
-	}
-	strv_clear(&old_set);
-	strv_clear(&old_unset);
+	env_clear(&spec->env);
+	spec->env = env;
+	spec->spec.clearenv = true;
+	spec->err.message[0] = '\0';
 	return 0;
 }
 
@@ -207,12 +225,16 @@ SH_EXPORT int sh_spec_set_umask(sh_spec *spec, mode_t mask)
 
 SH_EXPORT int sh_spec_set_new_session(sh_spec *spec, bool on)
 {
+	if (!spec)
+		return -EINVAL;
 	spec->spec.new_session = on;
 	return 0;
 }
 
 SH_EXPORT int sh_spec_set_die_with_parent(sh_spec *spec, bool on)
 {
+	if (!spec)
+		return -EINVAL;
 	spec->spec.die_with_parent = on;
 	return 0;
 }
@@ -244,6 +266,10 @@ SH_EXPORT int sh_spec_set_groups(sh_spec *spec, const gid_t *groups, size_t n)
 	char *joined;
 	int r;
 
+	if (!spec)
+		return -EINVAL;
+	if (!groups && n)
+		return refuse(spec, EINVAL, "--groups: no array of groups");
 	for (size_t i = 0; i < n; i++)
 		if (strv_pushf(&list, "%u", (unsigned)groups[i]) < 0) {
 			strv_clear(&list);
@@ -269,6 +295,8 @@ SH_EXPORT int sh_spec_set_groups(sh_spec *spec, const gid_t *groups, size_t n)
 
 SH_EXPORT int sh_spec_unshare(sh_spec *spec, unsigned namespaces)
 {
+	if (!spec)
+		return -EINVAL;
 	if (namespaces & ~(unsigned)(NS_BIT(NS_COUNT) - 1))
 		return refuse(spec, EINVAL, "unknown SH_NS_* flags");
 	spec->spec.unshare |= namespaces;
@@ -286,12 +314,16 @@ SH_EXPORT int sh_spec_join_ns(sh_spec *spec, unsigned ns, const char *path)
 
 SH_EXPORT int sh_spec_set_ns_fallback_drop(sh_spec *spec, bool drop)
 {
+	if (!spec)
+		return -EINVAL;
 	spec->spec.ns_fallback = drop ? NS_FALLBACK_DROP : NS_FALLBACK_UNSET;
 	return 0;
 }
 
 SH_EXPORT int sh_spec_set_map_root(sh_spec *spec, bool on)
 {
+	if (!spec)
+		return -EINVAL;
 	spec->spec.map_root = on;
 	return 0;
 }
@@ -350,6 +382,8 @@ SH_EXPORT int sh_spec_set_cgroup_parent(sh_spec *spec, const char *path)
 
 SH_EXPORT int sh_spec_set_memory_max(sh_spec *spec, uint64_t bytes)
 {
+	if (!spec)
+		return -EINVAL;
 	if (!bytes) {
 		spec->spec.memory_max = 0;
 		return 0;
@@ -359,6 +393,8 @@ SH_EXPORT int sh_spec_set_memory_max(sh_spec *spec, uint64_t bytes)
 
 SH_EXPORT int sh_spec_set_pids_max(sh_spec *spec, uint64_t pids)
 {
+	if (!spec)
+		return -EINVAL;
 	if (!pids) {
 		spec->spec.pids_max = 0;
 		return 0;
@@ -368,6 +404,8 @@ SH_EXPORT int sh_spec_set_pids_max(sh_spec *spec, uint64_t pids)
 
 SH_EXPORT int sh_spec_set_cpu_max(sh_spec *spec, unsigned cpus_milli)
 {
+	if (!spec)
+		return -EINVAL;
 	if (!cpus_milli) {
 		spec->spec.cpu_max_milli = 0;
 		return 0;
@@ -381,6 +419,8 @@ SH_EXPORT int sh_spec_set_timeout(sh_spec *spec, unsigned timeout_ms,
 {
 	int r;
 
+	if (!spec)
+		return -EINVAL;
 	if (!timeout_ms) {
 		spec->spec.timeout_ms = 0;
 		spec->spec.kill_after_ms = -1;
@@ -405,6 +445,8 @@ SH_EXPORT int sh_spec_keep_caps(sh_spec *spec, const char *caps)
 
 SH_EXPORT int sh_spec_set_allow_new_privs(sh_spec *spec, bool allow)
 {
+	if (!spec)
+		return -EINVAL;
 	spec->spec.allow_new_privs = allow;
 	return 0;
 }
@@ -421,6 +463,8 @@ SH_EXPORT int sh_spec_set_seccomp_policy(sh_spec *spec, const char *path)
 
 SH_EXPORT int sh_spec_set_seccomp_bpf(sh_spec *spec, int fd)
 {
+	if (!spec)
+		return -EINVAL;
 	if (fd < 0) {
 		spec->spec.seccomp_bpf_fd = -1;
 		return 0;
@@ -441,6 +485,8 @@ SH_EXPORT int sh_spec_landlock_read(sh_spec *spec, const char *path)
 SH_EXPORT int sh_spec_set_landlock_best_effort(sh_spec *spec,
 					       bool best_effort)
 {
+	if (!spec)
+		return -EINVAL;
 	spec->spec.landlock_mode =
 		best_effort ? LANDLOCK_MODE_BEST_EFFORT : LANDLOCK_MODE_UNSET;
 	return 0;
@@ -459,11 +505,13 @@ SH_EXPORT int sh_spec_set_rlimit(sh_spec *spec, const char *name,
 {
 	char s[32], h[32];
 	size_t len = name ? strlen(name) : 0;
-
-	struct strv *list = &spec->spec.rlimits;
+	struct strv *list;
 	char *old = NULL;
 	int r;
 
+	if (!spec)
+		return -EINVAL;
+	list = &spec->spec.rlimits;
 	format_limit(s, sizeof(s), soft);
 	format_limit(h, sizeof(h), hard);
 	/* set again: the new value replaces the old one, which comes back
@@ -489,6 +537,8 @@ SH_EXPORT int sh_spec_set_rlimit(sh_spec *spec, const char *name,
 SH_EXPORT int sh_spec_set_option(sh_spec *spec, const char *name,
 				 const char *value)
 {
+	char *entry;
+
 	if (!name)
 		return refuse(spec, EINVAL, "no option name");
 	/* the library reads the records itself: sh_process_status_fd */
@@ -497,5 +547,13 @@ SH_EXPORT int sh_spec_set_option(sh_spec *spec, const char *name,
 			      "--status-fd is the library's own "
 			      "(read the records with sh_process_status_fd "
 			      "or sh_wait)");
+	/* the same environment as sh_spec_setenv's: a name given again
+	 * replaces its value */
+	if (spec && value &&
+	    (strcmp(name, "setenv") == 0 || strcmp(name, "unsetenv") == 0)) {
+		if (!(entry = strdup(value)))
+			return refuse(spec, ENOMEM, "out of memory");
+		return put_env(spec, name, entry);
+	}
 	return set(spec, name, value);
 }

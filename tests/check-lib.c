@@ -31,6 +31,8 @@
 
 #include <spawnhelper.h>
 
+extern char **environ;
+
 #define TIMEOUT 120
 #define MAX_FDS 256
 
@@ -208,6 +210,15 @@ static int list_fds(void)
 	return 0;
 }
 
+/* --print-env: print the environment, one variable a line. */
+static int print_env(void)
+{
+	for (char **e = environ; *e; e++)
+		if (puts(*e) == EOF)
+			return 1;
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 /* --print-seals FD: print FD's memfd seals. */
 static int print_seals(const char *fd_arg)
 {
@@ -220,15 +231,15 @@ static int print_seals(const char *fd_arg)
 	return 0;
 }
 
-/* The library runs a wrapper script instead of the helper: it writes
- * what the shell command line prints to a file, then execs the helper.
- * Only for a test with a process of its own (Check forks). */
+/* The library runs a script of the test's instead of the helper. Only
+ * for a test with a process of its own (Check forks). */
 struct wrapper {
 	char dir[32];
 	char real[4096]; /* the helper */
 };
 
-static void wrap_helper(struct wrapper *w, const char *line)
+/* The script: body, run by sh; "$W" is a directory of its own. */
+static void fake_helper(struct wrapper *w, const char *body)
 {
 	const char *real = getenv("SPAWNHELPER_PATH");
 	char script[64];
@@ -241,11 +252,23 @@ static void wrap_helper(struct wrapper *w, const char *line)
 	snprintf(script, sizeof(script), "%s/helper", w->dir);
 	f = fopen(script, "w");
 	ck_assert_ptr_nonnull(f);
-	fprintf(f, "#!/bin/sh\n%s >>%s/out\nexec '%s' \"$@\"\n", line, w->dir,
-		w->real);
+	fprintf(f, "#!/bin/sh\nW=%s\n%s\n", w->dir, body);
 	ck_assert_int_eq(fclose(f), 0);
 	ck_assert_int_eq(chmod(script, 0755), 0);
 	setenv("SPAWNHELPER_PATH", script, 1);
+}
+
+/* A wrapper: it writes what the shell command line prints to a file,
+ * then execs the helper. */
+static void wrap_helper(struct wrapper *w, const char *line)
+{
+	const char *real = getenv("SPAWNHELPER_PATH");
+	char body[8192];
+
+	ck_assert_ptr_nonnull(real);
+	snprintf(body, sizeof(body), "%s >>\"$W\"/out\nexec '%s' \"$@\"", line,
+		 real);
+	fake_helper(w, body);
 }
 
 /* Put the helper back; what the wrapper's runs printed, "" for none. */
@@ -465,6 +488,316 @@ static void assert_refused(sh_spec *s, int r, const char *what)
 }
 
 #define REFUSED(s, call) assert_refused(s, call, #call)
+
+/* ---- NULL arguments: every function of spawnhelper.h ---- */
+
+/* Each function with each of its pointers NULL in turn: -EINVAL (a
+ * message too when there is a spec to keep it), never a crash. One case
+ * per function, in null_cases: tests/check-symbols.sh checks that every
+ * function the header declares has its NULL_CASE there. */
+#define NULL_STRING_SETTER(fn)                                                 \
+	static void null_##fn(sh_spec *s)                                      \
+	{                                                                      \
+		ck_assert_int_eq(fn(NULL, "x"), -EINVAL);                      \
+		assert_refused(s, fn(s, NULL), #fn "(s, NULL)");               \
+	}
+#define NULL_FLAG_SETTER(fn)                                                   \
+	static void null_##fn(sh_spec *s)                                      \
+	{                                                                      \
+		(void)s;                                                       \
+		ck_assert_int_eq(fn(NULL, true), -EINVAL);                     \
+		ck_assert_int_eq(fn(NULL, false), -EINVAL);                    \
+	}
+#define NULL_NUMBER_SETTER(fn, ...)                                            \
+	static void null_##fn(sh_spec *s)                                      \
+	{                                                                      \
+		(void)s;                                                       \
+		ck_assert_int_eq(fn(NULL, __VA_ARGS__), -EINVAL);              \
+	}
+
+NULL_STRING_SETTER(sh_spec_set_argv0)
+NULL_STRING_SETTER(sh_spec_set_chdir)
+NULL_STRING_SETTER(sh_spec_unsetenv)
+NULL_STRING_SETTER(sh_spec_set_user)
+NULL_STRING_SETTER(sh_spec_set_group)
+NULL_STRING_SETTER(sh_spec_set_uid_map)
+NULL_STRING_SETTER(sh_spec_set_gid_map)
+NULL_STRING_SETTER(sh_spec_set_hostname)
+NULL_STRING_SETTER(sh_spec_add_loopback_addr)
+NULL_STRING_SETTER(sh_spec_add_tmpfs)
+NULL_STRING_SETTER(sh_spec_set_chroot)
+NULL_STRING_SETTER(sh_spec_set_cgroup)
+NULL_STRING_SETTER(sh_spec_set_cgroup_parent)
+NULL_STRING_SETTER(sh_spec_keep_caps)
+NULL_STRING_SETTER(sh_spec_set_seccomp_profile)
+NULL_STRING_SETTER(sh_spec_set_seccomp_policy)
+NULL_STRING_SETTER(sh_spec_landlock_write)
+NULL_STRING_SETTER(sh_spec_landlock_read)
+NULL_FLAG_SETTER(sh_spec_set_new_session)
+NULL_FLAG_SETTER(sh_spec_set_die_with_parent)
+NULL_FLAG_SETTER(sh_spec_set_ns_fallback_drop)
+NULL_FLAG_SETTER(sh_spec_set_map_root)
+NULL_FLAG_SETTER(sh_spec_set_allow_new_privs)
+NULL_FLAG_SETTER(sh_spec_set_landlock_best_effort)
+NULL_NUMBER_SETTER(sh_spec_map_fd, 1, 1)
+NULL_NUMBER_SETTER(sh_spec_set_umask, 022)
+NULL_NUMBER_SETTER(sh_spec_set_uid, 0)
+NULL_NUMBER_SETTER(sh_spec_set_gid, 0)
+NULL_NUMBER_SETTER(sh_spec_unshare, SH_NS_NET)
+NULL_NUMBER_SETTER(sh_spec_set_seccomp_bpf, -1)
+
+static void null_sh_spec_clearenv(sh_spec *s)
+{
+	(void)s;
+	ck_assert_int_eq(sh_spec_clearenv(NULL), -EINVAL);
+}
+
+/* 0 is "no limit": a path of its own in each */
+static void null_sh_spec_set_memory_max(sh_spec *s)
+{
+	(void)s;
+	ck_assert_int_eq(sh_spec_set_memory_max(NULL, 0), -EINVAL);
+	ck_assert_int_eq(sh_spec_set_memory_max(NULL, 1 << 20), -EINVAL);
+}
+
+static void null_sh_spec_set_pids_max(sh_spec *s)
+{
+	(void)s;
+	ck_assert_int_eq(sh_spec_set_pids_max(NULL, 0), -EINVAL);
+	ck_assert_int_eq(sh_spec_set_pids_max(NULL, 10), -EINVAL);
+}
+
+static void null_sh_spec_set_cpu_max(sh_spec *s)
+{
+	(void)s;
+	ck_assert_int_eq(sh_spec_set_cpu_max(NULL, 0), -EINVAL);
+	ck_assert_int_eq(sh_spec_set_cpu_max(NULL, 500), -EINVAL);
+}
+
+static void null_sh_spec_set_timeout(sh_spec *s)
+{
+	(void)s;
+	ck_assert_int_eq(sh_spec_set_timeout(NULL, 0, 0), -EINVAL);
+	ck_assert_int_eq(sh_spec_set_timeout(NULL, 1000, 100), -EINVAL);
+}
+
+static void null_sh_spec_new(sh_spec *s)
+{
+	ck_assert_ptr_nonnull(s); /* the case's own */
+}
+
+static void null_sh_spec_free(sh_spec *s)
+{
+	(void)s;
+	sh_spec_free(NULL);
+}
+
+static void null_sh_spec_error(sh_spec *s)
+{
+	const char *e = sh_spec_error(NULL);
+
+	(void)s;
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_ne(e, "");
+	ck_assert_str_eq(sh_spec_error(NULL), e); /* fixed */
+}
+
+static void null_sh_spec_set_argv(sh_spec *s)
+{
+	ck_assert_int_eq(sh_spec_set_argv(NULL, true_argv), -EINVAL);
+	assert_refused(s, sh_spec_set_argv(s, NULL), "argv NULL");
+}
+
+static void null_sh_spec_setenv(sh_spec *s)
+{
+	ck_assert_int_eq(sh_spec_setenv(NULL, "A", "1"), -EINVAL);
+	assert_refused(s, sh_spec_setenv(s, NULL, "1"), "name NULL");
+	assert_refused(s, sh_spec_setenv(s, "A", NULL), "value NULL");
+}
+
+static void null_sh_spec_set_environ(sh_spec *s)
+{
+	const char *env[] = { "A=1", NULL };
+
+	ck_assert_int_eq(sh_spec_set_environ(NULL, env), -EINVAL);
+	/* documented: no variables at all */
+	ck_assert_int_eq(sh_spec_set_environ(s, NULL), 0);
+}
+
+static void null_sh_spec_set_groups(sh_spec *s)
+{
+	const gid_t groups[] = { 5 };
+
+	ck_assert_int_eq(sh_spec_set_groups(NULL, groups, 1), -EINVAL);
+	assert_refused(s, sh_spec_set_groups(s, NULL, 3), "groups NULL, 3");
+	/* no groups at all */
+	ck_assert_int_eq(sh_spec_set_groups(s, NULL, 0), 0);
+}
+
+static void null_sh_spec_join_ns(sh_spec *s)
+{
+	ck_assert_int_eq(sh_spec_join_ns(NULL, SH_NS_NET, "/proc/self/ns/net"),
+			 -EINVAL);
+	assert_refused(s, sh_spec_join_ns(s, SH_NS_NET, NULL), "path NULL");
+}
+
+static void null_sh_spec_add_bind(sh_spec *s)
+{
+	ck_assert_int_eq(sh_spec_add_bind(NULL, "/usr", "/mnt", true), -EINVAL);
+	assert_refused(s, sh_spec_add_bind(s, NULL, "/mnt", true), "source");
+	assert_refused(s, sh_spec_add_bind(s, "/usr", NULL, false), "dest");
+}
+
+static void null_sh_spec_set_rlimit(sh_spec *s)
+{
+	ck_assert_int_eq(sh_spec_set_rlimit(NULL, "nofile", 64, 64), -EINVAL);
+	assert_refused(s, sh_spec_set_rlimit(s, NULL, 64, 64), "name NULL");
+}
+
+static void null_sh_spec_set_option(sh_spec *s)
+{
+	ck_assert_int_eq(sh_spec_set_option(NULL, "umask", "022"), -EINVAL);
+	ck_assert_int_eq(sh_spec_set_option(NULL, "setenv", "A=1"), -EINVAL);
+	ck_assert_int_eq(sh_spec_set_option(NULL, NULL, NULL), -EINVAL);
+	assert_refused(s, sh_spec_set_option(s, NULL, "x"), "name NULL");
+	assert_refused(s, sh_spec_set_option(s, "setenv", NULL), "setenv");
+}
+
+static void null_sh_spawn(sh_spec *s)
+{
+	sh_process *p = NULL;
+
+	ck_assert_int_eq(sh_spawn(NULL, &p), -EINVAL);
+	ck_assert_ptr_null(p);
+	ck_assert_int_eq(sh_spawn(s, NULL), -EINVAL);
+}
+
+static void null_sh_process_pid(sh_spec *s)
+{
+	(void)s;
+	ck_assert_int_eq(sh_process_pid(NULL), -EINVAL);
+}
+
+static void null_sh_process_status_fd(sh_spec *s)
+{
+	(void)s;
+	ck_assert_int_eq(sh_process_status_fd(NULL), -EINVAL);
+}
+
+static void null_sh_process_kill(sh_spec *s)
+{
+	(void)s;
+	ck_assert_int_eq(sh_process_kill(NULL, SIGTERM), -EINVAL);
+	ck_assert_int_eq(sh_process_kill(NULL, 0), -EINVAL);
+}
+
+static void null_sh_wait(sh_spec *s)
+{
+	struct sh_result r;
+	sh_process *p = NULL;
+
+	ck_assert_int_eq(sh_wait(NULL, &r, 0), -EINVAL);
+	ck_assert_int_eq(sh_wait(NULL, NULL, SH_WAIT_NOHANG), -EINVAL);
+	ck_assert_int_eq(sh_spec_set_argv(s, true_argv), 0);
+	ck_assert_int_eq(sh_spawn(s, &p), 0);
+	ck_assert_int_eq(sh_wait(p, NULL, 0), -EINVAL);
+	wait_ok(p, &r);
+	ck_assert_int_eq(r.exit_code, 0);
+	sh_process_free(p);
+}
+
+static void null_sh_process_free(sh_spec *s)
+{
+	(void)s;
+	sh_process_free(NULL);
+}
+
+static void null_sh_probe(sh_spec *s)
+{
+	(void)s;
+	ck_assert_int_eq(sh_probe(NULL), -EINVAL);
+}
+
+/* no pointer in: never NULL out */
+static void null_sh_strerror(sh_spec *s)
+{
+	(void)s;
+	ck_assert_ptr_nonnull(sh_strerror(0));
+	ck_assert_ptr_nonnull(sh_strerror(-EINVAL));
+	ck_assert_ptr_nonnull(sh_strerror(INT_MIN));
+}
+
+#define NULL_CASE(fn) { #fn, null_##fn }
+static const struct null_case {
+	const char *name;
+	void (*check)(sh_spec *s);
+} null_cases[] = {
+	NULL_CASE(sh_spec_new),
+	NULL_CASE(sh_spec_free),
+	NULL_CASE(sh_spec_error),
+	NULL_CASE(sh_spec_set_argv),
+	NULL_CASE(sh_spec_set_argv0),
+	NULL_CASE(sh_spec_set_chdir),
+	NULL_CASE(sh_spec_clearenv),
+	NULL_CASE(sh_spec_setenv),
+	NULL_CASE(sh_spec_unsetenv),
+	NULL_CASE(sh_spec_set_environ),
+	NULL_CASE(sh_spec_map_fd),
+	NULL_CASE(sh_spec_set_umask),
+	NULL_CASE(sh_spec_set_new_session),
+	NULL_CASE(sh_spec_set_die_with_parent),
+	NULL_CASE(sh_spec_set_user),
+	NULL_CASE(sh_spec_set_uid),
+	NULL_CASE(sh_spec_set_group),
+	NULL_CASE(sh_spec_set_gid),
+	NULL_CASE(sh_spec_set_groups),
+	NULL_CASE(sh_spec_unshare),
+	NULL_CASE(sh_spec_join_ns),
+	NULL_CASE(sh_spec_set_ns_fallback_drop),
+	NULL_CASE(sh_spec_set_map_root),
+	NULL_CASE(sh_spec_set_uid_map),
+	NULL_CASE(sh_spec_set_gid_map),
+	NULL_CASE(sh_spec_set_hostname),
+	NULL_CASE(sh_spec_add_loopback_addr),
+	NULL_CASE(sh_spec_add_bind),
+	NULL_CASE(sh_spec_add_tmpfs),
+	NULL_CASE(sh_spec_set_chroot),
+	NULL_CASE(sh_spec_set_cgroup),
+	NULL_CASE(sh_spec_set_cgroup_parent),
+	NULL_CASE(sh_spec_set_memory_max),
+	NULL_CASE(sh_spec_set_pids_max),
+	NULL_CASE(sh_spec_set_cpu_max),
+	NULL_CASE(sh_spec_set_timeout),
+	NULL_CASE(sh_spec_keep_caps),
+	NULL_CASE(sh_spec_set_allow_new_privs),
+	NULL_CASE(sh_spec_set_seccomp_profile),
+	NULL_CASE(sh_spec_set_seccomp_policy),
+	NULL_CASE(sh_spec_set_seccomp_bpf),
+	NULL_CASE(sh_spec_landlock_write),
+	NULL_CASE(sh_spec_landlock_read),
+	NULL_CASE(sh_spec_set_landlock_best_effort),
+	NULL_CASE(sh_spec_set_rlimit),
+	NULL_CASE(sh_spec_set_option),
+	NULL_CASE(sh_spawn),
+	NULL_CASE(sh_process_pid),
+	NULL_CASE(sh_process_status_fd),
+	NULL_CASE(sh_process_kill),
+	NULL_CASE(sh_wait),
+	NULL_CASE(sh_process_free),
+	NULL_CASE(sh_probe),
+	NULL_CASE(sh_strerror),
+};
+
+START_TEST(test_null_arguments)
+{
+	const struct null_case *c = &null_cases[_i];
+	sh_spec *s = sh_spec_new();
+
+	printf("# %s with NULL arguments\n", c->name);
+	c->check(s);
+	sh_spec_free(s);
+}
+END_TEST
 
 START_TEST(test_setters_refuse)
 {
@@ -846,13 +1179,14 @@ START_TEST(test_helper_missing)
 		/* valgrind runs posix_spawn as fork and exec: the exec's
 		 * error cannot come back, only the child's exit 127. The
 		 * spawn left the status fd alone, sh_wait reports the 127
-		 * with no record, and freeing the process closes the fd. */
+		 * with no record (-EPROTO), and freeing the process closes
+		 * the fd. */
 		puts("# valgrind: a missing helper is exit 127, not -ENOENT");
 		ck_assert_ptr_nonnull(p);
 		ck_assert_int_eq(na, nb + 1);
 		ck_assert_ptr_nonnull(
 			fd_find(after, na, sh_process_status_fd(p)));
-		wait_ok(p, &r);
+		ck_assert_int_eq(sh_wait(p, &r, 0), -EPROTO);
 		ck_assert_int_eq(r.exit_code, 127);
 		ck_assert(!r.setup_failed);
 		ck_assert_int_eq(r.command_pid, 0);
@@ -867,6 +1201,98 @@ START_TEST(test_helper_missing)
 	ck_assert_int_eq(sh_spawn(NULL, &p), -EINVAL);
 	ck_assert_int_eq(sh_spawn(s, NULL), -EINVAL);
 	sh_spec_free(s);
+}
+END_TEST
+
+/* ---- a helper the library cannot trust ---- */
+
+/* The status pipe is the helper's fd 4 (sh_spawn: 3 the spec, 4 the
+ * status pipe). What a script in the helper's place writes there, and
+ * what sh_wait makes of it. */
+static const struct untrusted {
+	const char *what, *script;
+	int wait; /* sh_wait's return */
+	int exit_code, signal;
+} untrusted[] = {
+	/* the control: a record as the helper writes it is believed */
+	{ "one final record", "echo '{\"exit-code\":3}' >&4; exit 3", 0, 3, 0 },
+	/* a helper killed has no chance to write one */
+	{ "killed", "kill -9 $$", 0, 128 + SIGKILL, SIGKILL },
+	{ "exits 0 without a record", "exit 0", -EPROTO, 0, 0 },
+	{ "exits 0 after the started record only",
+	  "echo '{\"child-pid\":1,\"command-pid\":1}' >&4", -EPROTO, 0, 0 },
+	{ "a truncated record",
+	  "printf '{\"child-pid\":1}\\n{\"exit-code\":0' >&4", -EPROTO, 0, 0 },
+	/* without end: stopped at the bound, the writer killed and
+	 * reaped; the same error again after */
+	{ "records without end", "exec yes '{\"exit-code\":0}' >&4",
+	  -EMSGSIZE, -1, -1 },
+	{ "a line without end", "exec tr '\\0' x </dev/zero >&4", -EMSGSIZE,
+	  -1, -1 },
+};
+
+/* A library that reads without bound fails with -ENOMEM at this limit
+ * instead of taking the machine's memory; valgrind and ASan need their
+ * address space. */
+static void limit_address_space(void)
+{
+#ifndef __SANITIZE_ADDRESS__
+	struct rlimit lim = { 1ul << 30, 1ul << 30 };
+
+	if (!getenv("SH_LIB_VALGRIND"))
+		ck_assert_int_eq(setrlimit(RLIMIT_AS, &lim), 0);
+#endif
+}
+
+START_TEST(test_untrusted_helper)
+{
+	const struct untrusted *u = &untrusted[_i];
+	struct sh_result r;
+	struct wrapper w;
+	sh_process *p = NULL;
+	sh_spec *s = spec_argv(true_argv);
+	char out[16];
+	int e;
+
+	printf("# a helper whose status is: %s\n", u->what);
+	limit_address_space();
+	fake_helper(&w, u->script);
+	e = sh_spawn(s, &p);
+	ck_assert_msg(e == 0, "sh_spawn: %s", sh_strerror(e));
+	e = sh_wait(p, &r, 0);
+	unwrap_helper(&w, out, sizeof(out)); /* the script is read by now */
+	ck_assert_msg(e == u->wait, "%s: sh_wait %d (%s), not %d", u->what, e,
+		      sh_strerror(e), u->wait);
+	if (u->exit_code >= 0) {
+		ck_assert_int_eq(r.exit_code, u->exit_code);
+		ck_assert_int_eq(r.signal, u->signal);
+		ck_assert(!r.setup_failed);
+	}
+	ck_assert_int_eq(sh_wait(p, &r, 0), u->wait);
+	/* nothing left running or unreaped */
+	ck_assert_int_eq(sh_process_kill(p, 0), -ESRCH);
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	sh_process_free(p);
+	sh_spec_free(s);
+}
+END_TEST
+
+/* The same bound for what spawn-helper --probe prints. */
+START_TEST(test_probe_without_end)
+{
+	const struct sh_probe *probe = NULL;
+	struct wrapper w;
+	char out[16];
+	int e;
+
+	limit_address_space();
+	fake_helper(&w, "exec yes '{\"privileged\":true}'");
+	e = sh_probe(&probe);
+	unwrap_helper(&w, out, sizeof(out));
+	ck_assert_msg(e == -EMSGSIZE, "sh_probe: %d (%s)", e, sh_strerror(e));
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
 }
 END_TEST
 
@@ -1546,6 +1972,163 @@ START_TEST(test_large_environment)
 }
 END_TEST
 
+/* ---- a large environment, built in linear time ---- */
+
+/* Variables in the environment tests: under valgrind a tenth. The
+ * tcase's timeout is what fails a builder that is quadratic again (it
+ * took 44 s for 100,000): no time is measured. */
+static int env_size(void)
+{
+	return getenv("SH_LIB_VALGRIND") ? 10000 : 100000;
+}
+
+/* The command's environment as --print-env prints it, one a line, is
+ * expected[0..n-1], in that order. */
+static void assert_environment(sh_spec *s, char *const *expected, size_t n)
+{
+	const char *argv[] = { self_path, "--print-env", NULL };
+	size_t size = 64u << 20, i = 0;
+	struct rlimit stack;
+	struct sh_result r;
+	char *out = malloc(size), *line, *save = NULL;
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(sh_spec_set_argv(s, argv), 0);
+	/* room for the strings and their pointers at execve (a quarter of
+	 * the stack limit) */
+	ck_assert_int_eq(getrlimit(RLIMIT_STACK, &stack), 0);
+	if (stack.rlim_cur != RLIM_INFINITY &&
+	    (stack.rlim_max == RLIM_INFINITY || stack.rlim_max >= 64u << 20))
+		ck_assert_int_eq(sh_spec_set_rlimit(s, "stack", 64u << 20,
+						    stack.rlim_max),
+				 0);
+	run_output(s, &r, out, size);
+	ck_assert_msg(r.exit_code == 0 && !r.setup_failed, "exit %d, %s: %s",
+		      r.exit_code, r.stage, r.message);
+	/* one assertion at the end: each one is a write to Check's pipe */
+	for (line = strtok_r(out, "\n", &save);
+	     line && i < n && strcmp(line, expected[i]) == 0;
+	     line = strtok_r(NULL, "\n", &save))
+		i++;
+	ck_assert_msg(!line && i == n, "variable %zu is %.40s, not %.40s", i,
+		      line ? line : "(none)", i < n ? expected[i] : "(none)");
+	free(out);
+}
+
+static void free_strings(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* sh_spec_set_environ: the last of two entries with one name wins and
+ * stands where it was given; the rest in their order. */
+START_TEST(test_set_environ_large)
+{
+	size_t n = (size_t)env_size();
+	char **envp = calloc(n + 3, sizeof(char *));
+	char **expected = calloc(n + 1, sizeof(char *));
+	sh_spec *s = sh_spec_new();
+
+	ck_assert_ptr_nonnull(envp);
+	ck_assert_ptr_nonnull(expected);
+	ck_assert_ptr_nonnull(s);
+	envp[0] = strdup("DUP=first");
+	for (size_t i = 0; i < n; i++) {
+		if (asprintf(&envp[i + 1], "V%zu=%zu", i, i % 10) < 0)
+			ck_abort_msg("out of memory");
+		expected[i] = envp[i + 1];
+	}
+	envp[n + 1] = strdup("DUP=last");
+	expected[n] = envp[n + 1];
+	ck_assert_int_eq(sh_spec_set_environ(s, (const char *const *)envp), 0);
+	assert_environment(s, expected, n + 1);
+	free(expected);
+	free_strings(envp, n + 2);
+	sh_spec_free(s);
+}
+END_TEST
+
+/* sh_spec_setenv and sh_spec_unsetenv, each name many times: the last
+ * word on a name wins, and the variables come in the order of their
+ * last setting. */
+struct env_var {
+	size_t seq; /* of the last call on it */
+	bool set;
+	char value[24];
+};
+
+static void env_call(sh_spec *s, struct env_var *vars, size_t i, size_t *seq,
+		     const char *value)
+{
+	char name[24];
+
+	snprintf(name, sizeof(name), "V%zu", i);
+	/* no assertion per call: each one is a write to Check's pipe */
+	if ((value ? sh_spec_setenv(s, name, value)
+		   : sh_spec_unsetenv(s, name)) < 0)
+		ck_abort_msg("%s %s: %s", value ? "setenv" : "unsetenv", name,
+			     sh_spec_error(s));
+	vars[i].seq = (*seq)++;
+	vars[i].set = value != NULL;
+	if (value)
+		snprintf(vars[i].value, sizeof(vars[i].value), "%s", value);
+}
+
+static const struct env_var *sort_vars;
+
+static int by_seq(const void *a, const void *b)
+{
+	size_t x = sort_vars[*(const size_t *)a].seq;
+	size_t y = sort_vars[*(const size_t *)b].seq;
+
+	return (x > y) - (x < y);
+}
+
+START_TEST(test_setenv_large)
+{
+	size_t n = (size_t)env_size(), seq = 0, k = 0;
+	struct env_var *vars = calloc(n, sizeof(*vars));
+	size_t *order = calloc(n, sizeof(*order));
+	char **expected = calloc(n, sizeof(char *));
+	sh_spec *s = sh_spec_new();
+	char value[24];
+
+	ck_assert_ptr_nonnull(vars);
+	ck_assert_ptr_nonnull(order);
+	ck_assert_ptr_nonnull(expected);
+	ck_assert_int_eq(sh_spec_clearenv(s), 0);
+	for (size_t i = 0; i < n; i++)
+		env_call(s, vars, i, &seq, "a");
+	for (size_t i = 0; i < n; i += 10)
+		env_call(s, vars, i, &seq, "b");
+	for (size_t i = 0; i < n; i += 7)
+		env_call(s, vars, i, &seq, NULL);
+	for (size_t i = 0; i < n; i += 70)
+		env_call(s, vars, i, &seq, "c");
+	/* one name set again and again: what it replaces piles up */
+	for (size_t j = 0; j < n; j++) {
+		snprintf(value, sizeof(value), "%zu", j);
+		env_call(s, vars, 1, &seq, value);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (vars[i].set)
+			order[k++] = i;
+	sort_vars = vars;
+	qsort(order, k, sizeof(*order), by_seq);
+	for (size_t j = 0; j < k; j++)
+		if (asprintf(&expected[j], "V%zu=%s", order[j],
+			     vars[order[j]].value) < 0)
+			ck_abort_msg("out of memory");
+	assert_environment(s, expected, k);
+	free_strings(expected, k);
+	free(order);
+	free(vars);
+	sh_spec_free(s);
+}
+END_TEST
+
 /* Return EXDEV from uname, allow everything else. */
 static const struct sock_filter uname_exdev[] = {
 	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
@@ -1662,6 +2245,27 @@ static Suite *make_lib_suite(void)
 	tcase_add_test(tc, test_status_fd_refused);
 	suite_add_tcase(s, tc);
 
+	/* each case takes about a second here; a builder that is
+	 * quadratic again takes 45 s and fails by this timeout */
+	tc = tcase_create("environment");
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_set_environ_large);
+	tcase_add_test(tc, test_setenv_large);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("null");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_loop_test(tc, test_null_arguments, 0,
+			    (int)(sizeof(null_cases) / sizeof(null_cases[0])));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("untrusted");
+	tcase_set_timeout(tc, TIMEOUT);
+	tcase_add_loop_test(tc, test_untrusted_helper, 0,
+			    (int)(sizeof(untrusted) / sizeof(untrusted[0])));
+	tcase_add_test(tc, test_probe_without_end);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("wait");
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_test(tc, test_wait_nohang);
@@ -1697,6 +2301,8 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "--list-fds") == 0)
 		return list_fds();
+	if (argc == 2 && strcmp(argv[1], "--print-env") == 0)
+		return print_env();
 	if (argc == 3 && strcmp(argv[1], "--print-seals") == 0)
 		return print_seals(argv[2]);
 	if (strchr(argv[0], '/') && !realpath(argv[0], self_path))

@@ -1,7 +1,7 @@
 #!/bin/bash
 # libspawnhelper exports exactly its API: every dynamic symbol it defines
 # (besides the version node) is sh_*, and every function spawnhelper.h
-# declares is among them. Environment: SH_LIBRARY (the built .so),
+# declares is among them, and has its NULL-argument case in check-lib.c. Environment: SH_LIBRARY (the built .so),
 # SH_TESTS_SRCDIR, SH_CC (the compiler, to read the header without its
 # comments).
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
@@ -38,5 +38,11 @@ check_eq "every exported function is in spawnhelper.h" "" \
 	"$(comm -13 <(printf '%s\n' "$declared") <(printf '%s\n' "$exported"))"
 check_eq "exported functions are code (T)" "" \
 	"$(printf '%s\n' "$defined" | awk '$2 != "A" && $2 != "T"')"
+# tests/check-lib.c calls each function with NULL arguments: a new one
+# gets its case there or fails here
+null_cases=$(grep -oE '^[[:space:]]*NULL_CASE\(sh_[a-z0-9_]+\)' \
+	"$srcdir/check-lib.c" | grep -oE 'sh_[a-z0-9_]+' | sort -u)
+check_eq "every function of spawnhelper.h has a NULL case in check-lib.c" "" \
+	"$(comm -23 <(printf '%s\n' "$declared") <(printf '%s\n' "$null_cases"))"
 tap_done
 exit 0
