@@ -48,6 +48,7 @@ import os
 import signal as _signal
 import sys
 import threading
+import warnings
 
 __all__ = ["spawn", "Process", "SpawnError", "probe", "PORTAGE_LOOPBACK"]
 
@@ -144,6 +145,21 @@ def _load():
 
 _lib = None
 _lib_lock = threading.Lock()
+
+# Process objects dropped while their helper ran, as subprocess.Popen's
+# _active: kept (with their status fd and pidfd) until a later spawn()
+# reaps them. Only list operations the GIL makes atomic touch it: a
+# __del__ may run in any thread, in the middle of anything.
+_orphans = []
+
+
+def _reap_orphans():
+    for proc in _orphans[:]:
+        if proc._reap_orphan():
+            try:
+                _orphans.remove(proc)
+            except ValueError:  # another thread's reap came first
+                pass
 
 
 def _library():
@@ -300,6 +316,10 @@ class Process:
     it). ``wait()`` returns the exit code, or the negative number of the
     signal that killed the command; ``result`` then holds the detailed
     record (stage and message of a setup failure, usage, namespaces).
+
+    A Process dropped while its command runs (a ResourceWarning says
+    so) is kept, as subprocess.Popen keeps its own: the next ``spawn()``
+    reaps its helper and closes its two fds once the command has ended.
     """
 
     def __init__(self, handle, status=None, tee=None):
@@ -405,13 +425,29 @@ class Process:
     def is_alive(self):
         return self.poll() is None
 
-    def __del__(self):
-        if getattr(self, "_handle", None):
-            # reaps the helper if it is done; a running one stays ours
-            try:
-                self.poll()
-            except OSError:
-                pass
+    def _release(self):
+        with self._lock:
+            if self._handle:
+                self._lib.sh_process_free(self._handle)
+                self._handle = None
+
+    def _reap_orphan(self):
+        """Whether the helper of a dropped object is reaped (its fds
+        closed); a running one stays an orphan."""
+        try:
+            return self.poll() is not None
+        except OSError:
+            # the library gave up on it (reaped, or not ours to reap)
+            self._release()
+            return True
+
+    def __del__(self, _orphans=_orphans, _warn=warnings.warn):
+        if not getattr(self, "_handle", None):
+            return
+        if not self._reap_orphan():
+            _warn("spawnhelper: pid %d is still running" % self.pid,
+                  ResourceWarning, source=self)
+            _orphans.append(self)
 
 
 def _monotonic():
@@ -496,6 +532,7 @@ def spawn(mycommand, env=None, opt_name=None, fd_pipes=None, returnpid=False,
                | (NS["cgroup"] if extras.pop("unshare_cgroup", False) else 0)
                | (NS["user"] if extras.pop("unshare_user", False) else 0))
     status = extras.pop("status", None)
+    _reap_orphans()
     spec = _Spec()
     try:
         _fill_spec(spec, argv, env, opt_name, fd_pipes, uid, gid, groups,

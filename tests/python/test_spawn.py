@@ -57,6 +57,29 @@ def reader_proc(code):
     return proc, write_fd
 
 
+def open_fds():
+    """This process's open fds."""
+    return sorted(int(fd) for fd in os.listdir("/proc/self/fd"))
+
+
+def zombie_children():
+    """The pids of this process's children that are zombies."""
+    zombies = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                stat = f.read()
+        except OSError:
+            continue  # gone meanwhile
+        # "PID (COMM) STATE PPID ...": COMM may hold spaces and ')'
+        state, ppid = stat[stat.rindex(")") + 2:].split()[:2]
+        if state == "Z" and int(ppid) == os.getpid():
+            zombies.append(int(entry))
+    return zombies
+
+
 def v2_root():
     """A cgroup v2 hierarchy this process may create cgroups in."""
     delegated = os.environ.get("SH_DELEGATED_CGROUP")
@@ -261,6 +284,35 @@ for addr, family in addrs:
         time.sleep(0.1)
         proc.kill()
         self.assertEqual(proc.wait(timeout=10), -signal.SIGKILL)
+
+    def test_returnproc_dropped(self):
+        """Process objects dropped while their command runs leave no fd
+        and no zombie once it has ended: a later spawn() reaps them, as
+        subprocess.Popen does."""
+        import gc
+        import warnings
+
+        # a case before this one may have dropped some: this spawn reaps
+        # them first
+        self.assertEqual(sh.spawn(["true"], env=ENV, fd_pipes={}), 0)
+        fds, zombies = open_fds(), zombie_children()
+        pids, write_fds = [], []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            for _ in range(20):
+                proc, write_fd = reader_proc(0)
+                pids.append(proc.pid)
+                write_fds.append(write_fd)
+                del proc  # while the command waits for its line
+            gc.collect()
+        for write_fd in write_fds:
+            os.close(write_fd)  # EOF: each command ends
+        for pid in pids:
+            # until the helper has exited, without reaping it
+            os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+        self.assertEqual(sh.spawn(["true"], env=ENV, fd_pipes={}), 0)
+        self.assertEqual({"fds": open_fds(), "zombies": zombie_children()},
+                         {"fds": fds, "zombies": zombies})
 
     def test_wait_with_forked_holder(self):
         """A process forked (not exec'd) while a spawn holds the status
