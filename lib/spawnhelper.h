@@ -10,6 +10,9 @@
  * Conventions: functions return 0 (or a count) on success and a negative
  * errno on failure, and never print, exit or abort. A setter that refuses
  * its value returns -EINVAL and leaves a message for sh_spec_error().
+ * Any pointer may be NULL: a NULL spec or process is -EINVAL (with no
+ * message: there is no spec to keep it), a NULL value is refused like a
+ * bad one, unless said otherwise below.
  * Every fd the library makes is close-on-exec. The library keeps no
  * global state but a probe result computed once; different specs and
  * processes may be used from different threads at once, one object by
@@ -53,7 +56,8 @@ typedef struct sh_spec sh_spec;
 sh_spec *sh_spec_new(void);
 void sh_spec_free(sh_spec *spec);
 
-/* Why the last setter of spec failed ("" when none did). */
+/* Why the last setter of spec failed ("" when none did); for a NULL
+ * spec a fixed text, never NULL. */
 const char *sh_spec_error(const sh_spec *spec);
 
 /* The command: argv[0] is looked up in the command's PATH. */
@@ -63,7 +67,11 @@ int sh_spec_set_argv0(sh_spec *spec, const char *argv0);
 int sh_spec_set_chdir(sh_spec *spec, const char *dir);
 
 /* The environment: the caller's by default; sh_spec_clearenv() starts
- * from none; sh_spec_set_environ() is clearenv plus every NAME=VALUE. */
+ * from none; sh_spec_set_environ() is clearenv plus every NAME=VALUE
+ * (envp NULL: none). The last word on a name wins; the command gets the
+ * caller's variables the spec does not name, then the spec's in the
+ * order of their last setting. Each call takes time linear in its own
+ * arguments, whatever the spec holds already. */
 int sh_spec_clearenv(sh_spec *spec);
 int sh_spec_setenv(sh_spec *spec, const char *name, const char *value);
 int sh_spec_unsetenv(sh_spec *spec, const char *name);
@@ -184,7 +192,11 @@ struct sh_result {
 #define SH_WAIT_NOHANG 1
 
 /* Wait for the helper and fill result. With SH_WAIT_NOHANG returns
- * -EAGAIN while it runs. Frees nothing: call sh_process_free after. */
+ * -EAGAIN while it runs. Frees nothing: call sh_process_free after.
+ * The helper is not trusted without limit: past 1 MiB of status records
+ * it is killed and reaped (-EMSGSIZE, on every later call too); one that
+ * exits without its final record is -EPROTO (result filled from its
+ * exit status all the same). */
 int sh_wait(sh_process *process, struct sh_result *result, int flags);
 
 /* Free the process object. A helper still running is left to run (and
