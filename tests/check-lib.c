@@ -1231,12 +1231,22 @@ static const struct untrusted {
 	  -1, -1 },
 };
 
+/* ASan reserves terabytes of address space for its shadow (GCC says
+ * so with __SANITIZE_ADDRESS__, clang with __has_feature). */
+#if defined(__SANITIZE_ADDRESS__)
+#define ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ASAN 1
+#endif
+#endif
+
 /* A library that reads without bound fails with -ENOMEM at this limit
  * instead of taking the machine's memory; valgrind and ASan need their
  * address space. */
 static void limit_address_space(void)
 {
-#ifndef __SANITIZE_ADDRESS__
+#ifndef ASAN
 	struct rlimit lim = { 1ul << 30, 1ul << 30 };
 
 	if (!getenv("SH_LIB_VALGRIND"))
