@@ -120,8 +120,9 @@ int env_put(struct env *env, char *entry, bool unset)
 	slot->key = entry;
 	slot->unset = unset;
 	slot->index = to->n - 1;
-	if (env->holes > 64 && env->holes > env->set.n + env->unset.n -
-						    env->holes)
+	/* amortized: a sweep moves at most twice the entries it frees */
+	if (env->holes > 64 &&
+	    env->holes > env->set.n + env->unset.n - env->holes)
 		sweep(env);
 	return 0;
 }
