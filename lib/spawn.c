@@ -344,13 +344,17 @@ static int read_until_exit(sh_process *p)
 
 /* The result, from the helper's wait status, or, when the caller's
  * SIGCHLD disposition took that (ignored, or reaped by a handler), from
- * its last record: -ECHILD when there is none. */
+ * its last record: -ECHILD when there is none. -EBADMSG for a record
+ * that is not JSON: the result would not be the helper's word. */
 static int fill_result(const sh_process *p, struct sh_result *result)
 {
+	int r;
+
 	memset(result, 0, sizeof(*result));
 	result->cgroup_cpu_usec = result->memory_peak = result->oom_kills = -1;
 	result->exit_code = -1;
-	result_from_records(result, p->records, p->len);
+	if ((r = result_from_records(result, p->records, p->len)) < 0)
+		return r;
 	if (!p->status_known)
 		return result->exit_code < 0 ? -ECHILD : 0;
 	if (WIFSIGNALED(p->wait_status)) {

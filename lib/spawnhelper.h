@@ -184,7 +184,10 @@ struct sh_result {
 #define SH_WAIT_NOHANG 1
 
 /* Wait for the helper and fill result. With SH_WAIT_NOHANG returns
- * -EAGAIN while it runs. Frees nothing: call sh_process_free after. */
+ * -EAGAIN while it runs; -EBADMSG when a status record is not valid
+ * JSON. Strings in result are the helper's bytes (the record's escapes
+ * decoded, see spawn-helper(1)). Frees nothing: call sh_process_free
+ * after. */
 int sh_wait(sh_process *process, struct sh_result *result, int flags);
 
 /* Free the process object. A helper still running is left to run (and
