@@ -188,25 +188,14 @@ static void text_put(struct text *t, const char *s, size_t n)
 
 static void text_put_utf8(struct text *t, unsigned cp)
 {
+	static const unsigned char lead[] = { 0, 0xc0, 0xe0, 0xf0 };
+	size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
 	char u[4];
 
-	if (cp < 0x80)
-		text_put(t, (char[]){ (char)cp }, 1);
-	else if (cp < 0x800)
-		text_put(t, (char[]){ (char)(0xc0 | cp >> 6),
-				      (char)(0x80 | (cp & 0x3f)) }, 2);
-	else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		text_put(t, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		text_put(t, u, 4);
-	}
+	for (size_t i = n - 1; i > 0; i--, cp >>= 6)
+		u[i] = (char)(0x80 | (cp & 0x3f));
+	u[0] = (char)(lead[n - 1] | cp);
+	text_put(t, u, n);
 }
 
 /* "\uXXXX" at p: its code unit, or -1. */

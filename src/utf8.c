@@ -112,7 +112,7 @@ static const char *parse_conv(const char *f, struct conv *c, va_list *ap)
 {
 	size_t n = 0;
 
-	*c = (struct conv){ .width = -1, .prec = -1 };
+	*c = (struct conv){.width = -1, .prec = -1};
 	for (f++; *f && strchr("-+ #0'", *f); f++)
 		if (n + 1 < sizeof(c->flags))
 			c->flags[n++] = *f;
@@ -183,8 +183,7 @@ static int integer(char *out, size_t room, const char *spec,
 				       va_arg(*ap, unsigned long));
 	if (strcmp(l, "j") == 0)
 		return sign ? snprintf(out, room, spec, va_arg(*ap, intmax_t))
-			    : snprintf(out, room, spec,
-				       va_arg(*ap, uintmax_t));
+			    : snprintf(out, room, spec, va_arg(*ap, uintmax_t));
 	if (strcmp(l, "z") == 0)
 		return sign ? snprintf(out, room, spec, va_arg(*ap, ssize_t))
 			    : snprintf(out, room, spec, va_arg(*ap, size_t));
@@ -197,20 +196,30 @@ static int integer(char *out, size_t room, const char *spec,
 /* Any other conversion, by snprintf: its output is ASCII (numbers, %m
  * in the C locale) or a single byte (%c), cut anywhere. -1 for one
  * that is not known. */
-static int other(char *out, size_t room, const char *spec,
-		 const struct conv *c, va_list *ap, int saved_errno)
+static int other(char *out, size_t room, const char *spec, const struct conv *c,
+		 va_list *ap, int saved_errno)
 {
 	bool wide = c->length[0] == 'l';
 
 	switch (c->type) {
-	case 'd': case 'i': case 'o': case 'u': case 'x': case 'X':
+	case 'd':
+	case 'i':
+	case 'o':
+	case 'u':
+	case 'x':
+	case 'X':
 		return integer(out, room, spec, c, ap);
-	case 'e': case 'E': case 'f': case 'F':
-	case 'g': case 'G': case 'a': case 'A':
+	case 'e':
+	case 'E':
+	case 'f':
+	case 'F':
+	case 'g':
+	case 'G':
+	case 'a':
+	case 'A':
 		return c->length[0] == 'L'
-			       ? snprintf(out, room, spec,
-					  va_arg(*ap, long double))
-			       : snprintf(out, room, spec, va_arg(*ap, double));
+			   ? snprintf(out, room, spec, va_arg(*ap, long double))
+			   : snprintf(out, room, spec, va_arg(*ap, double));
 	case 'c':
 		return wide ? snprintf(out, room, spec, va_arg(*ap, wint_t))
 			    : snprintf(out, room, spec, va_arg(*ap, int));
@@ -272,7 +281,7 @@ static const char *put_conv(struct out *o, const char *f, va_list *ap,
 
 void utf8_vformat(char *out, size_t size, const char *fmt, va_list ap)
 {
-	struct out o = { .buf = out, .size = size };
+	struct out o = {.buf = out, .size = size};
 	int saved_errno = errno;
 	va_list args;
 

@@ -22,6 +22,6 @@ size_t utf8_cut(const char *s, size_t len, size_t max);
  * format ("%.64s", which takes a NUL-terminated string). A precision
  * given as an argument ("%.*s") is an exact span the caller chose. */
 void utf8_vformat(char *out, size_t size, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
+    __attribute__((format(printf, 3, 0)));
 void utf8_format(char *out, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));

@@ -50,13 +50,16 @@ static bool scan_lit(struct scan *s, const char *lit)
 static long scan_utf8(struct scan *s)
 {
 	unsigned c = *s->p++;
-	int more = c < 0x80 ? 0 : c >= 0xc0 && c < 0xe0 ? 1
-				: c >= 0xe0 && c < 0xf0 ? 2
-				: c >= 0xf0 && c < 0xf8 ? 3
-							: -1;
-	long cp = more == 0 ? c : more == 1 ? c & 0x1f : more == 2 ? c & 0x0f
-								  : c & 0x07;
-	static const long min[] = { 0, 0x80, 0x800, 0x10000 };
+	int more = c < 0x80		   ? 0
+		   : c >= 0xc0 && c < 0xe0 ? 1
+		   : c >= 0xe0 && c < 0xf0 ? 2
+		   : c >= 0xf0 && c < 0xf8 ? 3
+					   : -1;
+	long cp = more == 0   ? c
+		  : more == 1 ? c & 0x1f
+		  : more == 2 ? c & 0x0f
+			      : c & 0x07;
+	static const long min[] = {0, 0x80, 0x800, 0x10000};
 
 	if (more < 0)
 		return -1;
@@ -110,7 +113,8 @@ static bool scan_number(struct scan *s)
 	else
 		return false;
 	if (scan_lit(s, ".")) {
-		for (start = s->p; s->p < s->end && *s->p >= '0' && *s->p <= '9';)
+		for (start = s->p;
+		     s->p < s->end && *s->p >= '0' && *s->p <= '9';)
 			s->p++;
 		if (s->p == start)
 			return false;
@@ -119,7 +123,8 @@ static bool scan_number(struct scan *s)
 		s->p++;
 		if (!scan_lit(s, "+"))
 			scan_lit(s, "-");
-		for (start = s->p; s->p < s->end && *s->p >= '0' && *s->p <= '9';)
+		for (start = s->p;
+		     s->p < s->end && *s->p >= '0' && *s->p <= '9';)
 			s->p++;
 		if (s->p == start)
 			return false;
@@ -178,8 +183,8 @@ static bool scan_value(struct scan *s, int depth)
 
 static bool strict_json(const char *text, size_t len)
 {
-	struct scan s = { (const unsigned char *)text,
-			  (const unsigned char *)text + len };
+	struct scan s = {(const unsigned char *)text,
+			 (const unsigned char *)text + len};
 
 	if (!scan_value(&s, 0))
 		return false;
@@ -227,7 +232,7 @@ static const char *write_record(const char *value, size_t *len)
  * reader gives back every byte. */
 static void check_round_trip(const char *value)
 {
-	struct found f = { .path = "s" };
+	struct found f = {.path = "s"};
 	size_t len;
 	const char *line = write_record(value, &len);
 
@@ -272,13 +277,35 @@ START_TEST(test_random_bytes)
 	 * their edges, overlongs, encoded surrogates, cut sequences, and
 	 * any byte */
 	static const char *const pieces[] = {
-		"a", "\"", "\\", "\x7f", "\x1f", "\xc3\xa9", "\xe2\x82\xac",
-		"\xf0\x9f\x98\x80", "\xc2\x80", "\xdf\xbf", "\xe0\xa0\x80",
-		"\xef\xbf\xbf", "\xf4\x8f\xbf\xbf", "\xc0\xaf", "\xc1\xbf",
-		"\xe0\x80\xaf", "\xf0\x80\x80\xaf", "\xed\xa0\x80",
-		"\xed\xbf\xbf", "\xed\xb2\x80", "\xf4\x90\x80\x80", "\xf5",
-		"\xff", "\xfe", "\xc3", "\xe2\x82", "\xf0\x9f\x98", "\x80",
-		"\xbf",
+	    "a",
+	    "\"",
+	    "\\",
+	    "\x7f",
+	    "\x1f",
+	    "\xc3\xa9",
+	    "\xe2\x82\xac",
+	    "\xf0\x9f\x98\x80",
+	    "\xc2\x80",
+	    "\xdf\xbf",
+	    "\xe0\xa0\x80",
+	    "\xef\xbf\xbf",
+	    "\xf4\x8f\xbf\xbf",
+	    "\xc0\xaf",
+	    "\xc1\xbf",
+	    "\xe0\x80\xaf",
+	    "\xf0\x80\x80\xaf",
+	    "\xed\xa0\x80",
+	    "\xed\xbf\xbf",
+	    "\xed\xb2\x80",
+	    "\xf4\x90\x80\x80",
+	    "\xf5",
+	    "\xff",
+	    "\xfe",
+	    "\xc3",
+	    "\xe2\x82",
+	    "\xf0\x9f\x98",
+	    "\x80",
+	    "\xbf",
 	};
 	uint32_t state = 2463534242u;
 	char s[128];
@@ -288,9 +315,9 @@ START_TEST(test_random_bytes)
 
 		for (size_t k = 0; k < pieces_n; k++) {
 			uint32_t r = next_random(&state);
-			const char *p = pieces[r % (sizeof(pieces) /
-						    sizeof(*pieces))];
-			char any[2] = { (char)(r >> 8 | 1), 0 };
+			const char *p =
+			    pieces[r % (sizeof(pieces) / sizeof(*pieces))];
+			char any[2] = {(char)(r >> 8 | 1), 0};
 
 			if ((r >> 16) % 4 == 0)
 				p = any;
@@ -307,13 +334,13 @@ END_TEST
  * the record still closes. */
 START_TEST(test_too_long_value)
 {
-	static const char *const units[] = { "\xc3\xa9", "\xff", "\x01",
-					     "\xf0\x9f\x98\x80" };
+	static const char *const units[] = {"\xc3\xa9", "\xff", "\x01",
+					    "\xf0\x9f\x98\x80"};
 	static char value[40001];
 
 	for (size_t u = 0; u < sizeof(units) / sizeof(*units); u++) {
 		size_t n = strlen(units[u]), len;
-		struct found after = { .path = "after" };
+		struct found after = {.path = "after"};
 		const char *line, *s;
 
 		for (size_t i = 0; i + n < sizeof(value); i += n)
@@ -334,42 +361,42 @@ END_TEST
 static const struct {
 	const char *json, *bytes; /* bytes NULL: refused */
 } reads[] = {
-	{ "\"\\u0041\\u00e9\\u00E9\"", "A\xc3\xa9\xc3\xa9" },
-	{ "\"\\u0001\\u001f\\u007f\\u0080\"", "\x01\x1f\x7f\xc2\x80" },
-	{ "\"\\u07ff\\u0800\\u20ac\\uffff\"",
-	  "\xdf\xbf\xe0\xa0\x80\xe2\x82\xac\xef\xbf\xbf" },
-	{ "\"\\ud83d\\ude00\"", "\xf0\x9f\x98\x80" },
-	{ "\"\\ud800\\udc00\\udbff\\udfff\"",
-	  "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf" },
-	{ "\"\\ud800\\udc80\"", "\xf0\x90\x82\x80" }, /* a pair first */
-	{ "\"\\udc80\\udcff\\udcC3\"", "\x80\xff\xc3" }, /* escaped bytes */
-	{ "\"\\udced\\udcb2\\udc80\"", "\xed\xb2\x80" },
-	{ "\"\\udc7f\\udc00\"", "\xef\xbf\xbd\xef\xbf\xbd" },
-	{ "\"\\ud800\"", "\xef\xbf\xbd" },
-	{ "\"\\ud800x\"", "\xef\xbf\xbdx" },
-	{ "\"\\ud800\\u0041\"", "\xef\xbf\xbd" "A" },
-	{ "\"\\ud800\\ud800\\udc00\"", "\xef\xbf\xbd\xf0\x90\x80\x80" },
-	{ "\"\\ude00\\udfff\"", "\xef\xbf\xbd\xef\xbf\xbd" },
-	{ "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "\"\\/\b\f\n\r\t" },
-	{ "\"\xc3\xa9\xff\x7f\"", "\xc3\xa9\xff\x7f" }, /* raw, as it is */
-	{ "\"\\u0000\"", NULL },
-	{ "\"a\\u0000b\"", NULL },
-	{ "\"\\u00\"", NULL },
-	{ "\"\\u00e\"", NULL },
-	{ "\"\\uzzzz\"", NULL },
-	{ "\"\\u+123\"", NULL },
-	{ "\"\\x41\"", NULL },
-	{ "\"\\", NULL },
-	{ "\"\\u", NULL },
-	{ "\"\x01\"", NULL },
-	{ "\"a\nb\"", NULL },
-	{ "\"abc", NULL },
+    {"\"\\u0041\\u00e9\\u00E9\"", "A\xc3\xa9\xc3\xa9"},
+    {"\"\\u0001\\u001f\\u007f\\u0080\"", "\x01\x1f\x7f\xc2\x80"},
+    {"\"\\u07ff\\u0800\\u20ac\\uffff\"",
+     "\xdf\xbf\xe0\xa0\x80\xe2\x82\xac\xef\xbf\xbf"},
+    {"\"\\ud83d\\ude00\"", "\xf0\x9f\x98\x80"},
+    {"\"\\ud800\\udc00\\udbff\\udfff\"", "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf"},
+    {"\"\\ud800\\udc80\"", "\xf0\x90\x82\x80"},	   /* a pair first */
+    {"\"\\udc80\\udcff\\udcC3\"", "\x80\xff\xc3"}, /* escaped bytes */
+    {"\"\\udced\\udcb2\\udc80\"", "\xed\xb2\x80"},
+    {"\"\\udc7f\\udc00\"", "\xef\xbf\xbd\xef\xbf\xbd"},
+    {"\"\\ud800\"", "\xef\xbf\xbd"},
+    {"\"\\ud800x\"", "\xef\xbf\xbdx"},
+    {"\"\\ud800\\u0041\"", "\xef\xbf\xbd"
+			   "A"},
+    {"\"\\ud800\\ud800\\udc00\"", "\xef\xbf\xbd\xf0\x90\x80\x80"},
+    {"\"\\ude00\\udfff\"", "\xef\xbf\xbd\xef\xbf\xbd"},
+    {"\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "\"\\/\b\f\n\r\t"},
+    {"\"\xc3\xa9\xff\x7f\"", "\xc3\xa9\xff\x7f"}, /* raw, as it is */
+    {"\"\\u0000\"", NULL},
+    {"\"a\\u0000b\"", NULL},
+    {"\"\\u00\"", NULL},
+    {"\"\\u00e\"", NULL},
+    {"\"\\uzzzz\"", NULL},
+    {"\"\\u+123\"", NULL},
+    {"\"\\x41\"", NULL},
+    {"\"\\", NULL},
+    {"\"\\u", NULL},
+    {"\"\x01\"", NULL},
+    {"\"a\nb\"", NULL},
+    {"\"abc", NULL},
 };
 
 START_TEST(test_read_escape)
 {
 	char json[128];
-	struct found f = { .path = "s" };
+	struct found f = {.path = "s"};
 	int r;
 
 	snprintf(json, sizeof(json), "{\"s\":%s}", reads[_i].json);
@@ -387,13 +414,13 @@ END_TEST
 /* Strings beyond 1 KiB are cut between characters. */
 START_TEST(test_read_cut)
 {
-	static const char *const units[] = { "\xc3\xa9", "\\u00e9",
-					     "\\ud83d\\ude00", "\\udcff" };
-	static const size_t bytes[] = { 2, 2, 4, 1 };
+	static const char *const units[] = {"\xc3\xa9", "\\u00e9",
+					    "\\ud83d\\ude00", "\\udcff"};
+	static const size_t bytes[] = {2, 2, 4, 1};
 	char json[16384];
 
 	for (size_t u = 0; u < sizeof(units) / sizeof(*units); u++) {
-		struct found f = { .path = "s" };
+		struct found f = {.path = "s"};
 		size_t len = (size_t)snprintf(json, sizeof(json), "{\"s\":\"");
 
 		for (int i = 0; i < 1100; i++)
@@ -411,8 +438,8 @@ END_TEST
 
 static bool valid_utf8(const char *s)
 {
-	struct scan sc = { (const unsigned char *)s,
-			   (const unsigned char *)s + strlen(s) };
+	struct scan sc = {(const unsigned char *)s,
+			  (const unsigned char *)s + strlen(s)};
 
 	while (sc.p < sc.end)
 		if (scan_utf8(&sc) < 0)
@@ -424,8 +451,8 @@ static bool valid_utf8(const char *s)
  * cut in the middle of a 2-, 3- or 4-byte character at every offset. */
 START_TEST(test_message_cut)
 {
-	static const char *const units[] = { "\xc3\xa9", "\xe2\x82\xac",
-					     "\xf0\x9f\x98\x80" };
+	static const char *const units[] = {"\xc3\xa9", "\xe2\x82\xac",
+					    "\xf0\x9f\x98\x80"};
 	char value[2048];
 
 	for (size_t u = 0; u < sizeof(units) / sizeof(*units); u++)
@@ -477,7 +504,7 @@ END_TEST
 
 /* utf8_vformat is vsnprintf, but for where it cuts. */
 static void check_format(const char *expected, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void check_format(const char *expected, const char *fmt, ...)
 {
@@ -501,8 +528,8 @@ START_TEST(test_format)
 		     255u, 255u, 15u, 'x');
 	check_format("-5 6 7 8 9 10", "%ld %lld %zu %zd %jd %td", -5L, 6LL,
 		     (size_t)7, (ssize_t)8, (intmax_t)9, (ptrdiff_t)10);
-	check_format("[  ab][ab  ][0042][  -3]", "[%4s][%-4s][%04d][%*d]",
-		     "ab", "ab", 42, 4, -3);
+	check_format("[  ab][ab  ][0042][  -3]", "[%4s][%-4s][%04d][%*d]", "ab",
+		     "ab", 42, 4, -3);
 	check_format("[ab  ][abc][2.50]", "[%*s][%.*s][%.2f]", -4, "ab", 3,
 		     "abcdef", 2.5);
 	check_format("100%", "100%%");
