@@ -73,6 +73,7 @@ const char *helper_path(void);
 int helper_run(char *const *argv, const posix_spawn_file_actions_t *fa,
 	       pid_t *pid);
 
-/* Fill result from the helper's status records (JSON lines). */
-void result_from_records(struct sh_result *result, const char *records,
-			 size_t len);
+/* Fill result from the helper's status records (JSON lines); -EBADMSG
+ * when a complete line is not valid JSON (the rest is still read). */
+int result_from_records(struct sh_result *result, const char *records,
+			size_t len);

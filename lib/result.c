@@ -2,6 +2,7 @@
  * struct sh_result. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "json.h"
 #include "libspawnhelper.h"
 #include "ns.h"
+#include "utf8.h"
 
 static unsigned ns_bit(const char *name)
 {
@@ -36,7 +38,7 @@ static void visit(void *data, const char *path, const char *value,
 	} else if (strcmp(path, "error.errno") == 0)
 		r->error = (int)number;
 	else if (strcmp(path, "error.message") == 0)
-		snprintf(r->message, sizeof(r->message), "%s", value);
+		utf8_format(r->message, sizeof(r->message), "%s", value);
 	else if (strcmp(path, "exit-code") == 0)
 		r->exit_code = (int)number;
 	else if (strcmp(path, "signal") == 0)
@@ -61,14 +63,18 @@ static void visit(void *data, const char *path, const char *value,
 		r->oom_kills = number;
 }
 
-void result_from_records(struct sh_result *result, const char *records,
-			 size_t len)
+int result_from_records(struct sh_result *result, const char *records,
+			size_t len)
 {
+	int r = 0;
+
 	for (size_t pos = 0, end; pos < len; pos = end + 1) {
 		for (end = pos; end < len && records[end] != '\n'; end++)
 			;
 		if (end == len)
 			break; /* an incomplete last line: the helper died */
-		json_walk(records + pos, end - pos, visit, result);
+		if (json_walk(records + pos, end - pos, visit, result) < 0)
+			r = -EBADMSG;
 	}
+	return r;
 }

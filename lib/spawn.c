@@ -373,15 +373,18 @@ static int read_until_exit(sh_process *p)
  * writes its last record first (the error or the outcome, both with
  * "exit-code"): without one, whatever ran was no helper, or broke, and
  * its exit status says nothing reliable (-EPROTO, result filled all the
- * same); one killed by a signal had no chance to write it. */
+ * same); one killed by a signal had no chance to write it. -EBADMSG for
+ * a record that is not JSON: the result would not be the helper's word. */
 static int fill_result(const sh_process *p, struct sh_result *result)
 {
 	bool last_record;
+	int r;
 
 	memset(result, 0, sizeof(*result));
 	result->cgroup_cpu_usec = result->memory_peak = result->oom_kills = -1;
 	result->exit_code = -1;
-	result_from_records(result, p->records, p->len);
+	if ((r = result_from_records(result, p->records, p->len)) < 0)
+		return r;
 	last_record = result->exit_code >= 0;
 	if (!p->status_known)
 		return last_record ? 0 : -ECHILD;

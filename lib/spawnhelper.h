@@ -192,11 +192,13 @@ struct sh_result {
 #define SH_WAIT_NOHANG 1
 
 /* Wait for the helper and fill result. With SH_WAIT_NOHANG returns
- * -EAGAIN while it runs. Frees nothing: call sh_process_free after.
- * The helper is not trusted without limit: past 1 MiB of status records
- * it is killed and reaped (-EMSGSIZE, on every later call too); one that
- * exits without its final record is -EPROTO (result filled from its
- * exit status all the same). */
+ * -EAGAIN while it runs; -EBADMSG when a status record is not valid
+ * JSON. Strings in result are the helper's bytes (the record's escapes
+ * decoded, see spawn-helper(1)). Frees nothing: call sh_process_free
+ * after. The helper is not trusted without limit: past 1 MiB of status
+ * records it is killed and reaped (-EMSGSIZE, on every later call too);
+ * one that exits without its final record is -EPROTO (result filled
+ * from its exit status all the same). */
 int sh_wait(sh_process *process, struct sh_result *result, int flags);
 
 /* Free the process object. A helper still running is left to run (and

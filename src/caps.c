@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 
 #include "cleanup.h"
+#include "utf8.h"
 
 static void cap_freep(cap_t *caps)
 {
@@ -47,7 +48,8 @@ int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_size)
 			cap_free(canon);
 		}
 		if (!ok) {
-			snprintf(bad, bad_size, "%.*s", (int)len, p);
+			snprintf(bad, bad_size, "%.*s",
+				 (int)utf8_cut(p, len, bad_size - 1), p);
 			return -EINVAL;
 		}
 		*mask |= UINT64_C(1) << cap;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sys-names.h"
+#include "utf8.h"
 
 static int set_stage(struct sh_err *err, const char *stage, int errnum)
 {
@@ -22,7 +23,7 @@ int err_set(struct sh_err *err, const char *stage, int errnum,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	utf8_vformat(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
 	return set_stage(err, stage, errnum);
 }
@@ -30,30 +31,27 @@ int err_set(struct sh_err *err, const char *stage, int errnum,
 int err_sys(struct sh_err *err, const char *stage, int errnum,
 	    const char *fmt, ...)
 {
+	char text[SH_ERR_MESSAGE_MAX];
 	va_list ap;
-	size_t len;
 
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	utf8_vformat(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	len = strlen(err->message);
-	snprintf(err->message + len, sizeof(err->message) - len, ": %s",
-		 err_description(errnum));
+	utf8_format(err->message, sizeof(err->message), "%s: %s", text,
+		    err_description(errnum));
 	return set_stage(err, stage, errnum);
 }
 
 void err_prefix(struct sh_err *err, const char *fmt, ...)
 {
-	char old[SH_ERR_MESSAGE_MAX];
+	char old[SH_ERR_MESSAGE_MAX], prefix[SH_ERR_MESSAGE_MAX];
 	va_list ap;
-	size_t len;
 
 	memcpy(old, err->message, sizeof(old));
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	utf8_vformat(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
-	len = strlen(err->message);
-	snprintf(err->message + len, sizeof(err->message) - len, "%s", old);
+	utf8_format(err->message, sizeof(err->message), "%s%s", prefix, old);
 }
 
 const char *err_name(int errnum)

@@ -14,7 +14,9 @@ struct sh_err {
 };
 
 /* Record an error and return -errnum (or -EINVAL when errnum is 0), so a
- * caller can write `return err_set(err, ...)`. */
+ * caller can write `return err_set(err, ...)`. The message is cut between
+ * UTF-8 characters, at SH_ERR_MESSAGE_MAX and where the format writes a
+ * precision ("%.64s"): see utf8_vformat. */
 int err_set(struct sh_err *err, const char *stage, int errnum,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

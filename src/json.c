@@ -2,12 +2,18 @@
 
 #include "json.h"
 
+#include "utf8.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* What a record needs after its longest string: the keys, numbers and
+ * brackets that close it. */
+#define JSON_RESERVE 1024
 
 void json_raw(struct json *j, const char *fmt, ...)
 {
@@ -56,16 +62,41 @@ void json_bool(struct json *j, const char *key, bool value)
 	json_raw(j, "%s", value ? "true" : "false");
 }
 
+/* One character of a string as JSON, into unit; how many bytes of s it
+ * takes. A byte that starts no valid UTF-8 character is "\udcXX", the
+ * lone surrogate Python's surrogateescape maps it to (spawn-helper(1)). */
+static size_t escape_char(const char *s, char unit[static 8], size_t *n)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t valid;
+
+	if (c == '"' || c == '\\')
+		*n = (size_t)snprintf(unit, 8, "\\%c", c);
+	else if (c < 0x20 || c == 0x7f)
+		*n = (size_t)snprintf(unit, 8, "\\u%04x", c);
+	else if ((valid = utf8_valid(s, strnlen(s, 4))) > 0) {
+		memcpy(unit, s, valid);
+		*n = valid;
+		return valid;
+	} else
+		*n = (size_t)snprintf(unit, 8, "\\udc%02x", c);
+	return 1;
+}
+
 static void json_quoted(struct json *j, const char *value)
 {
 	json_raw(j, "\"");
-	for (const unsigned char *c = (const unsigned char *)value; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			json_raw(j, "\\%c", *c);
-		else if (*c < 0x20 || *c == 0x7f)
-			json_raw(j, "\\u%04x", *c);
-		else
-			json_raw(j, "%c", *c);
+	for (const char *c = value; *c;) {
+		char unit[8];
+		size_t n, used = escape_char(c, unit, &n);
+
+		/* a value too long for the line is cut between characters,
+		 * leaving room for the rest of the record */
+		if (j->len + n + JSON_RESERVE > sizeof(j->buf))
+			break;
+		memcpy(j->buf + j->len, unit, n);
+		j->len += n;
+		c += used;
 	}
 	json_raw(j, "\"");
 }
@@ -137,43 +168,125 @@ static void skip_space(struct reader *r)
 		r->p++;
 }
 
+/* A string being read into a fixed buffer: one that does not fit is cut
+ * between characters (whole units, each added or not at all). */
+struct text {
+	char *buf;
+	size_t size, len;
+	bool full;
+};
+
+static void text_put(struct text *t, const char *s, size_t n)
+{
+	if (t->full || t->len + n >= t->size) {
+		t->full = true;
+		return;
+	}
+	memcpy(t->buf + t->len, s, n);
+	t->len += n;
+}
+
+static void text_put_utf8(struct text *t, unsigned cp)
+{
+	static const unsigned char lead[] = { 0, 0xc0, 0xe0, 0xf0 };
+	size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+	char u[4];
+
+	for (size_t i = n - 1; i > 0; i--, cp >>= 6)
+		u[i] = (char)(0x80 | (cp & 0x3f));
+	u[0] = (char)(lead[n - 1] | cp);
+	text_put(t, u, n);
+}
+
+/* "\uXXXX" at p: its code unit, or -1. */
+static long hex4(const char *p, const char *end)
+{
+	long value = 0;
+
+	if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+		return -1;
+	for (int i = 2; i < 6; i++) {
+		int d = p[i] >= '0' && p[i] <= '9'   ? p[i] - '0'
+			: p[i] >= 'a' && p[i] <= 'f' ? p[i] - 'a' + 10
+			: p[i] >= 'A' && p[i] <= 'F' ? p[i] - 'A' + 10
+						     : -1;
+
+		if (d < 0)
+			return -1;
+		value = value * 16 + d;
+	}
+	return value;
+}
+
+/* A \u escape at r->p (its backslash), two for a surrogate pair. A lone
+ * \udc80..\udcff is the byte the writer escaped (escape_char); another
+ * lone surrogate becomes U+FFFD; \u0000 is refused, as no C string holds
+ * it. */
+static int read_u_escape(struct reader *r, struct text *t)
+{
+	long cp = hex4(r->p, r->end), low;
+
+	if (cp <= 0)
+		return -EINVAL;
+	r->p += 6;
+	if (cp >= 0xd800 && cp < 0xdc00 &&
+	    (low = hex4(r->p, r->end)) >= 0xdc00 && low < 0xe000) {
+		cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+		r->p += 6;
+	} else if (cp >= 0xdc80 && cp <= 0xdcff) {
+		text_put(t, (char[]){ (char)(cp & 0xff) }, 1);
+		return 0;
+	} else if (cp >= 0xd800 && cp < 0xe000)
+		cp = 0xfffd;
+	text_put_utf8(t, (unsigned)cp);
+	return 0;
+}
+
+static int read_escape(struct reader *r, struct text *t)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *c;
+
+	if (r->end - r->p < 2)
+		return -EINVAL;
+	if (r->p[1] == 'u')
+		return read_u_escape(r, t);
+	c = r->p[1] ? strchr(from, r->p[1]) : NULL;
+	if (!c)
+		return -EINVAL;
+	text_put(t, &to[c - from], 1);
+	r->p += 2;
+	return 0;
+}
+
+/* A string into out[size] (cut at size - 1 bytes). Raw bytes that are not
+ * UTF-8 are taken as they are, as older helpers wrote them. */
 static int read_string(struct reader *r, char *out, size_t size)
 {
-	size_t n = 0;
+	struct text t = { .buf = out, .size = size };
 
 	if (r->p >= r->end || *r->p != '"')
 		return -EINVAL;
-	for (r->p++; r->p < r->end && *r->p != '"'; r->p++) {
-		char c = *r->p;
+	r->p++;
+	while (r->p < r->end && *r->p != '"') {
+		size_t n;
 
-		if (c == '\\') {
-			if (++r->p >= r->end)
+		if (*r->p == '\\') {
+			if (read_escape(r, &t) < 0)
 				return -EINVAL;
-			switch (*r->p) {
-			case 'n':
-				c = '\n';
-				break;
-			case 't':
-				c = '\t';
-				break;
-			case 'u': /* our writer escapes only control bytes */
-				if (r->end - r->p < 5)
-					return -EINVAL;
-				c = (char)strtol((char[]){ r->p[3], r->p[4], 0 },
-						 NULL, 16);
-				r->p += 4;
-				break;
-			default:
-				c = *r->p;
-			}
+			continue;
 		}
-		if (n + 1 < size)
-			out[n++] = c;
+		if ((unsigned char)*r->p < 0x20)
+			return -EINVAL; /* JSON has them escaped */
+		n = utf8_valid(r->p, (size_t)(r->end - r->p));
+		n = n ? n : 1;
+		text_put(&t, r->p, n);
+		r->p += n;
 	}
 	if (r->p >= r->end)
 		return -EINVAL;
 	r->p++;
-	out[n] = '\0';
+	out[t.len] = '\0';
 	return 0;
 }
 

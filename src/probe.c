@@ -93,9 +93,14 @@ static void own_v2_cgroup(struct probe *p)
 	while (fgets(line, sizeof(line), f))
 		if (strncmp(line, "0::", 3) == 0) {
 			line[strcspn(line, "\n")] = '\0';
-			/* the mount itself for "/", without a trailing slash */
-			snprintf(p->own_cgroup, sizeof(p->own_cgroup), "%.256s%.3800s",
-				 p->cgroup_v2, strcmp(line + 3, "/") ? line + 3 : "");
+			/* the mount itself for "/", without a trailing slash;
+			 * a path cut short would name another cgroup: none */
+			int n = snprintf(p->own_cgroup, sizeof(p->own_cgroup),
+					 "%s%s", p->cgroup_v2,
+					 strcmp(line + 3, "/") ? line + 3 : "");
+
+			if (n < 0 || (size_t)n >= sizeof(p->own_cgroup))
+				p->own_cgroup[0] = '\0';
 		}
 	fclose(f);
 	p->may_create_cgroups =

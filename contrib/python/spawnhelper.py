@@ -62,7 +62,15 @@ RLIM_INFINITY = 2**64 - 1
 
 
 class SpawnError(OSError):
-    """The helper could not be started, or a spec value was refused."""
+    """The helper could not be started, a spec value was refused, or the
+    helper's status record could not be read (EBADMSG)."""
+
+
+def _text(data):
+    """A message or name from C, for display: bytes that are not UTF-8
+    (a path or value the message quotes) become U+FFFD, never an
+    exception."""
+    return (data or b"").decode("utf-8", errors="replace")
 
 
 class _Result(ctypes.Structure):
@@ -90,8 +98,8 @@ class _Result(ctypes.Structure):
     def as_dict(self):
         names = lambda mask: sorted(n for n, b in NS.items() if mask & b)
         d = {name: getattr(self, name) for name, _ in self._fields_}
-        d["stage"] = self.stage.decode()
-        d["message"] = self.message.decode(errors="replace")
+        d["stage"] = _text(self.stage)
+        d["message"] = _text(self.message)
         d["namespaces"] = names(self.namespaces)
         d["dropped"] = names(self.dropped)
         return d
@@ -202,8 +210,8 @@ class _Spec:
 
     def check(self, r, what):
         if r < 0:
-            message = (self.lib.sh_spec_error(self.handle) or b"").decode()
-            raise SpawnError(-r, message or self.lib.sh_strerror(r).decode()
+            message = _text(self.lib.sh_spec_error(self.handle))
+            raise SpawnError(-r, message or _text(self.lib.sh_strerror(r))
                              + " (" + what + ")")
 
     def option(self, name, value=None):
@@ -359,7 +367,7 @@ class Process:
             if r == -11 and flags & WAIT_NOHANG:  # EAGAIN: still running
                 return None
             if r < 0:
-                raise SpawnError(-r, self._lib.sh_strerror(r).decode())
+                raise SpawnError(-r, _text(self._lib.sh_strerror(r)))
             self._finish(result)
             return self.returncode
 
@@ -540,8 +548,7 @@ def spawn(mycommand, env=None, opt_name=None, fd_pipes=None, returnpid=False,
         handle = ctypes.c_void_p()
         r = spec.lib.sh_spawn(spec.handle, ctypes.byref(handle))
         if r < 0:
-            raise SpawnError(-r, "sh_spawn: "
-                             + spec.lib.sh_strerror(r).decode())
+            raise SpawnError(-r, "sh_spawn: " + _text(spec.lib.sh_strerror(r)))
     finally:
         if tee is not None:
             os.close(fd_pipes[1])  # the helper has its copy now
@@ -562,12 +569,12 @@ def probe():
     result = ctypes.POINTER(_Probe)()
     r = lib.sh_probe(ctypes.byref(result))
     if r < 0:
-        raise SpawnError(-r, "sh_probe: " + lib.sh_strerror(r).decode())
+        raise SpawnError(-r, "sh_probe: " + _text(lib.sh_strerror(r)))
     p = result.contents
     return {"privileged": p.privileged,
             "namespaces": sorted(n for n, b in NS.items()
                                  if p.namespaces & b),
             "ipv6": p.ipv6, "landlock_abi": p.landlock_abi,
             "seccomp": p.seccomp,
-            "cgroup_layout": p.cgroup_layout.decode(),
+            "cgroup_layout": _text(p.cgroup_layout),
             "may_create_cgroups": p.may_create_cgroups}

@@ -743,6 +743,63 @@ except sh.SpawnError as e:
                                  rlimits={"nofile": (64, 128)}),
                          (0, "64\n"))
 
+    def test_record_strings_any_bytes(self):
+        """Messages that quote bytes that are no UTF-8, or are cut in the
+        middle of a character (issue 12, point 3): a SpawnError or a
+        result, never UnicodeDecodeError."""
+        with self.assertRaises(sh.SpawnError) as cm:
+            sh.spawn(["true"], env=ENV, fd_pipes={},
+                     options={"setenv": "b" * 63 + "\u00e9"})
+        self.assertIn("`" + "b" * 63 + "`", str(cm.exception))
+        status = []
+        self.assertEqual(sh.spawn([b"\xff\xfe"], env=ENV, fd_pipes={},
+                                  status=status), 127)
+        self.assertIn("`\ufffd\ufffd`", status[0]["message"])
+        status = []
+        # cut at 511 bytes where an \u00e9 straddles the cut
+        name = "/nonexistent/a" + "\u00e9" * 127 + "/b" + "\u00e9" * 127
+        self.assertEqual(sh.spawn([name], env=ENV, fd_pipes={},
+                                  status=status), 127)
+        self.assertNotIn("\ufffd", status[0]["message"])
+        self.assertGreater(len(status[0]["message"].encode()), 500)
+
+    def test_malformed_record(self):
+        """A status record that is not JSON (written by a helper that is
+        broken or not ours) is SpawnError(EBADMSG), not a result made of
+        nothing."""
+        records = [b'{"exit-code":0,"x":"\\u0000"}',
+                   b'{"exit-code":0,"x":"\\u00zz"}',
+                   b'{"exit-code":0,"x":"a\x01b"}',
+                   b'{"exit-code":0,',
+                   b'\xff\xfe']
+        d = tempfile.mkdtemp()
+        old = os.environ.get("SPAWNHELPER_PATH")
+        try:
+            os.chmod(d, 0o755)
+            fake = os.path.join(d, "spawn-helper")
+            with open(fake, "w") as f:
+                # what the library hands over: 3 the spec, 4 the status
+                # pipe (lib/spawn.c)
+                f.write('#!/bin/sh\ncat "$(dirname "$0")/record" >&4\n')
+            os.chmod(fake, 0o755)
+            os.environ["SPAWNHELPER_PATH"] = fake
+            for record in records:
+                with open(os.path.join(d, "record"), "wb") as f:
+                    f.write(record + b"\n")
+                with self.assertRaises(sh.SpawnError) as cm:
+                    sh.spawn(["true"], env=ENV, fd_pipes={})
+                self.assertEqual(cm.exception.errno, errno.EBADMSG,
+                                 record)
+            with open(os.path.join(d, "record"), "wb") as f:
+                f.write(b'{"exit-code":0,"x":"\\udcff\\ud83d\\ude00"}\n')
+            self.assertEqual(sh.spawn(["true"], env=ENV, fd_pipes={}), 0)
+        finally:
+            if old is None:
+                os.environ.pop("SPAWNHELPER_PATH", None)
+            else:
+                os.environ["SPAWNHELPER_PATH"] = old
+            shutil.rmtree(d)
+
     def test_probe(self):
         p = sh.probe()
         self.assertEqual(p["privileged"], ROOT)
