@@ -26,9 +26,7 @@ static int reset_signals(struct sh_err *err)
 {
 	int r;
 
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal_default_raw(sig);
+	signal_default_all();
 	/* SIG_UNBLOCK, not SIG_SETMASK: what musl does around set*id
 	 * (blocking all, then setting the old mask back) is told apart in
 	 * tests/faults.sh */
@@ -365,7 +363,8 @@ static int command_main(void *arg)
  * start->ns_pid. */
 #define COMMAND_STACK_SIZE (1024 * 1024)
 
-static pid_t start_command(struct command_start *start, struct sh_err *err)
+static pid_t start_command(struct command_start *start, struct proc *proc,
+			   struct sh_err *err)
 {
 	char *stack = mmap(NULL, COMMAND_STACK_SIZE, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
@@ -383,11 +382,16 @@ static pid_t start_command(struct command_start *start, struct sh_err *err)
 		munmap(stack, COMMAND_STACK_SIZE);
 		return -1;
 	}
+	/* the pidfd the init passes signals on through (a kernel before
+	 * 5.2 leaves it -1: signalled by pid, see proc_signal) */
+	proc->pidfd = -1;
 	command = clone(command_main, stack + COMMAND_STACK_SIZE,
-			CLONE_VM | CLONE_VFORK | SIGCHLD, start);
+			CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, start,
+			&proc->pidfd);
 	if (command < 0)
 		err_sys(err, "init", errno, "start the command");
 	munmap(stack, COMMAND_STACK_SIZE);
+	proc->pid = command;
 	return command;
 }
 
@@ -400,15 +404,15 @@ static int become_init(const struct launch *launch, struct sh_err *err)
 		.launch = launch,
 		.parent = launch->join_fds[NS_PID] >= 0 ? 0 : getpid(),
 	};
-	pid_t command = start_command(&start, err);
+	struct proc command;
 
-	if (command < 0)
+	if (start_command(&start, &command, err) < 0)
 		return -1;
-	init_report_started(launch->report_fd, command, start.ns_pid,
+	init_report_started(launch->report_fd, command.pid, start.ns_pid,
 			    !(launch->namespaces & NS_BIT(NS_PID)));
 	/* the command's exec alone must close the monitor's error pipe */
 	close(launch->error_fd);
-	init_supervise(command, launch->report_fd, launch->own_session);
+	init_supervise(&command, launch->report_fd, launch->own_session);
 }
 
 void child_run(const struct launch *launch)

@@ -39,6 +39,13 @@ int signal_default_raw(int sig)
 		       : 0;
 }
 
+void signal_default_all(void)
+{
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal_default_raw(sig);
+}
+
 int signal_unblock_raw(uint64_t mask)
 {
 	return syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &mask, NULL,
@@ -101,9 +108,11 @@ int init_report_started(int report_fd, pid_t command, pid_t ns_pid,
 	return send_message(report_fd, &msg, NULL);
 }
 
-void init_supervise(pid_t command, int report_fd, bool own_session)
+void init_supervise(const struct proc *command, int report_fd,
+		    bool own_session)
 {
-	struct init_message msg = { .kind = INIT_EXITED, .ns_pid = command };
+	struct init_message msg = { .kind = INIT_EXITED,
+				    .ns_pid = command->pid };
 	sigset_t set;
 
 	forwarded_sigset(&set);
@@ -118,12 +127,12 @@ void init_supervise(pid_t command, int report_fd, bool own_session)
 			/* the terminal's own (SI_KERNEL) reached the monitor
 			 * too, which leaves passing it on to us */
 			if (should_forward(si.si_code, own_session))
-				kill(command, sig);
+				proc_signal(command, sig);
 			continue;
 		}
 		/* pid 1 inherits every orphan of the namespace: reap them */
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			if (pid != command)
+			if (pid != command->pid)
 				continue;
 			msg.wait_status = status;
 			send_message(report_fd, &msg, NULL);

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "proc.h"
+
 /* Messages on the report socket, the sandbox to the monitor but the
  * last one. */
 enum report_kind {
@@ -40,6 +42,8 @@ void forwarded_sigset(sigset_t *set);
  * sigprocmask(), and one of those ignored or blocked would stay so.
  * -errno. */
 int signal_default_raw(int sig);
+/* Every signal's disposition to the default, the same way. */
+void signal_default_all(void);
 int signal_unblock_raw(uint64_t mask);
 
 /* Whether a signal that reached us should be passed on: one the terminal
@@ -48,8 +52,8 @@ int signal_unblock_raw(uint64_t mask);
 bool should_forward(int si_code, bool own_session);
 
 /* Supervise the command (pid 1's loop); never returns. */
-__attribute__((noreturn)) void init_supervise(pid_t command, int report_fd,
-					      bool own_session);
+__attribute__((noreturn)) void init_supervise(const struct proc *command,
+					      int report_fd, bool own_session);
 
 /* Send INIT_STARTED for the command's pid with SCM_CREDENTIALS, so the
  * monitor learns the pid as its own namespace sees it. */

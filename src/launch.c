@@ -385,8 +385,7 @@ int launch_prepare(struct launch *launch, const struct spec *spec,
 	    (r = creds_resolve(spec, &launch->creds, err)) < 0 ||
 	    (r = env_build(spec, environ, &launch->env, err)) < 0 ||
 	    (r = prepare_namespaces(launch, err)) < 0 ||
-	    (r = prepare_hardening(launch, err)) < 0 ||
-	    (r = cgroup_prepare(spec, &launch->cgroups, err)) < 0)
+	    (r = prepare_hardening(launch, err)) < 0)
 		return r;
 	if (spec_effective_fds(spec, &map, &n_map) < 0 ||
 	    fdmap_plan(map, n_map, &launch->fd_plan) < 0)
@@ -419,6 +418,11 @@ void launch_clear(struct launch *launch)
 	close_fd(&launch->error_fd);
 	close_fd(&launch->sync_fd);
 	close_fd(&launch->report_fd);
+}
+
+int launch_make_cgroups(struct launch *launch, struct sh_err *err)
+{
+	return cgroup_prepare(launch->spec, &launch->cgroups, err);
 }
 
 bool launch_needs_init(const struct launch *launch)

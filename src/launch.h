@@ -73,8 +73,13 @@ enum {
 	UNSAFE_SHARE_SESSION = 1 << 2,
 };
 
+/* Everything but the cgroups: nothing that outlives the helper is made
+ * yet (a signal may still end it here, see main.c). */
 int launch_prepare(struct launch *launch, const struct spec *spec,
 		   struct sh_err *err);
+/* The transient cgroups made (or the joined ones opened); launch_clear
+ * removes them. */
+int launch_make_cgroups(struct launch *launch, struct sh_err *err);
 void launch_clear(struct launch *launch);
 
 /* The sandbox's first process must stay as an init above the command:

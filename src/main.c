@@ -4,13 +4,16 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "child.h"
 #include "exec.h"
+#include "init.h"
 #include "monitor.h"
 #include "names.h"
 #include "options.h"
@@ -27,6 +30,83 @@ static int refuse_secure_exec(struct sh_err *err)
 			       "setuid, setgid or with file capabilities); "
 			       "spawn-helper must be installed without them");
 	return 0;
+}
+
+/* What a caller leaves that survives execve, reset first: an ignored
+ * SIGCHLD would have the kernel reap our children (their pids free for
+ * others while we still signal and wait for them), an ignored or blocked
+ * signal would stay so, an interval timer's SIGALRM would end the helper
+ * in the middle of a run. By system call, for the C library's own
+ * signals too (see signal_default_raw). Pending signals are delivered. */
+static void reset_inherited(void)
+{
+	const struct itimerval off = { { 0, 0 }, { 0, 0 } };
+
+	signal_default_all();
+	signal_unblock_raw(~(uint64_t)0);
+	setitimer(ITIMER_REAL, &off, NULL);
+	setitimer(ITIMER_VIRTUAL, &off, NULL);
+	setitimer(ITIMER_PROF, &off, NULL);
+}
+
+/* A termination signal before the cgroups are made finds nothing to
+ * undo (no process started, nothing made that outlives us): the handler
+ * writes the record made in advance, as a handler may (write(2) only),
+ * and ends the helper with 125. */
+#define N_TERMINATION 3
+static struct termination_notice {
+	int sig;
+	int fd;
+	size_t len;
+	char text[1024];
+} notices[N_TERMINATION];
+
+static void on_termination(int sig)
+{
+	for (size_t i = 0; i < N_TERMINATION; i++)
+		if (notices[i].sig == sig &&
+		    write(notices[i].fd, notices[i].text, notices[i].len) < 0)
+			break;
+	_exit(EXIT_SETUP_FAILED);
+}
+
+static int catch_termination(const struct spec *spec, struct sh_err *err)
+{
+	struct sigaction sa = { .sa_handler = on_termination };
+	size_t n = 0;
+
+	monitor_termination_sigset(&sa.sa_mask); /* one record at most */
+	for (int sig = 1; sig < NSIG && n < N_TERMINATION; sig++) {
+		struct termination_notice *t = &notices[n];
+		struct sh_err why;
+
+		if (sigismember(&sa.sa_mask, sig) != 1)
+			continue;
+		monitor_interrupted(sig, &why);
+		t->sig = sig;
+		t->fd = spec->status_fd >= 0 ? spec->status_fd : STDERR_FILENO;
+		t->len = status_error_line(spec->status_fd, &why,
+					   EXIT_SETUP_FAILED, t->text,
+					   sizeof(t->text));
+		if (sigaction(sig, &sa, NULL) < 0)
+			return err_sys(err, "signals", errno, "sigaction");
+		n++;
+	}
+	return 0;
+}
+
+/* From here the monitor takes them (blocked, then read from a
+ * signalfd): the default action back, for its children to inherit. */
+static int hold_termination(struct sh_err *err)
+{
+	sigset_t set;
+	int r = monitor_block_termination(err);
+
+	monitor_termination_sigset(&set);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&set, sig) == 1)
+			signal_default_raw(sig);
+	return r;
 }
 
 static __attribute__((noreturn)) void fail(const struct spec *spec,
@@ -46,6 +126,7 @@ int main(int argc, char **argv)
 	struct sh_err err = { 0 };
 	enum cli_action action;
 
+	reset_inherited();
 	/* a status fd whose reader is gone: EPIPE and exit 125 with the
 	 * message on stderr, not death by SIGPIPE without a word (the
 	 * command's dispositions are reset before its execve) */
@@ -73,8 +154,14 @@ int main(int argc, char **argv)
 	if (spec.parent_pid)
 		helper_parent = spec.parent_pid;
 	if (monitor_block_signals(&err) < 0 ||
+	    catch_termination(&spec, &err) < 0 ||
 	    launch_prepare(&launch, &spec, &err) < 0 ||
+	    hold_termination(&err) < 0 ||
+	    launch_make_cgroups(&launch, &err) < 0 ||
 	    monitor_run(&launch, helper_parent, &outcome, &err) < 0) {
+		struct sh_err ignored;
+
+		hold_termination(&ignored); /* no second record */
 		launch_clear(&launch);
 		fail(&spec, &err);
 	}

@@ -120,7 +120,8 @@ static int start_reader(struct memreader *r, struct sh_err *err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return err_sys(err, "monitor", errno,
 			       "socketpair for the memory reader");
-	pid = fork();
+	/* with a pidfd from birth: the reader is killed at its deadline */
+	pid = proc_clone(0, &r->proc);
 	if (pid == 0) {
 		close(sv[0]);
 		reader_main(sv[1], monitor);
@@ -128,18 +129,19 @@ static int start_reader(struct memreader *r, struct sh_err *err)
 	close(sv[1]);
 	if (pid < 0) {
 		close(sv[0]);
-		return err_sys(err, "monitor", errno,
+		return err_sys(err, "monitor", -pid,
 			       "fork the memory reader");
 	}
-	r->pid = pid;
 	r->sock = sv[0];
 	return 0;
 }
 
 void memread_reap(struct memreader *r)
 {
-	if (r->pid <= 0 || waitpid(r->pid, NULL, WNOHANG) != r->pid)
+	if (r->proc.pid <= 0 ||
+	    waitpid(r->proc.pid, NULL, WNOHANG) != r->proc.pid)
 		return;
+	proc_forget(&r->proc);
 	cleanup_closep(&r->sock);
 	*r = (struct memreader)MEMREAD_INIT;
 }
@@ -149,7 +151,7 @@ void memread_reap(struct memreader *r)
  * reader is gone). */
 static void drop_reader(struct memreader *r)
 {
-	kill(r->pid, SIGKILL);
+	proc_signal(&r->proc, SIGKILL);
 	r->killed = true;
 	memread_reap(r);
 }
@@ -188,7 +190,7 @@ int memread_string(struct memreader *r, pid_t pid, uint64_t addr, char *buf,
 	 * command gets no second one to hold */
 	if (r->killed)
 		return 0;
-	if (!r->pid && (ret = start_reader(r, err)) < 0)
+	if (!r->proc.pid && (ret = start_reader(r, err)) < 0)
 		return ret;
 	if (send(r->sock, &req, sizeof(req), MSG_DONTWAIT | MSG_NOSIGNAL) !=
 		    (ssize_t)sizeof(req) ||
@@ -207,13 +209,14 @@ int memread_string(struct memreader *r, pid_t pid, uint64_t addr, char *buf,
 
 void memread_stop(struct memreader *r)
 {
-	if (r->pid <= 0)
+	if (r->proc.pid <= 0)
 		return;
-	kill(r->pid, SIGKILL);
+	proc_signal(&r->proc, SIGKILL);
 	/* its end closes when it exits, past any wait on memory */
 	if (ready_by(r->sock, 0, now_usec() + MEMREAD_BOUND_MS * 1000LL))
-		while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
+		while (waitpid(r->proc.pid, NULL, 0) < 0 && errno == EINTR)
 			;
+	proc_forget(&r->proc);
 	cleanup_closep(&r->sock);
 	*r = (struct memreader)MEMREAD_INIT;
 }

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "proc.h"
 
 /* The bound of one read, first read's fork included. A read of memory
  * the command does not hold back takes microseconds, a page swapped
@@ -28,12 +29,12 @@
 #define MEMREAD_MAX 256
 
 struct memreader {
-	pid_t pid;   /* the reader, 0 when none (or reaped) */
+	struct proc proc; /* the reader; pid 0 when none (or reaped) */
 	int sock;    /* the monitor's end of the socketpair, -1 when none */
 	bool killed; /* killed at a deadline and not reaped yet */
 };
 
-#define MEMREAD_INIT { 0, -1, false }
+#define MEMREAD_INIT { PROC_NONE, -1, false }
 
 /* The NUL-terminated string at addr in the process pid into buf (size
  * bytes with the NUL, at most MEMREAD_MAX), within MEMREAD_BOUND_MS.

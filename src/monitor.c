@@ -21,6 +21,7 @@
 #include "cleanup.h"
 #include "clock.h"
 #include "init.h"
+#include "proc.h"
 
 /* The monitor's ends of the channels to the sandbox. */
 struct channels {
@@ -95,11 +96,69 @@ static int open_channels(struct launch *launch, struct channels *ch,
 	return move_above(&launch->sync_fd, launch->temp_base, err);
 }
 
-static void reap(pid_t pid)
+static void reap(struct proc *sandbox)
 {
-	kill(pid, SIGKILL);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	proc_kill_and_reap(sandbox);
+}
+
+/* SIGTERM, SIGINT or SIGHUP during setup end the helper there: the
+ * sandbox (if any) is killed and reaped, and the error names the
+ * signal. Once the command runs, they are passed on to it instead. */
+void monitor_termination_sigset(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+}
+
+int monitor_interrupted(int sig, struct sh_err *err)
+{
+	const char *abbrev = err_signal_abbrev(sig);
+
+	return err_set(err, "signals", EINTR,
+		       "SIG%s received during setup: the helper stopped "
+		       "before the command ran",
+		       abbrev ? abbrev : "?");
+}
+
+/* A termination signal taken from sfd (a non-blocking signalfd of
+ * monitor_termination_sigset), as the error; 0 when none is pending. */
+static int take_termination(int sfd, struct sh_err *err)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+		return 0;
+	return monitor_interrupted((int)si.ssi_signo, err);
+}
+
+/* poll p (n fds) during setup, until one of them has news or a
+ * termination signal comes: 0, or -errno with err (a signal: stage
+ * signals). News of the sandbox win over a signal that came with them:
+ * the setup's end is known, and the signal is not lost (a later wait,
+ * or the command, gets it). */
+static int wait_setup(struct pollfd *p, nfds_t n, int sfd,
+		      struct sh_err *err)
+{
+	struct pollfd all[4];
+	int r;
+
+	memcpy(all, p, n * sizeof(*p));
+	all[n] = (struct pollfd){ sfd, POLLIN, 0 };
+	for (;;) {
+		do
+			r = poll(all, n + 1, -1);
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			return err_sys(err, "monitor", errno, "poll");
+		memcpy(p, all, n * sizeof(*p));
+		for (nfds_t i = 0; i < n; i++)
+			if (all[i].revents)
+				return 0;
+		if ((r = take_termination(sfd, err)) < 0)
+			return r;
+	}
 }
 
 static const char *first_refused(unsigned refused, const int errnos[],
@@ -223,37 +282,38 @@ static bool sandbox_failed_first(int error_read, struct sh_err *err)
 /* Clone the sandbox with what the kernel allows and, for a user
  * namespace, write its maps before letting it go on. */
 static int start_sandbox(struct launch *launch, struct channels *ch,
-			 pid_t *pid, struct sh_err *err)
+			 struct proc *sandbox, struct sh_err *err)
 {
 	for (;;) {
-		int r;
-
 		/* the sandbox makes its cgroup namespace itself, once it is
 		 * in its cgroup */
-		*pid = ns_clone(launch->namespaces & ~NS_BIT(NS_CGROUP));
-		if (*pid == 0)
+		pid_t pid = ns_clone(launch->namespaces & ~NS_BIT(NS_CGROUP),
+				     sandbox);
+		int r;
+
+		if (pid == 0)
 			child_run(launch);
-		if (*pid < 0) {
-			r = handle_refusal(launch, ch, -*pid, err);
+		if (pid < 0) {
+			r = handle_refusal(launch, ch, -pid, err);
 			if (r < 0)
 				return r;
 			continue;
 		}
 		if (!launch_needs_sync(launch))
 			return 0;
-		if ((r = cgroup_enter(&launch->cgroups, *pid, err)) < 0) {
-			reap(*pid);
+		if ((r = cgroup_enter(&launch->cgroups, pid, err)) < 0) {
+			reap(sandbox);
 			return sandbox_failed_first(ch->error_read, err)
 				       ? -err->errnum
 				       : r;
 		}
 		if (!(launch->namespaces & NS_BIT(NS_USER)))
 			return release(ch, err);
-		r = userns_write_maps(*pid, &launch->uid_map, &launch->gid_map,
+		r = userns_write_maps(pid, &launch->uid_map, &launch->gid_map,
 				      launch->deny_setgroups, err);
 		if (r == 0)
 			return release(ch, err);
-		reap(*pid);
+		reap(sandbox);
 		if (sandbox_failed_first(ch->error_read, err))
 			return -err->errnum;
 		if ((r = maps_refused(launch, ch, r, err)) < 0)
@@ -262,17 +322,24 @@ static int start_sandbox(struct launch *launch, struct channels *ch,
 }
 
 /* Setup succeeded when the error pipe closes without a record. */
-static int read_setup_result(int fd, pid_t pid, struct sh_err *err)
+static int read_setup_result(int fd, int sfd, struct proc *sandbox,
+			     struct sh_err *err)
 {
+	struct pollfd p = { fd, POLLIN, 0 };
 	struct sh_err child_err;
 	ssize_t n;
+	int r;
 
+	if ((r = wait_setup(&p, 1, sfd, err)) < 0) {
+		reap(sandbox);
+		return r;
+	}
 	do
 		n = read(fd, &child_err, sizeof(child_err));
 	while (n < 0 && errno == EINTR);
 	if (n == 0)
 		return 0;
-	reap(pid);
+	reap(sandbox);
 	if (n != sizeof(child_err))
 		return err_sys(err, "monitor", n < 0 ? errno : EPROTO,
 			       "read the setup result");
@@ -380,8 +447,8 @@ static int read_reports(int fd, struct outcome *out)
 /* The sockets the sandbox passes first when it has a network namespace
  * (REPORT_NET): 1 when they came, 0 when the sandbox failed or died
  * first (its record, or its silence, says why), -errno. */
-static int receive_net_sockets(const struct channels *ch,
-			       struct net_sockets *s)
+static int receive_net_sockets(const struct channels *ch, int sfd,
+			       struct net_sockets *s, struct sh_err *err)
 {
 	struct pollfd p[2] = { { ch->report_read, POLLIN, 0 },
 			       { ch->error_read, POLLIN, 0 } };
@@ -389,17 +456,15 @@ static int receive_net_sockets(const struct channels *ch,
 	int fds[REPORT_MAX_FDS], next = 1, r;
 	ssize_t n;
 
-	do
-		r = poll(p, 2, -1);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return -errno;
+	if ((r = wait_setup(p, 2, sfd, err)) < 0)
+		return r;
 	if (p[1].revents)
 		return 0;
 	n = receive(ch->report_read, &msg, sizeof(msg), NULL, fds,
 		    REPORT_MAX_FDS, 0);
 	if (n < 0)
-		return -errno;
+		return err_sys(err, "monitor", errno,
+			       "receive the network sockets");
 	if (n != sizeof(msg))
 		msg.events = msg.probe = false;
 	s->route = fds[0];
@@ -411,7 +476,9 @@ static int receive_net_sockets(const struct channels *ch,
 		return 0;
 	if (n != sizeof(msg) || msg.kind != REPORT_NET || s->route < 0 ||
 	    (msg.events && s->events < 0) || (msg.probe && s->probe < 0))
-		return -EPROTO;
+		return err_set(err, "monitor", EPROTO,
+			       "receive the network sockets: %s",
+			       err_description(EPROTO));
 	return 1;
 }
 
@@ -419,27 +486,26 @@ static int receive_net_sockets(const struct channels *ch,
  * into net, while it goes on with its setup; the command waits for our
  * word before its execve. A failure kills the sandbox. */
 static int configure_network(const struct launch *launch,
-			     const struct channels *ch, pid_t pid,
-			     struct net_result *net, struct sh_err *err)
+			     const struct channels *ch, int sfd,
+			     struct proc *sandbox, struct net_result *net,
+			     struct sh_err *err)
 {
 	struct net_sockets s = { -1, -1, -1 };
 	int kind = NET_CONFIGURED, r;
 
 	if (!(launch->namespaces & NS_BIT(NS_NET)))
 		return 0;
-	r = receive_net_sockets(ch, &s);
+	r = receive_net_sockets(ch, sfd, &s, err);
 	if (r == 0) /* the sandbox failed first: its record says why */
 		return 0;
-	if (r < 0) {
-		r = err_sys(err, "monitor", -r, "receive the network sockets");
+	if (r < 0)
 		goto failed;
-	}
 	r = net_setup_loopback(&s, launch->addrs, launch->n_addrs, net, err);
 	if (r < 0) {
 		/* the network came first in the sandbox's setup: its
 		 * failure is the one to report */
 		net_close(&s);
-		reap(pid);
+		reap(sandbox);
 		return r;
 	}
 	if (send(ch->report_read, &kind, sizeof(kind), MSG_NOSIGNAL) < 0) {
@@ -450,7 +516,7 @@ static int configure_network(const struct launch *launch,
 	return 0;
 failed:
 	net_close(&s);
-	reap(pid);
+	reap(sandbox);
 	/* not ours when the sandbox failed first (it died, and our call
 	 * failed for it): its record says why */
 	return sandbox_failed_first(ch->error_read, err) ? -err->errnum : r;
@@ -482,13 +548,11 @@ static bool timeout_kills_group(const struct launch *launch)
 	return launch->own_session && !launch_needs_init(launch);
 }
 
-/* Only while the command is not reaped: until then its pid cannot name
- * another process or group. */
 static void kill_sandbox(const struct waiter *w, const struct outcome *out)
 {
-	kill(out->pid, SIGKILL);
+	proc_signal(&out->child, SIGKILL);
 	if (w->kill_group)
-		kill(-out->pid, SIGKILL);
+		proc_signal_group(&out->child, SIGKILL);
 }
 
 /* The timeout: SIGTERM to the command first (an init passes it on),
@@ -503,7 +567,7 @@ static void timeout_expired(struct waiter *w, struct outcome *out)
 		w->deadline = 0;
 		return;
 	}
-	kill(out->pid, SIGTERM);
+	proc_signal(&out->child, SIGTERM);
 	w->killing = true;
 	w->deadline = now_usec() +
 		      (grace < 0 ? SPEC_DEFAULT_KILL_AFTER_MS : grace) * 1000;
@@ -534,15 +598,16 @@ static void on_child(struct waiter *w, struct outcome *out, bool *exited,
 	 * its group with it, as an init or a transient cgroup would: seen
 	 * before the reap (WNOWAIT), while its pid still names the group */
 	if (w->kill_group && out->timed_out &&
-	    waitid(P_PID, out->pid, &child, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-	    child.si_pid == out->pid)
-		kill(-out->pid, SIGKILL);
-	r = wait4(out->pid, &status, WNOHANG, &out->usage);
-	if (r == out->pid)
+	    waitid(P_PID, out->child.pid, &child,
+		   WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	    child.si_pid == out->child.pid)
+		proc_signal_group(&out->child, SIGKILL);
+	r = wait4(out->child.pid, &status, WNOHANG, &out->usage);
+	if (r == out->child.pid)
 		*exited = true;
 	/* the init's report of the command, if it came already, is the
 	 * status; the init's own is what it made of it */
-	if (r == out->pid && !out->init_reported)
+	if (r == out->child.pid && !out->init_reported)
 		out->wait_status = status;
 	else if (r < 0 && errno != EINTR)
 		err_sys(err, "monitor", errno, "wait4");
@@ -561,7 +626,7 @@ static void on_signal(struct waiter *w, const struct signalfd_siginfo *si,
 		/* in the caller's session, a terminal's signal (SI_KERNEL)
 		 * reached the sandbox too: passing it on would deliver it
 		 * twice (or, merged in the pending set, not at all) */
-		kill(out->pid, (int)si->ssi_signo);
+		proc_signal(&out->child, (int)si->ssi_signo);
 	}
 }
 
@@ -626,13 +691,72 @@ static void monitor_sigset(sigset_t *set)
 	sigaddset(set, SIGNAL_PARENT_DIED);
 }
 
+static int block(const sigset_t *set, struct sh_err *err)
+{
+	if (sigprocmask(SIG_BLOCK, set, NULL) < 0)
+		return err_sys(err, "monitor", errno, "sigprocmask");
+	return 0;
+}
+
 int monitor_block_signals(struct sh_err *err)
+{
+	sigset_t set, termination;
+
+	monitor_sigset(&set);
+	monitor_termination_sigset(&termination);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&termination, sig) == 1)
+			sigdelset(&set, sig);
+	return block(&set, err);
+}
+
+int monitor_block_termination(struct sh_err *err)
 {
 	sigset_t set;
 
-	monitor_sigset(&set);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return err_sys(err, "monitor", errno, "sigprocmask");
+	monitor_termination_sigset(&set);
+	return block(&set, err);
+}
+
+/* From the clone to the command's execve; a termination signal ends it
+ * early (one that came while the cgroups were made: before the clone). */
+static int run_setup(struct launch *launch, struct channels *ch,
+		     struct outcome *out, struct sh_err *err)
+{
+	_cleanup_close_ int sfd = -1;
+	sigset_t set;
+	int r;
+
+	monitor_termination_sigset(&set);
+	if ((sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+		return err_sys(err, "monitor", errno, "signalfd");
+	if ((r = take_termination(sfd, err)) < 0 ||
+	    (r = start_sandbox(launch, ch, &out->child, err)) < 0)
+		return r;
+	/* only the sandbox holds its ends now: EOF means exec or death */
+	cleanup_closep(&launch->error_fd);
+	cleanup_closep(&launch->sync_fd);
+	cleanup_closep(&launch->report_fd);
+	launch->error_fd = launch->sync_fd = launch->report_fd = -1;
+	if ((r = configure_network(launch, ch, sfd, &out->child, &out->net,
+				   err)) < 0 ||
+	    (r = read_setup_result(ch->error_read, sfd, &out->child, err)) < 0)
+		return r;
+	/* under an init the pid comes with its message */
+	out->command_pid = launch_needs_init(launch) ? 0 : out->child.pid;
+	if ((r = read_reports(ch->report_read, out)) < 0) {
+		reap(&out->child);
+		return err_sys(err, "monitor", -r,
+			       "read the sandbox's reports");
+	}
+	/* the command reports just before its execve: a closed error pipe
+	 * without that report is a death during setup, not an exec */
+	if (out->command.kind != REPORT_COMMAND) {
+		reap(&out->child);
+		return err_set(err, "process", ECHILD,
+			       "the sandbox died during setup, before the "
+			       "command's execve");
+	}
 	return 0;
 }
 
@@ -649,6 +773,7 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	int r;
 
 	memset(out, 0, sizeof(*out));
+	out->child = (struct proc)PROC_NONE;
 	out->seccomp_listener = -1;
 	cgroup_usage(&launch->cgroups, &out->cgroup);
 	monitor_sigset(&w.set); /* blocked since monitor_block_signals */
@@ -656,33 +781,8 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	start = now_usec();
 	if ((r = watch_parent(launch, helper_parent, err)) < 0 ||
 	    (r = open_channels(launch, &ch, err)) < 0 ||
-	    (r = start_sandbox(launch, &ch, &out->pid, err)) < 0)
+	    (r = run_setup(launch, &ch, out, err)) < 0)
 		goto out;
-	/* only the sandbox holds its ends now: EOF means exec or death */
-	cleanup_closep(&launch->error_fd);
-	cleanup_closep(&launch->sync_fd);
-	cleanup_closep(&launch->report_fd);
-	launch->error_fd = launch->sync_fd = launch->report_fd = -1;
-	if ((r = configure_network(launch, &ch, out->pid, &out->net, err)) <
-		    0 ||
-	    (r = read_setup_result(ch.error_read, out->pid, err)) < 0)
-		goto out;
-	/* under an init the pid comes with its message */
-	out->command_pid = launch_needs_init(launch) ? 0 : out->pid;
-	if ((r = read_reports(ch.report_read, out)) < 0) {
-		reap(out->pid);
-		r = err_sys(err, "monitor", -r, "read the sandbox's reports");
-		goto out;
-	}
-	/* the command reports just before its execve: a closed error pipe
-	 * without that report is a death during setup, not an exec */
-	if (out->command.kind != REPORT_COMMAND) {
-		reap(out->pid);
-		r = err_set(err, "process", ECHILD,
-			    "the sandbox died during setup, before the "
-			    "command's execve");
-		goto out;
-	}
 	if (out->info.cgroup_ns_errno)
 		launch_drop_cgroup_ns(launch, out->info.cgroup_ns_errno);
 	status_started(launch, out);
@@ -695,6 +795,9 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	cgroup_usage(&launch->cgroups, &out->cgroup);
 	out->wall_usec = now_usec() - start;
 out:
+	/* the pid stays, for the record */
+	cleanup_closep(&out->child.pidfd);
+	out->child.pidfd = -1;
 	if (out->seccomp_listener >= 0)
 		close(out->seccomp_listener);
 	out->seccomp_listener = -1;

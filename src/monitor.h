@@ -4,6 +4,8 @@
  * forwards signals, enforces the timeout and waits for the end. */
 #pragma once
 
+#include <signal.h>
+
 #include "child.h"
 #include "status.h"
 
@@ -12,11 +14,23 @@
 #define SIGNAL_PARENT_DIED (SIGRTMIN + 2)
 
 /* Block the signals the monitor takes (forwarded ones, SIGCHLD, the
- * parent's death signal) from the start of the setup: one that came
- * before the monitor watches for it would kill the helper with a
- * transient cgroup made and not removed, or be lost; the command
- * unblocks everything before its execve. -errno, stage monitor. */
+ * parent's death signal) from the start of the setup, but the
+ * termination ones: one that came before the monitor watches for it
+ * would kill the helper with a transient cgroup made and not removed,
+ * or be lost; the command unblocks everything before its execve.
+ * -errno, stage monitor. */
 int monitor_block_signals(struct sh_err *err);
+
+/* SIGTERM, SIGINT, SIGHUP: until the cgroups are made the caller ends
+ * the helper on them (nothing to undo yet, see main.c); then they are
+ * blocked (monitor_block_termination) and, until the command's execve,
+ * end the setup: the sandbox killed and reaped, an error of stage
+ * signals (monitor_interrupted). Afterwards they are passed on. */
+void monitor_termination_sigset(sigset_t *set);
+int monitor_block_termination(struct sh_err *err);
+
+/* The error of a termination signal sig during setup: -EINTR. */
+int monitor_interrupted(int sig, struct sh_err *err);
 
 /* Start the command and wait for it. On a setup failure returns the
  * child's error (stage, errno, message); otherwise fills outcome. */

@@ -5,13 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,23 +46,9 @@ unsigned long ns_clone_flags(unsigned mask)
 	return flags;
 }
 
-/* struct clone_args of <linux/sched.h>, version 0 (64 bytes). */
-struct clone_args_v0 {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
-		stack_size, tls;
-};
-
-pid_t ns_clone(unsigned mask)
+pid_t ns_clone(unsigned mask, struct proc *p)
 {
-	struct clone_args_v0 args = { .flags = ns_clone_flags(mask),
-				      .exit_signal = SIGCHLD };
-	long pid = syscall(SYS_clone3, &args, sizeof(args));
-
-	/* clone() has no room for CLONE_NEWTIME: its bit is the signal's */
-	if (pid < 0 && errno == ENOSYS && !(mask & NS_BIT(NS_TIME)))
-		pid = syscall(SYS_clone, ns_clone_flags(mask) | SIGCHLD, NULL,
-			      NULL, NULL, 0);
-	return pid < 0 ? -errno : (pid_t)pid;
+	return proc_clone(ns_clone_flags(mask), p);
 }
 
 int id_map_parse(const char *value, struct id_map *map)

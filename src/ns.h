@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "proc.h"
 
 /* In the order they are joined: the user namespace first, since it gives
  * the rights to join the others. */
@@ -40,9 +41,9 @@ int ns_kind_by_name(const char *name, size_t len);
 /* CLONE_NEW* flags of a mask of NS_BIT()s. */
 unsigned long ns_clone_flags(unsigned mask);
 
-/* fork-like clone3 (clone when the kernel lacks clone3 and no time
- * namespace is asked). Returns the pid, 0 in the child, -errno. */
-pid_t ns_clone(unsigned mask);
+/* proc_clone into the namespaces of mask: the pid, 0 in the child,
+ * -errno; the child's pidfd in p. */
+pid_t ns_clone(unsigned mask, struct proc *p);
 
 /* One uid_map/gid_map: records "INNER OUTER COUNT", one per line. */
 struct id_map {

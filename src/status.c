@@ -119,7 +119,7 @@ void status_started(const struct launch *launch, const struct outcome *out)
 	if (fd < 0)
 		return;
 	json_open(&j, NULL);
-	json_int(&j, "child-pid", out->pid);
+	json_int(&j, "child-pid", out->child.pid);
 	json_int(&j, "command-pid", out->command_pid);
 	if (out->command_ns_pid)
 		json_int(&j, "command-ns-pid", out->command_ns_pid);
@@ -148,6 +148,34 @@ void status_started(const struct launch *launch, const struct outcome *out)
 	json_send(&j, fd);
 }
 
+static void json_error(struct json *j, const struct sh_err *err,
+		       int exit_code)
+{
+	json_open(j, NULL);
+	json_open(j, "error");
+	json_string(j, "stage", err->stage);
+	json_int(j, "errno", err->errnum);
+	json_string(j, "errname", err_name(err->errnum));
+	json_string(j, "message", err->message);
+	json_close(j);
+	json_int(j, "exit-code", exit_code);
+	json_close(j);
+}
+
+size_t status_error_line(int fd, const struct sh_err *err, int exit_code,
+			 char *buf, size_t size)
+{
+	struct json j = JSON_INIT;
+	int n;
+
+	if (fd >= 0)
+		json_error(&j, err, exit_code);
+	n = fd < 0 ? snprintf(buf, size, "spawn-helper: %s: %s\n", err->stage,
+			      err->message)
+		   : snprintf(buf, size, "%.*s\n", (int)j.len, j.buf);
+	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
 void status_error(int fd, const struct sh_err *err, int exit_code)
 {
 	struct json j = JSON_INIT;
@@ -156,15 +184,7 @@ void status_error(int fd, const struct sh_err *err, int exit_code)
 		error_to_stderr(err);
 		return;
 	}
-	json_open(&j, NULL);
-	json_open(&j, "error");
-	json_string(&j, "stage", err->stage);
-	json_int(&j, "errno", err->errnum);
-	json_string(&j, "errname", err_name(err->errnum));
-	json_string(&j, "message", err->message);
-	json_close(&j);
-	json_int(&j, "exit-code", exit_code);
-	json_close(&j);
+	json_error(&j, err, exit_code);
 	/* a status fd that is not open or not writable is itself the error
 	 * (a spec error): it must not swallow its own message */
 	if (json_send(&j, fd) < 0)
@@ -236,7 +256,7 @@ void status_outcome(int fd, const struct outcome *o)
 	if (fd < 0)
 		return;
 	json_open(&j, NULL);
-	json_int(&j, "child-pid", o->pid);
+	json_int(&j, "child-pid", o->child.pid);
 	json_int(&j, "exit-code", status_exit_code(o->wait_status));
 	if (o->timed_out)
 		json_bool(&j, "timed-out", true);

@@ -38,7 +38,7 @@ struct command_info {
 };
 
 struct outcome {
-	pid_t pid;            /* the helper's child: the init, or the command */
+	struct proc child;    /* the helper's child: the init, or the command */
 	pid_t command_pid;    /* the command, as the helper sees it (0: unknown) */
 	pid_t command_ns_pid; /* the command in its pid namespace (0: same) */
 	struct sandbox_info info;
@@ -61,6 +61,12 @@ void status_started(const struct launch *launch, const struct outcome *out);
 /* {"error":{"stage":..,"errno":..,"errname":..,"message":..},
  *  "exit-code":N}; to stderr as "spawn-helper: STAGE: MESSAGE" when fd < 0. */
 void status_error(int fd, const struct sh_err *err, int exit_code);
+
+/* The line status_error would write, into buf (cut to size - 1 and
+ * NUL-terminated); its length. For a writer that may call nothing but
+ * write(2). */
+size_t status_error_line(int fd, const struct sh_err *err, int exit_code,
+			 char *buf, size_t size);
 
 /* {"child-pid":N,"exit-code":N[,"signal":N,"signal-name":..,
  *  "core-dumped":B],"usage":{...}}. */

@@ -6,7 +6,12 @@
  * each case takes a name of its own. Built only when pkg-config finds
  * fuse3.
  *
- * Usage: fuse-stall MOUNTPOINT
+ * With --silent the server mounts and never reads a request, not even
+ * the kernel's first (FUSE_INIT): every lookup below the mount point
+ * waits, killably (a request no server has taken can be given up), until
+ * the server is killed. tests/lifetime.sh holds the sandbox's setup so.
+ *
+ * Usage: fuse-stall [--silent] MOUNTPOINT
  * In the foreground. A user who cannot open /dev/fuse (0600 root on some
  * machines, where libfuse gives up rather than ask fusermount3) mounts
  * through fusermount3 here, which passes the connection back
@@ -20,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -29,6 +35,9 @@ static int stall_getattr(const char *path, struct stat *st,
 			 struct fuse_file_info *fi)
 {
 	(void)fi;
+	if (strncmp(path, "/hang", 5) == 0)
+		for (;;)
+			pause();
 	memset(st, 0, sizeof(*st));
 	if (strcmp(path, "/") == 0) {
 		st->st_mode = S_IFDIR | 0755;
@@ -118,12 +127,40 @@ static int mount_fusermount(const char *mountpoint)
 	return fd;
 }
 
+/* Mounted, as root directly and otherwise through fusermount3, and
+ * never served. */
+static int silent(const char *mountpoint)
+{
+	char opts[128];
+	int fd = -1;
+
+	if (access("/dev/fuse", R_OK | W_OK) == 0 && geteuid() == 0) {
+		fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+		snprintf(opts, sizeof(opts),
+			 "fd=%d,rootmode=40000,user_id=0,group_id=0", fd);
+		if (fd >= 0 && mount("fuse-stall", mountpoint, "fuse.fuse-stall",
+				     MS_NOSUID | MS_NODEV, opts) < 0)
+			fd = -1;
+	} else {
+		fd = mount_fusermount(mountpoint);
+	}
+	if (fd < 0) {
+		fprintf(stderr, "fuse-stall: could not mount `%s`\n",
+			mountpoint);
+		return 1;
+	}
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	char fdpath[32];
 	char *args[] = { argv[0], "-f", argc > 1 ? argv[1] : NULL, NULL };
 	int fd;
 
+	if (argc == 3 && strcmp(argv[1], "--silent") == 0)
+		return silent(argv[2]);
 	if (argc != 2) {
 		fprintf(stderr, "usage: fuse-stall MOUNTPOINT\n");
 		return 2;

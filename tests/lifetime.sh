@@ -1,0 +1,240 @@
+#!/bin/bash
+# Lifetime tests (issue 12, points 1 and 2): what a caller leaves the
+# helper across execve (an ignored SIGCHLD, an ignored SIGTERM, an
+# interval timer) does not hang or end it, and SIGTERM, SIGINT or SIGHUP
+# during the setup end it there: exit 125, an error record of stage
+# signals naming the signal, no process of its own left (nor a transient
+# cgroup leaf). The setup is held in the monitor by a --seccomp-bpf fd
+# that never ends, and in the sandbox by a bind source below a FUSE
+# mount whose server never answers (tests/attacks/fuse-stall --silent).
+# Every run is bounded (timeout(1), within): a regression fails, it does
+# not hang. Runs as root and as nobody (lifetime-root.sh,
+# lifetime-nobody.sh, through run-as.sh).
+#
+# Environment: SPAWN_HELPER, SH_PROBE, SH_ATTACKS, SH_TESTS_SRCDIR and,
+# as nobody, SH_DELEGATED_CGROUP.
+
+srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
+# shellcheck source=tap.sh
+. "$srcdir/tap.sh"
+# shellcheck source=suite-lib.sh
+. "$srcdir/suite-lib.sh"
+own_mounts_as_root "$0" "$@" # (the FUSE server's)
+
+require_helper_and_probe
+require_userns_unless_root
+command -v python3 >/dev/null || skip_all "no python3 to play the caller"
+
+H=$SPAWN_HELPER
+ME=$(id -u)
+T=$(mktemp -d "${TMPDIR:-/tmp}/sh-lifetime.XXXXXX") || exit 1
+T=$(cd "$T" && pwd -P)
+fuse_pid=
+CG=
+cleanup()
+{
+	stop_silent_fuse
+	[ -n "$CG" ] && cg_destroy "$CG"
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+
+# python3 as the caller: $1 is what it does to itself before its execve
+# of the helper with the rest. Bounded: a helper that hangs is killed.
+as_caller()
+{
+	local setup=$1
+
+	shift
+	timeout -k 5 20 python3 -c "import os, signal, sys
+$setup
+os.execv(sys.argv[1], sys.argv[1:])" "$H" "$@"
+}
+
+# --- 1. what the caller leaves across execve ------------------------------
+
+as_caller 'signal.signal(signal.SIGCHLD, signal.SIG_IGN)' \
+	--status-fd 3 -- sh -c 'exit 7' 3>"$T/st"
+rc=$?
+rec=$(tail -n 1 "$T/st")
+check_eq "an ignored SIGCHLD: the helper exits with the command's status" 7 "$rc"
+check_eq "an ignored SIGCHLD: the last record has the command's exit code" \
+	7 "$(json_val "$rec" exit-code)"
+
+as_caller 'signal.signal(signal.SIGCHLD, signal.SIG_IGN)' \
+	--status-fd 3 --timeout 1 -- sleep 30 3>"$T/st"
+rc=$?
+rec=$(tail -n 1 "$T/st")
+check_eq "an ignored SIGCHLD: --timeout ends the command, the helper dies like it" \
+	"143 true" "$rc $(json_val "$rec" timed-out)"
+
+as_caller 'signal.signal(signal.SIGTERM, signal.SIG_IGN)' \
+	--status-fd 3 --timeout 1 -- \
+	sh -c 'trap "exit 3" TERM; sleep 30 & wait' 3>"$T/st"
+rc=$?
+rec=$(tail -n 1 "$T/st")
+check_eq "an ignored SIGTERM: --timeout's SIGTERM still reaches the command" \
+	"3 true" "$rc $(json_val "$rec" timed-out)"
+
+as_caller 'signal.setitimer(signal.ITIMER_REAL, 0.2)' \
+	--status-fd 3 -- sleep 1 3>"$T/st"
+rc=$?
+rec=$(tail -n 1 "$T/st")
+check_eq "an interval timer's SIGALRM does not end the helper" \
+	"0 0" "$rc $(json_val "$rec" exit-code)"
+
+# --- 2. a termination signal during the setup -----------------------------
+
+# Whether the helper has taken signal $2 over (caught or blocked): its
+# spec is read, its setup has begun.
+took_over()
+{
+	local bit=$((1 << ($2 - 1))) cgt blk
+
+	cgt=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null) &&
+		blk=$(awk '/^SigBlk:/ { print $2 }' "/proc/$1/status" 2>/dev/null) &&
+		(((0x$cgt | 0x$blk) & bit))
+}
+
+has_child()
+{
+	[ -n "$(cat "/proc/$1/task/$1/children" 2>/dev/null)" ]
+}
+
+# Start the helper (hpid) with the options given, records in $T/st.
+start()
+{
+	"$H" --status-fd 3 "$@" 3>"$T/st" 2>"$T/err" &
+	hpid=$!
+}
+
+# Wait for the helper (20 s at most; then it is killed): rc, rec.
+finish()
+{
+	if ! within 20 not_alive "$hpid"; then
+		kill -9 "$hpid" 2>/dev/null
+	fi
+	{ wait "$hpid"; } 2>/dev/null
+	rc=$?
+	rec=$(tail -n 1 "$T/st")
+}
+
+# The checks of one interrupted run: the signal's name, what it was.
+check_interrupted()
+{
+	local name=$1 desc=$2
+
+	check_eq "$desc: exit 125" 125 "$rc"
+	check_eq "$desc: an error record of stage signals, EINTR" \
+		'"signals" "EINTR" 125' \
+		"$(json_val "$rec" stage) $(json_val "$rec" errname) $(json_val "$rec" exit-code)"
+	check_match "$desc: the record names $name" "\"message\":\"$name received during setup" "$rec"
+}
+
+# In the monitor: it reads --seccomp-bpf from a pipe whose write end the
+# test (and so the helper, which inherits it) holds open.
+for sig in TERM HUP; do
+	num=$(kill -l "$sig")
+	rm -f "$T/fifo" && mkfifo "$T/fifo"
+	exec 6<>"$T/fifo"
+	start --seccomp-bpf 5 -- true 5<"$T/fifo"
+	exec 6>&-
+	within 10 took_over "$hpid" "$num"
+	kill -"$sig" "$hpid"
+	finish
+	check_interrupted "SIG$sig" "SIG$sig while the monitor reads the spec's BPF"
+	check_eq "SIG$sig while the monitor reads: only the one record" 1 \
+		"$(wc -l <"$T/st")"
+done
+
+# In the sandbox: its bind source lies below a mount whose server never
+# answers, so its mount waits (killably) until the server is killed.
+start_silent_fuse()
+{
+	local server
+
+	server=$(attack fuse-stall)
+	mkdir -p "$T/mnt"
+	if [ ! -x "$server" ]; then
+		why="tests/attacks/fuse-stall is not built (no fuse3 found by configure)"
+	elif [ ! -c /dev/fuse ]; then
+		why="no /dev/fuse"
+	elif [ "$ME" != 0 ] && ! command -v fusermount3 >/dev/null; then
+		why="no fusermount3 to mount as an ordinary user"
+	else
+		"$server" --silent "$T/mnt" </dev/null >/dev/null 2>"$T/fuse.log" &
+		fuse_pid=$!
+		within 5 fuse_mounted && return 0
+		why="the FUSE server did not mount: $(tr '\n' ' ' <"$T/fuse.log")"
+	fi
+	return 1
+}
+
+fuse_mounted()
+{
+	awk -v m="$T/mnt" '$5 == m { found = 1 } END { exit !found }' \
+		/proc/self/mountinfo
+}
+
+stop_silent_fuse()
+{
+	[ -n "$fuse_pid" ] && kill -9 "$fuse_pid" 2>/dev/null &&
+		wait "$fuse_pid" 2>/dev/null
+	fuse_pid=
+	if fuse_mounted; then
+		if [ "$ME" = 0 ]; then
+			umount -l "$T/mnt"
+		else
+			fusermount3 -u -z "$T/mnt"
+		fi
+	fi
+}
+
+# A parent for a transient leaf: root's own on cgroup v2, nobody's
+# delegated one; none on v1 alone (the cgroup suite covers v1).
+cgroup_parent()
+{
+	local v2
+
+	if [ "$ME" != 0 ]; then
+		[ -n "${SH_DELEGATED_CGROUP:-}" ] && echo "$SH_DELEGATED_CGROUP"
+		return
+	fi
+	v2=$(cgroup_v2_mount)
+	[ -n "$v2" ] && mkdir "$v2/sh-lifetime.$$" 2>/dev/null &&
+		echo "$v2/sh-lifetime.$$"
+}
+
+leaves()
+{
+	find "$1" -mindepth 1 -maxdepth 1 -type d -name 'spawn-helper-*' | wc -l
+}
+
+if ! start_silent_fuse; then
+	skip "a signal during the sandbox's setup" "$why"
+else
+	CG=$(cgroup_parent)
+	[ "$ME" != 0 ] && CG_OWNED= || CG_OWNED=$CG
+	cg_opts=()
+	[ -n "$CG" ] && cg_opts=(--cgroup-parent "$CG")
+	for sig in TERM INT; do
+		desc="SIG$sig while the sandbox's mount waits"
+		start "${cg_opts[@]}" --bind "$T/mnt/hang:/mnt" -- true
+		within 10 has_child "$hpid"
+		child=$(cat "/proc/$hpid/task/$hpid/children" 2>/dev/null)
+		kill -"$sig" "$hpid"
+		finish
+		check_interrupted "SIG$sig" "$desc"
+		check_true "$desc: the sandbox's process is gone" \
+			within 5 not_alive "${child%% *}"
+		if [ -n "$CG" ]; then
+			check_eq "$desc: no cgroup leaf left" 0 "$(leaves "$CG")"
+		else
+			skip "$desc: no cgroup leaf left" "no cgroup parent to use (v2 for root, SH_DELEGATED_CGROUP for nobody)"
+		fi
+	done
+	CG=$CG_OWNED
+fi
+
+tap_done
