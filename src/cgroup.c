@@ -20,6 +20,7 @@
 
 #include "cleanup.h"
 #include "fileio.h"
+#include "ns.h"
 
 #define CGROUP2_MAGIC 0x63677270
 #define CGROUP1_MAGIC 0x27e0eb
@@ -562,17 +563,18 @@ static __attribute__((noreturn)) void guard_main(const struct cgroup_set *set,
 	char word;
 	ssize_t n;
 
+	prctl(PR_SET_NAME, "sh-cgroup-guard");
 	for (size_t i = 0; i < set->n; i++)
 		keep[i + 1] = set->dirs[i].lock_fd;
 	/* nothing of the caller's held open past the helper: its status
 	 * fd and pipes reach EOF when the helper ends */
 	close_all_but(keep, set->n + 1);
 	setsid();
-	prctl(PR_SET_NAME, "sh-cgroup-guard");
 	do
 		n = read(pipe_fd, &word, 1);
 	while (n < 0 && errno == EINTR);
-	if (n == 1)
+	/* the helper's word, or a read that failed: not its death */
+	if (n != 0)
 		_exit(0);
 	for (size_t i = 0; i < set->n; i++)
 		if (set->dirs[i].created)
@@ -586,8 +588,11 @@ static int start_guard(struct cgroup_set *set, struct sh_err *err)
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
-		return err_sys(err, "cgroup", errno, "pipe2 for the guard");
-	pid = fork();
+		return err_sys(err, "monitor", errno,
+			       "pipe2 for the guard of the leaves");
+	/* a clone as the sandbox's: no C library fork handlers (musl's
+	 * blocks and restores every signal around it) */
+	pid = ns_clone(0);
 	if (pid == 0) {
 		close(fds[1]);
 		guard_main(set, fds[0]);
@@ -595,8 +600,8 @@ static int start_guard(struct cgroup_set *set, struct sh_err *err)
 	close(fds[0]);
 	if (pid < 0) {
 		close(fds[1]);
-		return err_sys(err, "cgroup", errno,
-			       "fork the guard of the leaves");
+		return err_sys(err, "monitor", -pid,
+			       "start the guard of the leaves");
 	}
 	set->guard_pid = pid;
 	set->guard_fd = fds[1];
