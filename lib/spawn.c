@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "init.h"
 #include "libspawnhelper.h"
 #include "options.h"
 
@@ -302,6 +303,11 @@ SH_EXPORT int sh_process_kill(sh_process *process, int sig)
 		return -EINVAL;
 	if (process->reaped)
 		return -ESRCH;
+	/* SIGKILL would end the helper alone, and leave its cgroup and its
+	 * outcome undone: the helper's own request kills the whole sandbox
+	 * first, then the helper dies of the command's SIGKILL */
+	if (sig == SIGKILL)
+		sig = SIGNAL_KILL_SANDBOX;
 	return kill(process->pid, sig) < 0 ? -errno : 0;
 }
 

@@ -170,7 +170,9 @@ pid_t sh_process_pid(const sh_process *process);
  * the process object. */
 int sh_process_status_fd(const sh_process *process);
 
-/* Forward a signal to the command (through the helper). */
+/* Forward a signal to the command (through the helper). SIGKILL ends
+ * the whole sandbox: the helper kills it (its cgroup too), removes its
+ * leaf, writes the outcome and dies of the command's SIGKILL. */
 int sh_process_kill(sh_process *process, int sig);
 
 struct sh_result {

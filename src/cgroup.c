@@ -11,13 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "fileio.h"
+#include "ns.h"
 
 #define CGROUP2_MAGIC 0x63677270
 #define CGROUP1_MAGIC 0x27e0eb
@@ -537,6 +540,88 @@ static int make_leaf(const struct spec *spec, struct cg_dir *d,
 	return set_limits(spec, d, err);
 }
 
+/* Empty the leaf and remove it; a dying process may hold it a moment
+ * longer (EBUSY). */
+static void remove_leaf(const struct cg_dir *d)
+{
+	kill_dir(d);
+	for (int tries = 0;
+	     rmdir(d->path) < 0 && errno == EBUSY && tries < 1000; tries++)
+		pause_ms(1);
+}
+
+/* The guard: it waits for the helper's word on the pipe. EOF without it
+ * is the helper's death (only the helper holds the write end, whatever
+ * killed it): then the guard empties and removes the leaves itself. In
+ * a session of its own, it outlives a SIGKILL sent to the helper's
+ * process group; it keeps the leaves' locks, so a scan for stale leaves
+ * waits for it, and so can a caller (flock on the leaf). */
+static __attribute__((noreturn)) void guard_main(const struct cgroup_set *set,
+						 int pipe_fd)
+{
+	int keep[CG_MAX_DIRS + 1] = { pipe_fd };
+	char word;
+	ssize_t n;
+
+	prctl(PR_SET_NAME, "sh-cgroup-guard");
+	for (size_t i = 0; i < set->n; i++)
+		keep[i + 1] = set->dirs[i].lock_fd;
+	/* nothing of the caller's held open past the helper: its status
+	 * fd and pipes reach EOF when the helper ends */
+	close_all_but(keep, set->n + 1);
+	setsid();
+	do
+		n = read(pipe_fd, &word, 1);
+	while (n < 0 && errno == EINTR);
+	/* the helper's word, or a read that failed: not its death */
+	if (n != 0)
+		_exit(0);
+	for (size_t i = 0; i < set->n; i++)
+		if (set->dirs[i].created)
+			remove_leaf(&set->dirs[i]);
+	_exit(0);
+}
+
+static int start_guard(struct cgroup_set *set, struct sh_err *err)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return err_sys(err, "monitor", errno,
+			       "pipe2 for the guard of the leaves");
+	/* a clone as the sandbox's: no C library fork handlers (musl's
+	 * blocks and restores every signal around it) */
+	pid = ns_clone(0);
+	if (pid == 0) {
+		close(fds[1]);
+		guard_main(set, fds[0]);
+	}
+	close(fds[0]);
+	if (pid < 0) {
+		close(fds[1]);
+		return err_sys(err, "monitor", -pid,
+			       "start the guard of the leaves");
+	}
+	set->guard_pid = pid;
+	set->guard_fd = fds[1];
+	return 0;
+}
+
+/* The leaves are gone: the guard goes without a word of its own. */
+static void stop_guard(struct cgroup_set *set)
+{
+	if (set->guard_pid <= 0)
+		return;
+	if (write(set->guard_fd, "", 1) != 1)
+		kill(set->guard_pid, SIGKILL);
+	close(set->guard_fd);
+	while (waitpid(set->guard_pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	set->guard_pid = 0;
+	set->guard_fd = -1;
+}
+
 int cgroup_prepare(const struct spec *spec, struct cgroup_set *set,
 		   struct sh_err *err)
 {
@@ -544,6 +629,7 @@ int cgroup_prepare(const struct spec *spec, struct cgroup_set *set,
 	int version, r;
 
 	memset(set, 0, sizeof(*set));
+	set->guard_fd = -1;
 	if (spec->cgroup) {
 		version = fs_version(spec->cgroup, err, "--cgroup");
 		return version < 0 ? version
@@ -581,7 +667,7 @@ int cgroup_prepare(const struct spec *spec, struct cgroup_set *set,
 			       "controller `%s`",
 			       spec->cgroup_parent,
 			       controller_name(required & -required));
-	return 0;
+	return start_guard(set, err);
 }
 
 int cgroup_enter(const struct cgroup_set *set, pid_t pid, struct sh_err *err)
@@ -652,6 +738,12 @@ void cgroup_usage(const struct cgroup_set *set, struct cgroup_usage *u)
 	}
 }
 
+void cgroup_forget_guard(const struct cgroup_set *set)
+{
+	if (set->guard_pid > 0)
+		close(set->guard_fd);
+}
+
 void cgroup_remove(struct cgroup_set *set)
 {
 	for (size_t i = 0; i < set->n; i++) {
@@ -659,13 +751,10 @@ void cgroup_remove(struct cgroup_set *set)
 
 		if (!d->created)
 			continue;
-		kill_dir(d);
-		for (int tries = 0; rmdir(d->path) < 0 && errno == EBUSY &&
-				    tries < 1000;
-		     tries++)
-			pause_ms(1);
+		remove_leaf(d);
 		cleanup_closep(&d->lock_fd); /* after the rmdir: ours to the end */
 		d->lock_fd = -1;
 		d->created = false;
 	}
+	stop_guard(set);
 }

@@ -37,6 +37,10 @@ struct cgroup_set {
 	struct cg_dir dirs[CG_MAX_DIRS];
 	size_t n;
 	bool transient; /* leaves of ours: kill leftovers, measure, remove */
+	/* the guard of the leaves (see cgroup_prepare): its pid (0: none)
+	 * and our end of its pipe */
+	pid_t guard_pid;
+	int guard_fd;
 };
 
 struct cgroup_usage {
@@ -47,7 +51,10 @@ struct cgroup_usage {
 
 /* Find the cgroups of the spec and, for --cgroup-parent, create the
  * leaves (named spawn-helper-PID) with their limits. Leaves left behind
- * by a helper that was killed are removed on the way. */
+ * by a helper that was killed are removed on the way. The leaves get a
+ * guard: a process of ours, outside them, that kills what is in them and
+ * removes them when the helper dies without cgroup_remove (killed with
+ * SIGKILL), so that no sandbox outlives its helper. */
 int cgroup_prepare(const struct spec *spec, struct cgroup_set *set,
 		   struct sh_err *err);
 
@@ -60,8 +67,13 @@ void cgroup_kill_all(const struct cgroup_set *set);
 
 void cgroup_usage(const struct cgroup_set *set, struct cgroup_usage *usage);
 
-/* Remove the leaves we created (after cgroup_kill_all). */
+/* Remove the leaves we created (after cgroup_kill_all), then stop their
+ * guard. */
 void cgroup_remove(struct cgroup_set *set);
+
+/* In a process forked after cgroup_prepare (the sandbox): let go of the
+ * guard's pipe, which only the helper may hold open. */
+void cgroup_forget_guard(const struct cgroup_set *set);
 
 /* Every cgroup and cgroup2 mount the calling process can reach in its
  * mount namespace made read-only, with what is mounted below them

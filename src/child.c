@@ -419,6 +419,9 @@ void child_run(const struct launch *launch)
 {
 	struct sh_err err = { 0 };
 
+	/* the guard of the cgroup leaves must see EOF when the monitor dies,
+	 * whatever becomes of us */
+	cgroup_forget_guard(&launch->cgroups);
 	if (setup_sandbox(launch, &err) < 0)
 		fail(launch, &err);
 	if (launch_needs_init(launch))

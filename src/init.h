@@ -33,6 +33,12 @@ struct init_message {
 	pid_t monitor_pid;
 };
 
+/* The library's SIGKILL (sh_process_kill): the helper kills the whole
+ * sandbox, removes its cgroup leaves, writes the outcome and dies of the
+ * command's SIGKILL itself. A fixed number: SIGRTMIN is glibc's 34 but
+ * musl's 35, and a static helper may not share the library's C library. */
+#define SIGNAL_KILL_SANDBOX 63
+
 /* The signals the helper passes on to the command, plus SIGCHLD. */
 void forwarded_sigset(sigset_t *set);
 

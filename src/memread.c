@@ -2,7 +2,6 @@
 
 #include "memread.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,6 +17,7 @@
 
 #include "cleanup.h"
 #include "clock.h"
+#include "fileio.h"
 
 /* The conversation, one SOCK_SEQPACKET message each way. */
 struct request {
@@ -62,24 +62,11 @@ static int32_t read_pieces(pid_t pid, uint64_t addr, char *buf, size_t size)
  * of the caller's pipes would keep the caller from their EOF. */
 static int keep_only(int sock)
 {
-	DIR *dir;
-	struct dirent *de;
+	const int zero = 0;
 
 	if (dup2(sock, 0) < 0)
 		return -1;
-	if (syscall(SYS_close_range, 1U, ~0U, 0U) == 0)
-		return 0;
-	/* a kernel before 5.9 */
-	if (!(dir = opendir("/proc/self/fd")))
-		return -1;
-	while ((de = readdir(dir))) {
-		int fd = atoi(de->d_name);
-
-		if (fd > 0 && fd != dirfd(dir))
-			close(fd);
-	}
-	closedir(dir);
-	return 0;
+	return close_all_but(&zero, 1);
 }
 
 /* The reader: one request, one reply, until the monitor closes its end

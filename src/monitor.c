@@ -555,6 +555,17 @@ static void kill_sandbox(const struct waiter *w, const struct outcome *out)
 		proc_signal_group(&out->child, SIGKILL);
 }
 
+/* The caller's SIGKILL (SIGNAL_KILL_SANDBOX): the command, its process
+ * group when the sandbox has a session of its own (an init's death takes
+ * its pid namespace too) and everything in the transient cgroup. */
+static void kill_everything(const struct waiter *w, const struct outcome *out)
+{
+	kill_sandbox(w, out);
+	if (w->launch->own_session)
+		kill(-out->pid, SIGKILL);
+	cgroup_kill_all(&w->launch->cgroups);
+}
+
 /* The timeout: SIGTERM to the command first (an init passes it on),
  * SIGKILL to the sandbox after the grace. */
 static void timeout_expired(struct waiter *w, struct outcome *out)
@@ -619,6 +630,8 @@ static void on_signal(struct waiter *w, const struct signalfd_siginfo *si,
 {
 	if (si->ssi_signo == SIGCHLD) {
 		on_child(w, out, exited, err);
+	} else if (si->ssi_signo == SIGNAL_KILL_SANDBOX) {
+		kill_everything(w, out);
 	} else if ((int)si->ssi_signo == SIGNAL_PARENT_DIED) {
 		if (parent_died(w->helper_parent))
 			kill_sandbox(w, out);
@@ -684,11 +697,13 @@ static int wait_for_command(struct waiter *w, struct outcome *out,
 		       : 0;
 }
 
-/* The forwarded signals, SIGCHLD and the parent's death signal. */
+/* The forwarded signals, SIGCHLD, the parent's death signal and the
+ * library's kill. */
 static void monitor_sigset(sigset_t *set)
 {
 	forwarded_sigset(set);
 	sigaddset(set, SIGNAL_PARENT_DIED);
+	sigaddset(set, SIGNAL_KILL_SANDBOX);
 }
 
 static int block(const sigset_t *set, struct sh_err *err)

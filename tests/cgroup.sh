@@ -508,8 +508,80 @@ else
 		"--memory-max under a controller-less v2 parent: no leaf"
 fi
 
-# A helper killed with SIGKILL: its sandbox dies with it (PDEATHSIG), its
-# leaf stays, and the next run under the same parent removes it.
+# A helper killed with SIGKILL leaves no running sandbox and no leaf:
+# with a pid namespace the init's death (PDEATHSIG) takes the sandbox;
+# without one the guard of the leaf (sh-cgroup-guard, a process of the
+# helper outside the leaf) kills what is in the leaf; either way the
+# guard removes the leaf. Every process of the sandbox holds the fifo (its
+# stdout): EOF there says they are all gone. (Without a pid namespace and
+# without --cgroup-parent nothing kills the command's children: the man
+# page says so.) ARGS... go to the helper (PARENT "": no cgroup).
+check_kill9()
+{
+	local desc=$1 parent=$2 mark=777.$$$RANDOM left leaf
+
+	shift 2
+	rm -f "$T/fifo"
+	mkfifo "$T/fifo" || return
+	"$H" "${SCRATCH[@]}" ${parent:+--cgroup-parent "$parent"} "$@" -- \
+		sh -c "sleep $mark & echo up; sleep $mark" \
+		</dev/null >"$T/fifo" 2>"$T/err" &
+	hpid=$!
+	echo "$hpid" >>"$T/pids"
+	exec 7<"$T/fifo"
+	if ! read -r _ <&7; then
+		not_ok "$desc: the command started"
+		diag "$(cat "$T/err")"
+		exec 7<&-
+		return
+	fi
+	kill -9 "$hpid"
+	wait "$hpid" 2>/dev/null
+	# (bounded only to fail, not hang, when a process survives)
+	timeout 30 cat <&7 >/dev/null
+	exec 7<&-
+	left=$(pgrep -f "sleep $mark" | tr '\n' ' ')
+	# shellcheck disable=SC2086 # one pid a word
+	printf '%s\n' $left >>"$T/pids"
+	check_eq "$desc: no process of the sandbox survives" "" "$left"
+	[ -n "$parent" ] || return
+	leaf=$parent/spawn-helper-$hpid
+	# the guard holds the leaf's lock until it has removed it
+	flock "$leaf" true 2>/dev/null
+	check_true "$desc: the guard removes the leaf" test ! -e "$leaf"
+}
+if [ "$ME" = 0 ]; then
+	PIDNS=()
+	NOPIDNS=(--unsafe-share-pids)
+else
+	PIDNS=(--unshare-pid)
+	NOPIDNS=()
+fi
+check_kill9 "helper killed with SIGKILL, pid namespace, no cgroup" "" \
+	"${PIDNS[@]}"
+if [ -n "$V2BASE" ]; then
+	check_kill9 "helper killed with SIGKILL, pid namespace, v2 leaf" \
+		"$V2P" "${PIDNS[@]}"
+	check_kill9 "helper killed with SIGKILL, no pid namespace, v2 leaf" \
+		"$V2P" "${NOPIDNS[@]}"
+else
+	v2_skip_n "helper killed with SIGKILL, pid namespace, v2 leaf: no process survives" \
+		"helper killed with SIGKILL, pid namespace, v2 leaf: leaf removed" \
+		"helper killed with SIGKILL, no pid namespace, v2 leaf: no process survives" \
+		"helper killed with SIGKILL, no pid namespace, v2 leaf: leaf removed"
+fi
+if [ -n "$V1OK" ]; then
+	check_kill9 "helper killed with SIGKILL, no pid namespace, v1 leaf" \
+		"${V1[pids]}/$TAG" "${NOPIDNS[@]}"
+else
+	v1_skip_n "helper killed with SIGKILL, no pid namespace, v1 leaf: no process survives" \
+		"helper killed with SIGKILL, no pid namespace, v1 leaf: leaf removed"
+fi
+
+# A helper and the guard of its leaf both killed with SIGKILL (a kill of
+# every process of the caller's): the sandbox dies with the helper
+# (PDEATHSIG), the leaf stays, and the next run under the same parent
+# removes it.
 # A helper in the background under PARENT whose command waits 10 s
 # (hpid); not ok DESC and 1 when the command did not start.
 start_waiting_sandbox()
@@ -530,6 +602,20 @@ start_waiting_sandbox()
 	return 1
 }
 
+# The guard first: its death means nothing to the helper. Then until
+# the dying sandbox lets go of the leaf under PARENT (it shares the
+# helper's lock): a scan before would take the leaf for a live one.
+kill_guard_and_helper()
+{
+	local guard
+
+	guard=$(pgrep -P "$hpid" -x sh-cgroup-guard)
+	[ -n "$guard" ] && kill -9 "$guard"
+	kill -9 "$hpid"
+	wait "$hpid" 2>/dev/null
+	flock "$1/spawn-helper-$hpid" true 2>/dev/null
+}
+
 check_stale()
 {
 	local desc=$1 parent=$2 cpid
@@ -538,8 +624,7 @@ check_stale()
 	start_waiting_sandbox "$desc" "$parent" || return
 	cpid=$(json_val "$(sed -n 1p "$T/st")" command-pid)
 	echo "$cpid" >>"$T/pids"
-	kill -9 "$hpid"
-	wait "$hpid" 2>/dev/null
+	kill_guard_and_helper "$parent"
 	check_true "$desc: the helper killed with SIGKILL takes the command ($cpid) with it" \
 		poll not_alive "$cpid"
 	check_eq "$desc: its leaf stays in each hierarchy" \
@@ -584,8 +669,7 @@ check_stale_elsewhere()
 	live=$hpid
 	for d in "${V1[pids]}/$TAG" ${V2SAME:+"$V2SAME"}; do
 		start_waiting_sandbox "$desc: under $d" "$d" || return
-		kill -9 "$hpid"
-		wait "$hpid" 2>/dev/null
+		kill_guard_and_helper "$d"
 		stale=$d/spawn-helper-$hpid
 		check_true "$desc: the killed helper's leaf $stale stays" \
 			test -d "$stale"

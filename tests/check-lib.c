@@ -1483,6 +1483,77 @@ START_TEST(test_kill_forwards)
 }
 END_TEST
 
+/* A cgroup v2 directory to make leaves in, or NULL after a printed
+ * skip. */
+static const char *cgroup2_parent(void)
+{
+	const struct sh_probe *probe;
+
+	ck_assert_int_eq(sh_probe(&probe), 0);
+	if (geteuid() != 0 || !probe->may_create_cgroups) {
+		puts("# SKIP cgroup: not root or no cgroup to make");
+		return NULL;
+	}
+	if (access("/sys/fs/cgroup/cgroup.subtree_control", F_OK) == 0)
+		return "/sys/fs/cgroup";
+	if (access("/sys/fs/cgroup/unified/cgroup.procs", W_OK) == 0)
+		return "/sys/fs/cgroup/unified";
+	puts("# SKIP cgroup: no cgroup2 here");
+	return NULL;
+}
+
+/* sh_process_kill(SIGKILL) ends the whole sandbox, not the helper
+ * alone: a command in the background dies too, with and without a pid
+ * namespace and a transient cgroup; the leaf is removed and the final
+ * record written before sh_wait returns. Every process of the sandbox
+ * holds the stdout pipe: its EOF says they are all gone. */
+static const struct {
+	bool pid_ns, cgroup;
+} kill_cases[] = {
+	{ true, false }, { false, false }, { true, true }, { false, true }
+};
+
+START_TEST(test_kill_whole_sandbox)
+{
+	const char *parent = NULL;
+	char buf[16], leaf[PATH_MAX];
+	struct pollfd pfd;
+	struct sh_result r;
+	sh_process *p = NULL;
+	sh_spec *s = spec_sh("sleep 60 & echo ready; sleep 61");
+	int out[2];
+
+	if (kill_cases[_i].cgroup && !(parent = cgroup2_parent()))
+		return;
+	if (parent)
+		ck_assert_int_eq(sh_spec_set_cgroup_parent(s, parent), 0);
+	if (kill_cases[_i].pid_ns)
+		ck_assert_int_eq(sh_spec_unshare(s, SH_NS_PID), 0);
+	else if (geteuid() == 0) /* root's command gets one by default */
+		ck_assert_int_eq(
+			sh_spec_set_option(s, "unsafe-share-pids", NULL), 0);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	ck_assert_int_eq(sh_spec_map_fd(s, 1, out[1]), 0);
+	ck_assert_int_eq(sh_spawn(s, &p), 0);
+	close(out[1]);
+	ck_assert_int_eq(read(out[0], buf, 6), 6);
+	snprintf(leaf, sizeof(leaf), "%s/spawn-helper-%d", parent ? parent : "",
+		 (int)sh_process_pid(p));
+	ck_assert_int_eq(sh_process_kill(p, SIGKILL), 0);
+	wait_ok(p, &r);
+	pfd = (struct pollfd){ out[0], POLLIN, 0 };
+	ck_assert_msg(poll(&pfd, 1, 20000) == 1 && read(out[0], buf, 1) == 0,
+		      "a process of the sandbox survived (its stdout is open)");
+	if (parent)
+		ck_assert_msg(access(leaf, F_OK) < 0, "%s is left", leaf);
+	ck_assert_int_eq(r.signal, SIGKILL);
+	ck_assert_msg(r.wall_usec > 0, "no final record");
+	sh_process_free(p);
+	close(out[0]);
+	sh_spec_free(s);
+}
+END_TEST
+
 START_TEST(test_timeout)
 {
 	const char *argv[] = { "sleep", "30", NULL };
@@ -1650,24 +1721,12 @@ END_TEST
 /* A transient cgroup: its usage fields are filled. */
 START_TEST(test_result_cgroup)
 {
-	const struct sh_probe *probe;
-	const char *dir = NULL;
+	const char *dir = cgroup2_parent();
 	struct sh_result r;
 	sh_spec *s;
 
-	ck_assert_int_eq(sh_probe(&probe), 0);
-	if (geteuid() != 0 || !probe->may_create_cgroups) {
-		puts("# SKIP cgroup: not root or no cgroup to make");
+	if (!dir)
 		return;
-	}
-	if (access("/sys/fs/cgroup/cgroup.subtree_control", F_OK) == 0)
-		dir = "/sys/fs/cgroup";
-	else if (access("/sys/fs/cgroup/unified/cgroup.procs", W_OK) == 0)
-		dir = "/sys/fs/cgroup/unified";
-	if (!dir) {
-		puts("# SKIP cgroup: no cgroup2 here");
-		return;
-	}
 	s = spec_sh("i=0; while [ $i -lt 2000 ]; do i=$((i+1)); done");
 	ck_assert_int_eq(sh_spec_set_cgroup_parent(s, dir), 0);
 	run(s, &r);
@@ -2284,6 +2343,8 @@ static Suite *make_lib_suite(void)
 	tcase_add_test(tc, test_timeout_default_grace_again);
 	tcase_add_test(tc, test_status_fd_poll);
 	tcase_add_test(tc, test_kill_forwards);
+	tcase_add_loop_test(tc, test_kill_whole_sandbox, 0,
+			    sizeof(kill_cases) / sizeof(kill_cases[0]));
 	tcase_add_test(tc, test_timeout);
 	suite_add_tcase(s, tc);
 

@@ -10,6 +10,7 @@ with the reason.
 
 import errno
 import os
+import select
 import shutil
 import signal
 import socket
@@ -691,6 +692,53 @@ except sh.SpawnError as e:
             self.assertGreaterEqual(status[0]["cgroup_cpu_usec"], 0)
         finally:
             remove_cgroup(parent)
+
+    def test_kill_ends_the_sandbox(self):
+        """kill() ends the whole sandbox, not the helper alone: the
+        command's background process dies too, with and without a pid
+        namespace, the leaf is removed and the final record written
+        before wait() returns. Every process of the sandbox holds its
+        stdout: EOF there says they are all gone."""
+        base = v2_root()
+        if base is None:
+            self.skipTest("no cgroup v2 this user may create cgroups in")
+        parent = os.path.join(base, "sh-py-kill-%d" % os.getpid())
+        # root's command gets a pid namespace unless told otherwise
+        no_pid_ns = {"options": {"unsafe-share-pids": None}} if ROOT else {}
+        os.mkdir(parent)
+        try:
+            for name, kwargs in (("pid namespace", {"unshare_pid": True}),
+                                 ("no pid namespace", no_pid_ns)):
+                with self.subTest(name):
+                    self.check_kill_ends_the_sandbox(parent, kwargs)
+        finally:
+            for leaf in os.listdir(parent):
+                path = os.path.join(parent, leaf)
+                if os.path.isdir(path):
+                    with open(os.path.join(path, "cgroup.kill"), "w") as f:
+                        f.write("1")
+                    remove_cgroup(path)
+            remove_cgroup(parent)
+
+    def check_kill_ends_the_sandbox(self, parent, kwargs):
+        read_fd, write_fd = os.pipe()
+        try:
+            proc = sh.spawn(["sh", "-c", "sleep 777 & echo ready; sleep 778"],
+                            env=ENV, fd_pipes={0: DEVNULL, 1: write_fd, 2: 2},
+                            returnproc=True, cgroup_parent=parent, **kwargs)
+        finally:
+            os.close(write_fd)
+        with os.fdopen(read_fd, "rb") as out:
+            self.assertEqual(out.readline(), b"ready\n")
+            proc.kill()
+            self.assertEqual(proc.wait(timeout=60), -signal.SIGKILL)
+            ready, _, _ = select.select([out], [], [], 30)
+            self.assertTrue(ready and out.read() == b"",
+                            "a process of the sandbox survived")
+        self.assertEqual([d for d in os.listdir(parent)
+                          if os.path.isdir(os.path.join(parent, d))], [],
+                         "the leaf is left")
+        self.assertGreater(proc.result["wall_usec"], 0, "no final record")
 
     @unittest.skipUnless("uts" in PROBE["namespaces"], "no uts namespace")
     def test_hostname_extra(self):
