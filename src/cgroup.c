@@ -592,7 +592,7 @@ static int start_guard(struct cgroup_set *set, struct sh_err *err)
 			       "pipe2 for the guard of the leaves");
 	/* a clone as the sandbox's: no C library fork handlers (musl's
 	 * blocks and restores every signal around it) */
-	pid = ns_clone(0);
+	pid = ns_clone(0, &set->guard);
 	if (pid == 0) {
 		close(fds[1]);
 		guard_main(set, fds[0]);
@@ -603,7 +603,6 @@ static int start_guard(struct cgroup_set *set, struct sh_err *err)
 		return err_sys(err, "monitor", -pid,
 			       "start the guard of the leaves");
 	}
-	set->guard_pid = pid;
 	set->guard_fd = fds[1];
 	return 0;
 }
@@ -611,14 +610,14 @@ static int start_guard(struct cgroup_set *set, struct sh_err *err)
 /* The leaves are gone: the guard goes without a word of its own. */
 static void stop_guard(struct cgroup_set *set)
 {
-	if (set->guard_pid <= 0)
+	if (set->guard.pid <= 0)
 		return;
 	if (write(set->guard_fd, "", 1) != 1)
-		kill(set->guard_pid, SIGKILL);
+		proc_signal(&set->guard, SIGKILL);
 	close(set->guard_fd);
-	while (waitpid(set->guard_pid, NULL, 0) < 0 && errno == EINTR)
+	while (waitpid(set->guard.pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	set->guard_pid = 0;
+	proc_forget(&set->guard);
 	set->guard_fd = -1;
 }
 
@@ -629,6 +628,7 @@ int cgroup_prepare(const struct spec *spec, struct cgroup_set *set,
 	int version, r;
 
 	memset(set, 0, sizeof(*set));
+	set->guard = (struct proc)PROC_NONE;
 	set->guard_fd = -1;
 	if (spec->cgroup) {
 		version = fs_version(spec->cgroup, err, "--cgroup");
@@ -740,8 +740,11 @@ void cgroup_usage(const struct cgroup_set *set, struct cgroup_usage *u)
 
 void cgroup_forget_guard(const struct cgroup_set *set)
 {
-	if (set->guard_pid > 0)
+	if (set->guard.pid > 0) {
 		close(set->guard_fd);
+		if (set->guard.pidfd >= 0)
+			close(set->guard.pidfd);
+	}
 }
 
 void cgroup_remove(struct cgroup_set *set)

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "proc.h"
 #include "spec.h"
 
 enum cg_controller {
@@ -37,9 +38,9 @@ struct cgroup_set {
 	struct cg_dir dirs[CG_MAX_DIRS];
 	size_t n;
 	bool transient; /* leaves of ours: kill leftovers, measure, remove */
-	/* the guard of the leaves (see cgroup_prepare): its pid (0: none)
-	 * and our end of its pipe */
-	pid_t guard_pid;
+	/* the guard of the leaves (see cgroup_prepare): the process (pid
+	 * 0: none) and our end of its pipe */
+	struct proc guard;
 	int guard_fd;
 };
 

@@ -53,7 +53,7 @@ static void reset_inherited(void)
  * undo (no process started, nothing made that outlives us): the handler
  * writes the record made in advance, as a handler may (write(2) only),
  * and ends the helper with 125. */
-#define N_TERMINATION 3
+#define N_TERMINATION 4
 static struct termination_notice {
 	int sig;
 	int fd;

@@ -103,19 +103,27 @@ static void reap(struct proc *sandbox)
 
 /* SIGTERM, SIGINT or SIGHUP during setup end the helper there: the
  * sandbox (if any) is killed and reaped, and the error names the
- * signal. Once the command runs, they are passed on to it instead. */
+ * signal. Once the command runs, they are passed on to it instead. The
+ * library's kill (SIGNAL_KILL_SANDBOX) ends the setup the same way. */
 void monitor_termination_sigset(sigset_t *set)
 {
 	sigemptyset(set);
 	sigaddset(set, SIGTERM);
 	sigaddset(set, SIGINT);
 	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGNAL_KILL_SANDBOX);
 }
 
 int monitor_interrupted(int sig, struct sh_err *err)
 {
 	const char *abbrev = err_signal_abbrev(sig);
 
+	if (sig == SIGNAL_KILL_SANDBOX)
+		return err_set(err, "signals", EINTR,
+			       "killed through libspawnhelper (signal %d) "
+			       "during setup: the helper stopped before the "
+			       "command ran",
+			       sig);
 	return err_set(err, "signals", EINTR,
 		       "SIG%s received during setup: the helper stopped "
 		       "before the command ran",
@@ -562,7 +570,7 @@ static void kill_everything(const struct waiter *w, const struct outcome *out)
 {
 	kill_sandbox(w, out);
 	if (w->launch->own_session)
-		kill(-out->pid, SIGKILL);
+		proc_signal_group(&out->child, SIGKILL);
 	cgroup_kill_all(&w->launch->cgroups);
 }
 
