@@ -329,25 +329,45 @@ static int start_sandbox(struct launch *launch, struct channels *ch,
 	}
 }
 
-/* Setup succeeded when the error pipe closes without a record. */
-static int read_setup_result(int fd, int sfd, struct proc *sandbox,
-			     struct sh_err *err)
+static int read_reports(int fd, struct outcome *out);
+
+/* Setup succeeded when the error pipe closes without a record. Until the
+ * command's last word before its execve (its report), a termination
+ * signal ends the setup; from that word on the command runs, or is about
+ * to, and the signal stays pending for the monitor to pass on: a caller
+ * that saw the command start never gets "stopped before the command
+ * ran". */
+static int read_setup_result(const struct channels *ch, int sfd,
+			     struct outcome *out, struct sh_err *err)
 {
-	struct pollfd p = { fd, POLLIN, 0 };
+	struct pollfd p[2] = { { ch->error_read, POLLIN, 0 },
+			       { ch->report_read, POLLIN, 0 } };
 	struct sh_err child_err;
 	ssize_t n;
 	int r;
 
-	if ((r = wait_setup(&p, 1, sfd, err)) < 0) {
-		reap(sandbox);
-		return r;
+	while (out->command.kind != REPORT_COMMAND) {
+		if ((r = wait_setup(p, 2, sfd, err)) < 0) {
+			reap(&out->child);
+			return r;
+		}
+		if (p[0].revents)
+			break;
+		if ((r = read_reports(ch->report_read, out)) < 0) {
+			reap(&out->child);
+			return err_sys(err, "monitor", -r,
+				       "read the sandbox's reports");
+		}
+		/* the sandbox's end is closed: only the pipe can tell */
+		if (p[1].revents & (POLLHUP | POLLERR))
+			p[1].fd = -1;
 	}
 	do
-		n = read(fd, &child_err, sizeof(child_err));
+		n = read(ch->error_read, &child_err, sizeof(child_err));
 	while (n < 0 && errno == EINTR);
 	if (n == 0)
 		return 0;
-	reap(sandbox);
+	reap(&out->child);
 	if (n != sizeof(child_err))
 		return err_sys(err, "monitor", n < 0 ? errno : EPROTO,
 			       "read the setup result");
@@ -761,12 +781,12 @@ static int run_setup(struct launch *launch, struct channels *ch,
 	cleanup_closep(&launch->sync_fd);
 	cleanup_closep(&launch->report_fd);
 	launch->error_fd = launch->sync_fd = launch->report_fd = -1;
-	if ((r = configure_network(launch, ch, sfd, &out->child, &out->net,
-				   err)) < 0 ||
-	    (r = read_setup_result(ch->error_read, sfd, &out->child, err)) < 0)
-		return r;
 	/* under an init the pid comes with its message */
 	out->command_pid = launch_needs_init(launch) ? 0 : out->child.pid;
+	if ((r = configure_network(launch, ch, sfd, &out->child, &out->net,
+				   err)) < 0 ||
+	    (r = read_setup_result(ch, sfd, out, err)) < 0)
+		return r;
 	if ((r = read_reports(ch->report_read, out)) < 0) {
 		reap(&out->child);
 		return err_sys(err, "monitor", -r,

@@ -148,6 +148,21 @@ for sig in TERM HUP; do
 		"$(wc -l <"$T/st")"
 done
 
+# The library's kill of the whole sandbox (sh_process_kill(p, SIGKILL)
+# sends the helper signal 63) ends the setup the same way.
+rm -f "$T/fifo" && mkfifo "$T/fifo"
+exec 6<>"$T/fifo"
+start --seccomp-bpf 5 -- true 5<"$T/fifo"
+exec 6>&-
+within 10 took_over "$hpid" 63
+kill -63 "$hpid"
+finish
+check_eq "the library's kill during setup: exit 125, stage signals" \
+	'125 "signals" "EINTR"' \
+	"$rc $(json_val "$rec" stage) $(json_val "$rec" errname)"
+check_match "the library's kill during setup: the record says so" \
+	'"message":"killed through libspawnhelper [(]signal 63[)] during setup' "$rec"
+
 # In the sandbox: its bind source lies below a mount whose server never
 # answers, so its mount waits (killably) until the server is killed.
 start_silent_fuse()
