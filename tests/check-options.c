@@ -1975,6 +1975,7 @@ struct sample {
 static const struct sample samples[] = {
 	{ "status-fd", { "0", "17" } },
 	{ "fd", { "0=0", "5=1", "2=2147483647" } },
+	{ "caller-fd", { "3=0", "4=200", "5=2147483647" } },
 	{ "chdir", { "/", "a dir=x" } },
 	{ "setenv", { "A=1", "B=", "C===" } },
 	{ "unsetenv", { "A", "B-C", "D.E" } },
@@ -2640,6 +2641,8 @@ static char *random_value(struct fuzz_spec *fs, const struct option_def *opt)
 		fs->used_child[child] = true;
 		r = asprintf(&s, "%s%u=%u", rnd(4) ? "" : "0", child,
 			     rnd(4) ? rnd(10) : rng() % 2147483647u);
+	} else if (strcmp(name, "caller-fd") == 0) {
+		r = asprintf(&s, "%u=%u", rnd(64), rng() % 2147483647u);
 	} else if (strcmp(name, "status-fd") == 0) {
 		r = asprintf(&s, rnd(3) ? "%u" : "00%u", rnd(1000));
 	} else if (strcmp(name, "umask") == 0) {
@@ -2906,7 +2909,7 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 {
 	size_t n_fds = 0, n_set = 0, n_unset = 0, n_join = 0, n_addr = 0;
 	size_t n_bind = 0, n_ro = 0, n_tmpfs = 0, n_writable = 0;
-	size_t n_lw = 0, n_lr = 0, n_rlim = 0;
+	size_t n_lw = 0, n_lr = 0, n_rlim = 0, n_alias = 0;
 	unsigned unshare = 0;
 	bool seen[128] = { false };
 
@@ -2927,6 +2930,16 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 			ck_assert_int_eq(spec->fds[n_fds].parent,
 					 parse_long(eq + 1, 10));
 			n_fds++;
+		} else if (strcmp(name, "caller-fd") == 0) {
+			char *eq;
+			long helper = strtol(v, &eq, 10);
+
+			ck_assert_uint_lt(n_alias, spec->n_caller_fds);
+			ck_assert_int_eq(spec->caller_fds[n_alias].helper,
+					 helper);
+			ck_assert_int_eq(spec->caller_fds[n_alias].caller,
+					 parse_long(eq + 1, 10));
+			n_alias++;
 		} else if (strcmp(name, "status-fd") == 0) {
 			ck_assert_int_eq(spec->status_fd, parse_long(v, 10));
 		} else if (strcmp(name, "umask") == 0) {
@@ -3055,6 +3068,7 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 		}
 	}
 	ck_assert_uint_eq(spec->n_fds, n_fds);
+	ck_assert_uint_eq(spec->n_caller_fds, n_alias);
 	ck_assert_uint_eq(spec->setenv.n, n_set);
 	ck_assert_uint_eq(spec->unsetenv.n, n_unset);
 	ck_assert_uint_eq(spec->join_ns.n, n_join);
