@@ -16,20 +16,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 require_helper_and_probe
 require_userns_unless_root
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/sh-errors.XXXXXX") || exit 1
-T=$(cd "$T" && pwd -P)
-cleanup()
-{
-	local pid
-
-	while read -r pid; do
-		kill -9 "$pid" 2>/dev/null
-	done <"$T/pids" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-chmod 755 "$T"
-mkdir -m 755 "$T/pub"
+suite_scratch errors
 # a copy every user can run (the build tree may be closed to nobody)
 cp "$SPAWN_HELPER" "$T/pub/spawn-helper" &&
 	chmod 755 "$T/pub/spawn-helper" || exit 1
