@@ -71,7 +71,7 @@ static int enter_directory(const struct launch *launch,
 	if (launch->spec->has_umask)
 		umask(launch->spec->umask);
 	if (launch->spec->chdir && chdir(launch->spec->chdir) < 0)
-		return err_sys(err, "chdir", errno, "chdir `%s`",
+		return err_sys(err, "chdir", errno, "--chdir `%s`",
 			       launch->spec->chdir);
 	if (!launch->cwd_errno && !launch->cwd)
 		return 0;

@@ -17,11 +17,13 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "mounts.h"
 #include "net.h"
 #include "ns.h"
 #include "options.h"
 #include "rlimits.h"
 #include "spec.h"
+#include "status.h"
 #include "strv.h"
 
 #define TIMEOUT 30
@@ -719,6 +721,48 @@ START_TEST(test_caps_parse)
 	ck_assert_msg(mask == c->mask, "`%s`: mask %#llx, expected %#llx",
 		      c->list, (unsigned long long)mask,
 		      (unsigned long long)c->mask);
+}
+END_TEST
+
+/* A mount on / stacks on the root the command keeps (issue 12): the
+ * paths that name / are refused without --chroot. */
+static const struct {
+	const char *path;
+	bool root;
+} root_cases[] = {
+	{ "/", true },          { "//", true },        { "/.", true },
+	{ "/./", true },        { "/..", true },       { "/tmp/..", true },
+	{ "/a/b/../..", true }, { "/tmp", false },     { "/tmp/.", false },
+	{ "/..a", false },      { "/.a", false },      { "/a/../b", false },
+	{ "/a/b/..", false },   { "//tmp//", false },  { "/...", false },
+};
+
+START_TEST(test_mount_path_is_root)
+{
+	ck_assert_msg(mount_path_is_root(root_cases[_i].path) ==
+			      root_cases[_i].root,
+		      "`%s`", root_cases[_i].path);
+}
+END_TEST
+
+/* The records' signal names, the same under every C library. */
+static const struct {
+	int sig;
+	const char *name;
+} signal_name_cases[] = {
+	{ SIGTERM, "SIGTERM" },     { SIGKILL, "SIGKILL" },
+	{ 32, "SIG32" },            { 33, "SIG33" },
+	{ 34, "SIGRTMIN" },         { 35, "SIGRTMIN+1" },
+	{ 40, "SIGRTMIN+6" },       { 64, "SIGRTMIN+30" },
+	{ 65, "SIG65" },
+};
+
+START_TEST(test_signal_name)
+{
+	char name[32];
+
+	status_signal_name(signal_name_cases[_i].sig, name, sizeof(name));
+	ck_assert_str_eq(name, signal_name_cases[_i].name);
 }
 END_TEST
 
@@ -3604,6 +3648,8 @@ static Suite *make_options_suite(void)
 	tcase_add_test(tc, test_parse_hardening_fields);
 	tcase_add_loop_test(tc, test_caps_parse, 0, N(caps_cases));
 	tcase_add_loop_test(tc, test_rlimit_parse, 0, N(rlimit_cases));
+	tcase_add_loop_test(tc, test_mount_path_is_root, 0, N(root_cases));
+	tcase_add_loop_test(tc, test_signal_name, 0, N(signal_name_cases));
 	tcase_add_loop_test(tc, test_spec_namespaces, 0, N(ns_cases));
 	tcase_add_test(tc, test_unshare_all_mask);
 	tcase_add_test(tc, test_loopback_limit);

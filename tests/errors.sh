@@ -97,6 +97,9 @@ refused "--chroot of a missing directory" spec \
 refused "--chroot of a file" spec \
 	"--chroot \`$T/pub/spawn-helper\`: not a directory" \
 	--chroot "$T/pub/spawn-helper"
+refused "--chdir of a missing directory names the option" chdir \
+	"--chdir \`$T/nonexistent\`: No such file or directory" \
+	--chdir "$T/nonexistent"
 refused "--bind of a missing source names the option" mount \
 	"--bind \`$T/nonexistent:/mnt\`:" --bind "$T/nonexistent:/mnt"
 

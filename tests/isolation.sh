@@ -402,7 +402,7 @@ run_st --join-ns net="$T/no-such-ns" -- "$TOUCH" "$T/marker"
 check_eq "--join-ns of a missing path: 125, ENOENT, nothing ran" \
 	'125 "ENOENT" absent' "$rc $(json_val "$st" errname) $(ran)"
 check_match "--join-ns of a missing path: the message names it" \
-	"--join-ns net=$T/no-such-ns" "$(json_val "$st" message)"
+	"--join-ns \`net=$T/no-such-ns\`" "$(json_val "$st" message)"
 run_st --join-ns net="$T/pub/probe" -- "$TOUCH" "$T/marker"
 check_eq "--join-ns of a file that is no namespace: 125, nothing ran" \
 	"125 absent" "$rc $(ran)"
