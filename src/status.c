@@ -112,12 +112,14 @@ static void json_cwd_refused(struct json *j, const char *path, int errnum)
 }
 
 /* A record that cannot be written is an error of its own: the caller
- * asked for it and would learn nothing. */
+ * asked for it and would learn nothing. But a reader that has gone
+ * (EPIPE) stopped listening on purpose (sh_process_free, the Python
+ * binding's returnpid): nobody is left to tell, and the command goes on. */
 static int send_record(struct json *j, int fd, const char *what,
 		       struct sh_err *err)
 {
 	errno = 0;
-	if (json_send(j, fd) == 0)
+	if (json_send(j, fd) == 0 || errno == EPIPE)
 		return 0;
 	return err_sys(err, "monitor", errno ? errno : EIO,
 		       "--status-fd %d: write the %s record", fd, what);
