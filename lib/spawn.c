@@ -259,8 +259,8 @@ SH_EXPORT int sh_spawn(const sh_spec *spec, sh_process **process)
 	 * without blocking (the helper's end stays blocking) */
 	if (fcntl(status_read, F_SETFL, O_NONBLOCK) < 0)
 		return -errno;
-	if ((r = helper_spec(&spec->spec, &h, status_write, &copy,
-			     &renamed, &aliases)) < 0 ||
+	if ((r = helper_spec(&spec->spec, &h, status_write, &copy, &renamed,
+			     &aliases)) < 0 ||
 	    (r = write_spec(&copy, &spec_fd)) < 0)
 		return r;
 	h.sources[0] = spec_fd;

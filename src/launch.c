@@ -33,8 +33,8 @@ static int check_ns_file(int fd, int kind, const char *value,
 			       "/proc/PID/ns/%s)",
 			       value, ns_table[kind].proc_name);
 	if (type < 0)
-		return err_sys(err, "spec", errno, "--join-ns `%s`: NS_GET_NSTYPE",
-			       value);
+		return err_sys(err, "spec", errno,
+			       "--join-ns `%s`: NS_GET_NSTYPE", value);
 	if ((unsigned long)type != ns_table[kind].flag)
 		return err_set(err, "spec", EINVAL,
 			       "--join-ns `%s`: not a `%s` namespace", value,
@@ -126,8 +126,8 @@ static int add_mounts(struct launch *launch, const struct strv *values,
 		e->value = values->v[i];
 		e->dest = values->v[i];
 		if (kind == MOUNT_BIND || kind == MOUNT_RO_BIND) {
-			r = mount_parse_bind(values->v[i], &storage,
-					     &e->source, &e->dest);
+			r = mount_parse_bind(values->v[i], &storage, &e->source,
+					     &e->dest);
 			if (strv_push_take(&launch->mount_storage, storage) < 0)
 				return err_set(err, "spec", ENOMEM,
 					       "out of memory");
