@@ -140,33 +140,49 @@ static int plan_file_actions(const struct handoff *h,
 	return -r;
 }
 
+/* The helper's messages name the caller's fds by the caller's numbers
+ * (--caller-fd), not by those it got. */
+static int rename_fd(struct handoff *h, int fd, struct fd_alias *aliases,
+		     size_t *n_aliases)
+{
+	int helper_fd = handoff_add(h, fd);
+
+	aliases[(*n_aliases)++] = (struct fd_alias){ helper_fd, fd };
+	return helper_fd;
+}
+
 /* The spec the helper reads: the caller's, with every fd it names (the
  * status fd, the BPF program's, the map's parent fds) renamed to the
  * helper's numbers: the helper gets no other fd of ours. Its own arrays
  * are freed by helper_spec_free. */
 static int helper_spec(const sh_spec *caller, struct handoff *h,
 		       int status_fd, struct spec *out,
-		       struct fd_mapping **renamed)
+		       struct fd_mapping **renamed, struct fd_alias **aliases)
 {
 	const struct spec *spec = &caller->spec;
 
 	*out = *spec; /* shares the caller's strings: never cleared */
 	out->setenv = out->unsetenv = (struct strv){ 0 };
 	out->status_fd = handoff_add(h, status_fd);
+	*renamed = calloc(spec->n_fds + 1, sizeof(**renamed));
+	*aliases = calloc(spec->n_fds + 1, sizeof(**aliases));
+	if (!*renamed || !*aliases)
+		return -ENOMEM;
+	out->n_caller_fds = 0;
 	if (spec->seccomp_bpf_fd >= 0)
-		out->seccomp_bpf_fd = handoff_add(h, spec->seccomp_bpf_fd);
+		out->seccomp_bpf_fd = rename_fd(h, spec->seccomp_bpf_fd,
+						*aliases, &out->n_caller_fds);
 	/* we are the parent: the helper checks we are still there, with no
 	 * window before its main */
 	if (spec->die_with_parent && !spec->parent_pid)
 		out->parent_pid = getpid();
-	*renamed = calloc(spec->n_fds + 1, sizeof(**renamed));
-	if (!*renamed)
-		return -ENOMEM;
 	for (size_t i = 0; i < spec->n_fds; i++) {
 		(*renamed)[i].child = spec->fds[i].child;
-		(*renamed)[i].parent = handoff_add(h, spec->fds[i].parent);
+		(*renamed)[i].parent = rename_fd(h, spec->fds[i].parent,
+						 *aliases, &out->n_caller_fds);
 	}
 	out->fds = *renamed;
+	out->caller_fds = *aliases;
 	return env_view(&caller->env, &out->setenv, &out->unsetenv);
 }
 
@@ -222,6 +238,7 @@ SH_EXPORT int sh_spawn(const sh_spec *spec, sh_process **process)
 	_cleanup_close_ int spec_fd = -1, status_read = -1,
 			    status_write = -1;
 	_cleanup_free_ struct fd_mapping *renamed = NULL;
+	_cleanup_free_ struct fd_alias *aliases = NULL;
 	_cleanup_free_ int *sources = NULL, *moved = NULL;
 	struct handoff h = { 0 };
 	struct spec copy __attribute__((cleanup(helper_spec_free))) = { 0 };
@@ -253,8 +270,8 @@ SH_EXPORT int sh_spawn(const sh_spec *spec, sh_process **process)
 	 * without blocking (the helper's end stays blocking) */
 	if (fcntl(status_read, F_SETFL, O_NONBLOCK) < 0)
 		return -errno;
-	if ((r = helper_spec(spec, &h, status_write, &copy,
-			     &renamed)) < 0 ||
+	if ((r = helper_spec(spec, &h, status_write, &copy, &renamed,
+			     &aliases)) < 0 ||
 	    (r = write_spec(&copy, &spec_fd)) < 0)
 		return r;
 	h.sources[0] = spec_fd;

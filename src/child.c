@@ -69,7 +69,7 @@ static int enter_directory(const struct launch *launch,
 	if (launch->spec->has_umask)
 		umask(launch->spec->umask);
 	if (launch->spec->chdir && chdir(launch->spec->chdir) < 0)
-		return err_sys(err, "chdir", errno, "chdir `%s`",
+		return err_sys(err, "chdir", errno, "--chdir `%s`",
 			       launch->spec->chdir);
 	if (!launch->cwd_errno && !launch->cwd)
 		return 0;
@@ -196,6 +196,16 @@ static int filter_and_wait(const struct launch *launch, int *listener,
 	return seccomp_install(&launch->seccomp, listener, err);
 }
 
+/* What the setup opens at most at once after the limits: a Landlock
+ * ruleset and one rule's path (both closed before the filter), or the
+ * seccomp listener. */
+static unsigned fds_after_limits(const struct launch *launch)
+{
+	if (launch->spec->landlock_read.n || launch->spec->landlock_write.n)
+		return 2;
+	return launch->seccomp.notify ? 1 : 0;
+}
+
 /* The command's own process: from the fd map to execve. The order is
  * the man page's: limits while they may still be raised, capabilities
  * around the credential change, no_new_privs before Landlock, seccomp
@@ -209,7 +219,8 @@ static int setup_command(const struct launch *launch, pid_t parent,
 	if ((r = reset_signals(err)) < 0 ||
 	    (r = die_with_parent(parent, err)) < 0 ||
 	    (r = fdmap_apply(&launch->fd_plan, launch->temp_base, err)) < 0 ||
-	    (r = rlimits_apply(launch->rlimits, launch->n_rlimits, err)) < 0 ||
+	    (r = rlimits_apply(launch->rlimits, launch->n_rlimits,
+			       fds_after_limits(launch), err)) < 0 ||
 	    (r = drop_caps_before_creds(launch, &info, err)) < 0 ||
 	    (r = creds_apply(&launch->creds, err)) < 0 ||
 	    (r = caps_after_creds(launch->cap_keep, err)) < 0 ||
@@ -324,7 +335,7 @@ static int setup_sandbox(const struct launch *launch, struct sh_err *err)
 	    (r = enter_session(launch, err)) < 0 ||
 	    (r = wait_for_monitor(launch, err)) < 0 ||
 	    (r = enter_cgroup_namespace(launch, &info, err)) < 0 ||
-	    (r = ns_join(launch->join_fds, err)) < 0 ||
+	    (r = ns_join(launch->join_fds, launch->join_values, err)) < 0 ||
 	    (r = pass_network(launch, err)) < 0 ||
 	    (r = set_hostname(launch, err)) < 0 ||
 	    (r = report_to_monitor(launch, &info, err)) < 0)

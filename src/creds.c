@@ -17,6 +17,24 @@
  * 2.6.4). Not sysconf(_SC_NGROUPS_MAX): musl answers its own 32. */
 #define KERNEL_NGROUPS_MAX 65536
 
+/* A value that is neither a name nor an id the set*id calls take
+ * ("-1", "4294967295": (uid_t)-1 means "unchanged" to them) is refused
+ * as such, before any lookup fails on it for another reason. */
+static int check_id_text(const char *option, const char *value,
+			 struct sh_err *err)
+{
+	unsigned long id;
+	bool digits = strspn(value, "0123456789") == strlen(value);
+
+	if (value[0] == '-' || value[0] == '+' ||
+	    (digits && !names_parse_id(value, &id)))
+		return err_set(err, "spec", EINVAL,
+			       "%s `%s`: neither a name nor an id from 0 to "
+			       "%u",
+			       option, value, UINT_MAX - 1);
+	return 0;
+}
+
 static int resolve_uid(const struct spec *spec, struct creds *creds,
 		       gid_t *user_gid, bool *has_user_gid, struct sh_err *err)
 {
@@ -24,8 +42,11 @@ static int resolve_uid(const struct spec *spec, struct creds *creds,
 	struct passwd pw;
 	unsigned long id;
 	bool found;
-	int r = names_user(spec->uid, &pw, &buf, &found);
+	int r = check_id_text("--uid", spec->uid, err);
 
+	if (r < 0)
+		return r;
+	r = names_user(spec->uid, &pw, &buf, &found);
 	if (r < 0)
 		return err_sys(err, "spec", -r, "--uid `%s`: user lookup",
 			       spec->uid);
@@ -50,8 +71,10 @@ static int resolve_group(const char *option, const char *name, gid_t *gid,
 	struct group gr;
 	unsigned long id;
 	bool found;
-	int r;
+	int r = check_id_text(option, name, err);
 
+	if (r < 0)
+		return r;
 	if (names_parse_id(name, &id)) {
 		*gid = (gid_t)id; /* a number need not have a group entry */
 		return 0;

@@ -8,12 +8,39 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <linux/nsfs.h>
 #include <unistd.h>
 
 #include "exec.h"
 #include "fileio.h"
 
 extern char **environ;
+
+/* A file that is no namespace of the kind named would only fail at the
+ * setns, in the sandbox, with a bare EINVAL: say it here, where nothing
+ * runs yet. NS_GET_NSTYPE answers since Linux 4.11. */
+static int check_ns_file(int fd, int kind, const char *value,
+			 struct sh_err *err)
+{
+	int type = ioctl(fd, NS_GET_NSTYPE);
+
+	if (type < 0 && (errno == ENOTTY || errno == EINVAL))
+		return err_set(err, "spec", EINVAL,
+			       "--join-ns `%s`: not a namespace file (such as "
+			       "/proc/PID/ns/%s)",
+			       value, ns_table[kind].proc_name);
+	if (type < 0)
+		return err_sys(err, "spec", errno,
+			       "--join-ns `%s`: NS_GET_NSTYPE", value);
+	if ((unsigned long)type != ns_table[kind].flag)
+		return err_set(err, "spec", EINVAL,
+			       "--join-ns `%s`: not a `%s` namespace", value,
+			       ns_table[kind].name);
+	return 0;
+}
 
 static int open_join_fds(struct launch *launch, struct sh_err *err)
 {
@@ -22,13 +49,16 @@ static int open_join_fds(struct launch *launch, struct sh_err *err)
 	for (size_t i = 0; i < joins->n; i++) {
 		const char *v = joins->v[i];
 		size_t len = strcspn(v, "=");
-		int kind = ns_kind_by_name(v, len);
+		int kind = ns_kind_by_name(v, len), r;
 		int fd = open(v + len + 1, O_RDONLY | O_CLOEXEC);
 
 		if (fd < 0)
 			return err_sys(err, "spec", errno,
-				       "--join-ns %s: open", v);
+				       "--join-ns `%s`: open", v);
 		launch->join_fds[kind] = fd;
+		launch->join_values[kind] = v;
+		if ((r = check_ns_file(fd, kind, v, err)) < 0)
+			return r;
 	}
 	return 0;
 }
@@ -76,6 +106,13 @@ static int prepare_network(struct launch *launch, struct sh_err *err)
 	return 0;
 }
 
+static const char *const mount_options[] = {
+	[MOUNT_BIND] = "bind",
+	[MOUNT_RO_BIND] = "ro-bind",
+	[MOUNT_TMPFS] = "tmpfs",
+	[MOUNT_WRITABLE] = "writable",
+};
+
 static int add_mounts(struct launch *launch, const struct strv *values,
 		      enum mount_kind kind, struct sh_err *err)
 {
@@ -85,18 +122,43 @@ static int add_mounts(struct launch *launch, const struct strv *values,
 		int r;
 
 		e->kind = kind;
-		if (kind == MOUNT_TMPFS || kind == MOUNT_WRITABLE) {
-			e->dest = values->v[i];
-			continue;
+		e->option = mount_options[kind];
+		e->value = values->v[i];
+		e->dest = values->v[i];
+		if (kind == MOUNT_BIND || kind == MOUNT_RO_BIND) {
+			r = mount_parse_bind(values->v[i], &storage, &e->source,
+					     &e->dest);
+			if (strv_push_take(&launch->mount_storage, storage) < 0)
+				return err_set(err, "spec", ENOMEM,
+					       "out of memory");
+			if (r < 0)
+				return err_set(err, "spec", -r,
+					       "--%s `%s`: malformed",
+					       e->option, values->v[i]);
 		}
-		r = mount_parse_bind(values->v[i], &storage, &e->source,
-				     &e->dest);
-		if (strv_push_take(&launch->mount_storage, storage) < 0)
-			return err_set(err, "spec", ENOMEM, "out of memory");
-		if (r < 0)
-			return err_set(err, "spec", -r, "mount `%s`: malformed",
-				       values->v[i]);
+		/* the command would keep the root below it, unchanged (on
+		 * a new root, the mount is what pivot_root enters) */
+		if (!launch->spec->chroot && mount_path_is_root(e->dest))
+			return err_set(err, "spec", EINVAL,
+				       "--%s `%s`: a mount on / is not seen "
+				       "(the command keeps the root below it): "
+				       "give --chroot DIR for a new root",
+				       e->option, values->v[i]);
 	}
+	return 0;
+}
+
+/* The new root must be a directory: checked here, where nothing runs,
+ * and named as the option, not as the bind the mount stage makes of it. */
+static int check_chroot(const char *dir, struct sh_err *err)
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0)
+		return err_sys(err, "spec", errno, "--chroot `%s`", dir);
+	if (!S_ISDIR(st.st_mode))
+		return err_set(err, "spec", ENOTDIR,
+			       "--chroot `%s`: not a directory", dir);
 	return 0;
 }
 
@@ -238,6 +300,8 @@ static int prepare_mounts(struct launch *launch, struct sh_err *err)
 	launch->mounts = calloc(n + 1, sizeof(*launch->mounts));
 	if (!launch->mounts)
 		return err_set(err, "spec", ENOMEM, "out of memory");
+	if (spec->chroot && (r = check_chroot(spec->chroot, err)) < 0)
+		return r;
 	if ((r = add_mounts(launch, &spec->binds, MOUNT_BIND, err)) < 0 ||
 	    (r = add_mounts(launch, &spec->ro_binds, MOUNT_RO_BIND, err)) < 0 ||
 	    (r = add_mounts(launch, &spec->tmpfs, MOUNT_TMPFS, err)) < 0 ||
@@ -350,6 +414,7 @@ static int prepare_hardening(struct launch *launch, struct sh_err *err)
 				 &bad) < 0)
 			return err_set(err, "spec", EINVAL, "--rlimit `%s`",
 				       spec->rlimits.v[i]);
+		launch->rlimits[i].text = spec->rlimits.v[i];
 		launch->n_rlimits++;
 	}
 	if ((r = seccomp_prepare(spec, &launch->seccomp, err)) < 0)
@@ -367,6 +432,40 @@ static int prepare_hardening(struct launch *launch, struct sh_err *err)
 			       "cap_sys_admin (or --seccomp-profile none, no "
 			       "policy or BPF program, and no Landlock)");
 	return check_maps_cover_caller(launch, err);
+}
+
+/* The sandbox keeps its own fds (LAUNCH_OWN_FDS channels to the monitor,
+ * and the temp copies of the map's cycles) above every fd of the map
+ * until the execve, so the map cannot overwrite them: there must be room
+ * for them below the open-files limit. */
+static int check_fd_room(const struct launch *launch,
+			 const struct fd_mapping *map, size_t n_map,
+			 struct sh_err *err)
+{
+	size_t need = LAUNCH_OWN_FDS + launch->fd_plan.n_temps;
+	struct rlimit nofile;
+
+	if (getrlimit(RLIMIT_NOFILE, &nofile) < 0)
+		return err_sys(err, "spec", errno, "getrlimit NOFILE");
+	if ((rlim_t)launch->temp_base + need <= nofile.rlim_cur)
+		return 0;
+	for (size_t i = 0; i < n_map; i++)
+		if (map[i].child == launch->temp_base - 1 ||
+		    map[i].parent == launch->temp_base - 1)
+			return err_set(err, "spec", EMFILE,
+				       "--fd %d=%d: the helper needs %zu fds "
+				       "above fd %d until the command starts, "
+				       "and the open-files limit is %llu",
+				       map[i].child,
+				       spec_caller_fd(launch->spec,
+						      map[i].parent),
+				       need, launch->temp_base - 1,
+				       (unsigned long long)nofile.rlim_cur);
+	return err_set(err, "spec", EMFILE,
+		       "the helper needs %zu fds from fd %d, and the "
+		       "open-files limit is %llu",
+		       need, launch->temp_base,
+		       (unsigned long long)nofile.rlim_cur);
 }
 
 int launch_prepare(struct launch *launch, const struct spec *spec,
@@ -391,7 +490,7 @@ int launch_prepare(struct launch *launch, const struct spec *spec,
 	    fdmap_plan(map, n_map, &launch->fd_plan) < 0)
 		return err_set(err, "fds", ENOMEM, "out of memory");
 	launch->temp_base = fdmap_temp_base(map, n_map);
-	return 0;
+	return check_fd_room(launch, map, n_map, err);
 }
 
 static void close_fd(int *fd)

@@ -17,6 +17,9 @@
 #include "seccomp-filter.h"
 #include "spec.h"
 
+/* The sandbox's channels to the monitor: error, report, sync. */
+#define LAUNCH_OWN_FDS 3
+
 struct launch {
 	const struct spec *spec;
 	struct creds creds;
@@ -29,6 +32,8 @@ struct launch {
 	int dropped_errno[NS_COUNT];
 	bool privileged;     /* CAP_SYS_ADMIN: no user namespace needed */
 	int join_fds[NS_COUNT];
+	const char *join_values[NS_COUNT]; /* the --join-ns values, for
+					      messages */
 	struct id_map uid_map, gid_map;
 	bool deny_setgroups;
 	struct net_addr addrs[NET_MAX_ADDRS];

@@ -166,7 +166,8 @@ int main(int argc, char **argv)
 		fail(&spec, &err);
 	}
 	launch_clear(&launch);
-	status_outcome(spec.status_fd, &outcome);
+	if (status_outcome(spec.status_fd, &outcome, &err) < 0)
+		fail(&spec, &err); /* on stderr: the status fd failed */
 	spec_clear(&spec);
 	monitor_exit_like(outcome.wait_status);
 }

@@ -813,7 +813,7 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 			    .kill_group = timeout_kills_group(launch),
 			    .reader = MEMREAD_INIT };
 	long long start;
-	int r;
+	int r, started;
 
 	memset(out, 0, sizeof(*out));
 	out->child = (struct proc)PROC_NONE;
@@ -828,10 +828,15 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 		goto out;
 	if (out->info.cgroup_ns_errno)
 		launch_drop_cgroup_ns(launch, out->info.cgroup_ns_errno);
-	status_started(launch, out);
+	/* a caller that cannot learn the command runs must not have it
+	 * running: killed at once, reaped as any other end */
+	if ((started = status_started(launch, out, err)) < 0)
+		kill_sandbox(&w, out);
 	if (launch->spec->timeout_ms)
 		w.deadline = start + launch->spec->timeout_ms * 1000;
 	r = wait_for_command(&w, out, err);
+	if (started < 0)
+		r = started;
 	memread_stop(&w.reader);
 	read_reports(ch.report_read, out); /* what came: the status is known */
 	cgroup_kill_all(&launch->cgroups);

@@ -39,6 +39,22 @@ int mount_parse_bind(const char *value, char **storage, const char **source,
 	return 0;
 }
 
+bool mount_path_is_root(const char *path)
+{
+	size_t depth = 0;
+
+	while (*path) {
+		size_t len = strcspn(path, "/");
+
+		if (len == 2 && strncmp(path, "..", 2) == 0)
+			depth -= depth > 0;
+		else if (len && !(len == 1 && *path == '.'))
+			depth++;
+		path += len + (path[len] == '/');
+	}
+	return depth == 0;
+}
+
 static int target_path(const struct mount_plan *plan, const char *path,
 		       char *buf, size_t size, struct sh_err *err)
 {
@@ -214,9 +230,9 @@ static int mount_fs(const char *type, const char *target, unsigned long flags,
 /* host_writable: whether the entry's source was writable on the host,
  * before the read-only view (which must not make writable what the host
  * itself has read-only). */
-static int apply_entry(const struct mount_plan *plan,
-		       const struct mount_entry *e, bool host_writable,
-		       struct sh_err *err)
+static int apply_entry_as(const struct mount_plan *plan,
+			  const struct mount_entry *e, bool host_writable,
+			  struct sh_err *err)
 {
 	char target[PATH_MAX];
 	enum bind_access access = BIND_AS_SOURCE;
@@ -233,6 +249,18 @@ static int apply_entry(const struct mount_plan *plan,
 		access = BIND_WRITABLE;
 	return bind_mount(e->kind == MOUNT_WRITABLE ? target : e->source,
 			  target, access, err);
+}
+
+/* A failure names the option and its value, as the caller gave them. */
+static int apply_entry(const struct mount_plan *plan,
+		       const struct mount_entry *e, bool host_writable,
+		       struct sh_err *err)
+{
+	int r = apply_entry_as(plan, e, host_writable, err);
+
+	if (r < 0 && e->option)
+		err_prefix(err, "--%s `%s`: ", e->option, e->value);
+	return r;
 }
 
 /* The fresh /proc's files that act on the whole machine, read-only: a
@@ -339,9 +367,9 @@ static int note_host_writable(const struct mount_plan *plan, bool **out,
 					  err)) < 0)
 			return r;
 		if (statvfs(source, &st) < 0)
-			return err_sys(err, "mount", errno, "--%s `%s`",
-				       e->kind == MOUNT_BIND ? "bind" : "writable",
-				       source);
+			return err_sys(err, "mount", errno,
+				       "--%s `%s`: statvfs `%s`", e->option,
+				       e->value, source);
 		(*out)[i] = !(st.f_flag & ST_RDONLY);
 	}
 	return 0;
@@ -517,8 +545,10 @@ int mounts_apply(const struct mount_plan *plan, struct sh_err *err)
 		return r;
 	if (plan->new_root &&
 	    (r = bind_mount(plan->new_root, plan->new_root, BIND_AS_SOURCE,
-			    err)) < 0)
+			    err)) < 0) {
+		err_prefix(err, "--chroot `%s`: ", plan->new_root);
 		return r;
+	}
 	if (plan->read_only_host && (r = mount_minimal_dev(plan, devices, err)) < 0)
 		return r;
 	for (size_t i = 0; i < plan->n; i++)
@@ -528,8 +558,10 @@ int mounts_apply(const struct mount_plan *plan, struct sh_err *err)
 			return r;
 	if ((r = mount_special(plan, err)) < 0)
 		return r;
-	if (plan->new_root && (r = enter_new_root(plan->new_root, err)) < 0)
+	if (plan->new_root && (r = enter_new_root(plan->new_root, err)) < 0) {
+		err_prefix(err, "--chroot `%s`: ", plan->new_root);
 		return r;
+	}
 	/* last: what the binds and the new root brought along too */
 	return plan->cgroups_readonly ? cgroup_mounts_readonly(err) : 0;
 }

@@ -21,6 +21,8 @@ struct mount_entry {
 	enum mount_kind kind;
 	const char *source; /* host path; NULL for tmpfs */
 	const char *dest;   /* path in the sandbox's view */
+	const char *option; /* "bind"..., and its value, for messages */
+	const char *value;
 };
 
 struct mount_plan {
@@ -39,6 +41,10 @@ struct mount_plan {
  * returned strings point into a copy owned by the caller (*storage). */
 int mount_parse_bind(const char *value, char **storage, const char **source,
 		     const char **dest);
+
+/* Whether path names / ("/", "//", "/.", "/a/.."): a mount there stacks
+ * on the root without becoming the root the process sees. */
+bool mount_path_is_root(const char *path);
 
 int mounts_apply(const struct mount_plan *plan, struct sh_err *err);
 

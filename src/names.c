@@ -51,7 +51,8 @@ static int run_getent(const char *database, const char *key, char *out,
 {
 	static const char *const paths[] = { "/usr/bin/getent",
 					     "/bin/getent" };
-	char *argv[] = { "getent", (char *)database, (char *)key, NULL };
+	/* "--": a key such as "-1" is no option of getent's */
+	char *argv[] = { "getent", (char *)database, "--", (char *)key, NULL };
 	char *envp[] = { "LC_ALL=C", NULL };
 	posix_spawn_file_actions_t actions;
 	int fds[2], status, r = ENOENT;

@@ -147,12 +147,14 @@ int userns_write_maps(pid_t pid, const struct id_map *uid_map,
 	return 0;
 }
 
-int ns_join(const int fds[NS_COUNT], struct sh_err *err)
+int ns_join(const int fds[NS_COUNT], const char *const values[NS_COUNT],
+	    struct sh_err *err)
 {
 	for (int k = 0; k < NS_COUNT; k++)
 		if (fds[k] >= 0 && setns(fds[k], (int)ns_table[k].flag) < 0)
-			return err_sys(err, "ns", errno, "join namespace `%s`",
-				       ns_table[k].name);
+			return err_sys(err, "ns", errno,
+				       "--join-ns `%s`: join namespace `%s`",
+				       values[k], ns_table[k].name);
 	return 0;
 }
 

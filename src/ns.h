@@ -60,8 +60,10 @@ int userns_write_maps(pid_t pid, const struct id_map *uid_map,
 		      const struct id_map *gid_map, bool deny_setgroups,
 		      struct sh_err *err);
 
-/* setns into each opened fd (-1 for none), user namespace first. */
-int ns_join(const int fds[NS_COUNT], struct sh_err *err);
+/* setns into each opened fd (-1 for none), user namespace first; the
+ * --join-ns values name them in messages. */
+int ns_join(const int fds[NS_COUNT], const char *const values[NS_COUNT],
+	    struct sh_err *err);
 
 /* Which namespaces of mask the kernel refuses, each tried alone in a
  * throwaway child (under a fresh user namespace with written maps when

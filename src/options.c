@@ -154,21 +154,33 @@ static int parse_unsetenv(struct spec *spec, const struct option_def *opt,
 	return strv_push(&spec->unsetenv, value) < 0 ? oom(err) : 0;
 }
 
-static int parse_fd(struct spec *spec, const struct option_def *opt,
-		    const char *value, struct sh_err *err)
+/* "A=B", two fd numbers: 0, -EINVAL or -ENOMEM. */
+static int parse_fd_pair(const char *value, long *a, long *b)
 {
 	_cleanup_free_ char *copy = strdup(value);
-	struct fd_mapping *grown;
-	long child, parent;
 	char *eq;
 
 	if (!copy)
-		return oom(err);
+		return -ENOMEM;
 	eq = strchr(copy, '=');
 	if (eq)
 		*eq = '\0';
-	if (!eq || option_parse_number(copy, 10, 0, INT_MAX, &child) < 0 ||
-	    option_parse_number(eq + 1, 10, 0, INT_MAX, &parent) < 0)
+	if (!eq || option_parse_number(copy, 10, 0, INT_MAX, a) < 0 ||
+	    option_parse_number(eq + 1, 10, 0, INT_MAX, b) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_fd(struct spec *spec, const struct option_def *opt,
+		    const char *value, struct sh_err *err)
+{
+	struct fd_mapping *grown;
+	long child, parent;
+	int r = parse_fd_pair(value, &child, &parent);
+
+	if (r == -ENOMEM)
+		return oom(err);
+	if (r < 0)
 		return err_set(err, "spec", EINVAL,
 			       "--fd `%.64s`: expected CHILD=PARENT, two fd "
 			       "numbers",
@@ -176,15 +188,56 @@ static int parse_fd(struct spec *spec, const struct option_def *opt,
 	for (size_t i = 0; i < spec->n_fds; i++)
 		if (spec->fds[i].child == child)
 			return err_set(err, "spec", EINVAL,
-				       "--fd %ld=%ld: the command's fd %ld is "
+				       "--fd %ld=%d: the command's fd %ld is "
 				       "already mapped (from %d)",
-				       child, parent, child,
-				       spec->fds[i].parent);
+				       child,
+				       spec_caller_fd(spec, (int)parent),
+				       child,
+				       spec_caller_fd(spec,
+						      spec->fds[i].parent));
 	grown = realloc(spec->fds, (spec->n_fds + 1) * sizeof(*grown));
 	if (!grown)
 		return oom(err);
 	spec->fds = grown;
 	spec->fds[spec->n_fds++] = (struct fd_mapping){ (int)child, (int)parent };
+	return 0;
+}
+
+static int parse_caller_fd(struct spec *spec, const struct option_def *opt,
+			   const char *value, struct sh_err *err)
+{
+	struct fd_alias *grown;
+	long helper, caller;
+	int r = parse_fd_pair(value, &helper, &caller);
+
+	if (r == -ENOMEM)
+		return oom(err);
+	if (r < 0)
+		return err_set(err, "spec", EINVAL,
+			       "--caller-fd `%.64s`: expected FD=CALLER, two "
+			       "fd numbers",
+			       value);
+	grown = realloc(spec->caller_fds,
+			(spec->n_caller_fds + 1) * sizeof(*grown));
+	if (!grown)
+		return oom(err);
+	spec->caller_fds = grown;
+	spec->caller_fds[spec->n_caller_fds++] =
+		(struct fd_alias){ (int)helper, (int)caller };
+	return 0;
+}
+
+static int emit_caller_fd(const struct spec *spec,
+			  const struct option_def *opt, struct strv *out)
+{
+	for (size_t i = 0; i < spec->n_caller_fds; i++) {
+		int r = emit_valuef(out, opt, "%d=%d",
+				    spec->caller_fds[i].helper,
+				    spec->caller_fds[i].caller);
+
+		if (r < 0)
+			return r;
+	}
 	return 0;
 }
 
@@ -725,6 +778,11 @@ const struct option_def option_table[] = {
 	  "write JSON status records (child-pid, error, exit-code, usage) "
 	  "to FD",
 	  parse_fd_number, emit_fd_number, OFF(status_fd) },
+	{ "caller-fd", OPT_VALUE | OPT_REPEAT, GROUP_REPORTING, "FD=CALLER",
+	  "messages call the helper's fd FD by the number CALLER, the one "
+	  "the caller knows (libspawnhelper gives it for each fd it "
+	  "renumbers on the way in)",
+	  parse_caller_fd, emit_caller_fd, 0 },
 
 	{ "fd", OPT_VALUE | OPT_REPEAT, GROUP_PROCESS, "CHILD=PARENT",
 	  "give the command the helper's fd PARENT as fd CHILD; every fd not "

@@ -10,6 +10,7 @@
 struct rlimit_setting {
 	int resource;
 	struct rlimit value;
+	const char *text; /* as the caller gave it, for messages */
 };
 
 /* "nofile=1024:4096", "core=0", "as=unlimited". -EINVAL when malformed;
@@ -20,5 +21,8 @@ int rlimit_parse(const char *text, struct rlimit_setting *out,
 /* The rlimit's name ("nofile"), for messages. */
 const char *rlimit_name(int resource);
 
+/* In the command's process, after its fd map: a limit on the number of
+ * fds must leave room below it for the fds_needed the setup still opens
+ * at once (Landlock's, the seccomp listener), or it is refused by name. */
 int rlimits_apply(const struct rlimit_setting *settings, size_t n,
-		  struct sh_err *err);
+		  unsigned fds_needed, struct sh_err *err);

@@ -88,7 +88,8 @@ static int read_policy_file(const char *path, struct seccomp_policy *policy,
 }
 
 /* bubblewrap's --seccomp: struct sock_filter instructions until EOF. */
-static int read_bpf_fd(int fd, struct bpf_program *prog, struct sh_err *err)
+static int read_bpf_fd(int fd, int caller_fd, struct bpf_program *prog,
+		       struct sh_err *err)
 {
 	char *buf = NULL;
 	size_t len;
@@ -96,12 +97,13 @@ static int read_bpf_fd(int fd, struct bpf_program *prog, struct sh_err *err)
 
 	prog->insns = (struct sock_filter *)buf;
 	if (r < 0)
-		return err_sys(err, "spec", -r, "--seccomp-bpf %d: read", fd);
+		return err_sys(err, "spec", -r, "--seccomp-bpf %d: read",
+			       caller_fd);
 	if (len == 0 || len % sizeof(struct sock_filter))
 		return err_set(err, "spec", EINVAL,
 			       "--seccomp-bpf %d: %zu bytes is not a BPF "
 			       "program (8 bytes an instruction)",
-			       fd, len);
+			       caller_fd, len);
 	prog->len = len / sizeof(struct sock_filter);
 	return 0;
 }
@@ -161,7 +163,9 @@ int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 		return r;
 	add_program(plan, joined);
 	if (spec->seccomp_bpf_fd >= 0) {
-		r = read_bpf_fd(spec->seccomp_bpf_fd, &own, err);
+		r = read_bpf_fd(spec->seccomp_bpf_fd,
+				spec_caller_fd(spec, spec->seccomp_bpf_fd),
+				&own, err);
 		add_program(plan, own);
 	}
 	plan->builtin_only = !spec->seccomp_policy && spec->seccomp_bpf_fd < 0;

@@ -25,6 +25,7 @@ void spec_clear(struct spec *spec)
 	free(spec->argv0);
 	free(spec->chdir);
 	free(spec->fds);
+	free(spec->caller_fds);
 	free(spec->uid);
 	free(spec->gid);
 	free(spec->groups);
@@ -107,11 +108,22 @@ int spec_read_fd(int fd, struct strv *tokens, struct sh_err *err)
 	return spec_split(buf, len, tokens, err);
 }
 
-static int check_parent_fd(int fd, struct sh_err *err)
+int spec_caller_fd(const struct spec *spec, int fd)
 {
-	if (fcntl(fd, F_GETFD) < 0)
+	for (size_t i = 0; i < spec->n_caller_fds; i++)
+		if (spec->caller_fds[i].helper == fd)
+			return spec->caller_fds[i].caller;
+	return fd;
+}
+
+static int check_parent_fd(const struct spec *spec,
+			   const struct fd_mapping *m, struct sh_err *err)
+{
+	if (fcntl(m->parent, F_GETFD) < 0)
 		return err_sys(err, "spec", errno,
-			       "--fd: the helper's fd %d is not open", fd);
+			       "--fd %d=%d: fd %d is not open", m->child,
+			       spec_caller_fd(spec, m->parent),
+			       spec_caller_fd(spec, m->parent));
 	return 0;
 }
 
@@ -123,7 +135,7 @@ int spec_check_fds(const struct spec *spec, struct sh_err *err)
 	if (getrlimit(RLIMIT_NOFILE, &nofile) < 0)
 		return err_sys(err, "spec", errno, "getrlimit NOFILE");
 	for (size_t i = 0; i < spec->n_fds; i++) {
-		int r = check_parent_fd(spec->fds[i].parent, err);
+		int r = check_parent_fd(spec, &spec->fds[i], err);
 
 		if (r < 0)
 			return r;
@@ -131,7 +143,8 @@ int spec_check_fds(const struct spec *spec, struct sh_err *err)
 			return err_set(err, "spec", EBADF,
 				       "--fd %d=%d: fd %d is not below the "
 				       "open-files limit %llu",
-				       spec->fds[i].child, spec->fds[i].parent,
+				       spec->fds[i].child,
+				       spec_caller_fd(spec, spec->fds[i].parent),
 				       spec->fds[i].child,
 				       (unsigned long long)nofile.rlim_cur);
 	}

@@ -20,6 +20,14 @@ struct fd_mapping {
 	int parent; /* the helper's fd it is a copy of */
 };
 
+/* --caller-fd: the helper's fd was the caller's fd of another number
+ * (libspawnhelper renumbers what it hands over); messages use the
+ * caller's. */
+struct fd_alias {
+	int helper;
+	int caller;
+};
+
 enum ns_fallback {
 	NS_FALLBACK_UNSET, /* strict */
 	NS_FALLBACK_STRICT,
@@ -50,6 +58,8 @@ struct spec {
 	bool die_with_parent;
 	int parent_pid; /* --parent-pid: the parent to watch; 0: at start */
 	int status_fd; /* -1 when none */
+	struct fd_alias *caller_fds;
+	size_t n_caller_fds;
 
 	/* isolation */
 	unsigned unshare;  /* NS_BIT()s of the --unshare-TYPE options */
@@ -107,6 +117,9 @@ unsigned spec_namespaces(const struct spec *spec);
 
 /* The default grace of --timeout before SIGKILL. */
 #define SPEC_DEFAULT_KILL_AFTER_MS 5000
+
+/* The number the caller knows the helper's fd by (see --caller-fd). */
+int spec_caller_fd(const struct spec *spec, int fd);
 
 void spec_init(struct spec *spec);
 void spec_clear(struct spec *spec);

@@ -111,13 +111,28 @@ static void json_cwd_refused(struct json *j, const char *path, int errnum)
 	json_close(j);
 }
 
-void status_started(const struct launch *launch, const struct outcome *out)
+/* A record that cannot be written is an error of its own: the caller
+ * asked for it and would learn nothing. But a reader that has gone
+ * (EPIPE) stopped listening on purpose (sh_process_free, the Python
+ * binding's returnpid): nobody is left to tell, and the command goes on. */
+static int send_record(struct json *j, int fd, const char *what,
+		       struct sh_err *err)
+{
+	errno = 0;
+	if (json_send(j, fd) == 0 || errno == EPIPE)
+		return 0;
+	return err_sys(err, "monitor", errno ? errno : EIO,
+		       "--status-fd %d: write the %s record", fd, what);
+}
+
+int status_started(const struct launch *launch, const struct outcome *out,
+		   struct sh_err *err)
 {
 	struct json j = JSON_INIT;
 	int fd = launch->spec->status_fd;
 
 	if (fd < 0)
-		return;
+		return 0;
 	json_open(&j, NULL);
 	json_int(&j, "child-pid", out->child.pid);
 	json_int(&j, "command-pid", out->command_pid);
@@ -145,7 +160,7 @@ void status_started(const struct launch *launch, const struct outcome *out)
 	if (launch->spec->allow_nested_userns)
 		json_bool(&j, "nested-userns", true);
 	json_close(&j);
-	json_send(&j, fd);
+	return send_record(&j, fd, "started", err);
 }
 
 static void json_error(struct json *j, const struct sh_err *err,
@@ -242,6 +257,27 @@ static void json_seccomp(struct json *j, const struct seccomp_report *r)
 	json_close(j);
 }
 
+/* Real-time signals count from glibc's SIGRTMIN (34), as Python's
+ * signal module and kill -l do, whichever C library the helper links
+ * (musl's is 35); the kernel's 32 and 33, which C libraries keep for
+ * themselves, are SIG32 and SIG33. */
+#define STATUS_SIGRTMIN 34
+#define STATUS_SIGRTMAX 64
+
+void status_signal_name(int sig, char *buf, size_t size)
+{
+	const char *abbrev = err_signal_abbrev(sig);
+
+	if (abbrev)
+		snprintf(buf, size, "SIG%s", abbrev);
+	else if (sig == STATUS_SIGRTMIN)
+		snprintf(buf, size, "SIGRTMIN");
+	else if (sig > STATUS_SIGRTMIN && sig <= STATUS_SIGRTMAX)
+		snprintf(buf, size, "SIGRTMIN+%d", sig - STATUS_SIGRTMIN);
+	else
+		snprintf(buf, size, "SIG%d", sig);
+}
+
 int status_exit_code(int wait_status)
 {
 	if (WIFSIGNALED(wait_status))
@@ -249,22 +285,22 @@ int status_exit_code(int wait_status)
 	return WEXITSTATUS(wait_status);
 }
 
-void status_outcome(int fd, const struct outcome *o)
+int status_outcome(int fd, const struct outcome *o, struct sh_err *err)
 {
 	struct json j = JSON_INIT;
+	int r;
 
 	if (fd < 0)
-		return;
+		return 0;
 	json_open(&j, NULL);
 	json_int(&j, "child-pid", o->child.pid);
 	json_int(&j, "exit-code", status_exit_code(o->wait_status));
 	if (o->timed_out)
 		json_bool(&j, "timed-out", true);
 	if (WIFSIGNALED(o->wait_status)) {
-		const char *abbrev = err_signal_abbrev(WTERMSIG(o->wait_status));
 		char name[32];
 
-		snprintf(name, sizeof(name), "SIG%s", abbrev ? abbrev : "?");
+		status_signal_name(WTERMSIG(o->wait_status), name, sizeof(name));
 		json_int(&j, "signal", WTERMSIG(o->wait_status));
 		json_string(&j, "signal-name", name);
 		json_bool(&j, "core-dumped", WCOREDUMP(o->wait_status));
@@ -278,5 +314,10 @@ void status_outcome(int fd, const struct outcome *o)
 	json_int(&j, "wall-usec", o->wall_usec);
 	json_close(&j);
 	json_close(&j);
-	json_send(&j, fd);
+	r = send_record(&j, fd, "outcome", err);
+	/* the status the record would have carried is not lost with it */
+	if (r < 0)
+		err_prefix(err, "(the command's exit code was %d) ",
+			   status_exit_code(o->wait_status));
+	return r;
 }

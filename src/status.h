@@ -55,8 +55,10 @@ struct outcome {
 };
 
 /* {"child-pid":N,"command-pid":N,"namespaces":[..],...}: the command is
- * running (its exec succeeded) in what was really set up. */
-void status_started(const struct launch *launch, const struct outcome *out);
+ * running (its exec succeeded) in what was really set up. A record that
+ * cannot be written is an error (stage monitor), as in status_outcome. */
+int status_started(const struct launch *launch, const struct outcome *out,
+		   struct sh_err *err);
 
 /* {"error":{"stage":..,"errno":..,"errname":..,"message":..},
  *  "exit-code":N}; to stderr as "spawn-helper: STAGE: MESSAGE" when fd < 0. */
@@ -70,7 +72,11 @@ size_t status_error_line(int fd, const struct sh_err *err, int exit_code,
 
 /* {"child-pid":N,"exit-code":N[,"signal":N,"signal-name":..,
  *  "core-dumped":B],"usage":{...}}. */
-void status_outcome(int fd, const struct outcome *outcome);
+int status_outcome(int fd, const struct outcome *outcome,
+		   struct sh_err *err);
+
+/* A signal's name for the records: "SIGTERM", "SIGRTMIN+3". */
+void status_signal_name(int sig, char *buf, size_t size);
 
 /* The exit code the helper reports for a wait status: the command's own,
  * or 128 + the signal (what a shell shows). */

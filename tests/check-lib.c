@@ -1155,6 +1155,45 @@ START_TEST(test_bad_parent_fd)
 }
 END_TEST
 
+/* The library hands the helper its fds under other numbers (3, 4...):
+ * a message names them by the caller's (issue 12). */
+START_TEST(test_messages_name_caller_fds)
+{
+	struct rlimit lim;
+	struct sh_result r;
+	char want[64];
+	sh_spec *s = spec_argv(true_argv);
+	int fd = fcntl(1, F_DUPFD_CLOEXEC, 200), bpf[2];
+
+	ck_assert_int_ge(fd, 200);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &lim), 0);
+	/* a CHILD at the limit: refused, naming the PARENT */
+	ck_assert_int_eq(sh_spec_map_fd(s, (int)lim.rlim_cur, fd), 0);
+	run(s, &r);
+	snprintf(want, sizeof(want), "--fd %d=%d:", (int)lim.rlim_cur, fd);
+	ck_assert_str_eq(r.stage, "spec");
+	ck_assert_msg(strstr(r.message, want) != NULL, "`%s` not in: %s",
+		      want, r.message);
+	sh_spec_free(s);
+
+	/* three bytes are no BPF program */
+	s = spec_argv(true_argv);
+	ck_assert_int_eq(pipe2(bpf, O_CLOEXEC), 0);
+	ck_assert_int_eq(dup3(bpf[0], fd, O_CLOEXEC), fd);
+	close(bpf[0]);
+	ck_assert_int_eq(write(bpf[1], "abc", 3), 3);
+	close(bpf[1]);
+	ck_assert_int_eq(sh_spec_set_seccomp_bpf(s, fd), 0);
+	run(s, &r);
+	snprintf(want, sizeof(want), "--seccomp-bpf %d:", fd);
+	ck_assert_str_eq(r.stage, "spec");
+	ck_assert_msg(strstr(r.message, want) != NULL, "`%s` not in: %s",
+		      want, r.message);
+	close(fd);
+	sh_spec_free(s);
+}
+END_TEST
+
 START_TEST(test_helper_missing)
 {
 	struct fd_state before[MAX_FDS], after[MAX_FDS];
@@ -2308,6 +2347,7 @@ static Suite *make_lib_suite(void)
 	tcase_add_test(tc, test_setters_accept);
 	tcase_add_test(tc, test_spec_error_at_spawn);
 	tcase_add_test(tc, test_bad_parent_fd);
+	tcase_add_test(tc, test_messages_name_caller_fds);
 	tcase_add_test(tc, test_helper_missing);
 	tcase_add_test(tc, test_strerror);
 	tcase_add_test(tc, test_spec_sealed);

@@ -17,11 +17,13 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "mounts.h"
 #include "net.h"
 #include "ns.h"
 #include "options.h"
 #include "rlimits.h"
 #include "spec.h"
+#include "status.h"
 #include "strv.h"
 
 #define TIMEOUT 30
@@ -719,6 +721,48 @@ START_TEST(test_caps_parse)
 	ck_assert_msg(mask == c->mask, "`%s`: mask %#llx, expected %#llx",
 		      c->list, (unsigned long long)mask,
 		      (unsigned long long)c->mask);
+}
+END_TEST
+
+/* A mount on / stacks on the root the command keeps (issue 12): the
+ * paths that name / are refused without --chroot. */
+static const struct {
+	const char *path;
+	bool root;
+} root_cases[] = {
+	{ "/", true },          { "//", true },        { "/.", true },
+	{ "/./", true },        { "/..", true },       { "/tmp/..", true },
+	{ "/a/b/../..", true }, { "/tmp", false },     { "/tmp/.", false },
+	{ "/..a", false },      { "/.a", false },      { "/a/../b", false },
+	{ "/a/b/..", false },   { "//tmp//", false },  { "/...", false },
+};
+
+START_TEST(test_mount_path_is_root)
+{
+	ck_assert_msg(mount_path_is_root(root_cases[_i].path) ==
+			      root_cases[_i].root,
+		      "`%s`", root_cases[_i].path);
+}
+END_TEST
+
+/* The records' signal names, the same under every C library. */
+static const struct {
+	int sig;
+	const char *name;
+} signal_name_cases[] = {
+	{ SIGTERM, "SIGTERM" },     { SIGKILL, "SIGKILL" },
+	{ 32, "SIG32" },            { 33, "SIG33" },
+	{ 34, "SIGRTMIN" },         { 35, "SIGRTMIN+1" },
+	{ 40, "SIGRTMIN+6" },       { 64, "SIGRTMIN+30" },
+	{ 65, "SIG65" },
+};
+
+START_TEST(test_signal_name)
+{
+	char name[32];
+
+	status_signal_name(signal_name_cases[_i].sig, name, sizeof(name));
+	ck_assert_str_eq(name, signal_name_cases[_i].name);
 }
 END_TEST
 
@@ -1975,6 +2019,7 @@ struct sample {
 static const struct sample samples[] = {
 	{ "status-fd", { "0", "17" } },
 	{ "fd", { "0=0", "5=1", "2=2147483647" } },
+	{ "caller-fd", { "3=0", "4=200", "5=2147483647" } },
 	{ "chdir", { "/", "a dir=x" } },
 	{ "setenv", { "A=1", "B=", "C===" } },
 	{ "unsetenv", { "A", "B-C", "D.E" } },
@@ -2640,6 +2685,8 @@ static char *random_value(struct fuzz_spec *fs, const struct option_def *opt)
 		fs->used_child[child] = true;
 		r = asprintf(&s, "%s%u=%u", rnd(4) ? "" : "0", child,
 			     rnd(4) ? rnd(10) : rng() % 2147483647u);
+	} else if (strcmp(name, "caller-fd") == 0) {
+		r = asprintf(&s, "%u=%u", rnd(64), rng() % 2147483647u);
 	} else if (strcmp(name, "status-fd") == 0) {
 		r = asprintf(&s, rnd(3) ? "%u" : "00%u", rnd(1000));
 	} else if (strcmp(name, "umask") == 0) {
@@ -2906,7 +2953,7 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 {
 	size_t n_fds = 0, n_set = 0, n_unset = 0, n_join = 0, n_addr = 0;
 	size_t n_bind = 0, n_ro = 0, n_tmpfs = 0, n_writable = 0;
-	size_t n_lw = 0, n_lr = 0, n_rlim = 0;
+	size_t n_lw = 0, n_lr = 0, n_rlim = 0, n_alias = 0;
 	unsigned unshare = 0;
 	bool seen[128] = { false };
 
@@ -2927,6 +2974,16 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 			ck_assert_int_eq(spec->fds[n_fds].parent,
 					 parse_long(eq + 1, 10));
 			n_fds++;
+		} else if (strcmp(name, "caller-fd") == 0) {
+			char *eq;
+			long helper = strtol(v, &eq, 10);
+
+			ck_assert_uint_lt(n_alias, spec->n_caller_fds);
+			ck_assert_int_eq(spec->caller_fds[n_alias].helper,
+					 helper);
+			ck_assert_int_eq(spec->caller_fds[n_alias].caller,
+					 parse_long(eq + 1, 10));
+			n_alias++;
 		} else if (strcmp(name, "status-fd") == 0) {
 			ck_assert_int_eq(spec->status_fd, parse_long(v, 10));
 		} else if (strcmp(name, "umask") == 0) {
@@ -3055,6 +3112,7 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 		}
 	}
 	ck_assert_uint_eq(spec->n_fds, n_fds);
+	ck_assert_uint_eq(spec->n_caller_fds, n_alias);
 	ck_assert_uint_eq(spec->setenv.n, n_set);
 	ck_assert_uint_eq(spec->unsetenv.n, n_unset);
 	ck_assert_uint_eq(spec->join_ns.n, n_join);
@@ -3590,6 +3648,8 @@ static Suite *make_options_suite(void)
 	tcase_add_test(tc, test_parse_hardening_fields);
 	tcase_add_loop_test(tc, test_caps_parse, 0, N(caps_cases));
 	tcase_add_loop_test(tc, test_rlimit_parse, 0, N(rlimit_cases));
+	tcase_add_loop_test(tc, test_mount_path_is_root, 0, N(root_cases));
+	tcase_add_loop_test(tc, test_signal_name, 0, N(signal_name_cases));
 	tcase_add_loop_test(tc, test_spec_namespaces, 0, N(ns_cases));
 	tcase_add_test(tc, test_unshare_all_mask);
 	tcase_add_test(tc, test_loopback_limit);

@@ -540,12 +540,13 @@ check_eq "SIGTERM death: the helper itself dies by SIGTERM" \
 check_eq "SIGTERM death: status signal, name, exit-code, core-dumped" \
 	'15 "SIGTERM" 143 false' \
 	"$(json_val "$stN" signal) $(json_val "$stN" signal-name) $(json_val "$stN" exit-code) $(json_val "$stN" core-dumped)"
-# a real-time signal has no name of its own: SIG?, never a stray string
+# a real-time signal is named from glibc's SIGRTMIN (34), as Python's
+# signal module names it
 "$P" wait "$H" --status-fd 3 -- /bin/sh -c 'kill -40 $$' </dev/null \
 	>"$T/out" 2>"$T/err" 3>"$T/st"
 stN=$(tail -n 1 "$T/st")
 check_eq "signal 40 death: the helper dies by it; status signal, name, exit-code" \
-	'signaled 40 core 0 / 40 "SIG?" 168' \
+	'signaled 40 core 0 / 40 "SIGRTMIN+6" 168' \
 	"$(cat "$T/out") / $(json_val "$stN" signal) $(json_val "$stN" signal-name) $(json_val "$stN" exit-code)"
 # the C library's own signals (32 and 33 with glibc, 32 to 34 with musl)
 # are refused by its signal(), sigprocmask() and raise(): the helper

@@ -402,7 +402,7 @@ run_st --join-ns net="$T/no-such-ns" -- "$TOUCH" "$T/marker"
 check_eq "--join-ns of a missing path: 125, ENOENT, nothing ran" \
 	'125 "ENOENT" absent' "$rc $(json_val "$st" errname) $(ran)"
 check_match "--join-ns of a missing path: the message names it" \
-	"--join-ns net=$T/no-such-ns" "$(json_val "$st" message)"
+	"--join-ns \`net=$T/no-such-ns\`" "$(json_val "$st" message)"
 run_st --join-ns net="$T/pub/probe" -- "$TOUCH" "$T/marker"
 check_eq "--join-ns of a file that is no namespace: 125, nothing ran" \
 	"125 absent" "$rc $(ran)"
@@ -1250,11 +1250,12 @@ bad_spec "--timeout abc" '--timeout `abc`' --timeout abc "${M[@]}"
 bad_spec "--kill-after x" '--kill-after `x`' --kill-after x "${M[@]}"
 bad_spec "--hostname of 65 characters" '--hostname' --unshare-uts \
 	--hostname "$(printf 'a%.0s' $(seq 65))" "${M[@]}"
-# mounts that fail at setup: 125, stage mount, nothing ran
+# a missing new root is the spec's error (tests/errors.sh has its
+# message); mounts that fail at setup: 125, stage mount, nothing ran
 rm -f "$T/marker"
 run_st --chroot "$T/no-such-root" "${M[@]}"
-check_eq "--chroot of a missing directory: 125, stage mount, nothing ran" \
-	'125 "mount" "ENOENT" absent' \
+check_eq "--chroot of a missing directory: 125, stage spec, nothing ran" \
+	'125 "spec" "ENOENT" absent' \
 	"$rc $(json_val "$st" stage) $(json_val "$st" errname) $(ran)"
 run_st --bind "$T/no-such-src:$T/mnt" "${M[@]}"
 check_eq "--bind of a missing source: 125, stage mount, nothing ran" \

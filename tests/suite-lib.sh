@@ -24,6 +24,9 @@
 #   cgroup_v1_mount CONTROLLER   the v1 hierarchy with CONTROLLER, or ""
 #   cg_destroy DIR      kill what is left in a cgroup directory and below,
 #                       then remove it bottom-up (bounded)
+#   suite_scratch NAME  a fresh scratch directory in $T (and $T/pub, both
+#                       open to every user), removed on exit with the
+#                       processes whose pids the suite wrote to $T/pids
 
 json_val()
 {
@@ -145,4 +148,23 @@ require_userns_unless_root()
 	if [ "$(id -u)" != 0 ] && ! unshare -U true 2>/dev/null; then
 		skip_all "this user cannot make a user namespace here"
 	fi
+}
+
+suite_scratch()
+{
+	T=$(mktemp -d "${TMPDIR:-/tmp}/sh-$1.XXXXXX") || exit 1
+	T=$(cd "$T" && pwd -P)
+	trap suite_cleanup EXIT
+	chmod 755 "$T"
+	mkdir -m 755 "$T/pub"
+}
+
+suite_cleanup()
+{
+	local pid
+
+	while read -r pid; do
+		kill -9 "$pid" 2>/dev/null
+	done <"$T/pids" 2>/dev/null
+	rm -rf "$T"
 }
