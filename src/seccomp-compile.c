@@ -152,39 +152,73 @@ static int add_architectures(scmp_filter_ctx ctx, struct sh_err *err)
  * architecture and the call (about 15 instructions), paid only by the
  * calls the rules name: the kernel caches the others as allowed. */
 #define CHUNK_BUDGET 600 /* estimated instructions of one chunk */
+/* whatever the estimate: 32 rules of six conditions, shared by none,
+ * make about 1,100 instructions, which take libseccomp 30 ms */
+#define CHUNK_MAX_RULES 32
+
+/* The conditions a chunk compares, each once. */
+struct chunk_conds {
+	const struct seccomp_cond *seen[CHUNK_MAX_RULES * SECCOMP_MAX_CONDS];
+	size_t n;
+};
+
+static bool same_cond(const struct seccomp_cond *a,
+		      const struct seccomp_cond *b)
+{
+	return a->arg == b->arg && a->op == b->op && a->mask == b->mask &&
+	       a->value == b->value;
+}
 
 /* A rule's share of its chunk's program, estimated from what libseccomp
- * 2.5 makes of it for x86-64, x32 and i386 (about 4 instructions for the
- * call, 5 for each number condition). */
-static size_t rule_cost(const struct seccomp_rule *rule)
+ * 2.5 makes of it for x86-64, x32 and i386: about 4 instructions for the
+ * call and 5 for each number condition, but nothing for a condition the
+ * chunk compares already (libseccomp makes identical blocks once:
+ * policies that repeat conditions on many calls stay as small as one
+ * program of them would be). */
+static size_t rule_cost(const struct seccomp_rule *rule,
+			struct chunk_conds *chunk)
 {
 	size_t cost = 4;
 
-	for (unsigned i = 0; i < rule->n_conds; i++)
-		cost += seccomp_cond_on_string(&rule->conds[i]) ? 0 : 5;
+	for (unsigned i = 0; i < rule->n_conds; i++) {
+		const struct seccomp_cond *c = &rule->conds[i];
+		size_t j;
+
+		if (seccomp_cond_on_string(c))
+			continue;
+		for (j = 0; j < chunk->n && !same_cond(chunk->seen[j], c); j++)
+			;
+		if (j == chunk->n) {
+			chunk->seen[chunk->n++] = c;
+			cost += 5;
+		}
+	}
 	return cost;
 }
 
-/* Rules from *next on go to one libseccomp program until the chunk's
- * budget is spent; *next moves past them. Rules for calls libseccomp does
- * not know are left in unknown (by index) for our own filter. */
+/* Rules from *next on go to one libseccomp program until the chunk is
+ * full; *next moves past them. Rules for calls libseccomp does not know
+ * are left in unknown (by index) for our own filter. */
 static int compile_chunk(const struct seccomp_policy *policy, size_t *next,
 			 struct bpf_program *prog, bool *unknown, bool notify,
 			 struct sh_err *err)
 {
 	__attribute__((cleanup(ctx_releasep))) scmp_filter_ctx ctx =
 		seccomp_init(SCMP_ACT_ALLOW);
+	_cleanup_free_ struct chunk_conds *conds = calloc(1, sizeof(*conds));
 	size_t known = 0, cost = 0, i;
 	int r;
 
-	if (!ctx)
+	if (!ctx || !conds)
 		return err_set(err, "seccomp", ENOMEM, "seccomp_init");
 	/* a binary tree of syscall numbers: every call of the command
 	 * pays a few comparisons, not one per rule */
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if ((r = add_architectures(ctx, err)) < 0)
 		return r;
-	for (i = *next; i < policy->n && cost < CHUNK_BUDGET; i++) {
+	for (i = *next; i < policy->n && cost < CHUNK_BUDGET &&
+			known < CHUNK_MAX_RULES;
+	     i++) {
 		const struct seccomp_rule *rule = &policy->rules[i];
 		int nr = seccomp_syscall_resolve_name(rule->name);
 
@@ -195,7 +229,7 @@ static int compile_chunk(const struct seccomp_policy *policy, size_t *next,
 				  notify ? SCMP_ACT_NOTIFY : rule_action(rule),
 				  err)) < 0)
 			return r;
-		cost += rule_cost(rule);
+		cost += rule_cost(rule, conds);
 		known++;
 	}
 	*next = i;
