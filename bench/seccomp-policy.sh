@@ -49,11 +49,11 @@ measure()
 	for _ in $(seq "$RUNS"); do
 		t0=$(date +%s%N)
 		rc=0
-		timeout "$TIMEOUT" "$helper" --status-fd 3 "$@" -- /bin/true \
+		timeout -k 1 "$TIMEOUT" "$helper" --status-fd 3 "$@" -- /bin/true \
 			3>"$T/st" 2>/dev/null </dev/null || rc=$?
 		t1=$(date +%s%N)
 		times+=($(((t1 - t0) / 1000)))
-		[ "$rc" = 124 ] && break # no second try of a spawn cut short
+		case $rc in 124 | 137) rc=124; break ;; esac # no second try of a spawn cut short
 	done
 	case $rc in
 	0) outcome=run ;;

@@ -600,7 +600,7 @@ setup_fails "--seccomp-policy of a missing file: 125, named" \
 # (a policy libseccomp had in one program took minutes to hours: the
 # timeout turns that into a failure instead of a hang); at the bounds,
 # compiled at once, and the last rules act.
-wrap=(timeout 60)
+wrap=(timeout -k 5 60)
 awk 'BEGIN { for (i = 1; i <= 6000; i++)
 	printf "errno ioctl arg0 == %d arg1 == %d arg2 == %d\n", i, i + 1, i + 2 }' \
 	>"$T/policy-6000"
