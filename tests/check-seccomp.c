@@ -2191,6 +2191,123 @@ START_TEST(test_prepare_program_at_limit)
 }
 END_TEST
 
+/* 32 calls of x86-64, x32 and i386 (no multiplexed socket or ipc call) */
+static const char *const spread_calls[] = {
+	"read",	    "write",	  "open",     "close",	  "stat",
+	"fstat",    "lstat",	  "poll",     "lseek",	  "mmap",
+	"mprotect", "munmap",	  "brk",      "ioctl",	  "pread64",
+	"pwrite64", "readv",	  "writev",   "access",	  "pipe",
+	"select",   "sched_yield", "mremap",  "msync",	  "mincore",
+	"madvise",  "dup",	  "dup2",     "pause",	  "nanosleep",
+	"getitimer", "alarm",
+};
+
+#define SPREAD_RULES 500
+
+/* Rule i: errno i % 4000 + 1 for spread_calls[i % 32] when arg0 is i. */
+static char *spread_policy(void)
+{
+	size_t cap = SPREAD_RULES * 48, len = 0;
+	char *text = malloc(cap);
+
+	ck_assert_ptr_nonnull(text);
+	for (unsigned i = 0; i < SPREAD_RULES; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"errno:%u %s arg0 == %u\n", i % 4000 + 1,
+					spread_calls[i % 32], i);
+	return text;
+}
+
+static const unsigned spread_probes[] = { 0, 1, 31, 32, 250, 467, 498, 499 };
+
+/* 500 rules of one condition over 32 calls, which one libseccomp program
+ * makes 750 instructions of: compiled in chunks, each call's rules
+ * together, they stay about as short (chunks of rules in the policy's
+ * order repeated the calls' dispatch and came to more than 4096 with a
+ * profile), and every rule acts on every ABI, the others' calls and
+ * values pass. */
+START_TEST(test_prepare_rules_spread_over_calls)
+{
+	unsigned rule = spread_probes[_i];
+	const char *call = spread_calls[rule % 32];
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	_cleanup_free_ char *text = spread_policy();
+	struct bpf_program direct = { 0 }, own = { 0 };
+	struct seccomp_data d = { .arch = AUDIT_ARCH_X86_64 };
+	struct sh_err err = { 0 };
+	int r;
+
+	if (seccomp_arch_native() != SCMP_ARCH_X86_64) {
+		fprintf(stderr, "# not an x86-64 machine\n");
+		return;
+	}
+	r = prepare("build", text, -1, &plan, &err, NULL, 0);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_lt(plan.programs[0].len, 2048);
+	ck_assert_int_eq(seccomp_policy_parse(&policy, text, strlen(text),
+					      WHERE, &err),
+			 0);
+	r = seccomp_compile(&policy, false, &direct, &own, &err);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+
+	d.nr = seccomp_syscall_resolve_name(call);
+	d.args[0] = rule;
+	ck_assert_uint_eq(bpf_run(&plan.programs[0], &d), NOTIFY);
+	ck_assert_uint_eq(bpf_run(&direct, &d), RET_ERRNO(rule % 4000 + 1));
+	d.nr |= NR_X32;
+	ck_assert_uint_eq(bpf_run(&direct, &d), RET_ERRNO(rule % 4000 + 1));
+	d.arch = AUDIT_ARCH_I386;
+	d.nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, call);
+	ck_assert_uint_eq(bpf_run(&direct, &d), RET_ERRNO(rule % 4000 + 1));
+	/* the next call's rules are for other values */
+	d.arch = AUDIT_ARCH_X86_64;
+	d.nr = seccomp_syscall_resolve_name(spread_calls[(rule + 1) % 32]);
+	ck_assert_uint_eq(bpf_run(&direct, &d), ALLOW);
+	free(direct.insns);
+}
+END_TEST
+
+/* Six rules of six > conditions on one call: libseccomp, given four of
+ * them in one program, takes minutes (each repeats the later rules'
+ * comparisons where it does not hold), so they go to it apart; they
+ * compile within the case's timeout and act where they hold. */
+START_TEST(test_prepare_rules_of_ranges)
+{
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	char text[6 * 96];
+	size_t len = 0;
+	struct bpf_program direct = { 0 }, own = { 0 };
+	struct seccomp_data d = { .arch = AUDIT_ARCH_X86_64,
+				  .nr = __NR_ioctl,
+				  .args = { 0 } };
+	struct sh_err err = { 0 };
+	int r;
+
+	for (unsigned i = 1; i <= 6; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"errno:EXDEV ioctl arg0 > %u arg1 > %u "
+					"arg2 > %u arg3 > %u arg4 > %u "
+					"arg5 > %u\n",
+					i, i, i, i, i, i);
+	r = prepare(NULL, text, -1, &plan, &err, NULL, 0);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_int_eq(seccomp_policy_parse(&policy, text, strlen(text),
+					      WHERE, &err),
+			 0);
+	r = seccomp_compile(&policy, false, &direct, &own, &err);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_eq(bpf_run(&plan.programs[0], &d), ALLOW);
+	ck_assert_uint_eq(bpf_run(&direct, &d), ALLOW);
+	for (unsigned i = 0; i < 6; i++)
+		d.args[i] = 7; /* all hold */
+	ck_assert_uint_eq(bpf_run(&plan.programs[0], &d), NOTIFY);
+	ck_assert_uint_eq(bpf_run(&direct, &d), RET_ERRNO(EXDEV));
+	free(direct.insns);
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *make_seccomp_suite(void)
@@ -2237,6 +2354,9 @@ static Suite *make_seccomp_suite(void)
 	tcase_add_test(tc, test_prepare_program_bound);
 	tcase_add_loop_test(tc, test_prepare_program_at_limit, 0,
 			    N(long_cases));
+	tcase_add_loop_test(tc, test_prepare_rules_spread_over_calls, 0,
+			    N(spread_probes));
+	tcase_add_test(tc, test_prepare_rules_of_ranges);
 	tcase_add_test(tc, test_bpf_fd_closed);
 	suite_add_tcase(s, tc);
 
