@@ -142,15 +142,300 @@ static int add_architectures(scmp_filter_ctx ctx, struct sh_err *err)
 	return 0;
 }
 
-/* Rules libseccomp can compile go to ctx; the others are left in
- * unknown (by index) for our own filter. */
-static int compile(const struct seccomp_policy *policy,
-		   struct bpf_program *prog, bool *unknown, bool notify,
-		   struct sh_err *err)
+/* libseccomp takes time cubic in the length of the program it makes
+ * (each long jump it has to insert starts its jump resolution over the
+ * whole program again): 200 rules of three conditions on one call took
+ * a second, 500 took 40 s. So it gets the rules in chunks whose programs
+ * stay short, and the chunks run one after the other (bpf_join): where
+ * two rules for a call both hold, the one in the earlier chunk acts.
+ * Rules for different calls never both hold, so only a call's own rules
+ * need keep their order: a chunk takes whole calls (with the calls
+ * i386 carries in the same multiplexed one), a call's rules are split,
+ * in order, only when they do not fit one chunk, and each chunk gets
+ * its rules in the policy's order. A call whose rules fit a chunk is
+ * compiled from the same rules in the same order as in one program,
+ * its dispatch is made once, and only the architectures' (about 10
+ * instructions) is repeated for each chunk: a policy compiles to about
+ * as many instructions as in one program. */
+/* estimated instructions of one chunk: chunks of about 1,000 take
+ * libseccomp 30 to 130 ms on this machine, of 1,500 up to 400 ms */
+#define CHUNK_BUDGET 1000
+/* whatever the estimate: what libseccomp does before it shares identical
+ * blocks grows with the rules (256 rules of a call, or 1,024 on many,
+ * that make a short program take it about 50 ms) */
+#define CHUNK_MAX_RULES 256
+
+static bool same_cond(const struct seccomp_cond *a,
+		      const struct seccomp_cond *b)
+{
+	return a->arg == b->arg && a->op == b->op && a->mask == b->mask &&
+	       a->value == b->value;
+}
+
+/* A rule's number conditions (its string conditions are the
+ * monitor's) in the order libseccomp compares them: by argument. */
+static unsigned number_conds(const struct seccomp_rule *rule,
+			     const struct seccomp_cond **out)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < rule->n_conds; i++) {
+		const struct seccomp_cond *c = &rule->conds[i];
+		unsigned j = n;
+
+		if (seccomp_cond_on_string(c))
+			continue;
+		for (n++; j > 0 && out[j - 1]->arg > c->arg; j--)
+			out[j] = out[j - 1];
+		out[j] = c;
+	}
+	return n;
+}
+
+/* How many comparisons, from the first, two rules have in common; *same
+ * when they are the same rule. */
+static unsigned common_conds(const struct seccomp_rule *a,
+			     const struct seccomp_rule *b, bool *same)
+{
+	const struct seccomp_cond *x[SECCOMP_MAX_CONDS], *y[SECCOMP_MAX_CONDS];
+	unsigned nx = number_conds(a, x), ny = number_conds(b, y), i;
+
+	for (i = 0; i < nx && i < ny && same_cond(x[i], y[i]); i++)
+		;
+	*same = i == nx && i == ny && a->action == b->action &&
+		a->errnum == b->errnum;
+	return i;
+}
+
+static bool same_rule(const struct seccomp_rule *a,
+		      const struct seccomp_rule *b)
+{
+	bool same;
+
+	common_conds(a, b, &same);
+	return same;
+}
+
+/* A rule libseccomp knows and the first rule of its group: the rules
+ * that may hold for one call of the command, whatever its ABI. */
+struct member {
+	size_t group, rule;
+};
+
+struct call_numbers {
+	int native, i386;
+};
+
+static size_t group_of(const size_t *first, size_t i)
+{
+	while (first[i] != i)
+		i = first[i];
+	return i;
+}
+
+static bool may_meet(const struct call_numbers *a,
+		     const struct call_numbers *b)
+{
+	/* i386's socketcall and ipc carry many calls under one number */
+	return a->native == b->native ||
+	       (a->i386 != __NR_SCMP_ERROR && a->i386 == b->i386);
+}
+
+static int compare_members(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* The rules libseccomp knows, call by call (groups in the order of
+ * their first rules, each group's rules in the policy's order), in
+ * members[0..*n); the others are left in unknown (by index) for our own
+ * filter. */
+static int group_rules(const struct seccomp_policy *policy, bool *unknown,
+		       struct member *members, size_t *n, struct sh_err *err)
+{
+	_cleanup_free_ struct call_numbers *nrs =
+		calloc(policy->n + 1, sizeof(*nrs));
+	_cleanup_free_ size_t *first = calloc(policy->n + 1, sizeof(*first));
+	bool x86 = seccomp_arch_native() == SCMP_ARCH_X86_64;
+
+	if (!nrs || !first)
+		return err_set(err, "seccomp", ENOMEM, "out of memory");
+	*n = 0;
+	for (size_t i = 0; i < policy->n; i++) {
+		const char *name = policy->rules[i].name;
+
+		nrs[i].native = seccomp_syscall_resolve_name(name);
+		unknown[i] = nrs[i].native == __NR_SCMP_ERROR;
+		nrs[i].i386 = x86 ? seccomp_syscall_resolve_name_rewrite(
+					    SCMP_ARCH_X86, name)
+				  : __NR_SCMP_ERROR;
+		first[i] = i;
+		if (unknown[i])
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			size_t g = group_of(first, j), h = group_of(first, i);
+
+			/* a group is named by its earliest rule */
+			if (!unknown[j] && g != h && may_meet(&nrs[i], &nrs[j]))
+				first[h > g ? h : g] = h > g ? g : h;
+		}
+	}
+	for (size_t i = 0; i < policy->n; i++)
+		if (!unknown[i])
+			members[(*n)++] = (struct member){ group_of(first, i),
+							   i };
+	qsort(members, *n, sizeof(*members), compare_members);
+	return 0;
+}
+
+static const struct seccomp_rule *member_rule(
+	const struct seccomp_policy *policy, const struct member *m)
+{
+	return &policy->rules[m->rule];
+}
+
+/* Whether the groups at members[a] and members[b] have the same rules,
+ * in the same order. */
+static bool same_group(const struct seccomp_policy *policy,
+		       const struct member *members, size_t n, size_t a,
+		       size_t b)
+{
+	for (size_t i = 0;; i++) {
+		bool a_ends = a + i == n ||
+			      members[a + i].group != members[a].group,
+		     b_ends = b + i == n ||
+			      members[b + i].group != members[b].group;
+
+		if (a_ends || b_ends)
+			return a_ends && b_ends;
+		if (!same_rule(member_rule(policy, &members[a + i]),
+			       member_rule(policy, &members[b + i])))
+			return false;
+	}
+}
+
+static bool has_range(const struct seccomp_rule *rule)
+{
+	for (unsigned i = 0; i < rule->n_conds; i++)
+		if (!seccomp_cond_on_string(&rule->conds[i]) &&
+		    rule->conds[i].op != SC_OP_EQ)
+			return true;
+	return false;
+}
+
+/* The share of members[i] in its chunk's program, estimated from what
+ * libseccomp 2.5 makes for x86-64, x32 and i386: about 4 instructions
+ * for the rule and 5 for each number condition, but only for the
+ * conditions after those it has in common with an earlier rule of its
+ * call from members[from] on (libseccomp makes a tree of each call's
+ * comparisons). Comparisons other than == are not shared: each earlier
+ * rule of the call that has one makes libseccomp repeat the later
+ * rules' comparisons where it does not hold, for every condition past
+ * the first (four rules of six != conditions make a program that takes
+ * it minutes), so the estimate grows as fast, up to the budget. */
+static size_t rule_cost(const struct seccomp_policy *policy,
+			const struct member *members, size_t from, size_t i)
+{
+	const struct seccomp_rule *rule = member_rule(policy, &members[i]);
+	const struct seccomp_cond *conds[SECCOMP_MAX_CONDS];
+	unsigned n = number_conds(rule, conds), shared = 0;
+	size_t ranges = 0, cost;
+
+	for (size_t j = from; j < i; j++) {
+		const struct seccomp_rule *earlier =
+			member_rule(policy, &members[j]);
+		bool same;
+		unsigned common = common_conds(earlier, rule, &same);
+
+		if (same)
+			return 0;
+		if (common > shared)
+			shared = common;
+		ranges += has_range(earlier);
+	}
+	cost = 4 + 5 * (size_t)(n - shared);
+	for (unsigned c = 1; c < n && ranges && cost <= CHUNK_BUDGET; c++)
+		cost *= 1 + ranges;
+	return cost;
+}
+
+/* Where the group at members[start] ends, at most max rules on; *cost
+ * is its estimate: about 4 instructions for the call, and its rules',
+ * unless a group in members[chunk..start) has the same rules (libseccomp
+ * makes identical blocks once: policies that repeat a call's rules on
+ * many calls stay as small as one program of them would be). */
+static size_t group_end(const struct seccomp_policy *policy,
+			const struct member *members, size_t n, size_t chunk,
+			size_t start, size_t max, size_t *cost)
+{
+	size_t end = start;
+	bool repeated = false;
+
+	for (size_t g = chunk; g < start && !repeated; g++)
+		repeated = (g == chunk ||
+			    members[g].group != members[g - 1].group) &&
+			   same_group(policy, members, n, g, start);
+	*cost = 4;
+	for (; end < n && end - start < max &&
+	       members[end].group == members[start].group;
+	     end++)
+		*cost += repeated ? 0 : rule_cost(policy, members, start, end);
+	return end;
+}
+
+/* Where the chunk that starts at members[start] ends: whole groups
+ * while they fit, or the first rules of a group that does not fit a
+ * chunk of its own. */
+static size_t chunk_end(const struct seccomp_policy *policy,
+			const struct member *members, size_t n, size_t start)
+{
+	size_t end = start, cost = 0;
+
+	while (end < n) {
+		size_t group_cost,
+		       next = group_end(policy, members, n, start, end,
+					CHUNK_MAX_RULES - (end - start),
+					&group_cost);
+		bool whole = next == n ||
+			     members[next].group != members[end].group;
+
+		if (whole && cost + group_cost <= CHUNK_BUDGET) {
+			cost += group_cost;
+			end = next;
+			continue;
+		}
+		if (end > start)
+			return end;
+		/* one call, more than a chunk: its first rules */
+		for (cost = 4; end < next && cost < CHUNK_BUDGET; end++)
+			cost += rule_cost(policy, members, start, end);
+		return end;
+	}
+	return end;
+}
+
+static int compare_sizes(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The rules of members[0..n) as one libseccomp program, given in the
+ * policy's order (libseccomp may then make of a call's rules exactly
+ * what it makes of them in one program). */
+static int compile_chunk(const struct seccomp_policy *policy,
+			 const struct member *members, size_t n,
+			 struct bpf_program *prog, bool notify,
+			 struct sh_err *err)
 {
 	__attribute__((cleanup(ctx_releasep))) scmp_filter_ctx ctx =
 		seccomp_init(SCMP_ACT_ALLOW);
-	size_t known = 0;
+	size_t rules[CHUNK_MAX_RULES];
 	int r;
 
 	if (!ctx)
@@ -160,20 +445,57 @@ static int compile(const struct seccomp_policy *policy,
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if ((r = add_architectures(ctx, err)) < 0)
 		return r;
-	for (size_t i = 0; i < policy->n; i++) {
-		int nr = seccomp_syscall_resolve_name(policy->rules[i].name);
+	for (size_t i = 0; i < n; i++)
+		rules[i] = members[i].rule;
+	qsort(rules, n, sizeof(*rules), compare_sizes);
+	for (size_t i = 0; i < n; i++) {
+		const struct seccomp_rule *rule = &policy->rules[rules[i]];
 
-		unknown[i] = nr == __NR_SCMP_ERROR;
-		if (unknown[i])
-			continue;
-		if ((r = add_rule(ctx, &policy->rules[i], nr,
-				  notify ? SCMP_ACT_NOTIFY
-					 : rule_action(&policy->rules[i]),
+		if ((r = add_rule(ctx, rule,
+				  seccomp_syscall_resolve_name(rule->name),
+				  notify ? SCMP_ACT_NOTIFY : rule_action(rule),
 				  err)) < 0)
 			return r;
-		known++;
 	}
-	return known ? export_program(ctx, prog, err) : 0;
+	return export_program(ctx, prog, err);
+}
+
+/* The chunks joined into prog; a program past the kernel's limit stops
+ * the compilation there, so that no policy, however long, takes long to
+ * refuse. */
+static int compile(const struct seccomp_policy *policy,
+		   struct bpf_program *prog, bool *unknown, bool notify,
+		   struct sh_err *err)
+{
+	_cleanup_free_ struct member *members =
+		calloc(policy->n + 1, sizeof(*members));
+	size_t n = 0, start, end;
+	int r;
+
+	if (!members)
+		return err_set(err, "seccomp", ENOMEM, "out of memory");
+	if ((r = group_rules(policy, unknown, members, &n, err)) < 0)
+		return r;
+	for (start = 0; start < n; start = end) {
+		struct bpf_program chunk = { 0 }, joined;
+
+		end = chunk_end(policy, members, n, start);
+		if ((r = compile_chunk(policy, members + start, end - start,
+				       &chunk, notify, err)) < 0)
+			return r;
+		r = bpf_join(prog, &chunk, &joined, err);
+		free(chunk.insns);
+		if (r == -E2BIG)
+			return err_set(err, "seccomp", E2BIG,
+				       "the rules compile to more than %d BPF "
+				       "instructions, at most %d",
+				       BPF_MAXINSNS, BPF_MAXINSNS);
+		if (r < 0)
+			return r;
+		free(prog->insns);
+		*prog = joined;
+	}
+	return 0;
 }
 
 static void emit(struct bpf_program *p, unsigned short code, unsigned char jt,

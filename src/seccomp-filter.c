@@ -81,9 +81,33 @@ static int read_policy_file(const char *path, struct seccomp_policy *policy,
 	if ((r = read_all(fd, &text, &len, 1 << 20)) < 0)
 		return err_sys(err, "spec", -r, "--seccomp-policy `%s`: read",
 			       path);
-	r = seccomp_policy_parse(policy, text, len, path, err);
+	r = seccomp_policy_parse_bounded(policy, text, len, path, err);
+	if (r == -E2BIG)
+		err_prefix(err, "--seccomp-policy `%s`: ", path);
 	if (r < 0)
 		memcpy(err->stage, "spec", 5); /* bad input, nothing runs */
+	return r;
+}
+
+/* The rules of the profile and the policy file as one program (own's
+ * calls first), within the kernel's limit. */
+static int compile_policy(const struct spec *spec,
+			  const struct seccomp_policy *policy,
+			  struct bpf_program *joined, struct sh_err *err)
+{
+	struct bpf_program lib, own;
+	int r = seccomp_compile(policy, true, &lib, &own, err);
+
+	if (r == 0) {
+		r = bpf_join(&own, &lib, joined, err);
+		free(lib.insns);
+		free(own.insns);
+	}
+	if (r == -E2BIG && spec->seccomp_policy) {
+		/* too long a policy: bad input, nothing runs */
+		err_prefix(err, "--seccomp-policy `%s`: ", spec->seccomp_policy);
+		memcpy(err->stage, "spec", 5);
+	}
 	return r;
 }
 
@@ -132,41 +156,40 @@ int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 			? NULL
 			: precompiled_profile_flags(profile, flags);
 	struct seccomp_policy *policy = &plan->policy;
-	struct bpf_program lib, own, joined;
+	struct bpf_program joined = { 0 };
 	int r;
 
 	memset(plan, 0, sizeof(*plan));
 	if (pre) {
+		struct bpf_program lib = { (struct sock_filter *)pre->lib,
+					   pre->lib_len },
+				   own = { (struct sock_filter *)pre->own,
+					   pre->own_len };
+
 		/* its rules are parsed where needed (seccomp_plan_rules);
 		 * the name is static, the spec may go */
 		plan->unparsed_profile = pre->name;
 		plan->profile_flags = pre->flags;
-		lib = (struct bpf_program){ (struct sock_filter *)pre->lib,
-					    pre->lib_len };
-		own = (struct bpf_program){ (struct sock_filter *)pre->own,
-					    pre->own_len };
+		r = bpf_join(&own, &lib, &joined, err);
 	} else if ((r = seccomp_profile_parse_flags(policy, profile, flags,
 						    err)) < 0 ||
 		   (spec->seccomp_policy &&
 		    (r = read_policy_file(spec->seccomp_policy, policy,
 					  err)) < 0) ||
-		   (r = seccomp_compile(policy, true, &lib, &own, err)) < 0) {
+		   (r = compile_policy(spec, policy, &joined, err)) < 0) {
 		return r;
-	}
-	plan->notify = lib.len > 0 || own.len > 0;
-	r = bpf_join(&own, &lib, &joined, err);
-	if (!pre) {
-		free(lib.insns);
-		free(own.insns);
 	}
 	if (r < 0)
 		return r;
+	plan->notify = joined.len > 0;
 	add_program(plan, joined);
 	if (spec->seccomp_bpf_fd >= 0) {
+		struct bpf_program raw = { 0 };
+
 		r = read_bpf_fd(spec->seccomp_bpf_fd,
 				spec_caller_fd(spec, spec->seccomp_bpf_fd),
-				&own, err);
-		add_program(plan, own);
+				&raw, err);
+		add_program(plan, raw);
 	}
 	plan->builtin_only = !spec->seccomp_policy && spec->seccomp_bpf_fd < 0;
 	return r;

@@ -330,9 +330,12 @@ static int push_rule(struct seccomp_policy *policy,
 	return 0;
 }
 
-int seccomp_policy_parse(struct seccomp_policy *policy, const char *text,
-			 size_t len, const char *where, struct sh_err *err)
+/* Rules past max are checked and counted in *extra, not kept. */
+static int parse_lines(struct seccomp_policy *policy, const char *text,
+		       size_t len, const char *where, size_t max,
+		       size_t *extra, struct sh_err *err)
 {
+	size_t first = policy->n;
 	unsigned line_no = 0;
 
 	for (size_t pos = 0, end; pos < len; pos = end + 1) {
@@ -362,9 +365,87 @@ int seccomp_policy_parse(struct seccomp_policy *policy, const char *text,
 				       where, line_no, why);
 		rule.line = line_no;
 		rule.source = where;
-		if (push_rule(policy, &rule) < 0)
+		if (policy->n - first == max)
+			(*extra)++;
+		else if (push_rule(policy, &rule) < 0)
 			return err_set(err, "seccomp", ENOMEM, "out of memory");
 	}
+	return 0;
+}
+
+int seccomp_policy_parse(struct seccomp_policy *policy, const char *text,
+			 size_t len, const char *where, struct sh_err *err)
+{
+	size_t extra = 0;
+
+	return parse_lines(policy, text, len, where, SIZE_MAX, &extra, err);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The call with the most rules among rules[0..n): *name points into
+ * rules, *most is its count. */
+static int busiest_call(const struct seccomp_rule *rules, size_t n,
+			const char **name, size_t *most)
+{
+	_cleanup_free_ const char **names = malloc((n + 1) * sizeof(*names));
+
+	*most = 0;
+	if (!names)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		names[i] = rules[i].name;
+	qsort(names, n, sizeof(*names), compare_names);
+	for (size_t i = 0, run; i < n; i += run) {
+		for (run = 1; i + run < n && strcmp(names[i], names[i + run]) == 0;
+		     run++)
+			;
+		if (run > *most) {
+			*most = run;
+			*name = names[i];
+		}
+	}
+	return 0;
+}
+
+static size_t count_conds(const struct seccomp_rule *rules, size_t n)
+{
+	size_t conds = 0;
+
+	for (size_t i = 0; i < n; i++)
+		conds += rules[i].n_conds;
+	return conds;
+}
+
+int seccomp_policy_parse_bounded(struct seccomp_policy *policy,
+				 const char *text, size_t len,
+				 const char *where, struct sh_err *err)
+{
+	size_t first = policy->n, extra = 0, n, conds, most;
+	const char *name = NULL;
+	int r = parse_lines(policy, text, len, where, SECCOMP_MAX_RULES,
+			    &extra, err);
+
+	if (r < 0)
+		return r;
+	if (extra)
+		return err_set(err, "seccomp", E2BIG, "%zu rules, at most %d",
+			       SECCOMP_MAX_RULES + extra, SECCOMP_MAX_RULES);
+	n = policy->n - first;
+	conds = count_conds(policy->rules + first, n);
+	if (conds > SECCOMP_MAX_CONDS_TOTAL)
+		return err_set(err, "seccomp", E2BIG,
+			       "%zu conditions, at most %d", conds,
+			       SECCOMP_MAX_CONDS_TOTAL);
+	if (busiest_call(policy->rules + first, n, &name, &most) < 0)
+		return err_set(err, "seccomp", ENOMEM, "out of memory");
+	if (most > SECCOMP_MAX_RULES_PER_CALL)
+		return err_set(err, "seccomp", E2BIG,
+			       "%zu rules for `%s`, at most %d", most, name,
+			       SECCOMP_MAX_RULES_PER_CALL);
 	return 0;
 }
 

@@ -86,6 +86,24 @@ int seccomp_policy_parse(struct seccomp_policy *policy, const char *text,
 			 size_t len, const char *where, struct sh_err *err);
 void seccomp_policy_clear(struct seccomp_policy *policy);
 
+/* The bounds of a --seccomp-policy file, generous for real policies (the
+ * built-in profiles have about 70 rules) and small enough that the
+ * helper refuses anything beyond them at once, without compiling it.
+ * Besides these, a rule has at most SECCOMP_MAX_CONDS conditions, and the
+ * program the rules compile to (with the profile's) must fit the
+ * kernel's 4096 instructions. */
+#define SECCOMP_MAX_RULES 1024
+#define SECCOMP_MAX_RULES_PER_CALL 256
+#define SECCOMP_MAX_CONDS_TOTAL 2048
+
+/* seccomp_policy_parse for a policy file, within the bounds above: -E2BIG
+ * with a message naming the bound ("1500 rules, at most 1024") when the
+ * text goes beyond one (rules past SECCOMP_MAX_RULES are counted, not
+ * kept). */
+int seccomp_policy_parse_bounded(struct seccomp_policy *policy,
+				 const char *text, size_t len,
+				 const char *where, struct sh_err *err);
+
 /* What a built-in profile may leave out at the caller's request. */
 enum seccomp_profile_flags {
 	/* --allow-nested-userns: the build profile's rules against user

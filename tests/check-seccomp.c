@@ -2001,6 +2001,313 @@ START_TEST(test_install_refused)
 }
 END_TEST
 
+/* ---- the bounds of a policy file ---- */
+
+/* A policy text of n rules: `errno:EACCES CALL` with the calls in turn
+ * (per_call rules each), and conds string conditions on arg0 each (what
+ * BPF leaves to the monitor, so that the text stays small as a
+ * program). The caller frees it. */
+static char *policy_text(size_t n, size_t per_call, unsigned conds)
+{
+	static const char *const calls[] = { "mkdir", "rmdir", "unlink",
+					     "chdir", "chroot" };
+	size_t cap = n * 128 + 1, len = 0;
+	char *text = malloc(cap);
+
+	ck_assert_ptr_nonnull(text);
+	for (size_t i = 0; i < n; i++) {
+		len += (size_t)snprintf(text + len, cap - len, "errno:EACCES %s",
+					calls[i / per_call % 5]);
+		for (unsigned c = 0; c < conds; c++)
+			len += (size_t)snprintf(text + len, cap - len,
+						" arg0 != \"/r%zu/%u\"", i, c);
+		text[len++] = '\n';
+	}
+	text[len] = '\0';
+	return text;
+}
+
+struct bound_case {
+	size_t rules, per_call;
+	unsigned conds;
+	size_t extra_cond; /* rules with one condition more */
+	const char *message; /* NULL: within the bounds */
+};
+
+static const struct bound_case bound_cases[] = {
+	{ SECCOMP_MAX_RULES, 256, 2, 0, NULL },
+	{ SECCOMP_MAX_RULES + 1, 256, 0, 0, "1025 rules, at most 1024" },
+	{ 6000, 256, 0, 0, "6000 rules, at most 1024" },
+	{ SECCOMP_MAX_RULES_PER_CALL, 256, 6, 0, NULL },
+	{ SECCOMP_MAX_RULES_PER_CALL + 1, 257, 0, 0,
+	  "257 rules for `mkdir`, at most 256" },
+	{ SECCOMP_MAX_RULES, 256, 2, 1, "2049 conditions, at most 2048" },
+};
+
+START_TEST(test_policy_bounds)
+{
+	const struct bound_case *c = &bound_cases[_i];
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	_cleanup_free_ char *text = policy_text(c->rules, c->per_call, c->conds);
+	_cleanup_free_ char *more = NULL;
+	struct sh_err err = { 0 };
+	int r;
+
+	if (c->extra_cond) {
+		/* the first rule takes one condition more */
+		ck_assert_int_ge(asprintf(&more, "%.*s arg1 == 1%s",
+					  (int)strcspn(text, "\n"), text,
+					  text + strcspn(text, "\n")),
+				 0);
+	}
+	r = seccomp_policy_parse_bounded(&policy, more ? more : text,
+					 strlen(more ? more : text), WHERE,
+					 &err);
+	if (!c->message) {
+		ck_assert_msg(r == 0, "%d %s", r, err.message);
+		ck_assert_uint_eq(policy.n, c->rules);
+		return;
+	}
+	assert_error(r, &err, E2BIG, "seccomp", c->message);
+	/* rules past the bound are counted, not kept */
+	ck_assert_uint_le(policy.n, SECCOMP_MAX_RULES);
+}
+END_TEST
+
+/* A policy whose program is past the kernel's 4096 instructions: refused
+ * with the option and the bound, quickly (200 rules of six conditions on
+ * one call took libseccomp minutes when it had them in one program). */
+START_TEST(test_prepare_program_bound)
+{
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	_cleanup_free_ char *text = NULL;
+	struct sh_err err = { 0 };
+	char path[96], message[256];
+	size_t len = 0, cap = 200 * 160;
+	int r;
+
+	text = malloc(cap);
+	ck_assert_ptr_nonnull(text);
+	for (unsigned i = 1; i <= 200; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"errno ioctl arg0 == %u arg1 == %u "
+					"arg2 == %u arg3 == %u arg4 == %u "
+					"arg5 == %u\n",
+					i, i + 1, i + 2, i + 3, i + 4, i + 5);
+	r = prepare(NULL, text, -1, &plan, &err, path, sizeof(path));
+	snprintf(message, sizeof(message),
+		 "--seccomp-policy `%s`: the rules compile to more than 4096 "
+		 "BPF instructions, at most 4096",
+		 path);
+	assert_error(r, &err, E2BIG, "spec", message);
+}
+END_TEST
+
+#define RULES_AT_LIMIT 100 /* of six conditions: with the build profile,
+			    * about as many as the kernel's 4096 take */
+
+/* Rule i (from 1) of the long policy: ioctl with arguments i, i + 1, ...
+ * i + 5, its own errno (i, as errno:NUMBER). */
+static char *long_policy(void)
+{
+	size_t cap = RULES_AT_LIMIT * 160, len = 0;
+	char *text = malloc(cap);
+
+	ck_assert_ptr_nonnull(text);
+	for (unsigned i = 1; i <= RULES_AT_LIMIT; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"errno:%u ioctl arg0 == %u arg1 == %u "
+					"arg2 == %u arg3 == %u arg4 == %u "
+					"arg5 == %u\n",
+					i, i, i + 1, i + 2, i + 3, i + 4, i + 5);
+	/* a later rule for what rule 1 holds for: rule 1 acts */
+	snprintf(text + len, cap - len, "errno:EXDEV ioctl arg0 == 1\n");
+	return text;
+}
+
+struct long_case {
+	const char *what;
+	uint32_t arch;
+	int nr;
+	uint64_t arg0; /* the others follow it: arg0 + 1, ... */
+	uint32_t direct; /* the verdict acting without the monitor */
+};
+
+#define NR_I386_IOCTL 54
+#define RET_ERRNO(e) (SECCOMP_RET_ERRNO | (e))
+
+static const struct long_case long_cases[] = {
+	{ "the last rule", AUDIT_ARCH_X86_64, __NR_ioctl, RULES_AT_LIMIT,
+	  RET_ERRNO(RULES_AT_LIMIT) },
+	{ "the first rule, before a later one", AUDIT_ARCH_X86_64,
+	  __NR_ioctl, 1, RET_ERRNO(1) },
+	{ "a rule in the middle", AUDIT_ARCH_X86_64, __NR_ioctl, 57,
+	  RET_ERRNO(57) },
+	{ "no rule", AUDIT_ARCH_X86_64, __NR_ioctl, RULES_AT_LIMIT + 1, ALLOW },
+	{ "x32: the last rule", AUDIT_ARCH_X86_64, NR_X32 | 514,
+	  RULES_AT_LIMIT, RET_ERRNO(RULES_AT_LIMIT) },
+	{ "i386: the last rule", AUDIT_ARCH_I386, NR_I386_IOCTL,
+	  RULES_AT_LIMIT, RET_ERRNO(RULES_AT_LIMIT) },
+	{ "another call", AUDIT_ARCH_X86_64, __NR_fcntl, RULES_AT_LIMIT,
+	  ALLOW },
+};
+
+/* A policy as long as the kernel takes, compiled in chunks: every rule
+ * acts on every ABI (the first that holds), through the monitor and
+ * without it. */
+START_TEST(test_prepare_program_at_limit)
+{
+	const struct long_case *c = &long_cases[_i];
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	_cleanup_free_ char *text = long_policy();
+	struct bpf_program direct = { 0 }, own = { 0 };
+	struct seccomp_data d = { .nr = c->nr, .arch = c->arch };
+	struct sh_err err = { 0 };
+	int r;
+
+	for (unsigned i = 0; i < 6; i++)
+		d.args[i] = c->arg0 + i;
+
+	if (seccomp_arch_native() != SCMP_ARCH_X86_64) {
+		fprintf(stderr, "# not an x86-64 machine\n");
+		return;
+	}
+	r = prepare(NULL, text, -1, &plan, &err, NULL, 0);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_le(plan.programs[0].len, 4096);
+	ck_assert_uint_gt(plan.programs[0].len, 3000);
+	ck_assert_uint_eq(bpf_run(&plan.programs[0], &d),
+			  c->direct == ALLOW ? ALLOW : NOTIFY);
+	ck_assert_int_eq(seccomp_policy_parse(&policy, text, strlen(text),
+					      WHERE, &err),
+			 0);
+	r = seccomp_compile(&policy, false, &direct, &own, &err);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_eq(own.len, 0);
+	ck_assert_msg(bpf_run(&direct, &d) == c->direct, "%s: %#x, expected %#x",
+		      c->what, bpf_run(&direct, &d), c->direct);
+	free(direct.insns);
+}
+END_TEST
+
+/* 32 calls of x86-64, x32 and i386 (no multiplexed socket or ipc call) */
+static const char *const spread_calls[] = {
+	"read",	    "write",	  "open",     "close",	  "stat",
+	"fstat",    "lstat",	  "poll",     "lseek",	  "mmap",
+	"mprotect", "munmap",	  "brk",      "ioctl",	  "pread64",
+	"pwrite64", "readv",	  "writev",   "access",	  "pipe",
+	"select",   "sched_yield", "mremap",  "msync",	  "mincore",
+	"madvise",  "dup",	  "dup2",     "pause",	  "nanosleep",
+	"getitimer", "alarm",
+};
+
+#define SPREAD_RULES 500
+
+/* Rule i: errno i % 4000 + 1 for spread_calls[i % 32] when arg0 is i. */
+static char *spread_policy(void)
+{
+	size_t cap = SPREAD_RULES * 48, len = 0;
+	char *text = malloc(cap);
+
+	ck_assert_ptr_nonnull(text);
+	for (unsigned i = 0; i < SPREAD_RULES; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"errno:%u %s arg0 == %u\n", i % 4000 + 1,
+					spread_calls[i % 32], i);
+	return text;
+}
+
+static const unsigned spread_probes[] = { 0, 1, 31, 32, 250, 467, 498, 499 };
+
+/* 500 rules of one condition over 32 calls, which one libseccomp program
+ * makes 750 instructions of: compiled in chunks, each call's rules
+ * together, they stay about as short (chunks of rules in the policy's
+ * order repeated the calls' dispatch and came to more than 4096 with a
+ * profile), and every rule acts on every ABI, the others' calls and
+ * values pass. */
+START_TEST(test_prepare_rules_spread_over_calls)
+{
+	unsigned rule = spread_probes[_i];
+	const char *call = spread_calls[rule % 32];
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	_cleanup_free_ char *text = spread_policy();
+	struct bpf_program direct = { 0 }, own = { 0 };
+	struct seccomp_data d = { .arch = AUDIT_ARCH_X86_64 };
+	struct sh_err err = { 0 };
+	int r;
+
+	if (seccomp_arch_native() != SCMP_ARCH_X86_64) {
+		fprintf(stderr, "# not an x86-64 machine\n");
+		return;
+	}
+	r = prepare("build", text, -1, &plan, &err, NULL, 0);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_lt(plan.programs[0].len, 2048);
+	ck_assert_int_eq(seccomp_policy_parse(&policy, text, strlen(text),
+					      WHERE, &err),
+			 0);
+	r = seccomp_compile(&policy, false, &direct, &own, &err);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+
+	d.nr = seccomp_syscall_resolve_name(call);
+	d.args[0] = rule;
+	ck_assert_uint_eq(bpf_run(&plan.programs[0], &d), NOTIFY);
+	ck_assert_uint_eq(bpf_run(&direct, &d), RET_ERRNO(rule % 4000 + 1));
+	d.nr |= NR_X32;
+	ck_assert_uint_eq(bpf_run(&direct, &d), RET_ERRNO(rule % 4000 + 1));
+	d.arch = AUDIT_ARCH_I386;
+	d.nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, call);
+	ck_assert_uint_eq(bpf_run(&direct, &d), RET_ERRNO(rule % 4000 + 1));
+	/* the next call's rules are for other values */
+	d.arch = AUDIT_ARCH_X86_64;
+	d.nr = seccomp_syscall_resolve_name(spread_calls[(rule + 1) % 32]);
+	ck_assert_uint_eq(bpf_run(&direct, &d), ALLOW);
+	free(direct.insns);
+}
+END_TEST
+
+/* Six rules of six > conditions on one call: libseccomp, given four of
+ * them in one program, takes minutes (each repeats the later rules'
+ * comparisons where it does not hold), so they go to it apart; they
+ * compile within the case's timeout and act where they hold. */
+START_TEST(test_prepare_rules_of_ranges)
+{
+	_cleanup_plan_ struct seccomp_plan plan = { 0 };
+	_cleanup_policy_ struct seccomp_policy policy = { 0 };
+	char text[6 * 96];
+	size_t len = 0;
+	struct bpf_program direct = { 0 }, own = { 0 };
+	struct seccomp_data d = { .arch = AUDIT_ARCH_X86_64,
+				  .nr = __NR_ioctl,
+				  .args = { 0 } };
+	struct sh_err err = { 0 };
+	int r;
+
+	for (unsigned i = 1; i <= 6; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"errno:EXDEV ioctl arg0 > %u arg1 > %u "
+					"arg2 > %u arg3 > %u arg4 > %u "
+					"arg5 > %u\n",
+					i, i, i, i, i, i);
+	r = prepare(NULL, text, -1, &plan, &err, NULL, 0);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_int_eq(seccomp_policy_parse(&policy, text, strlen(text),
+					      WHERE, &err),
+			 0);
+	r = seccomp_compile(&policy, false, &direct, &own, &err);
+	ck_assert_msg(r == 0, "%d %s", r, err.message);
+	ck_assert_uint_eq(bpf_run(&plan.programs[0], &d), ALLOW);
+	ck_assert_uint_eq(bpf_run(&direct, &d), ALLOW);
+	for (unsigned i = 0; i < 6; i++)
+		d.args[i] = 7; /* all hold */
+	ck_assert_uint_eq(bpf_run(&plan.programs[0], &d), NOTIFY);
+	ck_assert_uint_eq(bpf_run(&direct, &d), RET_ERRNO(EXDEV));
+	free(direct.insns);
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *make_seccomp_suite(void)
@@ -2043,6 +2350,13 @@ static Suite *make_seccomp_suite(void)
 	tcase_add_test(tc, test_bpf_fd_good);
 	tcase_add_loop_test(tc, test_bpf_fd_limit, 0, 2);
 	tcase_add_loop_test(tc, test_bpf_fd_bad, 0, 5);
+	tcase_add_loop_test(tc, test_policy_bounds, 0, N(bound_cases));
+	tcase_add_test(tc, test_prepare_program_bound);
+	tcase_add_loop_test(tc, test_prepare_program_at_limit, 0,
+			    N(long_cases));
+	tcase_add_loop_test(tc, test_prepare_rules_spread_over_calls, 0,
+			    N(spread_probes));
+	tcase_add_test(tc, test_prepare_rules_of_ranges);
 	tcase_add_test(tc, test_bpf_fd_closed);
 	suite_add_tcase(s, tc);
 

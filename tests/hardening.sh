@@ -596,6 +596,70 @@ setup_fails "--seccomp-policy of a missing file: 125, named" \
 	spec "--seccomp-policy \`$T/no-such-policy\`" \
 	--seccomp-policy "$T/no-such-policy"
 
+# Bounds of a policy file: beyond one, 125 at once with the bound named
+# (a policy libseccomp had in one program took minutes to hours: the
+# timeout turns that into a failure instead of a hang); at the bounds,
+# compiled at once, and the last rules act.
+wrap=(timeout -k 5 60)
+awk 'BEGIN { for (i = 1; i <= 6000; i++)
+	printf "errno ioctl arg0 == %d arg1 == %d arg2 == %d\n", i, i + 1, i + 2 }' \
+	>"$T/policy-6000"
+setup_fails "--seccomp-policy of 6000 rules on one call: 125 at once, the bound named" \
+	spec "^\"--seccomp-policy \`$T/policy-6000\`: 6000 rules, at most 1024\"$" \
+	--seccomp-policy "$T/policy-6000"
+awk 'BEGIN { for (i = 1; i <= 257; i++) printf "errno chmod arg1 == %d\n", i }' \
+	>"$T/policy-257"
+setup_fails "--seccomp-policy of 257 rules for one call: 125, the bound named" \
+	spec "^\"--seccomp-policy \`$T/policy-257\`: 257 rules for \`chmod\`, at most 256\"$" \
+	--seccomp-policy "$T/policy-257"
+# CALL N ERRNO: 256 rules for CALL on $T/m/lim/dI, two string conditions
+# each (the monitor's: nothing for BPF), the last with ERRNO
+strings_rules()
+{
+	awk -v call="$1" -v d="$T/m/lim/d" -v last="$2" 'BEGIN {
+		for (i = 1; i <= 256; i++)
+			printf "errno:%s %s arg0 == \"%s%d\" arg0 != \"/x\"\n",
+				i == 256 ? last : "EACCES", call, d, i }'
+}
+{ strings_rules rmdir EACCES; strings_rules unlink EACCES
+  strings_rules chdir EACCES; strings_rules mkdir EXDEV; } >"$T/policy-1024"
+{ printf 'errno getppid arg0 != "/x" arg0 != "/y" arg0 != "/z"\n'; cat "$T/policy-1024"; } \
+	>"$T/policy-2049"
+# (one rule of three conditions for the last rule's two)
+sed -i '$d' "$T/policy-2049"
+setup_fails "--seccomp-policy of 2049 conditions: 125, the bound named" \
+	spec "^\"--seccomp-policy \`$T/policy-2049\`: 2049 conditions, at most 2048\"$" \
+	--seccomp-policy "$T/policy-2049"
+awk 'BEGIN { for (i = 1; i <= 200; i++)
+	printf "errno ioctl arg0 == %d arg1 == %d arg2 == %d arg3 == %d arg4 == %d arg5 == %d\n",
+		i, i + 1, i + 2, i + 3, i + 4, i + 5 }' >"$T/policy-insns"
+setup_fails "--seccomp-policy past 4096 BPF instructions: 125 at once, the bound named" \
+	spec "^\"--seccomp-policy \`$T/policy-insns\`: the rules compile to more than 4096 BPF instructions, at most 4096\"$" \
+	--seccomp-policy "$T/policy-insns"
+mkdir -m 755 "$T/m/lim"
+run_st --seccomp-policy "$T/policy-1024" -- "$P" setmode mkdir "$T/m/lim/d256" 0755 \
+	setmode mkdir "$T/m/lim/d3" 0755 setmode mkdir "$T/m/lim/free" 0755
+check_eq "--seccomp-policy at the bounds (1024 rules, 256 for mkdir, 2048 conditions): the last rule acts, the others too" \
+	"0 mkdir $T/m/lim/d256 EXDEV mkdir $T/m/lim/d3 EACCES mkdir $T/m/lim/free ok" \
+	"$rc $(oneline "$out")"
+# with the build profile, about 3,900 of the kernel's 4096 instructions:
+# 90 rules of six conditions on ioctl, then 256 on chmod, the last of
+# which acts on every ABI
+: >"$T/m/lim/f"
+awk 'BEGIN { for (i = 1; i <= 90; i++)
+	printf "errno ioctl arg0 == %d arg1 == %d arg2 == %d arg3 == %d arg4 == %d arg5 == %d\n",
+		i, i + 1, i + 2, i + 3, i + 4, i + 5
+	for (i = 1; i <= 256; i++)
+		printf "errno:%s chmod arg0 != 0 arg1 == %d\n", i == 256 ? "EXDEV" : "EACCES", i }' \
+	>"$T/policy-long"
+run_st --seccomp-policy "$T/policy-long" -- "$P" setmode chmod "$T/m/lim/f" 0400 \
+	setmode x32-chmod "$T/m/lim/f" 0400 setmode int80-chmod "$T/m/lim/f" 0400 \
+	setmode chmod "$T/m/lim/f" 0001 setmode chmod "$T/m/lim/f" 0644
+check_eq "--seccomp-policy near 4096 instructions: its last rule acts on x86-64, x32 and i386; the first too" \
+	"0 chmod $T/m/lim/f EXDEV x32-chmod $T/m/lim/f EXDEV int80-chmod $T/m/lim/f EXDEV chmod $T/m/lim/f EACCES chmod $T/m/lim/f ok" \
+	"$rc $(oneline "$out")"
+wrap=()
+
 # struct sock_filter, little endian: if arch is x86-64 and nr is mkdir
 # (83): ERRNO(E2BIG), else ALLOW
 printf '\x20\x00\x00\x00\x04\x00\x00\x00\x15\x00\x00\x03\x3e\x00\x00\xc0\x20\x00\x00\x00\x00\x00\x00\x00\x15\x00\x00\x01\x53\x00\x00\x00\x06\x00\x00\x00\x07\x00\x05\x00\x06\x00\x00\x00\x00\x00\xff\x7f' \
