@@ -353,13 +353,10 @@ static int read_setup_result(const struct channels *ch, int sfd,
 		}
 		if (p[0].revents)
 			break;
-		if ((r = read_reports(ch->report_read, out)) < 0) {
-			reap(&out->child);
-			return err_sys(err, "monitor", -r,
-				       "read the sandbox's reports");
-		}
-		/* the sandbox's end is closed: only the pipe can tell */
-		if (p[1].revents & (POLLHUP | POLLERR))
+		/* the sandbox's end closed, or reset by a sandbox that died
+		 * with our word unread: its pipe tells why */
+		if (read_reports(ch->report_read, out) < 0 ||
+		    (p[1].revents & (POLLHUP | POLLERR)))
 			p[1].fd = -1;
 	}
 	do
