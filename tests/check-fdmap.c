@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <check.h>
+#include "check-run.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -562,15 +563,7 @@ static Suite *make_fdmap_suite(void)
 
 int main(int argc, char **argv)
 {
-	SRunner *sr;
-	int failed;
-
 	if (argc == 2 && strcmp(argv[1], "--list-fds") == 0)
 		return list_fds();
-	setvbuf(stdout, NULL, _IONBF, 0);
-	sr = srunner_create(make_fdmap_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(make_fdmap_suite());
 }

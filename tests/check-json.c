@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <check.h>
+#include "check-run.h"
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -578,13 +579,5 @@ static Suite *make_json_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	setvbuf(stdout, NULL, _IONBF, 0);
-	sr = srunner_create(make_json_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(make_json_suite());
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <check.h>
+#include "check-run.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -2407,9 +2408,6 @@ static Suite *make_lib_suite(void)
 
 int main(int argc, char **argv)
 {
-	SRunner *sr;
-	int failed;
-
 	if (argc == 2 && strcmp(argv[1], "--list-fds") == 0)
 		return list_fds();
 	if (argc == 2 && strcmp(argv[1], "--print-env") == 0)
@@ -2418,10 +2416,5 @@ int main(int argc, char **argv)
 		return print_seals(argv[2]);
 	if (strchr(argv[0], '/') && !realpath(argv[0], self_path))
 		snprintf(self_path, sizeof(self_path), "/proc/self/exe");
-	setvbuf(stdout, NULL, _IONBF, 0);
-	sr = srunner_create(make_lib_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(make_lib_suite());
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <check.h>
+#include "check-run.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -3686,13 +3687,5 @@ static Suite *make_options_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	setvbuf(stdout, NULL, _IONBF, 0);
-	sr = srunner_create(make_options_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(make_options_suite());
 }

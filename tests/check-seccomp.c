@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <check.h>
+#include "check-run.h"
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
@@ -2382,13 +2383,5 @@ static Suite *make_seccomp_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	setvbuf(stdout, NULL, _IONBF, 0);
-	sr = srunner_create(make_seccomp_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(make_seccomp_suite());
 }
