@@ -13,6 +13,7 @@
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -287,17 +288,64 @@ static int enable_v2_controllers(struct cg_dir *d, unsigned required,
 	return 0;
 }
 
+/* Whether pid is a line of procs (a cgroup.procs). */
+static bool listed(const char *procs, pid_t pid)
+{
+	for (const char *line = procs; *line;) {
+		char *end;
+		long v = strtol(line, &end, 10);
+
+		if (end != line && v == pid && (*end == '\n' || !*end))
+			return true;
+		line = strchrnul(line, '\n');
+		if (*line)
+			line++;
+	}
+	return false;
+}
+
+#define KILL_BATCH 512
+
+/* SIGKILL to every process in dir. A pid read from cgroup.procs may be
+ * another process's by the time it is signalled (the one listed ended,
+ * the number was given again): each is pinned by a pidfd first, and
+ * signalled only when the list, read again, still has it: a process
+ * alive after that read is the one it listed. Without pidfds (Linux
+ * before 5.3) by pid, as the freezer, where there is one, keeps the
+ * listed processes from ending. The caller repeats until dir is empty,
+ * so a batch may leave some for the next round. */
 static int kill_procs(const char *dir)
 {
 	char buf[65536], *line, *save = NULL;
-	int killed = 0;
+	int pidfds[KILL_BATCH], killed = 0;
+	pid_t pids[KILL_BATCH];
+	size_t n = 0;
 
 	if (read_file_at(dir, "cgroup.procs", buf, sizeof(buf)) < 0)
 		return 0;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		if (kill((pid_t)atoi(line), SIGKILL) == 0)
+	for (line = strtok_r(buf, "\n", &save); line && n < KILL_BATCH;
+	     line = strtok_r(NULL, "\n", &save)) {
+		pid_t pid = (pid_t)atoi(line);
+		int fd;
+
+		if (pid <= 0)
+			continue;
+		fd = (int)syscall(SYS_pidfd_open, pid, 0);
+		if (fd >= 0) {
+			pids[n] = pid;
+			pidfds[n++] = fd;
+		} else if (errno == ENOSYS && kill(pid, SIGKILL) == 0) {
 			killed++;
+		}
+	}
+	if (n && read_file_at(dir, "cgroup.procs", buf, sizeof(buf)) == 0)
+		for (size_t i = 0; i < n; i++)
+			if (listed(buf, pids[i]) &&
+			    syscall(SYS_pidfd_send_signal, pidfds[i], SIGKILL,
+				    NULL, 0) == 0)
+				killed++;
+	for (size_t i = 0; i < n; i++)
+		close(pidfds[i]);
 	return killed;
 }
 
