@@ -105,12 +105,12 @@ static int check_nofile_room(const struct rlimit_setting *s,
 	if (free_fds >= fds_needed)
 		return 0;
 	return err_set(err, "rlimit", EMFILE,
-		       "--rlimit `%s`: the setup still opens %u fds after "
+		       "--rlimit `%s`: the setup still opens %u fd%s after "
 		       "the limits (Landlock's, the seccomp listener), and "
 		       "%u of the numbers below %llu are free (the fd map's "
 		       "and the helper's own take the others): give a higher "
 		       "limit",
-		       s->text, fds_needed, free_fds,
+		       s->text, fds_needed, fds_needed == 1 ? "" : "s", free_fds,
 		       (unsigned long long)s->value.rlim_cur);
 }
 
