@@ -506,7 +506,7 @@ expect_of()
 	monitor:fcntl:fcntl:_F_DUPFD_CLOEXEC:* | monitor:write:write:pipe:* | \
 	monitor:read:read:pipe:* | monitor:recvmsg:* | monitor:setsockopt:*)
 		echo "stage monitor" ;;
-	monitor:clone3:clone3:{flags=0)
+	monitor:clone3:clone3:{flags=CLONE_PIDFD | monitor:clone3:clone3:{flags=CLONE_PIDFD:*)
 		echo "stage monitor" ;; # the guard of the cgroup leaves
 	monitor:clone3:* | monitor:clone:*) echo "stage ns" ;;
 	monitor:openat:openat:/proc/self/uid_map | monitor:read:read:/proc/N/uid_map)
