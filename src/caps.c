@@ -111,12 +111,14 @@ int caps_before_creds(uint64_t keep, struct sh_err *err)
 				       cap);
 	}
 	/* uid 0 gets no capabilities from execve or setuid, and changing
-	 * the uid keeps exactly what we set afterwards */
+	 * the uid keeps exactly what we set afterwards. KEEP_CAPS stays
+	 * unlocked: NO_SETUID_FIXUP makes it moot, and programs with file
+	 * capabilities (ping) set it before dropping root and fail on
+	 * EPERM */
 	if (prctl(PR_SET_SECUREBITS,
 		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
 			  SECBIT_NO_SETUID_FIXUP |
-			  SECBIT_NO_SETUID_FIXUP_LOCKED |
-			  SECBIT_KEEP_CAPS_LOCKED) < 0)
+			  SECBIT_NO_SETUID_FIXUP_LOCKED) < 0)
 		return err_sys(err, "caps", errno, "set securebits");
 	return 0;
 }
@@ -163,4 +165,19 @@ int caps_effective(int cap)
 	if (r < 0)
 		return -EINVAL;
 	return value == CAP_SET;
+}
+
+int caps_of_file(const char *path, char *buf, size_t size)
+{
+	_cleanup_cap_ cap_t caps = cap_get_file(path);
+	char *text;
+
+	if (!caps)
+		return 0;
+	text = cap_to_text(caps, NULL);
+	if (!text)
+		return 0;
+	snprintf(buf, size, "%s", text);
+	cap_free(text);
+	return 1;
 }

@@ -26,3 +26,7 @@ int caps_before_creds(uint64_t keep, struct sh_err *err);
 /* After the credentials: set permitted, effective, inheritable to keep
  * and raise keep in the ambient set, so it survives execve. */
 int caps_after_creds(uint64_t keep, struct sh_err *err);
+
+/* The file capabilities of path as text ("cap_net_raw=ep") into buf:
+ * 1 when it has some, 0 when not or they cannot be read. */
+int caps_of_file(const char *path, char *buf, size_t size);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "caps.h"
+
 /* What execvp uses when PATH is unset (confstr _CS_PATH). */
 #define DEFAULT_PATH "/bin:/usr/bin"
 
@@ -79,6 +81,15 @@ static char **command_argv(const struct spec *spec)
 static int exec_failed(struct sh_err *err, int errnum, const char *file,
 		       const char *path)
 {
+	char fcaps[256];
+
+	/* the kernel refuses a file whose capabilities (with the effective
+	 * bit) it cannot all grant: outside the bounding set */
+	if (errnum == EPERM && caps_of_file(file, fcaps, sizeof(fcaps)))
+		return err_sys(err, "exec", errnum,
+			       "execve `%s`: its file capabilities `%s` are "
+			       "not all kept (--cap-keep)",
+			       file, fcaps);
 	if (path)
 		return err_sys(err, "exec", errnum, "execve `%s` (PATH=%s)",
 			       file, path);

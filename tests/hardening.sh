@@ -169,8 +169,9 @@ have_cap()
 
 # --- 1. capabilities and securebits ---------------------------------------
 
-# SECBIT_NOROOT, NO_SETUID_FIXUP, their locks and KEEP_CAPS_LOCKED
-SECBITS=0x2f
+# SECBIT_NOROOT, NO_SETUID_FIXUP and their locks; KEEP_CAPS unlocked
+# (moot under NO_SETUID_FIXUP, and ping sets it)
+SECBITS=0xf
 run -- "$P" security securebits
 check_eq "default: every capability set empty, NoNewPrivs 1, Seccomp 2" \
 	"0 $ZERO $ZERO $ZERO $ZERO $ZERO 1 2" "$rc $(caps_line)"
@@ -258,6 +259,58 @@ if [ "$ME" = 0 ]; then
 else
 	skip "setresuid away from uid 0 and back keeps only the kept capabilities" \
 		"nobody's user namespace maps a single uid"
+fi
+
+# --- 1b. binaries with file capabilities ------------------------------------
+
+# A probe with cap_net_raw=ep, as Debian's ping: the kernel refuses to
+# exec it unless the bounding set has cap_net_raw, and under
+# no_new_privs grants it only what the command already has.
+NR=0000000000002000 # CAP_NET_RAW
+fcaps_cases=("a file-caps binary (cap_net_raw=ep) by default: 126, stage exec, EPERM, the message names its capabilities"
+	"--cap-keep net_raw: the file-caps binary runs with cap_net_raw and can set KEEP_CAPS (as ping does)"
+	"--uid nobody --cap-keep net_raw: the file-caps binary runs with cap_net_raw")
+if [ "$ME" != 0 ]; then
+	for d in "${fcaps_cases[@]}"; do
+		skip "$d" "setcap on a file of the host needs the host's CAP_SETFCAP"
+	done
+elif ! PATH=$PATH:/usr/sbin:/sbin command -v setcap >/dev/null; then
+	for d in "${fcaps_cases[@]}"; do
+		skip "$d" "no setcap (libcap2-bin)"
+	done
+elif ! { mkdir -m 755 "$T/fcaps" && cp "$P" "$T/fcaps/probe" &&
+	PATH=$PATH:/usr/sbin:/sbin setcap cap_net_raw=ep "$T/fcaps/probe"; } 2>/dev/null; then
+	for d in "${fcaps_cases[@]}"; do
+		skip "$d" "setcap on $T failed (a file system without xattrs?)"
+	done
+else
+	run_st -- "$T/fcaps/probe" security
+	check_eq "${fcaps_cases[0]}" '126 "exec" "EPERM"' \
+		"$rc $(json_val "$st" stage) $(json_val "$st" errname)"
+	check_match "... the message names the file's capabilities and --cap-keep" \
+		'cap_net_raw=ep.*--cap-keep' "$(json_val "$st" message)"
+	run --cap-keep net_raw -- "$T/fcaps/probe" keepcaps security
+	check_eq "${fcaps_cases[1]}" "0 keepcaps ok $NR $NR 1" \
+		"$rc $(line_of keepcaps) $(field CapEff) $(field CapBnd) $(field NoNewPrivs)"
+	run --uid nobody --cap-keep net_raw -- "$T/fcaps/probe" status security
+	check_eq "${fcaps_cases[2]}" "0 65534 65534 65534 65534 $NR $NR" \
+		"$rc $(uids) $(field CapPrm) $(field CapEff)"
+fi
+# nobody too: the kernel honours the file capabilities the host's root
+# set (version 2 xattrs) in every user namespace
+PING=$(PATH=$PATH:/usr/sbin:/sbin command -v ping)
+GETCAP=$(PATH=$PATH:/usr/sbin:/sbin command -v getcap)
+if [ -z "$PING" ] || [ -z "$GETCAP" ] ||
+	[ "$("$GETCAP" "$PING" 2>/dev/null | grep -o 'cap_net_raw=ep')" != cap_net_raw=ep ]; then
+	skip "--cap-keep net_raw: ping -c1 127.0.0.1 (cap_net_raw=ep) in a net namespace" \
+		"no ping with cap_net_raw=ep (iputils-ping, libcap2-bin)"
+else
+	run --cap-keep net_raw --unshare-net -- "$PING" -c1 127.0.0.1
+	check_eq "--cap-keep net_raw: ping -c1 127.0.0.1 (cap_net_raw=ep) in a net namespace" \
+		"0" "$rc"
+	run_st --unshare-net -- "$PING" -c1 127.0.0.1
+	check_eq "without --cap-keep: ping (cap_net_raw=ep) is refused: 126, EPERM" \
+		'126 "EPERM"' "$rc $(json_val "$st" errname)"
 fi
 
 # --- 2. no_new_privs ------------------------------------------------------

@@ -800,6 +800,16 @@ static void cmd_securebits_clear(void)
 		printf("securebits-clear ok\n");
 }
 
+/* PR_SET_KEEPCAPS, as ping does before dropping root:
+ * "keepcaps ok|ERRNAME" */
+static void cmd_keepcaps(void)
+{
+	if (prctl(PR_SET_KEEPCAPS, 1UL, 0UL, 0UL, 0UL) < 0)
+		printf("keepcaps %s\n", errname(errno));
+	else
+		printf("keepcaps ok\n");
+}
+
 /* setresuid(UID, UID, UID): "setresuid UID ok|ERRNAME" */
 static void cmd_setresuid(const char *uid_arg)
 {
@@ -1279,7 +1289,7 @@ static void usage(void)
 		"  mount-tmpfs DIR | trap-term | catch FILE SECS\n"
 		"  daemonize FILE TOKEN | mark TOKEN (does nothing)\n"
 		"  alloc MIB | forks N | spawn FILE TOKEN | spin SECS\n"
-		"  securebits | securebits-clear | setresuid UID | ifdown NAME\n"
+		"  securebits | securebits-clear | keepcaps | setresuid UID | ifdown NAME\n"
 		"  setmode CALL PATH MODE | setxattr PATH NAME | tiocsti | try NAME\n"
 		"  getxattr PATH NAME | uring-create PATH MODE\n"
 		"  signal PID SIG | landlock-abi | fill PATH BYTES | ignore SIG\n"
@@ -1418,6 +1428,8 @@ static int run_one(char **argv, int left, const char *argv0)
 		cmd_securebits();
 	} else if (strcmp(cmd, "securebits-clear") == 0) {
 		cmd_securebits_clear();
+	} else if (strcmp(cmd, "keepcaps") == 0) {
+		cmd_keepcaps();
 	} else if (strcmp(cmd, "setresuid") == 0) {
 		NEED(1);
 		cmd_setresuid(argv[1]);
