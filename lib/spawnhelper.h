@@ -133,7 +133,8 @@ int sh_spec_keep_caps(sh_spec *spec, const char *caps);
  * or the profile "none" and no policy, BPF program or Landlock path
  * (else the spawn fails in stage "spec"). */
 int sh_spec_set_allow_new_privs(sh_spec *spec, bool allow);
-/* "build" (default), "strict" or "none". */
+/* "build" (default), "install" (build with setuid and setgid modes
+ * allowed), "strict" or "none". */
 int sh_spec_set_seccomp_profile(sh_spec *spec, const char *profile);
 int sh_spec_set_seccomp_policy(sh_spec *spec, const char *path);
 /* Also install the raw seccomp BPF program (struct sock_filter

@@ -9,7 +9,7 @@
 #include "seccomp-policy.h"
 
 /* Every variant a spec can ask for: a spawn never compiles a built-in
- * profile (--allow-nested-userns goes with build only). */
+ * profile (--allow-nested-userns goes with build and install only). */
 static const struct {
 	const char *name;
 	unsigned flags;
@@ -17,6 +17,8 @@ static const struct {
 } variants[] = {
 	{ "build", 0, "build" },
 	{ "build", SECCOMP_PROFILE_NESTED_USERNS, "build_nested_userns" },
+	{ "install", 0, "install" },
+	{ "install", SECCOMP_PROFILE_NESTED_USERNS, "install_nested_userns" },
 	{ "strict", 0, "strict" },
 };
 

@@ -407,6 +407,11 @@ static int prepare_hardening(struct launch *launch, struct sh_err *err)
 	    caps_parse(spec->cap_keep, &launch->cap_keep, name,
 		       sizeof(name)) < 0)
 		return err_set(err, "spec", EINVAL, "--cap-keep `%s`", name);
+	/* an install makes device nodes for the image; opened, they would
+	 * be the host's devices */
+	launch->mount_plan.nodev_binds =
+		launch->read_only_host &&
+		(launch->cap_keep & (UINT64_C(1) << CAP_MKNOD));
 	for (size_t i = 0; i < spec->rlimits.n; i++) {
 		if (i == sizeof(launch->rlimits) / sizeof(launch->rlimits[0]))
 			return err_set(err, "spec", E2BIG, "too many --rlimit");

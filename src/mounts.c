@@ -11,10 +11,12 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <linux/magic.h>
 
 #include "cleanup.h"
 #include "cgroup.h"
@@ -99,6 +101,7 @@ static int locked_flags(const char *path, unsigned long *out)
 #endif
 #define SH_AT_RECURSIVE 0x8000
 #define SH_MOUNT_ATTR_RDONLY 0x00000001ULL
+#define SH_MOUNT_ATTR_NODEV 0x00000004ULL
 #define SH_AT_FDCWD -100
 
 struct sh_mount_attr {
@@ -227,6 +230,27 @@ static int mount_fs(const char *type, const char *target, unsigned long flags,
 	return 0;
 }
 
+/* A writable directory where the command may make device nodes: nodev,
+ * it and what is below it. devpts makes no nodes (and its own must
+ * open). The view needs mount_setattr anyway. */
+static int nodev_if_dir(const char *target, struct sh_err *err)
+{
+	struct sh_mount_attr attr = { .attr_set = SH_MOUNT_ATTR_NODEV };
+	struct statfs fs;
+	struct stat st;
+
+	if (stat(target, &st) < 0)
+		return err_sys(err, "mount", errno, "stat `%s`", target);
+	if (!S_ISDIR(st.st_mode) ||
+	    (statfs(target, &fs) == 0 && fs.f_type == DEVPTS_SUPER_MAGIC))
+		return 0;
+	if (syscall(SYS_mount_setattr, SH_AT_FDCWD, target, SH_AT_RECURSIVE,
+		    &attr, sizeof(attr)) < 0)
+		return err_sys(err, "mount", errno,
+			       "make `%s` nodev (mount_setattr)", target);
+	return 0;
+}
+
 /* host_writable: whether the entry's source was writable on the host,
  * before the read-only view (which must not make writable what the host
  * itself has read-only). */
@@ -247,8 +271,11 @@ static int apply_entry_as(const struct mount_plan *plan,
 		access = BIND_READ_ONLY;
 	else if (plan->read_only_host && host_writable)
 		access = BIND_WRITABLE;
-	return bind_mount(e->kind == MOUNT_WRITABLE ? target : e->source,
-			  target, access, err);
+	r = bind_mount(e->kind == MOUNT_WRITABLE ? target : e->source, target,
+		       access, err);
+	if (r == 0 && plan->nodev_binds && access != BIND_READ_ONLY)
+		r = nodev_if_dir(target, err);
+	return r;
 }
 
 /* A failure names the option and its value, as the caller gave them. */

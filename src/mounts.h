@@ -35,6 +35,9 @@ struct mount_plan {
 				 entries (--bind, --writable, --tmpfs), and
 				 a minimal /dev */
 	bool cgroups_readonly; /* every cgroup mount read-only, last */
+	bool nodev_binds;      /* the writable directories nodev: the
+				  command may make device nodes there
+				  (--cap-keep mknod), not open them */
 };
 
 /* Parse "SRC:DEST" (or "PATH" for SRC=DEST) of --bind/--ro-bind. The

@@ -6,6 +6,7 @@
 #include "mounts.h"
 #include "net.h"
 #include "rlimits.h"
+#include "seccomp-policy.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -501,11 +502,10 @@ static int parse_seccomp_profile(struct spec *spec,
 				 const struct option_def *opt,
 				 const char *value, struct sh_err *err)
 {
-	if (strcmp(value, "build") != 0 && strcmp(value, "strict") != 0 &&
-	    strcmp(value, "none") != 0)
+	if (!seccomp_profile_known(value))
 		return err_set(err, "spec", EINVAL,
-			       "--seccomp-profile `%.64s`: expected build, "
-			       "strict or none",
+			       "--seccomp-profile `%.64s`: expected "
+			       SECCOMP_PROFILE_NAMES,
 			       value);
 	return parse_string(spec, opt, value, err);
 }
@@ -740,7 +740,10 @@ const struct option_def option_table[] = {
 	  "--seccomp-policy, --seccomp-bpf or Landlock option",
 	  parse_flag, emit_flag, OFF(allow_new_privs) },
 	{ "seccomp-profile", OPT_VALUE, GROUP_HARDENING, "NAME",
-	  "build (default), strict or none", parse_seccomp_profile,
+	  "build (default), install (build, but setuid and setgid modes "
+	  "allowed: for a root phase that installs into an image), strict or "
+	  "none",
+	  parse_seccomp_profile,
 	  emit_string, OFF(seccomp_profile) },
 	{ "allow-nested-userns", 0, GROUP_HARDENING, NULL,
 	  "let the command make user namespaces of its own, which the build "

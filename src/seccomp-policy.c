@@ -18,8 +18,10 @@
 	" != \"system.posix_acl_default\"\n"
 
 /* The build profile: what a build never needs and a sandbox must not
- * allow. Blocked calls fail with EPERM unless said otherwise. */
-static const char build_profile[] =
+ * allow. Blocked calls fail with EPERM unless said otherwise. Its first
+ * part, no setuid or setgid modes, is what the install profile leaves
+ * out (an install sets them on the image it makes). */
+static const char setid_rules[] =
 	"# no setuid or setgid files: the mode of chmod and of creating calls\n"
 	"errno chmod arg1 & 04000 == 04000\n"
 	"errno chmod arg1 & 02000 == 02000\n"
@@ -43,7 +45,11 @@ static const char build_profile[] =
 	"errno mknod arg1 & 04000 == 04000\n"
 	"errno mknod arg1 & 02000 == 02000\n"
 	"errno mknodat arg2 & 04000 == 04000\n"
-	"errno mknodat arg2 & 02000 == 02000\n"
+	"errno mknodat arg2 & 02000 == 02000\n";
+
+/* The build profile's rules beside setid_rules; all of the install
+ * profile's. */
+static const char common_rules[] =
 	"# openat2 hides its mode in a struct: callers fall back to openat\n"
 	"enosys openat2\n"
 	"# io_uring opens files (any mode), sets xattrs and more where\n"
@@ -449,24 +455,43 @@ int seccomp_policy_parse_bounded(struct seccomp_policy *policy,
 	return 0;
 }
 
+bool seccomp_profile_known(const char *name)
+{
+	static const char *const names[] = { "build", "install", "strict",
+					     "none" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
 int seccomp_profile_parse_flags(struct seccomp_policy *policy,
 				const char *name, unsigned flags,
 				struct sh_err *err)
 {
-	bool strict;
-	int r;
+	bool strict, install;
+	int r = 0;
 
 	if (strcmp(name, "none") == 0)
 		return 0;
-	if (strcmp(name, "build") != 0 && strcmp(name, "strict") != 0)
+	if (!seccomp_profile_known(name))
 		return err_set(err, "spec", EINVAL,
-			       "--seccomp-profile `%s`: expected build, strict "
-			       "or none",
+			       "--seccomp-profile `%s`: expected "
+			       SECCOMP_PROFILE_NAMES,
 			       name);
 	strict = strcmp(name, "strict") == 0;
-	r = seccomp_policy_parse(policy, build_profile,
-				 sizeof(build_profile) - 1, "profile build",
-				 err);
+	install = strcmp(name, "install") == 0;
+	if (!install)
+		r = seccomp_policy_parse(policy, setid_rules,
+					 sizeof(setid_rules) - 1,
+					 "profile build", err);
+	if (r == 0)
+		r = seccomp_policy_parse(policy, common_rules,
+					 sizeof(common_rules) - 1,
+					 install ? "profile install"
+						 : "profile build",
+					 err);
 	if (r == 0 && (strict || !(flags & SECCOMP_PROFILE_NESTED_USERNS)))
 		r = seccomp_policy_parse(policy, nested_userns_rules,
 					 sizeof(nested_userns_rules) - 1,

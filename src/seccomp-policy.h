@@ -112,8 +112,15 @@ enum seccomp_profile_flags {
 	SECCOMP_PROFILE_NESTED_USERNS = 1 << 0,
 };
 
-/* Append the rules of a built-in profile: "build", "strict" (build and
- * more) or "none"; flags are seccomp_profile_flags. */
+/* The built-in profiles' names, as errors list them. */
+#define SECCOMP_PROFILE_NAMES "build, install, strict or none"
+
+/* Whether name is a built-in profile (or "none"). */
+bool seccomp_profile_known(const char *name);
+
+/* Append the rules of a built-in profile: "build", "install" (build
+ * without the rules against setuid and setgid modes), "strict" (build
+ * and more) or "none"; flags are seccomp_profile_flags. */
 int seccomp_profile_parse_flags(struct seccomp_policy *policy,
 				const char *name, unsigned flags,
 				struct sh_err *err);

@@ -1475,9 +1475,9 @@ static const struct bad_case bad_cases[] = {
 	  false, EINVAL, "--allow-nested-userns and --seccomp-profile strict" },
 	/* --seccomp-profile */
 	{ { { "--seccomp-profile", "bogus", "x" } }, false, EINVAL,
-	  "--seccomp-profile `bogus`: expected build, strict or none" },
+	  "--seccomp-profile `bogus`: expected build, install, strict or none" },
 	{ { { "--seccomp-profile", "", "x" } }, false, EINVAL,
-	  "--seccomp-profile ``: expected build, strict or none" },
+	  "--seccomp-profile ``: expected build, install, strict or none" },
 	{ { { "--seccomp-profile", "Build", "x" } }, false, EINVAL,
 	  "--seccomp-profile `Build`" },
 	{ { { "--seccomp-profile", "strict ", "x" } }, false, EINVAL,

@@ -755,6 +755,30 @@ START_TEST(test_profile_nested_userns)
 }
 END_TEST
 
+/* install is build without the rules on modes: every rule of install
+ * is build's, and build's others all look at a mode */
+START_TEST(test_profile_install)
+{
+	_cleanup_policy_ struct seccomp_policy build = { 0 }, install = { 0 };
+	struct sh_err err = { 0 };
+	size_t setid = 0;
+	static const char *const moded[] = { "chmod",	 "fchmod", "fchmodat",
+					     "fchmodat2", "creat",  "open",
+					     "openat",	 "mknod",  "mknodat" };
+
+	ck_assert_int_eq(seccomp_profile_parse(&build, "build", &err), 0);
+	ck_assert_int_eq(seccomp_profile_parse(&install, "install", &err), 0);
+	for (size_t i = 0; i < install.n; i++)
+		for (size_t k = 0; k < sizeof(moded) / sizeof(moded[0]); k++)
+			ck_assert_str_ne(install.rules[i].name, moded[k]);
+	for (size_t i = 0; i < build.n; i++)
+		for (size_t k = 0; k < sizeof(moded) / sizeof(moded[0]); k++)
+			setid += strcmp(build.rules[i].name, moded[k]) == 0;
+	ck_assert_uint_gt(setid, 0);
+	ck_assert_uint_eq(install.n + setid, build.n);
+}
+END_TEST
+
 START_TEST(test_profile_none_and_unknown)
 {
 	_cleanup_policy_ struct seccomp_policy policy = { 0 };
@@ -764,15 +788,16 @@ START_TEST(test_profile_none_and_unknown)
 	ck_assert_uint_eq(policy.n, 0);
 	assert_error(seccomp_profile_parse(&policy, "bogus", &err), &err,
 		     EINVAL, "spec",
-		     "--seccomp-profile `bogus`: expected build, strict or "
-		     "none");
+		     "--seccomp-profile `bogus`: expected build, install, "
+		     "strict or none");
 	assert_error(seccomp_profile_parse(&policy, "", &err), &err, EINVAL,
 		     "spec",
-		     "--seccomp-profile ``: expected build, strict or none");
+		     "--seccomp-profile ``: expected build, install, strict or "
+		     "none");
 	assert_error(seccomp_profile_parse(&policy, "Build", &err), &err,
 		     EINVAL, "spec",
-		     "--seccomp-profile `Build`: expected build, strict or "
-		     "none");
+		     "--seccomp-profile `Build`: expected build, install, "
+		     "strict or none");
 	ck_assert_uint_eq(policy.n, 0);
 }
 END_TEST
@@ -1149,6 +1174,8 @@ static const struct {
 } precompiled_cases[] = {
 	{ "build", 0 },
 	{ "build", SECCOMP_PROFILE_NESTED_USERNS },
+	{ "install", 0 },
+	{ "install", SECCOMP_PROFILE_NESTED_USERNS },
 	{ "strict", 0 },
 };
 
@@ -2338,6 +2365,7 @@ static Suite *make_seccomp_suite(void)
 	tcase_add_test(tc, test_profile_build);
 	tcase_add_test(tc, test_profile_strict);
 	tcase_add_test(tc, test_profile_nested_userns);
+	tcase_add_test(tc, test_profile_install);
 	tcase_add_test(tc, test_profile_none_and_unknown);
 	suite_add_tcase(s, tc);
 

@@ -320,5 +320,52 @@ out=$(cat "$T/out")
 check_eq "--writable on the working directory: the command writes there, by its path" \
 	"ok $T/here" "$(said "create .") $(said cwd)"
 
+# --- 5. a root phase's install: the install profile and its capabilities ----
+
+# What src_install does as root (fowners, fperms 4711, mknod) inside the
+# image only: the install profile allows setuid and setgid modes, the
+# kept capabilities do the rest, and the read-only view keeps it to the
+# writable paths. Device nodes made there do not open (nodev).
+INSTALL=(--seccomp-profile install --cap-keep chown,fowner,fsetid,dac_override,mknod)
+D=$T/image
+mkdir -m 755 "$D"
+: >"$D/f" && : >"$D/g"
+chmod 644 "$D/f" "$D/g"
+run_st --writable "$D" "${INSTALL[@]}" -- /bin/sh -c \
+	"chmod 4711 $D/g; echo chmod-own \$?; chown 123:456 $D/f; echo chown \$?; chmod 4711 $D/f; echo chmod-other \$?"
+if [ "$ME" = 0 ]; then
+	check_eq "install: chown 123:456 and then chmod 4711 inside --writable \$D work (root, the read-only view)" \
+		"chmod-own 0 chown 0 chmod-other 0 123:456 4711" \
+		"$(echo $out) $(stat -c %u:%g "$D/f") $(stat -c %a "$D/f")"
+	run_st --writable "$D" "${INSTALL[@]}" -- /bin/sh -c \
+		"mknod $D/null c 1 3; echo mknod \$?; echo x >$D/null; echo open \$?"
+	check_eq "install: mknod \$D/null c 1 3 works, and the node does not open (nodev)" \
+		"mknod 0 open 2 c 1:3" \
+		"$(echo $out) $(stat -c %F "$D/null" | cut -c1) $(stat -c %t:%T "$D/null")"
+	run_st --writable "$D" "${INSTALL[@]}" -- /bin/sh -c \
+		"chmod 4711 $A; echo chmod \$?; chown 123:456 $A; echo chown \$?; mknod $T/null c 1 3; echo mknod \$?"
+	check_eq "install: chmod 4711, chown and mknod outside the writable paths: EROFS" \
+		"chmod 1 chown 1 mknod 1 755 $ME absent" \
+		"$(echo $out) $(stat -c %a "$A") $(stat -c %u "$A") $([ -e "$T/null" ] && echo made || echo absent)"
+	check_match "... each refused by the read-only file system" \
+		'(Read-only file system.*){3}' "$(echo $err)"
+	chmod 644 "$D/g"
+	run_st --writable "$D" --cap-keep chown,fowner,fsetid,dac_override,mknod \
+		-- /bin/sh -c "chmod 4711 $D/g"
+	check_eq "the build profile with the same capabilities: chmod 4711 still refused (EPERM)" \
+		"1 644" "$rc $(stat -c %a "$D/g")"
+else
+	check_eq "install as nobody: chmod 4711 of its own file works (the profile allows it)" \
+		"chmod-own 0 4711" "$(echo "$out" | head -n 1) $(stat -c %a "$D/g")"
+	skip "install: chown 123:456 and then chmod 4711 inside --writable \$D work" \
+		"nobody's user namespace maps one uid (123 and 456 are unmapped: EINVAL), and it has no read-only view"
+	skip "install: mknod \$D/null c 1 3 works" \
+		"the kernel makes no device nodes in a user namespace"
+	skip "install: outside the writable paths: EROFS" \
+		"the read-only view is for the host's uid 0; nobody's command writes where nobody may"
+fi
+run_st --seccomp-profile install --allow-nested-userns -- /bin/true
+check_eq "install with --allow-nested-userns runs (a precompiled variant)" "0" "$rc"
+
 tap_done
 exit 0
