@@ -138,13 +138,15 @@ static bool mounts_below(const char *target)
 	return found;
 }
 
-/* Read-only, the whole tree at target: a recursive bind brings the
- * mounts below its source along, and each needs it. Before Linux 5.12
- * (no mount_setattr) the top mount is remounted, and mounts below it
- * refuse the spawn: they would stay writable. */
-int make_readonly(const char *target, struct sh_err *err)
+/* Read-only (attr: and nodev too, for the view), the whole tree at
+ * target: a recursive bind brings the mounts below its source along, and
+ * each needs it. Before Linux 5.12 (no mount_setattr) the top mount is
+ * remounted, and mounts below it refuse the spawn: they would stay
+ * writable. */
+static int set_tree_attr(const char *target, unsigned long long attr_set,
+			 struct sh_err *err)
 {
-	struct sh_mount_attr attr = { .attr_set = SH_MOUNT_ATTR_RDONLY };
+	struct sh_mount_attr attr = { .attr_set = attr_set };
 	unsigned long flags = 0;
 	int r;
 
@@ -158,6 +160,8 @@ int make_readonly(const char *target, struct sh_err *err)
 			       target);
 	if ((r = locked_flags(target, &flags)) < 0)
 		return err_sys(err, "mount", -r, "statvfs `%s`", target);
+	if (attr_set & SH_MOUNT_ATTR_NODEV)
+		flags |= MS_NODEV;
 	if (mount(NULL, target, NULL,
 		  MS_BIND | MS_REMOUNT | MS_RDONLY | flags, NULL) < 0)
 		return err_sys(err, "mount", errno,
@@ -167,6 +171,41 @@ int make_readonly(const char *target, struct sh_err *err)
 			       "`%s` has mounts below it, which this kernel "
 			       "cannot make read-only (mount_setattr needs "
 			       "Linux 5.12)",
+			       target);
+	return 0;
+}
+
+int make_readonly(const char *target, struct sh_err *err)
+{
+	return set_tree_attr(target, SH_MOUNT_ATTR_RDONLY, err);
+}
+
+/* The host's tree in the view: read-only, and nodev, since a read-only
+ * mount does not stop writes to a device: the command is the owner of
+ * every root-owned node (a block device in a chroot tree, a copy of
+ * /dev/mem), without any capability. Its own /dev is mounted after, and
+ * a device the caller binds on purpose opens (allow_device). */
+static int make_view_readonly(struct sh_err *err)
+{
+	return set_tree_attr("/", SH_MOUNT_ATTR_RDONLY | SH_MOUNT_ATTR_NODEV,
+			     err);
+}
+
+/* A device bound alone (the caller's --bind of one, or the host's node
+ * bound into the view's /dev): its mount opens as a device again. */
+static int allow_device(const char *target, struct sh_err *err)
+{
+	struct sh_mount_attr attr = { .attr_clr = SH_MOUNT_ATTR_NODEV };
+	struct stat st;
+
+	if (stat(target, &st) < 0)
+		return err_sys(err, "mount", errno, "stat `%s`", target);
+	if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+		return 0;
+	if (syscall(SYS_mount_setattr, SH_AT_FDCWD, target, 0, &attr,
+		    sizeof(attr)) < 0)
+		return err_sys(err, "mount", errno,
+			       "let the device `%s` open (mount_setattr)",
 			       target);
 	return 0;
 }
@@ -275,6 +314,8 @@ static int apply_entry_as(const struct mount_plan *plan,
 		       access, err);
 	if (r == 0 && plan->nodev_binds && access != BIND_READ_ONLY)
 		r = nodev_if_dir(target, err);
+	if (r == 0 && plan->read_only_host && e->kind != MOUNT_WRITABLE)
+		r = allow_device(target, err);
 	return r;
 }
 
@@ -497,7 +538,7 @@ static int dev_node(const struct mount_plan *plan, size_t i, int fd,
 	if (mount(source, path, NULL, MS_BIND, NULL) < 0)
 		return err_sys(err, "mount", errno, "bind `/dev/%s` on `%s`",
 			       name, path);
-	return 0;
+	return allow_device(path, err);
 }
 
 static int mount_minimal_dev(const struct mount_plan *plan,
@@ -568,7 +609,7 @@ int mounts_apply(const struct mount_plan *plan, struct sh_err *err)
 	if (plan->read_only_host &&
 	    ((r = note_host_writable(plan, &host_writable, err)) < 0 ||
 	     (r = open_host_devices(devices, err)) < 0 ||
-	     (r = make_readonly("/", err)) < 0))
+	     (r = make_view_readonly(err)) < 0))
 		return r;
 	if (plan->new_root &&
 	    (r = bind_mount(plan->new_root, plan->new_root, BIND_AS_SOURCE,

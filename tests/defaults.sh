@@ -196,6 +196,19 @@ if [ "$ME" = 0 ]; then
 		skip "uid 0: --bind of a read-only host mount stays read-only" \
 			"cannot make a read-only bind mount here"
 	fi
+
+	# a read-only mount does not stop writes to a device: a root-owned
+	# node anywhere on the host (here /dev/full's numbers) is the
+	# command's to open, without any capability, unless the view is nodev
+	mknod -m 666 "$T/full" c 1 7
+	: >"$T/devbound"
+	run_st -- /bin/sh -c "(exec 3>$T/full) 2>/dev/null && echo opened || echo refused"
+	check_eq "uid 0: a device node of the host's outside /dev does not open (the view is nodev)" \
+		"refused" "$out"
+	run_st --bind "/dev/full:$T/devbound" -- /bin/sh -c \
+		"(exec 3>$T/devbound) 2>/dev/null && echo opened || echo refused; (exec 3>/dev/null) 2>/dev/null && echo null"
+	check_eq "uid 0: a device the caller binds opens, and so does the view's /dev/null" \
+		"opened null" "$(echo $out)"
 else
 	run_st -- "$A" create "$T"
 	check_eq "nobody's command is not the host's uid 0: no view, its own files writable" \
@@ -205,7 +218,8 @@ else
 		"uid 0: root processes out of reach" "uid 0: metadata writes" \
 		"uid 0: --writable" "--uid 0: the view" \
 		"Landlock's gap and the view" "--unsafe-writable-host" \
-		"uid 0: --bind of a read-only mount"; do
+		"uid 0: --bind of a read-only mount" \
+		"uid 0: a device node outside /dev" "uid 0: a device the caller binds"; do
 		skip "$d" "a command as the host's uid 0 needs a root caller"
 	done
 fi
