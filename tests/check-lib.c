@@ -1168,13 +1168,18 @@ START_TEST(test_messages_name_caller_fds)
 
 	ck_assert_int_ge(fd, 200);
 	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &lim), 0);
-	/* a CHILD at the limit: refused, naming the PARENT */
-	ck_assert_int_eq(sh_spec_map_fd(s, (int)lim.rlim_cur, fd), 0);
-	run(s, &r);
-	snprintf(want, sizeof(want), "--fd %d=%d:", (int)lim.rlim_cur, fd);
-	ck_assert_str_eq(r.stage, "spec");
-	ck_assert_msg(strstr(r.message, want) != NULL, "`%s` not in: %s",
-		      want, r.message);
+	/* a CHILD at the limit: refused, naming the PARENT (not under
+	 * valgrind, which reports a soft limit below the one the helper
+	 * gets: it keeps fds of its own at the top) */
+	if (!getenv("SH_LIB_VALGRIND")) {
+		ck_assert_int_eq(sh_spec_map_fd(s, (int)lim.rlim_cur, fd), 0);
+		run(s, &r);
+		snprintf(want, sizeof(want), "--fd %d=%d:", (int)lim.rlim_cur,
+			 fd);
+		ck_assert_str_eq(r.stage, "spec");
+		ck_assert_msg(strstr(r.message, want) != NULL,
+			      "`%s` not in: %s", want, r.message);
+	}
 	sh_spec_free(s);
 
 	/* three bytes are no BPF program */
