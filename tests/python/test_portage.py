@@ -84,6 +84,9 @@ class Integration(unittest.TestCase):
         code = (BINDINGS + "original = portage.process.spawn\n"
                 "import spawnhelper_portage as shp\n"
                 "shp.install(); print(not_ours(), shp.installed())\n"
+                "import inspect\n"
+                "assert 'warn_on_large_env' in "
+                "inspect.signature(portage.process.spawn).parameters\n"
                 "shp.uninstall()\n"
                 "print(sorted(k for k, v in bound().items() "
                 "if v is not original), shp.installed())\n")
