@@ -206,6 +206,49 @@ static unsigned fds_after_limits(const struct launch *launch)
 	return launch->seccomp.notify ? 1 : 0;
 }
 
+/* Whether SELinux is the security module of this kernel: it registers
+ * selinuxfs only when it is enabled, and no other module then owns
+ * /proc/PID/attr/exec (AppArmor reads its own requests there). */
+static bool selinux_enabled(void)
+{
+	_cleanup_close_ int fd = open("/proc/filesystems", O_RDONLY | O_CLOEXEC);
+	char buf[4096];
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return strstr(buf, "\tselinuxfs\n") != NULL;
+}
+
+/* portage's setexeccon pre_exec: the context the kernel gives the
+ * command at its execve. Before no_new_privs and Landlock, which could
+ * refuse the write. */
+static int set_exec_context(const char *context, struct sh_err *err)
+{
+	_cleanup_close_ int fd = -1;
+	size_t len;
+
+	if (!context)
+		return 0;
+	if (!selinux_enabled())
+		return err_set(err, "creds", ENOTSUP,
+			       "--selinux-exec-context `%s`: SELinux is not "
+			       "enabled here (no selinuxfs in /proc/filesystems)",
+			       context);
+	fd = open("/proc/thread-self/attr/exec", O_WRONLY | O_CLOEXEC);
+	len = strlen(context);
+	if (fd < 0 || write(fd, context, len) != (ssize_t)len)
+		return err_sys(err, "creds", errno,
+			       "--selinux-exec-context `%s`: write "
+			       "/proc/thread-self/attr/exec",
+			       context);
+	return 0;
+}
+
 /* The command's own process: from the fd map to execve. The order is
  * the man page's: limits while they may still be raised, capabilities
  * around the credential change, no_new_privs before Landlock, seccomp
@@ -226,6 +269,8 @@ static int setup_command(const struct launch *launch, pid_t parent,
 	    (r = caps_after_creds(launch->cap_keep, err)) < 0 ||
 	    (r = die_with_parent(parent, err)) < 0 ||
 	    (r = enter_directory(launch, &info, err)) < 0 ||
+	    (r = set_exec_context(launch->spec->selinux_exec_context, err)) <
+		    0 ||
 	    (r = set_no_new_privs(launch, err)) < 0 ||
 	    (r = restrict_files(launch, &info, err)) < 0 ||
 	    (r = filter_and_wait(launch, &listener, err)) < 0 ||

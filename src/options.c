@@ -776,6 +776,13 @@ const struct option_def option_table[] = {
 	  "a resource limit of the command (nofile, nproc, core, as, fsize, "
 	  "cpu, stack, ...)",
 	  parse_rlimit, emit_list, OFF(rlimits) },
+	{ "selinux-exec-context", OPT_VALUE, GROUP_HARDENING, "CONTEXT",
+	  "run the command in this SELinux context (as setexeccon(3), which "
+	  "portage passes as its pre_exec): written to "
+	  "/proc/thread-self/attr/exec after the credentials change, before "
+	  "no_new_privs (the policy must then allow the transition under it: "
+	  "nnp_transition); an error where SELinux is not enabled",
+	  parse_nonempty, emit_string, OFF(selinux_exec_context) },
 
 	{ "status-fd", OPT_VALUE, GROUP_REPORTING, "FD",
 	  "write JSON status records (child-pid, error, exit-code, usage) "

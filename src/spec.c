@@ -44,6 +44,7 @@ void spec_clear(struct spec *spec)
 	free(spec->cap_keep);
 	free(spec->seccomp_profile);
 	free(spec->seccomp_policy);
+	free(spec->selinux_exec_context);
 	strv_clear(&spec->landlock_read);
 	strv_clear(&spec->landlock_write);
 	strv_clear(&spec->rlimits);

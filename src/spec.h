@@ -94,6 +94,7 @@ struct spec {
 	struct strv landlock_write;
 	enum landlock_mode landlock_mode;
 	struct strv rlimits; /* "NAME=SOFT[:HARD]" */
+	char *selinux_exec_context; /* written to attr/exec before execve */
 	long long kill_after_ms; /* grace between SIGTERM and SIGKILL */
 
 	/* the safe defaults a caller turned off (see launch.h) */

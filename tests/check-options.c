@@ -2054,6 +2054,8 @@ static const struct sample samples[] = {
 	{ "seccomp-profile", { "build", "strict", "none" } },
 	{ "seccomp-policy", { "/etc/spawn.policy", "rel policy", "-" } },
 	{ "seccomp-bpf", { "0", "3", "2147483647" } },
+	{ "selinux-exec-context",
+	  { "system_u:system_r:portage_sandbox_t:s0", "a b", "-" } },
 	{ "landlock-write", { "/tmp", "/var/tmp/a b", "rel" } },
 	{ "landlock-read", { "/", "/usr", "--x" } },
 	{ "landlock-mode", { "strict", "best-effort" } },
@@ -2781,6 +2783,7 @@ static char *random_value(struct fuzz_spec *fs, const struct option_def *opt)
 		/* strict refuses --allow-nested-userns */
 		s = strdup(profiles[rnd(fs->nested_userns ? 2 : 3)]);
 	} else if (strcmp(name, "seccomp-policy") == 0 ||
+		   strcmp(name, "selinux-exec-context") == 0 ||
 		   strcmp(name, "landlock-write") == 0 ||
 		   strcmp(name, "landlock-read") == 0) {
 		s = random_string(true);
@@ -3093,6 +3096,8 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 			ck_assert_pstr_eq(spec->seccomp_profile, v);
 		} else if (strcmp(name, "seccomp-policy") == 0) {
 			ck_assert_pstr_eq(spec->seccomp_policy, v);
+		} else if (strcmp(name, "selinux-exec-context") == 0) {
+			ck_assert_pstr_eq(spec->selinux_exec_context, v);
 		} else if (strcmp(name, "seccomp-bpf") == 0) {
 			ck_assert_int_eq(spec->seccomp_bpf_fd,
 					 parse_long(v, 10));
@@ -3180,6 +3185,8 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 		ck_assert_ptr_null(spec->seccomp_profile);
 	if (!seen[option_find("seccomp-policy") - option_table])
 		ck_assert_ptr_null(spec->seccomp_policy);
+	if (!seen[option_find("selinux-exec-context") - option_table])
+		ck_assert_ptr_null(spec->selinux_exec_context);
 	if (!seen[option_find("seccomp-bpf") - option_table])
 		ck_assert_int_eq(spec->seccomp_bpf_fd, -1);
 	if (!seen[option_find("landlock-mode") - option_table])

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The Python binding's portage-compatible spawn() (tests/python/
-# test_spawn.py, which prints TAP itself), with Debian's python3.
+# test_spawn.py, which prints TAP itself, and test_portage.py, the
+# portage integration, which it loads), with Debian's python3.
 # Environment: SPAWN_HELPER, SH_LIBRARY (libspawnhelper.so), SH_PYTHONPATH
 # (the directory of spawnhelper.py), SH_TESTS_SRCDIR; SH_PYTHON to use
 # another interpreter.

@@ -13,7 +13,7 @@
 # runs. Environment: SPAWN_HELPER, SH_PROBE, SH_TESTS_SRCDIR and, when
 # set, SH_COMPLETION (the generated bash completion), SH_LIBRARY
 # (libspawnhelper.so, copied with its soname link), SH_PYTHONPATH (the
-# directory of spawnhelper.py), SH_SOAK (tests/soak, an ELF program) and
+# directory of spawnhelper.py and its portage integration), SH_SOAK (tests/soak, an ELF program) and
 # SH_ATTACKS (the directory of the attack programs, tests/attacks),
 # copied along too, with tests/python/.
 #
@@ -125,8 +125,9 @@ pythonpath=
 if [ -n "$SH_PYTHONPATH" ] && [ -f "$SH_PYTHONPATH/spawnhelper.py" ]; then
 	pythonpath=$dir/python-lib
 	mkdir -m 755 "$pythonpath" &&
-		cp "$SH_PYTHONPATH/spawnhelper.py" "$pythonpath/" &&
-		chmod 644 "$pythonpath/spawnhelper.py" || exit 1
+		cp "$SH_PYTHONPATH"/spawnhelper*.py \
+			"$SH_PYTHONPATH"/spawnhelper-portage.pth "$pythonpath/" &&
+		chmod 644 "$pythonpath"/* || exit 1
 fi
 soak=
 if [ -n "$SH_SOAK" ] && [ -f "$SH_SOAK" ] &&

@@ -2,28 +2,52 @@
 
 A drop-in for ``portage.process.spawn`` built on libspawnhelper (through
 ctypes): the same signature and return values, with the isolation done
-by the setuid-free spawn-helper instead of a forked Python child.  A
-portage maintainer can try it in one line::
+by the setuid-free spawn-helper instead of a forked Python child.  To
+run a whole portage (emerge, ebuild, ...) through it, use
+``spawnhelper_portage`` (see its docstring and README.md): it also
+replaces the names other portage modules bound with ``from
+portage.process import spawn``.
 
-    import spawnhelper; portage.process.spawn = spawnhelper.spawn
+The signature is current portage's (3.0.45.3 and later)::
+
+    spawn(mycommand, env=None, opt_name=None, fd_pipes=None,
+          returnpid=False, returnproc=False, uid=None, gid=None,
+          groups=None, umask=None, cwd=None, logfile=None,
+          path_lookup=True, pre_exec=None, close_fds=False,
+          unshare_net=False, unshare_ipc=False, unshare_mount=False,
+          unshare_pid=False, cgroup=None, warn_on_large_env=False,
+          **extras)
+
+with portage's meaning for each; a keyword argument that is neither
+portage's nor one of the extras below is a TypeError naming it.
+
+``returnproc`` gives a Process with portage's API: ``pid``,
+``returncode``, ``wait()`` a coroutine (``await proc.wait()``, as many
+times and from as many tasks as wanted), ``send_signal()``,
+``terminate()``, ``kill()``. Outside an event loop, ``wait_sync()``
+blocks instead.
 
 Differences, on purpose:
 
-* ``pre_exec`` cannot cross into another program: passing one raises
-  ValueError instead of being silently ignored.
+* ``pre_exec`` cannot cross into another program. Portage's SELinux
+  one (``partial(portage._selinux.setexec, context)``, as
+  ``portage._selinux.spawn_wrapper`` passes it) is carried out by the
+  helper (``--selinux-exec-context``, just before the command's execve);
+  any other raises ValueError instead of being silently ignored.
 * Every fd not named in ``fd_pipes`` is closed in the command, whatever
   ``close_fds`` says (Python's fds are not inheritable anyway).
 * A command that could not start returns 125 (setup failed), 126 (not
   executable) or 127 (not found), never a bare 1; a signal death returns
-  the negative signal number also with ``unshare_pid``.
+  the negative signal number also with ``unshare_pid``. As portage, an
+  execve that fails with E2BIG returns 1 and writes portage's "ERROR:
+  Executing ... failed with E2BIG ... Largest environment variable: ..."
+  to the command's stderr (the log, with ``logfile``; with
+  ``returnproc``, whose fds the caller may have closed by then, to this
+  process's stderr).
 * ``umask=0`` is honoured.
 * A namespace the kernel refuses is left out with a warning on stderr,
   as portage does ("Unable to unshare"); the status's ``dropped`` names
   it. ``ns_fallback="strict"`` makes it a setup failure (125) instead.
-* ``returnproc``'s ``Process.wait()`` blocks and returns the exit code,
-  as portage's older process objects did; portage's newer
-  ``Process.wait()`` is a coroutine. In an event loop, ``await
-  proc.async_wait()`` stands for portage's ``await proc.wait()``.
 
 Extras (keyword arguments): ``timeout`` and ``kill_after`` (seconds),
 ``cgroup_parent``, ``memory_max`` (bytes), ``pids_max``, ``cpu_max``
@@ -44,13 +68,16 @@ option) and ``status`` (a list the detailed result dict is appended to).
 import asyncio
 import ctypes
 import ctypes.util
+import errno
+import functools
 import os
 import signal as _signal
 import sys
 import threading
 import warnings
 
-__all__ = ["spawn", "Process", "SpawnError", "probe", "PORTAGE_LOOPBACK"]
+__all__ = ["spawn", "Process", "SpawnError", "probe", "env_stats",
+           "PORTAGE_LOOPBACK"]
 
 # portage's loopback addresses for a network sandbox
 PORTAGE_LOOPBACK = ("10.0.0.1/8", "fd::1/8")
@@ -312,34 +339,47 @@ def _fill_extras(spec, unshare, extras):
 
 
 class Process:
-    """A spawned command, for ``returnproc``.
+    """A spawned command, for ``returnproc``: portage's process object.
 
-    It has the attributes and methods of portage's returnproc object
-    (``pid``, ``returncode``, ``poll()``, ``send_signal()``,
-    ``terminate()``, ``kill()``), but ``wait()`` is synchronous: it
-    blocks, where portage's newer ``wait()`` is a coroutine. In an event
-    loop use ``await proc.async_wait()``, which does not block it.
+    As portage's (``portage.process.MultiprocessingProcess``): ``pid``,
+    ``returncode`` (None until the end is known), ``await wait()`` (a
+    coroutine, which any number of tasks may await, also after the end),
+    ``send_signal(sig)``, ``terminate()`` and ``kill()``. Ours besides:
+    ``wait_sync(timeout=None)`` blocks (outside an event loop),
+    ``poll()`` looks without waiting, and ``result`` holds the detailed
+    record once ended (stage and message of a setup failure, usage,
+    namespaces).
+
+    A signal sent while the helper still sets up stops it before the
+    command runs (a setup failure, stage "signals", in ``result``); the
+    return code is then the negative signal number, as portage's
+    ``terminate()`` then ``wait()`` gives.
 
     ``pid`` is the helper's pid (the command runs below it and dies with
-    it). ``wait()`` returns the exit code, or the negative number of the
-    signal that killed the command; ``result`` then holds the detailed
-    record (stage and message of a setup failure, usage, namespaces).
+    it). The return code is the command's exit code, or the negative
+    number of the signal that killed it.
 
     A Process dropped while its command runs (a ResourceWarning says
     so) is kept, as subprocess.Popen keeps its own: the next ``spawn()``
     reaps its helper and closes its two fds once the command has ended.
     """
 
-    def __init__(self, handle, status=None, tee=None):
+    def __init__(self, handle, status=None, tee=None, e2big=None):
         self._lib = _library()
         self._handle = handle
         self._lock = threading.Lock()
         self._status = status
-        self._tee = tee
+        self._tee = tee  # (thread, write end) of a logfile's pipe
+        self._e2big = e2big  # (mycommand, env, stderr fd or None)
+        self._watcher = None
+        self._signalled = 0  # the last signal send_signal() sent
         self.pid = self._lib.sh_process_pid(handle)
         self._status_fd = self._lib.sh_process_status_fd(handle)
         self.returncode = None
         self.result = None
+
+    def __repr__(self):
+        return "<%s %d>" % (self.__class__.__name__, self.pid)
 
     def _finish(self, result):
         self.result = result.as_dict()
@@ -349,12 +389,24 @@ class Process:
                              "(the command ran without it)\n" % name)
         if result.signal:
             self.returncode = -result.signal
+        elif (result.setup_failed and self.result["stage"] == "signals"
+              and self._signalled):
+            # our signal stopped the helper before the command ran: for
+            # portage (terminate() then wait()) the signal ended it
+            self.returncode = -self._signalled
         else:
             self.returncode = result.exit_code
         self._lib.sh_process_free(self._handle)
         self._handle = None
+        if (self._e2big is not None and result.setup_failed
+                and self.result["stage"] == "exec"
+                and result.error == errno.E2BIG):
+            self.returncode = 1  # as portage's child that could not exec
+            _report_e2big(*self._e2big)
         if self._tee is not None:
-            self._tee.join()
+            thread, write_fd = self._tee
+            os.close(write_fd)
+            thread.join()
         if self._status is not None:
             self._status.append(self.result)
 
@@ -371,7 +423,9 @@ class Process:
             self._finish(result)
             return self.returncode
 
-    def wait(self, timeout=None):
+    def wait_sync(self, timeout=None):
+        """Block until the command has ended; its return code. With a
+        timeout (seconds), TimeoutError if it runs longer."""
         if timeout is None:
             return self._wait(0)
         deadline = _monotonic() + timeout
@@ -381,9 +435,24 @@ class Process:
             _sleep(0.01)
         return self.returncode
 
-    async def async_wait(self):
-        """wait() for an asyncio event loop, without blocking it: what
-        portage's ``await proc.wait()`` is."""
+    async def wait(self):
+        """Wait for the command's end without blocking the event loop,
+        as portage's ``await proc.wait()``: sets and returns
+        ``returncode``. One watcher task serves every task that waits
+        in a loop; a waiter cancelled leaves it to the others (and, as
+        portage's, it runs until the command ends)."""
+        if self.returncode is not None:
+            return self.returncode
+        loop = asyncio.get_running_loop()
+        watcher = self._watcher
+        if watcher is None or watcher.done() or watcher.get_loop() is not loop:
+            watcher = self._watcher = loop.create_task(self._watch())
+        return await asyncio.shield(watcher)
+
+    # the name of wait() before it followed portage's API
+    async_wait = wait
+
+    async def _watch(self):
         loop = asyncio.get_running_loop()
         # the helper's pidfd is readable once it has exited, even while a
         # process this one forked holds the status pipe (no EOF then)
@@ -423,6 +492,7 @@ class Process:
         with self._lock:
             if self.returncode is None:
                 self._lib.sh_process_kill(self._handle, sig)
+                self._signalled = sig
 
     def terminate(self):
         self.send_signal(_signal.SIGTERM)
@@ -458,6 +528,55 @@ class Process:
             _orphans.append(self)
 
 
+def env_stats(env):
+    """portage's calc_env_stats: (size, largest name, its size), in
+    bytes, each variable counted with its '=' and its NUL."""
+    size, largest_name, largest_size = 0, None, 0
+    for name, value in env.items():
+        n = len(os.fsencode(name)) + len(os.fsencode(value)) + 2
+        if n > largest_size:
+            largest_name, largest_size = name, n
+        size += n
+    return size, largest_name, largest_size
+
+
+# as portage.process.env_too_large_warnings: warn_on_large_env's
+# warnings so far (portage gives 3 at most)
+env_too_large_warnings = 0
+
+
+def _warn_large_env(mycommand, env):
+    global env_too_large_warnings
+    size, name, largest = env_stats(env)
+    if size > 96 * 1024 and env_too_large_warnings < 3:
+        env_too_large_warnings += 1
+        sys.stderr.write(
+            "WARNING: New process environment is large, executing %s may "
+            "fail. Size: %d bytes. Largest environment variable: %s (%d "
+            "bytes)\n" % (mycommand, size, name, largest))
+        sys.stderr.flush()
+
+
+def _report_e2big(mycommand, env, fd):
+    """portage's words when the command's execve fails with E2BIG, on
+    the command's stderr (fd; None: this process's stderr)."""
+    size, name, largest = env_stats(env)
+    error = OSError(errno.E2BIG, os.strerror(errno.E2BIG), mycommand[0])
+    text = ("ERROR: Executing %s failed with E2BIG. Child process "
+            "environment size: %d bytes. Largest environment variable: %s "
+            "(%d bytes)\n%s:\n   %s\n"
+            % (mycommand, size, name, largest, error, " ".join(mycommand)))
+    data = text.encode("utf-8", "backslashreplace")
+    if fd is None:
+        sys.stderr.flush()
+        fd = sys.__stderr__.fileno()
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+    except OSError:
+        pass  # a stderr that is gone: the return code still says it
+
+
 def _monotonic():
     import time
     return time.monotonic()
@@ -490,30 +609,31 @@ def _start_tee(logfile, out_fd):
 
     thread = threading.Thread(target=copy, daemon=True)
     thread.start()
-    return write_fd, thread
+    return thread, write_fd
 
 
 def spawn(mycommand, env=None, opt_name=None, fd_pipes=None, returnpid=False,
           returnproc=False, uid=None, gid=None, groups=None, umask=None,
           cwd=None, logfile=None, path_lookup=True, pre_exec=None,
           close_fds=False, unshare_net=False, unshare_ipc=False,
-          unshare_mount=False, unshare_pid=False, cgroup=None, **extras):
+          unshare_mount=False, unshare_pid=False, cgroup=None,
+          warn_on_large_env=False, **extras):
     """Spawn mycommand as portage.process.spawn does, in spawn-helper.
 
     Returns the exit code (negative signal number for a signal death),
-    or [pid] with returnpid, or a Process with returnproc.
+    or [pid] with returnpid, or a Process with returnproc. The keyword
+    arguments are current portage's (see the module's docstring) and
+    the extras.
     """
-    if pre_exec is not None:
-        raise ValueError(
-            "spawnhelper.spawn: pre_exec cannot run in the sandbox (the "
-            "command is started by another program, not forked from this "
-            "one): use the options instead (uid, gid, groups, umask, cwd, "
-            "rlimits, options=...)")
     if isinstance(mycommand, str):
         mycommand = mycommand.split()  # as portage: no shell quoting
     argv = [os.fsdecode(a) for a in mycommand]
     if not argv:
         raise ValueError("spawnhelper.spawn: empty command")
+    command = list(argv)  # as given, for portage's messages
+    selinux_context = _selinux_context(pre_exec)
+    if warn_on_large_env:
+        _warn_large_env(command, os.environ if env is None else env)
     if opt_name is None:
         opt_name = os.path.basename(argv[0])  # portage: the binary's name
     if not path_lookup and "/" not in argv[0]:
@@ -522,16 +642,12 @@ def spawn(mycommand, env=None, opt_name=None, fd_pipes=None, returnpid=False,
         fd_pipes = {0: sys.__stdin__.fileno(), 1: sys.__stdout__.fileno(),
                     2: sys.__stderr__.fileno()}
     fd_pipes = dict(fd_pipes)
-    tee = None
     if logfile and returnproc:
         raise ValueError("logfile parameter conflicts with returnproc "
                          "(use fd_pipes instead)")
     if logfile and (1 not in fd_pipes or 2 not in fd_pipes):
         # as portage: the log is of the command's stdout and stderr
         raise ValueError(fd_pipes)
-    if logfile is not None:
-        write_fd, tee = _start_tee(logfile, fd_pipes.get(1))
-        fd_pipes[1] = fd_pipes[2] = write_fd
     unshare = ((NS["net"] if unshare_net else 0)
                | (NS["ipc"] if unshare_ipc else 0)
                | (NS["mount"] if unshare_mount else 0)
@@ -540,8 +656,16 @@ def spawn(mycommand, env=None, opt_name=None, fd_pipes=None, returnpid=False,
                | (NS["cgroup"] if extras.pop("unshare_cgroup", False) else 0)
                | (NS["user"] if extras.pop("unshare_user", False) else 0))
     status = extras.pop("status", None)
+    if selinux_context is not None:
+        extras.setdefault("options", {})
+        extras["options"] = dict(extras["options"],
+                                 **{"selinux-exec-context": selinux_context})
     _reap_orphans()
     spec = _Spec()
+    tee = None
+    if logfile is not None:
+        tee = _start_tee(logfile, fd_pipes.get(1))
+        fd_pipes[1] = fd_pipes[2] = tee[1]
     try:
         _fill_spec(spec, argv, env, opt_name, fd_pipes, uid, gid, groups,
                    umask, cwd, unshare, cgroup, extras)
@@ -549,18 +673,61 @@ def spawn(mycommand, env=None, opt_name=None, fd_pipes=None, returnpid=False,
         r = spec.lib.sh_spawn(spec.handle, ctypes.byref(handle))
         if r < 0:
             raise SpawnError(-r, "sh_spawn: " + _text(spec.lib.sh_strerror(r)))
-    finally:
+    except BaseException:
         if tee is not None:
-            os.close(fd_pipes[1])  # the helper has its copy now
+            os.close(tee[1])
+        raise
     if returnpid:
         # portage's callers reap the pid themselves: keep nothing of it
         pid = spec.lib.sh_process_pid(handle)
         spec.lib.sh_process_free(handle)
+        if tee is not None:
+            os.close(tee[1])
         return [pid]
-    proc = Process(handle, status, tee)
+    # the command's stderr, for portage's E2BIG report: the log's pipe
+    # (held until the end), the caller's fd while spawn() waits, this
+    # process's stderr when the caller may have closed its fds meanwhile
+    stderr = None if returnproc else fd_pipes.get(2)
+    e2big = (command, os.environ if env is None else env, stderr)
+    proc = Process(handle, status, tee, e2big)
     if returnproc:
         return proc
-    return proc.wait()
+    return proc.wait_sync()
+
+
+def _selinux_context(pre_exec):
+    """The SELinux exec context of portage's pre_exec (what
+    portage._selinux.spawn_wrapper passes, maybe chained by
+    portage.process._chain_pre_exec_fns), or None without one.
+    Any other pre_exec cannot run in the sandbox: ValueError."""
+    if pre_exec is None:
+        return None
+    contexts = []
+    pending = [pre_exec]
+    while pending:
+        fn = pending.pop()
+        chained = getattr(fn, "_pre_exec_fns", None)
+        if type(fn).__name__ == "_chain_pre_exec_fns" and chained is not None:
+            # it calls its _pre_exec_fns, then its _target
+            pending.append(fn._target)
+            pending.extend(reversed(chained))
+            continue
+        target = getattr(fn, "func", None)
+        if (isinstance(fn, functools.partial) and target is not None
+                and getattr(target, "__module__", None) == "portage._selinux"
+                and getattr(target, "__name__", None) == "setexec"
+                and len(fn.args) == 1 and not fn.keywords):
+            contexts.append(fn.args[0])
+            continue
+        raise ValueError(
+            "spawnhelper.spawn: pre_exec %r cannot run in the sandbox (the "
+            "command is started by another program, not forked from this "
+            "one): use the options instead (uid, gid, groups, umask, cwd, "
+            "rlimits, options=...); portage's SELinux pre_exec "
+            "(portage._selinux.setexec) is carried out by the helper"
+            % (fn,))
+    # the last one called before exec decides, as with setexeccon
+    return contexts[-1] if contexts else None
 
 
 def probe():

@@ -114,6 +114,40 @@ def remove_cgroup(path):
             time.sleep(0.02)
 
 
+def selinux_enabled():
+    with open("/proc/filesystems") as f:
+        return "\tselinuxfs\n" in f.read()
+
+
+def setexec(ctx="\n"):
+    raise AssertionError("setexec must not run in the caller")
+
+
+setexec.__module__ = "portage._selinux"  # portage's, as the binding sees it
+
+
+def selinux_pre_exec(context):
+    """What portage._selinux.spawn_wrapper passes as pre_exec."""
+    import functools
+    return functools.partial(setexec, context)
+
+
+class _chain_pre_exec_fns:
+    """The shape of portage.process's: its fns, then its target."""
+
+    def __init__(self, target, *fns):
+        self._target = target
+        self._pre_exec_fns = fns
+
+
+def chain_pre_exec(target, *fns):
+    return _chain_pre_exec_fns(target, *fns)
+
+
+def other_pre_exec():
+    pass
+
+
 class Spawn(unittest.TestCase):
 
     def test_plain(self):
@@ -263,10 +297,10 @@ for addr, family in addrs:
         self.assertIsNone(proc.poll())
         self.assertTrue(proc.is_alive())
         with self.assertRaises(TimeoutError):
-            proc.wait(timeout=0.05)
+            proc.wait_sync(timeout=0.05)
         os.write(write_fd, b"go\n")
         os.close(write_fd)
-        self.assertEqual(proc.wait(), 5)
+        self.assertEqual(proc.wait_sync(), 5)
         self.assertEqual(proc.returncode, 5)
         self.assertEqual(proc.poll(), 5)
         self.assertFalse(proc.is_alive())
@@ -277,14 +311,14 @@ for addr, family in addrs:
         self.assertIsNone(proc.poll())
         time.sleep(0.1)  # let the helper start the command
         proc.terminate()
-        self.assertEqual(proc.wait(timeout=10), -signal.SIGTERM)
+        self.assertEqual(proc.wait_sync(timeout=10), -signal.SIGTERM)
         proc.terminate()  # after the end: nothing happens
 
         proc = sh.spawn(["sleep", "30"], env=ENV, fd_pipes={},
                         unshare_pid=True, returnproc=True)
         time.sleep(0.1)
         proc.kill()
-        self.assertEqual(proc.wait(timeout=10), -signal.SIGKILL)
+        self.assertEqual(proc.wait_sync(timeout=10), -signal.SIGKILL)
 
     def test_returnproc_dropped(self):
         """Process objects dropped while their command runs leave no fd
@@ -317,8 +351,8 @@ for addr, family in addrs:
 
     def test_wait_with_forked_holder(self):
         """A process forked (not exec'd) while a spawn holds the status
-        pipe keeps it open after the helper is gone: wait(), and
-        async_wait() in an event loop, return all the same."""
+        pipe keeps it open after the helper is gone: wait_sync(), and
+        wait() in an event loop, return all the same."""
         import asyncio
         import threading
 
@@ -334,7 +368,7 @@ for addr, family in addrs:
                 time.sleep(0.0005)
 
         async def wait_async(proc):
-            return await asyncio.wait_for(proc.async_wait(), 20)
+            return await asyncio.wait_for(proc.wait(), 20)
 
         thread = threading.Thread(target=fork_holders)
         thread.start()
@@ -345,8 +379,8 @@ for addr, family in addrs:
                 if i % 2:
                     self.assertEqual(asyncio.run(wait_async(proc)), 0)
                     continue
-                # the blocking wait(), watched from here
-                waiter = threading.Thread(target=proc.wait, daemon=True)
+                # the blocking wait_sync(), watched from here
+                waiter = threading.Thread(target=proc.wait_sync, daemon=True)
                 waiter.start()
                 waiter.join(20)
                 self.assertFalse(waiter.is_alive(), "wait() hangs")
@@ -359,14 +393,14 @@ for addr, family in addrs:
                 os.waitpid(pid, 0)
 
     def test_returnproc_async(self):
-        """portage's ``await proc.wait()``: async_wait() leaves the event
+        """portage's ``await proc.wait()``: wait() leaves the event
         loop free while the command runs."""
         import asyncio
 
         proc, write_fd = reader_proc(6)
 
         async def release_then_wait():
-            waiter = asyncio.ensure_future(proc.async_wait())
+            waiter = asyncio.ensure_future(proc.wait())
             await asyncio.sleep(0.2)  # the loop runs: we get here
             self.assertFalse(waiter.done())
             os.write(write_fd, b"go\n")
@@ -379,8 +413,8 @@ for addr, family in addrs:
         self.assertEqual(proc.returncode, 6)
         self.assertEqual(proc.result["exit_code"], 6)
         # once ended, at once; the sync API agrees
-        self.assertEqual(asyncio.run(proc.async_wait()), 6)
-        self.assertEqual(proc.wait(), 6)
+        self.assertEqual(asyncio.run(proc.wait()), 6)
+        self.assertEqual(proc.wait_sync(), 6)
 
         proc = sh.spawn(["sleep", "30"], env=ENV, fd_pipes={},
                         returnproc=True)
@@ -388,10 +422,76 @@ for addr, family in addrs:
         async def terminate_then_wait():
             await asyncio.sleep(0.1)  # let the helper start the command
             proc.terminate()
-            return await asyncio.wait_for(proc.async_wait(), 10)
+            return await asyncio.wait_for(proc.wait(), 10)
 
         self.assertEqual(asyncio.run(terminate_then_wait()),
                          -signal.SIGTERM)
+
+    def test_returnproc_portage_api(self):
+        """portage's process object: wait() a coroutine that any number
+        of tasks await (SubProcess's ensure_future(proc.wait()) with a
+        done callback, socks5's shared waiter), a cancelled waiter
+        leaving the others, an await after the end; terminate() at once
+        gives -SIGTERM (as portage's own returnproc test)."""
+        import asyncio
+        import inspect
+
+        self.assertTrue(inspect.iscoroutinefunction(sh.Process.wait))
+        proc, write_fd = reader_proc(4)
+        self.assertEqual(repr(proc), "<Process %d>" % proc.pid)
+
+        async def many_waiters():
+            loop = asyncio.get_running_loop()
+            done = []
+            first = asyncio.ensure_future(proc.wait(), loop=loop)
+            first.add_done_callback(lambda f: done.append(f.result()))
+            second = asyncio.ensure_future(proc.wait())
+            cancelled = asyncio.ensure_future(proc.wait())
+            await asyncio.sleep(0.1)
+            cancelled.cancel()
+            await asyncio.sleep(0.1)
+            self.assertFalse(first.done() or second.done())
+            self.assertIsNone(proc.returncode)
+            os.write(write_fd, b"go\n")
+            results = await asyncio.wait_for(asyncio.gather(first, second),
+                                             20)
+            self.assertTrue(cancelled.cancelled())
+            return results + done + [await proc.wait()]
+
+        try:
+            self.assertEqual(asyncio.run(many_waiters()), [4, 4, 4, 4])
+        finally:
+            os.close(write_fd)
+        self.assertEqual(proc.returncode, 4)
+
+        # the only waiter cancelled, then a new one
+        proc, write_fd = reader_proc(3)
+
+        async def cancel_then_wait():
+            waiter = asyncio.ensure_future(proc.wait())
+            await asyncio.sleep(0.1)
+            waiter.cancel()
+            os.write(write_fd, b"go\n")
+            return await asyncio.wait_for(proc.wait(), 20)
+
+        try:
+            self.assertEqual(asyncio.run(cancel_then_wait()), 3)
+        finally:
+            os.close(write_fd)
+
+        sleep = shutil.which("sleep", path=ENV["PATH"])
+
+        async def terminate_at_once():
+            proc = sh.spawn([sleep, "9999"], env=ENV, fd_pipes={},
+                            returnproc=True)
+            proc.terminate()
+            self.assertEqual(await proc.wait(), -signal.SIGTERM)
+            return await proc.wait()
+
+        # often enough that some land while the helper still sets up
+        for _ in range(20):
+            self.assertEqual(asyncio.run(terminate_at_once()),
+                             -signal.SIGTERM)
 
     def test_returnpid(self):
         pids = sh.spawn(["sh", "-c", "exit 3"], env=ENV, fd_pipes={},
@@ -576,6 +676,122 @@ except sh.SpawnError as e:
     def test_pre_exec_refused(self):
         with self.assertRaises(ValueError):
             sh.spawn(["true"], env=ENV, fd_pipes={}, pre_exec=lambda: None)
+        # portage's SELinux pre_exec chained with one that cannot run
+        with self.assertRaises(ValueError) as cm:
+            sh.spawn(["true"], env=ENV, fd_pipes={},
+                     pre_exec=chain_pre_exec(selinux_pre_exec("u:r:t:s0"),
+                                             other_pre_exec))
+        self.assertIn("other_pre_exec", str(cm.exception))
+
+    def test_pre_exec_selinux_refused(self):
+        """portage's SELinux pre_exec (setexec bound to a context, alone
+        or chained) goes to the helper as --selinux-exec-context: where
+        SELinux is not enabled, a setup failure that names the option."""
+        if selinux_enabled():
+            self.skipTest("SELinux is enabled here")
+        context = "system_u:system_r:portage_sandbox_t:s0"
+        for pre_exec in (selinux_pre_exec(context),
+                         chain_pre_exec(selinux_pre_exec(context))):
+            status = []
+            rc = sh.spawn(["true"], env=ENV, fd_pipes={}, pre_exec=pre_exec,
+                          status=status)
+            self.assertEqual(rc, 125)
+            self.assertEqual(status[0]["stage"], "creds")
+            self.assertEqual(status[0]["error"], errno.ENOTSUP)
+            self.assertIn("--selinux-exec-context `%s`" % context,
+                          status[0]["message"])
+
+    def test_pre_exec_selinux_context(self):
+        """With SELinux, the command runs in the context portage's
+        pre_exec names (here the caller's own, which it may enter)."""
+        if not selinux_enabled():
+            self.skipTest("SELinux is not enabled here")
+        with open("/proc/self/attr/current") as f:
+            context = f.read().rstrip("\0\n")
+        rc, out = capture(["cat", "/proc/self/attr/current"],
+                          pre_exec=selinux_pre_exec(context))
+        self.assertEqual((rc, out.rstrip("\0\n")), (0, context))
+
+    def test_portage_keywords(self):
+        """Every keyword argument of current portage's spawn(), with
+        portage's values, is accepted; an unknown one is a TypeError
+        that names it."""
+        kwargs = dict(env=ENV, opt_name="[cat/pkg-1] bash", fd_pipes={},
+                      returnpid=False, returnproc=False, uid=None,
+                      gid=None, groups=None, umask=0o22, cwd="/",
+                      logfile=None, path_lookup=True, pre_exec=None,
+                      close_fds=False, unshare_net=False, unshare_ipc=False,
+                      unshare_mount=False, unshare_pid=False, cgroup=None,
+                      warn_on_large_env=False)
+        self.assertEqual(sh.spawn(["true"], **kwargs), 0)
+        with self.assertRaises(TypeError) as cm:
+            sh.spawn(["true"], env=ENV, fd_pipes={}, warn_on_huge_env=True)
+        self.assertIn("warn_on_huge_env", str(cm.exception))
+
+    def test_warn_on_large_env(self):
+        """portage's warning, on stderr, for an environment over 96 KiB
+        (three at most), counted in env_too_large_warnings; the command
+        runs all the same."""
+        code = """
+import spawnhelper as sh, sys
+env = {"PATH": "/usr/bin:/bin", "LARGE_ENV_VAR": "X" * 1024 * 96}
+for _ in range(4):
+    rc = sh.spawn(["echo", "large"], env=env, fd_pipes={1: 1, 2: 2},
+                  warn_on_large_env=True)
+small = sh.spawn(["true"], env={"PATH": "/bin"}, fd_pipes={},
+                 warn_on_large_env=True)
+print(rc, small, sh.env_too_large_warnings)
+"""
+        p = subprocess.run([PYTHON, "-c", code], capture_output=True,
+                           stdin=subprocess.DEVNULL, timeout=60, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, "large\n" * 4 + "0 0 3\n")
+        size = len("LARGE_ENV_VAR") + 96 * 1024 + 2
+        warning = ("WARNING: New process environment is large, executing "
+                   "['echo', 'large'] may fail. Size: %d bytes. Largest "
+                   "environment variable: LARGE_ENV_VAR (%d bytes)\n"
+                   % (size + len("PATH=/usr/bin:/bin") + 1, size))
+        self.assertEqual(p.stderr, warning * 3)
+
+    def test_e2big(self):
+        """As portage: an execve that fails with E2BIG returns 1 and
+        writes portage's report to the command's stderr: into the log
+        with logfile, to fd_pipes[2], and (returnproc) to this
+        process's stderr."""
+        big = 32 * os.sysconf("SC_PAGE_SIZE")  # MAX_ARG_STRLEN
+        env = {"PATH": "/usr/bin:/bin", "VERY_LARGE_ENV_VAR": "X" * big}
+        cmd = ["/bin/bash", "-c", "echo", "Should never appear"]
+        largest = ("Largest environment variable: VERY_LARGE_ENV_VAR "
+                   "(%d bytes)" % (big + 20))
+        with tempfile.TemporaryDirectory() as tmp:
+            log = os.path.join(tmp, "build.log")
+            rc, out = capture(cmd, env=env, logfile=log)
+            with open(log) as f:
+                text = f.read()
+            self.assertEqual(rc, 1)
+            self.assertEqual(out, text)  # the log's tee to stdout
+            self.assertTrue(text.startswith(
+                "ERROR: Executing %s failed with E2BIG. " % cmd), text)
+            self.assertIn(largest, text)
+            self.assertIn("Argument list too long", text)
+        read_fd, write_fd = os.pipe()
+        try:
+            rc = sh.spawn(cmd, env=env, fd_pipes={1: DEVNULL, 2: write_fd})
+        finally:
+            os.close(write_fd)
+        with os.fdopen(read_fd) as f:
+            self.assertEqual(rc, 1)
+            self.assertIn(largest, f.read())
+        code = """
+import asyncio, spawnhelper as sh
+env = {"VERY_LARGE_ENV_VAR": "X" * %d}
+proc = sh.spawn(["/bin/true"], env=env, fd_pipes={}, returnproc=True)
+print(asyncio.run(proc.wait()))
+""" % big
+        p = subprocess.run([PYTHON, "-c", code], capture_output=True,
+                           stdin=subprocess.DEVNULL, timeout=60, text=True)
+        self.assertEqual((p.returncode, p.stdout), (0, "1\n"), p.stderr)
+        self.assertIn(largest, p.stderr)
 
     def test_bad_values_refused(self):
         with self.assertRaises(sh.SpawnError) as cm:
@@ -731,7 +947,7 @@ except sh.SpawnError as e:
         with os.fdopen(read_fd, "rb") as out:
             self.assertEqual(out.readline(), b"ready\n")
             proc.kill()
-            self.assertEqual(proc.wait(timeout=60), -signal.SIGKILL)
+            self.assertEqual(proc.wait_sync(timeout=60), -signal.SIGKILL)
             ready, _, _ = select.select([out], [], [], 30)
             self.assertTrue(ready and out.read() == b"",
                             "a process of the sandbox survived")
@@ -897,8 +1113,9 @@ def main():
         unittest.main()
         return
     result = Tap()
-    unittest.defaultTestLoader.loadTestsFromModule(
-        sys.modules[__name__]).run(result)
+    loader = unittest.defaultTestLoader
+    unittest.TestSuite([loader.loadTestsFromModule(sys.modules[__name__]),
+                        loader.loadTestsFromName("test_portage")]).run(result)
     print("1..%d" % result.n)
 
 

@@ -1,0 +1,3 @@
+"""A stand-in for portage, for tests/python/test_portage.py: our own
+minimal modules with portage's module names and import shapes (which
+module binds ``spawn`` how), none of portage's code."""

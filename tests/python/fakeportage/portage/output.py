@@ -1,0 +1,6 @@
+# as portage.output: imported inside a function, at call time
+
+
+def spawn_used():
+    from portage.process import spawn
+    return spawn

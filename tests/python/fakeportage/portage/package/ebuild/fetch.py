@@ -1,0 +1,7 @@
+# as portage.package.ebuild.fetch: the name bound at import, then a
+# spawn_func taken from it at call time
+from portage.process import spawn
+
+
+def spawn_func():
+    return spawn
