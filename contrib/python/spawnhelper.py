@@ -338,6 +338,23 @@ def _fill_extras(spec, unshare, extras):
                         + ", ".join(sorted(extras)))
 
 
+def _setup_signal(result):
+    """The signal a setup failure of stage "signals" names (the helper's
+    "SIGTERM received during setup", or the library's kill of the whole
+    sandbox, which stands for SIGKILL), or 0."""
+    message = result.get("message") or ""
+    if message.startswith("killed through libspawnhelper"):
+        return int(_signal.SIGKILL)
+    name = message.split(" ", 1)[0]
+    if name.startswith("SIG") and message.startswith(
+            name + " received during setup"):
+        try:
+            return int(getattr(_signal, name))
+        except AttributeError:
+            return 0
+    return 0
+
+
 class Process:
     """A spawned command, for ``returnproc``: portage's process object.
 
@@ -390,10 +407,12 @@ class Process:
         if result.signal:
             self.returncode = -result.signal
         elif (result.setup_failed and self.result["stage"] == "signals"
-              and self._signalled):
-            # our signal stopped the helper before the command ran: for
-            # portage (terminate() then wait()) the signal ended it
-            self.returncode = -self._signalled
+              and (self._signalled or _setup_signal(self.result))):
+            # a signal stopped the helper before the command ran (ours,
+            # or one sent to the pid, as portage's SubProcess._cancel
+            # does): for portage (terminate() then wait()) it ended it
+            self.returncode = -(_setup_signal(self.result)
+                                or self._signalled)
         else:
             self.returncode = result.exit_code
         self._lib.sh_process_free(self._handle)

@@ -493,6 +493,17 @@ for addr, family in addrs:
             self.assertEqual(asyncio.run(terminate_at_once()),
                              -signal.SIGTERM)
 
+        async def kill_pid_at_once():
+            # portage's SubProcess._cancel signals the pid itself
+            proc = sh.spawn([sleep, "9999"], env=ENV, fd_pipes={},
+                            returnproc=True)
+            os.kill(proc.pid, signal.SIGTERM)
+            return await proc.wait()
+
+        for _ in range(20):
+            self.assertEqual(asyncio.run(kill_pid_at_once()),
+                             -signal.SIGTERM)
+
     def test_returnpid(self):
         pids = sh.spawn(["sh", "-c", "exit 3"], env=ENV, fd_pipes={},
                         returnpid=True)
