@@ -88,14 +88,18 @@ check_eq "an interval timer's SIGALRM does not end the helper" \
 
 # Whether the helper has taken signal $2 over: caught (while it reads
 # its spec's files) or blocked (the monitor's setup, which reads it from
-# a signalfd): its spec is read, its setup has begun. A sanitizer's
-# runtime blocks every signal for a moment while it starts a thread,
-# SIGSEGV too, which the helper never blocks: that is no taking over.
+# a signalfd): its spec is read, its setup has begun. Only once the
+# shell's child has become the helper (the shell's own handlers come
+# first, and a slow exec, a sanitizer's, leaves time to see them). A
+# sanitizer's runtime blocks every signal for a moment while it starts a
+# thread, SIGSEGV too, which the helper never blocks: no taking over.
 took_over()
 {
-	local bit=$((1 << ($2 - 1))) segv=$((1 << (11 - 1))) cgt blk
+	local bit=$((1 << ($2 - 1))) segv=$((1 << (11 - 1))) cgt blk comm
 
-	cgt=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null) &&
+	comm=$(cat "/proc/$1/comm" 2>/dev/null) &&
+		[ "$comm" = "$(basename "$H" | cut -c1-15)" ] &&
+		cgt=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null) &&
 		blk=$(awk '/^SigBlk:/ { print $2 }' "/proc/$1/status" 2>/dev/null) &&
 		(((0x$cgt & bit) || ((0x$blk & bit) && !(0x$blk & segv))))
 }
