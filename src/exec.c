@@ -78,10 +78,132 @@ static char **command_argv(const struct spec *spec)
 	return argv;
 }
 
-static int exec_failed(struct sh_err *err, int errnum, const char *file,
+/* A small buffered writer for the E2BIG report: no stdio in the
+ * command's process, and nothing left behind if a write fails. */
+struct report {
+	int fd;
+	size_t n;
+	char buf[4096];
+};
+
+static void report_flush(struct report *r)
+{
+	size_t off = 0;
+
+	while (off < r->n) {
+		ssize_t w = write(r->fd, r->buf + off, r->n - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break; /* a stderr that is gone: the record says it */
+		off += (size_t)w;
+	}
+	r->n = 0;
+}
+
+static void report_put(struct report *r, const char *s, size_t len)
+{
+	while (len) {
+		size_t room = sizeof(r->buf) - r->n,
+		       take = len < room ? len : room;
+
+		memcpy(r->buf + r->n, s, take);
+		r->n += take;
+		s += take;
+		len -= take;
+		if (r->n == sizeof(r->buf))
+			report_flush(r);
+	}
+}
+
+static void report_str(struct report *r, const char *s)
+{
+	report_put(r, s, strlen(s));
+}
+
+/* s as Python's repr() of a str writes it (portage's message shows the
+ * command as a Python list): bytes above 0x7f are copied as they are. */
+static void report_repr(struct report *r, const char *s)
+{
+	char quote = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+	char esc[5];
+
+	report_put(r, &quote, 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == (unsigned char)quote || c == '\\')
+			snprintf(esc, sizeof(esc), "\\%c", c);
+		else if (c == '\t' || c == '\n' || c == '\r')
+			snprintf(esc, sizeof(esc), "\\%c",
+				 c == '\t' ? 't' : c == '\n' ? 'n' : 'r');
+		else if (c < 0x20 || c == 0x7f)
+			snprintf(esc, sizeof(esc), "\\x%02x", c);
+		else
+			esc[0] = (char)c, esc[1] = '\0';
+		report_str(r, esc);
+	}
+	report_put(r, &quote, 1);
+}
+
+/* portage's words when its child's execve fails with E2BIG (its
+ * calc_env_stats: each variable counted with its '=' and its NUL, the
+ * first of the largest named), then the OSError and the command. */
+static void report_e2big(const struct spec *spec, char *const *env,
+			 const char *file)
+{
+	struct report r = { .fd = 2 };
+	size_t size = 0, largest = 0, largest_len = 0;
+	const char *largest_name = NULL;
+	char num[64];
+
+	for (size_t i = 0; env && env[i]; i++) {
+		size_t n = strlen(env[i]) + 1;
+
+		size += n;
+		if (n > largest) {
+			largest = n;
+			largest_name = env[i];
+			largest_len = name_len(env[i]);
+		}
+	}
+	report_str(&r, "ERROR: Executing [");
+	for (size_t i = 0; i < spec->command.n; i++) {
+		if (i)
+			report_str(&r, ", ");
+		report_repr(&r, spec->command.v[i]);
+	}
+	snprintf(num, sizeof(num), "%zu", size);
+	report_str(&r, "] failed with E2BIG. Child process environment size: ");
+	report_str(&r, num);
+	report_str(&r, " bytes. Largest environment variable: ");
+	if (largest_name)
+		report_put(&r, largest_name, largest_len);
+	else
+		report_str(&r, "None");
+	snprintf(num, sizeof(num), " (%zu bytes)\n[Errno %d] ", largest, E2BIG);
+	report_str(&r, num);
+	report_str(&r, strerror(E2BIG));
+	report_str(&r, ": ");
+	report_repr(&r, file);
+	report_str(&r, ":\n  ");
+	for (size_t i = 0; i < spec->command.n; i++) {
+		report_str(&r, " ");
+		report_str(&r, spec->command.v[i]);
+	}
+	report_str(&r, "\n");
+	report_flush(&r);
+}
+
+static int exec_failed(const struct spec *spec, char *const *env,
+		       struct sh_err *err, int errnum, const char *file,
 		       const char *path)
 {
 	char fcaps[256];
+
+	if (errnum == E2BIG && spec->report_e2big)
+		report_e2big(spec, env, file);
 
 	/* the kernel refuses a file whose capabilities (with the effective
 	 * bit) it cannot all grant: outside the bounding set */
@@ -108,7 +230,7 @@ int exec_command(const struct spec *spec, char *const *env, struct sh_err *err)
 
 	if (strchr(file, '/')) {
 		execve(file, argv, env);
-		return exec_failed(err, errno, file, NULL);
+		return exec_failed(spec, env, err, errno, file, NULL);
 	}
 	path = env_get(env, "PATH");
 	if (!path)
@@ -126,13 +248,14 @@ int exec_command(const struct spec *spec, char *const *env, struct sh_err *err)
 			if (errno == EACCES)
 				found_errno = EACCES;
 			else if (errno != ENOENT && errno != ENOTDIR)
-				return exec_failed(err, errno, candidate, NULL);
+				return exec_failed(spec, env, err, errno, candidate,
+						   NULL);
 		}
 		if (!*end)
 			break;
 		p = end;
 	}
-	return exec_failed(err, found_errno, file, path);
+	return exec_failed(spec, env, err, found_errno, file, path);
 }
 
 int exit_code_for_error(const struct sh_err *err)

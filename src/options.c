@@ -825,6 +825,13 @@ const struct option_def option_table[] = {
 	  "group (it can signal them and open the caller's terminal as "
 	  "/dev/tty)",
 	  parse_flag, emit_flag, OFF(unsafe_share_session) },
+	{ "report-e2big", 0, GROUP_PROCESS, NULL,
+	  "when the command's execve fails with E2BIG, write portage's "
+	  "report (\"ERROR: Executing [...] failed with E2BIG. Child process "
+	  "environment size: N bytes. Largest environment variable: NAME (N "
+	  "bytes)\", the error and the command) to the command's fd 2, so "
+	  "into its build log; the exit status stays 126",
+	  parse_flag, emit_flag, OFF(report_e2big) },
 	{ "die-with-parent", 0, GROUP_PROCESS, NULL,
 	  "kill the command when the helper's parent dies", parse_flag,
 	  emit_flag, OFF(die_with_parent) },

@@ -95,6 +95,7 @@ struct spec {
 	enum landlock_mode landlock_mode;
 	struct strv rlimits; /* "NAME=SOFT[:HARD]" */
 	char *selinux_exec_context; /* written to attr/exec before execve */
+	bool report_e2big; /* portage's E2BIG report on the command's fd 2 */
 	long long kill_after_ms; /* grace between SIGTERM and SIGKILL */
 
 	/* the safe defaults a caller turned off (see launch.h) */

@@ -41,9 +41,9 @@ Differences, on purpose:
   the negative signal number also with ``unshare_pid``. As portage, an
   execve that fails with E2BIG returns 1 and writes portage's "ERROR:
   Executing ... failed with E2BIG ... Largest environment variable: ..."
-  to the command's stderr (the log, with ``logfile``; with
-  ``returnproc``, whose fds the caller may have closed by then, to this
-  process's stderr).
+  to the command's stderr, so into the log (``logfile``, or the file
+  or pipe given as fd 2 in ``fd_pipes``, also with ``returnproc``): the
+  helper writes it itself (``--report-e2big``).
 * ``umask=0`` is honoured.
 * A namespace the kernel refuses is left out with a warning on stderr,
   as portage does ("Unable to unshare"); the status's ``dropped`` names
@@ -255,6 +255,7 @@ def _fill_spec(spec, argv, env, opt_name, fd_pipes, uid, gid, groups, umask,
                cwd, unshare, cgroup, extras):
     lib = spec.lib
     spec.check(lib.sh_spec_set_argv(spec.handle, _cstrings(argv)), "argv")
+    spec.option("report-e2big")  # portage's words on the command's stderr
     if env is not None:
         for k in env:
             if not k or "=" in os.fsdecode(k):
@@ -381,13 +382,12 @@ class Process:
     reaps its helper and closes its two fds once the command has ended.
     """
 
-    def __init__(self, handle, status=None, tee=None, e2big=None):
+    def __init__(self, handle, status=None, tee=None):
         self._lib = _library()
         self._handle = handle
         self._lock = threading.Lock()
         self._status = status
         self._tee = tee  # (thread, write end) of a logfile's pipe
-        self._e2big = e2big  # (mycommand, env, stderr fd or None)
         self._watcher = None
         self._signalled = 0  # the last signal send_signal() sent
         self.pid = self._lib.sh_process_pid(handle)
@@ -417,11 +417,11 @@ class Process:
             self.returncode = result.exit_code
         self._lib.sh_process_free(self._handle)
         self._handle = None
-        if (self._e2big is not None and result.setup_failed
-                and self.result["stage"] == "exec"
+        if (result.setup_failed and self.result["stage"] == "exec"
                 and result.error == errno.E2BIG):
-            self.returncode = 1  # as portage's child that could not exec
-            _report_e2big(*self._e2big)
+            # as portage's child that could not exec (the helper wrote
+            # portage's report to the command's stderr: --report-e2big)
+            self.returncode = 1
         if self._tee is not None:
             thread, write_fd = self._tee
             os.close(write_fd)
@@ -576,26 +576,6 @@ def _warn_large_env(mycommand, env):
         sys.stderr.flush()
 
 
-def _report_e2big(mycommand, env, fd):
-    """portage's words when the command's execve fails with E2BIG, on
-    the command's stderr (fd; None: this process's stderr)."""
-    size, name, largest = env_stats(env)
-    error = OSError(errno.E2BIG, os.strerror(errno.E2BIG), mycommand[0])
-    text = ("ERROR: Executing %s failed with E2BIG. Child process "
-            "environment size: %d bytes. Largest environment variable: %s "
-            "(%d bytes)\n%s:\n   %s\n"
-            % (mycommand, size, name, largest, error, " ".join(mycommand)))
-    data = text.encode("utf-8", "backslashreplace")
-    if fd is None:
-        sys.stderr.flush()
-        fd = sys.__stderr__.fileno()
-    try:
-        while data:
-            data = data[os.write(fd, data):]
-    except OSError:
-        pass  # a stderr that is gone: the return code still says it
-
-
 def _monotonic():
     import time
     return time.monotonic()
@@ -703,12 +683,7 @@ def spawn(mycommand, env=None, opt_name=None, fd_pipes=None, returnpid=False,
         if tee is not None:
             os.close(tee[1])
         return [pid]
-    # the command's stderr, for portage's E2BIG report: the log's pipe
-    # (held until the end), the caller's fd while spawn() waits, this
-    # process's stderr when the caller may have closed its fds meanwhile
-    stderr = None if returnproc else fd_pipes.get(2)
-    e2big = (command, os.environ if env is None else env, stderr)
-    proc = Process(handle, status, tee, e2big)
+    proc = Process(handle, status, tee)
     if returnproc:
         return proc
     return proc.wait_sync()
