@@ -61,8 +61,8 @@ host read-only: see spawn-helper(1), SAFE DEFAULTS),
 ``seccomp_profile``, ``seccomp_policy``, ``seccomp_bpf`` (an fd holding
 a raw seccomp BPF program, as bwrap's --seccomp), ``landlock_write``,
 ``landlock_read``, ``landlock_best_effort``, ``rlimits`` ({name: (soft,
-hard)}), ``options`` ({option: value} for any other spawn-helper
-option) and ``status`` (a list the detailed result dict is appended to).
+hard)}), ``options`` ({option: value}, or a list of (option, value)
+pairs, for any other spawn-helper option; value None for a flag) and ``status`` (a list the detailed result dict is appended to).
 """
 
 import asyncio
@@ -332,7 +332,10 @@ def _fill_extras(spec, unshare, extras):
         hard = RLIM_INFINITY if hard is None else hard
         spec.check(spec.lib.sh_spec_set_rlimit(spec.handle, name.encode(),
                                                soft, hard), "rlimits")
-    for option, value in (extras.pop("options", None) or {}).items():
+    options = extras.pop("options", None) or {}
+    # a dict, or (option, value) pairs for options given more than once
+    for option, value in (options.items() if isinstance(options, dict)
+                          else options):
         spec.option(option, value)
     if extras:
         raise TypeError("spawn() got unexpected keyword arguments: "
@@ -656,9 +659,10 @@ def spawn(mycommand, env=None, opt_name=None, fd_pipes=None, returnpid=False,
                | (NS["user"] if extras.pop("unshare_user", False) else 0))
     status = extras.pop("status", None)
     if selinux_context is not None:
-        extras.setdefault("options", {})
-        extras["options"] = dict(extras["options"],
-                                 **{"selinux-exec-context": selinux_context})
+        options = extras.get("options") or {}
+        extras["options"] = (list(options.items() if isinstance(options, dict)
+                                  else options)
+                             + [("selinux-exec-context", selinux_context)])
     _reap_orphans()
     spec = _Spec()
     tee = None

@@ -22,24 +22,276 @@ that comes before them all.
 that imports the name afterwards gets ours; names bound before (when
 ``install()`` is called late) are replaced in every loaded module.
 ``uninstall()`` puts portage's own back everywhere.
+
+Each ebuild phase gets the sandbox it needs and nothing more
+(``phase_options()`` says which helper options, ``phase_kind()`` which
+row of README.md's phase table): a phase portage runs as root builds
+the image in the read-only view of the host, where only portage's own
+paths are writable (``writable_paths()``), with the capabilities
+src_install uses and ``--seccomp-profile install``; a phase that
+changes the live system (preinst, postinst, prerm, postrm, config) sees
+the host writable (``--unsafe-writable-host``, listed in the record);
+a userpriv phase keeps the build profile. With the helper's kernel
+sandbox (``--sandbox-write`` and its kin), ``portage.process.
+spawn_sandbox`` runs the phase's ``bash -c`` directly under it, with
+the options ``sandbox_options()`` builds from SANDBOX_WRITE,
+SANDBOX_PREDICT, SANDBOX_READ, SANDBOX_DENY and SANDBOX_LOG, and
+``sandbox_capable`` is true.
 """
 
 import importlib.abc
 import inspect
+import os
 import sys
 
 import spawnhelper
 
-__all__ = ["install", "uninstall", "spawn", "installed"]
+__all__ = ["install", "uninstall", "spawn", "spawn_sandbox", "installed",
+           "phase_kind", "phase_options", "sandbox_options",
+           "writable_paths", "sandbox_supported"]
 
 MODULE = "portage.process"
+
+
+# Phases that change the live system (ROOT): pkg_preinst too, where
+# acct-user's useradd writes /etc/passwd before the merge. Portage runs
+# them unsandboxed, in the host's pid namespace.
+LIVE_PHASES = frozenset(["preinst", "postinst", "prerm", "postrm", "config"])
+# Root phases that make or read the image in ${D}; None is
+# misc-functions.sh (install_qa_check, preinst_sfperms, ...), which
+# portage runs with EBUILD_PHASE unset.
+IMAGE_PHASES = frozenset(["install", "instprep", "package", "rpm", None])
+# What src_install's fowners, fperms 4711/2711, mknod and a copy into
+# portage-owned directories need (tests/python/phases: each one's case)
+IMAGE_CAPS = ("cap_chown", "cap_dac_override", "cap_fowner", "cap_fsetid",
+              "cap_mknod")
+# Any other root phase: only into portage's 0700 directories, which
+# portage:portage owns (portage's _prepare_build_dirs)
+ROOT_CAPS = ("cap_dac_override",)
+# A live phase is root on the host, as in portage: setcap (fcaps.eclass),
+# useradd, service restarts. By number: cap_chown is 0.
+ALL_CAPS = (
+    "cap_chown", "cap_dac_override", "cap_dac_read_search", "cap_fowner",
+    "cap_fsetid", "cap_kill", "cap_setgid", "cap_setuid", "cap_setpcap",
+    "cap_linux_immutable", "cap_net_bind_service", "cap_net_broadcast",
+    "cap_net_admin", "cap_net_raw", "cap_ipc_lock", "cap_ipc_owner",
+    "cap_sys_module", "cap_sys_rawio", "cap_sys_chroot", "cap_sys_ptrace",
+    "cap_sys_pacct", "cap_sys_admin", "cap_sys_boot", "cap_sys_nice",
+    "cap_sys_resource", "cap_sys_time", "cap_sys_tty_config", "cap_mknod",
+    "cap_lease", "cap_audit_write", "cap_audit_control", "cap_setfcap",
+    "cap_mac_override", "cap_mac_admin", "cap_syslog", "cap_wake_alarm",
+    "cap_block_suspend", "cap_audit_read", "cap_perfmon", "cap_bpf",
+    "cap_checkpoint_restore")
+
+# Gentoo's sandbox defaults (its /etc/sandbox.d), our own list: the
+# terminals, the fd links, /dev/null and kin, the temporary directories
+# and configure's conftest files. PORTAGE_DEFAULT_WRITE adds portage's
+# own (ebuild.sh's addwrite of ${PORTAGE_TMPDIR}/portage, the build
+# directory).
+SANDBOX_DEFAULT_WRITE = (
+    "/dev/fd", "/proc/self/fd", "/dev/zero", "/dev/null", "/dev/full",
+    "/dev/console", "/dev/tty", "/dev/vc", "/dev/pty", "/dev/tts",
+    "/dev/ptmx", "/dev/pts", "/dev/shm", "/tmp", "/var/tmp", "/usr/tmp",
+    "/tmp/conftest", "/lib/conftest", "/lib32/conftest", "/lib64/conftest",
+    "/tmp/cf", "/lib/cf", "/lib32/cf", "/lib64/cf")
+# the phase's own directories, from its environment
+PHASE_DIRS = ("PORTAGE_BUILDDIR", "T", "D", "HOME", "WORKDIR")
+
+
+def _colon_list(value):
+    """SANDBOX_* style: absolute paths, colon-separated, normalized."""
+    paths = []
+    for path in (value or "").split(":"):
+        if path.startswith("/"):
+            path = os.path.normpath(path)
+            if path.startswith("//"):
+                path = path[1:]
+            if path not in paths:
+                paths.append(path)
+    return paths
+
+
+def _below(path, top):
+    return path == top or path.startswith(top.rstrip("/") + "/")
+
+
+def _portage_dirs(env):
+    """The phase's directories, portage's ${PORTAGE_TMPDIR}/portage and,
+    with FEATURES ccache or distcc, their directories (ebuild.sh's
+    addwrite of them)."""
+    paths = [env.get(name) for name in PHASE_DIRS]
+    if env.get("PORTAGE_TMPDIR"):
+        paths.append(os.path.join(env["PORTAGE_TMPDIR"], "portage"))
+    features = (env.get("FEATURES") or "").split()
+    if "ccache" in features:
+        paths.append(env.get("CCACHE_DIR"))
+    if "distcc" in features:
+        paths.append(env.get("DISTCC_DIR"))
+    return _colon_list(":".join(p for p in paths if p))
+
+
+def writable_paths(env):
+    """What a root phase may write in the read-only view: its own
+    directories (${PORTAGE_BUILDDIR}, ${T}, ${D}, ${HOME}, ${WORKDIR},
+    ${PORTAGE_TMPDIR}/portage) and the SANDBOX_WRITE of its environment,
+    those that exist, each once (not below another). Left out: /dev and
+    /proc (the view has its own /dev: null, zero, full, tty, ptmx, pts,
+    shm, the fd links), /tmp (a private tmpfs in the view: written, but
+    nothing lands on the host) and / itself."""
+    chosen = []
+    candidates = _portage_dirs(env) + _colon_list(env.get("SANDBOX_WRITE"))
+    for path in sorted(candidates, key=len):
+        if (path == "/" or any(_below(path, top)
+                               for top in ("/dev", "/proc", "/tmp"))
+                or any(_below(path, top) for top in chosen)
+                or not os.path.exists(path)):
+            continue
+        chosen.append(path)
+    return [p for p in candidates if p in chosen]
+
+
+def sandbox_options(env):
+    """The kernel sandbox's options for a FEATURES=sandbox phase, from
+    its environment: --sandbox-write for SANDBOX_WRITE, Gentoo's
+    defaults and portage's directories; --sandbox-predict for
+    SANDBOX_PREDICT, ${HOME} and PORTAGE_GPG_DIR; --sandbox-read and
+    --sandbox-deny for SANDBOX_READ and SANDBOX_DENY; --sandbox-log
+    SANDBOX_LOG; --sandbox-grants, since portage's addwrite and
+    addpredict widen them while the phase runs."""
+    home = env.get("HOME")
+    write = (_colon_list(env.get("SANDBOX_WRITE"))
+             + list(SANDBOX_DEFAULT_WRITE) + _portage_dirs(env)
+             + _colon_list(home and os.path.join(home, ".bash_history")))
+    predict = (_colon_list(env.get("SANDBOX_PREDICT")) + _colon_list(home)
+               + _colon_list(env.get("PORTAGE_GPG_DIR")))
+    options = []
+    for option, paths in (("sandbox-write", write),
+                          ("sandbox-predict", predict),
+                          ("sandbox-read",
+                           _colon_list(env.get("SANDBOX_READ"))),
+                          ("sandbox-deny",
+                           _colon_list(env.get("SANDBOX_DENY")))):
+        for path in paths:
+            if (option, path) not in options:
+                options.append((option, path))
+    if env.get("SANDBOX_LOG"):
+        options.append(("sandbox-log", env["SANDBOX_LOG"]))
+    options.append(("sandbox-grants", None))
+    return options
+
+
+def _host_root():
+    return os.getuid() == 0
+
+
+def caller_caps():
+    """The capabilities of ALL_CAPS this process has (effective): what a
+    live phase keeps (the helper refuses to keep one the caller lacks,
+    as in a container without cap_sys_resource)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("CapEff:"):
+                    mask = int(line.split()[1], 16)
+                    return tuple(name for bit, name in enumerate(ALL_CAPS)
+                                 if mask >> bit & 1)
+    except OSError:
+        pass
+    return ()
+
+
+def _keep(names):
+    """--cap-keep of those of names this process has (none: no option)."""
+    have = caller_caps()
+    kept = [name for name in names if name in have]
+    return [("cap-keep", ",".join(kept))] if kept else []
+
+
+def phase_kind(phase, kwargs, host_root=None):
+    """Which sandbox a phase gets (README.md's phase table): "caller"
+    (portage not run by root: nothing to drop), "userpriv" (uid given),
+    "live" (writes the live system), "image" (root, builds the image)
+    or "root" (any other root phase)."""
+    if host_root is None:
+        host_root = _host_root()
+    uid = kwargs.get("uid")
+    if not host_root:
+        return "caller"
+    if uid not in (None, 0):
+        return "userpriv"
+    if phase in LIVE_PHASES:
+        return "live"
+    if phase in IMAGE_PHASES:
+        return "image"
+    return "root"
+
+
+def phase_options(phase, kwargs, env, sandbox=False, host_root=None):
+    """The helper options (a list of (option, value) pairs, value None
+    for a flag) for one ebuild phase (EBUILD_PHASE, None for
+    misc-functions.sh) spawned with portage's kwargs in env; with
+    sandbox (spawn_sandbox), the kernel sandbox's too. Namespaces are
+    not among them: they stay as portage's kwargs ask."""
+    kind = phase_kind(phase, kwargs, host_root)
+    options = []
+    if kind == "userpriv":
+        options.append(("seccomp-profile", "build"))
+    elif kind == "live":
+        # root on the host, as portage runs these: the view would refuse
+        # what they are for (ldconfig, useradd, eselect, setcap)
+        options += [("unsafe-writable-host", None)]
+        options += _keep(ALL_CAPS)
+        options.append(("seccomp-profile", "none"))
+        if not kwargs.get("unshare_pid"):
+            # portage's global pid phases: a daemon a postinst starts
+            # outlives it
+            options.append(("unsafe-share-pids", None))
+    elif kind in ("image", "root"):
+        image = kind == "image"
+        options += _keep(IMAGE_CAPS if image else ROOT_CAPS)
+        options += [("seccomp-profile", "install" if image else "build"),
+                    ("tmpfs", "/tmp")]
+        options += [("writable", path) for path in writable_paths(env)]
+    if sandbox:
+        options += sandbox_options(env)
+    return options
+
+
+def _phase_env(env):
+    """The environment of an ebuild phase (doebuild's), or None."""
+    if env is None:
+        env = os.environ
+    if "EBUILD_PHASE" in env or "PORTAGE_BUILDDIR" in env:
+        return env
+    return None
+
+
+def spawn_arguments(mycommand, args, kwargs, sandbox=False):
+    """What spawnhelper.spawn gets for portage's spawn(mycommand, *args,
+    **kwargs): the phase's options (phase_options) added to the
+    caller's own ``options``, for an ebuild phase's environment."""
+    kwargs = dict(kwargs)
+    env = _phase_env(args[0] if args else kwargs.get("env"))
+    if env is not None:
+        phase = env.get("EBUILD_PHASE") or None
+        options = kwargs.get("options") or []
+        if isinstance(options, dict):
+            options = list(options.items())
+        kwargs["options"] = (phase_options(phase, kwargs, env, sandbox)
+                             + list(options))
+    return mycommand, args, kwargs
 
 
 def spawn(mycommand, *args, **kwargs):
     """portage.process.spawn, by spawnhelper.spawn: current portage's
     keyword arguments with portage's meaning (any other is a TypeError
     naming it); the count of large-environment warnings is portage's
-    own (portage.process.env_too_large_warnings)."""
+    own (portage.process.env_too_large_warnings). An ebuild phase gets
+    its own sandbox (phase_options)."""
+    return _spawn(*spawn_arguments(mycommand, args, kwargs))
+
+
+def _spawn(mycommand, args, kwargs):
     process = sys.modules.get(MODULE)
     counted = getattr(process, "env_too_large_warnings", None)
     if counted is not None:
@@ -52,10 +304,44 @@ def spawn(mycommand, *args, **kwargs):
                 spawnhelper.env_too_large_warnings
 
 
+def _bash():
+    const = sys.modules.get("portage.const")
+    return getattr(const, "BASH_BINARY", "/bin/bash")
+
+
+def spawn_sandbox(mycommand, opt_name=None, **keywords):
+    """portage.process.spawn_sandbox: the phase's ``bash -c mycommand``
+    under the helper's kernel sandbox instead of Gentoo's LD_PRELOAD
+    one (sandbox_options)."""
+    if not opt_name:
+        opt_name = os.path.basename(mycommand.split()[0])
+    keywords["opt_name"] = opt_name
+    return _spawn(*spawn_arguments([_bash(), "-c", mycommand], (), keywords,
+                                   sandbox=True))
+
+
+_sandbox_supported = None
+
+
+def sandbox_supported():
+    """Whether this helper has the kernel sandbox (--sandbox-write and
+    its kin): asked once of the library's option table, nothing runs."""
+    global _sandbox_supported
+    if _sandbox_supported is None:
+        try:
+            spec = spawnhelper._Spec()
+            spec.option("sandbox-grants")
+            _sandbox_supported = True
+        except (OSError, ValueError):
+            _sandbox_supported = False
+    return _sandbox_supported
+
+
 # what introspection shows: portage's signature and our extras
 spawn.__signature__ = inspect.signature(spawnhelper.spawn)
 
-_original = None
+# portage's own, as found: spawn, spawn_sandbox, sandbox_capable
+_original = {}
 
 
 def installed():
@@ -77,13 +363,30 @@ def _rebind(old, new):
                 namespace[name] = new
 
 
+def _set_capable(value):
+    """portage.process.sandbox_capable and the copies portage's modules
+    imported by name (portage.package.ebuild.config's): a bool cannot be
+    found by identity, so by name, in portage's modules only."""
+    for name, module in list(sys.modules.items()):
+        if ((name == "portage" or name.startswith("portage."))
+                and isinstance(getattr(module, "sandbox_capable", None),
+                               bool)):
+            module.sandbox_capable = value
+
+
 def _patch(process):
-    global _original
     if process.spawn is spawn:
         return
-    _original = process.spawn
+    _original["spawn"] = process.spawn
     process.spawn = spawn
-    _rebind(_original, spawn)
+    _rebind(_original["spawn"], spawn)
+    old = getattr(process, "spawn_sandbox", None)
+    if old is not None and sandbox_supported():
+        _original["spawn_sandbox"] = old
+        _original["sandbox_capable"] = process.sandbox_capable
+        process.spawn_sandbox = spawn_sandbox
+        _rebind(old, spawn_sandbox)
+        _set_capable(True)
 
 
 class _Loader(importlib.abc.Loader):
@@ -132,6 +435,11 @@ def uninstall():
     sys.meta_path[:] = [f for f in sys.meta_path
                         if not isinstance(f, _Finder)]
     process = sys.modules.get(MODULE)
-    if process is not None and _original is not None:
-        process.spawn = _original
-        _rebind(spawn, _original)
+    if process is not None and "spawn" in _original:
+        process.spawn = _original["spawn"]
+        _rebind(spawn, _original["spawn"])
+    if process is not None and "spawn_sandbox" in _original:
+        process.spawn_sandbox = _original["spawn_sandbox"]
+        _rebind(spawn_sandbox, _original["spawn_sandbox"])
+        _set_capable(_original["sandbox_capable"])
+    _original.clear()

@@ -1,5 +1,8 @@
 """Calls portage's spawn the way emerge does for each ebuild phase, for
-test_portage.py: python3 portage_driver.py SITEDIR PHASE...
+test_portage.py:
+
+  python3 portage_driver.py SITEDIR [--features F] [--tmpdir DIR]
+                            [--script FILE] [--env NAME=VALUE]... PHASE...
 
 SITEDIR holds spawnhelper-portage.pth, read as Python reads it from
 site-packages at start-up (SPAWNHELPER_PORTAGE in the environment turns
@@ -12,11 +15,22 @@ portage's code (none of it copied). Like SpawnProcess, the driver closes
 its end of the command's output pipe at once, reads the output to EOF in
 the event loop, then awaits proc.wait() through ensure_future with a
 done callback. One JSON line a phase.
+
+--features replaces FEATURES (space-separated). --tmpdir makes doebuild's
+build directory under DIR as portage does (PORTAGE_TMPDIR=DIR; the
+directories below DIR/portage owned by the portage user, mode 0700; T,
+HOME and WORKDIR made too, D left to the install phase) and gives the
+phase its environment (PORTAGE_BUILDDIR, T, D, HOME, WORKDIR,
+SANDBOX_LOG). --script runs "FILE PHASE" (as doebuild runs "ebuild.sh
+PHASE") instead of the built-in line, through spawn_bash or spawn_sandbox
+as doebuild picks them from FEATURES and the phase.
 """
 
+import argparse
 import asyncio
 import json
 import os
+import shlex
 import site
 import sys
 
@@ -33,40 +47,103 @@ GLOBAL_PID_PHASES = {"config", "preinst", "prerm", "postinst", "postrm"}
 # phases that run as the portage user with FEATURES=userpriv
 USERPRIV_PHASES = {"depend", "unpack", "prepare", "configure", "compile",
                    "test"}
+# phases portage never runs in Gentoo's sandbox
+UNSANDBOXED_PHASES = {"clean", "cleanrm", "config", "help", "info",
+                      "postinst", "preinst", "pretend", "postrm", "prerm",
+                      "setup"}
+# actionmap's phases whose "free" is nosandbox (userpriv without
+# usersandbox)
+NOSANDBOX_PHASES = {"configure", "compile", "test"}
 PORTAGE_UID = 65534  # the stand-in for portage:portage
 PHASE_SCRIPT = ('echo "$EBUILD_PHASE $(id -u) $(umask) '
                 '$(readlink /proc/self/ns/net) $(readlink /proc/self/ns/ipc) '
                 '$(readlink /proc/self/ns/pid)"')
 
 
-def doebuild_keywords(phase, fd_pipes):
-    """What portage.process.spawn_bash gets besides the command."""
+def doebuild_keywords(phase, fd_pipes, features, env):
+    """What portage.process.spawn_bash (or spawn_sandbox) gets besides
+    the command."""
     keywords = {"fd_pipes": fd_pipes, "returnproc": True,
-                "opt_name": "[cat/pkg-1] bash",
-                "env": {"PATH": "/usr/bin:/bin", "EBUILD_PHASE": phase}}
+                "env": dict(env, EBUILD_PHASE=phase)}
     if os.getuid() == 0:
         keywords.update(
-            unshare_net=phase not in IPC_PHASES,
-            unshare_ipc=phase not in IPC_PHASES,
-            unshare_mount=True,
-            unshare_pid=phase not in GLOBAL_PID_PHASES)
-        if phase in USERPRIV_PHASES:
+            unshare_net=("network-sandbox" in features
+                         and phase not in IPC_PHASES),
+            unshare_ipc="ipc-sandbox" in features and phase not in IPC_PHASES,
+            unshare_mount="mount-sandbox" in features,
+            unshare_pid=("pid-sandbox" in features
+                         and phase not in GLOBAL_PID_PHASES))
+        if droppriv(phase, features):
             keywords.update(uid=PORTAGE_UID, gid=PORTAGE_UID,
                             groups=[PORTAGE_UID], umask=0o22)
-    keywords["warn_on_large_env"] = "warn-on-large-env" in FEATURES
+    keywords["warn_on_large_env"] = "warn-on-large-env" in features
     if phase == "depend":
         keywords["close_fds"] = False
     return keywords
 
 
-async def run_phase(phase):
+def droppriv(phase, features):
+    return (os.getuid() == 0 and "userpriv" in features
+            and phase in USERPRIV_PHASES)
+
+
+def spawn_function(phase, features):
+    """doebuild's choice: spawn_bash for a free phase, else
+    spawn_sandbox (actionmap's free, _doebuild_spawn's unsandboxed
+    phases, then doebuild.spawn's own rule and sandbox_capable)."""
+    drop = droppriv(phase, features)
+    free = phase in UNSANDBOXED_PHASES
+    if phase in NOSANDBOX_PHASES:
+        free = free or ("userpriv" in features
+                        and "usersandbox" not in features
+                        or not portage.process.sandbox_capable)
+    if not free:
+        free = ((drop and "usersandbox" not in features)
+                or (not drop and "sandbox" not in features
+                    and "usersandbox" not in features))
+    if not free and not portage.process.sandbox_capable:
+        free = True
+    if free:
+        return "spawn_bash", "[cat/pkg-1] bash"
+    return "spawn_sandbox", "[cat/pkg-1] sandbox"
+
+
+def build_dirs(tmpdir):
+    """doebuild's directories below tmpdir, as _prepare_build_dirs
+    makes them (root running, portage owning): the phase's
+    environment."""
+    builddir = os.path.join(tmpdir, "portage", "cat", "pkg-1")
+    env = {"PORTAGE_TMPDIR": tmpdir, "PORTAGE_BUILDDIR": builddir,
+           "T": os.path.join(builddir, "temp"),
+           "D": os.path.join(builddir, "image"),
+           "HOME": os.path.join(builddir, "homedir"),
+           "WORKDIR": os.path.join(builddir, "work")}
+    env["SANDBOX_LOG"] = os.path.join(env["T"], "sandbox.log")
+    owner = PORTAGE_UID if os.getuid() == 0 else None
+    for path, mode in ((os.path.join(tmpdir, "portage"), 0o700),
+                       (os.path.dirname(builddir), 0o700),
+                       (builddir, 0o700), (env["T"], 0o755),
+                       (env["HOME"], 0o755), (env["WORKDIR"], 0o755)):
+        os.makedirs(path, exist_ok=True)
+        os.chmod(path, mode)
+        if owner is not None:
+            os.chown(path, owner, owner)
+    return env
+
+
+async def run_phase(phase, args, env):
     loop = asyncio.get_running_loop()
     read_fd, write_fd = os.pipe()
     null_input = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
+    name, opt_name = spawn_function(phase, args.features)
+    command = PHASE_SCRIPT
+    if args.script:
+        command = "%s %s" % (shlex.quote(args.script), phase)
     try:
-        proc = portage.process.spawn_bash(
-            PHASE_SCRIPT, **doebuild_keywords(
-                phase, {0: null_input, 1: write_fd, 2: write_fd}))
+        proc = getattr(portage.process, name)(
+            command, opt_name=opt_name, **doebuild_keywords(
+                phase, {0: null_input, 1: write_fd, 2: write_fd},
+                args.features, env))
     finally:
         os.close(write_fd)
         os.close(null_input)
@@ -90,12 +167,27 @@ async def run_phase(phase):
     waiter.add_done_callback(lambda f: ended.set_result(f.result()))
     rc = await asyncio.wait_for(ended, 60)
     return {"phase": phase, "rc": rc, "returncode": proc.returncode,
-            "output": output.decode(errors="replace")}
+            "func": name, "output": output.decode(errors="replace")}
 
 
 def main():
-    for phase in sys.argv[2:]:
-        print(json.dumps(asyncio.run(run_phase(phase))), flush=True)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("sitedir")
+    parser.add_argument("--features", type=lambda f: set(f.split()),
+                        default=FEATURES)
+    parser.add_argument("--tmpdir")
+    parser.add_argument("--script")
+    parser.add_argument("--env", action="append", default=[])
+    parser.add_argument("phases", nargs="+")
+    args = parser.parse_args()
+    env = {"PATH": "/usr/bin:/bin",
+           "FEATURES": " ".join(sorted(args.features))}
+    if args.tmpdir:
+        env.update(build_dirs(args.tmpdir))
+    env.update(item.split("=", 1) for item in args.env)
+    for phase in args.phases:
+        print(json.dumps(asyncio.run(run_phase(phase, args, env))),
+              flush=True)
 
 
 if __name__ == "__main__":

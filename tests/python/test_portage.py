@@ -170,3 +170,254 @@ class Integration(unittest.TestCase):
                 self.assertEqual(ipc == host["ipc"], shared)
                 if not shared:
                     self.assertNotEqual(pid, host["pid"])
+
+
+PHASE_SCRIPT = os.path.join(HERE, "phase.sh")
+# sandbox_capable as portage.process and config see it, and whose
+# spawn_sandbox is in place, once the integration is installed
+SANDBOX_STATE = ("import spawnhelper_portage as shp; shp.install()\n"
+                 "import portage.process as p, portage.package.ebuild."
+                 "config as c\n"
+                 "print(p.sandbox_capable, c.sandbox_capable, "
+                 "p.spawn_sandbox is shp.spawn_sandbox)\n")
+ROOT_ONLY = ("as an ordinary user doebuild drops no privileges and asks "
+             "for no namespaces: the phases' own sandboxes are root's")
+
+
+def helper_has(option):
+    """Whether the helper under test knows option (its --help)."""
+    helper = os.environ.get("SPAWNHELPER_PATH", "spawn-helper")
+    p = subprocess.run([helper, "--help"], capture_output=True, text=True,
+                       stdin=subprocess.DEVNULL, timeout=60)
+    return ("--" + option) in p.stdout
+
+
+class Phases(unittest.TestCase):
+    """Each phase's own sandbox (spawnhelper_portage.phase_options):
+    the table, the kernel sandbox's options, and ebuild-like phases
+    (phase.sh) run with doebuild's keyword arguments."""
+
+    def setUp(self):
+        import spawnhelper_portage as shp
+        self.shp = shp
+        self.caps = set(shp.caller_caps())
+
+    def kept(self, names):
+        kept = [n for n in names if n in self.caps]
+        return [("cap-keep", ",".join(kept))] if kept else []
+
+    def test_phase_table(self):
+        """phase → uid, capabilities, seccomp profile, view, writable
+        paths (README.md's table), for a root portage; nothing for an
+        ordinary one."""
+        shp = self.shp
+        import tempfile
+        with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
+            build = os.path.join(tmp, "portage", "cat", "pkg-1")
+            for sub in ("temp", "image", "homedir", "work"):
+                os.makedirs(os.path.join(build, sub))
+            extra = os.path.join(tmp, "ccache")
+            os.mkdir(extra)
+            env = {"PORTAGE_TMPDIR": tmp, "PORTAGE_BUILDDIR": build,
+                   "T": build + "/temp", "D": build + "/image",
+                   "HOME": build + "/homedir", "WORKDIR": build + "/work",
+                   "SANDBOX_WRITE": "/dev/null:/tmp/conftest:/nonexistent:"
+                                    + extra + "/:/:relative"}
+            writable = [("writable", p) for p in
+                        (tmp + "/portage", extra)]
+            self.assertEqual(shp.writable_paths(env),
+                             [tmp + "/portage", extra])
+            root = [("seccomp-profile", "build"), ("tmpfs", "/tmp")]
+            image = [("seccomp-profile", "install"), ("tmpfs", "/tmp")]
+            for phase, kwargs, kind, options in (
+                    ("install", {}, "image",
+                     self.kept(shp.IMAGE_CAPS) + image + writable),
+                    ("instprep", {"uid": 0}, "image",
+                     self.kept(shp.IMAGE_CAPS) + image + writable),
+                    (None, {}, "image",
+                     self.kept(shp.IMAGE_CAPS) + image + writable),
+                    ("setup", {}, "root",
+                     self.kept(shp.ROOT_CAPS) + root + writable),
+                    ("compile", {}, "root",
+                     self.kept(shp.ROOT_CAPS) + root + writable),
+                    ("compile", {"uid": 250, "gid": 250}, "userpriv",
+                     [("seccomp-profile", "build")]),
+                    ("postinst", {"unshare_pid": False}, "live",
+                     [("unsafe-writable-host", None)]
+                     + self.kept(shp.ALL_CAPS)
+                     + [("seccomp-profile", "none"),
+                        ("unsafe-share-pids", None)]),
+                    ("preinst", {"unshare_pid": True}, "live",
+                     [("unsafe-writable-host", None)]
+                     + self.kept(shp.ALL_CAPS)
+                     + [("seccomp-profile", "none")])):
+                with self.subTest(phase=phase, kwargs=kwargs):
+                    self.assertEqual(
+                        shp.phase_kind(phase, kwargs, host_root=True), kind)
+                    self.assertEqual(shp.phase_options(
+                        phase, kwargs, env, host_root=True), options)
+                    self.assertEqual(shp.phase_options(
+                        phase, kwargs, env, host_root=False), [])
+
+    def test_sandbox_options(self):
+        """FEATURES=sandbox: the helper options built from the phase's
+        SANDBOX_* variables, Gentoo's defaults and portage's paths, and
+        what spawn_sandbox hands the binding: bash -c COMMAND."""
+        shp = self.shp
+        env = {"EBUILD_PHASE": "compile", "HOME": "/b/homedir",
+               "T": "/b/temp", "PORTAGE_TMPDIR": "/vt",
+               "SANDBOX_WRITE": "/w1:/w2/::/w1",
+               "SANDBOX_PREDICT": "/p1", "SANDBOX_READ": "/",
+               "SANDBOX_DENY": "/d1:/d2", "SANDBOX_LOG": "/b/temp/sb.log",
+               "PORTAGE_GPG_DIR": "/gpg"}
+        write = (["/w1", "/w2"] + list(shp.SANDBOX_DEFAULT_WRITE)
+                 + ["/b/temp", "/b/homedir", "/vt/portage",
+                    "/b/homedir/.bash_history"])
+        expected = ([("sandbox-write", p) for p in write]
+                    + [("sandbox-predict", p)
+                       for p in ("/p1", "/b/homedir", "/gpg")]
+                    + [("sandbox-read", "/"), ("sandbox-deny", "/d1"),
+                       ("sandbox-deny", "/d2"),
+                       ("sandbox-log", "/b/temp/sb.log"),
+                       ("sandbox-grants", None)])
+        self.assertEqual(shp.sandbox_options(env), expected)
+        kwargs = {"env": env, "uid": 250, "opt_name": "[cat/pkg-1] sandbox",
+                  "options": {"timeout": 5}}
+        argv, args, given = shp.spawn_arguments(
+            ["/bin/bash", "-c", "ebuild.sh compile"], (), kwargs,
+            sandbox=True)
+        self.assertEqual((argv, args), (["/bin/bash", "-c",
+                                         "ebuild.sh compile"], ()))
+        self.assertEqual(given["options"],
+                         [("seccomp-profile", "build")] * (os.getuid() == 0)
+                         + expected + [("timeout", 5)])
+        # a spawn outside a phase (fetch, movefile): no phase options
+        self.assertEqual(shp.spawn_arguments(["wget"], (), {"env": {}})[2],
+                         {"env": {}})
+
+    def driver(self, phases, features=None, env=()):
+        """portage_driver.py for phases in a fresh build tree: the
+        results and the tree (tmpdir, outside)."""
+        args = [os.path.join(HERE, "portage_driver.py"), SITEDIR,
+                "--tmpdir", self.tmpdir, "--script", self.script,
+                "--env", "OUTSIDE=" + self.outside]
+        if features is not None:
+            args += ["--features", features]
+        for item in env:
+            args += ["--env", item]
+        code = ("import runpy, sys; sys.argv = sys.argv[1:]; "
+                "runpy.run_path(sys.argv[0], run_name='__main__')")
+        rc, out, err = python(code, args=args + list(phases))
+        self.assertEqual(rc, 0, err)
+        results = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual([r["phase"] for r in results], list(phases), err)
+        for r in results:
+            self.assertEqual((r["rc"], r["returncode"]), (0, 0), r)
+            r["checks"] = dict(line.split(" ", 1)
+                               for line in r["output"].splitlines())
+        return results
+
+    def make_tree(self):
+        import shutil
+        import tempfile
+        if os.getuid() != 0:
+            self.skipTest(ROOT_ONLY)
+        # below /var/tmp: the view's /tmp is a tmpfs of its own
+        base = tempfile.mkdtemp(dir="/var/tmp", prefix="sh-phases-")
+        self.addCleanup(shutil.rmtree, base)
+        os.chmod(base, 0o755)
+        self.tmpdir = os.path.join(base, "tmpdir")
+        self.outside = os.path.join(base, "outside")
+        os.mkdir(self.tmpdir)
+        os.mkdir(self.outside, 0o755)
+        with open(os.path.join(self.outside, "file"), "w") as f:
+            f.write("host\n")
+        os.chmod(os.path.join(self.outside, "file"), 0o755)
+        self.script = os.path.join(base, "phase.sh")
+        shutil.copy(PHASE_SCRIPT, self.script)
+        os.chmod(self.script, 0o755)
+        for path in ("/etc/sh-phase-test", "/usr/bin/sh-phase-test",
+                     "/tmp/sh-phase-test"):
+            self.addCleanup(self.assert_absent, path)
+
+    def assert_absent(self, path):
+        if os.path.lexists(path):
+            os.unlink(path)
+            self.fail("the phase wrote the host's " + path)
+
+    def test_install_phase(self):
+        """src_install as root: fowners, fperms 4711 and 2711, mknod and
+        writes into portage's 0700 directories work, and the setuid
+        bits land in ${D}; outside portage's paths (a host directory,
+        /etc, /usr/bin) nothing is written, chmod 4711 included; /tmp
+        is the view's own."""
+        self.make_tree()
+        r, = self.driver(["install"])
+        expected = {"t-write": "ok", "image-dir": "ok", "fowners": "ok",
+                    "fperms-4711": "ok", "fperms-4711-mode": "4711",
+                    "fperms-2711": "ok", "fperms-2711-mode": "2711",
+                    "mknod": "ok", "outside-write": "refused",
+                    "outside-chmod": "refused", "etc-write": "refused",
+                    "usr-bin-write": "refused", "tmp-write": "ok"}
+        self.assertEqual(r["checks"], expected, r)
+        image = os.path.join(self.tmpdir, "portage/cat/pkg-1/image")
+        st = os.stat(os.path.join(image, "usr/bin/own"))
+        self.assertEqual((st.st_mode & 0o7777, st.st_uid), (0o4711, 1234))
+        st = os.stat(os.path.join(self.outside, "file"))
+        self.assertEqual(st.st_mode & 0o7777, 0o755)
+        self.assertFalse(os.path.exists(os.path.join(self.outside, "new")))
+
+    def test_userpriv_phase(self):
+        """A userpriv phase (portage's uid) writes its ${WORKDIR} but
+        cannot make a setuid file: the build profile."""
+        self.make_tree()
+        r, = self.driver(["compile"])
+        self.assertEqual(r["checks"], {
+            "workdir-write": "ok", "userpriv-setuid": "refused",
+            "userpriv-setuid-mode": "644"}, r)
+
+    def test_live_phase(self):
+        """pkg_postinst writes the live system, in the host's pid
+        namespace, as portage runs it (--unsafe-writable-host,
+        --unsafe-share-pids: README.md says why)."""
+        self.make_tree()
+        r, = self.driver(["postinst"])
+        self.assertEqual(r["checks"], {
+            "live-write": "ok",
+            "pid-ns": os.readlink("/proc/self/ns/pid")}, r)
+        self.assertTrue(os.path.exists(os.path.join(self.outside, "live")))
+
+    def test_kernel_sandbox(self):
+        """FEATURES="sandbox usersandbox": spawn_sandbox is ours and
+        sandbox_capable true; a write outside SANDBOX_WRITE is refused
+        and logged in SANDBOX_LOG; addwrite widens it while the phase
+        runs."""
+        if not helper_has("sandbox-write"):
+            self.skipTest("this spawn-helper has no --sandbox-write (the "
+                          "kernel sandbox's options)")
+        self.assertEqual(python(SANDBOX_STATE, enable=False)[:2],
+                         (0, "True True True\n"))
+        self.make_tree()
+        os.chmod(self.outside, 0o777)
+        r, = self.driver(["compile"], features="sandbox userpriv "
+                         "usersandbox network-sandbox ipc-sandbox "
+                         "mount-sandbox pid-sandbox",
+                         env=["SANDBOX_TEST=1"])
+        self.assertEqual(r["func"], "spawn_sandbox", r)
+        self.assertEqual((r["checks"]["sandbox-outside"],
+                          r["checks"]["sandbox-granted"]),
+                         ("refused", "ok"), r)
+        self.assertFalse(os.path.exists(os.path.join(self.outside,
+                                                     "denied")))
+        log = os.path.join(self.tmpdir, "portage/cat/pkg-1/temp/sandbox.log")
+        with open(log) as f:
+            self.assertIn(os.path.join(self.outside, "denied"), f.read())
+
+    def test_sandbox_capable_follows_helper(self):
+        """Without the helper's kernel sandbox, portage's spawn_sandbox
+        and sandbox_capable stay portage's (Gentoo's sandbox binary)."""
+        if helper_has("sandbox-write"):
+            self.skipTest("this spawn-helper has the kernel sandbox: "
+                          "test_kernel_sandbox covers it")
+        self.assertEqual(python(SANDBOX_STATE, enable=False)[:2],
+                         (0, "False False False\n"))
