@@ -3013,6 +3013,8 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 			ck_assert(spec->new_session);
 		} else if (strcmp(name, "die-with-parent") == 0) {
 			ck_assert(spec->die_with_parent);
+		} else if (strcmp(name, "report-e2big") == 0) {
+			ck_assert(spec->report_e2big);
 		} else if (strcmp(name, "parent-pid") == 0) {
 			ck_assert_int_eq(spec->parent_pid, parse_long(v, 10));
 		} else if (strcmp(name, "unshare-all") == 0) {
@@ -3141,6 +3143,8 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 		ck_assert(!spec->has_umask);
 	if (!seen[option_find("die-with-parent") - option_table])
 		ck_assert(!spec->die_with_parent);
+	if (!seen[option_find("report-e2big") - option_table])
+		ck_assert(!spec->report_e2big);
 	if (!seen[option_find("parent-pid") - option_table])
 		ck_assert_int_eq(spec->parent_pid, 0);
 	if (!seen[option_find("ns-fallback") - option_table])
