@@ -607,8 +607,10 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* The record of v as Gentoo's sandbox writes it: into fd. */
-static int write_record(int fd, const struct sandbox_violation *v)
+/* The record of v as Gentoo's sandbox writes it: into fd; the command
+ * line's NULs as spaces when readable (the summary on a terminal). */
+static int write_record(int fd, const struct sandbox_violation *v,
+			bool readable)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -619,7 +621,8 @@ static int write_record(int fd, const struct sandbox_violation *v)
 		return -ENOMEM;
 	fprintf(f, "\nF: %s\nS: deny\nP: %s\nA: %s\nR: %s\nC: ", v->op,
 		v->path, v->abs, v->canon);
-	fwrite(v->cmdline, 1, v->cmdline_len, f);
+	for (size_t i = 0; i < v->cmdline_len; i++)
+		fputc(readable && !v->cmdline[i] ? ' ' : v->cmdline[i], f);
 	fputc('\n', f);
 	if (fclose(f) != 0) {
 		free(text);
@@ -655,7 +658,7 @@ static int log_violation(struct sandbox *sb, const struct sandbox_violation *v)
 			    0)
 			return -errno;
 	}
-	return write_record(sb->log_fd, v);
+	return write_record(sb->log_fd, v, false);
 }
 
 static const char *op_name(const struct watched_call *c, int oflags)
@@ -856,7 +859,7 @@ void sandbox_summary(const struct sandbox *sb,
 		   "SUMMARY ---------------------------\n");
 	dprintf(2, "LOG FILE: \"%s\"\n", log ? log : "(none: no --sandbox-log)");
 	for (size_t i = 0; i < rep->n_violations; i++)
-		write_record(2, &rep->violations[i]);
+		write_record(2, &rep->violations[i], true);
 	if (rep->violation_count > rep->n_violations)
 		dprintf(2, "\n(%lu more, not listed)\n",
 			rep->violation_count - rep->n_violations);
