@@ -974,12 +974,12 @@ const struct option_def option_table[] = {
 	  "(SANDBOX_PREDICT)",
 	  parse_dest, emit_list, OFF(sandbox_predict) },
 	{ "sandbox-deny", OPT_VALUE | OPT_REPEAT, GROUP_SANDBOX, "PATH",
-	  "PATH is neither readable nor writable: an empty, inaccessible "
-	  "mount covers it in the view (SANDBOX_DENY)",
+	  "SANDBOX_DENY: PATH neither readable nor writable (accepted, turns "
+	  "the sandbox on; not enforced yet)",
 	  parse_dest, emit_list, OFF(sandbox_deny) },
 	{ "sandbox-read", OPT_VALUE | OPT_REPEAT, GROUP_SANDBOX, "PATH",
-	  "the command may read below PATH (SANDBOX_READ); when none of "
-	  "them is `/`, reads elsewhere are refused by Landlock",
+	  "SANDBOX_READ: the command may read below PATH (accepted, turns "
+	  "the sandbox on; not enforced yet)",
 	  parse_dest, emit_list, OFF(sandbox_read) },
 	{ "sandbox-log", OPT_VALUE, GROUP_SANDBOX, "FILE",
 	  "append each refused write to FILE, a path of the caller's, in "
