@@ -25,7 +25,7 @@ build()
 	rm -rf "$b"
 	mkdir "$b"
 	case $mode in
-	none) ;;
+	none) args=(--writable "$W" --writable /tmp) ;; # root: the view anyway
 	quiet) args=(--sandbox-write "$W" --sandbox-write /tmp --sandbox-report no) ;;
 	report) args=(--sandbox-write "$W" --sandbox-write /tmp --sandbox-log "$W/log") ;;
 	esac
