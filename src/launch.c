@@ -230,10 +230,10 @@ static int prepare_safe_defaults(struct launch *launch, struct sh_err *err)
 	bool host_root = command_host_uid(launch) == 0;
 	unsigned before = launch->namespaces;
 
-	if (host_root && spec->unsafe_writable_host)
+	if (host_root && spec->unsafe_writable_host && !launch->sandbox.on)
 		launch->unsafe |= UNSAFE_WRITABLE_HOST;
-	else if (host_root)
-		launch->read_only_host = true;
+	else if (host_root || launch->sandbox.on)
+		launch->read_only_host = true; /* the sandbox's enforcement */
 	if (launch->read_only_host && launch->join_fds[NS_MOUNT] >= 0)
 		return err_set(err, "spec", EINVAL,
 			       "--join-ns mnt: a command that is the host's "
@@ -282,6 +282,40 @@ static int prepare_cwd(struct launch *launch, struct sh_err *err)
 	return 0;
 }
 
+/* Whether the plan mounts something on path already. */
+static bool mounted_on(const struct launch *launch, const char *path)
+{
+	for (size_t i = 0; i < launch->mount_plan.n; i++)
+		if (strcmp(launch->mounts[i].dest, path) == 0)
+			return true;
+	return false;
+}
+
+/* The --sandbox-write paths that are there to bind, writable in the
+ * view: portage's list names paths that need not exist (the reports
+ * still count them through the view's verdict: a path left out is
+ * refused), /dev and /proc ones the view's own /dev and /proc serve,
+ * and / leaves the host read-only (the view would not be seen). */
+static void add_sandbox_writes(struct launch *launch)
+{
+	const struct strv *paths = &launch->spec->sandbox_write;
+	struct stat st;
+
+	for (size_t i = 0; i < paths->n; i++) {
+		const char *p = paths->v[i];
+		struct mount_entry *e;
+
+		if (mount_path_is_root(p) || strncmp(p, "/dev/", 5) == 0 ||
+		    strcmp(p, "/dev") == 0 || strncmp(p, "/proc/", 6) == 0 ||
+		    strcmp(p, "/proc") == 0 || stat(p, &st) < 0 ||
+		    mounted_on(launch, p))
+			continue;
+		e = &launch->mounts[launch->mount_plan.n++];
+		*e = (struct mount_entry){ MOUNT_WRITABLE, NULL, p,
+					   "sandbox-write", p };
+	}
+}
+
 static int compare_dests(const void *a, const void *b)
 {
 	return strcmp(((const struct mount_entry *)a)->dest,
@@ -294,7 +328,7 @@ static int prepare_mounts(struct launch *launch, struct sh_err *err)
 {
 	const struct spec *spec = launch->spec;
 	size_t n = spec->binds.n + spec->ro_binds.n + spec->tmpfs.n +
-		   spec->writable.n;
+		   spec->writable.n + spec->sandbox_write.n;
 	int r;
 
 	launch->mounts = calloc(n + 1, sizeof(*launch->mounts));
@@ -309,6 +343,8 @@ static int prepare_mounts(struct launch *launch, struct sh_err *err)
 	     (r = add_mounts(launch, &spec->writable, MOUNT_WRITABLE, err)) <
 		     0))
 		return r;
+	if (launch->read_only_host)
+		add_sandbox_writes(launch);
 	qsort(launch->mounts, launch->mount_plan.n, sizeof(*launch->mounts),
 	      compare_dests);
 	launch->mount_plan.entries = launch->mounts;
@@ -422,7 +458,11 @@ static int prepare_hardening(struct launch *launch, struct sh_err *err)
 		launch->rlimits[i].text = spec->rlimits.v[i];
 		launch->n_rlimits++;
 	}
-	if ((r = seccomp_prepare(spec, &launch->seccomp, err)) < 0)
+	launch->sandbox.nodev = launch->mount_plan.nodev_binds;
+	if ((r = seccomp_prepare(spec, &launch->seccomp, err)) < 0 ||
+	    (launch->sandbox.report &&
+	     (r = seccomp_plan_sandbox(&launch->seccomp, &launch->sandbox,
+				       err)) < 0))
 		return r;
 	/* seccomp and Landlock come after the capabilities are dropped:
 	 * without no_new_privs they need CAP_SYS_ADMIN kept */
@@ -485,6 +525,7 @@ int launch_prepare(struct launch *launch, const struct spec *spec,
 	launch->error_fd = launch->sync_fd = launch->report_fd = -1;
 	for (int k = 0; k < NS_COUNT; k++)
 		launch->join_fds[k] = -1;
+	sandbox_prepare(&launch->sandbox, spec);
 	if ((r = spec_check_fds(spec, err)) < 0 ||
 	    (r = creds_resolve(spec, &launch->creds, err)) < 0 ||
 	    (r = env_build(spec, environ, &launch->env, err)) < 0 ||
@@ -508,6 +549,7 @@ static void close_fd(int *fd)
 void launch_clear(struct launch *launch)
 {
 	creds_clear(&launch->creds);
+	sandbox_close(&launch->sandbox);
 	fdmap_plan_clear(&launch->fd_plan);
 	strv_clear(&launch->env);
 	strv_clear(&launch->mount_storage);

@@ -14,6 +14,7 @@
 #include "net.h"
 #include "ns.h"
 #include "rlimits.h"
+#include "sandbox.h"
 #include "seccomp-filter.h"
 #include "spec.h"
 
@@ -50,6 +51,7 @@ struct launch {
 	struct rlimit_setting rlimits[16];
 	size_t n_rlimits;
 	struct seccomp_plan seccomp;
+	struct sandbox sandbox; /* --sandbox-*: its view, its reports */
 
 	/* The safe defaults (design.md, "Safe by default"): what a caller
 	 * forgets must not open the host. */

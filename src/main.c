@@ -165,9 +165,17 @@ int main(int argc, char **argv)
 		launch_clear(&launch);
 		fail(&spec, &err);
 	}
+	sandbox_summary(&launch.sandbox, &outcome.seccomp.sandbox);
 	launch_clear(&launch);
 	if (status_outcome(spec.status_fd, &outcome, &err) < 0)
 		fail(&spec, &err); /* on stderr: the status fd failed */
 	spec_clear(&spec);
+	/* as Gentoo's sandbox: a command that succeeded fails when writes
+	 * were refused */
+	if (outcome.seccomp.sandbox.violation_count &&
+	    WIFEXITED(outcome.wait_status) &&
+	    WEXITSTATUS(outcome.wait_status) == 0)
+		outcome.wait_status = 1 << 8;
+	sandbox_report_clear(&outcome.seccomp.sandbox);
 	monitor_exit_like(outcome.wait_status);
 }

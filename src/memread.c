@@ -19,16 +19,20 @@
 #include "clock.h"
 #include "fileio.h"
 
-/* The conversation, one SOCK_SEQPACKET message each way. */
+/* The conversation, one SOCK_SEQPACKET message each way: a job (the
+ * reader is the monitor's fork: the function's address is the same in
+ * both) and its input; its output, or -errno. */
 struct request {
+	memread_job job;
 	pid_t pid;
-	uint32_t size;
-	uint64_t addr;
+	uint32_t out_size;
+	uint32_t in_len;
+	unsigned char in[MEMREAD_JOB_IN];
 };
 
 struct reply {
-	int32_t n; /* bytes in text, or -errno */
-	char text[MEMREAD_MAX];
+	int32_t n; /* bytes in out, or -errno */
+	unsigned char out[MEMREAD_JOB_OUT];
 };
 
 /* In the reader: the bytes at addr in pid, up to size. By pid with
@@ -41,20 +45,41 @@ struct reply {
  * split at the page boundary: the kernel stops at the first piece it
  * cannot read, so a short string at the end of the last mapped page
  * still reads. */
-static int32_t read_pieces(pid_t pid, uint64_t addr, char *buf, size_t size)
+ssize_t memread_bytes(pid_t pid, uint64_t addr, void *buf, size_t size)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	size_t first = page - (size_t)(addr % page);
 	struct iovec local = { buf, size };
-	struct iovec remote[2] = {
-		{ (void *)(uintptr_t)addr, first < size ? first : size },
-		{ (void *)(uintptr_t)(addr + first),
-		  first < size ? size - first : 0 },
-	};
-	ssize_t n = process_vm_readv(pid, &local, 1, remote,
-				     first < size ? 2 : 1, 0);
+	struct iovec remote[MEMREAD_JOB_OUT / 4096 + 2];
+	size_t n_remote = 0, done = 0;
+	ssize_t n;
 
-	return n < 0 ? -errno : (int32_t)n;
+	/* a piece a page: the kernel stops at the first piece it cannot
+	 * read, and keeps what came before */
+	while (done < size && n_remote < sizeof(remote) / sizeof(remote[0])) {
+		size_t left = page - (size_t)((addr + done) % page);
+
+		if (left > size - done)
+			left = size - done;
+		remote[n_remote++] = (struct iovec){
+			(void *)(uintptr_t)(addr + done), left
+		};
+		done += left;
+	}
+	local.iov_len = done;
+	n = process_vm_readv(pid, &local, 1, remote, n_remote, 0);
+	return n < 0 ? -errno : n;
+}
+
+/* The job of memread_string: in is the address. */
+static ssize_t read_string_job(pid_t pid, const void *in, size_t in_len,
+			       void *out, size_t out_size)
+{
+	uint64_t addr;
+
+	if (in_len != sizeof(addr))
+		return -EINVAL;
+	memcpy(&addr, in, sizeof(addr));
+	return memread_bytes(pid, addr, out, out_size);
 }
 
 /* In the reader: only sock stays open, as fd 0. A reader held in a
@@ -74,8 +99,8 @@ static int keep_only(int sock)
  * it in the kernel, and then only until the fault ends). */
 __attribute__((noreturn)) static void reader_main(int sock, pid_t monitor)
 {
-	struct request req;
-	struct reply rep;
+	static struct request req;
+	static struct reply rep;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != monitor ||
 	    keep_only(sock) < 0)
@@ -86,13 +111,17 @@ __attribute__((noreturn)) static void reader_main(int sock, pid_t monitor)
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n != sizeof(req))
+		if (n < (ssize_t)offsetof(struct request, in))
 			_exit(0);
-		rep.n = read_pieces(req.pid, req.addr, rep.text,
-				    req.size < MEMREAD_MAX ? req.size
-							   : MEMREAD_MAX);
+		if (req.in_len > MEMREAD_JOB_IN ||
+		    (size_t)n != offsetof(struct request, in) + req.in_len)
+			_exit(0);
+		rep.n = (int32_t)req.job(req.pid, req.in, req.in_len, rep.out,
+					 req.out_size < MEMREAD_JOB_OUT
+						 ? req.out_size
+						 : MEMREAD_JOB_OUT);
 		if (send(0, &rep,
-			 offsetof(struct reply, text) +
+			 offsetof(struct reply, out) +
 				 (size_t)(rep.n > 0 ? rep.n : 0),
 			 MSG_NOSIGNAL) < 0)
 			_exit(0);
@@ -163,15 +192,20 @@ static bool ready_by(int sock, short want, long long deadline)
 	}
 }
 
-int memread_string(struct memreader *r, pid_t pid, uint64_t addr, char *buf,
-		   size_t size, struct sh_err *err)
+ssize_t memread_run(struct memreader *r, memread_job job, pid_t pid,
+		    const void *in, size_t in_len, void *out, size_t out_size,
+		    struct sh_err *err)
 {
 	long long deadline = now_usec() + MEMREAD_BOUND_MS * 1000LL;
-	struct request req = { pid, (uint32_t)size, addr };
-	struct reply rep;
+	_cleanup_free_ struct request *req = calloc(1, sizeof(*req));
+	_cleanup_free_ struct reply *rep = malloc(sizeof(*rep));
 	ssize_t n;
 	int ret;
 
+	if (!req || !rep)
+		return err_set(err, "monitor", ENOMEM, "out of memory");
+	if (in_len > MEMREAD_JOB_IN || out_size > MEMREAD_JOB_OUT)
+		return 0;
 	memread_reap(r);
 	/* one reader at most: while a killed one is held in a fault, the
 	 * command gets no second one to hold */
@@ -179,19 +213,34 @@ int memread_string(struct memreader *r, pid_t pid, uint64_t addr, char *buf,
 		return 0;
 	if (!r->proc.pid && (ret = start_reader(r, err)) < 0)
 		return ret;
-	if (send(r->sock, &req, sizeof(req), MSG_DONTWAIT | MSG_NOSIGNAL) !=
-		    (ssize_t)sizeof(req) ||
+	*req = (struct request){ job, pid, (uint32_t)out_size,
+				 (uint32_t)in_len, { 0 } };
+	memcpy(req->in, in, in_len);
+	if (send(r->sock, req, offsetof(struct request, in) + in_len,
+		 MSG_DONTWAIT | MSG_NOSIGNAL) !=
+		    (ssize_t)(offsetof(struct request, in) + in_len) ||
 	    !ready_by(r->sock, POLLIN, deadline) ||
-	    (n = recv(r->sock, &rep, sizeof(rep), MSG_DONTWAIT)) <
-		    (ssize_t)offsetof(struct reply, text)) {
+	    (n = recv(r->sock, rep, sizeof(*rep), MSG_DONTWAIT)) <
+		    (ssize_t)offsetof(struct reply, out)) {
 		drop_reader(r);
 		return 0;
 	}
-	if (rep.n <= 0 || (size_t)rep.n > size ||
-	    (size_t)n != offsetof(struct reply, text) + (size_t)rep.n)
+	if (rep->n <= 0 || (size_t)rep->n > out_size ||
+	    (size_t)n != offsetof(struct reply, out) + (size_t)rep->n)
 		return 0;
-	memcpy(buf, rep.text, (size_t)rep.n);
-	return memchr(buf, '\0', (size_t)rep.n) != NULL;
+	memcpy(out, rep->out, (size_t)rep->n);
+	return rep->n;
+}
+
+int memread_string(struct memreader *r, pid_t pid, uint64_t addr, char *buf,
+		   size_t size, struct sh_err *err)
+{
+	ssize_t n = memread_run(r, read_string_job, pid, &addr, sizeof(addr),
+				buf, size, err);
+
+	if (n < 0)
+		return (int)n;
+	return n > 0 && memchr(buf, '\0', (size_t)n) != NULL;
 }
 
 void memread_stop(struct memreader *r)

@@ -25,8 +25,25 @@
  * stalled reader lives: see memread_string). */
 #define MEMREAD_BOUND_MS 200
 
-/* The longest string a read brings (with its NUL). */
+/* The longest string the seccomp rules compare (with its NUL). */
 #define MEMREAD_MAX 256
+
+/* A job's input and output at most (a path and a bit; a read of the
+ * command's memory, the facts of a path). */
+#define MEMREAD_JOB_IN 8192
+#define MEMREAD_JOB_OUT 65536
+
+/* Work the reader does for the monitor on the command's memory or files
+ * (a path the command names may lead through a mount it serves): in the
+ * reader, on the process pid; out_size bytes at most into out; the bytes
+ * made, or -errno. */
+typedef ssize_t (*memread_job)(pid_t pid, const void *in, size_t in_len,
+			       void *out, size_t out_size);
+
+/* For jobs: size bytes at addr in pid (at most MEMREAD_JOB_OUT), those
+ * before the first it cannot read; -errno when none. By pid with
+ * process_vm_readv, whose fault waits SIGKILL ends. */
+ssize_t memread_bytes(pid_t pid, uint64_t addr, void *buf, size_t size);
 
 struct memreader {
 	struct proc proc; /* the reader; pid 0 when none (or reaped) */
@@ -36,8 +53,17 @@ struct memreader {
 
 #define MEMREAD_INIT { PROC_NONE, -1, false }
 
+/* job in the reader, within MEMREAD_BOUND_MS (in_len at most
+ * MEMREAD_JOB_IN, out_size MEMREAD_JOB_OUT): the bytes it made into
+ * out; 0 when it made none, failed, or did not end in time (as
+ * memread_string's 0); -errno with err set when no reader could be
+ * started. */
+ssize_t memread_run(struct memreader *r, memread_job job, pid_t pid,
+		    const void *in, size_t in_len, void *out, size_t out_size,
+		    struct sh_err *err);
+
 /* The NUL-terminated string at addr in the process pid into buf (size
- * bytes with the NUL, at most MEMREAD_MAX), within MEMREAD_BOUND_MS.
+ * bytes with the NUL, at most MEMREAD_JOB_OUT), within MEMREAD_BOUND_MS.
  * 1: read; 0: not read (no such memory, no NUL within size bytes, no
  * leave from the kernel to read pid's memory, the deadline passed, or
  * the reader a past deadline killed is not gone yet); -errno with err

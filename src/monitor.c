@@ -815,6 +815,8 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	memset(out, 0, sizeof(*out));
 	out->child = (struct proc)PROC_NONE;
 	out->seccomp_listener = -1;
+	out->seccomp.sandbox.on = launch->sandbox.on;
+	out->seccomp.sandbox.reported = launch->sandbox.report;
 	cgroup_usage(&launch->cgroups, &out->cgroup);
 	monitor_sigset(&w.set); /* blocked since monitor_block_signals */
 	launch->monitor_pid = getpid();
@@ -825,6 +827,9 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 		goto out;
 	if (out->info.cgroup_ns_errno)
 		launch_drop_cgroup_ns(launch, out->info.cgroup_ns_errno);
+	/* the sandbox's namespaces, for run-time grants: our child stays
+	 * unreaped (its pid its own) while calls come */
+	launch->sandbox.init_pid = out->child.pid;
 	/* a caller that cannot learn the command runs must not have it
 	 * running: killed at once, reaped as any other end */
 	if ((started = status_started(launch, out, err)) < 0)

@@ -411,6 +411,13 @@ static int mount_special(const struct mount_plan *plan, struct sh_err *err)
 	return 0;
 }
 
+int mounts_widen(const char *path, bool nodev, struct sh_err *err)
+{
+	int r = bind_mount(path, path, BIND_WRITABLE, err);
+
+	return r == 0 && nodev ? nodev_if_dir(path, err) : r;
+}
+
 /* Whether each writable entry's source is writable on the host, read
  * before the view makes every mount read-only. */
 static int note_host_writable(const struct mount_plan *plan, bool **out,

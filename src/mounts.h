@@ -54,3 +54,8 @@ int mounts_apply(const struct mount_plan *plan, struct sh_err *err);
 /* Read-only, the mount at target and those below it (before Linux 5.12
  * the top one alone, and mounts below it are an error). */
 int make_readonly(const char *target, struct sh_err *err);
+
+/* In the sandbox's mount namespace, later (a run-time grant): path bound
+ * on itself, writable (nodev, as nodev_binds, when asked), its
+ * host's mount permitting. */
+int mounts_widen(const char *path, bool nodev, struct sh_err *err);

@@ -80,6 +80,17 @@ static int parse_nonempty(struct spec *spec, const struct option_def *opt,
 	return parse_string(spec, opt, value, err);
 }
 
+/* --sandbox-log: one absolute path. */
+static int parse_abs_string(struct spec *spec, const struct option_def *opt,
+			    const char *value, struct sh_err *err)
+{
+	if (value[0] != '/')
+		return err_set(err, "spec", EINVAL,
+			       "--%s `%.64s`: expected an absolute path",
+			       opt->name, value);
+	return parse_string(spec, opt, value, err);
+}
+
 static int emit_pair(struct strv *out, const struct option_def *opt,
 		     const char *value)
 {
@@ -556,6 +567,31 @@ static int parse_landlock_mode(struct spec *spec, const struct option_def *opt,
 	return 0;
 }
 
+static int parse_sandbox_report(struct spec *spec,
+				const struct option_def *opt,
+				const char *value, struct sh_err *err)
+{
+	if (strcmp(value, "yes") == 0)
+		spec->sandbox_report = SANDBOX_REPORT_YES;
+	else if (strcmp(value, "no") == 0)
+		spec->sandbox_report = SANDBOX_REPORT_NO;
+	else
+		return err_set(err, "spec", EINVAL,
+			       "--%s `%.64s`: expected yes or no", opt->name,
+			       value);
+	return 0;
+}
+
+static int emit_sandbox_report(const struct spec *spec,
+			       const struct option_def *opt, struct strv *out)
+{
+	if (spec->sandbox_report == SANDBOX_REPORT_UNSET)
+		return 0;
+	return emit_pair(out, opt,
+			 spec->sandbox_report == SANDBOX_REPORT_YES ? "yes"
+								    : "no");
+}
+
 static int emit_landlock_mode(const struct spec *spec,
 			      const struct option_def *opt, struct strv *out)
 {
@@ -934,6 +970,40 @@ const struct option_def option_table[] = {
 	  "is, writable, with the host's /dev, instead of the read-only view "
 	  "(the started record lists it under \"unsafe\")",
 	  parse_flag, emit_flag, OFF(unsafe_writable_host) },
+	{ "sandbox-write", OPT_VALUE | OPT_REPEAT, GROUP_SANDBOX, "PATH",
+	  "turn the sandbox on (any --sandbox-* option does): the command, "
+	  "whatever its uid, sees the host read-only but below these paths "
+	  "(portage's SANDBOX_WRITE); a path that does not exist is left "
+	  "out of the view and still counts for the reports",
+	  parse_dest, emit_list, OFF(sandbox_write) },
+	{ "sandbox-predict", OPT_VALUE | OPT_REPEAT, GROUP_SANDBOX, "PATH",
+	  "a refused write below PATH fails with EACCES and is not reported "
+	  "(SANDBOX_PREDICT)",
+	  parse_dest, emit_list, OFF(sandbox_predict) },
+	{ "sandbox-deny", OPT_VALUE | OPT_REPEAT, GROUP_SANDBOX, "PATH",
+	  "SANDBOX_DENY: PATH neither readable nor writable (accepted, turns "
+	  "the sandbox on; not enforced yet)",
+	  parse_dest, emit_list, OFF(sandbox_deny) },
+	{ "sandbox-read", OPT_VALUE | OPT_REPEAT, GROUP_SANDBOX, "PATH",
+	  "SANDBOX_READ: the command may read below PATH (accepted, turns "
+	  "the sandbox on; not enforced yet)",
+	  parse_dest, emit_list, OFF(sandbox_read) },
+	{ "sandbox-log", OPT_VALUE, GROUP_SANDBOX, "FILE",
+	  "append each refused write to FILE, a path of the caller's, in "
+	  "Gentoo sandbox's log format (SANDBOX_LOG), before the call returns",
+	  parse_abs_string, emit_string, OFF(sandbox_log) },
+	{ "sandbox-grants", 0, GROUP_SANDBOX, NULL,
+	  "accept grants at run time: a write the view refuses goes on when "
+	  "the calling process's SANDBOX_WRITE covers it (the view is widened "
+	  "there), and fails unreported when its SANDBOX_PREDICT does, as "
+	  "portage's addwrite and addpredict",
+	  parse_flag, emit_flag, OFF(sandbox_grants) },
+	{ "sandbox-report", OPT_VALUE, GROUP_SANDBOX, "yes|no",
+	  "whether the monitor hears of writes to check them (default yes); "
+	  "with no the view alone refuses them, unreported, and "
+	  "--sandbox-predict and --sandbox-grants act not",
+	  parse_sandbox_report, emit_sandbox_report, 0 },
+
 	{ "chroot", OPT_VALUE, GROUP_MOUNTS, "DIR",
 	  "make DIR the root (pivot_root); mount destinations are inside it",
 	  parse_nonempty, emit_string, OFF(chroot) },
@@ -993,6 +1063,7 @@ const char *option_group_title(enum opt_group group)
 		[GROUP_LIMITS] = "Limits",
 		[GROUP_HARDENING] = "Hardening",
 		[GROUP_REPORTING] = "Reporting",
+		[GROUP_SANDBOX] = "Sandbox (FEATURES=sandbox)",
 	};
 
 	return titles[group];

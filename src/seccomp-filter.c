@@ -203,6 +203,37 @@ void seccomp_plan_clear(struct seccomp_plan *plan)
 	memset(plan, 0, sizeof(*plan));
 }
 
+int seccomp_plan_sandbox(struct seccomp_plan *plan, struct sandbox *sb,
+			 struct sh_err *err)
+{
+	struct bpf_program prefix = { 0 }, joined = { 0 };
+	int r = sandbox_bpf(&prefix, err);
+
+	if (r < 0)
+		return r;
+	if (plan->notify) {
+		r = bpf_join(&prefix, &plan->programs[0], &joined, err);
+		free(prefix.insns);
+		if (r < 0)
+			return r;
+		free(plan->programs[0].insns);
+		plan->programs[0] = joined;
+	} else {
+		if (plan->n == SECCOMP_MAX_PROGRAMS) {
+			free(prefix.insns);
+			return err_set(err, "seccomp", E2BIG,
+				       "too many seccomp programs");
+		}
+		memmove(&plan->programs[1], &plan->programs[0],
+			plan->n * sizeof(plan->programs[0]));
+		plan->programs[0] = prefix;
+		plan->n++;
+		plan->notify = true;
+	}
+	plan->sandbox = sb;
+	return 0;
+}
+
 static int load(const struct bpf_program *prog, unsigned flags)
 {
 	struct sock_fprog fprog = { .len = (unsigned short)prog->len,
@@ -248,7 +279,7 @@ static int load_direct(const struct seccomp_plan *plan, struct sh_err *err)
 	seccomp_policy_clear(&parsed);
 	if (r == 0)
 		r = bpf_join(&own, &direct, &joined, err);
-	if (r == 0 && load(&joined, 0) < 0)
+	if (r == 0 && joined.len && load(&joined, 0) < 0)
 		r = err_sys(err, "seccomp", errno,
 			    "install the seccomp filter (needs no_new_privs "
 			    "or CAP_SYS_ADMIN)");
@@ -471,6 +502,27 @@ static int act(const struct seccomp_rule *rule, const char *name,
 	return send_answer(listener, resp);
 }
 
+/* A call of the sandbox's that no rule refuses: as the view does. What
+ * was read was the caller's only if it still waits for us. */
+static int sandbox_reply(struct sandbox *sb, int listener,
+			 struct memreader *reader, const char *name,
+			 const struct seccomp_notif *req,
+			 struct seccomp_notif_resp *resp,
+			 struct seccomp_report *report)
+{
+	int errnum = sandbox_answer(sb, reader, name, (pid_t)req->pid,
+				    req->data.args, &report->sandbox);
+
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
+		return -errno;
+	if (errnum) {
+		resp->error = -errnum;
+		return send_answer(listener, resp);
+	}
+	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	return send_answer(listener, resp);
+}
+
 /* The call's name (malloc'd), or NULL. The kernel gives x32 calls
  * x86-64's arch with the x32 bit in the number, which libseccomp names
  * only as x32's; calls libseccomp does not know are named by ours. */
@@ -525,6 +577,9 @@ int seccomp_answer(const struct seccomp_plan *plan, int listener,
 	    ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
 		return -errno;
 	resp->id = req->id;
+	if (!rule && plan->sandbox && name && sandbox_watches(name))
+		return sandbox_reply(plan->sandbox, listener, reader, name,
+				     req, resp, report);
 	if (!rule && passed) {
 		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 		r = send_answer(listener, resp);

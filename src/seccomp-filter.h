@@ -13,6 +13,7 @@
 
 #include "err.h"
 #include "memread.h"
+#include "sandbox.h"
 #include "seccomp-compile.h"
 #include "seccomp-policy.h"
 #include "spec.h"
@@ -37,6 +38,8 @@ struct seccomp_plan {
 	/* a built-in profile alone (no policy file, no BPF of the caller's):
 	 * rules that leave the setup's own calls (recv, sendmsg) alone */
 	bool builtin_only;
+	/* the sandbox whose calls programs[0] sends too, or NULL */
+	struct sandbox *sandbox;
 };
 
 /* What the monitor saw blocked, for the status record. */
@@ -52,11 +55,18 @@ struct seccomp_report {
 	unsigned long unlisted;
 	size_t n_blocked;
 	char killed_by[32]; /* the call a kill rule met, "" when none */
+	struct sandbox_report sandbox; /* the sandbox's answers */
 };
 
 int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 		    struct sh_err *err);
 void seccomp_plan_clear(struct seccomp_plan *plan);
+
+/* The sandbox's calls sent to the monitor too (sandbox_bpf's program
+ * before the rules', in the one that notifies), and answered by
+ * sandbox_answer where no rule acts. */
+int seccomp_plan_sandbox(struct seccomp_plan *plan, struct sandbox *sb,
+			 struct sh_err *err);
 
 /* The plan's rules in plan->policy (for seccomp_answer): parses a
  * precompiled profile's text the first time. */

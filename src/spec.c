@@ -17,6 +17,14 @@ void spec_init(struct spec *spec)
 	spec->seccomp_bpf_fd = -1;
 }
 
+bool spec_sandbox_on(const struct spec *spec)
+{
+	return spec->sandbox_write.n || spec->sandbox_predict.n ||
+	       spec->sandbox_deny.n || spec->sandbox_read.n ||
+	       spec->sandbox_log || spec->sandbox_grants ||
+	       spec->sandbox_report != SANDBOX_REPORT_UNSET;
+}
+
 void spec_clear(struct spec *spec)
 {
 	strv_clear(&spec->command);
@@ -45,6 +53,11 @@ void spec_clear(struct spec *spec)
 	free(spec->seccomp_profile);
 	free(spec->seccomp_policy);
 	free(spec->selinux_exec_context);
+	strv_clear(&spec->sandbox_write);
+	strv_clear(&spec->sandbox_predict);
+	strv_clear(&spec->sandbox_deny);
+	strv_clear(&spec->sandbox_read);
+	free(spec->sandbox_log);
 	strv_clear(&spec->landlock_read);
 	strv_clear(&spec->landlock_write);
 	strv_clear(&spec->rlimits);

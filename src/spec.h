@@ -98,11 +98,26 @@ struct spec {
 	bool report_e2big; /* portage's E2BIG report on the command's fd 2 */
 	long long kill_after_ms; /* grace between SIGTERM and SIGKILL */
 
+	/* the kernel-enforced FEATURES=sandbox (sandbox.h): any of these
+	 * turns it on */
+	struct strv sandbox_write;   /* "PATH": writable in the view */
+	struct strv sandbox_predict; /* "PATH": refused without a report */
+	struct strv sandbox_deny;    /* "PATH": not even readable */
+	struct strv sandbox_read;    /* "PATH": readable (Landlock) */
+	char *sandbox_log;           /* violations appended here */
+	bool sandbox_grants;         /* SANDBOX_WRITE/PREDICT at run time */
+	int sandbox_report;          /* SANDBOX_REPORT_* */
+
 	/* the safe defaults a caller turned off (see launch.h) */
 	bool unsafe_writable_host;
 	bool unsafe_share_pids;
 	bool unsafe_share_session;
 };
+
+enum { SANDBOX_REPORT_UNSET, SANDBOX_REPORT_YES, SANDBOX_REPORT_NO };
+
+/* Whether a --sandbox-* option turned the sandbox on. */
+bool spec_sandbox_on(const struct spec *spec);
 
 /* What --unshare-all asks: every namespace but user (made when needed)
  * and time (new in 5.6), as `unshare -n -i -m -p -u -C`. */

@@ -257,6 +257,69 @@ static void json_seccomp(struct json *j, const struct seccomp_report *r)
 	json_close(j);
 }
 
+/* The command line of a violation, its arguments joined by spaces. */
+static void json_cmdline(struct json *j, const struct sandbox_violation *v)
+{
+	char line[4096];
+	size_t n = v->cmdline_len < sizeof(line) ? v->cmdline_len
+						 : sizeof(line) - 1;
+
+	memcpy(line, v->cmdline, n);
+	while (n && line[n - 1] == '\0')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (line[i] == '\0')
+			line[i] = ' ';
+	line[n] = '\0';
+	json_string(j, "command", line);
+}
+
+/* The sandbox's refused writes and run-time grants. */
+static void json_sandbox(struct json *j, const struct sandbox_report *r)
+{
+	if (!r->on)
+		return;
+	json_open(j, "sandbox");
+	json_bool(j, "reported", r->reported);
+	json_int(j, "violation-count", (long long)r->violation_count);
+	json_array_open(j, "violations");
+	for (size_t i = 0; i < r->n_violations; i++) {
+		const struct sandbox_violation *v = &r->violations[i];
+
+		json_open(j, NULL);
+		json_string(j, "operation", v->op);
+		json_string(j, "path", v->path);
+		json_string(j, "absolute", v->abs);
+		json_string(j, "canonical", v->canon);
+		json_int(j, "pid", v->pid);
+		json_cmdline(j, v);
+		json_close(j);
+	}
+	json_array_close(j);
+	json_int(j, "unlisted", (long long)(r->violation_count -
+					    r->n_violations));
+	json_int(j, "predicted", (long long)r->predicted);
+	json_int(j, "grant-count", (long long)r->grant_count);
+	json_array_open(j, "grants");
+	for (size_t i = 0; i < r->n_grants; i++) {
+		const struct sandbox_grant *g = &r->grants[i];
+
+		json_open(j, NULL);
+		json_string(j, "variable",
+			    g->predict ? "SANDBOX_PREDICT" : "SANDBOX_WRITE");
+		json_string(j, "prefix", g->prefix);
+		json_string(j, "path", g->path);
+		json_int(j, "pid", g->pid);
+		json_close(j);
+	}
+	json_array_close(j);
+	if (r->log_errno) {
+		json_int(j, "log-errno", r->log_errno);
+		json_string(j, "log-errname", err_name(r->log_errno));
+	}
+	json_close(j);
+}
+
 /* Real-time signals count from glibc's SIGRTMIN (34), as Python's
  * signal module and kill -l do, whichever C library the helper links
  * (musl's is 35); the kernel's 32 and 33, which C libraries keep for
@@ -307,6 +370,7 @@ int status_outcome(int fd, const struct outcome *o, struct sh_err *err)
 	}
 	json_cgroup_usage(&j, &o->cgroup);
 	json_seccomp(&j, &o->seccomp);
+	json_sandbox(&j, &o->seccomp.sandbox);
 	json_open(&j, "usage");
 	json_int(&j, "user-cpu-usec", timeval_usec(o->usage.ru_utime));
 	json_int(&j, "system-cpu-usec", timeval_usec(o->usage.ru_stime));

@@ -1,0 +1,56 @@
+#!/bin/bash
+# A real build (configure + make of a copy of this project's own source
+# tree) run through spawn-helper three ways in one run, alternating:
+# no sandbox, the sandbox with --sandbox-report no (the view alone), the
+# sandbox with its reports. Prints the median wall time of each and the
+# ratios (targets: reports within 1% of no reports, the sandbox within
+# 3% of none). No assertions: numbers for bench/RESULTS.md.
+#
+# Usage: bench/sandbox-build.sh [ROUNDS] (default 3), from a configured
+# build directory's parent or with SPAWN_HELPER set.
+set -eu
+rounds=${1:-3}
+top=$(cd "$(dirname "$0")/.." && pwd)
+H=${SPAWN_HELPER:-$top/_build/src/spawn-helper}
+W=$(mktemp -d "${TMPDIR:-/tmp}/sh-bench-sandbox.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+git -C "$top" archive HEAD | tar -x -C "$W" -f - 
+mkdir "$W/src-tree" && (cd "$W" && find . -maxdepth 1 ! -name . ! -name src-tree -exec mv {} src-tree/ \;)
+(cd "$W/src-tree" && autoreconf -fi >/dev/null 2>&1)
+
+build()
+{
+	local mode=$1 b=$W/b-$mode args=()
+
+	rm -rf "$b"
+	mkdir "$b"
+	case $mode in
+	none) args=(--writable "$W" --writable /tmp) ;; # root: the view anyway
+	quiet) args=(--sandbox-write "$W" --sandbox-write /tmp --sandbox-report no) ;;
+	report) args=(--sandbox-write "$W" --sandbox-write /tmp --sandbox-log "$W/log") ;;
+	esac
+	local t0=${EPOCHREALTIME/./}
+	"$H" "${args[@]}" --chdir "$b" -- sh -c \
+		'../src-tree/configure --disable-static-helper >/dev/null 2>&1 && make -j2 src/spawn-helper >/dev/null 2>&1' ||
+		{ echo "build failed ($mode)" >&2; exit 1; }
+	echo $(( ${EPOCHREALTIME/./} - t0 ))
+}
+
+median()
+{
+	sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
+
+: >"$W/none" >"$W/quiet" >"$W/report"
+for _ in $(seq "$rounds"); do
+	for mode in none quiet report; do
+		build "$mode" >>"$W/$mode"
+	done
+done
+n=$(median <"$W/none") q=$(median <"$W/quiet") r=$(median <"$W/report")
+printf 'rounds %s: none %.2f s, sandbox (no reports) %.2f s, sandbox (reports) %.2f s\n' \
+	"$rounds" "$(echo "$n / 1000000" | bc -l)" "$(echo "$q / 1000000" | bc -l)" \
+	"$(echo "$r / 1000000" | bc -l)"
+printf 'reports / no reports: %.4f   sandbox / none: %.4f\n' \
+	"$(echo "$r / $q" | bc -l)" "$(echo "$r / $n" | bc -l)"
+[ ! -s "$W/log" ] || { echo "violations during the build:"; cat -v "$W/log"; }

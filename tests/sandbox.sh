@@ -1,0 +1,175 @@
+#!/bin/bash
+# shellcheck disable=SC2016 # literal backticks
+# The kernel-enforced FEATURES=sandbox (spawn-helper(1), SANDBOX): the
+# read-only view refuses, the monitor reports. Writers no LD_PRELOAD
+# library sees (tests/attacks/static-write, linked statically, and
+# tests/attacks/raw-write, no libc at all) write outside the allowed
+# paths: each write must fail in the kernel AND be listed in the outcome
+# record and the Gentoo-format log. Writes inside, to /dev/null and to
+# /proc/self/fd/1 are no violations; predicted paths are refused
+# silently; run-time grants (SANDBOX_WRITE in the caller's environment)
+# widen the view only with --sandbox-grants.
+#
+# Environment: SPAWN_HELPER, SH_PROBE, SH_ATTACKS, SH_TESTS_SRCDIR.
+
+srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
+# shellcheck source=tap.sh
+. "$srcdir/tap.sh"
+# shellcheck source=suite-lib.sh
+. "$srcdir/suite-lib.sh"
+
+require_helper_and_probe
+require_attacks static-write raw-write
+require_userns_unless_root
+
+suite_scratch sandbox
+: >"$T/pids"
+cp "$SPAWN_HELPER" "$T/pub/spawn-helper" &&
+	cp "$(attack static-write)" "$(attack raw-write)" "$T/pub/" &&
+	chmod 755 "$T/pub/spawn-helper" "$T/pub/static-write" \
+		"$T/pub/raw-write" || exit 1
+H=$T/pub/spawn-helper
+# outside: writable for the runner on the host, not in the sandbox
+mkdir -m 777 "$T/out" "$T/w" "$T/g"
+echo original >"$T/out/old"
+chmod 666 "$T/out/old"
+LOG=$T/sandbox.log
+
+run_st()
+{
+	rm -f "$LOG"
+	{ "$H" --status-fd 3 "$@" </dev/null >"$T/stdout" 2>"$T/err" \
+		3>"$T/st"; } 2>/dev/null
+	rc=$?
+	out=$(cat "$T/stdout")
+	err=$(cat "$T/err")
+	st=$(tail -n 1 "$T/st")
+}
+
+said()
+{
+	sed -n "s|^$1: ||p" <<<"$out" | head -n 1
+}
+
+# The operations the record lists, in order, space-separated.
+ops()
+{
+	grep -o '"operation":"[^"]*"' <<<"$st" | cut -d'"' -f4 | tr '\n' ' ' |
+		sed 's/ $//'
+}
+
+# The log's F: records, space-separated.
+log_ops()
+{
+	[ -f "$LOG" ] && sed -n 's/^F: //p' "$LOG" | tr '\n' ' ' | sed 's/ $//'
+}
+
+SB=(--sandbox-write "$T/w" --sandbox-log "$LOG")
+
+# --- 1. a static binary writing outside: refused and reported -------------
+
+run_st "${SB[@]}" -- "$T/pub/static-write" create "$T/out/new" \
+	mkdir "$T/out/dir" create "$T/w/inside"
+check_eq "static binary: a create and a mkdir outside fail with EACCES (Gentoo's errno)" \
+	"EACCES EACCES" \
+	"$(said "create $T/out/new") $(said "mkdir $T/out/dir")"
+check_true "... nothing was made on the host" \
+	test ! -e "$T/out/new" -a ! -e "$T/out/dir"
+check_eq "... the record lists open_wr_creat and mkdir" \
+	"open_wr_creat mkdir" "$(ops)"
+check_match "... with the path, absolute and canonical, the pid and the command line" \
+	'"path":"'"$T"'/out/new","absolute":"'"$T"'/out/new","canonical":"'"$T"'/out/new","pid":[0-9]+,"command":"'"$T"'/pub/static-write create' \
+	"$st"
+check_eq "... the log has the same records" "open_wr_creat mkdir" "$(log_ops)"
+check_true "... in Gentoo's format (VERSION 1.0, S: deny, P:, A:, R:, C:)" \
+	bash -c 'head -n 1 "$1" | grep -qx "VERSION 1.0" &&
+		grep -qx "S: deny" "$1" && grep -qx "P: $2/out/dir" "$1" &&
+		grep -qx "A: $2/out/dir" "$1" && grep -qx "R: $2/out/dir" "$1" &&
+		grep -aq "^C: $2/pub/static-write" "$1"' _ "$LOG" "$T"
+check_eq "... the write inside --sandbox-write succeeded" "ok" \
+	"$(said "create $T/w/inside")"
+check_eq "as Gentoo's sandbox: a command that exits 0 with violations makes the helper exit 1" \
+	"1" "$rc"
+check_match "... the record keeps the command's own exit code" \
+	'"exit-code":0,' "$st"
+check_match "... and stderr has the ACCESS VIOLATION SUMMARY naming the log" \
+	"SANDBOX ACCESS VIOLATION SUMMARY.*LOG FILE: \"$LOG\"" \
+	"$(tr '\n' ' ' <<<"$err")"
+
+# --- 2. a raw-syscall program: openat, mkdir, rename -----------------------
+
+run_st "${SB[@]}" -- "$T/pub/raw-write" "$T/out/raw" "$T/out/rawdir" \
+	"$T/out/old" "$T/out/renamed"
+check_eq "raw syscalls: openat(O_CREAT), mkdir, rename outside get -EACCES" \
+	"-13 -13 -13" "$(said openat) $(said mkdir) $(said rename)"
+check_true "... nothing changed on the host" \
+	test ! -e "$T/out/raw" -a ! -e "$T/out/rawdir" -a -e "$T/out/old"
+check_eq "... reported as open_wr_creat, mkdir, rename (record)" \
+	"open_wr_creat mkdir rename" "$(ops)"
+check_eq "... and in the log" "open_wr_creat mkdir rename" "$(log_ops)"
+
+# --- 3. inside, /dev/null, /proc/self/fd/1: no violations ------------------
+
+run_st "${SB[@]}" -- sh -c 'echo a >"$1/a" && mkdir "$1/d" &&
+	mv "$1/a" "$1/d/b" && rm -r "$1/d" && echo x >/dev/null &&
+	echo y >/proc/self/fd/1' _ "$T/w"
+check_eq "writes inside, to /dev/null and /proc/self/fd/1 succeed" "0 y" \
+	"$rc $out"
+check_match "... and are no violations" '"violation-count":0,' "$st"
+check_true "... no log is written" test ! -e "$LOG"
+
+# --- 4. predicted: refused silently ----------------------------------------
+
+run_st "${SB[@]}" --sandbox-predict "$T/out/pred" -- \
+	"$T/pub/static-write" create "$T/out/pred" create "$T/out/predx"
+check_eq "predicted path: EACCES; a path that merely starts the same is not predicted" \
+	"EACCES EACCES" \
+	"$(said "create $T/out/pred") $(said "create $T/out/predx")"
+check_match "... the predicted one is counted, not listed" \
+	'"violation-count":1,.*"canonical":"'"$T"'/out/predx".*"predicted":1' \
+	"$st"
+
+# --- 5. run-time grants: addwrite / addpredict through the environment -----
+
+grant_script='export SANDBOX_WRITE="/nonexistent:$1"; touch "$1/granted";
+	export SANDBOX_PREDICT="$2"; touch "$2/p" 2>/dev/null; exit 0'
+run_st "${SB[@]}" --sandbox-grants -- sh -c "$grant_script" _ "$T/g" \
+	"$T/out"
+check_eq "--sandbox-grants: SANDBOX_WRITE exported in the phase widens the view" \
+	"0 yes" "$rc $(test -e "$T/g/granted" && echo yes)"
+check_match "... the grants are listed (SANDBOX_WRITE, SANDBOX_PREDICT)" \
+	'"grant-count":2,"grants":\[\{"variable":"SANDBOX_WRITE","prefix":"'"$T"'/g","path":"'"$T"'/g/granted".*"variable":"SANDBOX_PREDICT","prefix":"'"$T"'/out"' \
+	"$st"
+check_match "... no violations" '"violation-count":0,' "$st"
+rm -f "$T/g/granted"
+run_st "${SB[@]}" -- sh -c "$grant_script" _ "$T/g" "$T/out"
+check_eq "without --sandbox-grants the environment grants nothing" \
+	"1 no" "$rc $(test -e "$T/g/granted" && echo yes || echo no)"
+check_eq "... both writes are violations" "open_wr_creat open_wr_creat" \
+	"$(ops)"
+
+# --- 6. a command whose uid changed gets the view too ----------------------
+
+if [ "$(id -u)" = 0 ]; then
+	run_st "${SB[@]}" --uid 65534 --gid 65534 -- "$T/pub/static-write" \
+		create "$T/out/asnobody" create "$T/w/asnobody"
+	check_eq "--uid 65534: outside refused (the view), inside allowed" \
+		"EACCES ok" \
+		"$(said "create $T/out/asnobody") $(said "create $T/w/asnobody")"
+	check_eq "... reported" "open_wr_creat" "$(ops)"
+else
+	skip "--uid 65534 gets the view too" "needs root (a uid change)"
+	skip "... reported" "needs root (a uid change)"
+fi
+
+# --- 7. --sandbox-report no: the view alone --------------------------------
+
+run_st "${SB[@]}" --sandbox-report no -- "$T/pub/static-write" create \
+	"$T/out/quiet"
+check_eq "--sandbox-report no: the kernel refuses (EROFS), nothing is reported" \
+	"EROFS 0" "$(said "create $T/out/quiet") $rc"
+check_match "... the record says so" \
+	'"sandbox":\{"reported":false,"violation-count":0,' "$st"
+
+tap_done
+exit 0
