@@ -150,17 +150,26 @@ def writable_paths(env):
     return [p for p in candidates if p in chosen]
 
 
-def sandbox_options(env):
+# Gentoo's defaults that are the host's shared temporary directories: a
+# root phase (which keeps CAP_FSETID) must not leave a setuid file there
+# to outlive the build; it gets a /tmp of its own instead
+HOST_TMP_DIRS = ("/tmp", "/var/tmp", "/usr/tmp")
+
+
+def sandbox_options(env, root=False):
     """The kernel sandbox's options for a FEATURES=sandbox phase, from
     its environment: --sandbox-write for SANDBOX_WRITE, Gentoo's
-    defaults and portage's directories; --sandbox-predict for
+    defaults (for a root phase without the host's temporary
+    directories, HOST_TMP_DIRS) and portage's directories; --sandbox-predict for
     SANDBOX_PREDICT, ${HOME} and PORTAGE_GPG_DIR; --sandbox-read and
     --sandbox-deny for SANDBOX_READ and SANDBOX_DENY; --sandbox-log
     SANDBOX_LOG; --sandbox-grants, since portage's addwrite and
     addpredict widen them while the phase runs."""
     home = env.get("HOME")
+    defaults = [path for path in SANDBOX_DEFAULT_WRITE
+                if not (root and path in HOST_TMP_DIRS)]
     write = (_colon_list(env.get("SANDBOX_WRITE"))
-             + list(SANDBOX_DEFAULT_WRITE) + _portage_dirs(env)
+             + defaults + _portage_dirs(env)
              + _colon_list(home and os.path.join(home, ".bash_history")))
     predict = (_colon_list(env.get("SANDBOX_PREDICT")) + _colon_list(home)
                + _colon_list(env.get("PORTAGE_GPG_DIR")))
@@ -253,7 +262,7 @@ def phase_options(phase, kwargs, env, sandbox=False, host_root=None):
                     ("tmpfs", "/tmp")]
         options += [("writable", path) for path in writable_paths(env)]
     if sandbox:
-        options += sandbox_options(env)
+        options += sandbox_options(env, root=kind in ("image", "root"))
     return options
 
 
