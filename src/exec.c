@@ -78,8 +78,8 @@ static char **command_argv(const struct spec *spec)
 	return argv;
 }
 
-static int exec_failed(struct sh_err *err, int errnum, const char *file,
-		       const char *path)
+static int exec_failed(const struct spec *spec, struct sh_err *err,
+		       int errnum, const char *file, const char *path)
 {
 	char fcaps[256];
 
@@ -90,6 +90,12 @@ static int exec_failed(struct sh_err *err, int errnum, const char *file,
 			       "execve `%s`: its file capabilities `%s` are "
 			       "not all kept (--cap-keep)",
 			       file, fcaps);
+	/* Landlock counts an execve as a read, of the loader too */
+	if (errnum == EACCES && spec_sandbox_reads_restricted(spec))
+		return err_sys(err, "exec", errnum,
+			       "execve `%s`: the command, its loader and its "
+			       "libraries must be below a --sandbox-read path",
+			       file);
 	if (path)
 		return err_sys(err, "exec", errnum, "execve `%s` (PATH=%s)",
 			       file, path);
@@ -108,7 +114,7 @@ int exec_command(const struct spec *spec, char *const *env, struct sh_err *err)
 
 	if (strchr(file, '/')) {
 		execve(file, argv, env);
-		return exec_failed(err, errno, file, NULL);
+		return exec_failed(spec, err, errno, file, NULL);
 	}
 	path = env_get(env, "PATH");
 	if (!path)
@@ -126,13 +132,13 @@ int exec_command(const struct spec *spec, char *const *env, struct sh_err *err)
 			if (errno == EACCES)
 				found_errno = EACCES;
 			else if (errno != ENOENT && errno != ENOTDIR)
-				return exec_failed(err, errno, candidate, NULL);
+				return exec_failed(spec, err, errno, candidate, NULL);
 		}
 		if (!*end)
 			break;
 		p = end;
 	}
-	return exec_failed(err, found_errno, file, path);
+	return exec_failed(spec, err, found_errno, file, path);
 }
 
 int exit_code_for_error(const struct sh_err *err)
