@@ -619,12 +619,12 @@ static int mount_minimal_dev(const struct mount_plan *plan,
  * - for a file, a character device 0:0 (the whiteout, which a user
  *   namespace may make too): a nodev mount refuses to open a device
  *   (EACCES) before any driver or capability is asked;
- * - for a directory, an empty one removed once its mount is cloned: a
- *   removed directory lists nothing and finds nothing (ENOENT) and nothing
- *   can be made in it, for root too; with mode 000 an unprivileged command
- *   cannot even open it (EACCES).
+ * - for a directory, an empty one of mode 000, idmapped where it can be
+ *   (unmapped_userns) so that no capability opens it (EACCES); where it
+ *   cannot, a command that kept CAP_DAC_OVERRIDE finds it empty.
  * Each is then read-only on the path, after every other mount, so a
- * --sandbox-write above or below it does not undo it. */
+ * --sandbox-write above or below it does not undo it, and nothing can be
+ * made in it. */
 static int deny_store(int *out, struct sh_err *err)
 {
 	_cleanup_close_ int fs = (int)syscall(SYS_fsopen, "tmpfs",
@@ -639,9 +639,10 @@ static int deny_store(int *out, struct sh_err *err)
 		return err_sys(err, "mount", errno,
 			       "--sandbox-deny: make a tmpfs for the "
 			       "inaccessible objects (fsopen, Linux 5.2)");
-	if (mknodat(*out, "file", S_IFCHR, makedev(0, 0)) < 0)
+	if (mknodat(*out, "file", S_IFCHR, makedev(0, 0)) < 0 ||
+	    mkdirat(*out, "dir", 0) < 0)
 		return err_sys(err, "mount", errno,
-			       "--sandbox-deny: make an inaccessible file");
+			       "--sandbox-deny: make the inaccessible objects");
 	return 0;
 }
 
@@ -649,9 +650,9 @@ static int deny_store(int *out, struct sh_err *err)
  * the store's files: on a mount idmapped with it, no capability of the
  * command covers the inaccessible directory, so its mode 000 refuses
  * root too (EACCES). -1 where it cannot be made, as in a user namespace
- * of one id (the removed directory still holds there). The child is
- * found in the /proc of the helper's pid namespace: the fresh one when
- * there is one, mounted already. */
+ * of one id (the directory is still empty and read-only there). The
+ * child is found in the /proc of the helper's pid namespace: the fresh
+ * one when there is one, mounted already. */
 static int unmapped_userns(const struct mount_plan *plan)
 {
 	struct proc child = PROC_NONE;
@@ -684,9 +685,6 @@ static int deny_object(int store, int userns, bool dir, int *out,
 				       .userns_fd = (unsigned)userns };
 	const char *name = dir ? "dir" : "file";
 
-	if (dir && mkdirat(store, name, 0) < 0)
-		return err_sys(err, "mount", errno,
-			       "make an inaccessible directory");
 	*out = (int)syscall(SYS_open_tree, store, name,
 			    SH_OPEN_TREE_CLONE | O_CLOEXEC);
 	if (*out < 0)
@@ -724,10 +722,6 @@ static int deny_path(const struct mount_plan *plan, int store, int userns,
 			       "mount an inaccessible object on `%s` "
 			       "(move_mount)",
 			       target);
-	/* a removed directory cannot be mounted, but may stay mounted */
-	if (S_ISDIR(st.st_mode) && unlinkat(store, "dir", AT_REMOVEDIR) < 0)
-		return err_sys(err, "mount", errno,
-			       "remove the inaccessible directory");
 	return set_top_readonly(target, true, err);
 }
 
