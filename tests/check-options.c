@@ -376,6 +376,10 @@ static const struct good_case good_cases[] = {
 	  "--landlock-read|/|--landlock-mode|best-effort|--|x" },
 	{ { { "--landlock-write", "/w", "--landlock-mode=strict", "x" } },
 	  "--landlock-write|/w|--landlock-mode|strict|--|x" },
+	/* --landlock-mode applies to --sandbox-read's layer too */
+	{ { { "--sandbox-read", "/r", "--landlock-mode", "best-effort", "x" } },
+	  "--landlock-mode|best-effort|--sandbox-read|/r|--|x" },
+	{ { { "--sandbox-deny", "/a/b", "x" } }, "--sandbox-deny|/a/b|--|x" },
 	{ { { "--rlimit", "nofile=1024:4096", "--rlimit=core=0", "--rlimit",
 	      "as=unlimited", "--rlimit", "stack=8388608:infinity", "x" } },
 	  "--rlimit|nofile=1024:4096|--rlimit|core=0|--rlimit|as=unlimited|"
@@ -1531,6 +1535,11 @@ static const struct bad_case bad_cases[] = {
 	  "--landlock-mode needs --landlock-write or --landlock-read" },
 	{ { { "--landlock-mode", "best-effort", "--bind", "/x", "x" } }, false,
 	  EINVAL, "--landlock-mode needs --landlock-write or --landlock-read" },
+	/* --sandbox-deny: not / under any spelling */
+	{ { { "--sandbox-deny", "/", "x" } }, false, EINVAL,
+	  "--sandbox-deny `/`: denying / leaves nothing to run" },
+	{ { { "--sandbox-deny", "/a/..", "x" } }, false, EINVAL,
+	  "--sandbox-deny `/a/..`: denying /" },
 	{ { { "--landlock-write", "/w", "--landlock-mode", "Strict", "x" } },
 	  false, EINVAL,
 	  "--landlock-mode `Strict`: expected strict or best-effort" },
