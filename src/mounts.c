@@ -707,12 +707,14 @@ static int deny_path(const struct mount_plan *plan, int store, int userns,
 
 	if ((r = target_path(plan, path, target, sizeof(target), err)) < 0)
 		return r;
-	/* nothing there to read; in a writable directory the command may
-	 * make it (the man page says so) */
+	/* nothing there to read (in a writable directory the command may
+	 * make it: the man page says so), or below a path denied already,
+	 * which the helper itself cannot enter (EACCES) nor the command */
 	if (stat(target, &st) < 0)
-		return errno == ENOENT ? 0
-				       : err_sys(err, "mount", errno,
-						 "stat `%s`", target);
+		return errno == ENOENT || errno == ENOTDIR || errno == EACCES
+			       ? 0
+			       : err_sys(err, "mount", errno, "stat `%s`",
+					 target);
 	if ((r = deny_object(store, userns, S_ISDIR(st.st_mode), &object,
 			     err)) < 0)
 		return r;

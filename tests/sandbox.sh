@@ -235,6 +235,13 @@ check_eq "a denied path below a --sandbox-write path stays denied (as Gentoo's D
 check_eq "... and the refused write is reported" "open_wr_creat" "$(ops)"
 rm -f "$T/w/y"
 
+mkdir -m 755 "$T/secret/sub"
+run_st "${SB[@]}" --sandbox-deny "$T/secret" --sandbox-deny "$T/secret/sub" \
+	-- "$T/pub/static-write" read "$T/secret/f"
+check_eq "a denied path below another one, given after it, is no error" \
+	"0 EACCES" "$rc $(said "read $T/secret/f")"
+rmdir "$T/secret/sub"
+
 run_st --sandbox-deny / -- true
 check_match "--sandbox-deny / is refused before anything runs" \
 	'^125 .*"stage":"spec".*--sandbox-deny `/`' "$rc $st"
