@@ -112,9 +112,15 @@ static int restrict_files(const struct launch *launch,
 {
 	const struct spec *spec = launch->spec;
 
-	return landlock_apply(&spec->landlock_read, &spec->landlock_write,
-			      spec->landlock_mode != LANDLOCK_MODE_BEST_EFFORT,
-			      &info->landlock, err);
+	bool strict = spec->landlock_mode != LANDLOCK_MODE_BEST_EFFORT;
+	int r = landlock_apply(&spec->landlock_read, &spec->landlock_write,
+			       strict, &info->landlock, err);
+
+	if (r < 0 || !spec_sandbox_reads_restricted(spec))
+		return r;
+	return landlock_restrict_reads(&spec->sandbox_read,
+				       &spec->sandbox_write, strict,
+				       &info->sandbox_read, err);
 }
 
 /* One message to the monitor with n fds (n <= REPORT_MAX_FDS) passed
@@ -201,7 +207,8 @@ static int filter_and_wait(const struct launch *launch, int *listener,
  * seccomp listener. */
 static unsigned fds_after_limits(const struct launch *launch)
 {
-	if (launch->spec->landlock_read.n || launch->spec->landlock_write.n)
+	if (launch->spec->landlock_read.n || launch->spec->landlock_write.n ||
+	    spec_sandbox_reads_restricted(launch->spec))
 		return 2;
 	return launch->seccomp.notify ? 1 : 0;
 }

@@ -212,6 +212,12 @@ static int exec_failed(const struct spec *spec, char *const *env,
 			       "execve `%s`: its file capabilities `%s` are "
 			       "not all kept (--cap-keep)",
 			       file, fcaps);
+	/* Landlock counts an execve as a read, of the loader too */
+	if (errnum == EACCES && spec_sandbox_reads_restricted(spec))
+		return err_sys(err, "exec", errnum,
+			       "execve `%s`: the command, its loader and its "
+			       "libraries must be below a --sandbox-read path",
+			       file);
 	if (path)
 		return err_sys(err, "exec", errnum, "execve `%s` (PATH=%s)",
 			       file, path);

@@ -90,20 +90,20 @@ static unsigned missing_features(int abi)
 			: 0);
 }
 
-/* A path the command may use with allowed (files get file rights only);
- * a device path that does not exist here is left out. */
+/* A path the command may use with allowed (files get file rights only).
+ * An optional path that does not exist here is left out: the device
+ * paths, and portage's lists, which name paths that need not exist. */
 static int allow_path(int ruleset, const char *option, const char *path,
-		      uint64_t allowed, struct sh_err *err)
+		      bool optional, uint64_t allowed, struct sh_err *err)
 {
 	_cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
 	struct ll_path_beneath rule;
 	struct stat st;
 
-	if (fd < 0 && !option)
+	if (fd < 0 && optional && errno == ENOENT)
 		return 0;
 	if (fd < 0 || fstat(fd, &st) < 0)
-		return err_sys(err, "landlock", errno, "%s `%s`",
-			       option ? option : "device path", path);
+		return err_sys(err, "landlock", errno, "%s `%s`", option, path);
 	rule.allowed_access = S_ISDIR(st.st_mode) ? allowed
 						  : allowed & LL_FS_FILE;
 	rule.parent_fd = fd;
@@ -114,36 +114,81 @@ static int allow_path(int ruleset, const char *option, const char *path,
 	return 0;
 }
 
+static int allow_paths(int ruleset, const char *option,
+		       const struct strv *paths, bool optional,
+		       uint64_t allowed, struct sh_err *err)
+{
+	int r;
+
+	for (size_t i = 0; i < paths->n; i++)
+		if ((r = allow_path(ruleset, option, paths->v[i], optional,
+				    allowed, err)) < 0)
+			return r;
+	return 0;
+}
+
+static int allow_devices(int ruleset, uint64_t allowed, struct sh_err *err)
+{
+	int r;
+
+	for (size_t i = 0; i < sizeof(device_paths) / sizeof(device_paths[0]);
+	     i++)
+		if ((r = allow_path(ruleset, "device path", device_paths[i],
+				    true, allowed, err)) < 0)
+			return r;
+	return 0;
+}
+
 static int add_rules(int ruleset, const struct strv *read,
 		     const struct strv *write, uint64_t handled,
 		     struct sh_err *err)
 {
 	int r;
 
-	for (size_t i = 0; i < read->n; i++)
-		if ((r = allow_path(ruleset, "--landlock-read", read->v[i],
-				    handled & LL_FS_READ, err)) < 0)
-			return r;
-	for (size_t i = 0; i < write->n; i++)
-		if ((r = allow_path(ruleset, "--landlock-write", write->v[i],
-				    handled, err)) < 0)
-			return r;
-	for (size_t i = 0; i < sizeof(device_paths) / sizeof(device_paths[0]);
-	     i++)
-		if ((r = allow_path(ruleset, NULL, device_paths[i], handled,
-				    err)) < 0)
-			return r;
-	return 0;
+	if ((r = allow_paths(ruleset, "--landlock-read", read, false,
+			     handled & LL_FS_READ, err)) < 0 ||
+	    (r = allow_paths(ruleset, "--landlock-write", write, false,
+			     handled, err)) < 0)
+		return r;
+	return allow_devices(ruleset, handled, err);
 }
 
-static int unavailable(int abi, bool strict, struct landlock_report *report,
-		       struct sh_err *err)
+static int unavailable(int abi, const char *what, bool strict,
+		       struct landlock_report *report, struct sh_err *err)
 {
 	report->abi = 0;
 	if (strict)
 		return err_sys(err, "landlock", -abi,
-			       "Landlock is not available (--landlock-mode "
-			       "best-effort runs without it)");
+			       "%s: Landlock is not available "
+			       "(--landlock-mode best-effort runs without it)",
+			       what);
+	return 0;
+}
+
+static int create_ruleset(int abi, uint64_t handled, uint64_t scoped,
+			  int *out, struct sh_err *err)
+{
+	struct ll_ruleset_attr attr = { .handled_access_fs = handled,
+					.scoped = scoped };
+
+	*out = (int)syscall(SYS_landlock_create_ruleset, &attr,
+			    abi >= 6   ? sizeof(attr)
+			    : abi >= 4 ? 2 * sizeof(uint64_t)
+				       : sizeof(uint64_t),
+			    0);
+	if (*out < 0)
+		return err_sys(err, "landlock", errno, "create a ruleset");
+	return 0;
+}
+
+static int restrict_self(int ruleset, struct landlock_report *report,
+			 struct sh_err *err)
+{
+	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
+		return err_sys(err, "landlock", errno,
+			       "restrict the command (needs no_new_privs or "
+			       "CAP_SYS_ADMIN)");
+	report->enforced = true;
 	return 0;
 }
 
@@ -152,8 +197,8 @@ int landlock_apply(const struct strv *read, const struct strv *write,
 		   struct sh_err *err)
 {
 	int abi = landlock_abi();
-	struct ll_ruleset_attr attr = { 0 };
 	_cleanup_close_ int ruleset = -1;
+	uint64_t handled;
 	unsigned fs_missing;
 	int r;
 
@@ -161,7 +206,8 @@ int landlock_apply(const struct strv *read, const struct strv *write,
 	if (!read->n && !write->n)
 		return 0;
 	if (abi <= 0)
-		return unavailable(abi, strict, report, err);
+		return unavailable(abi, "--landlock-read/--landlock-write",
+				   strict, report, err);
 	report->abi = abi;
 	report->missing = missing_features(abi);
 	/* only a file system right fails strict: scoping (ABI 6) is applied
@@ -173,23 +219,35 @@ int landlock_apply(const struct strv *read, const struct strv *write,
 			       "Landlock ABI %d cannot enforce `%s` "
 			       "(--landlock-mode best-effort runs without it)",
 			       abi, landlock_feature_name(fs_missing & -fs_missing));
-	attr.handled_access_fs = fs_rights(abi) & ~(read->n ? 0 : LL_FS_READ);
-	if (abi >= 6)
-		attr.scoped = LL_SCOPE_ABSTRACT_UNIX_SOCKET | LL_SCOPE_SIGNAL;
-	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr,
-			       abi >= 6   ? sizeof(attr)
-			       : abi >= 4 ? 2 * sizeof(uint64_t)
-					  : sizeof(uint64_t),
-			       0);
-	if (ruleset < 0)
-		return err_sys(err, "landlock", errno, "create a ruleset");
-	if ((r = add_rules(ruleset, read, write, attr.handled_access_fs,
-			   err)) < 0)
+	handled = fs_rights(abi) & ~(read->n ? 0 : LL_FS_READ);
+	if ((r = create_ruleset(abi, handled,
+				abi >= 6 ? LL_SCOPE_ABSTRACT_UNIX_SOCKET |
+						   LL_SCOPE_SIGNAL
+					 : 0,
+				&ruleset, err)) < 0 ||
+	    (r = add_rules(ruleset, read, write, handled, err)) < 0)
 		return r;
-	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
-		return err_sys(err, "landlock", errno,
-			       "restrict the command (needs no_new_privs or "
-			       "CAP_SYS_ADMIN)");
-	report->enforced = true;
-	return 0;
+	return restrict_self(ruleset, report, err);
+}
+
+int landlock_restrict_reads(const struct strv *read,
+			    const struct strv *write, bool strict,
+			    struct landlock_report *report, struct sh_err *err)
+{
+	int abi = landlock_abi();
+	_cleanup_close_ int ruleset = -1;
+	int r;
+
+	memset(report, 0, sizeof(*report));
+	if (abi <= 0)
+		return unavailable(abi, "--sandbox-read", strict, report, err);
+	report->abi = abi;
+	if ((r = create_ruleset(abi, LL_FS_READ, 0, &ruleset, err)) < 0 ||
+	    (r = allow_paths(ruleset, "--sandbox-read", read, true,
+			     LL_FS_READ, err)) < 0 ||
+	    (r = allow_paths(ruleset, "--sandbox-write", write, true,
+			     LL_FS_READ, err)) < 0 ||
+	    (r = allow_devices(ruleset, LL_FS_READ, err)) < 0)
+		return r;
+	return restrict_self(ruleset, report, err);
 }

@@ -1,6 +1,6 @@
 /* Landlock: --landlock-write PATH and --landlock-read PATH restrict the
  * command's file system access with the newest ABI the kernel offers.
- * Writes are restricted as soon as any Landlock option is given (the
+ * Writes are restricted as soon as any --landlock-* option is given (the
  * write paths, plus the few devices every build writes to); reads only
  * when a --landlock-read is given. Signals and abstract unix sockets are
  * scoped to the sandbox where the ABI has it (6). strict fails when a
@@ -42,3 +42,14 @@ int landlock_abi(void);
 int landlock_apply(const struct strv *read, const struct strv *write,
 		   bool strict, struct landlock_report *report,
 		   struct sh_err *err);
+
+/* --sandbox-read (SANDBOX_READ): a layer of its own, stacked on any
+ * --landlock-* one, that handles the read rights alone (read a file,
+ * list a directory, execute): they are left below read, below write
+ * (what may be written may be read back) and on the device paths. Paths
+ * that do not exist are left out, as portage's lists name such paths.
+ * Writes are the read-only view's business, widened at run time by
+ * grants, which a Landlock layer could not follow. */
+int landlock_restrict_reads(const struct strv *read,
+			    const struct strv *write, bool strict,
+			    struct landlock_report *report, struct sh_err *err);

@@ -362,6 +362,9 @@ static void plan_special_mounts(struct launch *launch)
 	launch->mount_plan.read_only_host = launch->read_only_host;
 	launch->mount_plan.cgroups_readonly =
 		launch->spec->cgroup_parent != NULL;
+	launch->mount_plan.deny =
+		(const char *const *)launch->spec->sandbox_deny.v;
+	launch->mount_plan.n_deny = launch->spec->sandbox_deny.n;
 }
 
 static int prepare_namespaces(struct launch *launch, struct sh_err *err)
@@ -468,7 +471,7 @@ static int prepare_hardening(struct launch *launch, struct sh_err *err)
 	 * without no_new_privs they need CAP_SYS_ADMIN kept */
 	if (spec->allow_new_privs &&
 	    (launch->seccomp.n || spec->landlock_read.n ||
-	     spec->landlock_write.n) &&
+	     spec->landlock_write.n || spec_sandbox_reads_restricted(spec)) &&
 	    !(launch->cap_keep & (UINT64_C(1) << CAP_SYS_ADMIN)))
 		return err_set(err, "spec", EINVAL,
 			       "--allow-new-privs with a seccomp filter (the "

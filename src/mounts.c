@@ -20,6 +20,8 @@
 
 #include "cleanup.h"
 #include "cgroup.h"
+#include "fileio.h"
+#include "proc.h"
 
 int mount_parse_bind(const char *value, char **storage, const char **source,
 		     const char **dest)
@@ -584,6 +586,168 @@ static int mount_minimal_dev(const struct mount_plan *plan,
 	return set_top_readonly(dev, true, err);
 }
 
+/* The new mount API (Linux 5.2), by number as mount_setattr above. */
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#endif
+#ifndef SYS_fsconfig
+#define SYS_fsconfig 431
+#endif
+#ifndef SYS_fsmount
+#define SYS_fsmount 432
+#endif
+#define SH_FSOPEN_CLOEXEC 0x1
+#define SH_FSCONFIG_CMD_CREATE 6
+#define SH_FSMOUNT_CLOEXEC 0x1
+#define SH_MOUNT_ATTR_NOSUID 0x00000002ULL
+#define SH_MOUNT_ATTR_NOEXEC 0x00000008ULL
+#define SH_MOUNT_ATTR_IDMAP 0x00100000ULL
+#define SH_OPEN_TREE_CLONE 1
+#define SH_MOVE_MOUNT_F_EMPTY_PATH 0x4
+#define SH_MOVE_MOUNT_T_SYMLINKS 0x10
+
+/* --sandbox-deny (SANDBOX_DENY) hides a path under an object nobody can
+ * read, whatever the command's capabilities: mode 000 alone would not
+ * stop a root install phase (CAP_DAC_OVERRIDE). The objects live on a
+ * detached tmpfs, nodev, nosuid, noexec:
+ * - for a file, a character device 0:0 (the whiteout, which a user
+ *   namespace may make too): a nodev mount refuses to open a device
+ *   (EACCES) before any driver or capability is asked;
+ * - for a directory, an empty one of mode 000, idmapped where it can be
+ *   (unmapped_userns) so that no capability opens it (EACCES); where it
+ *   cannot, a command that kept CAP_DAC_OVERRIDE finds it empty.
+ * Each is then read-only on the path, after every other mount, so a
+ * --sandbox-write above or below it does not undo it, and nothing can be
+ * made in it. */
+static int deny_store(int *out, struct sh_err *err)
+{
+	_cleanup_close_ int fs = (int)syscall(SYS_fsopen, "tmpfs",
+					      SH_FSOPEN_CLOEXEC);
+
+	if (fs < 0 ||
+	    syscall(SYS_fsconfig, fs, SH_FSCONFIG_CMD_CREATE, NULL, NULL, 0) <
+		    0 ||
+	    (*out = (int)syscall(SYS_fsmount, fs, SH_FSMOUNT_CLOEXEC,
+				 SH_MOUNT_ATTR_NOSUID | SH_MOUNT_ATTR_NODEV |
+					 SH_MOUNT_ATTR_NOEXEC)) < 0)
+		return err_sys(err, "mount", errno,
+			       "--sandbox-deny: make a tmpfs for the "
+			       "inaccessible objects (fsopen, Linux 5.2)");
+	if (mknodat(*out, "file", S_IFCHR, makedev(0, 0)) < 0 ||
+	    mkdirat(*out, "dir", 0) < 0)
+		return err_sys(err, "mount", errno,
+			       "--sandbox-deny: make the inaccessible objects");
+	return 0;
+}
+
+/* A user namespace that maps uid and gid 1 alone, not the owner (0) of
+ * the store's files: on a mount idmapped with it, no capability of the
+ * command covers the inaccessible directory, so its mode 000 refuses
+ * root too (EACCES). -1 where it cannot be made, as in a user namespace
+ * of one id (the directory is still empty and read-only there). The
+ * child is found in the /proc of the helper's pid namespace: the fresh
+ * one when there is one, mounted already. */
+static int unmapped_userns(const struct mount_plan *plan)
+{
+	struct proc child = PROC_NONE;
+	char dir[PATH_MAX + 32];
+	int fd = -1;
+	pid_t pid = proc_clone(CLONE_NEWUSER, &child);
+
+	if (pid == 0)
+		for (;;)
+			pause();
+	if (pid < 0)
+		return -1;
+	snprintf(dir, sizeof(dir), "%s/proc/%d",
+		 plan->proc && plan->new_root ? plan->new_root : "", (int)pid);
+	if (write_file_at(dir, "uid_map", "1 1 1\n") == 0 &&
+	    write_file_at(dir, "gid_map", "1 1 1\n") == 0) {
+		strncat(dir, "/ns/user", sizeof(dir) - strlen(dir) - 1);
+		fd = open(dir, O_RDONLY | O_CLOEXEC);
+	}
+	proc_kill_and_reap(&child);
+	return fd;
+}
+
+/* A detached mount of the store's inaccessible object for a directory
+ * (dir) or a file. */
+static int deny_object(int store, int userns, bool dir, int *out,
+		       struct sh_err *err)
+{
+	struct sh_mount_attr idmap = { .attr_set = SH_MOUNT_ATTR_IDMAP,
+				       .userns_fd = (unsigned)userns };
+	const char *name = dir ? "dir" : "file";
+
+	*out = (int)syscall(SYS_open_tree, store, name,
+			    SH_OPEN_TREE_CLONE | O_CLOEXEC);
+	if (*out < 0)
+		return err_sys(err, "mount", errno,
+			       "clone the inaccessible %s (open_tree)", name);
+	/* best effort: tmpfs takes an idmapping since Linux 6.3 */
+	if (dir && userns >= 0)
+		syscall(SYS_mount_setattr, *out, "", AT_EMPTY_PATH, &idmap,
+			sizeof(idmap));
+	return 0;
+}
+
+static int deny_path(const struct mount_plan *plan, int store, int userns,
+		     const char *path, struct sh_err *err)
+{
+	_cleanup_close_ int object = -1;
+	char target[PATH_MAX];
+	struct stat st;
+	int r;
+
+	if ((r = target_path(plan, path, target, sizeof(target), err)) < 0)
+		return r;
+	/* nothing there to read (in a writable directory the command may
+	 * make it: the man page says so), or below a path denied already,
+	 * which the helper itself cannot enter (EACCES) nor the command */
+	if (stat(target, &st) < 0)
+		return errno == ENOENT || errno == ENOTDIR || errno == EACCES
+			       ? 0
+			       : err_sys(err, "mount", errno, "stat `%s`",
+					 target);
+	if ((r = deny_object(store, userns, S_ISDIR(st.st_mode), &object,
+			     err)) < 0)
+		return r;
+	if (syscall(SYS_move_mount, object, "", SH_AT_FDCWD, target,
+		    SH_MOVE_MOUNT_F_EMPTY_PATH | SH_MOVE_MOUNT_T_SYMLINKS) < 0)
+		return err_sys(err, "mount", errno,
+			       "mount an inaccessible object on `%s` "
+			       "(move_mount)",
+			       target);
+	return set_top_readonly(target, true, err);
+}
+
+static int deny_paths(const struct mount_plan *plan, struct sh_err *err)
+{
+	_cleanup_close_ int store = -1;
+	_cleanup_close_ int userns = -1;
+	int r;
+
+	if (!plan->n_deny)
+		return 0;
+	if ((r = deny_store(&store, err)) < 0)
+		return r;
+	userns = unmapped_userns(plan);
+	for (size_t i = 0; i < plan->n_deny; i++)
+		if ((r = deny_path(plan, store, userns, plan->deny[i], err)) <
+		    0) {
+			err_prefix(err, "--sandbox-deny `%s`: ",
+				   plan->deny[i]);
+			return r;
+		}
+	return 0;
+}
+
 /* pivot_root into the new root and detach the old one, so nothing of the
  * host's tree stays reachable (chroot alone can be escaped). */
 static int enter_new_root(const char *root, struct sh_err *err)
@@ -631,7 +795,8 @@ int mounts_apply(const struct mount_plan *plan, struct sh_err *err)
 				     !host_writable || host_writable[i],
 				     err)) < 0)
 			return r;
-	if ((r = mount_special(plan, err)) < 0)
+	if ((r = mount_special(plan, err)) < 0 ||
+	    (r = deny_paths(plan, err)) < 0)
 		return r;
 	if (plan->new_root && (r = enter_new_root(plan->new_root, err)) < 0) {
 		err_prefix(err, "--chroot `%s`: ", plan->new_root);

@@ -38,6 +38,8 @@ struct mount_plan {
 	bool nodev_binds;      /* the writable directories nodev: the
 				  command may make device nodes there
 				  (--cap-keep mknod), not open them */
+	const char *const *deny; /* --sandbox-deny paths, covered last */
+	size_t n_deny;
 };
 
 /* Parse "SRC:DEST" (or "PATH" for SRC=DEST) of --bind/--ro-bind. The

@@ -803,7 +803,8 @@ const struct option_def option_table[] = {
 	  "the write paths)",
 	  parse_landlock_path, emit_list, OFF(landlock_read) },
 	{ "landlock-mode", OPT_VALUE, GROUP_HARDENING, "strict|best-effort",
-	  "strict (default): fail when a file system right cannot be "
+	  "for --landlock-read/--landlock-write and --sandbox-read: strict "
+	  "(default): fail when a file system right cannot be "
 	  "enforced; best-effort: run and report it in the status. Scoping "
 	  "signals and abstract unix sockets to the sandbox (ABI 6) never "
 	  "fails: it is applied where the kernel has it, reported where not",
@@ -981,12 +982,17 @@ const struct option_def option_table[] = {
 	  "(SANDBOX_PREDICT)",
 	  parse_dest, emit_list, OFF(sandbox_predict) },
 	{ "sandbox-deny", OPT_VALUE | OPT_REPEAT, GROUP_SANDBOX, "PATH",
-	  "SANDBOX_DENY: PATH neither readable nor writable (accepted, turns "
-	  "the sandbox on; not enforced yet)",
+	  "SANDBOX_DENY: PATH neither readable nor writable, whatever the "
+	  "command's capabilities: an inaccessible object is mounted on it "
+	  "in the view, after every other mount (a denied path below a "
+	  "write path stays denied); a PATH that does not exist is left "
+	  "out; / is refused",
 	  parse_dest, emit_list, OFF(sandbox_deny) },
 	{ "sandbox-read", OPT_VALUE | OPT_REPEAT, GROUP_SANDBOX, "PATH",
-	  "SANDBOX_READ: the command may read below PATH (accepted, turns "
-	  "the sandbox on; not enforced yet)",
+	  "SANDBOX_READ: when given and none is /, the command may read, "
+	  "list and execute only below the PATHs, the --sandbox-write "
+	  "paths and the view's devices (Landlock; the command itself, "
+	  "its loader and libraries included; --landlock-mode applies)",
 	  parse_dest, emit_list, OFF(sandbox_read) },
 	{ "sandbox-log", OPT_VALUE, GROUP_SANDBOX, "FILE",
 	  "append each refused write to FILE, a path of the caller's, in "

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mounts.h"
 #include "options.h"
 
 static int oom(struct sh_err *err)
@@ -115,6 +116,19 @@ static int check_mount_destinations(const struct spec *spec,
 	return 0;
 }
 
+/* A denied / would leave the command nothing to run (portage keeps its
+ * SANDBOX_DENY="/" commented out for that reason). */
+static int check_sandbox_deny(const struct spec *spec, struct sh_err *err)
+{
+	for (size_t i = 0; i < spec->sandbox_deny.n; i++)
+		if (mount_path_is_root(spec->sandbox_deny.v[i]))
+			return err_set(err, "spec", EINVAL,
+				       "--sandbox-deny `%.64s`: denying / "
+				       "leaves nothing to run",
+				       spec->sandbox_deny.v[i]);
+	return 0;
+}
+
 /* The strict profile promises no namespaces of the command's own. */
 static int check_hardening_conflicts(const struct spec *spec,
 				     struct sh_err *err)
@@ -142,10 +156,10 @@ static int check_isolation_conflicts(const struct spec *spec,
 			       "--memory-max, --pids-max or --cpu-max needs "
 			       "--cgroup-parent (a cgroup of the spawn's own)");
 	if (spec->landlock_mode && !spec->landlock_read.n &&
-	    !spec->landlock_write.n)
+	    !spec->landlock_write.n && !spec->sandbox_read.n)
 		return err_set(err, "spec", EINVAL,
 			       "--landlock-mode needs --landlock-write or "
-			       "--landlock-read");
+			       "--landlock-read (or --sandbox-read)");
 	if (spec->unsafe_share_pids && (mask & NS_BIT(NS_PID)))
 		return err_set(err, "spec", EINVAL,
 			       "--unsafe-share-pids and a new pid namespace: "
@@ -279,7 +293,8 @@ int spec_validate(const struct spec *spec, struct sh_err *err)
 	if (spec->command.v[0][0] == '\0')
 		return err_set(err, "spec", ENOENT, "the command is empty");
 	if ((r = check_env_conflicts(spec, err)) < 0 ||
-	    (r = check_hardening_conflicts(spec, err)) < 0)
+	    (r = check_hardening_conflicts(spec, err)) < 0 ||
+	    (r = check_sandbox_deny(spec, err)) < 0)
 		return r;
 	return check_isolation_conflicts(spec, err);
 }

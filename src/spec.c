@@ -2,6 +2,8 @@
 
 #include "spec.h"
 
+#include "mounts.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -23,6 +25,14 @@ bool spec_sandbox_on(const struct spec *spec)
 	       spec->sandbox_deny.n || spec->sandbox_read.n ||
 	       spec->sandbox_log || spec->sandbox_grants ||
 	       spec->sandbox_report != SANDBOX_REPORT_UNSET;
+}
+
+bool spec_sandbox_reads_restricted(const struct spec *spec)
+{
+	for (size_t i = 0; i < spec->sandbox_read.n; i++)
+		if (mount_path_is_root(spec->sandbox_read.v[i]))
+			return false;
+	return spec->sandbox_read.n > 0;
 }
 
 void spec_clear(struct spec *spec)

@@ -102,7 +102,7 @@ struct spec {
 	 * turns it on */
 	struct strv sandbox_write;   /* "PATH": writable in the view */
 	struct strv sandbox_predict; /* "PATH": refused without a report */
-	struct strv sandbox_deny;    /* "PATH": not even readable */
+	struct strv sandbox_deny;    /* "PATH": not even readable (mounts) */
 	struct strv sandbox_read;    /* "PATH": readable (Landlock) */
 	char *sandbox_log;           /* violations appended here */
 	bool sandbox_grants;         /* SANDBOX_WRITE/PREDICT at run time */
@@ -118,6 +118,10 @@ enum { SANDBOX_REPORT_UNSET, SANDBOX_REPORT_YES, SANDBOX_REPORT_NO };
 
 /* Whether a --sandbox-* option turned the sandbox on. */
 bool spec_sandbox_on(const struct spec *spec);
+
+/* Whether --sandbox-read restricts reads: given, and none of its paths
+ * is / (Gentoo's default SANDBOX_READ, which restricts nothing). */
+bool spec_sandbox_reads_restricted(const struct spec *spec);
 
 /* What --unshare-all asks: every namespace but user (made when needed)
  * and time (new in 5.6), as `unshare -n -i -m -p -u -C`. */

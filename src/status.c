@@ -70,9 +70,10 @@ static void json_network(struct json *j, const struct net_result *net)
 	json_close(j);
 }
 
-static void json_landlock(struct json *j, const struct landlock_report *ll)
+static void json_landlock(struct json *j, const char *key,
+			  const struct landlock_report *ll)
 {
-	json_open(j, "landlock");
+	json_open(j, key);
 	json_int(j, "abi", ll->abi);
 	json_bool(j, "enforced", ll->enforced);
 	if (ll->missing) {
@@ -148,7 +149,9 @@ int status_started(const struct launch *launch, const struct outcome *out,
 	if (launch->hostname)
 		json_string(&j, "hostname", launch->hostname);
 	if (launch->spec->landlock_read.n || launch->spec->landlock_write.n)
-		json_landlock(&j, &out->command.landlock);
+		json_landlock(&j, "landlock", &out->command.landlock);
+	if (spec_sandbox_reads_restricted(launch->spec))
+		json_landlock(&j, "sandbox-read", &out->command.sandbox_read);
 	if (!out->command.bounding_cleared)
 		json_bool(&j, "bounding-set-cleared", false);
 	if (launch->read_only_host)

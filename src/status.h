@@ -33,6 +33,7 @@ struct sandbox_info {
 struct command_info {
 	int kind; /* REPORT_COMMAND */
 	struct landlock_report landlock;
+	struct landlock_report sandbox_read; /* --sandbox-read's layer */
 	bool bounding_cleared; /* false: no CAP_SETPCAP (no user namespace) */
 	int cwd_errno; /* the helper's directory was not re-entered: in / */
 };

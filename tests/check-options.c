@@ -376,6 +376,10 @@ static const struct good_case good_cases[] = {
 	  "--landlock-read|/|--landlock-mode|best-effort|--|x" },
 	{ { { "--landlock-write", "/w", "--landlock-mode=strict", "x" } },
 	  "--landlock-write|/w|--landlock-mode|strict|--|x" },
+	/* --landlock-mode applies to --sandbox-read's layer too */
+	{ { { "--sandbox-read", "/r", "--landlock-mode", "best-effort", "x" } },
+	  "--landlock-mode|best-effort|--sandbox-read|/r|--|x" },
+	{ { { "--sandbox-deny", "/a/b", "x" } }, "--sandbox-deny|/a/b|--|x" },
 	{ { { "--rlimit", "nofile=1024:4096", "--rlimit=core=0", "--rlimit",
 	      "as=unlimited", "--rlimit", "stack=8388608:infinity", "x" } },
 	  "--rlimit|nofile=1024:4096|--rlimit|core=0|--rlimit|as=unlimited|"
@@ -1531,6 +1535,11 @@ static const struct bad_case bad_cases[] = {
 	  "--landlock-mode needs --landlock-write or --landlock-read" },
 	{ { { "--landlock-mode", "best-effort", "--bind", "/x", "x" } }, false,
 	  EINVAL, "--landlock-mode needs --landlock-write or --landlock-read" },
+	/* --sandbox-deny: not / under any spelling */
+	{ { { "--sandbox-deny", "/", "x" } }, false, EINVAL,
+	  "--sandbox-deny `/`: denying / leaves nothing to run" },
+	{ { { "--sandbox-deny", "/a/..", "x" } }, false, EINVAL,
+	  "--sandbox-deny `/a/..`: denying /" },
 	{ { { "--landlock-write", "/w", "--landlock-mode", "Strict", "x" } },
 	  false, EINVAL,
 	  "--landlock-mode `Strict`: expected strict or best-effort" },
@@ -2059,6 +2068,12 @@ static const struct sample samples[] = {
 	{ "landlock-write", { "/tmp", "/var/tmp/a b", "rel" } },
 	{ "landlock-read", { "/", "/usr", "--x" } },
 	{ "landlock-mode", { "strict", "best-effort" } },
+	{ "sandbox-write", { "/var/tmp/portage", "/a b", "/" } },
+	{ "sandbox-predict", { "/var/cache", "/a b", "/" } },
+	{ "sandbox-deny", { "/etc/shadow", "/a b", "/-" } },
+	{ "sandbox-read", { "/", "/usr", "/a b" } },
+	{ "sandbox-log", { "/var/log/sandbox.log", "/a b" } },
+	{ "sandbox-report", { "yes", "no" } },
 	/* three names: --rlimit takes each once */
 	{ "rlimit", { "nofile=1024:4096", "core=0", "as=unlimited:infinity" } },
 };
@@ -2287,7 +2302,8 @@ struct fuzz_spec {
 	unsigned joined; /* --join-ns types */
 	unsigned mount_index;
 	unsigned addr_index;
-	bool landlock_paths; /* a --landlock-write or --landlock-read */
+	bool landlock_paths; /* a --landlock-write, --landlock-read or
+				--sandbox-read */
 	unsigned rlimits;    /* the rlimit_model entries given */
 };
 
@@ -2410,6 +2426,11 @@ static bool fuzz_allowed(const struct fuzz_spec *fs,
 		return fs->cgroup_parent;
 	if (strcmp(name, "landlock-mode") == 0)
 		return fs->landlock_paths;
+	/* only beside a --landlock-* path (which the table puts first), so
+	 * that specs without any, which test_fuzz_conflicts breaks with a
+	 * lone --landlock-mode, stay as frequent */
+	if (strcmp(name, "sandbox-read") == 0)
+		return fs->landlock_paths;
 	if (strcmp(name, "rlimit") == 0)
 		return fs->rlimits != ALL_RLIMITS;
 	return true;
@@ -2442,8 +2463,9 @@ static void fuzz_note(struct fuzz_spec *fs, const struct option_def *opt)
 		fs->share_pids = true;
 	else if (is_mount_option(name))
 		fs->mounts = true;
-	else if (strncmp(name, "landlock-", 9) == 0 &&
-		 strcmp(name, "landlock-mode") != 0)
+	else if ((strncmp(name, "landlock-", 9) == 0 &&
+		  strcmp(name, "landlock-mode") != 0) ||
+		 strcmp(name, "sandbox-read") == 0)
 		fs->landlock_paths = true;
 	else if (strncmp(name, "unshare-", 8) == 0) {
 		for (int k = 0; k < NS_COUNT; k++)
@@ -2792,6 +2814,12 @@ static char *random_value(struct fuzz_spec *fs, const struct option_def *opt)
 			     rnd(2) ? rnd(100) : rng() % 2147483648u);
 	} else if (strcmp(name, "landlock-mode") == 0) {
 		s = strdup(rnd(2) ? "strict" : "best-effort");
+	} else if (strncmp(name, "sandbox-", 8) == 0 &&
+		   strcmp(name, "sandbox-report") != 0) {
+		/* absolute, never / (which --sandbox-deny refuses) */
+		s = random_dest(fs, true);
+	} else if (strcmp(name, "sandbox-report") == 0) {
+		s = strdup(rnd(2) ? "yes" : "no");
 	} else if (strcmp(name, "rlimit") == 0) {
 		s = random_rlimit(fs);
 	} else {
@@ -2951,6 +2979,36 @@ static void check_rlimit(const char *v)
 				: setting.value.rlim_cur);
 }
 
+/* The --sandbox-* items: true when name is one of them (its value
+ * checked, the path lists counted in n[4]). */
+static bool fuzz_check_sandbox(const struct spec *spec, const char *name,
+			       const char *v, size_t n[4])
+{
+	const struct strv *lists[] = { &spec->sandbox_write,
+				       &spec->sandbox_predict,
+				       &spec->sandbox_deny,
+				       &spec->sandbox_read };
+	const char *names[] = { "sandbox-write", "sandbox-predict",
+				"sandbox-deny", "sandbox-read" };
+
+	for (size_t k = 0; k < 4; k++)
+		if (strcmp(name, names[k]) == 0) {
+			check_next(lists[k], &n[k], v, name);
+			return true;
+		}
+	if (strcmp(name, "sandbox-log") == 0)
+		ck_assert_pstr_eq(spec->sandbox_log, v);
+	else if (strcmp(name, "sandbox-grants") == 0)
+		ck_assert(spec->sandbox_grants);
+	else if (strcmp(name, "sandbox-report") == 0)
+		ck_assert_int_eq(spec->sandbox_report,
+				 strcmp(v, "yes") == 0 ? SANDBOX_REPORT_YES
+						       : SANDBOX_REPORT_NO);
+	else
+		return false;
+	return true;
+}
+
 /* The parsed spec must hold exactly what the items say. */
 static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 		       const struct spec *spec)
@@ -2958,6 +3016,7 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 	size_t n_fds = 0, n_set = 0, n_unset = 0, n_join = 0, n_addr = 0;
 	size_t n_bind = 0, n_ro = 0, n_tmpfs = 0, n_writable = 0;
 	size_t n_lw = 0, n_lr = 0, n_rlim = 0, n_alias = 0;
+	size_t n_sandbox[4] = { 0 };
 	unsigned unshare = 0;
 	bool seen[128] = { false };
 
@@ -3115,10 +3174,14 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 		} else if (strcmp(name, "rlimit") == 0) {
 			check_next(&spec->rlimits, &n_rlim, v, name);
 			check_rlimit(v);
-		} else {
+		} else if (!fuzz_check_sandbox(spec, name, v, n_sandbox)) {
 			ck_abort_msg("no model for --%s: teach the fuzz", name);
 		}
 	}
+	ck_assert_uint_eq(spec->sandbox_write.n, n_sandbox[0]);
+	ck_assert_uint_eq(spec->sandbox_predict.n, n_sandbox[1]);
+	ck_assert_uint_eq(spec->sandbox_deny.n, n_sandbox[2]);
+	ck_assert_uint_eq(spec->sandbox_read.n, n_sandbox[3]);
 	ck_assert_uint_eq(spec->n_fds, n_fds);
 	ck_assert_uint_eq(spec->n_caller_fds, n_alias);
 	ck_assert_uint_eq(spec->setenv.n, n_set);

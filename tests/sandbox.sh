@@ -8,7 +8,10 @@
 # record and the Gentoo-format log. Writes inside, to /dev/null and to
 # /proc/self/fd/1 are no violations; predicted paths are refused
 # silently; run-time grants (SANDBOX_WRITE in the caller's environment)
-# widen the view only with --sandbox-grants.
+# widen the view only with --sandbox-grants. A --sandbox-deny path is
+# neither readable nor listable, even with the capabilities of a root
+# install phase, and reads outside --sandbox-read are refused (Landlock):
+# by the same static program and by tests/attacks/raw-read, no libc.
 #
 # Environment: SPAWN_HELPER, SH_PROBE, SH_ATTACKS, SH_TESTS_SRCDIR.
 
@@ -19,15 +22,16 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 . "$srcdir/suite-lib.sh"
 
 require_helper_and_probe
-require_attacks static-write raw-write
+require_attacks static-write raw-write raw-read
 require_userns_unless_root
 
 suite_scratch sandbox
 : >"$T/pids"
 cp "$SPAWN_HELPER" "$T/pub/spawn-helper" &&
-	cp "$(attack static-write)" "$(attack raw-write)" "$T/pub/" &&
+	cp "$(attack static-write)" "$(attack raw-write)" \
+		"$(attack raw-read)" "$T/pub/" &&
 	chmod 755 "$T/pub/spawn-helper" "$T/pub/static-write" \
-		"$T/pub/raw-write" || exit 1
+		"$T/pub/raw-write" "$T/pub/raw-read" || exit 1
 H=$T/pub/spawn-helper
 # outside: writable for the runner on the host, not in the sandbox
 mkdir -m 777 "$T/out" "$T/w" "$T/g"
@@ -170,6 +174,114 @@ check_eq "--sandbox-report no: the kernel refuses (EROFS), nothing is reported" 
 	"EROFS 0" "$(said "create $T/out/quiet") $rc"
 check_match "... the record says so" \
 	'"sandbox":\{"reported":false,"violation-count":0,' "$st"
+
+# --- 8. --sandbox-deny: neither readable nor listable ----------------------
+
+mkdir -m 755 "$T/secret" "$T/w/secret"
+echo secret >"$T/secret/f"
+echo secret >"$T/secretfile"
+chmod 644 "$T/secret/f" "$T/secretfile"
+read_all=("$T/pub/static-write" read "$T/secretfile" list "$T/secret"
+	read "$T/secret/f")
+run_st "${SB[@]}" -- "${read_all[@]}"
+check_eq "without --sandbox-deny the static program reads the file and lists the directory" \
+	"ok|ok 1|ok" \
+	"$(said "read $T/secretfile")|$(said "list $T/secret")|$(said "read $T/secret/f")"
+run_st "${SB[@]}" -- "$T/pub/raw-read" "$T/secretfile" "$T/secret"
+check_eq "... and so does the raw-syscall one" "7 yes" \
+	"$(said read) $([ "$(said list)" -gt 0 ] && echo yes)"
+
+DENY=(--sandbox-deny "$T/secretfile" --sandbox-deny "$T/secret")
+run_st "${SB[@]}" "${DENY[@]}" -- "${read_all[@]}"
+check_eq "--sandbox-deny: the static program cannot read the file, list the directory or read in it (EACCES)" \
+	"EACCES|EACCES|EACCES" \
+	"$(said "read $T/secretfile")|$(said "list $T/secret")|$(said "read $T/secret/f")"
+run_st "${SB[@]}" "${DENY[@]}" -- "$T/pub/raw-read" "$T/secretfile" \
+	"$T/secret"
+check_eq "... nor can the raw-syscall one (-EACCES)" "-13 -13" \
+	"$(said read) $(said list)"
+
+# a root install phase keeps the DAC-override capabilities: mode 000
+# alone would not stop it
+caps=(--cap-keep cap_dac_override,cap_dac_read_search)
+run_st "${SB[@]}" "${DENY[@]}" "${caps[@]}" -- "${read_all[@]}"
+if [ "$(id -u)" = 0 ]; then
+	check_eq "... nor with cap_dac_override and cap_dac_read_search kept (as root)" \
+		"EACCES|EACCES|EACCES" \
+		"$(said "read $T/secretfile")|$(said "list $T/secret")|$(said "read $T/secret/f")"
+else
+	# one id in the user namespace: no idmapping can leave the object's
+	# owner out; the directory it opens is empty
+	check_eq "... nor with cap_dac_override and cap_dac_read_search kept (uid 0 of a user namespace: an empty listing)" \
+		"EACCES|ok 0|ENOENT" \
+		"$(said "read $T/secretfile")|$(said "list $T/secret")|$(said "read $T/secret/f")"
+fi
+run_st "${SB[@]}" "${DENY[@]}" "${caps[@]}" -- "$T/pub/raw-read" \
+	"$T/secretfile" "$T/secret"
+if [ "$(id -u)" = 0 ]; then
+	check_eq "... nor the raw-syscall one (-EACCES)" "-13 -13" \
+		"$(said read) $(said list)"
+else
+	check_eq "... nor the raw-syscall one reads the file (-EACCES)" "-13" \
+		"$(said read)"
+fi
+check_true "... the host's files are untouched" \
+	grep -qx secret "$T/secretfile"
+
+run_st "${SB[@]}" --sandbox-deny "$T/w/secret" -- "$T/pub/static-write" \
+	create "$T/w/secret/x" create "$T/w/y"
+check_eq "a denied path below a --sandbox-write path stays denied (as Gentoo's DENY before WRITE)" \
+	"EACCES ok" "$(said "create $T/w/secret/x") $(said "create $T/w/y")"
+check_eq "... and the refused write is reported" "open_wr_creat" "$(ops)"
+rm -f "$T/w/y"
+
+mkdir -m 755 "$T/secret/sub"
+run_st "${SB[@]}" --sandbox-deny "$T/secret" --sandbox-deny "$T/secret/sub" \
+	-- "$T/pub/static-write" read "$T/secret/f"
+check_eq "a denied path below another one, given after it, is no error" \
+	"0 EACCES" "$rc $(said "read $T/secret/f")"
+rmdir "$T/secret/sub"
+
+run_st --sandbox-deny / -- true
+check_match "--sandbox-deny / is refused before anything runs" \
+	'^125 .*"stage":"spec".*--sandbox-deny `/`' "$rc $st"
+
+# --- 9. --sandbox-read: reads only below the listed paths (Landlock) -------
+
+mkdir -m 755 "$T/readable"
+echo readable >"$T/readable/f"
+chmod 644 "$T/readable/f"
+READ=(--sandbox-read "$T/pub" --sandbox-read "$T/readable")
+if [ "$(json_val "$("$H" --probe --json)" landlock-abi)" -gt 0 ] 2>/dev/null; then
+	run_st "${SB[@]}" "${READ[@]}" -- "$T/pub/static-write" read \
+		"$T/readable/f" read "$T/secretfile" list "$T/secret" \
+		create "$T/w/rw" read "$T/w/rw"
+	check_eq "--sandbox-read: the static program reads below it, not outside (EACCES)" \
+		"ok|EACCES|EACCES" \
+		"$(said "read $T/readable/f")|$(said "read $T/secretfile")|$(said "list $T/secret")"
+	check_eq "... what it may write it may read back" "ok ok" \
+		"$(said "create $T/w/rw") $(said "read $T/w/rw")"
+	check_match "... the record says the reads were restricted" \
+		'"sandbox-read":\{"abi":[0-9]+,"enforced":true\}' \
+		"$(head -n 1 "$T/st")"
+	run_st "${SB[@]}" "${READ[@]}" -- "$T/pub/raw-read" "$T/secretfile" \
+		"$T/secret"
+	check_eq "... the raw-syscall program neither (-EACCES)" "-13 -13" \
+		"$(said read) $(said list)"
+	run_st "${SB[@]}" "${READ[@]}" -- /bin/true
+	check_match "... a command outside it does not run, and the error says why" \
+		"^126 .*must be below a --sandbox-read path" "$rc $st"
+	run_st "${SB[@]}" --sandbox-read / -- "$T/pub/raw-read" \
+		"$T/secretfile" "$T/secret"
+	check_eq "--sandbox-read / (Gentoo's default) restricts nothing" \
+		"7 no" "$(said read) $(grep -q sandbox-read "$T/st" && echo yes || echo no)"
+else
+	for c in "reads below it, not outside" "what it may write it may read back" \
+		"the record" "raw-syscall" "a command outside it" \
+		"--sandbox-read /"; do
+		skip "--sandbox-read: $c" "Landlock is not available"
+	done
+fi
 
 tap_done
 exit 0
