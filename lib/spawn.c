@@ -413,6 +413,11 @@ static int fill_result(const sh_process *p, struct sh_result *result)
 		return last_record ? 0 : -ECHILD;
 	if (WIFSIGNALED(p->wait_status)) {
 		result->signal = WTERMSIG(p->wait_status);
+		/* sh_process_kill(SIGKILL)'s request, on a helper that had
+		 * no handler for it yet (its default action ends it): what
+		 * the caller asked for happened */
+		if (result->signal == SIGNAL_KILL_SANDBOX)
+			result->signal = SIGKILL;
 		result->exit_code = 128 + result->signal;
 		return 0;
 	}

@@ -1263,6 +1263,10 @@ static const struct untrusted {
 	{ "one final record", "echo '{\"exit-code\":3}' >&4; exit 3", 0, 3, 0 },
 	/* a helper killed has no chance to write one */
 	{ "killed", "kill -9 $$", 0, 128 + SIGKILL, SIGKILL },
+	/* sh_process_kill(SIGKILL)'s request (signal 63) reaching a helper
+	 * before its handler: a kill all the same, not signal 63 */
+	{ "killed by the kill request before its handler",
+	  "kill -63 $$", 0, 128 + SIGKILL, SIGKILL },
 	{ "exits 0 without a record", "exit 0", -EPROTO, 0, 0 },
 	{ "exits 0 after the started record only",
 	  "echo '{\"child-pid\":1,\"command-pid\":1}' >&4", -EPROTO, 0, 0 },
