@@ -45,6 +45,13 @@ Differences, on purpose:
   or pipe given as fd 2 in ``fd_pipes``, also with ``returnproc``): the
   helper writes it itself (``--report-e2big``).
 * ``umask=0`` is honoured.
+* Capabilities are dropped, but for one: a network sandbox
+  (``unshare_net``) keeps ``cap_net_raw``, whose raw sockets see only
+  the sandbox's loopback there, so a program with file capabilities
+  such as Debian's ping (``cap_net_raw=ep``) runs as with portage, as
+  root and as another ``uid``; outside a network sandbox the kernel
+  refuses to execute it (126). ``keep_caps`` (comma-separated, ``""``
+  for none) says otherwise.
 * A namespace the kernel refuses is left out with a warning on stderr,
   as portage does ("Unable to unshare"); the status's ``dropped`` names
   it. ``ns_fallback="strict"`` makes it a setup failure (125) instead.
@@ -81,6 +88,9 @@ __all__ = ["spawn", "Process", "SpawnError", "probe", "env_stats",
 
 # portage's loopback addresses for a network sandbox
 PORTAGE_LOOPBACK = ("10.0.0.1/8", "fd::1/8")
+
+# what a network sandbox keeps unless keep_caps says otherwise
+NET_SANDBOX_CAPS = "cap_net_raw"
 
 NS = {"user": 1 << 0, "mount": 1 << 1, "net": 1 << 2, "ipc": 1 << 3,
       "uts": 1 << 4, "pid": 1 << 5, "cgroup": 1 << 6, "time": 1 << 7}
@@ -290,6 +300,13 @@ def _fill_spec(spec, argv, env, opt_name, fd_pipes, uid, gid, groups, umask,
 
 
 def _fill_extras(spec, unshare, extras):
+    if unshare & NS["net"] and extras.get("keep_caps") is None:
+        # portage's commands keep their capabilities, and Debian's ping
+        # (cap_net_raw=ep) runs only where cap_net_raw is kept: in a
+        # network sandbox, whose raw sockets see its loopback alone
+        extras["keep_caps"] = NET_SANDBOX_CAPS
+    if extras.get("keep_caps") == "":
+        del extras["keep_caps"]  # none kept, the helper's default
     simple = {"cgroup_parent": "cgroup-parent", "memory_max": "memory-max",
               "pids_max": "pids-max", "hostname": "hostname",
               "keep_caps": "cap-keep", "seccomp_profile": "seccomp-profile",

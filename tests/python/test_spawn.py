@@ -237,6 +237,47 @@ for addr, family in addrs:
         self.assertEqual(lines[-1], "localhost")
         self.assertIn("127.0.0.1", lines)
 
+    @unittest.skipUnless("net" in PROBE["namespaces"],
+                         "no network namespace here")
+    def test_unshare_net_file_caps(self):
+        # a program with cap_net_raw=ep (Debian's ping) runs in a network
+        # sandbox, as with portage's spawn (its test_unshare_net pings
+        # there); outside one it is refused (126), and keep_caps=""
+        # refuses it inside too
+        setcap = (shutil.which("setcap", path="/usr/sbin:/sbin:/usr/bin")
+                  if ROOT else None)
+        if setcap is None:
+            self.skipTest("setcap on a file of the host needs root and "
+                          "setcap (libcap2-bin)")
+        with tempfile.TemporaryDirectory() as tmp:
+            os.chmod(tmp, 0o755)
+            prog = os.path.join(tmp, "raw-true")
+            shutil.copy("/bin/true", prog)
+            if subprocess.call([setcap, "cap_net_raw=ep", prog],
+                               stderr=subprocess.DEVNULL) != 0:
+                self.skipTest("setcap on %s failed (no xattrs?)" % tmp)
+            run = lambda **kw: sh.spawn([prog], env=ENV, fd_pipes={}, **kw)
+            self.assertEqual(run(unshare_net=True), 0)
+            self.assertEqual(run(unshare_net=True, uid=65534, gid=65534),
+                             0)
+            self.assertEqual(run(), 126)
+            self.assertEqual(run(unshare_net=True, keep_caps=""), 126)
+
+    @unittest.skipUnless("net" in PROBE["namespaces"],
+                         "no network namespace here")
+    def test_unshare_net_ping(self):
+        # what portage's test_unshare_net does, with the host's ping
+        ping = shutil.which("ping", path="/usr/bin:/bin:/usr/sbin:/sbin")
+        if ping is None:
+            self.skipTest("no ping (iputils-ping)")
+        addrs = ["127.0.0.1", "10.0.0.1"]
+        if PROBE["ipv6"]:
+            addrs += ["::1", "fd::1"]
+        script = "".join("ping -c 1 -W 1 %s >/dev/null || exit 1\n" % a
+                         for a in addrs)
+        self.assertEqual(sh.spawn(["sh", "-c", script], env=ENV,
+                                  fd_pipes={2: 2}, unshare_net=True), 0)
+
     @unittest.skipUnless("pid" in PROBE["namespaces"],
                          "no pid namespace here")
     def test_pid_sandbox_signal(self):

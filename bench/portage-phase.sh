@@ -1,0 +1,136 @@
+#!/bin/bash
+# bench/portage-phase.sh [--portage DIR] [BUILD_DIR]
+#
+# A portage-style phase spawn, timed through the portage integration
+# (contrib/python/spawnhelper_portage.py's spawn) against portage's own
+# portage.process.spawn, with the same keyword arguments, in one run:
+# `bash -c` of a small phase-like command, an environment of the size
+# portage passes a phase (ENV_KIB, 64 KiB by default, in 300 variables
+# besides this shell's), and FEATURES="network-sandbox ipc-sandbox
+# mount-sandbox pid-sandbox" as doebuild maps them (unshare_net,
+# unshare_ipc, unshare_mount, unshare_pid = True, warn_on_large_env as
+# FEATURES=warn-on-large-env). Two phases: a root one (src_install's
+# keywords) and a userpriv one (uid, gid, groups and umask 022 as
+# doebuild adds them with FEATURES=userpriv; uid 65534 stands for
+# portage's). One spawn of each in turn per round, the order swapped
+# every round; prints medians, the spread, and portage's time over ours.
+# Nothing is asserted (the target of issue 13 is >= 10x).
+#
+# Portage is needed to compare and is not part of this project: give a
+# checkout of gentoo/portage with --portage DIR or PORTAGE_SRC=DIR
+# (nothing in it is modified or built; its lib/ is imported). Without
+# one, or not as root (portage unshares only as root), it says why and
+# skips (exit 0). RUNS=100 spawns of each per line by default.
+set -euo pipefail
+
+PORTAGE=${PORTAGE_SRC:-}
+if [ "${1:-}" = --portage ]; then
+	PORTAGE=${2:?--portage DIR}
+	shift 2
+fi
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "${1:-$SRC/_build}" && pwd)
+RUNS=${RUNS:-100}
+ENV_KIB=${ENV_KIB:-64}
+
+skip()
+{
+	echo "bench/portage-phase.sh: skipped: $*"
+	exit 0
+}
+[ -n "$PORTAGE" ] ||
+	skip "no portage to compare with (PORTAGE_SRC=DIR or --portage DIR: a checkout of https://github.com/gentoo/portage)"
+[ -f "$PORTAGE/lib/portage/process.py" ] ||
+	skip "$PORTAGE is not a portage checkout (no lib/portage/process.py)"
+[ "$(id -u)" = 0 ] ||
+	skip "needs root (portage's spawn unshares namespaces only as root)"
+[ -x "$BUILD/src/spawn-helper" ] ||
+	skip "no $BUILD/src/spawn-helper (build first)"
+PYTHON=${PYTHON:-/usr/bin/python3}
+
+echo "portage: $PORTAGE ($(git -C "$PORTAGE" rev-parse --short HEAD 2>/dev/null || echo 'not a git checkout'))"
+echo "helper: $BUILD/src/spawn-helper; $RUNS spawns of each per line, env $ENV_KIB KiB"
+
+SPAWNHELPER_PATH=$BUILD/src/spawn-helper \
+SPAWNHELPER_LIBRARY=$BUILD/lib/.libs/libspawnhelper.so.0 \
+PYTHONPATH=$SRC/contrib/python:$PORTAGE/lib PYTHONDONTWRITEBYTECODE=1 \
+RUNS=$RUNS ENV_KIB=$ENV_KIB exec "$PYTHON" - <<'EOF'
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+import portage.process
+import spawnhelper_portage
+
+runs = int(os.environ["RUNS"])
+theirs = portage.process.spawn
+ours = spawnhelper_portage.spawn
+assert theirs is not ours
+
+# the phase's environment: this one's, then variables up to ENV_KIB
+env = dict(os.environ)
+want = int(os.environ["ENV_KIB"]) * 1024
+count = 300
+for i in range(count):
+    size = sum(len(k) + len(v) + 2 for k, v in env.items())
+    left = max(want - size, 0) // (count - i)
+    name = "PHASE_VAR_%03d" % i
+    env[name] = "x" * max(left - len(name) - 2, 1)
+tmp = tempfile.mkdtemp(prefix="sh-portage-phase.")
+os.chmod(tmp, 0o755)
+env.update(T=tmp, EBUILD_PHASE="install", PORTAGE_BUILDDIR=tmp)
+size = sum(len(k) + len(v) + 2 for k, v in env.items())
+
+# a phase-like command: what ebuild.sh does around a phase function,
+# in small
+PHASE = r'''
+cd "$T" || exit 1
+__phase() { local f; for f in a b c; do [[ -n $f ]] || return 1; done; }
+declare -F __phase >/dev/null && __phase && [[ -n $PHASE_VAR_001 ]]
+'''
+devnull = os.open(os.devnull, os.O_RDWR)
+common = dict(env=env, opt_name="[app-misc/foo-1] bash",
+              fd_pipes={0: devnull, 1: devnull, 2: devnull},
+              unshare_net=True, unshare_ipc=True, unshare_mount=True,
+              unshare_pid=True, warn_on_large_env=True)
+phases = [
+    ("root phase (src_install)", {}),
+    ("userpriv phase (src_compile)",
+     dict(uid=65534, gid=65534, groups=[65534], umask=0o22)),
+]
+
+
+def once(spawn, kwargs):
+    start = time.perf_counter()
+    rc = spawn(["/bin/bash", "-c", PHASE], **common, **kwargs)
+    took = time.perf_counter() - start
+    if rc != 0:
+        sys.exit("bench/portage-phase.sh: %s returned %r"
+                 % (spawn.__module__, rc))
+    return took
+
+
+print("environment: %d variables, %d bytes" % (len(env), size))
+print("median (10th-90th percentile) of %d spawns each" % runs)
+for name, kwargs in phases:
+    for spawn in (theirs, ours):  # warm-up: imports, unshare checks
+        once(spawn, kwargs)
+    times = {theirs: [], ours: []}
+    for i in range(runs):
+        for spawn in ((theirs, ours) if i % 2 == 0 else (ours, theirs)):
+            times[spawn].append(once(spawn, kwargs))
+
+    def show(spawn):
+        t = sorted(times[spawn])
+        q = statistics.quantiles(t, n=10)
+        return "%.1f ms (%.1f-%.1f)" % (statistics.median(t) * 1e3,
+                                        q[0] * 1e3, q[-1] * 1e3)
+    print("%s\n  portage.process.spawn  %s\n  integration            %s\n"
+          "  ratio (portage / integration): %.1fx"
+          % (name, show(theirs), show(ours),
+             statistics.median(times[theirs]) /
+             statistics.median(times[ours])))
+os.rmdir(tmp)
+EOF
