@@ -27,6 +27,9 @@
 #   SH_VM_KERNEL_DEB a linux-image .deb to boot instead of Debian 12's
 #   SH_VM_TIMEOUT    seconds before the VM is stopped (default 2400)
 #   SH_VM_CPUS, SH_VM_MEM (MiB), SH_VM_NICE   default 2, 2048, 10
+#   SH_VM_COMMAND    a shell command to run in the guest (in the build
+#                    directory, as root) instead of make check: to look
+#                    at a failure there
 set -uo pipefail
 
 die() { echo "check-vm: $*" >&2; exit 1; }
@@ -39,9 +42,11 @@ case $variant in unified | hybrid | nouserns) ;; *)
 	die "SH_VM_VARIANT=$variant: unified, hybrid or nouserns" ;;
 esac
 case $src$build in /*/*) ;; *) die "SH_VM_SRCDIR and SH_VM_BUILDDIR must be absolute" ;; esac
+# the same paths in the guest, without a `..` through the build tree
+src=$(cd "$src" && pwd -P) && build=$(cd "$build" && pwd -P) || exit 1
 command -v qemu-system-x86_64 >/dev/null ||
 	die "no qemu-system-x86_64 (Debian: apt-get install qemu-system-x86)"
-[ -n "${SH_VM_TESTS:-}" ] || die "SH_VM_TESTS is empty"
+[ -n "${SH_VM_TESTS:-}${SH_VM_COMMAND:-}" ] || die "SH_VM_TESTS is empty"
 
 mkdir -p "$cache" || die "cannot make $cache"
 
@@ -110,7 +115,10 @@ out=$build/tests/vm-$variant
 rm -rf "$out" && mkdir -p "$out" || exit 1
 # shellcheck disable=SC2206
 tests=($SH_VM_TESTS)
-declare -p tests | sed 's/^declare -a tests=/SHVM_TESTS=/' >"$out/params"
+{
+	declare -p tests | sed 's/^declare -a tests=/SHVM_TESTS=/'
+	printf 'SHVM_COMMAND=%q\n' "${SH_VM_COMMAND:-}"
+} >"$out/params"
 
 append="console=ttyS0 quiet panic=-1 shvm_srcdir=$src shvm_builddir=$build shvm_variant=$variant"
 [ "$variant" = hybrid ] || append="$append cgroup_no_v1=all"

@@ -8,7 +8,8 @@
 #
 # From the kernel command line (the environment): shvm_srcdir,
 # shvm_builddir, shvm_variant (unified, hybrid or nouserns). From the
-# host, in the out share: params (TESTS and the make variables).
+# host, in the out share: params (SHVM_TESTS, or SHVM_COMMAND to run
+# instead of make check, in the build directory).
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/tmp/home LANG=C.UTF-8
 unset TERM
@@ -131,22 +132,36 @@ run()
 	. "$out/params" || return 1
 	cd "$shvm_builddir" || return 1
 	touch /run/before-check
-	say "make check TESTS='${SHVM_TESTS[*]}'"
-	make -j"$(nproc)" check TESTS="${SHVM_TESTS[*]}" >/dev/console 2>&1
+	if [ -n "${SHVM_COMMAND:-}" ]; then
+		say "$SHVM_COMMAND"
+		bash -c "$SHVM_COMMAND" >/dev/console 2>&1 </dev/null
+	else
+		say "make check TESTS='${SHVM_TESTS[*]}'"
+		make -j"$(nproc)" check TESTS="${SHVM_TESTS[*]}" \
+			>/dev/console 2>&1
+	fi
 	rc=$?
+	# the times kept: when each test ended, for tests/vm/report.sh
 	find . -newer /run/before-check \( -name '*.log' -o -name '*.trs' \) \
-		! -name config.log -exec cp --parents {} "$out/" \;
+		! -name config.log -exec cp -p --parents {} "$out/" \;
+	cp -p /run/before-check "$out/started"
 	dmesg >"$out/dmesg.txt" 2>&1
 	echo "$rc" >"$out/rc"
 	return 0
 }
 
+# the suites in a session of their own (as a login or a service would
+# be), not in the kernel's session 0 that pid 1 starts in
+if [ "${1:-}" = run ]; then
+	run
+	exit
+fi
 if [ $$ != 1 ]; then
 	echo "guest.sh: runs as pid 1 of the VM that tests/vm/check-vm.sh boots" >&2
 	exit 1
 fi
 # pid 1 only reaps (bash waits for any child, adopted orphans too) and
 # powers off at the end
-run &
+setsid bash "$0" run &
 wait $!
 poweroff_now

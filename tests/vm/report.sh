@@ -23,5 +23,12 @@ for t in "$out"/tests/*.trs "$out"/*.trs; do
 done |
 	sed -n 's/^\(ok [0-9]*\|1\.\.0\).* # SKIP \(.*\)/\2/p' |
 	sort | uniq -c | sort -rn
+if [ -f "$out/started" ]; then
+	echo "--- when each test ended (seconds after make check started):"
+	t0=$(stat -c %Y "$out/started")
+	for t in "$out"/tests/*.trs "$out"/*.trs; do
+		[ -f "$t" ] && echo "$(($(stat -c %Y "$t") - t0)) ${t#"$out"/}"
+	done | sort -n | awk '{ printf "  %5d %s\n", $1, $2 }'
+fi
 echo "logs: $out (console.log, guest-info.txt, dmesg.txt, tests/*.log)"
 exit "$rc"
