@@ -209,7 +209,8 @@ traced()
 		"$@" </dev/null >"$0/out" 2>"$0/err" 3>"$0/st"
 		echo "$?" >"$0/rc"
 		ls "/proc/$$/fd" >"$0/fds.after"' \
-		"$W" timeout 10 strace -f -qq -yy -s 256 -b execve -o "$W/trace" \
+		"$W" timeout $((10 * ${SH_TIME_SCALE:-1})) \
+		strace -f -qq -yy -s 256 -b execve -o "$W/trace" \
 		"$@" -- "$H" "${SPEC[@]}" "${CMD[@]}"
 	rc=$(cat "$W/rc")
 	st=$(cat "$W/st" 2>/dev/null)

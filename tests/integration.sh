@@ -461,7 +461,7 @@ session_outside()
 
 	rm -f "$T/st"
 	sess=
-	"$H" --status-fd 3 "$@" -- "$P" sleep 3 </dev/null >/dev/null \
+	"$H" --status-fd 3 "$@" -- "$P" sleep 30 </dev/null >/dev/null \
 		2>"$T/err" 3>"$T/st" &
 	bg=$!
 	if poll has_child_pid "$T/st"; then

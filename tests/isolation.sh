@@ -449,11 +449,16 @@ if [ "$ME" = 0 ]; then
 		'does not map the caller.s uid 0: give --uid' "$(json_val "$st" message)"
 	rm -f "$T/st"
 	run_st --uid-map "0 100000 65536" --gid-map "0 100000 65536" \
-		--unshare-user --uid 1000 --gid 1000 -- "$P" status sleep 0.3 &
+		--unshare-user --uid 1000 --gid 1000 -- "$P" status sleep 30 &
+	bg=$!
 	poll has_child_pid "$T/st"
 	cpid=$(json_val "$(sed -n 1p "$T/st")" command-pid)
+	# read past the exec (the probe's command line), however slow the
+	# machine, then end it
+	poll grep -qF sleep "/proc/$cpid/cmdline"
 	outside=$(awk '$1 == "Uid:" { print $2 }' "/proc/$cpid/status" 2>/dev/null)
-	wait $!
+	kill -KILL "$cpid" 2>/dev/null
+	wait "$bg"
 	run_st --uid-map "0 100000 65536" --gid-map "0 100000 65536" \
 		--unshare-user --uid 1000 --gid 1000 -- "$P" status
 	check_eq "root --uid 1000 inside the map: 1000 inside, 101000 outside" \

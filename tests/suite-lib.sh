@@ -7,7 +7,9 @@
 #   poll CMD [ARG...]   within 3 CMD...
 #   within SECS CMD [ARG...]   retry CMD every 10 ms until it succeeds or
 #                       SECS of wall time pass (a bound in time, also for
-#                       a slow CMD such as a scan of /proc)
+#                       a slow CMD such as a scan of /proc); SECS times
+#                       SH_TIME_SCALE (a whole number, 1 by default) on
+#                       a slow machine (make check-vm's emulation: 5)
 #   require_helper_and_probe   skip the suite unless SPAWN_HELPER and
 #                       SH_PROBE are executables
 #   require_userns_unless_root   skip the suite when a user other than
@@ -22,6 +24,10 @@
 #   fs_type PATH        the file system type of PATH (stat -f)
 #   cgroup_v2_mount     the cgroup v2 mount (unified or hybrid layout), or ""
 #   cgroup_v1_mount CONTROLLER   the v1 hierarchy with CONTROLLER, or ""
+#   landlock_mode       the --landlock-mode a case that tests Landlock's
+#                       confinement needs on this kernel: none (the
+#                       default, strict) from ABI 5 on, best-effort below
+#                       (strict refuses what the kernel cannot enforce)
 #   cg_destroy DIR      kill what is left in a cgroup directory and below,
 #                       then remove it bottom-up (bounded)
 #   suite_scratch NAME  a fresh scratch directory in $T (and $T/pub, both
@@ -53,7 +59,7 @@ poll()
 within()
 {
 	# microseconds, without a date(1) process per try (bash 5)
-	local end=$((${EPOCHREALTIME/./} + $1 * 1000000))
+	local end=$((${EPOCHREALTIME/./} + $1 * ${SH_TIME_SCALE:-1} * 1000000))
 
 	shift
 	until "$@"; do
@@ -65,6 +71,20 @@ within()
 fs_type()
 {
 	stat -f -c %T "$1" 2>/dev/null
+}
+
+# Strict, the default, refuses a kernel whose Landlock lacks a file
+# system right (truncate is ABI 3, ioctl-dev ABI 5: Debian 12's 6.1 has
+# ABI 2); there best-effort confines with the rights the ABI has. Prints
+# the options, one a line (mapfile -t), nothing for the default.
+landlock_mode()
+{
+	local abi
+
+	abi=$("${SH_PROBE:?}" landlock-abi 2>/dev/null | awk '{ print $2 }')
+	case $abi in
+	[1-4]) printf '%s\n' --landlock-mode best-effort ;;
+	esac
 }
 
 cgroup_v2_mount()
