@@ -461,6 +461,7 @@ fi
 : >"$T/m/i386"
 chmod 644 "$T/m/i386"
 outside=$("$P" setmode int80-chmod "$T/m/i386" 0600 2>&1)
+int80_outside=${outside:-crashed}
 if [ "$outside" != "int80-chmod $T/m/i386 ok" ]; then
 	for d in "i386 chmod (int 0x80) u+s: EPERM, no bit" \
 		"i386 chmod (int 0x80) 0700 works" \
@@ -718,12 +719,25 @@ awk 'BEGIN { for (i = 1; i <= 90; i++)
 	for (i = 1; i <= 256; i++)
 		printf "errno:%s chmod arg0 != 0 arg1 == %d\n", i == 256 ? "EXDEV" : "EACCES", i }' \
 	>"$T/policy-long"
-run_st --seccomp-policy "$T/policy-long" -- "$P" setmode chmod "$T/m/lim/f" 0400 \
-	setmode x32-chmod "$T/m/lim/f" 0400 setmode int80-chmod "$T/m/lim/f" 0400 \
-	setmode chmod "$T/m/lim/f" 0001 setmode chmod "$T/m/lim/f" 0644
-check_eq "--seccomp-policy near 4096 instructions: its last rule acts on x86-64, x32 and i386; the first too" \
-	"0 chmod $T/m/lim/f EXDEV x32-chmod $T/m/lim/f EXDEV int80-chmod $T/m/lim/f EXDEV chmod $T/m/lim/f EACCES chmod $T/m/lim/f ok" \
-	"$rc $(oneline "$out")"
+if [ "$int80_outside" = "int80-chmod $T/m/i386 ok" ]; then
+	run_st --seccomp-policy "$T/policy-long" -- "$P" setmode chmod "$T/m/lim/f" 0400 \
+		setmode x32-chmod "$T/m/lim/f" 0400 setmode int80-chmod "$T/m/lim/f" 0400 \
+		setmode chmod "$T/m/lim/f" 0001 setmode chmod "$T/m/lim/f" 0644
+	check_eq "--seccomp-policy near 4096 instructions: its last rule acts on x86-64, x32 and i386; the first too" \
+		"0 chmod $T/m/lim/f EXDEV x32-chmod $T/m/lim/f EXDEV int80-chmod $T/m/lim/f EXDEV chmod $T/m/lim/f EACCES chmod $T/m/lim/f ok" \
+		"$rc $(oneline "$out")"
+else
+	# a kernel without IA32 emulation (ia32_emulation=0, or 6.7+'s
+	# IA32_EMULATION_DEFAULT_DISABLED) kills an int 0x80 with SIGSEGV
+	run_st --seccomp-policy "$T/policy-long" -- "$P" setmode chmod "$T/m/lim/f" 0400 \
+		setmode x32-chmod "$T/m/lim/f" 0400 \
+		setmode chmod "$T/m/lim/f" 0001 setmode chmod "$T/m/lim/f" 0644
+	check_eq "--seccomp-policy near 4096 instructions: its last rule acts on x86-64 and x32; the first too" \
+		"0 chmod $T/m/lim/f EXDEV x32-chmod $T/m/lim/f EXDEV chmod $T/m/lim/f EACCES chmod $T/m/lim/f ok" \
+		"$rc $(oneline "$out")"
+	skip "--seccomp-policy near 4096 instructions: its last rule acts on i386" \
+		"int 0x80 does not work here: $int80_outside"
+fi
 wrap=()
 
 # struct sock_filter, little endian: if arch is x86-64 and nr is mkdir
