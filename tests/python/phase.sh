@@ -33,8 +33,10 @@ compile)
 	mode userpriv-setuid "$WORKDIR/prog"
 	if [ -n "${SANDBOX_TEST:-}" ]; then
 		check sandbox-outside sh -c 'echo x >"$OUTSIDE/denied"'
+		# a directory that exists (CCACHE_DIR, DISTDIR): the view binds
+		# it writable for what the phase runs next
 		addwrite "$OUTSIDE/granted"
-		check sandbox-granted sh -c 'echo x >"$OUTSIDE/granted"'
+		check sandbox-granted sh -c 'echo x >"$OUTSIDE/granted/file"'
 	fi
 	;;
 install)

@@ -413,6 +413,8 @@ class Phases(unittest.TestCase):
                          (0, "True True True\n"))
         self.make_tree()
         os.chmod(self.outside, 0o777)
+        os.mkdir(os.path.join(self.outside, "granted"), 0o777)
+        os.chmod(os.path.join(self.outside, "granted"), 0o777)
         # the refused write fails the phase, as Gentoo's sandbox does
         r, = self.driver(["compile"], features="sandbox userpriv "
                          "usersandbox network-sandbox ipc-sandbox "
