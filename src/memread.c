@@ -196,25 +196,31 @@ ssize_t memread_run(struct memreader *r, memread_job job, pid_t pid,
 		    const void *in, size_t in_len, void *out, size_t out_size,
 		    struct sh_err *err)
 {
+	/* the monitor is one thread: its buffers are had once, not
+	 * mapped and unmapped (their size) at every call */
+	static struct request req_buf;
+	static struct reply rep_buf;
+	struct request *req = &req_buf;
+	struct reply *rep = &rep_buf;
 	long long deadline = now_usec() + MEMREAD_BOUND_MS * 1000LL;
-	_cleanup_free_ struct request *req = calloc(1, sizeof(*req));
-	_cleanup_free_ struct reply *rep = malloc(sizeof(*rep));
 	ssize_t n;
 	int ret;
 
-	if (!req || !rep)
-		return err_set(err, "monitor", ENOMEM, "out of memory");
 	if (in_len > MEMREAD_JOB_IN || out_size > MEMREAD_JOB_OUT)
 		return 0;
-	memread_reap(r);
 	/* one reader at most: while a killed one is held in a fault, the
-	 * command gets no second one to hold */
+	 * command gets no second one to hold (a reader that died on its
+	 * own fails the send below, and is dropped so) */
+	if (r->killed)
+		memread_reap(r);
 	if (r->killed)
 		return 0;
 	if (!r->proc.pid && (ret = start_reader(r, err)) < 0)
 		return ret;
-	*req = (struct request){ job, pid, (uint32_t)out_size,
-				 (uint32_t)in_len, { 0 } };
+	req->job = job;
+	req->pid = pid;
+	req->out_size = (uint32_t)out_size;
+	req->in_len = (uint32_t)in_len;
 	memcpy(req->in, in, in_len);
 	if (send(r->sock, req, offsetof(struct request, in) + in_len,
 		 MSG_DONTWAIT | MSG_NOSIGNAL) !=

@@ -538,29 +538,43 @@ static char *call_name(uint32_t arch, int nr)
 	return name;
 }
 
-int seccomp_answer(const struct seccomp_plan *plan, int listener,
-		   struct memreader *reader, struct seccomp_report *report)
+/* Buffers of the kernel's sizes for a notification and its answer,
+ * had once (the monitor is one thread); NULL when none. */
+static struct seccomp_notif_resp *answer_buffer(void)
 {
+	static struct seccomp_notif_resp *resp;
+	static size_t size;
 	struct seccomp_notif_sizes sizes;
-	_cleanup_free_ struct seccomp_notif *req = NULL;
-	_cleanup_free_ struct seccomp_notif_resp *resp = NULL;
+
+	if (!resp &&
+	    syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) == 0) {
+		size = sizes.seccomp_notif_resp > sizeof(*resp)
+			       ? sizes.seccomp_notif_resp
+			       : sizeof(*resp);
+		resp = malloc(size);
+	}
+	if (resp)
+		memset(resp, 0, size);
+	return resp;
+}
+
+int seccomp_answer_notif(const struct seccomp_plan *plan, int listener,
+			 struct memreader *reader,
+			 struct seccomp_notif *req,
+			 struct seccomp_report *report)
+{
+	struct seccomp_notif_resp *resp = answer_buffer();
 	_cleanup_free_ char *name = NULL;
-	_cleanup_free_ struct call_strings *strings = NULL;
+	struct call_strings strings;
 	const struct seccomp_rule *rule = NULL, *passed = NULL;
 	int r;
 
-	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
-		return -errno;
-	req = calloc(1, sizes.seccomp_notif);
-	resp = calloc(1, sizes.seccomp_notif_resp);
-	strings = calloc(1, sizeof(*strings));
-	if (!req || !resp || !strings)
+	if (!resp)
 		return -ENOMEM;
-	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
-		return -errno;
+	memset(&strings, 0, offsetof(struct call_strings, text));
 	name = call_name(req->data.arch, req->data.nr);
-	strings->pid = (pid_t)req->pid;
-	strings->reader = reader;
+	strings.pid = (pid_t)req->pid;
+	strings.reader = reader;
 	/* an i386 call uses the low halves of the registers, which the
 	 * kernel passes whole (a 64-bit process's int 0x80 can set the high
 	 * halves): compare and read what the call will use, or a name read
@@ -569,11 +583,11 @@ int seccomp_answer(const struct seccomp_plan *plan, int listener,
 		for (size_t i = 0; i < 6; i++)
 			req->data.args[i] &= 0xffffffffu;
 	if (name)
-		rule = find_rule(&plan->policy, name, req->data.args, strings,
+		rule = find_rule(&plan->policy, name, req->data.args, &strings,
 				 &passed);
 	/* what we read was the caller's only if it still waits for us (its
 	 * pid was not reused) */
-	if (strings->read_any &&
+	if (strings.read_any &&
 	    ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
 		return -errno;
 	resp->id = req->id;
@@ -591,4 +605,26 @@ int seccomp_answer(const struct seccomp_plan *plan, int listener,
 		rule = passed;
 	}
 	return act(rule, name, listener, req, resp, report);
+}
+
+int seccomp_answer(const struct seccomp_plan *plan, int listener,
+		   struct memreader *reader, struct seccomp_report *report)
+{
+	static struct seccomp_notif *req;
+	static size_t req_size;
+	struct seccomp_notif_sizes sizes;
+
+	if (!req) {
+		if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+			return -errno;
+		req_size = sizes.seccomp_notif > sizeof(*req)
+				   ? sizes.seccomp_notif
+				   : sizeof(*req);
+		if (!(req = calloc(1, req_size)))
+			return -ENOMEM;
+	}
+	memset(req, 0, req_size); /* the kernel wants it zeroed */
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
+		return -errno;
+	return seccomp_answer_notif(plan, listener, reader, req, report);
 }
