@@ -628,3 +628,64 @@ int seccomp_answer(const struct seccomp_plan *plan, int listener,
 		return -errno;
 	return seccomp_answer_notif(plan, listener, reader, req, report);
 }
+
+/* Whether a rule of the policy's for name takes the call by its numbers
+ * (its string conditions unread): then the monitor answers it. */
+static bool rules_take(const struct seccomp_policy *p, const char *name,
+		       const __u64 *args)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->rules[i].name, name) == 0 &&
+		    rule_holds(&p->rules[i], args, NULL))
+			return true;
+	return false;
+}
+
+/* In the serving reader: a call of the sandbox's alone (no rule takes
+ * it) that the view lets go on goes on from here; the rest is the
+ * monitor's (refused or predicted writes, grants, the rules). */
+static bool serve_call(void *ctx, int listener, struct seccomp_notif *req)
+{
+	const struct seccomp_plan *plan = ctx;
+	struct seccomp_notif_resp *resp = answer_buffer();
+	_cleanup_free_ char *name = call_name(req->data.arch, req->data.nr);
+	__u64 args[6];
+
+	memcpy(args, req->data.args, sizeof(args));
+	if (req->data.arch == AUDIT_ARCH_I386) /* as seccomp_answer_notif */
+		for (size_t i = 0; i < 6; i++)
+			args[i] &= 0xffffffffu;
+	if (!resp || !name || !sandbox_watches(name) ||
+	    rules_take(&plan->policy, name, args) ||
+	    !sandbox_goes(name, (pid_t)req->pid, args))
+		return false;
+	resp->id = req->id;
+	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	/* a kernel that cannot let calls go on (before 5.5): the monitor
+	 * answers, as it would */
+	return send_answer(listener, resp) == 0;
+}
+
+/* Linux 6.6's: the caller and the one answering it hand the CPU to each
+ * other (WF_CURRENT_CPU) instead of each waiting for a core to be
+ * free, which on a busy machine is most of a call's time. */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+int seccomp_serve(struct seccomp_plan *plan, int listener,
+		  struct memreader *reader, struct sh_err *err)
+{
+	if (!plan->sandbox || !plan->sandbox->report || listener < 0)
+		return 0;
+	/* older kernels: EINVAL, and the wake-ups are ordinary ones */
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+	      SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+	/* the rules in the reader's copy of the plan */
+	if (seccomp_plan_rules(plan, err) < 0)
+		return -err->errnum;
+	return memread_serve(reader, listener, serve_call, plan, err);
+}

@@ -100,3 +100,12 @@ int seccomp_answer(const struct seccomp_plan *plan, int listener,
 int seccomp_answer_notif(const struct seccomp_plan *plan, int listener,
 			 struct memreader *reader, struct seccomp_notif *req,
 			 struct seccomp_report *report);
+
+/* With the sandbox's reports: the memory reader receives the listener's
+ * notifications and lets the sandbox's allowed calls go on itself
+ * (memread_serve); it hands the monitor the others, which it answers
+ * with seccomp_answer_notif. The rules are parsed here, before the
+ * reader starts. 0 (nothing done without reports), or -errno with err
+ * (the monitor receives as before). */
+int seccomp_serve(struct seccomp_plan *plan, int listener,
+		  struct memreader *reader, struct sh_err *err);
