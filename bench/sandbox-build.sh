@@ -2,9 +2,11 @@
 # A real build (configure + make of a copy of this project's own source
 # tree) run through spawn-helper three ways in one run, alternating:
 # no sandbox, the sandbox with --sandbox-report no (the view alone), the
-# sandbox with its reports. Prints the median wall time of each and the
-# ratios (targets: reports within 1% of no reports, the sandbox within
-# 3% of none). No assertions: numbers for bench/RESULTS.md.
+# sandbox with its reports. Prints the median wall and CPU time (user +
+# system of the helper and everything it reaped: the whole build) of
+# each and the ratios (targets: reports within 1% of no reports, the
+# sandbox within 3% of none). CPU time is the steadier number on a
+# shared machine. No assertions: numbers for bench/RESULTS.md.
 #
 # Usage: bench/sandbox-build.sh [ROUNDS] (default 3), from a configured
 # build directory's parent or with SPAWN_HELPER set.
@@ -30,10 +32,12 @@ build()
 	report) args=(--sandbox-write "$W" --sandbox-write /tmp --sandbox-log "$W/log") ;;
 	esac
 	local t0=${EPOCHREALTIME/./}
-	"$H" "${args[@]}" --chdir "$b" -- sh -c \
+	# the CPU time of the helper and all it reaped (the whole build)
+	/usr/bin/time -f '%U %S' -o "$W/cpu" "$H" "${args[@]}" --chdir "$b" -- sh -c \
 		'../src-tree/configure --disable-static-helper >/dev/null 2>&1 && make -j2 src/spawn-helper >/dev/null 2>&1' ||
 		{ echo "build failed ($mode)" >&2; exit 1; }
-	echo $(( ${EPOCHREALTIME/./} - t0 ))
+	echo $(( ${EPOCHREALTIME/./} - t0 )) >>"$W/$mode"
+	awk '{ printf "%d\n", ($1 + $2) * 1000000 }' "$W/cpu" >>"$W/$mode.cpu"
 }
 
 median()
@@ -42,15 +46,21 @@ median()
 }
 
 : >"$W/none" >"$W/quiet" >"$W/report"
+: >"$W/none.cpu" >"$W/quiet.cpu" >"$W/report.cpu"
 for _ in $(seq "$rounds"); do
 	for mode in none quiet report; do
-		build "$mode" >>"$W/$mode"
+		build "$mode"
 	done
 done
-n=$(median <"$W/none") q=$(median <"$W/quiet") r=$(median <"$W/report")
-printf 'rounds %s: none %.2f s, sandbox (no reports) %.2f s, sandbox (reports) %.2f s\n' \
-	"$rounds" "$(echo "$n / 1000000" | bc -l)" "$(echo "$q / 1000000" | bc -l)" \
-	"$(echo "$r / 1000000" | bc -l)"
-printf 'reports / no reports: %.4f   sandbox / none: %.4f\n' \
-	"$(echo "$r / $q" | bc -l)" "$(echo "$r / $n" | bc -l)"
+for kind in "" .cpu; do
+	label=wall
+	[ -z "$kind" ] || label=cpu
+	n=$(median <"$W/none$kind") q=$(median <"$W/quiet$kind")
+	r=$(median <"$W/report$kind")
+	printf 'rounds %s, %s: none %.2f s, sandbox (no reports) %.2f s, sandbox (reports) %.2f s\n' \
+		"$rounds" "$label" "$(echo "$n / 1000000" | bc -l)" \
+		"$(echo "$q / 1000000" | bc -l)" "$(echo "$r / 1000000" | bc -l)"
+	printf '  reports / no reports: %.4f   sandbox / none: %.4f\n' \
+		"$(echo "$r / $q" | bc -l)" "$(echo "$r / $n" | bc -l)"
+done
 [ ! -s "$W/log" ] || { echo "violations during the build:"; cat -v "$W/log"; }

@@ -9,6 +9,7 @@
  * read holds every string condition: the rule acts). */
 #pragma once
 
+#include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,13 +46,32 @@ typedef ssize_t (*memread_job)(pid_t pid, const void *in, size_t in_len,
  * process_vm_readv, whose fault waits SIGKILL ends. */
 ssize_t memread_bytes(pid_t pid, uint64_t addr, void *buf, size_t size);
 
+/* In a serving reader (memread_serve): answer the notification req on
+ * listener, or leave it to the monitor (false). */
+typedef bool (*memread_serve_fn)(void *ctx, int listener,
+				 struct seccomp_notif *req);
+
+struct memread_page; /* shared with a serving reader (memread.c) */
+
 struct memreader {
 	struct proc proc; /* the reader; pid 0 when none (or reaped) */
 	int sock;    /* the monitor's end of the socketpair, -1 when none */
 	bool killed; /* killed at a deadline and not reaped yet */
+	/* memread_serve's: the listener the reader receives from (not
+	 * ours to close), the monitor's end of the hand-over socket, the
+	 * page, what the reader answers by */
+	int listener;
+	int handoff, handoff_peer; /* ours; the reader's, kept for the next */
+	struct memread_page *page;
+	memread_serve_fn serve;
+	void *serve_ctx;
+	/* a notification a reader ended on unanswered, for the monitor */
+	bool orphan;
+	struct seccomp_notif orphan_req;
 };
 
-#define MEMREAD_INIT { PROC_NONE, -1, false }
+#define MEMREAD_INIT \
+	{ PROC_NONE, -1, false, -1, -1, -1, NULL, NULL, NULL, false, { 0 } }
 
 /* job in the reader, within MEMREAD_BOUND_MS (in_len at most
  * MEMREAD_JOB_IN, out_size MEMREAD_JOB_OUT): the bytes it made into
@@ -80,3 +100,38 @@ void memread_reap(struct memreader *r);
  * SIGKILL until its server answers) dies as soon as it is let go, and
  * is reaped by whoever inherits it. */
 void memread_stop(struct memreader *r);
+
+/* The reader receives the notifications of listener itself (so that a
+ * call it can answer wakes one process of ours, not two): each goes to
+ * serve, in the reader, and what serve leaves is handed over to the
+ * monitor (memread_take). Jobs go on as before. The reader is watched
+ * through a page it shares with the monitor, which says which
+ * notification it is on and since when: memread_watch kills a reader
+ * on one for longer than MEMREAD_BOUND_MS (a read the command stalls),
+ * and the notification is the monitor's to answer (memread_orphan); a
+ * reader killed at a job's deadline leaves its notification so too. A
+ * new reader is started when the killed one is gone (one at most, as
+ * for jobs); meanwhile the monitor receives itself. 0, or -errno with
+ * err (nothing changed: the monitor receives). */
+int memread_serve(struct memreader *r, int listener, memread_serve_fn serve,
+		  void *ctx, struct sh_err *err);
+
+/* The fd the monitor polls for notifications: the hand-over socket
+ * while a reader serves (started here when none runs and none is held
+ * in a fault), else -1 (the monitor receives from the listener
+ * itself). */
+int memread_serving(struct memreader *r);
+
+/* A notification handed over, into req (the kernel's struct, zeroed
+ * beyond ours): 1, or 0 when none is waiting. */
+int memread_take(struct memreader *r, struct seccomp_notif *req);
+
+/* The watchdog, on each of the monitor's wake-ups: a serving reader on
+ * one notification for longer than MEMREAD_BOUND_MS is killed (its
+ * notification left for memread_orphan). The time the monitor may
+ * sleep before it should look again (ms), -1: no need. */
+int memread_watch(struct memreader *r);
+
+/* A notification a reader ended on unanswered (killed, or dead on its
+ * own), into req: 1, or 0 when none. */
+int memread_orphan(struct memreader *r, struct seccomp_notif *req);

@@ -690,32 +690,79 @@ static bool answer_call(struct waiter *w, int listener, struct outcome *out,
 	return true;
 }
 
+/* The notifications the memory reader leaves to us: handed over, or
+ * left behind by a reader that was killed (or died) on one. */
+static bool answer_left(struct waiter *w, int listener, bool handed,
+			struct outcome *out, struct sh_err *err)
+{
+	struct seccomp_notif req = { 0 };
+
+	while (handed ? memread_take(&w->reader, &req)
+		      : memread_orphan(&w->reader, &req)) {
+		if (seccomp_answer_notif(w->seccomp, listener, &w->reader,
+					 &req, &out->seccomp) == -ENOMEM &&
+		    !err->errnum) {
+			/* unanswered, the caller would wait for ever */
+			kill_sandbox(w, out);
+			err_set(err, "monitor", ENOMEM,
+				"answer a seccomp notification: %s",
+				err_description(ENOMEM));
+			return false;
+		}
+		memset(&req, 0, sizeof(req));
+	}
+	return true;
+}
+
 /* Signals (through a signalfd), the timeout, and the calls the seccomp
- * filter sends us to answer, until the helper's child is reaped. */
+ * filter sends us to answer, until the helper's child is reaped. With
+ * the sandbox's reports, the memory reader receives the calls (and
+ * answers the allowed ones) while it can, and we take what it hands
+ * over; while none serves, we receive from the listener ourselves. */
 static int wait_for_command(struct waiter *w, struct outcome *out,
 			    struct sh_err *err)
 {
 	_cleanup_close_ int sfd = signalfd(-1, &w->set, SFD_CLOEXEC);
-	struct pollfd fds[2] = { { sfd, POLLIN, 0 },
-				 { out->seccomp_listener, POLLIN, 0 } };
+	int listener = out->seccomp_listener;
+	struct sh_err serve_err = { 0 };
 	bool exited = false;
 
 	if (sfd < 0)
 		return err_sys(err, "monitor", errno, "signalfd");
+	/* not served (no memory, no socket): we receive, as without */
+	if (listener >= 0)
+		seccomp_serve(w->seccomp, listener, &w->reader, &serve_err);
 	while (!exited) {
 		struct signalfd_siginfo si;
-		int n = poll(fds, fds[1].fd >= 0 ? 2 : 1, poll_timeout(w, out));
+		int handoff = listener >= 0 ? memread_serving(&w->reader) : -1;
+		struct pollfd fds[2] = {
+			{ sfd, POLLIN, 0 },
+			{ handoff >= 0 ? handoff : listener, POLLIN, 0 }
+		};
+		int timeout = poll_timeout(w, out);
+		int watch = memread_watch(&w->reader);
+		int n;
 
+		if (watch >= 0 && (timeout < 0 || watch < timeout))
+			timeout = watch;
+		n = poll(fds, fds[1].fd >= 0 ? 2 : 1, timeout);
 		if (n < 0 && errno != EINTR)
 			return err_sys(err, "monitor", errno, "poll");
 		if (n > 0 && (fds[0].revents & POLLIN) &&
 		    read(sfd, &si, sizeof(si)) == sizeof(si))
 			on_signal(w, &si, out, &exited, err);
-		if (n > 0 && (fds[1].revents & POLLIN) &&
-		    !answer_call(w, fds[1].fd, out, err))
-			fds[1].fd = -1;
-		if (n > 0 && (fds[1].revents & (POLLHUP | POLLERR)))
-			fds[1].fd = -1; /* every filtered process is gone */
+		if (n > 0 && handoff >= 0 && fds[1].revents &&
+		    !answer_left(w, listener, true, out, err))
+			listener = -1;
+		else if (n > 0 && handoff < 0 && (fds[1].revents & POLLIN) &&
+			 !answer_call(w, fds[1].fd, out, err))
+			listener = -1;
+		else if (n > 0 && handoff < 0 &&
+			 (fds[1].revents & (POLLHUP | POLLERR)))
+			listener = -1; /* every filtered process is gone */
+		memread_watch(&w->reader);
+		if (listener >= 0 && !answer_left(w, listener, false, out, err))
+			listener = -1;
 	}
 	return err->errnum && strcmp(err->stage, "monitor") == 0
 		       ? -err->errnum

@@ -201,10 +201,23 @@ struct judge_in {
 
 enum { GOES, REFUSED };
 
+/* The reader's answer for a call: the verdict alone when it goes
+ * (offsetof(struct judge_out, path) bytes), the refused operand's paths
+ * and the command line too when refused. */
 struct judge_out {
 	int verdict;
+	int oflags;         /* the open flags worked out (K_OPEN) */
+	char path[PATH_MAX]; /* as passed */
 	char abs[PATH_MAX];
 	char canon[PATH_MAX];
+	uint32_t cmdline_len;
+	char cmdline[4096];
+};
+
+/* The job's input: the call (calls[call]) and its arguments. */
+struct call_in {
+	uint32_t call;
+	__u64 args[6];
 };
 
 static void fd_path(int fd, char *buf, size_t size)
@@ -311,23 +324,38 @@ static int judge_target(const struct judge_in *in, int parent, int target)
 	return GOES;
 }
 
-/* The job: whether the view refuses in's call, with the path made
- * absolute and canonical. Whatever cannot be worked out goes on (the
- * kernel decides: nothing is widened by it, only left unreported). */
-static ssize_t judge_job(pid_t pid, const void *vin, size_t in_len,
-			 void *vout, size_t out_size)
+/* The canonical path of a call on abs: the target's (tfd) when it
+ * exists, else its parent's (pfd) with the last name. */
+static void canonical(int pfd, int tfd, const char *last, char *canon)
 {
-	const struct judge_in *in = vin;
-	struct judge_out *out = vout;
+	size_t len;
+
+	if (tfd >= 0) {
+		fd_path(tfd, canon, PATH_MAX);
+		return;
+	}
+	fd_path(pfd, canon, PATH_MAX - NAME_MAX - 2);
+	len = strlen(canon);
+	if (len > 1)
+		canon[len++] = '/';
+	snprintf(canon + len, NAME_MAX + 1, "%.*s", (int)strcspn(last, "/"),
+		 last);
+}
+
+/* In the reader: whether the view refuses in's call; when it does, the
+ * path made absolute and canonical in out (else out->abs only may be
+ * written). Whatever cannot be worked out goes on (the kernel decides:
+ * nothing is widened by it, only left unreported): -errno. */
+static int judge_path(pid_t pid, const struct judge_in *in,
+		      struct judge_out *out)
+{
 	char root_link[64], parent[PATH_MAX], own[PATH_MAX], *slash;
 	_cleanup_close_ int root = -1, pfd = -1, tfd = -1;
 	const char *abs = out->abs, *last;
 	bool follow = !in->nofollow && in->kind != K_CREATE &&
 		      in->kind != K_REMOVE;
+	int verdict;
 
-	if (in_len != sizeof(*in) || out_size < sizeof(*out))
-		return -EINVAL;
-	memset(out, 0, sizeof(*out));
 	if (in->kind == K_OPEN && (in->oflags & O_NOFOLLOW))
 		follow = false;
 	if (in->kind == K_FD) {
@@ -335,10 +363,12 @@ static ssize_t judge_job(pid_t pid, const void *vin, size_t in_len,
 			 in->dirfd);
 		if ((tfd = open(own, O_PATH | O_CLOEXEC)) < 0)
 			return -errno;
-		fd_path(tfd, out->canon, sizeof(out->canon));
-		memcpy(out->abs, out->canon, sizeof(out->abs));
-		out->verdict = judge_target(in, -1, tfd);
-		return sizeof(*out);
+		verdict = judge_target(in, -1, tfd);
+		if (verdict == REFUSED) {
+			fd_path(tfd, out->canon, sizeof(out->canon));
+			memcpy(out->abs, out->canon, sizeof(out->abs));
+		}
+		return verdict;
 	}
 	if (!absolute_path(pid, in, out->abs))
 		return -ENOENT;
@@ -364,20 +394,10 @@ static ssize_t judge_job(pid_t pid, const void *vin, size_t in_len,
 	if ((pfd = lookup(root, parent, true, true)) < 0)
 		return -errno; /* ENOENT, ENOTDIR: the kernel says so */
 	tfd = lookup(root, abs, follow, false);
-	if (tfd >= 0) {
-		fd_path(tfd, out->canon, sizeof(out->canon));
-	} else {
-		size_t len;
-
-		fd_path(pfd, out->canon, sizeof(out->canon) - NAME_MAX - 2);
-		len = strlen(out->canon);
-		if (len > 1)
-			out->canon[len++] = '/';
-		snprintf(out->canon + len, NAME_MAX + 1, "%.*s",
-			 (int)strcspn(last, "/"), last);
-	}
-	out->verdict = judge_target(in, pfd, tfd);
-	return sizeof(*out);
+	verdict = judge_target(in, pfd, tfd);
+	if (verdict == REFUSED)
+		canonical(pfd, tfd, last, out->canon);
+	return verdict;
 }
 
 /* /proc/PID/stat's fields from arg_start on (48..51: arg_start,
@@ -459,6 +479,84 @@ static ssize_t env_job(pid_t pid, const void *in, size_t in_len, void *vout,
 			made += vlen;
 		}
 	return (ssize_t)made;
+}
+
+/* The NUL-terminated string at addr in pid into buf (PATH_MAX bytes
+ * with the NUL): whether it was read. */
+static bool read_path(pid_t pid, uint64_t addr, char *buf)
+{
+	ssize_t n = memread_bytes(pid, addr, buf, PATH_MAX);
+
+	return n > 0 && memchr(buf, '\0', (size_t)n) != NULL;
+}
+
+/* open's flags: an argument, or openat2's struct open_how (its first
+ * field) from pid's memory; creat's are fixed. -1: unread. */
+static long open_flags(const struct watched_call *c, pid_t pid,
+		       const __u64 *args)
+{
+	uint64_t how_flags;
+
+	if (strcmp(c->name, "creat") == 0)
+		return O_CREAT | O_WRONLY | O_TRUNC;
+	if (c->flags != NONE)
+		return (long)(uint32_t)args[(int)c->flags];
+	if (memread_bytes(pid, args[2], &how_flags, sizeof(how_flags)) !=
+	    sizeof(how_flags))
+		return -1;
+	return (long)(uint32_t)how_flags;
+}
+
+/* The job: whether the view refuses the call in (struct call_in) of
+ * pid, all of it in one go: its flags and paths read from pid's memory,
+ * each operand judged. Out: the verdict alone when the call goes (or
+ * cannot be worked out: the kernel decides); the refused operand's
+ * paths and pid's command line when refused. */
+static ssize_t judge_job(pid_t pid, const void *vin, size_t in_len,
+			 void *vout, size_t out_size)
+{
+	const struct call_in *ci = vin;
+	struct judge_out *out = vout;
+	const struct watched_call *c;
+	struct judge_in in;
+	const ssize_t goes = offsetof(struct judge_out, path);
+	long oflags = 0;
+	ssize_t n;
+
+	if (in_len != sizeof(*ci) || out_size < sizeof(*out) ||
+	    ci->call >= N_CALLS)
+		return -EINVAL;
+	c = &calls[ci->call];
+	out->verdict = GOES;
+	if (c->kind[0] == K_OPEN &&
+	    ((oflags = open_flags(c, pid, ci->args)) < 0 ||
+	     !(oflags & WRITE_FLAGS) || (oflags & O_PATH)))
+		return goes;
+	out->oflags = (int)oflags;
+	for (int op = 0; op < 2 && c->path[op] != NONE; op++) {
+		in.kind = c->kind[op];
+		in.oflags = (int)oflags;
+		in.nofollow = c->nofollow;
+		in.dirfd = c->dirfd[op] == AT_CWD_ARG
+				   ? AT_FDCWD
+				   : (int)(int32_t)ci->args[(int)c->dirfd[op]];
+		if (c->kind[op] == K_FD)
+			in.path[0] = '\0';
+		else if (!read_path(pid, ci->args[(int)c->path[op]], in.path))
+			return goes; /* unread: the kernel decides, unreported */
+		else if (!in.path[0] && strcmp(c->name, "utimensat") == 0)
+			in.kind = K_FD; /* utimensat(fd, NULL, ...) */
+		if (judge_path(pid, &in, out) != REFUSED)
+			continue;
+		out->verdict = REFUSED;
+		memcpy(out->path, in.path, strlen(in.path) + 1);
+		n = cmdline_job(pid, NULL, 0, out->cmdline,
+				sizeof(out->cmdline));
+		out->cmdline_len = n > 0 ? (uint32_t)n : 0;
+		return (ssize_t)(offsetof(struct judge_out, cmdline) +
+				 out->cmdline_len);
+	}
+	return goes;
 }
 
 /* ---- in the monitor ------------------------------------------------ */
@@ -673,36 +771,6 @@ static const char *op_name(const struct watched_call *c, int oflags)
 	return "open_wr";
 }
 
-/* The job: the 8 bytes at the address in (openat2's open_how.flags). */
-static ssize_t how_job(pid_t pid, const void *in, size_t in_len, void *out,
-		       size_t out_size)
-{
-	uint64_t addr;
-
-	if (in_len != sizeof(addr) || out_size < 8)
-		return -EINVAL;
-	memcpy(&addr, in, sizeof(addr));
-	return memread_bytes(pid, addr, out, 8);
-}
-
-/* open's flags: an argument, or openat2's struct open_how (its first
- * field), read through the reader; creat's are fixed. -1: unread. */
-static long open_flags(const struct watched_call *c, struct memreader *reader,
-		       pid_t pid, const __u64 *args)
-{
-	struct sh_err err = { 0 };
-	uint64_t how_flags, addr = args[2];
-
-	if (strcmp(c->name, "creat") == 0)
-		return O_CREAT | O_WRONLY | O_TRUNC;
-	if (c->flags != NONE)
-		return (long)(uint32_t)args[(int)c->flags];
-	if (memread_run(reader, how_job, pid, &addr, sizeof(addr), &how_flags,
-			sizeof(how_flags), &err) != sizeof(how_flags))
-		return -1;
-	return (long)(uint32_t)how_flags;
-}
-
 static char *dup_or_empty(const char *s)
 {
 	char *d = strdup(s ? s : "");
@@ -711,30 +779,25 @@ static char *dup_or_empty(const char *s)
 }
 
 /* A refused call's record, its log entry. */
-static void note_violation(struct sandbox *sb, struct memreader *reader,
-			   const char *op, pid_t pid, const char *path,
+static void note_violation(struct sandbox *sb, const char *op, pid_t pid,
 			   const struct judge_out *j,
 			   struct sandbox_report *rep)
 {
 	struct sandbox_violation v = { .pid = pid };
-	struct sh_err err = { 0 };
-	char cmdline[4096];
-	ssize_t n = memread_run(reader, cmdline_job, pid, NULL, 0, cmdline,
-				sizeof(cmdline), &err);
 	int r;
 
 	snprintf(v.op, sizeof(v.op), "%s", op);
-	v.path = (char *)path;
+	v.path = (char *)j->path;
 	v.abs = (char *)j->abs;
 	v.canon = (char *)j->canon;
-	v.cmdline = cmdline;
-	v.cmdline_len = n > 0 ? (size_t)n : 0;
+	v.cmdline = (char *)j->cmdline;
+	v.cmdline_len = j->cmdline_len;
 	rep->violation_count++;
 	if ((r = log_violation(sb, &v)) < 0 && !rep->log_errno)
 		rep->log_errno = -r;
 	if (rep->n_violations == SANDBOX_LIST_MAX)
 		return;
-	v.path = dup_or_empty(path);
+	v.path = dup_or_empty(j->path);
 	v.abs = dup_or_empty(j->abs);
 	v.canon = dup_or_empty(j->canon);
 	v.cmdline = malloc(v.cmdline_len + 1);
@@ -745,7 +808,7 @@ static void note_violation(struct sandbox *sb, struct memreader *reader,
 		free(v.cmdline);
 		return;
 	}
-	memcpy(v.cmdline, cmdline, v.cmdline_len);
+	memcpy(v.cmdline, j->cmdline, v.cmdline_len);
 	rep->violations[rep->n_violations++] = v;
 }
 
@@ -773,8 +836,8 @@ static void note_grant(bool predict, const char *prefix, const char *canon,
  * environment lets it go on (the view widened), else EACCES: silent
  * when predicted (here or by the process's SANDBOX_PREDICT). */
 static int refused(struct sandbox *sb, struct memreader *reader,
-		   const char *op, pid_t pid, const char *path,
-		   const struct judge_out *j, struct sandbox_report *rep)
+		   const char *op, pid_t pid, const struct judge_out *j,
+		   struct sandbox_report *rep)
 {
 	_cleanup_free_ char *env = NULL;
 	char prefix[PATH_MAX];
@@ -802,7 +865,7 @@ static int refused(struct sandbox *sb, struct memreader *reader,
 			rep->predicted++;
 		return write ? 0 : EACCES;
 	}
-	note_violation(sb, reader, op, pid, path, j, rep);
+	note_violation(sb, op, pid, j, rep);
 	return EACCES;
 }
 
@@ -810,42 +873,38 @@ int sandbox_answer(struct sandbox *sb, struct memreader *reader,
 		   const char *name, pid_t pid, const __u64 *args,
 		   struct sandbox_report *rep)
 {
+	/* the monitor is one thread: a call's buffers are had once */
+	static struct judge_out out;
 	const struct watched_call *c = find_call(name);
-	_cleanup_free_ struct judge_in *in = calloc(1, sizeof(*in));
-	_cleanup_free_ struct judge_out *out = calloc(1, sizeof(*out));
+	struct call_in in = { 0 };
 	struct sh_err err = { 0 };
-	long oflags = 0;
+	ssize_t n;
 
-	if (!c || !in || !out)
+	if (!c)
 		return 0;
-	if (c->kind[0] == K_OPEN &&
-	    ((oflags = open_flags(c, reader, pid, args)) < 0 ||
-	     !(oflags & WRITE_FLAGS) || (oflags & O_PATH)))
-		return 0;
-	for (int op = 0; op < 2 && c->path[op] != NONE; op++) {
-		in->kind = c->kind[op];
-		in->oflags = (int)oflags;
-		in->nofollow = c->nofollow;
-		in->dirfd = c->dirfd[op] == AT_CWD_ARG
-				    ? AT_FDCWD
-				    : (int)(int32_t)args[(int)c->dirfd[op]];
-		if (c->kind[op] == K_FD) {
-			in->path[0] = '\0';
-		} else if (memread_string(reader, pid, args[(int)c->path[op]],
-					  in->path, sizeof(in->path),
-					  &err) <= 0) {
-			return 0; /* unread: the kernel decides, unreported */
-		} else if (!in->path[0] && strcmp(name, "utimensat") == 0) {
-			in->kind = K_FD; /* utimensat(fd, NULL, ...) */
-		}
-		if (memread_run(reader, judge_job, pid, in, sizeof(*in), out,
-				sizeof(*out), &err) != (ssize_t)sizeof(*out) ||
-		    out->verdict != REFUSED)
-			continue;
-		return refused(sb, reader, op_name(c, (int)oflags), pid,
-			       in->path, out, rep);
-	}
-	return 0;
+	in.call = (uint32_t)(c - calls);
+	memcpy(in.args, args, sizeof(in.args));
+	n = memread_run(reader, judge_job, pid, &in, sizeof(in), &out,
+			sizeof(out), &err);
+	if (n < (ssize_t)offsetof(struct judge_out, cmdline) ||
+	    out.verdict != REFUSED)
+		return 0; /* goes, or unread: the kernel decides */
+	return refused(sb, reader, op_name(c, out.oflags), pid, &out, rep);
+}
+
+bool sandbox_goes(const char *name, pid_t pid, const __u64 *args)
+{
+	/* the reader is one thread too */
+	static struct judge_out out;
+	const struct watched_call *c = find_call(name);
+	struct call_in in = { 0 };
+
+	if (!c)
+		return false;
+	in.call = (uint32_t)(c - calls);
+	memcpy(in.args, args, sizeof(in.args));
+	return judge_job(pid, &in, sizeof(in), &out, sizeof(out)) > 0 &&
+	       out.verdict == GOES;
 }
 
 void sandbox_summary(const struct sandbox *sb,

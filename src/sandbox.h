@@ -82,6 +82,12 @@ int sandbox_answer(struct sandbox *sb, struct memreader *reader,
 		   const char *name, pid_t pid, const __u64 *args,
 		   struct sandbox_report *rep);
 
+/* In the memory reader (it reads pid's memory and files itself): whether
+ * the view lets the call name of pid with args go on, or the kernel is
+ * left to decide it (a path that cannot be read); false when the view
+ * refuses it (then sandbox_answer, in the monitor, answers it). */
+bool sandbox_goes(const char *name, pid_t pid, const __u64 *args);
+
 /* The summary on fd 2 that Gentoo's sandbox prints when writes were
  * refused (nothing when none were). */
 void sandbox_summary(const struct sandbox *sb,

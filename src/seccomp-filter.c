@@ -538,29 +538,43 @@ static char *call_name(uint32_t arch, int nr)
 	return name;
 }
 
-int seccomp_answer(const struct seccomp_plan *plan, int listener,
-		   struct memreader *reader, struct seccomp_report *report)
+/* Buffers of the kernel's sizes for a notification and its answer,
+ * had once (the monitor is one thread); NULL when none. */
+static struct seccomp_notif_resp *answer_buffer(void)
 {
+	static struct seccomp_notif_resp *resp;
+	static size_t size;
 	struct seccomp_notif_sizes sizes;
-	_cleanup_free_ struct seccomp_notif *req = NULL;
-	_cleanup_free_ struct seccomp_notif_resp *resp = NULL;
+
+	if (!resp &&
+	    syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) == 0) {
+		size = sizes.seccomp_notif_resp > sizeof(*resp)
+			       ? sizes.seccomp_notif_resp
+			       : sizeof(*resp);
+		resp = malloc(size);
+	}
+	if (resp)
+		memset(resp, 0, size);
+	return resp;
+}
+
+int seccomp_answer_notif(const struct seccomp_plan *plan, int listener,
+			 struct memreader *reader,
+			 struct seccomp_notif *req,
+			 struct seccomp_report *report)
+{
+	struct seccomp_notif_resp *resp = answer_buffer();
 	_cleanup_free_ char *name = NULL;
-	_cleanup_free_ struct call_strings *strings = NULL;
+	struct call_strings strings;
 	const struct seccomp_rule *rule = NULL, *passed = NULL;
 	int r;
 
-	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
-		return -errno;
-	req = calloc(1, sizes.seccomp_notif);
-	resp = calloc(1, sizes.seccomp_notif_resp);
-	strings = calloc(1, sizeof(*strings));
-	if (!req || !resp || !strings)
+	if (!resp)
 		return -ENOMEM;
-	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
-		return -errno;
+	memset(&strings, 0, offsetof(struct call_strings, text));
 	name = call_name(req->data.arch, req->data.nr);
-	strings->pid = (pid_t)req->pid;
-	strings->reader = reader;
+	strings.pid = (pid_t)req->pid;
+	strings.reader = reader;
 	/* an i386 call uses the low halves of the registers, which the
 	 * kernel passes whole (a 64-bit process's int 0x80 can set the high
 	 * halves): compare and read what the call will use, or a name read
@@ -569,11 +583,11 @@ int seccomp_answer(const struct seccomp_plan *plan, int listener,
 		for (size_t i = 0; i < 6; i++)
 			req->data.args[i] &= 0xffffffffu;
 	if (name)
-		rule = find_rule(&plan->policy, name, req->data.args, strings,
+		rule = find_rule(&plan->policy, name, req->data.args, &strings,
 				 &passed);
 	/* what we read was the caller's only if it still waits for us (its
 	 * pid was not reused) */
-	if (strings->read_any &&
+	if (strings.read_any &&
 	    ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
 		return -errno;
 	resp->id = req->id;
@@ -591,4 +605,87 @@ int seccomp_answer(const struct seccomp_plan *plan, int listener,
 		rule = passed;
 	}
 	return act(rule, name, listener, req, resp, report);
+}
+
+int seccomp_answer(const struct seccomp_plan *plan, int listener,
+		   struct memreader *reader, struct seccomp_report *report)
+{
+	static struct seccomp_notif *req;
+	static size_t req_size;
+	struct seccomp_notif_sizes sizes;
+
+	if (!req) {
+		if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+			return -errno;
+		req_size = sizes.seccomp_notif > sizeof(*req)
+				   ? sizes.seccomp_notif
+				   : sizeof(*req);
+		if (!(req = calloc(1, req_size)))
+			return -ENOMEM;
+	}
+	memset(req, 0, req_size); /* the kernel wants it zeroed */
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
+		return -errno;
+	return seccomp_answer_notif(plan, listener, reader, req, report);
+}
+
+/* Whether a rule of the policy's for name takes the call by its numbers
+ * (its string conditions unread): then the monitor answers it. */
+static bool rules_take(const struct seccomp_policy *p, const char *name,
+		       const __u64 *args)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->rules[i].name, name) == 0 &&
+		    rule_holds(&p->rules[i], args, NULL))
+			return true;
+	return false;
+}
+
+/* In the serving reader: a call of the sandbox's alone (no rule takes
+ * it) that the view lets go on goes on from here; the rest is the
+ * monitor's (refused or predicted writes, grants, the rules). */
+static bool serve_call(void *ctx, int listener, struct seccomp_notif *req)
+{
+	const struct seccomp_plan *plan = ctx;
+	struct seccomp_notif_resp *resp = answer_buffer();
+	_cleanup_free_ char *name = call_name(req->data.arch, req->data.nr);
+	__u64 args[6];
+
+	memcpy(args, req->data.args, sizeof(args));
+	if (req->data.arch == AUDIT_ARCH_I386) /* as seccomp_answer_notif */
+		for (size_t i = 0; i < 6; i++)
+			args[i] &= 0xffffffffu;
+	if (!resp || !name || !sandbox_watches(name) ||
+	    rules_take(&plan->policy, name, args) ||
+	    !sandbox_goes(name, (pid_t)req->pid, args))
+		return false;
+	resp->id = req->id;
+	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	/* a kernel that cannot let calls go on (before 5.5): the monitor
+	 * answers, as it would */
+	return send_answer(listener, resp) == 0;
+}
+
+/* Linux 6.6's: the caller and the one answering it hand the CPU to each
+ * other (WF_CURRENT_CPU) instead of each waiting for a core to be
+ * free, which on a busy machine is most of a call's time. */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+int seccomp_serve(struct seccomp_plan *plan, int listener,
+		  struct memreader *reader, struct sh_err *err)
+{
+	if (!plan->sandbox || !plan->sandbox->report || listener < 0)
+		return 0;
+	/* older kernels: EINVAL, and the wake-ups are ordinary ones */
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+	      SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+	/* the rules in the reader's copy of the plan */
+	if (seccomp_plan_rules(plan, err) < 0)
+		return -err->errnum;
+	return memread_serve(reader, listener, serve_call, plan, err);
 }

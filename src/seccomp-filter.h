@@ -9,6 +9,7 @@
 #pragma once
 
 #include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -93,3 +94,18 @@ int seccomp_install(const struct seccomp_plan *plan, int *listener,
  * read or answered (ENOENT: its caller died meanwhile). */
 int seccomp_answer(const struct seccomp_plan *plan, int listener,
 		   struct memreader *reader, struct seccomp_report *report);
+
+/* seccomp_answer for a notification already received (req, whose i386
+ * arguments it cuts to their low halves). */
+int seccomp_answer_notif(const struct seccomp_plan *plan, int listener,
+			 struct memreader *reader, struct seccomp_notif *req,
+			 struct seccomp_report *report);
+
+/* With the sandbox's reports: the memory reader receives the listener's
+ * notifications and lets the sandbox's allowed calls go on itself
+ * (memread_serve); it hands the monitor the others, which it answers
+ * with seccomp_answer_notif. The rules are parsed here, before the
+ * reader starts. 0 (nothing done without reports), or -errno with err
+ * (the monitor receives as before). */
+int seccomp_serve(struct seccomp_plan *plan, int listener,
+		  struct memreader *reader, struct sh_err *err);

@@ -9,7 +9,10 @@
 # the run within BOUND seconds with the command's real status, a SIGTERM
 # to the helper still reaches the command, the call is refused
 # (ENOTSUP, counted in the record), and no process of the helper's is
-# left (the reader that read for the monitor included). Runs as root and
+# left (the reader that read for the monitor included). The same with
+# the kernel-enforced sandbox (--sandbox-write): the attack's --open
+# puts the path of an open(O_WRONLY | O_CREAT), which the sandbox's
+# reader reads to judge, on that page. Runs as root and
 # as nobody (stall-root.sh, stall-nobody.sh, through run-as.sh); a
 # source this user or machine cannot set up skips with its reason.
 #
@@ -53,6 +56,7 @@ trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 chmod 755 "$T"
 mkdir -m 755 "$T/pub" "$T/mnt"
+mkdir -m 777 "$T/w"
 # copies of our own: a process running one of them is this suite's
 cp "$SPAWN_HELPER" "$T/pub/spawn-helper" &&
 	cp "$(attack stall-xattr)" "$T/pub/stall-xattr" &&
@@ -89,13 +93,19 @@ ended_clean()
 	[ "$ended" = yes ] && within 3 none_left
 }
 
+# The attack's arguments before SOURCE: none (setxattr), or --open;
+# after it: the second call's path (--open).
+attack_call=()
+attack_second=()
+
 # Start the helper in the background on the attack with SOURCE: hpid.
 start()
 {
 	local src=$1
 
 	shift
-	"$H" --status-fd 3 "$@" -- "$A" "$src" \
+	"$H" --status-fd 3 "$@" -- "$A" "${attack_call[@]}" "$src" \
+		"${attack_second[@]}" \
 		</dev/null >"$T/out" 2>"$T/err" 3>"$T/st" &
 	hpid=$!
 }
@@ -145,8 +155,17 @@ stall_cases()
 		ended_clean
 	[ "$tap_failed" = "$n" ] || report_run
 
-	n=$tap_failed
-	start "$src_term" "$@"
+	term_cases "$desc" "$src_term" "$@"
+}
+
+# A SIGTERM to the helper once the attack (on SOURCE, with the helper's
+# options) made its call: it reaches the command, nothing is left.
+term_cases()
+{
+	local desc=$1 src=$2 n=${tap_failed:?}
+
+	shift 2
+	start "$src" "$@"
 	within 5 grep -q '^armed$' "$T/out"
 	sleep 0.5 # the call is made, the monitor reads (or has read)
 	kill -TERM "$hpid"
@@ -156,6 +175,40 @@ stall_cases()
 	check_true "$desc: after the SIGTERM, the helper left no process" \
 		ended_clean
 	[ "$tap_failed" = "$n" ] || report_run
+}
+
+# The sandbox's cases of one source (the same arguments): the path of
+# a write-meaning call on the page. The call never comes back (the
+# reader's read ends at its bound, the kernel's own read of the path
+# then blocks the command's thread), but another process's write-meaning
+# call made meanwhile is answered (the stalled reader does not hold it),
+# the timeout and the signals work, the sandbox's record is there, and
+# nothing is left.
+sandbox_stall_cases()
+{
+	local desc="$1, sandbox" src=$2 src_term=$3 n=${tap_failed:?}
+
+	shift 3
+	attack_call=(--open)
+	attack_second=("$T/w/second")
+	start "$src" --timeout 2 --sandbox-write "$T/w" "$@"
+	finish
+	check_eq "$desc: --timeout 2 ends the run within ${BOUND}s" yes "$ended"
+	check_eq "$desc: another process's write-meaning call, made while the first is stalled, is answered" \
+		"second: ok" "$(printf '%s\n' "$out" | grep '^second:')"
+	check_eq "$desc: the record says timed out, with the command's SIGTERM (not exit 0)" \
+		'true 15 "SIGTERM"' \
+		"$(json_val "$rec" timed-out) $(json_val "$rec" signal) $(json_val "$rec" signal-name)"
+	check_match "$desc: the record has the sandbox's reports, no violation" \
+		'"sandbox":\{"reported":true,.*"violation-count":0,' "$rec"
+	check_true "$desc: the helper ended and left no process (the reader included)" \
+		ended_clean
+	[ "$tap_failed" = "$n" ] || report_run
+
+	attack_second=()
+	term_cases "$desc" "$src_term" --sandbox-write "$T/w" "$@"
+	attack_call=()
+	attack_second=()
 }
 
 # The FUSE server on $T/mnt (fuse_pid), or 1 with the reason in why.
@@ -223,6 +276,10 @@ elif [ ! -r /dev/userfaultfd ] || [ ! -w /dev/userfaultfd ]; then
 		"uid $ME cannot open /dev/userfaultfd, and its userfaultfd(2) cannot stall a kernel-mode read (vm.unprivileged_userfaultfd=$(cat /proc/sys/vm/unprivileged_userfaultfd 2>/dev/null))"
 else
 	stall_cases "userfaultfd" uffd uffd "${UFFD_OPTS[@]}"
+	# the sandbox's view has a /dev of its own, which the attack's
+	# /dev/userfaultfd is not in
+	skip "userfaultfd, sandbox: the path of a write-meaning call on a page whose faults are never served" \
+		"the sandbox's view has a minimal /dev without /dev/userfaultfd (the FUSE case below covers the sandbox's reader)"
 fi
 
 # --- FUSE --------------------------------------------------------------
@@ -230,6 +287,10 @@ fi
 if start_fuse; then
 	server_pid=$fuse_pid
 	stall_cases "FUSE" "$T/mnt/stall-timeout" "$T/mnt/stall-term"
+	# files of their own: a page the cases above left unanswered stays
+	# locked, and an open of its file waits for it (in D state)
+	sandbox_stall_cases "FUSE" "$T/mnt/stall-sandbox-timeout" \
+		"$T/mnt/stall-sandbox-term"
 	stop_fuse
 	check_true "FUSE: the mount and its server are gone" \
 		eval "! mounted && not_alive $server_pid"

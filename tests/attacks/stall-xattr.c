@@ -5,16 +5,25 @@
  * signal and enforces no timeout any more.
  *
  * Usage: stall-xattr SOURCE [PATH]
+ *        stall-xattr --open SOURCE [SECOND]
  *   uffd    an anonymous page registered with a userfaultfd opened
  *           through /dev/userfaultfd (USERFAULTFD_IOC_NEW: kernel-mode
  *           faults too, so process_vm_readv waits), whose faults are
  *           never served
  *   FILE    the first page of FILE, mapped (a FUSE file whose reads the
  *           server never answers)
- * PATH is the file whose xattr is set ("/" by default).
+ * PATH is the file whose xattr is set ("/" by default). With --open,
+ * the page is the path of an open(O_WRONLY | O_CREAT) instead: a call
+ * the kernel-enforced sandbox (--sandbox-write) sends to the monitor's
+ * reader, which reads the path to judge it (and then the kernel's own
+ * read of it blocks this thread: "open: ..." never comes). With SECOND,
+ * a child of ours opens SECOND so half a second later, while the first
+ * call is (or was) being judged, and prints "second: ok" (or "second:
+ * ERRNAME") once its call returns: whatever holds the first call must
+ * not hold the others.
  *
  * Prints "armed" once the page is mapped, then "setxattr: ok" or
- * "setxattr: ERRNAME" once the call returns, then waits for a signal
+ * "setxattr: ERRNAME" (or "open: ...") once the call returns, then waits for a signal
  * (the suite checks the timeout and the forwarding with it). A SOURCE it
  * cannot set up prints "SOURCE: ERRNAME" and exits 2.
  *
@@ -23,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,23 +94,38 @@ static void *file_page(const char *path, size_t page)
 int main(int argc, char **argv)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	const char *path = argc > 2 ? argv[2] : "/";
-	const char *name;
+	bool open_call = argc > 2 && strcmp(argv[1], "--open") == 0;
+	const char *path, *name, *source;
+	int fd;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: stall-xattr uffd|FILE [PATH]\n");
+	if (argc < 2 || (open_call && argc > 4)) {
+		fprintf(stderr, "usage: stall-xattr uffd|FILE [PATH]\n"
+				"       stall-xattr --open uffd|FILE [SECOND]\n");
 		return 2;
 	}
-	name = strcmp(argv[1], "uffd") == 0 ? uffd_page(page)
-					    : file_page(argv[1], page);
+	source = argv[open_call ? 2 : 1];
+	path = !open_call && argc > 2 ? argv[2] : "/";
+	name = strcmp(source, "uffd") == 0 ? uffd_page(page)
+					   : file_page(source, page);
 	if (!name)
 		return 2;
 	printf("armed\n");
 	fflush(stdout);
-	if (setxattr(path, name, "x", 1, 0) == 0)
+	if (open_call && argc > 3 && fork() == 0) {
+		usleep(500000);
+		fd = open(argv[3], O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		printf("second: %s\n", fd >= 0 ? "ok" : strerrorname_np(errno));
+		fflush(stdout);
+		_exit(0);
+	}
+	if (open_call) {
+		fd = open(name, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		printf("open: %s\n", fd >= 0 ? "ok" : strerrorname_np(errno));
+	} else if (setxattr(path, name, "x", 1, 0) == 0) {
 		printf("setxattr: ok\n");
-	else
+	} else {
 		printf("setxattr: %s\n", strerrorname_np(errno));
+	}
 	fflush(stdout);
 	for (;;)
 		pause();
