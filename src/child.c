@@ -111,7 +111,6 @@ static int restrict_files(const struct launch *launch,
 			  struct command_info *info, struct sh_err *err)
 {
 	const struct spec *spec = launch->spec;
-
 	bool strict = spec->landlock_mode != LANDLOCK_MODE_BEST_EFFORT;
 	int r = landlock_apply(&spec->landlock_read, &spec->landlock_write,
 			       strict, &info->landlock, err);

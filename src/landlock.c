@@ -91,8 +91,9 @@ static unsigned missing_features(int abi)
 }
 
 /* A path the command may use with allowed (files get file rights only).
- * An optional path that does not exist here is left out: the device
- * paths, and portage's lists, which name paths that need not exist. */
+ * An optional path that cannot be opened here is left out (less access,
+ * not more): the device paths, and portage's lists, which name paths
+ * that need not exist. */
 static int allow_path(int ruleset, const char *option, const char *path,
 		      bool optional, uint64_t allowed, struct sh_err *err)
 {
@@ -100,7 +101,7 @@ static int allow_path(int ruleset, const char *option, const char *path,
 	struct ll_path_beneath rule;
 	struct stat st;
 
-	if (fd < 0 && optional && errno == ENOENT)
+	if (fd < 0 && optional)
 		return 0;
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return err_sys(err, "landlock", errno, "%s `%s`", option, path);

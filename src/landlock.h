@@ -47,9 +47,9 @@ int landlock_apply(const struct strv *read, const struct strv *write,
  * --landlock-* one, that handles the read rights alone (read a file,
  * list a directory, execute): they are left below read, below write
  * (what may be written may be read back) and on the device paths. Paths
- * that do not exist are left out, as portage's lists name such paths.
- * Writes are the read-only view's business, widened at run time by
- * grants, which a Landlock layer could not follow. */
+ * that cannot be opened (do not exist) are left out, as portage's lists
+ * name such paths. Writes are the read-only view's business, widened at
+ * run time by grants, which a Landlock layer could not follow. */
 int landlock_restrict_reads(const struct strv *read,
 			    const struct strv *write, bool strict,
 			    struct landlock_report *report, struct sh_err *err);
