@@ -31,12 +31,13 @@ struct request {
 	pid_t pid;
 	uint32_t out_size;
 	uint32_t in_len;
-	unsigned char in[MEMREAD_JOB_IN];
+	/* aligned: jobs read and write their structs in place */
+	unsigned char in[MEMREAD_JOB_IN] __attribute__((aligned(16)));
 };
 
 struct reply {
 	int32_t n; /* bytes in out, or -errno */
-	unsigned char out[MEMREAD_JOB_OUT];
+	unsigned char out[MEMREAD_JOB_OUT] __attribute__((aligned(16)));
 };
 
 /* A serving reader's states. It moves IDLE -> RECV (about to receive),
@@ -378,7 +379,8 @@ ssize_t memread_run(struct memreader *r, memread_job job, pid_t pid,
 	req->pid = pid;
 	req->out_size = (uint32_t)out_size;
 	req->in_len = (uint32_t)in_len;
-	memcpy(req->in, in, in_len);
+	if (in_len)
+		memcpy(req->in, in, in_len); /* in may be NULL then */
 	if (send(r->sock, req, offsetof(struct request, in) + in_len,
 		 MSG_DONTWAIT | MSG_NOSIGNAL) !=
 		    (ssize_t)(offsetof(struct request, in) + in_len) ||
