@@ -66,11 +66,6 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 
 require_helper_and_probe
 H0=$SPAWN_HELPER
-# CI runs the suites three times (the README's make check, ASan, make
-# distcheck); the fault sites, the longest suite, need not run in all
-if [ -n "${SH_SKIP_FAULTS:-}" ]; then
-	skip_all "SH_SKIP_FAULTS is set (.ci/run: faults run in the other make checks)"
-fi
 if ! command -v strace >/dev/null; then
 	skip_all "no strace (apt-get install strace)"
 fi
