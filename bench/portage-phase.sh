@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # bench/portage-phase.sh [--portage DIR] [BUILD_DIR]
 #
 # A portage-style phase spawn, timed through the portage integration

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # bench/run.sh [--build] [BUILD_DIR]
 #
 # Spawn latency of /bin/true under full isolation, spawn-helper against

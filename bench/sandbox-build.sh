@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A real build (configure + make of a copy of this project's own source
 # tree) run through spawn-helper three ways in one run, alternating:
 # no sandbox, the sandbox with --sandbox-report no (the view alone), the

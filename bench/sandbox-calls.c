@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sandbox-calls: the cost of one write-meaning call that the sandbox's
  * seccomp prefix sends to the monitor (issue 13, point 3), with reports
  * and without, in one run.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # bench/scaling.sh [BUILD_DIR]
 #
 # How two streams scale against one, and what holds them back: for each

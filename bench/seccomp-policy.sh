@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # bench/seccomp-policy.sh [BUILD_DIR [OTHER_HELPER]]
 #
 # What a --seccomp-policy file costs against its size: spawn-helper runs

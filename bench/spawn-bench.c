@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* spawn-bench: the median wall time of starting a command and waiting for
  * it, N times, either as a plain command line (posix_spawn + waitpid:
  * what a caller pays for spawn-helper, unshare(1) or bwrap) or through

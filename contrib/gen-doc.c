@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Writes what is derived from the option table at build time, so that it
  * cannot drift from the parser:
  *     gen-doc completion    the bash completion of spawn-helper

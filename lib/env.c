@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The environment a spec builds, in time linear in its size: a builder
  * sets and removes variables one by one (portage passes a dict of
  * thousands), and the helper refuses a name given twice, so each change

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libspawnhelper's own declarations: the objects behind the public
  * handles. Only what spawnhelper.h declares is exported (SH_EXPORT with
  * -fvisibility=hidden, and the version script). */

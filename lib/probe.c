@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sh_probe: spawn-helper --probe --json, run once per process. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The helper's status records (JSON lines, see spawn-helper(1)) into a
  * struct sh_result. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Starting the helper with posix_spawn (never fork in the caller: safe in
  * a threaded process) and waiting for it. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libspawnhelper: run commands in spawn-helper's sandbox from C.
  *
  * Build a spec with the sh_spec_* setters (typed: namespaces are flags,

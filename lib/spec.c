@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The spec builder: typed setters over the helper's own option table, so
  * a value is checked by the parser that spawn-helper runs. */
 #include "config.h"

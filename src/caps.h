@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Capabilities: by default the command ends with empty effective,
  * permitted, inheritable, ambient and bounding sets, also as uid 0 in a
  * user namespace; --cap-keep keeps named ones where the caller has them

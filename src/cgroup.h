@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Cgroups: join an existing cgroup (--cgroup, as portage), or create a
  * transient leaf below a parent (--cgroup-parent) that gets the limits,
  * is measured, has every leftover process killed and is removed at the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The sandbox's processes, from the clone to execve, as flat pipelines of
  * stages. The first process enters the namespaces' setup (maps, joins,
  * loopback, hostname, mounts); when the command needs an init above it,

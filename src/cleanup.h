@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The one cleanup idiom: variables marked _cleanup_*_ are released when
  * they leave scope; take_fd()/take_ptr() hand ownership on. The helpers
  * keep errno intact so an error path can still report it. */

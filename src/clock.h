@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The monotonic clock in microseconds: deadlines and durations. */
 #pragma once
 

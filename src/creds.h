@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Credentials: --uid, --gid and --groups resolved in the helper before the
  * command's process exists (so an unknown user is a spec error and nothing
  * runs), and applied in the command's process in a safe order. */

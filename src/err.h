@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The one error type: it carries the stage that failed, the errno of the
  * failing call and a message, from that call up to the status record.
  * It is a plain fixed-size struct so a child can send it down a pipe. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The command's environment, PATH lookup in that environment, and exec. */
 #pragma once
 

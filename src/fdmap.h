@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The fd map: portage's fd_pipes. The command gets fd CHILD as a copy of
  * the helper's fd PARENT for every mapping and no other fd. The planner
  * turns the map into a short sequence of operations that is safe whatever

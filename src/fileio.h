@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Small whole-file reads and writes of kernel interfaces (/proc, cgroup
  * files): one call, the kernel's errno back. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* gen-filters: compile the built-in seccomp profiles at build time and
  * write them as C (seccomp-profiles.c). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* gen-names: the names and descriptions of errno values and the names
  * of signals, from the build machine's glibc, written as C (sys-names.c).
  * The helper may be linked against a C library without strerrorname_np

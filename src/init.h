@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The sandbox's init: when the command needs a pid 1 above it (a new or
  * joined pid namespace, a time namespace), the sandbox's first process
  * forks the command and stays as its supervisor. It reaps every orphan,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A small JSON writer into a fixed buffer, one object per line: what the
  * status records and --probe --json print. Every byte string becomes
  * valid JSON: UTF-8 as it is, control characters as \u00XX, each byte

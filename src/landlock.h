@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Landlock: --landlock-write PATH and --landlock-read PATH restrict the
  * command's file system access with the newest ABI the kernel offers.
  * Writes are restricted as soon as any --landlock-* option is given (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The launch: everything the sandbox's processes need, decided by the
  * helper before it clones, so the children only apply and never decide.
  * Bad input found here is a spec error and nothing runs. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* spawn-helper: read and check the spec, prepare the command's process,
  * run it under the monitor and report what happened. Only this file
  * prints or exits. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Reading the command's memory without waiting on it. The monitor reads
  * strings (the names of the calls the seccomp filter sends it) from the
  * command's memory, and the command decides how long a read of its

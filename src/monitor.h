@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The monitor: the helper's own process outside the sandbox. It clones
  * the sandbox (diagnosing a refused namespace in a throwaway child),
  * writes a user namespace's maps, learns whether setup succeeded,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The mount namespace: private propagation, the read-only view of the
  * host (for a command that is the host's uid 0), bind mounts, tmpfs, a
  * fresh /proc for a pid namespace, a private /dev/shm for an IPC

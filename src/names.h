@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* User and group lookups for --uid, --gid and --groups.
  *
  * A dynamically linked helper asks glibc's NSS as /etc/nsswitch.conf

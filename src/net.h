@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The network sandbox: inside a new network namespace, bring lo up and
  * give it addresses beyond the loopback ones, so that getaddrinfo with
  * AI_ADDRCONFIG (which ignores 127/8 and ::1) resolves "localhost" for

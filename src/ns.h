@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Namespaces: the table of the eight types, the clone that creates them,
  * uid/gid maps for a user namespace, joining existing namespaces, and the
  * throwaway-child validator that names the namespace the kernel refused. */

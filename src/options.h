@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The option table: the single source of truth for the command line, the
  * NUL-separated spec, --help, and (later) the library's serializer, the man
  * page and bash completion. */

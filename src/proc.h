@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The helper's own children, named by a pidfd: every signal the helper
  * sends to a process it started goes through one, so a pid the kernel
  * has already given to another process can never be hit. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* --rlimit NAME=SOFT[:HARD]: resource limits of the command only (the
  * helper and the init keep theirs). One value sets both. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The kernel-enforced FEATURES=sandbox. The read-only view (mounts.c)
  * is the enforcement: every write outside the --sandbox-write paths
  * fails in the kernel, whatever the program (static, raw system calls).

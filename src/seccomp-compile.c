@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Compiling seccomp rules to BPF: with libseccomp for every ABI the
  * kernel runs here, and with a small program of our own for calls
  * libseccomp does not know yet. Used at run time for policy files and at

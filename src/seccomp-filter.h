@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Seccomp: the rules of a profile (build by default, strict, none) and of
  * --seccomp-policy files are compiled with libseccomp in the helper,
  * before any child exists, for every ABI the kernel runs on this machine

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The seccomp rule language: one rule a line, the same for the built-in
  * profiles and for --seccomp-policy files.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The built-in seccomp profiles, compiled when the helper was built
  * (by gen-filters, into seccomp-profiles.c) so a spawn does not pay for
  * libseccomp's compiler. A unit test checks they are what compiling the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The parser's driver: tokens into a spec through the option table, the
  * checks a whole spec must pass, the canonical tokens back, and --help. */
 #include "config.h"

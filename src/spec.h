@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The spawn spec: what the caller asked for, exactly as the option table
  * parsed it. Values that need the system to interpret (user names, fds)
  * stay raw here and are resolved by their stage. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Status records: JSON lines on --status-fd, a superset of bubblewrap's
  * --json-status-fd keys. Without a status fd, errors go to stderr as text
  * and nothing else is written. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A growable NULL-terminated vector of owned strings. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Strings the helper reports (arguments, paths, environment values,
  * messages) are bytes, UTF-8 most of the time but not always. Where the
  * helper cuts one it cuts between characters, and the JSON writer

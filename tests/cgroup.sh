@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck disable=SC2016,SC2317 # literal backticks; indirect calls
 # Cgroup tests: joining a cgroup (--cgroup, v2 and v1), transient leaves
 # (--cgroup-parent) with their limits, accounting, the kill of leftovers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit tests of the fd-map planner: every plan runs on a simulated fd
  * table with the executor's semantics, and once for real (in the test's
  * own process and across an exec). */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # spawnhelper.h stands alone: a file that includes only it compiles as C
 # (default, and C99 -pedantic) and, when g++ is there, as C++.
 # Environment: SH_TESTS_SRCDIR, SH_CC (the compiler configure found).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit tests of the status records' JSON: whatever bytes a string
  * carries, the writer's line is valid JSON by a strict validator (RFC
  * 8259 and RFC 3629 UTF-8, written here independently of src/) and the

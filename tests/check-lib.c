@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit tests of libspawnhelper through its public API: every call spawns
  * the built helper ($SPAWNHELPER_PATH, set by make check).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit tests of the option table and the spec language: the table's
  * invariants, spec_parse on good and bad specs, --spec-fd, the status fd
  * scan, the emit/parse round trip and --help. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The end of every Check runner's main: its suite, run as CK_ENV and
  * CK_TAP_LOG_FILE_NAME say, with stdout unbuffered so that what a test
  * prints (diagnostics, "# " lines) stays in order with the TAP lines. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit tests of seccomp: the rule language (every action, operator and
  * error, with the line it names), the built-in profiles, the compiler
  * with its own program for calls libseccomp does not know, --seccomp-bpf,

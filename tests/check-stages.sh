@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck disable=SC2016 # literal backticks
 # The stages a status record can name are listed whole, and only those,
 # in README.md ("Stages, in the order of the setup: `a`, `b`...") and in

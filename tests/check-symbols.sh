@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # libspawnhelper exports exactly its API: every dynamic symbol it defines
 # (besides the version node) is sh_*, and every function spawnhelper.h
 # declares is among them, and has its NULL-argument case in check-lib.c. Environment: SH_LIBRARY (the built .so),

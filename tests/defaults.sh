@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck disable=SC2016 # literal backticks
 # The safe defaults (spawn-helper(1), SAFE DEFAULTS), tried as an attacker
 # would: tests/attacks/host-write runs as the sandboxed command and tries

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck disable=SC2016 # literal backticks
 # Errors name what was wrong (issue 12, point 8): a bad value is refused
 # with exit 125, nothing runs, and the message names the option and the

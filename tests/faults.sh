@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck disable=SC2016,SC2317 # literal backticks; indirect calls
 # Fault injection: every system call the helper makes during the setup
 # fails in turn, under `strace -f -e inject=SYSCALL:error=EXFULL:when=N`,

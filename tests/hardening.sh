@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck disable=SC2016,SC2317 # literal backticks; indirect calls
 # Hardening tests: capabilities and securebits, no_new_privs, the seccomp
 # profiles (on x86-64, i386 and x32), policy files and raw BPF, Landlock,

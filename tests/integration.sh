@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck disable=SC2016,SC2317 # literal backticks; indirect calls
 # Integration tests: run the built helper for real and check, through the
 # probe, what the command really sees. Runs as root and as an ordinary user

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck disable=SC2016,SC2317 # literal backticks; indirect calls
 # Isolation tests: namespaces, the user namespace's maps, the loopback
 # network, the hostname, mounts, pid 1, the timeout, the namespace

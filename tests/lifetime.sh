@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Lifetime tests (issue 12, points 1 and 2): what a caller leaves the
 # helper across execve (an ignored SIGCHLD, an ignored SIGTERM, an
 # interval timer) does not hang or end it, and SIGTERM, SIGINT or SIGHUP

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck disable=SC2016 # literal $ in python and sh code
 # Nested namespaces (issue 11, point 4): the build profile refuses user
 # namespaces of the command's own (unshare and clone with CLONE_NEWUSER:

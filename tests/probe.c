@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* probe: runs inside the sandbox and prints what it sees, so integration
  * tests check what the command really gets rather than what the helper
  * meant to give it. No dependencies beyond libc.

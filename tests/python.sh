@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The Python binding's portage-compatible spawn() (tests/python/
 # test_spawn.py, which prints TAP itself, and test_portage.py, the
 # portage integration, which it loads), with Debian's python3.

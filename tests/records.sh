@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Status records for every byte string (issue 12, point 3): paths,
 # arguments and values that are not UTF-8, or that the helper cuts in the
 # middle of a character, still give records that Python's json reads in

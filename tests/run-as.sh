@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Run one integration suite, tests/SUITE.sh, as root or as nobody:
 #
 #   run-as.sh root SUITE      as the current user, which must be root

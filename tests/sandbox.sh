@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck disable=SC2016 # literal backticks
 # The kernel-enforced FEATURES=sandbox (spawn-helper(1), SANDBOX): the
 # read-only view refuses, the monitor reports. Writers no LD_PRELOAD

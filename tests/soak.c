@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The soak (issue 6): many sandboxed spawns through libspawnhelper's
  * public API in parallel streams, none may fail, and afterwards nothing
  * may be left behind: not an fd of the caller, not a child (zombie or

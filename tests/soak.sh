@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The soak (tests/soak.c, which prints TAP itself) as a suite of
 # run-as.sh: SH_SOAK is the built program (copied for nobody), run on
 # SPAWN_HELPER and SH_LIBRARY's directory. make check gives it

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck disable=SC2317 # functions called indirectly (within, trap)
 # Stall tests (issue 11, point 3): the command cannot stall its monitor.
 # The attack tests/attacks/stall-xattr calls setxattr with the name on a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Helpers the integration suites share, sourced after tap.sh.
 #
 #   json_val LINE KEY   the value of "KEY": in a JSON line (strings keep

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A tiny TAP producer, sourced by the integration tests.
 #
 #   ok DESC / not_ok DESC          a result

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """spawnhelper: portage.process.spawn, done by spawn-helper.
 
 A drop-in for ``portage.process.spawn`` built on libspawnhelper (through

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """spawnhelper_portage: run a whole portage through spawn-helper.
 
 One step enables it for every portage program (emerge, ebuild,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cgroup-escape: run as the sandboxed command in a transient cgroup
  * (--cgroup-parent), tries to leave it and the end-of-run kill. Each step
  * prints one line; the suite passes a case when every escape was

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* fuse-stall: a FUSE file system for tests/stall.sh, run outside the
  * sandbox. Every name /stall* in its root is a read-only file of one
  * page whose reads never get an answer: whoever faults on a mapping of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* host-write: run as the sandboxed command, tries to change the host.
  * Each step prints one line, "STEP: ok" when the attack worked or
  * "STEP: ERRNAME" when the kernel refused it, and the suite passes a

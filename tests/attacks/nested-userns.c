@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nested-userns: run as the sandboxed command, tries to make namespaces
  * of its own and, in a user namespace, to leave a setgid directory or
  * file on the host through an overlay copy-up, which the kernel does with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A Go-style reader (raw.h). Usage: raw-read FILE DIR: opens FILE
  * read-only and reads it, opens DIR and lists it (getdents64); prints
  * "read: N" and "list: N", N the bytes read or listed or the -errno of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A Go-style writer (raw.h). Usage: raw-write FILE DIR FROM TO:
  * openat(AT_FDCWD, FILE, O_CREAT|O_WRONLY), mkdir(DIR), rename(FROM,
  * TO); prints the three return values ("openat: -13") and exits 0. */

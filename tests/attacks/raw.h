@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What the Go-style attacks (raw-write, raw-read) share: no libc at all,
  * every call made with the syscall instruction itself (-nostdlib
  * -static), so nothing in user space can see their calls; results

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stall-xattr: run as the sandboxed command, tries to stall the monitor.
  * It calls setxattr with the name on a page whose every read blocks:
  * the build profile sends setxattr to the monitor, which reads the name

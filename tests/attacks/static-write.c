@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Linked statically (no LD_PRELOAD library can wrap it, as Gentoo's
  * sandbox would): writes and reads where it is told, through libc, and
  * prints each call's result as "CALL PATH: ERRNAME" (or "ok"; "ok N"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Fuzz harness for the seccomp rule language: any byte string either is
  * refused with a stage-"seccomp" error naming the line ("WHERE:LINE: ..."),
  * or parses into rules whose every field is in range. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Fuzz harness for the spec parser: any byte string either is refused with
  * a stage-"spec" error and a message, or parses into a spec whose canonical
  * tokens parse again to the same tokens. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Replays a fuzz corpus (and every crash turned regression case) through
  * the harness without libFuzzer, as a TAP test of make check. One runner
  * per harness, linked with it: tests/fuzz/fuzz-NAME-replay replays

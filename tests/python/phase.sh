@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # An ebuild-like phase for test_portage.py, run by portage_driver.py as
 # doebuild runs ebuild.sh: "phase.sh PHASE" with doebuild's environment
 # (D, T, WORKDIR, ...). OUTSIDE is a directory outside portage's paths

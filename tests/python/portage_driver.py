@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Calls portage's spawn the way emerge does for each ebuild phase, for
 test_portage.py:
 

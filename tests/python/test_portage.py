@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Tests of contrib/python/spawnhelper_portage.py, the portage
 integration, against our stand-in portage (tests/python/fakeportage:
 our own modules with portage's names and import shapes, none of its

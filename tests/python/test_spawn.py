@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Tests of contrib/python/spawnhelper.py's portage-compatible spawn().
 
 Run by tests/python.sh as root and as nobody; needs SPAWNHELPER_PATH

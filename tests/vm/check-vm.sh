@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # make check-vm: the test suites on Debian 12's own kernel (6.1, the
 # linux-image-amd64 package), booted under qemu-system-x86_64 (software
 # emulation: no KVM needed), with the cgroup layout users run.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Pid 1 of the VM that tests/vm/check-vm.sh boots, on the host's root
 # (shared read-only over 9p): makes the writable places a system needs
 # (/tmp, /run, /dev/shm ... as tmpfs), the cgroup layout asked for,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # report.sh OUT VARIANT RC: what a check-vm run did, from the automake
 # driver's logs the guest copied to OUT: the counts, every failure with
 # its TAP line, and the reasons of the skips (the cases that did not run

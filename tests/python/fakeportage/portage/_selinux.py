@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Stand-in for portage._selinux: setexec and a spawn_wrapper that
 hands it on as pre_exec, bound to a context, the way portage's does."""
 

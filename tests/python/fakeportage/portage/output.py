@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # as portage.output: imported inside a function, at call time
 
 

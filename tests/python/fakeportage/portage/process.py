@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Stand-in for portage.process: a spawn of its own that the
 integration must replace, and spawn_bash calling it by its global
 name, as portage's does."""

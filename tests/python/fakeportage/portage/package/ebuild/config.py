@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Stand-in for portage.package.ebuild.config: it imports
 sandbox_capable by name, as portage's does, and reads it when it
 checks FEATURES."""
