@@ -112,7 +112,10 @@ static void print_man_options(void)
 
 			if (opt->group != (enum opt_group)g)
 				continue;
-			printf(".TP\n.B \\-\\-");
+			printf(".TP\n.B ");
+			if (OPTION_SHORT_NAME(opt))
+				printf("\\-%c\\fR,\\fB ", OPTION_SHORT_NAME(opt));
+			printf("\\-\\-");
 			print_roff(opt->name);
 			if (opt->metavar) {
 				printf("\\~\\fI");

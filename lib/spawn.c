@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -446,12 +447,38 @@ static int give_up(sh_process *p, int error)
 	return error;
 }
 
-SH_EXPORT int sh_wait(sh_process *p, struct sh_result *result, int flags)
+/* the first release's struct: the smallest a caller may pass */
+#define RESULT_SIZE_0 (offsetof(struct sh_result, oom_kills) + sizeof(long long))
+
+SH_EXPORT size_t sh_result_size(void)
+{
+	return sizeof(struct sh_result);
+}
+
+/* The result into the caller's struct of size bytes: the fields both
+ * know, the caller's newer ones (a library older than its header)
+ * zero, and size says which were filled. */
+static int fill_sized(const sh_process *p, struct sh_result *result,
+		      size_t size)
+{
+	struct sh_result full;
+	int r = fill_result(p, &full);
+
+	full.size = size < sizeof(full) ? size : sizeof(full);
+	memcpy(result, &full, full.size);
+	if (size > full.size)
+		memset((char *)result + full.size, 0, size - full.size);
+	return r;
+}
+
+SH_EXPORT int sh_wait_result(sh_process *p, struct sh_result *result,
+			     size_t size, int flags)
 {
 	bool nohang = flags & SH_WAIT_NOHANG;
 	int r;
 
-	if (!p || !result || (flags & ~SH_WAIT_NOHANG))
+	if (!p || !result || size < RESULT_SIZE_0 ||
+	    (flags & ~SH_WAIT_NOHANG))
 		return -EINVAL;
 	if (p->broken)
 		return p->broken;
@@ -486,7 +513,7 @@ SH_EXPORT int sh_wait(sh_process *p, struct sh_result *result, int flags)
 		return give_up(p, r);
 	if (r < 0 && r != -EAGAIN)
 		return r;
-	return fill_result(p, result);
+	return fill_sized(p, result, size);
 }
 
 SH_EXPORT void sh_process_free(sh_process *process)

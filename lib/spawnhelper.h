@@ -177,7 +177,13 @@ int sh_process_status_fd(const sh_process *process);
  * leaf, writes the outcome and dies of the command's SIGKILL. */
 int sh_process_kill(sh_process *process, int sig);
 
+/* The struct only grows, at its end: a release that adds a field
+ * appends it, and a caller built against an older header passes its
+ * smaller size (sh_wait does) and gets the fields it knows, so neither
+ * side needs a new soname. */
 struct sh_result {
+	size_t size;        /* bytes sh_wait filled: the smaller of the
+			     * caller's sizeof and the library's */
 	int exit_code;      /* the helper's: the command's, 125, 126, 127 */
 	int signal;         /* the command died of this signal, or 0 */
 	bool core_dumped;
@@ -203,7 +209,17 @@ struct sh_result {
  * records it is killed and reaped (-EMSGSIZE, on every later call too);
  * one that exits without its final record is -EPROTO (result filled
  * from its exit status all the same). */
-int sh_wait(sh_process *process, struct sh_result *result, int flags);
+int sh_wait_result(sh_process *process, struct sh_result *result,
+		   size_t size, int flags);
+/* ... with the caller's sizeof(struct sh_result): -EINVAL for a size
+ * smaller than the first release's struct. */
+#define sh_wait(process, result, flags)                                        \
+	sh_wait_result((process), (result), sizeof(*(result)), (flags))
+
+/* This library's sizeof(struct sh_result), for bindings that lay the
+ * struct out themselves (ctypes): a larger one than this is not filled
+ * whole. */
+size_t sh_result_size(void);
 
 /* Free the process object. A helper still running is left to run (and
  * reaped by nobody): wait first. */

@@ -19,6 +19,7 @@ int exec_command(const struct spec *spec, char *const *env, struct sh_err *err);
 /* The exit status the helper uses for a setup error. */
 int exit_code_for_error(const struct sh_err *err);
 
+#define EXIT_TIMED_OUT 124 /* --timeout-exit-124, as timeout(1) */
 #define EXIT_SETUP_FAILED 125
 #define EXIT_NOT_EXECUTABLE 126
 #define EXIT_NOT_FOUND 127

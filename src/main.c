@@ -126,6 +126,7 @@ int main(int argc, char **argv)
 	struct launch launch = { .error_fd = -1 };
 	struct sh_err err = { 0 };
 	enum cli_action action;
+	bool timeout_exit_124;
 
 	reset_inherited();
 	/* a status fd whose reader is gone: EPIPE and exit 125 with the
@@ -167,9 +168,12 @@ int main(int argc, char **argv)
 		fail(&spec, &err);
 	}
 	sandbox_summary(&launch.sandbox, &outcome.seccomp.sandbox);
+	if (spec.status_fd < 0)
+		status_summary(&launch, &outcome);
 	launch_clear(&launch);
 	if (status_outcome(spec.status_fd, &outcome, &err) < 0)
 		fail(&spec, &err); /* on stderr: the status fd failed */
+	timeout_exit_124 = spec.timeout_exit_124;
 	spec_clear(&spec);
 	/* as Gentoo's sandbox: a command that succeeded fails when writes
 	 * were refused */
@@ -178,5 +182,7 @@ int main(int argc, char **argv)
 	    WEXITSTATUS(outcome.wait_status) == 0)
 		outcome.wait_status = 1 << 8;
 	sandbox_report_clear(&outcome.seccomp.sandbox);
+	if (outcome.timed_out && timeout_exit_124)
+		exit(EXIT_TIMED_OUT);
 	monitor_exit_like(outcome.wait_status);
 }

@@ -230,9 +230,14 @@ static int handle_refusal(struct launch *launch, struct channels *ch,
 			       "clone with namespaces (no single namespace "
 			       "is refused alone)");
 	if (launch->spec->ns_fallback != NS_FALLBACK_DROP &&
-	    !launch->user_for_caps_only)
-		return err_sys(err, "ns", errnum, "namespace `%s` refused",
-			       name);
+	    !launch->user_for_caps_only) {
+		char hint[160];
+
+		return err_sys(err, "ns", errnum, "namespace `%s` refused%s",
+			       name,
+			       ns_refusal_hint(ns_kind_by_name(name, strlen(name)),
+					       errnum, hint, sizeof(hint)));
+	}
 	if ((r = launch_drop(launch, refused, errnos, err)) < 0)
 		return r;
 	close_sync_unless_needed(launch, ch);

@@ -206,6 +206,18 @@ static int try_namespace(int kind, bool with_user)
 	return EIO;
 }
 
+const char *ns_refusal_hint(int kind, int errnum, char *buf, size_t size)
+{
+	if (errnum != ENOSPC)
+		return "";
+	snprintf(buf, size,
+		 " (the limit user.max_%s_namespaces is reached, or 0, which "
+		 "forbids them: sysctl user.max_%s_namespaces, per user "
+		 "namespace)",
+		 ns_table[kind].proc_name, ns_table[kind].proc_name);
+	return buf;
+}
+
 void ns_diagnose(unsigned mask, bool with_user, unsigned *refused,
 		 int errnos[NS_COUNT])
 {
@@ -215,6 +227,9 @@ void ns_diagnose(unsigned mask, bool with_user, unsigned *refused,
 		errnos[NS_USER] = try_namespace(NS_USER, true);
 		if (errnos[NS_USER]) {
 			*refused = mask | NS_BIT(NS_USER);
+			for (int k = 0; k < NS_COUNT; k++)
+				if (mask & NS_BIT(k))
+					errnos[k] = errnos[NS_USER];
 			return;
 		}
 	}

@@ -69,6 +69,13 @@ int ns_join(const int fds[NS_COUNT], const char *const values[NS_COUNT],
 /* Which namespaces of mask the kernel refuses, each tried alone in a
  * throwaway child (under a fresh user namespace with written maps when
  * with_user, since some systems allow the namespace and refuse everything
- * in it). refused gets the bits, errnos[kind] the errno of each. */
+ * in it). refused gets the bits, errnos[kind] the errno of each: with a
+ * refused user namespace, the user namespace's for every kind (none of
+ * them can be made without it). */
+/* Why the kernel may refuse a namespace of kind with errnum, for a
+ * message: ENOSPC is the per-user limit user.max_<kind>_namespaces
+ * (0 forbids them); "" for other errors. */
+const char *ns_refusal_hint(int kind, int errnum, char *buf, size_t size);
+
 void ns_diagnose(unsigned mask, bool with_user, unsigned *refused,
 		 int errnos[NS_COUNT]);

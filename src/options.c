@@ -749,9 +749,9 @@ static int parse_action(struct spec *spec, const struct option_def *opt,
 #define OFF(field) offsetof(struct spec, field)
 
 const struct option_def option_table[] = {
-	{ "help", OPT_CLI_ONLY, GROUP_GENERAL, NULL,
+	{ "help", OPT_CLI_ONLY | OPT_SHORT('h'), GROUP_GENERAL, NULL,
 	  "print this help and exit", parse_action, NULL, 0 },
-	{ "version", OPT_CLI_ONLY, GROUP_GENERAL, NULL,
+	{ "version", OPT_CLI_ONLY | OPT_SHORT('V'), GROUP_GENERAL, NULL,
 	  "print the version and exit", parse_action, NULL, 0 },
 	{ "probe", OPT_CLI_ONLY, GROUP_GENERAL, NULL,
 	  "print what this machine supports (namespaces, user namespace "
@@ -1041,6 +1041,11 @@ const struct option_def option_table[] = {
 	  "namespace with --unshare-pid, the cgroup with --cgroup-parent, "
 	  "the process group with --new-session; else the command alone",
 	  parse_duration, emit_duration, OFF(timeout_ms) },
+	{ "timeout-exit-124", 0, GROUP_LIMITS, NULL,
+	  "when --timeout ended the command, exit with 124 as timeout(1) "
+	  "does, instead of the command's status (the outcome record still "
+	  "has its signal or exit code)",
+	  parse_flag, emit_flag, OFF(timeout_exit_124) },
 	{ "kill-after", OPT_VALUE, GROUP_LIMITS, "SECONDS",
 	  "the grace between a timeout's SIGTERM and SIGKILL (default 5)",
 	  parse_duration, emit_duration, OFF(kill_after_ms) },
@@ -1049,6 +1054,14 @@ const struct option_def option_table[] = {
 const size_t option_count = sizeof(option_table) / sizeof(option_table[0]);
 _Static_assert(sizeof(option_table) / sizeof(option_table[0]) <= OPTION_MAX,
 	       "raise OPTION_MAX");
+
+const struct option_def *option_find_short(char c)
+{
+	for (size_t i = 0; i < option_count; i++)
+		if (c && OPTION_SHORT_NAME(&option_table[i]) == c)
+			return &option_table[i];
+	return NULL;
+}
 
 const struct option_def *option_find(const char *name)
 {

@@ -48,6 +48,10 @@ struct option_def {
 	size_t offset; /* the spec field of the generic parse/emit functions */
 };
 
+/* A short name (-h) in an option's flags, and back (0: none). */
+#define OPT_SHORT(c) ((unsigned)(unsigned char)(c) << 8)
+#define OPTION_SHORT_NAME(opt) ((char)(((opt)->flags >> 8) & 0xff))
+
 /* The table's size is below this (a compile-time check says so). */
 #define OPTION_MAX 128
 
@@ -55,6 +59,8 @@ extern const struct option_def option_table[];
 extern const size_t option_count;
 
 const struct option_def *option_find(const char *name);
+/* The option of a short name (-h), or NULL. */
+const struct option_def *option_find_short(char c);
 
 /* Strict decimal (or octal with base 8) in [min, max]; -EINVAL else. */
 int option_parse_number(const char *s, int base, long min, long max,

@@ -155,11 +155,18 @@ static void print_text(FILE *out, const struct probe *p)
 
 	fprintf(out, "privileged (CAP_SYS_ADMIN): %s\n",
 		p->privileged ? "yes" : "no, a user namespace is made");
-	for (int k = 0; k < NS_COUNT; k++)
-		fprintf(out, "namespace %-7s %s%s%s (max %ld)\n",
+	for (int k = 0; k < NS_COUNT; k++) {
+		char hint[160];
+
+		fprintf(out, "namespace %-7s %s%s%s%s (max %ld)\n",
 			ns_table[k].name, p->ns_errno[k] ? "refused: " : "yes",
-			p->ns_errno[k] ? err_description(p->ns_errno[k]) : "", "",
+			k != NS_USER && p->ns_errno[k] && !p->privileged
+				? "no user namespace to make it in: "
+				: "",
+			p->ns_errno[k] ? err_description(p->ns_errno[k]) : "",
+			ns_refusal_hint(k, p->ns_errno[k], hint, sizeof(hint)),
 			p->max_namespaces[k]);
+	}
 	fprintf(out, "user namespaces restricted by a sysctl: %s\n",
 		p->userns_restricted < 0  ? "no such sysctl"
 		: p->userns_restricted ? "yes"
@@ -169,6 +176,13 @@ static void print_text(FILE *out, const struct probe *p)
 	fprintf(out, "own cgroup: %s (may create cgroups there: %s)\n",
 		p->own_cgroup[0] ? p->own_cgroup : "?",
 		p->may_create_cgroups ? "yes" : "no");
+	if (!p->may_create_cgroups && geteuid() != 0 && p->cgroup_v2[0])
+		fprintf(out,
+			"  for --cgroup-parent, a delegated cgroup: run under "
+			"systemd-run --user --scope -p Delegate=yes, or have "
+			"root make a cgroup directory under %s and chown it to "
+			"you (then --cgroup-parent that directory)\n",
+			p->cgroup_v2);
 	fprintf(out, "IPv6: %s\n", p->ipv6 ? "yes" : "no");
 	if (p->landlock_abi > 0)
 		fprintf(out, "Landlock: ABI %d\n", p->landlock_abi);

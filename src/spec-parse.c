@@ -254,6 +254,29 @@ static int parse_one(struct spec *spec, char *const *tokens, size_t n,
 	return opt->parse(spec, opt, value ? value : "", err);
 }
 
+/* -h and -V, the table's short names, on the command line; any other
+ * word that begins with '-' before "--" is a mistyped option or a
+ * command that needs "--" first: refused rather than run. */
+static int parse_short(struct spec *spec, const char *token, bool from_cli,
+		       enum cli_action *action, struct sh_err *err)
+{
+	const struct option_def *opt =
+		token[1] && !token[2] ? option_find_short(token[1]) : NULL;
+
+	if (!opt)
+		return err_set(err, "spec", EINVAL,
+			       "the command `%.64s` begins with '-': options "
+			       "are --NAME (-h, -V); put `--` before a command "
+			       "that begins with '-'",
+			       token);
+	if (!from_cli)
+		return err_set(err, "spec", EINVAL,
+			       "-%c is not allowed inside a spec",
+			       OPTION_SHORT_NAME(opt));
+	*action = strcmp(opt->name, "help") == 0 ? CLI_HELP : CLI_VERSION;
+	return opt->parse(spec, opt, "", err);
+}
+
 static int parse_tokens(struct spec *spec, char *const *tokens, size_t n,
 			bool from_cli, enum cli_action *action,
 			struct sh_err *err)
@@ -270,10 +293,13 @@ static int parse_tokens(struct spec *spec, char *const *tokens, size_t n,
 			i++;
 			break;
 		}
-		if (strncmp(token, "--", 2) != 0)
+		if (token[0] == '-' && token[1] != '-')
+			r = parse_short(spec, token, from_cli, action, err);
+		else if (strncmp(token, "--", 2) != 0)
 			break;
-		r = parse_one(spec, tokens, n, &i, from_cli, seen, action,
-			      err);
+		else
+			r = parse_one(spec, tokens, n, &i, from_cli, seen,
+				      action, err);
 		if (r < 0)
 			return r;
 		if (*action != CLI_RUN)
@@ -355,7 +381,10 @@ int spec_parse_cli(struct spec *spec, int argc, char *const *argv,
 				       "--probe takes only --json");
 		return 0;
 	}
-	if (argc < 2 || !is_spec_fd_option(argv[1], &value))
+	if (argc < 2)
+		return err_set(err, "spec", EINVAL,
+			       "no command given (Try 'spawn-helper --help')");
+	if (!is_spec_fd_option(argv[1], &value))
 		return spec_parse(spec, argv + 1, (size_t)(argc - 1), true,
 				  action, err);
 	if (!value && argc >= 3)
@@ -455,11 +484,15 @@ void options_print_help(FILE *out, const char *progname)
 		fprintf(out, "\n%s:\n", option_group_title((enum opt_group)g));
 		for (size_t i = 0; i < option_count; i++) {
 			const struct option_def *opt = &option_table[i];
-			char left[64];
+			char left[64], short_name[8] = "";
 
 			if (opt->group != (enum opt_group)g)
 				continue;
-			snprintf(left, sizeof(left), "--%s%s%s", opt->name,
+			if (OPTION_SHORT_NAME(opt))
+				snprintf(short_name, sizeof(short_name),
+					 "-%c, ", OPTION_SHORT_NAME(opt));
+			snprintf(left, sizeof(left), "%s--%s%s%s", short_name,
+				 opt->name,
 				 opt->metavar ? " " : "",
 				 opt->metavar ? opt->metavar : "");
 			print_wrapped(out, left, opt->help,

@@ -56,6 +56,7 @@ struct spec {
 	bool has_umask;
 	mode_t umask;
 	bool new_session; /* the default; see unsafe_share_session */
+	bool timeout_exit_124; /* a timeout ends the helper with 124 */
 	bool die_with_parent;
 	int parent_pid; /* --parent-pid: the parent to watch; 0: at start */
 	int status_fd; /* -1 when none */

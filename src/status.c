@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +20,43 @@ static void error_to_stderr(const struct sh_err *err)
 		err->message);
 }
 
+/* snprintf at the end of buf: what does not fit is cut */
+static void append(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+void status_summary(const struct launch *launch, const struct outcome *out)
+{
+	const struct seccomp_report *r = &out->seccomp;
+	char line[1024] = "";
+	const char *sep;
+
+	for (size_t i = 0; i < r->n_blocked; i++)
+		append(line, sizeof(line), "%s%s (%s) x%u",
+		       i ? ", " : "refused system calls: ", r->blocked[i].name,
+		       err_name(r->blocked[i].errnum), r->blocked[i].count);
+	if (r->unlisted)
+		append(line, sizeof(line), " and %lu more", r->unlisted);
+	sep = *line ? "; dropped namespaces:" : "dropped namespaces:";
+	for (int k = 0; k < NS_COUNT; k++) {
+		if (!(launch->dropped & NS_BIT(k)))
+			continue;
+		append(line, sizeof(line), "%s %s (%s)", sep, ns_table[k].name,
+		       err_name(launch->dropped_errno[k]));
+		sep = ",";
+	}
+	if (*line)
+		dprintf(STDERR_FILENO, "spawn-helper: %s\n", line);
+}
+
 static void json_namespaces(struct json *j, const char *key, unsigned mask)
 {
 	json_array_open(j, key);
@@ -26,6 +64,27 @@ static void json_namespaces(struct json *j, const char *key, unsigned mask)
 		if (mask & NS_BIT(k))
 			json_array_item(j, ns_table[k].name);
 	json_array_close(j);
+}
+
+/* bubblewrap's keys: "mnt-namespace" and so on, the inode of each
+ * namespace made for the sandbox (its /proc/PID/ns name), as `stat -L
+ * /proc/PID/ns/mnt` or lsns(8) give it */
+static void json_ns_inodes(struct json *j, unsigned mask, pid_t pid)
+{
+	for (int k = 0; k < NS_COUNT; k++) {
+		char path[64], key[32];
+		struct stat st;
+
+		if (!(mask & NS_BIT(k)))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid,
+			 ns_table[k].proc_name);
+		if (stat(path, &st) < 0)
+			continue; /* gone already: the outcome says why */
+		snprintf(key, sizeof(key), "%s-namespace",
+			 ns_table[k].proc_name);
+		json_int(j, key, (long long)st.st_ino);
+	}
 }
 
 static void json_dropped(struct json *j, const struct launch *launch)
@@ -141,6 +200,7 @@ int status_started(const struct launch *launch, const struct outcome *out,
 	if (out->command_ns_pid)
 		json_int(&j, "command-ns-pid", out->command_ns_pid);
 	json_namespaces(&j, "namespaces", launch->namespaces);
+	json_ns_inodes(&j, launch->namespaces, out->child.pid);
 	if (launch->spec->join_ns.n)
 		json_namespaces(&j, "joined", launch_joined(launch));
 	if (launch->dropped)

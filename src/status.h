@@ -83,3 +83,8 @@ void status_signal_name(int sig, char *buf, size_t size);
 /* The exit code the helper reports for a wait status: the command's own,
  * or 128 + the signal (what a shell shows). */
 int status_exit_code(int wait_status);
+
+/* Without --status-fd: the refused system calls and the dropped
+ * namespaces the records would name, one line on stderr (none when
+ * there are none). */
+void status_summary(const struct launch *launch, const struct outcome *out);

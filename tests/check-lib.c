@@ -708,6 +708,23 @@ static void null_sh_wait(sh_spec *s)
 	sh_process_free(p);
 }
 
+/* a size below the first release's struct is refused; no pointer in */
+static void null_sh_wait_result(sh_spec *s)
+{
+	struct sh_result r;
+
+	(void)s;
+	ck_assert_int_eq(sh_wait_result(NULL, &r, sizeof(r), 0), -EINVAL);
+	ck_assert_int_eq(sh_wait_result(NULL, NULL, sizeof(r), 0), -EINVAL);
+	ck_assert_uint_eq(sh_result_size(), sizeof(r));
+}
+
+static void null_sh_result_size(sh_spec *s)
+{
+	(void)s;
+	ck_assert_uint_ge(sh_result_size(), sizeof(struct sh_result));
+}
+
 static void null_sh_process_free(sh_spec *s)
 {
 	(void)s;
@@ -785,6 +802,8 @@ static const struct null_case {
 	NULL_CASE(sh_process_status_fd),
 	NULL_CASE(sh_process_kill),
 	NULL_CASE(sh_wait),
+	NULL_CASE(sh_wait_result),
+	NULL_CASE(sh_result_size),
 	NULL_CASE(sh_process_free),
 	NULL_CASE(sh_probe),
 	NULL_CASE(sh_strerror),
@@ -1631,6 +1650,39 @@ END_TEST
 
 /* ---- the result ---- */
 
+/* The struct grows at its end: a caller built against an older header
+ * (a smaller struct) gets its fields, one against a newer header (a
+ * larger one) gets the library's and zeros, size saying which; below
+ * the first release's struct nothing is written. */
+START_TEST(test_result_sized)
+{
+	struct {
+		struct sh_result r;
+		char newer[64];
+	} big;
+	struct sh_result small;
+	sh_process *p = NULL;
+	sh_spec *s = spec_sh("exit 3");
+
+	memset(&big, 0xa5, sizeof(big));
+	ck_assert_int_eq(sh_spawn(s, &p), 0);
+	ck_assert_int_eq(sh_wait_result(p, &big.r, sizeof(big), 0), 0);
+	ck_assert_uint_eq(big.r.size, sizeof(struct sh_result));
+	ck_assert_int_eq(big.r.exit_code, 3);
+	for (size_t i = 0; i < sizeof(big.newer); i++)
+		ck_assert_int_eq(big.newer[i], 0);
+	memset(&small, 0xa5, sizeof(small));
+	ck_assert_int_eq(sh_wait_result(p, &small, sizeof(small) - 1, 0),
+			 -EINVAL);
+	ck_assert_int_eq((unsigned char)small.exit_code & 0xff, 0xa5);
+	ck_assert_int_eq(sh_wait(p, &small, 0), 0);
+	ck_assert_uint_eq(small.size, sizeof(small));
+	ck_assert_int_eq(small.exit_code, 3);
+	sh_process_free(p);
+	sh_spec_free(s);
+}
+END_TEST
+
 START_TEST(test_result_fields)
 {
 	char out[64];
@@ -2402,6 +2454,7 @@ static Suite *make_lib_suite(void)
 	tc = tcase_create("result");
 	tcase_set_timeout(tc, TIMEOUT);
 	tcase_add_test(tc, test_result_fields);
+	tcase_add_test(tc, test_result_sized);
 	tcase_add_test(tc, test_result_dropped);
 	tcase_add_test(tc, test_result_cgroup);
 	tcase_add_test(tc, test_probe_cached);

@@ -203,7 +203,7 @@ static const struct good_case good_cases[] = {
 	/* the first non-option ends the options */
 	{ { { "--clearenv", "make", "--fd", "1=1", "--bogus" } },
 	  "--clearenv|--|make|--fd|1=1|--bogus" },
-	{ { { "-x", "--clearenv" } }, "--|-x|--clearenv" },
+	{ { { "--", "-x", "--clearenv" } }, "--|-x|--clearenv" },
 	/* "--" ends the options, a second one is the command */
 	{ { { "--", "--clearenv", "x" } }, "--|--clearenv|x" },
 	{ { { "--clearenv", "--", "--", "x" } }, "--clearenv|--|--|x" },
@@ -982,6 +982,11 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
 	{ { { "--bogus", "x" } }, false, EINVAL, "--bogus" },
+	/* a command that begins with '-' comes after "--" (issue 16) */
+	{ { { "-x", "--clearenv" } }, false, EINVAL,
+	  "the command `-x` begins with '-'" },
+	{ { { "--clearenv", "-", "x" } }, true, EINVAL, "`-` begins with" },
+	{ { { "-h" } }, false, EINVAL, "-h is not allowed inside a spec" },
 	{ { { "--bogus=1", "x" } }, true, EINVAL, "--bogus" },
 	{ { { "--=x", "y" } }, false, EINVAL, "unknown option" },
 	{ { { "--fd-", "y" } }, false, EINVAL, "--fd-" },
@@ -2897,7 +2902,8 @@ static void fuzz_tokens(const struct fuzz_spec *fs, struct strv *tokens,
 
 		ck_assert_int_eq(strv_push(command, w), 0);
 	}
-	if (strncmp(command->v[0], "--", 2) == 0 || rnd(2))
+	/* a command that begins with '-' needs "--" before it */
+	if (command->v[0][0] == '-' || rnd(2))
 		ck_assert_int_eq(strv_push(tokens, "--"), 0);
 	for (size_t i = 0; i < command->n; i++)
 		ck_assert_int_eq(strv_push(tokens, command->v[i]), 0);
@@ -3073,6 +3079,8 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 			ck_assert(spec->new_session);
 		} else if (strcmp(name, "die-with-parent") == 0) {
 			ck_assert(spec->die_with_parent);
+		} else if (strcmp(name, "timeout-exit-124") == 0) {
+			ck_assert(spec->timeout_exit_124);
 		} else if (strcmp(name, "report-e2big") == 0) {
 			ck_assert(spec->report_e2big);
 		} else if (strcmp(name, "parent-pid") == 0) {
@@ -3637,16 +3645,20 @@ static char *squeeze(const char *s, size_t len)
  * is not an indented continuation. */
 static char *help_entry(const char *buf, const struct option_def *opt)
 {
-	char left[128];
+	char left[128], short_name[8] = "";
 	const char *p = buf, *end;
 	size_t ll;
 
-	ll = (size_t)snprintf(left, sizeof(left), "\n  --%s%s%s", opt->name,
+	if (OPTION_SHORT_NAME(opt))
+		snprintf(short_name, sizeof(short_name), "-%c, ",
+			 OPTION_SHORT_NAME(opt));
+	ll = (size_t)snprintf(left, sizeof(left), "\n  %s--%s%s%s", short_name,
+			      opt->name,
 			      opt->metavar ? " " : "",
 			      opt->metavar ? opt->metavar : "");
 	while ((p = strstr(p, left)) && p[ll] != ' ' && p[ll] != '\n')
 		p += ll;
-	ck_assert_msg(p != NULL, "--help lacks `%s`", left + 3);
+	ck_assert_msg(p != NULL, "--help lacks `%s`", left + 1);
 	p++;
 	end = p;
 	while ((end = strchr(end, '\n')) && strncmp(end + 1, "    ", 4) == 0)

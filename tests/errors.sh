@@ -203,5 +203,55 @@ exec 9>&-
 check_eq "--status-fd whose reader has gone (EPIPE): the command runs, silence" \
 	"0 ran " "$rc $(ran) $(cat "$T/err")"
 
+# Command-line manners (issue 16, point 7): -h and -V as --help and
+# --version; no arguments points to --help; a command that begins with
+# '-' before "--" is refused (nothing runs), after "--" it is a command.
+"$H" -h >"$T/out" 2>&1
+check_eq "-h: the help, exit 0" "0 yes" \
+	"$? $(grep -q '^  -h, --help ' "$T/out" && echo yes)"
+out=$("$H" -V 2>&1)
+check_eq "-V: the version, exit 0" "0 $("$H" --version)" "$? $out"
+"$H" </dev/null >"$T/out" 2>&1
+check_eq "no arguments: exit 125, Try --help" \
+	"125 spawn-helper: spec: no command given (Try 'spawn-helper --help')" \
+	"$? $(cat "$T/out")"
+rm -f "$T/marker"
+run_st "-$TOUCH" "$T/marker"
+check_eq "a command beginning with '-' before --: refused, nothing ran" \
+	"125 absent yes" "$rc $(ran) $(json_val "$st" message |
+	grep -q "the command \`-$TOUCH\` begins with '-'.*put \`--\` before" &&
+	echo yes)"
+run_st -- "-$TOUCH" "$T/marker"
+check_eq "... after --, a command (not found: 127)" "127" "$rc"
+
+# --timeout-exit-124: a timeout ends the helper with 124, as timeout(1);
+# the record keeps the command's signal. Without it, the command's.
+run_st --timeout 0.1 --timeout-exit-124 -- sleep 30
+check_eq "--timeout-exit-124: exit 124, the record's signal SIGTERM" \
+	"124 true 15" "$rc $(json_val "$st" timed-out) $(json_val "$st" signal)"
+run_st --timeout 0.1 -- sleep 30
+check_eq "--timeout alone: the command's signal" "143" "$rc"
+run_st --timeout-exit-124 -- true
+check_eq "--timeout-exit-124 without a timeout: the command's status" "0" "$rc"
+
+# Without --status-fd, the refused system calls go to stderr in one line
+# (the built-in profile refuses a nested user namespace); with it, or
+# when nothing was refused, stderr is the command's alone.
+UNSHARE=$(command -v unshare)
+if [ -n "$UNSHARE" ]; then
+	"$H" "${SCRATCH[@]}" -- "$UNSHARE" -U true </dev/null >/dev/null 2>"$T/err"
+	check_match "no --status-fd: refused calls summed up on stderr" \
+		"^spawn-helper: refused system calls: unshare \(EPERM\) x1$" \
+		"$(grep '^spawn-helper:' "$T/err")"
+	run_st -- "$UNSHARE" -U true
+	check_eq "with --status-fd: no summary on stderr" "" \
+		"$(grep '^spawn-helper:' "$T/err")"
+else
+	skip "no --status-fd: refused calls summed up on stderr" "no unshare(1)"
+	skip "with --status-fd: no summary on stderr" "no unshare(1)"
+fi
+"$H" "${SCRATCH[@]}" -- true </dev/null >/dev/null 2>"$T/err"
+check_eq "no --status-fd, nothing refused: silence" "" "$(cat "$T/err")"
+
 tap_done
 exit 0

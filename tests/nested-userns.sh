@@ -232,5 +232,62 @@ check_eq "strict profile: unshare, clone and clone3 with CLONE_NEWUSER refused t
 check_match "strict profile: the refused clone calls are reported (EPERM)" \
 	'"syscall":"clone","errno":1,' "$strict_st"
 
+# --- --probe nested, and a refused user namespace explained (issue 16) ---
+
+# Under a sandbox whose profile refuses user namespaces (ours), an
+# unprivileged probe cannot make any namespace: every spawn there would
+# drop them, so none is reported available (each with the user
+# namespace's errno).
+cp "$H" "$T/spawn-helper" && chmod 755 "$T/spawn-helper" || exit 1
+"$H" -- "$T/spawn-helper" --probe --json </dev/null >"$T/out" 2>"$T/err"
+got=
+for k in user mount net ipc uts pid; do
+	got="$got $k:$(grep -o "\"$k\":{\"available\":[a-z]*,\"errno\":[0-9]*" \
+		"$T/out" | sed 's/.*available":\([a-z]*\),"errno":/\1 /')"
+done
+check_eq "--probe nested under a profile that refuses user namespaces: mount, net, ipc, uts, pid not available (EPERM)" \
+	" user:false 1 mount:false 1 net:false 1 ipc:false 1 uts:false 1 pid:false 1" \
+	"$got"
+
+# ENOSPC from the user namespace is the limit user.max_user_namespaces:
+# set to 0 in a user namespace of the test's own (the limit is per user
+# namespace, the host's is untouched).
+if command -v unshare >/dev/null &&
+	unshare -U -r sh -c 'echo 0 >/proc/sys/user/max_user_namespaces' 2>/dev/null; then
+	unshare -U -r sh -c 'echo 0 >/proc/sys/user/max_user_namespaces &&
+		exec "$1" --unshare-user -- true' sh "$T/spawn-helper" \
+		</dev/null >/dev/null 2>"$T/err"
+	check_match "ENOSPC making the user namespace: 125, names user.max_user_namespaces" \
+		"^125 spawn-helper: ns: namespace \`user\` refused \(the limit user.max_user_namespaces is reached, or 0.*: No space left on device$" \
+		"$? $(cat "$T/err")"
+	out=$(unshare -U -r sh -c 'echo 0 >/proc/sys/user/max_user_namespaces &&
+		exec "$1" --probe' sh "$T/spawn-helper" </dev/null 2>&1)
+	check_match "--probe: ENOSPC for the user namespace names user.max_user_namespaces" \
+		"namespace user +refused: No space left on device \(the limit user.max_user_namespaces" \
+		"$out"
+else
+	skip "ENOSPC making the user namespace: 125, names user.max_user_namespaces" \
+		"unshare -U -r with a writable user.max_user_namespaces is not available here"
+	skip "--probe: ENOSPC for the user namespace names user.max_user_namespaces" \
+		"unshare -U -r with a writable user.max_user_namespaces is not available here"
+fi
+
+# An ordinary user who may not create cgroups is told how to get a
+# delegated one (root runs the probe as nobody for it).
+if [ "$(id -u)" = 0 ]; then
+	probe_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+else
+	probe_user() { "$@"; }
+fi
+out=$(probe_user "$T/spawn-helper" --probe </dev/null 2>&1)
+if grep -q 'may create cgroups there: no' <<<"$out"; then
+	check_match "--probe as an ordinary user without a delegated cgroup: suggests one" \
+		"systemd-run --user --scope -p Delegate=yes, or have root make a cgroup directory .* and chown it to you" \
+		"$out"
+else
+	check_eq "--probe as an ordinary user who may create cgroups: no suggestion" \
+		"" "$(grep 'Delegate=yes' <<<"$out")"
+fi
+
 tap_done
 exit 0

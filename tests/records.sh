@@ -149,5 +149,16 @@ else
 		"changing the uid needs root"
 fi
 
+# bubblewrap's --json-status-fd keys (issue 16, point 7): the inode of
+# each namespace made, named as bwrap names it, the same the command
+# sees in /proc/self/ns (so the records are a superset of bwrap's).
+if run 0 --unshare-all -- sh -c 'for n in mnt net ipc uts pid cgroup; do
+	stat -Lc "$n %i" /proc/self/ns/$n; done' >"$T/ns.txt"; then
+	records_hold "started record: bwrap's *-namespace inode keys" \
+		"all(recs[0][n + '-namespace'] == int(i) for n, i in (l.split() for l in open('$T/ns.txt'))) and 'child-pid' in recs[0] and 'exit-code' in recs[-1]"
+else
+	not_ok "started record: bwrap's *-namespace inode keys"
+fi
+
 tap_done
 exit 0

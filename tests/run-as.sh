@@ -139,7 +139,8 @@ pythonpath=
 if [ -n "$SH_PYTHONPATH" ] && [ -f "$SH_PYTHONPATH/spawnhelper.py" ]; then
 	pythonpath=$dir/python-lib
 	mkdir -m 755 "$pythonpath" &&
-		cp "$SH_PYTHONPATH"/spawnhelper*.py \
+		cp "$SH_PYTHONPATH"/spawnhelper*.py "$SH_PYTHONPATH"/setup.py \
+			"$SH_PYTHONPATH"/pyproject.toml \
 			"$SH_PYTHONPATH"/spawnhelper-portage.pth "$pythonpath/" &&
 		chmod 644 "$pythonpath"/* || exit 1
 fi
@@ -196,6 +197,7 @@ cd "$dir" || exit 1
 		SPAWN_HELPER="$dir/spawn-helper" SH_PROBE="$dir/probe" \
 		SH_TESTS_SRCDIR="$dir" SH_COMPLETION="$completion" \
 		SH_LIBRARY="$library" SH_PYTHONPATH="$pythonpath" \
+		SH_VERSION="$SH_VERSION" \
 		SH_SOAK="$soak" SH_ATTACKS="$attacks" \
 		SH_DELEGATED_CGROUP="$deleg" bash "$dir/$suite.sh"
 )

@@ -85,7 +85,11 @@ import threading
 import warnings
 
 __all__ = ["spawn", "Process", "SpawnError", "probe", "env_stats",
-           "PORTAGE_LOOPBACK"]
+           "PORTAGE_LOOPBACK", "__version__"]
+
+# configure.ac's version (AC_INIT); tests/python/test_package.py checks
+# that the two agree, and pyproject.toml reads it from here
+__version__ = "0.1.0"
 
 # portage's loopback addresses for a network sandbox
 PORTAGE_LOOPBACK = ("10.0.0.1/8", "fd::1/8")
@@ -112,7 +116,10 @@ def _text(data):
 
 
 class _Result(ctypes.Structure):
+    # lib/spawnhelper.h's struct sh_result; _check_layout compares it
+    # with the library's at import
     _fields_ = [
+        ("size", ctypes.c_size_t),
         ("exit_code", ctypes.c_int),
         ("signal", ctypes.c_int),
         ("core_dumped", ctypes.c_bool),
@@ -135,7 +142,8 @@ class _Result(ctypes.Structure):
 
     def as_dict(self):
         names = lambda mask: sorted(n for n, b in NS.items() if mask & b)
-        d = {name: getattr(self, name) for name, _ in self._fields_}
+        d = {name: getattr(self, name) for name, _ in self._fields_
+             if name != "size"}
         d["stage"] = _text(self.stage)
         d["message"] = _text(self.message)
         d["namespaces"] = names(self.namespaces)
@@ -178,7 +186,9 @@ def _load():
         "sh_process_pid": (c_int, [p]),
         "sh_process_status_fd": (c_int, [p]),
         "sh_process_kill": (c_int, [p, c_int]),
-        "sh_wait": (c_int, [p, ctypes.POINTER(_Result), c_int]),
+        "sh_wait_result": (c_int, [p, ctypes.POINTER(_Result),
+                                   ctypes.c_size_t, c_int]),
+        "sh_result_size": (ctypes.c_size_t, []),
         "sh_process_free": (None, [p]),
         "sh_probe": (c_int, [ctypes.POINTER(ctypes.POINTER(_Probe))]),
         "sh_strerror": (c_str, [c_int]),
@@ -186,7 +196,22 @@ def _load():
     for fn, (restype, argtypes) in sigs.items():
         getattr(lib, fn).restype = restype
         getattr(lib, fn).argtypes = argtypes
+    _check_layout(lib, name)
     return lib
+
+
+def _check_layout(lib, name, result_type=_Result):
+    """ImportError unless the library fills the whole of this binding's
+    struct sh_result: the struct grows only at its end, so a newer
+    library (a larger struct) fills the fields known here, an older one
+    would leave the last ones unset."""
+    ours, theirs = ctypes.sizeof(result_type), lib.sh_result_size()
+    if ours > theirs:
+        raise ImportError(
+            "spawnhelper %s: its struct sh_result is %d bytes, but %s "
+            "fills only %d: the library is older than this binding; "
+            "install libspawnhelper and spawnhelper.py of the same "
+            "release" % (__version__, ours, name, theirs))
 
 
 _lib = None
@@ -214,6 +239,15 @@ def _library():
         if _lib is None:
             _lib = _load()
         return _lib
+
+
+# At import, the library's layout is checked (ImportError when it
+# differs); a library not found yet is looked for again at the first
+# spawn, which then says why it cannot be loaded.
+try:
+    _library()
+except OSError:
+    pass
 
 
 def _cstrings(items):
@@ -455,7 +489,8 @@ class Process:
             if self.returncode is not None:
                 return self.returncode
             result = _Result()
-            r = self._lib.sh_wait(self._handle, ctypes.byref(result), flags)
+            r = self._lib.sh_wait_result(self._handle, ctypes.byref(result),
+                                         ctypes.sizeof(result), flags)
             if r == -11 and flags & WAIT_NOHANG:  # EAGAIN: still running
                 return None
             if r < 0:

@@ -1177,7 +1177,8 @@ def main():
     result = Tap()
     loader = unittest.defaultTestLoader
     unittest.TestSuite([loader.loadTestsFromModule(sys.modules[__name__]),
-                        loader.loadTestsFromName("test_portage")]).run(result)
+                        loader.loadTestsFromName("test_portage"),
+                        loader.loadTestsFromName("test_package")]).run(result)
     print("1..%d" % result.n)
 
 
