@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "init.h"
 #include "proc.h"
+#include "sandbox-grants.h"
 
 /* The monitor's ends of the channels to the sandbox. */
 struct channels {
@@ -882,7 +883,7 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 		launch_drop_cgroup_ns(launch, out->info.cgroup_ns_errno);
 	/* the sandbox's namespaces, for run-time grants: our child stays
 	 * unreaped (its pid its own) while calls come */
-	launch->sandbox.init_pid = out->child.pid;
+	sandbox_grants_start(&launch->sandbox, out->child.pid);
 	/* a caller that cannot learn the command runs must not have it
 	 * running: killed at once, reaped as any other end */
 	if ((started = status_started(launch, out, err)) < 0)

@@ -10,8 +10,6 @@
 #include <linux/filter.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
-#include <poll.h>
-#include <sched.h>
 #include <seccomp.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -21,13 +19,12 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "clock.h"
-#include "mounts.h"
+#include "fileio.h"
 #include "proc.h"
+#include "sandbox-grants.h"
 
 /* What a call does to its path, for the question whether the view
  * refuses it. */
@@ -294,35 +291,80 @@ static int lookup(int root, const char *path, bool follow, bool dir)
 			    &how, sizeof(how));
 }
 
-static int judge_target(const struct judge_in *in, int parent, int target)
+/* The fd whose mount decides whether the view refuses in's call (its
+ * parent or its target, -1 for the target when it does not exist), or
+ * -1 when the kernel fails the call before any mount counts: a device,
+ * a pipe or a socket opens on a read-only mount, a directory fails with
+ * EISDIR, an existing O_EXCL file with EEXIST, a name made that exists
+ * with EEXIST, one removed that does not with ENOENT. */
+static int deciding_fd(const struct judge_in *in, int parent, int target)
 {
 	struct stat st;
 
 	switch (in->kind) {
 	case K_OPEN:
 		if (target < 0)
-			return (in->oflags & O_CREAT) && on_readonly_mount(parent)
-				       ? REFUSED
-				       : GOES;
-		/* a device, a pipe or a socket opens on a read-only mount;
-		 * a directory fails with EISDIR, an existing O_EXCL file with
-		 * EEXIST */
+			return in->oflags & O_CREAT ? parent : -1;
 		if (fstat(target, &st) < 0 || !S_ISREG(st.st_mode) ||
 		    ((in->oflags & O_CREAT) && (in->oflags & O_EXCL)))
-			return GOES;
-		return on_readonly_mount(target) ? REFUSED : GOES;
-	case K_CREATE: /* EEXIST comes first */
-		return target < 0 && on_readonly_mount(parent) ? REFUSED
-							       : GOES;
-	case K_REMOVE: /* ENOENT comes first */
-		return target >= 0 && on_readonly_mount(parent) ? REFUSED
-								: GOES;
+			return -1;
+		return target;
+	case K_CREATE:
+		return target < 0 ? parent : -1;
+	case K_REMOVE:
+		return target >= 0 ? parent : -1;
 	case K_MODIFY:
 	case K_FD:
-		return target >= 0 && on_readonly_mount(target) ? REFUSED
-								: GOES;
+		return target;
 	}
-	return GOES;
+	return -1;
+}
+
+/* The mount id of fd (/proc/self/fdinfo: any kernel, any libc), -1. */
+static int mount_id(int fd)
+{
+	char name[32], info[1024], *at;
+
+	snprintf(name, sizeof(name), "%d", fd);
+	if (read_file_at("/proc/self/fdinfo", name, info, sizeof(info)) < 0 ||
+	    !(at = strstr(info, "mnt_id:")))
+		return -1;
+	return atoi(at + 7);
+}
+
+/* Whether a call that the view lets go on, decided on fd (writable),
+ * is on the mount of an ancestor widened for grants of paths not made
+ * yet (sandbox-grants.h) and canon, its canonical path, below none of
+ * those grants: then refused as the view would have. */
+static bool outside_grants(pid_t pid, int fd, const char *canon)
+{
+	char root_link[64];
+	_cleanup_close_ int root = -1;
+	const char *ancestor, *prefix;
+	bool on_one = false;
+	int mnt = -2;
+
+	for (size_t i = 0; i < SANDBOX_PARTIAL_MAX; i++) {
+		_cleanup_close_ int anc = -1;
+
+		if (!sandbox_partial(i, &ancestor, &prefix))
+			continue;
+		if (mnt == -2) {
+			snprintf(root_link, sizeof(root_link), "/proc/%d/root",
+				 (int)pid);
+			root = open(root_link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			mnt = mount_id(fd);
+		}
+		if (root < 0 || mnt < 0)
+			return false; /* the kernel decides */
+		if ((anc = lookup(root, ancestor, true, true)) < 0 ||
+		    mount_id(anc) != mnt)
+			continue;
+		if (sandbox_covers(prefix, strlen(prefix), canon))
+			return false;
+		on_one = true;
+	}
+	return on_one;
 }
 
 /* The canonical path of a call on abs: the target's (tfd) when it
@@ -343,6 +385,30 @@ static void canonical(int pfd, int tfd, const char *last, char *canon)
 		 last);
 }
 
+/* The verdict on a call decided on fd (deciding_fd; -1: it goes), its
+ * canonical path into out when refused (last: the name below pfd when
+ * the target tfd does not exist; NULL: fd is the target). */
+static int judge_on(pid_t pid, int fd, int pfd, int tfd, const char *last,
+		    struct judge_out *out)
+{
+	bool refused;
+
+	if (fd < 0)
+		return GOES;
+	refused = on_readonly_mount(fd);
+	if (!refused && !sandbox_partial_any())
+		return GOES;
+	if (last)
+		canonical(pfd, tfd, last, out->canon);
+	else
+		fd_path(tfd, out->canon, sizeof(out->canon));
+	if (!refused && !outside_grants(pid, fd, out->canon))
+		return GOES;
+	if (!last)
+		memcpy(out->abs, out->canon, sizeof(out->abs));
+	return REFUSED;
+}
+
 /* In the reader: whether the view refuses in's call; when it does, the
  * path made absolute and canonical in out (else out->abs only may be
  * written). Whatever cannot be worked out goes on (the kernel decides:
@@ -355,7 +421,6 @@ static int judge_path(pid_t pid, const struct judge_in *in,
 	const char *abs = out->abs, *last;
 	bool follow = !in->nofollow && in->kind != K_CREATE &&
 		      in->kind != K_REMOVE;
-	int verdict;
 
 	if (in->kind == K_OPEN && (in->oflags & O_NOFOLLOW))
 		follow = false;
@@ -364,12 +429,7 @@ static int judge_path(pid_t pid, const struct judge_in *in,
 			 in->dirfd);
 		if ((tfd = open(own, O_PATH | O_CLOEXEC)) < 0)
 			return -errno;
-		verdict = judge_target(in, -1, tfd);
-		if (verdict == REFUSED) {
-			fd_path(tfd, out->canon, sizeof(out->canon));
-			memcpy(out->abs, out->canon, sizeof(out->abs));
-		}
-		return verdict;
+		return judge_on(pid, tfd, -1, tfd, NULL, out);
 	}
 	if (!absolute_path(pid, in, out->abs))
 		return -ENOENT;
@@ -395,10 +455,7 @@ static int judge_path(pid_t pid, const struct judge_in *in,
 	if ((pfd = lookup(root, parent, true, true)) < 0)
 		return -errno; /* ENOENT, ENOTDIR: the kernel says so */
 	tfd = lookup(root, abs, follow, false);
-	verdict = judge_target(in, pfd, tfd);
-	if (verdict == REFUSED)
-		canonical(pfd, tfd, last, out->canon);
-	return verdict;
+	return judge_on(pid, deciding_fd(in, pfd, tfd), pfd, tfd, last, out);
 }
 
 /* /proc/PID/stat's fields from arg_start on (48..51: arg_start,
@@ -562,20 +619,10 @@ static ssize_t judge_job(pid_t pid, const void *vin, size_t in_len,
 
 /* ---- in the monitor ------------------------------------------------ */
 
-/* Gentoo's prefix rule: path is prefix or below it (a prefix ending in
- * "/" matches what starts with it). */
-static bool covers(const char *prefix, size_t len, const char *path)
-{
-	if (len == 0 || strncmp(path, prefix, len) != 0)
-		return false;
-	return prefix[len - 1] == '/' || path[len] == '/' ||
-	       path[len] == '\0';
-}
-
 static bool list_covers(const struct strv *list, const char *path)
 {
 	for (size_t i = 0; i < list->n; i++)
-		if (covers(list->v[i], strlen(list->v[i]), path))
+		if (sandbox_covers(list->v[i], strlen(list->v[i]), path))
 			return true;
 	return false;
 }
@@ -588,7 +635,7 @@ static bool var_covers(const char *value, const char *path, char *buf,
 	for (const char *p = value; *p;) {
 		size_t len = strcspn(p, ":");
 
-		if (covers(p, len, path) && len < size) {
+		if (sandbox_covers(p, len, path) && len < size) {
 			memcpy(buf, p, len);
 			buf[len] = '\0';
 			return true;
@@ -596,88 +643,6 @@ static bool var_covers(const char *value, const char *path, char *buf,
 		p += len + (p[len] == ':');
 	}
 	return false;
-}
-
-/* In the widening child: the sandbox's namespaces and root entered,
- * path bound on itself and made writable (nodev where asked). */
-__attribute__((noreturn)) static void widen_child(const struct sandbox *sb,
-						  const char *path)
-{
-	struct sh_err err = { 0 };
-	char link[64];
-	struct stat own, theirs;
-	struct statvfs host;
-	int user, mnt, root;
-
-	/* never writable what the host has read-only */
-	if (statvfs(path, &host) < 0 || (host.f_flag & ST_RDONLY))
-		_exit(EROFS);
-	snprintf(link, sizeof(link), "/proc/%d/ns/user", (int)sb->init_pid);
-	user = open(link, O_RDONLY | O_CLOEXEC);
-	snprintf(link, sizeof(link), "/proc/%d/ns/mnt", (int)sb->init_pid);
-	mnt = open(link, O_RDONLY | O_CLOEXEC);
-	snprintf(link, sizeof(link), "/proc/%d/root", (int)sb->init_pid);
-	root = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (user < 0 || mnt < 0 || root < 0 || fstat(user, &theirs) < 0 ||
-	    stat("/proc/self/ns/user", &own) < 0)
-		_exit(ESRCH);
-	if ((own.st_ino != theirs.st_ino && setns(user, CLONE_NEWUSER) < 0) ||
-	    setns(mnt, CLONE_NEWNS) < 0 || fchdir(root) < 0 ||
-	    chroot(".") < 0 || chdir("/") < 0)
-		_exit(errno);
-	_exit(mounts_widen(path, sb->nodev, &err) < 0 ? err.errnum : 0);
-}
-
-/* The view widened at path by a child of ours (the monitor stays in the
- * host's namespaces), waited for MEMREAD_BOUND_MS at most: its lookup
- * goes through the command's view. */
-static bool widen(const struct sandbox *sb, const char *path)
-{
-	struct proc child = PROC_NONE;
-	long long deadline = now_usec() + MEMREAD_BOUND_MS * 1000LL;
-	int status = -1;
-	pid_t pid;
-
-	if (sb->chroot || sb->init_pid <= 0)
-		return false; /* the view's paths are not the host's */
-	pid = proc_clone(0, &child);
-	if (pid == 0)
-		widen_child(sb, path);
-	if (pid < 0)
-		return false;
-	for (;;) {
-		struct pollfd p = { child.pidfd, POLLIN, 0 };
-		long long left = deadline - now_usec();
-
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			break;
-		if (left <= 0 || child.pidfd < 0) {
-			proc_kill_and_reap(&child);
-			return false;
-		}
-		poll(&p, 1, (int)((left + 999) / 1000));
-	}
-	proc_forget(&child);
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-/* What to bind for a grant of prefix to a call on canon: the prefix, or
- * the call's directory when the prefix does not exist yet but the
- * directory is below it. */
-static bool widen_for(const struct sandbox *sb, const char *prefix,
-		      const char *canon)
-{
-	char dir[PATH_MAX];
-	char *slash;
-
-	if (widen(sb, prefix))
-		return true;
-	snprintf(dir, sizeof(dir), "%s", canon);
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return false;
-	*slash = '\0';
-	return covers(prefix, strlen(prefix), dir) && widen(sb, dir);
 }
 
 static const char log_header[] =
@@ -859,7 +824,7 @@ static int refused(struct sandbox *sb, struct memreader *reader,
 		env[n] = '\0';
 		if (!var_covers(value, j->canon, prefix, sizeof(prefix)))
 			continue;
-		if (write && !widen_for(sb, prefix, j->canon))
+		if (write && !sandbox_widen_for(sb, prefix, j->canon))
 			continue; /* not granted: reported below */
 		note_grant(!write, prefix, j->canon, pid, rep);
 		if (!write)
@@ -946,4 +911,5 @@ void sandbox_report_clear(struct sandbox_report *rep)
 void sandbox_close(struct sandbox *sb)
 {
 	cleanup_closep(&sb->log_fd);
+	sandbox_grants_close();
 }

@@ -153,6 +153,46 @@ check_eq "without --sandbox-grants the environment grants nothing" \
 check_eq "... both writes are violations" "open_wr_creat open_wr_creat" \
 	"$(ops)"
 
+# --- 5b. a grant of a path not made yet: addwrite DIR, then mkdir DIR ------
+
+# $T/h exists (read-only in the view), $T/h/new does not: the grant
+# widens $T/h, and on it the monitor refuses what is not below the
+# grant: a sibling made, an existing file written, a rename out of the
+# granted directory, by the static and the raw-syscall writers
+mkdir -m 777 "$T/h"
+echo original >"$T/h/old"
+chmod 666 "$T/h/old"
+missing_script='export SANDBOX_WRITE="$1/new"
+	mkdir "$1/new" && echo made >"$1/new/f" && mkdir "$1/new/sub" &&
+		: >"$1/new/sub/g" && echo "granted: yes"
+	"$2/static-write" create "$1/sibling" mkdir "$1/sibdir" \
+		create "$1/newer" create "$1/old" create "$1/new/h"
+	"$2/raw-write" "$1/rawsib" "$1/rawdir" "$1/new/f" "$1/moved"
+	exit 0'
+run_st "${SB[@]}" --sandbox-grants -- sh -c "$missing_script" _ "$T/h" \
+	"$T/pub"
+check_eq "a grant of a directory not made yet: mkdir it, write and mkdir in it" \
+	"yes made yes ok" \
+	"$(said granted) $(cat "$T/h/new/f" 2>/dev/null) $(test -e "$T/h/new/sub/g" && echo yes) $(said "create $T/h/new/h")"
+check_match "... the grant is listed" \
+	'"grants":\[\{"variable":"SANDBOX_WRITE","prefix":"'"$T"'/h/new","path":"'"$T"'/h/new"' \
+	"$st"
+check_eq "... a sibling made, a look-alike name, an existing file written next to it: EACCES (static)" \
+	"EACCES EACCES EACCES EACCES" \
+	"$(said "create $T/h/sibling") $(said "mkdir $T/h/sibdir") $(said "create $T/h/newer") $(said "create $T/h/old")"
+check_eq "... openat, mkdir, and a rename out of the granted directory: -EACCES (raw syscalls)" \
+	"-13 -13 -13" "$(said openat) $(said mkdir) $(said rename)"
+check_true "... nothing changed next to the granted directory on the host" \
+	bash -c 'cd "$1" && [ "$(ls | tr "\n" " ")" = "new old " ] &&
+		grep -qx original old && [ -e new/f ]' _ "$T/h"
+check_eq "... each refused write is reported (record)" \
+	"open_wr_creat mkdir open_wr_creat open_wr_creat open_wr_creat mkdir rename" \
+	"$(ops)"
+check_eq "... and in the log" \
+	"open_wr_creat mkdir open_wr_creat open_wr_creat open_wr_creat mkdir rename" \
+	"$(log_ops)"
+check_eq "... the helper exits 1 (violations)" "1" "$rc"
+
 # --- 6. a command whose uid changed gets the view too ----------------------
 
 if [ "$(id -u)" = 0 ]; then
