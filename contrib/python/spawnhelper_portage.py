@@ -48,7 +48,8 @@ import spawnhelper
 
 __all__ = ["install", "uninstall", "spawn", "spawn_sandbox", "installed",
            "phase_kind", "phase_options", "sandbox_options",
-           "writable_paths", "sandbox_supported"]
+           "writable_paths", "private_tmp", "host_tmp_paths",
+           "sandbox_supported"]
 
 MODULE = "portage.process"
 
@@ -130,19 +131,46 @@ def _portage_dirs(env):
     return _colon_list(":".join(p for p in paths if p))
 
 
+def host_tmp_paths(env):
+    """The paths below /tmp that a phase's environment names (portage's
+    tree, PORTAGE_TMPDIR, EPREFIX, the repositories: every value, split
+    at colons and white space, but SANDBOX_*'s, which list what a phase
+    may write, not what it needs). Portage on a tmpfs PORTAGE_TMPDIR
+    and portage's own test playgrounds live there."""
+    paths = []
+    for name, value in env.items():
+        if name.startswith("SANDBOX_") or not isinstance(value, str):
+            continue
+        for word in value.replace(":", " ").split():
+            if word.startswith("/tmp/") and word not in paths:
+                paths.append(word)
+    return paths
+
+
+def private_tmp(env):
+    """Whether a root phase gets a /tmp of its own (a tmpfs in the
+    view): yes, unless its environment names paths below the host's
+    /tmp (host_tmp_paths), which a tmpfs would hide; then the host's
+    /tmp is read-only in the view but for writable_paths()."""
+    return not host_tmp_paths(env)
+
+
 def writable_paths(env):
     """What a root phase may write in the read-only view: its own
     directories (${PORTAGE_BUILDDIR}, ${T}, ${D}, ${HOME}, ${WORKDIR},
     ${PORTAGE_TMPDIR}/portage) and the SANDBOX_WRITE of its environment,
     those that exist, each once (not below another). Left out: /dev and
     /proc (the view has its own /dev: null, zero, full, tty, ptmx, pts,
-    shm, the fd links), /tmp (a private tmpfs in the view: written, but
-    nothing lands on the host) and / itself."""
+    shm, the fd links), /tmp and below where the phase has a private
+    one (private_tmp(): a tmpfs, written, but nothing lands on the
+    host; else /tmp itself) and / itself."""
     chosen = []
     candidates = _portage_dirs(env) + _colon_list(env.get("SANDBOX_WRITE"))
+    tmp = private_tmp(env)
     for path in sorted(candidates, key=len):
-        if (path == "/" or any(_below(path, top)
-                               for top in ("/dev", "/proc", "/tmp"))
+        if (path in ("/", "/tmp")
+                or any(_below(path, top) for top in ("/dev", "/proc"))
+                or (tmp and _below(path, "/tmp"))
                 or any(_below(path, top) for top in chosen)
                 or not os.path.exists(path)):
             continue
@@ -258,8 +286,9 @@ def phase_options(phase, kwargs, env, sandbox=False, host_root=None):
     elif kind in ("image", "root"):
         image = kind == "image"
         options += _keep(IMAGE_CAPS if image else ROOT_CAPS)
-        options += [("seccomp-profile", "install" if image else "build"),
-                    ("tmpfs", "/tmp")]
+        options.append(("seccomp-profile", "install" if image else "build"))
+        if private_tmp(env):
+            options.append(("tmpfs", "/tmp"))
         options += [("writable", path) for path in writable_paths(env)]
     if sandbox:
         options += sandbox_options(env, root=kind in ("image", "root"))

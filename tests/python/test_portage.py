@@ -317,13 +317,13 @@ class Phases(unittest.TestCase):
                                for line in r["output"].splitlines())
         return results
 
-    def make_tree(self):
+    def make_tree(self, top="/var/tmp"):
+        """Portage's tree (PORTAGE_TMPDIR, the phase script) below top."""
         import shutil
         import tempfile
         if os.getuid() != 0:
             self.skipTest(ROOT_ONLY)
-        # below /var/tmp: the view's /tmp is a tmpfs of its own
-        base = tempfile.mkdtemp(dir="/var/tmp", prefix="sh-phases-")
+        base = tempfile.mkdtemp(dir=top, prefix="sh-phases-")
         self.addCleanup(shutil.rmtree, base)
         os.chmod(base, 0o755)
         self.tmpdir = os.path.join(base, "tmpdir")
@@ -380,6 +380,26 @@ class Phases(unittest.TestCase):
             for path in (os.path.join(self.outside, "new"),
                          "/etc/sh-phase-test", "/usr/bin/sh-phase-test"):
                 self.assertIn(path, text)
+
+    def test_install_phase_tree_in_tmp(self):
+        """PORTAGE_TMPDIR and portage's scripts below /tmp (a tmpfs
+        PORTAGE_TMPDIR, portage's own test playgrounds): the image phase
+        sees them and writes its build directory; the host's /tmp is
+        read-only there instead of a tmpfs of its own, so nothing but
+        portage's tree is written."""
+        self.make_tree(top="/tmp")
+        sandbox = helper_has("sandbox-write")
+        r, = self.driver(["install"], expect=1 if sandbox else 0)
+        self.assertEqual(r["checks"], {
+            "t-write": "ok", "image-dir": "ok", "fowners": "ok",
+            "fperms-4711": "ok", "fperms-4711-mode": "4711",
+            "fperms-2711": "ok", "fperms-2711-mode": "2711",
+            "mknod": "ok", "outside-write": "refused",
+            "outside-chmod": "refused", "etc-write": "refused",
+            "usr-bin-write": "refused", "tmp-write": "refused"}, r)
+        st = os.stat(os.path.join(self.tmpdir,
+                                  "portage/cat/pkg-1/image/usr/bin/own"))
+        self.assertEqual((st.st_mode & 0o7777, st.st_uid), (0o4711, 1234))
 
     def test_userpriv_phase(self):
         """A userpriv phase (portage's uid) writes its ${WORKDIR} but
