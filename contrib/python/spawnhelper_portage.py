@@ -117,10 +117,16 @@ def _below(path, top):
 
 
 def _portage_dirs(env):
-    """The phase's directories, portage's ${PORTAGE_TMPDIR}/portage and,
+    """The phase's directories, the build directory's parent (where
+    portage and ebuild-ipc take its lock, .${PF}.portage_lockfile; below
+    ${PORTAGE_TMPDIR}/portage but where a caller of doebuild put the
+    build directory elsewhere), portage's ${PORTAGE_TMPDIR}/portage and,
     with FEATURES ccache or distcc, their directories (ebuild.sh's
     addwrite of them)."""
     paths = [env.get(name) for name in PHASE_DIRS]
+    if env.get("PORTAGE_BUILDDIR"):
+        paths.append(os.path.dirname(
+            os.path.normpath(env["PORTAGE_BUILDDIR"])))
     if env.get("PORTAGE_TMPDIR"):
         paths.append(os.path.join(env["PORTAGE_TMPDIR"], "portage"))
     features = (env.get("FEATURES") or "").split()
@@ -157,8 +163,8 @@ def private_tmp(env):
 
 def writable_paths(env):
     """What a root phase may write in the read-only view: its own
-    directories (${PORTAGE_BUILDDIR}, ${T}, ${D}, ${HOME}, ${WORKDIR},
-    ${PORTAGE_TMPDIR}/portage) and the SANDBOX_WRITE of its environment,
+    directories (${PORTAGE_BUILDDIR} and its parent, ${T}, ${D}, ${HOME},
+    ${WORKDIR}, ${PORTAGE_TMPDIR}/portage) and the SANDBOX_WRITE of its environment,
     those that exist, each once (not below another). Left out: /dev and
     /proc (the view has its own /dev: null, zero, full, tty, ptmx, pts,
     shm, the fd links), /tmp and below where the phase has a private

@@ -41,6 +41,9 @@ compile)
 	;;
 install)
 	check t-write sh -c 'echo x >"$T/install.log"'
+	# the build directory's lock, which portage (ebuild-ipc too) keeps
+	# beside it: ${PORTAGE_BUILDDIR%/*}/.${PF}.portage_lockfile
+	check builddir-lock sh -c ': >"${PORTAGE_BUILDDIR%/*}/.pkg-1.portage_lockfile"'
 	check image-dir mkdir -p "$D/usr/bin" "$D/dev"
 	# fowners: a file of the image given to another user
 	check fowners sh -c 'echo x >"$D/usr/bin/own" &&

@@ -295,12 +295,15 @@ class Phases(unittest.TestCase):
         self.assertEqual(shp.spawn_arguments(["wget"], (), {"env": {}})[2],
                          {"env": {}})
 
-    def driver(self, phases, features=None, env=(), expect=0):
+    def driver(self, phases, features=None, env=(), expect=0,
+               builddir=None):
         """portage_driver.py for phases in a fresh build tree: the
         results and the tree (tmpdir, outside)."""
         args = [os.path.join(HERE, "portage_driver.py"), SITEDIR,
                 "--tmpdir", self.tmpdir, "--script", self.script,
                 "--env", "OUTSIDE=" + self.outside]
+        if builddir is not None:
+            args += ["--builddir", builddir]
         if features is not None:
             args += ["--features", features]
         for item in env:
@@ -359,7 +362,7 @@ class Phases(unittest.TestCase):
         # violations, which fail the phase as Gentoo's sandbox does
         sandbox = helper_has("sandbox-write")
         r, = self.driver(["install"], expect=1 if sandbox else 0)
-        expected = {"t-write": "ok", "image-dir": "ok", "fowners": "ok",
+        expected = {"t-write": "ok", "builddir-lock": "ok", "image-dir": "ok", "fowners": "ok",
                     "fperms-4711": "ok", "fperms-4711-mode": "4711",
                     "fperms-2711": "ok", "fperms-2711-mode": "2711",
                     "mknod": "ok", "outside-write": "refused",
@@ -391,7 +394,7 @@ class Phases(unittest.TestCase):
         sandbox = helper_has("sandbox-write")
         r, = self.driver(["install"], expect=1 if sandbox else 0)
         self.assertEqual(r["checks"], {
-            "t-write": "ok", "image-dir": "ok", "fowners": "ok",
+            "t-write": "ok", "builddir-lock": "ok", "image-dir": "ok", "fowners": "ok",
             "fperms-4711": "ok", "fperms-4711-mode": "4711",
             "fperms-2711": "ok", "fperms-2711-mode": "2711",
             "mknod": "ok", "outside-write": "refused",
@@ -400,6 +403,19 @@ class Phases(unittest.TestCase):
         st = os.stat(os.path.join(self.tmpdir,
                                   "portage/cat/pkg-1/image/usr/bin/own"))
         self.assertEqual((st.st_mode & 0o7777, st.st_uid), (0o4711, 1234))
+
+    def test_caller_builddir(self):
+        """A PORTAGE_BUILDDIR of the caller's, not below
+        ${PORTAGE_TMPDIR}/portage (doebuild's API consumers): the root
+        phase writes the build directory's lock beside it, in the
+        category directory."""
+        self.make_tree()
+        builddir = os.path.join(self.tmpdir, "cat", "pkg-1")
+        r, = self.driver(["install"], features="", builddir=builddir)
+        self.assertEqual((r["checks"]["t-write"],
+                          r["checks"]["builddir-lock"]), ("ok", "ok"), r)
+        self.assertTrue(os.path.exists(os.path.join(
+            self.tmpdir, "cat", ".pkg-1.portage_lockfile")))
 
     def test_userpriv_phase(self):
         """A userpriv phase (portage's uid) writes its ${WORKDIR} but
