@@ -137,28 +137,38 @@ def _portage_dirs(env):
     return _colon_list(":".join(p for p in paths if p))
 
 
-def host_tmp_paths(env):
-    """The paths below /tmp that a phase's environment names (portage's
-    tree, PORTAGE_TMPDIR, EPREFIX, the repositories: every value, split
-    at colons and white space, but SANDBOX_*'s, which list what a phase
-    may write, not what it needs). Portage on a tmpfs PORTAGE_TMPDIR
-    and portage's own test playgrounds live there."""
+def host_tmp_paths(env, top="/tmp"):
+    """The paths below top (/tmp) that a phase's environment names
+    (portage's tree, PORTAGE_TMPDIR, EPREFIX, the repositories: every
+    value, split at colons and white space, but SANDBOX_*'s, which list
+    what a phase may write, not what it needs). Portage on a tmpfs
+    PORTAGE_TMPDIR and portage's own test playgrounds live there."""
     paths = []
     for name, value in env.items():
         if name.startswith("SANDBOX_") or not isinstance(value, str):
             continue
         for word in value.replace(":", " ").split():
-            if word.startswith("/tmp/") and word not in paths:
+            if _below(word, top) and word != top and word not in paths:
                 paths.append(word)
     return paths
 
 
+# where a root phase's temporary directory of its own (a tmpfs) may go,
+# in order: programs (Python's tempfile, without TMPDIR) look there
+PRIVATE_TMP_DIRS = ("/tmp", "/var/tmp")
+
+
 def private_tmp(env):
-    """Whether a root phase gets a /tmp of its own (a tmpfs in the
-    view): yes, unless its environment names paths below the host's
-    /tmp (host_tmp_paths), which a tmpfs would hide; then the host's
-    /tmp is read-only in the view but for writable_paths()."""
-    return not host_tmp_paths(env)
+    """Where a root phase gets a temporary directory of its own (a
+    tmpfs in the view): /tmp, unless its environment names paths below
+    the host's /tmp (host_tmp_paths), which a tmpfs would hide; then
+    the host's /tmp is read-only in the view but for writable_paths(),
+    and the tmpfs goes on /var/tmp if nothing is named below that
+    (None: neither)."""
+    for top in PRIVATE_TMP_DIRS:
+        if not host_tmp_paths(env, top):
+            return top
+    return None
 
 
 def writable_paths(env):
@@ -167,16 +177,16 @@ def writable_paths(env):
     ${WORKDIR}, ${PORTAGE_TMPDIR}/portage) and the SANDBOX_WRITE of its environment,
     those that exist, each once (not below another). Left out: /dev and
     /proc (the view has its own /dev: null, zero, full, tty, ptmx, pts,
-    shm, the fd links), /tmp and below where the phase has a private
-    one (private_tmp(): a tmpfs, written, but nothing lands on the
-    host; else /tmp itself) and / itself."""
+    shm, the fd links), the phase's private temporary directory and
+    what is below it (private_tmp(): a tmpfs, written, but nothing
+    lands on the host), /tmp, /var/tmp and / themselves."""
     chosen = []
     candidates = _portage_dirs(env) + _colon_list(env.get("SANDBOX_WRITE"))
     tmp = private_tmp(env)
     for path in sorted(candidates, key=len):
-        if (path in ("/", "/tmp")
+        if (path in ("/",) + PRIVATE_TMP_DIRS
                 or any(_below(path, top) for top in ("/dev", "/proc"))
-                or (tmp and _below(path, "/tmp"))
+                or (tmp and _below(path, tmp))
                 or any(_below(path, top) for top in chosen)
                 or not os.path.exists(path)):
             continue
@@ -294,7 +304,7 @@ def phase_options(phase, kwargs, env, sandbox=False, host_root=None):
         options += _keep(IMAGE_CAPS if image else ROOT_CAPS)
         options.append(("seccomp-profile", "install" if image else "build"))
         if private_tmp(env):
-            options.append(("tmpfs", "/tmp"))
+            options.append(("tmpfs", private_tmp(env)))
         options += [("writable", path) for path in writable_paths(env)]
     if sandbox:
         options += sandbox_options(env, root=kind in ("image", "root"))

@@ -62,6 +62,10 @@ install)
 	check etc-write sh -c 'echo x >/etc/sh-phase-test'
 	check usr-bin-write sh -c 'echo x >/usr/bin/sh-phase-test'
 	check tmp-write sh -c 'echo x >/tmp/sh-phase-test'
+	check var-tmp-write sh -c 'echo x >/var/tmp/sh-phase-test'
+	# a temporary directory without TMPDIR (ebuild-ipc run outside
+	# ebuild.sh): Python's tempfile tries /tmp, /var/tmp, /usr/tmp
+	check tempdir env -u TMPDIR python3 -c 'import tempfile; tempfile.mkstemp()'
 	;;
 postinst)
 	check live-write sh -c 'echo x >"$OUTSIDE/live"'

@@ -343,7 +343,7 @@ class Phases(unittest.TestCase):
         shutil.copy(PHASE_SCRIPT, self.script)
         os.chmod(self.script, 0o755)
         for path in ("/etc/sh-phase-test", "/usr/bin/sh-phase-test",
-                     "/tmp/sh-phase-test"):
+                     "/tmp/sh-phase-test", "/var/tmp/sh-phase-test"):
             self.addCleanup(self.assert_absent, path)
 
     def assert_absent(self, path):
@@ -367,7 +367,8 @@ class Phases(unittest.TestCase):
                     "fperms-2711": "ok", "fperms-2711-mode": "2711",
                     "mknod": "ok", "outside-write": "refused",
                     "outside-chmod": "refused", "etc-write": "refused",
-                    "usr-bin-write": "refused", "tmp-write": "ok"}
+                    "usr-bin-write": "refused", "tmp-write": "ok",
+                    "var-tmp-write": "refused", "tempdir": "ok"}
         self.assertEqual(r["checks"], expected, r)
         image = os.path.join(self.tmpdir, "portage/cat/pkg-1/image")
         st = os.stat(os.path.join(image, "usr/bin/own"))
@@ -388,8 +389,9 @@ class Phases(unittest.TestCase):
         """PORTAGE_TMPDIR and portage's scripts below /tmp (a tmpfs
         PORTAGE_TMPDIR, portage's own test playgrounds): the image phase
         sees them and writes its build directory; the host's /tmp is
-        read-only there instead of a tmpfs of its own, so nothing but
-        portage's tree is written."""
+        read-only there instead of a tmpfs of its own, which goes on
+        /var/tmp (programs without TMPDIR find a temporary directory),
+        so nothing but portage's tree is written."""
         self.make_tree(top="/tmp")
         sandbox = helper_has("sandbox-write")
         r, = self.driver(["install"], expect=1 if sandbox else 0)
@@ -399,7 +401,8 @@ class Phases(unittest.TestCase):
             "fperms-2711": "ok", "fperms-2711-mode": "2711",
             "mknod": "ok", "outside-write": "refused",
             "outside-chmod": "refused", "etc-write": "refused",
-            "usr-bin-write": "refused", "tmp-write": "refused"}, r)
+            "usr-bin-write": "refused", "tmp-write": "refused",
+            "var-tmp-write": "ok", "tempdir": "ok"}, r)
         st = os.stat(os.path.join(self.tmpdir,
                                   "portage/cat/pkg-1/image/usr/bin/own"))
         self.assertEqual((st.st_mode & 0o7777, st.st_uid), (0o4711, 1234))
