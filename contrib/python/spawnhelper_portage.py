@@ -49,7 +49,8 @@ import spawnhelper
 
 __all__ = ["install", "uninstall", "spawn", "spawn_sandbox", "installed",
            "phase_kind", "phase_options", "sandbox_options",
-           "writable_paths", "sandbox_supported"]
+           "writable_paths", "private_tmp", "host_tmp_paths",
+           "sandbox_supported"]
 
 MODULE = "portage.process"
 
@@ -117,10 +118,16 @@ def _below(path, top):
 
 
 def _portage_dirs(env):
-    """The phase's directories, portage's ${PORTAGE_TMPDIR}/portage and,
+    """The phase's directories, the build directory's parent (where
+    portage and ebuild-ipc take its lock, .${PF}.portage_lockfile; below
+    ${PORTAGE_TMPDIR}/portage but where a caller of doebuild put the
+    build directory elsewhere), portage's ${PORTAGE_TMPDIR}/portage and,
     with FEATURES ccache or distcc, their directories (ebuild.sh's
     addwrite of them)."""
     paths = [env.get(name) for name in PHASE_DIRS]
+    if env.get("PORTAGE_BUILDDIR"):
+        paths.append(os.path.dirname(
+            os.path.normpath(env["PORTAGE_BUILDDIR"])))
     if env.get("PORTAGE_TMPDIR"):
         paths.append(os.path.join(env["PORTAGE_TMPDIR"], "portage"))
     features = (env.get("FEATURES") or "").split()
@@ -131,19 +138,56 @@ def _portage_dirs(env):
     return _colon_list(":".join(p for p in paths if p))
 
 
+def host_tmp_paths(env, top="/tmp"):
+    """The paths below top (/tmp) that a phase's environment names
+    (portage's tree, PORTAGE_TMPDIR, EPREFIX, the repositories: every
+    value, split at colons and white space, but SANDBOX_*'s, which list
+    what a phase may write, not what it needs). Portage on a tmpfs
+    PORTAGE_TMPDIR and portage's own test playgrounds live there."""
+    paths = []
+    for name, value in env.items():
+        if name.startswith("SANDBOX_") or not isinstance(value, str):
+            continue
+        for word in value.replace(":", " ").split():
+            if _below(word, top) and word != top and word not in paths:
+                paths.append(word)
+    return paths
+
+
+# where a root phase's temporary directory of its own (a tmpfs) may go,
+# in order: programs (Python's tempfile, without TMPDIR) look there
+PRIVATE_TMP_DIRS = ("/tmp", "/var/tmp")
+
+
+def private_tmp(env):
+    """Where a root phase gets a temporary directory of its own (a
+    tmpfs in the view): /tmp, unless its environment names paths below
+    the host's /tmp (host_tmp_paths), which a tmpfs would hide; then
+    the host's /tmp is read-only in the view but for writable_paths(),
+    and the tmpfs goes on /var/tmp if nothing is named below that
+    (None: neither)."""
+    for top in PRIVATE_TMP_DIRS:
+        if not host_tmp_paths(env, top):
+            return top
+    return None
+
+
 def writable_paths(env):
     """What a root phase may write in the read-only view: its own
-    directories (${PORTAGE_BUILDDIR}, ${T}, ${D}, ${HOME}, ${WORKDIR},
-    ${PORTAGE_TMPDIR}/portage) and the SANDBOX_WRITE of its environment,
+    directories (${PORTAGE_BUILDDIR} and its parent, ${T}, ${D}, ${HOME},
+    ${WORKDIR}, ${PORTAGE_TMPDIR}/portage) and the SANDBOX_WRITE of its environment,
     those that exist, each once (not below another). Left out: /dev and
     /proc (the view has its own /dev: null, zero, full, tty, ptmx, pts,
-    shm, the fd links), /tmp (a private tmpfs in the view: written, but
-    nothing lands on the host) and / itself."""
+    shm, the fd links), the phase's private temporary directory and
+    what is below it (private_tmp(): a tmpfs, written, but nothing
+    lands on the host), /tmp, /var/tmp and / themselves."""
     chosen = []
     candidates = _portage_dirs(env) + _colon_list(env.get("SANDBOX_WRITE"))
+    tmp = private_tmp(env)
     for path in sorted(candidates, key=len):
-        if (path == "/" or any(_below(path, top)
-                               for top in ("/dev", "/proc", "/tmp"))
+        if (path in ("/",) + PRIVATE_TMP_DIRS
+                or any(_below(path, top) for top in ("/dev", "/proc"))
+                or (tmp and _below(path, tmp))
                 or any(_below(path, top) for top in chosen)
                 or not os.path.exists(path)):
             continue
@@ -259,8 +303,9 @@ def phase_options(phase, kwargs, env, sandbox=False, host_root=None):
     elif kind in ("image", "root"):
         image = kind == "image"
         options += _keep(IMAGE_CAPS if image else ROOT_CAPS)
-        options += [("seccomp-profile", "install" if image else "build"),
-                    ("tmpfs", "/tmp")]
+        options.append(("seccomp-profile", "install" if image else "build"))
+        if private_tmp(env):
+            options.append(("tmpfs", private_tmp(env)))
         options += [("writable", path) for path in writable_paths(env)]
     if sandbox:
         options += sandbox_options(env, root=kind in ("image", "root"))

@@ -42,6 +42,9 @@ compile)
 	;;
 install)
 	check t-write sh -c 'echo x >"$T/install.log"'
+	# the build directory's lock, which portage (ebuild-ipc too) keeps
+	# beside it: ${PORTAGE_BUILDDIR%/*}/.${PF}.portage_lockfile
+	check builddir-lock sh -c ': >"${PORTAGE_BUILDDIR%/*}/.pkg-1.portage_lockfile"'
 	check image-dir mkdir -p "$D/usr/bin" "$D/dev"
 	# fowners: a file of the image given to another user
 	check fowners sh -c 'echo x >"$D/usr/bin/own" &&
@@ -60,6 +63,10 @@ install)
 	check etc-write sh -c 'echo x >/etc/sh-phase-test'
 	check usr-bin-write sh -c 'echo x >/usr/bin/sh-phase-test'
 	check tmp-write sh -c 'echo x >/tmp/sh-phase-test'
+	check var-tmp-write sh -c 'echo x >/var/tmp/sh-phase-test'
+	# a temporary directory without TMPDIR (ebuild-ipc run outside
+	# ebuild.sh): Python's tempfile tries /tmp, /var/tmp, /usr/tmp
+	check tempdir env -u TMPDIR python3 -c 'import tempfile; tempfile.mkstemp()'
 	;;
 postinst)
 	check live-write sh -c 'echo x >"$OUTSIDE/live"'

@@ -22,7 +22,8 @@ build directory under DIR as portage does (PORTAGE_TMPDIR=DIR; the
 directories below DIR/portage owned by the portage user, mode 0700; T,
 HOME and WORKDIR made too, D left to the install phase) and gives the
 phase its environment (PORTAGE_BUILDDIR, T, D, HOME, WORKDIR,
-SANDBOX_LOG). --script runs "FILE PHASE" (as doebuild runs "ebuild.sh
+SANDBOX_LOG). --builddir puts PORTAGE_BUILDDIR there instead (as
+an API consumer of doebuild may). --script runs "FILE PHASE" (as doebuild runs "ebuild.sh
 PHASE") instead of the built-in line, through spawn_bash or spawn_sandbox
 as doebuild picks them from FEATURES and the phase.
 """
@@ -109,11 +110,12 @@ def spawn_function(phase, features):
     return "spawn_sandbox", "[cat/pkg-1] sandbox"
 
 
-def build_dirs(tmpdir):
+def build_dirs(tmpdir, builddir=None):
     """doebuild's directories below tmpdir, as _prepare_build_dirs
     makes them (root running, portage owning): the phase's
-    environment."""
-    builddir = os.path.join(tmpdir, "portage", "cat", "pkg-1")
+    environment. builddir: a PORTAGE_BUILDDIR of the caller's (an API
+    consumer's, not below ${PORTAGE_TMPDIR}/portage)."""
+    builddir = builddir or os.path.join(tmpdir, "portage", "cat", "pkg-1")
     env = {"PORTAGE_TMPDIR": tmpdir, "PORTAGE_BUILDDIR": builddir,
            "T": os.path.join(builddir, "temp"),
            "D": os.path.join(builddir, "image"),
@@ -122,6 +124,8 @@ def build_dirs(tmpdir):
     env["SANDBOX_LOG"] = os.path.join(env["T"], "sandbox.log")
     owner = PORTAGE_UID if os.getuid() == 0 else None
     for path, mode in ((os.path.join(tmpdir, "portage"), 0o700),
+                       # the category directory, where portage keeps the
+                       # build directory's lock (.${PF}.portage_lockfile)
                        (os.path.dirname(builddir), 0o700),
                        (builddir, 0o700), (env["T"], 0o755),
                        (env["HOME"], 0o755), (env["WORKDIR"], 0o755)):
@@ -179,12 +183,13 @@ def main():
     parser.add_argument("--tmpdir")
     parser.add_argument("--script")
     parser.add_argument("--env", action="append", default=[])
+    parser.add_argument("--builddir")
     parser.add_argument("phases", nargs="+")
     args = parser.parse_args()
     env = {"PATH": "/usr/bin:/bin",
            "FEATURES": " ".join(sorted(args.features))}
     if args.tmpdir:
-        env.update(build_dirs(args.tmpdir))
+        env.update(build_dirs(args.tmpdir, args.builddir))
     env.update(item.split("=", 1) for item in args.env)
     for phase in args.phases:
         print(json.dumps(asyncio.run(run_phase(phase, args, env))),

@@ -296,12 +296,15 @@ class Phases(unittest.TestCase):
         self.assertEqual(shp.spawn_arguments(["wget"], (), {"env": {}})[2],
                          {"env": {}})
 
-    def driver(self, phases, features=None, env=(), expect=0):
+    def driver(self, phases, features=None, env=(), expect=0,
+               builddir=None):
         """portage_driver.py for phases in a fresh build tree: the
         results and the tree (tmpdir, outside)."""
         args = [os.path.join(HERE, "portage_driver.py"), SITEDIR,
                 "--tmpdir", self.tmpdir, "--script", self.script,
                 "--env", "OUTSIDE=" + self.outside]
+        if builddir is not None:
+            args += ["--builddir", builddir]
         if features is not None:
             args += ["--features", features]
         for item in env:
@@ -318,13 +321,13 @@ class Phases(unittest.TestCase):
                                for line in r["output"].splitlines())
         return results
 
-    def make_tree(self):
+    def make_tree(self, top="/var/tmp"):
+        """Portage's tree (PORTAGE_TMPDIR, the phase script) below top."""
         import shutil
         import tempfile
         if os.getuid() != 0:
             self.skipTest(ROOT_ONLY)
-        # below /var/tmp: the view's /tmp is a tmpfs of its own
-        base = tempfile.mkdtemp(dir="/var/tmp", prefix="sh-phases-")
+        base = tempfile.mkdtemp(dir=top, prefix="sh-phases-")
         self.addCleanup(shutil.rmtree, base)
         os.chmod(base, 0o755)
         self.tmpdir = os.path.join(base, "tmpdir")
@@ -341,7 +344,7 @@ class Phases(unittest.TestCase):
         shutil.copy(PHASE_SCRIPT, self.script)
         os.chmod(self.script, 0o755)
         for path in ("/etc/sh-phase-test", "/usr/bin/sh-phase-test",
-                     "/tmp/sh-phase-test"):
+                     "/tmp/sh-phase-test", "/var/tmp/sh-phase-test"):
             self.addCleanup(self.assert_absent, path)
 
     def assert_absent(self, path):
@@ -360,12 +363,13 @@ class Phases(unittest.TestCase):
         # violations, which fail the phase as Gentoo's sandbox does
         sandbox = helper_has("sandbox-write")
         r, = self.driver(["install"], expect=1 if sandbox else 0)
-        expected = {"t-write": "ok", "image-dir": "ok", "fowners": "ok",
+        expected = {"t-write": "ok", "builddir-lock": "ok", "image-dir": "ok", "fowners": "ok",
                     "fperms-4711": "ok", "fperms-4711-mode": "4711",
                     "fperms-2711": "ok", "fperms-2711-mode": "2711",
                     "mknod": "ok", "outside-write": "refused",
                     "outside-chmod": "refused", "etc-write": "refused",
-                    "usr-bin-write": "refused", "tmp-write": "ok"}
+                    "usr-bin-write": "refused", "tmp-write": "ok",
+                    "var-tmp-write": "refused", "tempdir": "ok"}
         self.assertEqual(r["checks"], expected, r)
         image = os.path.join(self.tmpdir, "portage/cat/pkg-1/image")
         st = os.stat(os.path.join(image, "usr/bin/own"))
@@ -381,6 +385,41 @@ class Phases(unittest.TestCase):
             for path in (os.path.join(self.outside, "new"),
                          "/etc/sh-phase-test", "/usr/bin/sh-phase-test"):
                 self.assertIn(path, text)
+
+    def test_install_phase_tree_in_tmp(self):
+        """PORTAGE_TMPDIR and portage's scripts below /tmp (a tmpfs
+        PORTAGE_TMPDIR, portage's own test playgrounds): the image phase
+        sees them and writes its build directory; the host's /tmp is
+        read-only there instead of a tmpfs of its own, which goes on
+        /var/tmp (programs without TMPDIR find a temporary directory),
+        so nothing but portage's tree is written."""
+        self.make_tree(top="/tmp")
+        sandbox = helper_has("sandbox-write")
+        r, = self.driver(["install"], expect=1 if sandbox else 0)
+        self.assertEqual(r["checks"], {
+            "t-write": "ok", "builddir-lock": "ok", "image-dir": "ok", "fowners": "ok",
+            "fperms-4711": "ok", "fperms-4711-mode": "4711",
+            "fperms-2711": "ok", "fperms-2711-mode": "2711",
+            "mknod": "ok", "outside-write": "refused",
+            "outside-chmod": "refused", "etc-write": "refused",
+            "usr-bin-write": "refused", "tmp-write": "refused",
+            "var-tmp-write": "ok", "tempdir": "ok"}, r)
+        st = os.stat(os.path.join(self.tmpdir,
+                                  "portage/cat/pkg-1/image/usr/bin/own"))
+        self.assertEqual((st.st_mode & 0o7777, st.st_uid), (0o4711, 1234))
+
+    def test_caller_builddir(self):
+        """A PORTAGE_BUILDDIR of the caller's, not below
+        ${PORTAGE_TMPDIR}/portage (doebuild's API consumers): the root
+        phase writes the build directory's lock beside it, in the
+        category directory."""
+        self.make_tree()
+        builddir = os.path.join(self.tmpdir, "cat", "pkg-1")
+        r, = self.driver(["install"], features="", builddir=builddir)
+        self.assertEqual((r["checks"]["t-write"],
+                          r["checks"]["builddir-lock"]), ("ok", "ok"), r)
+        self.assertTrue(os.path.exists(os.path.join(
+            self.tmpdir, "cat", ".pkg-1.portage_lockfile")))
 
     def test_userpriv_phase(self):
         """A userpriv phase (portage's uid) writes its ${WORKDIR} but
