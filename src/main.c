@@ -4,13 +4,19 @@
  * prints or exits. */
 #include "config.h"
 
+#include <seccomp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
+#include <sys/capability.h>
 #include <sys/time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <gnu/libc-version.h>
+#endif
 
 #include "child.h"
 #include "exec.h"
@@ -119,6 +125,39 @@ static __attribute__((noreturn)) void fail(const struct spec *spec,
 	exit(code);
 }
 
+/* --version: the release, then the libraries in the helper and how they
+ * are linked: a static library is the version built in, a shared one
+ * the version loaded now (libcap has no call that says: the version of
+ * its headers at build time). */
+static void print_version(void)
+{
+#if defined(SH_STATIC_HELPER)
+	const bool static_deps = true, static_libc = true;
+#elif defined(SH_STATIC_DEPS)
+	const bool static_deps = true, static_libc = false;
+#else
+	const bool static_deps = false, static_libc = false;
+#endif
+	const char *deps = static_deps ? "static" : "shared";
+	const char *libc = static_libc ? "static" : "shared";
+	const struct scmp_version *v = seccomp_version();
+
+	printf("spawn-helper %s\n", PACKAGE_VERSION);
+	printf("libseccomp %u.%u.%u (%s)\n", v->major, v->minor, v->micro,
+	       deps);
+#ifdef LIBCAP_MAJOR
+	printf("libcap %d.%d (%s)\n", LIBCAP_MAJOR, LIBCAP_MINOR,
+	       static_deps ? deps : "shared, built with its headers");
+#else
+	printf("libcap unknown (%s)\n", deps);
+#endif
+#ifdef __GLIBC__
+	printf("glibc %s (%s)\n", gnu_get_libc_version(), libc);
+#else
+	printf("musl %s (%s)\n", SH_MUSL_VERSION, libc);
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	pid_t helper_parent = getppid();
@@ -150,7 +189,7 @@ int main(int argc, char **argv)
 	if (action == CLI_PROBE || action == CLI_PROBE_JSON)
 		return probe_print(stdout, action == CLI_PROBE_JSON);
 	if (action == CLI_VERSION) {
-		printf("spawn-helper %s\n", PACKAGE_VERSION);
+		print_version();
 		return 0;
 	}
 	if (spec.parent_pid)

@@ -752,7 +752,9 @@ const struct option_def option_table[] = {
 	{ "help", OPT_CLI_ONLY | OPT_SHORT('h'), GROUP_GENERAL, NULL,
 	  "print this help and exit", parse_action, NULL, 0 },
 	{ "version", OPT_CLI_ONLY | OPT_SHORT('V'), GROUP_GENERAL, NULL,
-	  "print the version and exit", parse_action, NULL, 0 },
+	  "print the version, then those of libseccomp, libcap and the C "
+	  "library, each static (built in) or shared, and exit",
+	  parse_action, NULL, 0 },
 	{ "probe", OPT_CLI_ONLY, GROUP_GENERAL, NULL,
 	  "print what this machine supports (namespaces, user namespace "
 	  "limits, cgroups, IPv6, Landlock, seccomp) and exit; alone, or with "

@@ -87,7 +87,8 @@ run_example()
 	out=$("$example" sh -c 'echo $$')
 	check_eq "spawn-run: its own pid namespace (the helper's init is 1)" \
 		2 "$out"
-	out=$("$example" no-such-command 2>&1)
+	# (a PATH of directories the user may search: else exit 126, EACCES)
+	out=$(PATH=/usr/bin:/bin "$example" no-such-command 2>&1)
 	check_eq "spawn-run: a missing command, exit 127" 127 "$?"
 	check_match "spawn-run: ... and the stage and message" '^exec: ' "$out"
 	"$example" >/dev/null 2>&1
