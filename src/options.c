@@ -1005,7 +1005,9 @@ const struct option_def option_table[] = {
 	  "accept grants at run time: a write the view refuses goes on when "
 	  "the calling process's SANDBOX_WRITE covers it (the view is widened "
 	  "there), and fails unreported when its SANDBOX_PREDICT does, as "
-	  "portage's addwrite and addpredict",
+	  "portage's addwrite and addpredict; no security boundary: the "
+	  "command can set its own SANDBOX_WRITE and exec (leave it out for "
+	  "one)",
 	  parse_flag, emit_flag, OFF(sandbox_grants) },
 	{ "sandbox-report", OPT_VALUE, GROUP_SANDBOX, "yes|no",
 	  "whether the monitor hears of writes to check them (default yes); "

@@ -57,7 +57,7 @@ trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 chmod 755 "$T"
 mkdir -m 755 "$T/pub" "$T/mnt"
-mkdir -m 777 "$T/w"
+mkdir -m 777 "$T/w" "$T/g"
 # copies of our own: a process running one of them is this suite's
 cp "$SPAWN_HELPER" "$T/pub/spawn-helper" &&
 	cp "$(attack stall-xattr)" "$T/pub/stall-xattr" &&
@@ -212,6 +212,50 @@ sandbox_stall_cases()
 	attack_second=()
 }
 
+# A run-time grant whose read stalls: with --sandbox-grants the monitor
+# has its reader read the environment of a process whose write the view
+# refuses (its SANDBOX_WRITE), and the attack mapped the FUSE page over
+# its environment (SOURCE) before the write. The reader is killed at its
+# bound in the middle of the grant; the grant is then not had, so the
+# write is refused and reported (the safe side: nothing is widened), the
+# monitor goes on, and nothing is left. No helper error: a grant that
+# cannot be read is a violation, as one the environment does not make.
+grant_run()
+{
+	rm -f "$T/g/granted"
+	attack_call=(--grant)
+	attack_second=("$T/g/granted")
+	start "$1" --sandbox-write "$T/w" --sandbox-grants \
+		--setenv "SANDBOX_WRITE=$T/g" --setenv "PAD=$(printf '%09000d' 0)"
+	finish
+	attack_call=()
+	attack_second=()
+}
+
+grant_stall_case()
+{
+	local desc="$1, a grant's read" n=${tap_failed:?}
+
+	# the same with a page that reads (the attack itself): granted
+	grant_run "$A"
+	check_eq "$desc: (with a page that reads, the grant is had)" \
+		"open: ok yes 1" \
+		"$(grep '^open:' <<<"$out") $(test -e "$T/g/granted" && echo yes) $(json_val "$rec" grant-count)"
+	grant_run "$2"
+	check_eq "$desc: the run ends by itself" yes "$ended"
+	check_eq "$desc: the write is refused (EACCES), nothing made" \
+		"open: EACCES no" \
+		"$(grep '^open:' <<<"$out") $(test -e "$T/g/granted" && echo yes || echo no)"
+	check_match "$desc: reported as a violation, no grant listed" \
+		'"violation-count":1,.*"canonical":"'"$T"'/g/granted".*"grant-count":0' \
+		"$rec"
+	check_eq "$desc: the helper exits 1 (a violation, as Gentoo's sandbox)" \
+		1 "$rc"
+	check_true "$desc: the helper ended and left no process (the reader included)" \
+		ended_clean
+	[ "$tap_failed" = "$n" ] || report_run
+}
+
 # The FUSE server on $T/mnt (fuse_pid), or 1 with the reason in why.
 start_fuse()
 {
@@ -292,6 +336,7 @@ if start_fuse; then
 	# locked, and an open of its file waits for it (in D state)
 	sandbox_stall_cases "FUSE" "$T/mnt/stall-sandbox-timeout" \
 		"$T/mnt/stall-sandbox-term"
+	grant_stall_case "FUSE" "$T/mnt/stall-grant"
 	stop_fuse
 	check_true "FUSE: the mount and its server are gone" \
 		eval "! mounted && not_alive $server_pid"

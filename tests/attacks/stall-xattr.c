@@ -7,6 +7,7 @@
  *
  * Usage: stall-xattr SOURCE [PATH]
  *        stall-xattr --open SOURCE [SECOND]
+ *        stall-xattr --grant FILE TARGET
  *   uffd    an anonymous page registered with a userfaultfd opened
  *           through /dev/userfaultfd (USERFAULTFD_IOC_NEW: kernel-mode
  *           faults too, so process_vm_readv waits), whose faults are
@@ -23,6 +24,13 @@
  * ERRNAME") once its call returns: whatever holds the first call must
  * not hold the others.
  *
+ * With --grant FILE TARGET, the page is mapped over our environment
+ * from the page after our SANDBOX_WRITE on (the environment must go on
+ * past it: a long variable after it) and TARGET opened, a write the
+ * view refuses: a sandbox that accepts run-time grants reads our
+ * environment for SANDBOX_WRITE, and with FUSE's page that read stalls.
+ * Prints "open: ok" or "open: ERRNAME" and exits 0 (no pause).
+ *
  * Prints "armed" once the page is mapped, then "setxattr: ok" or
  * "setxattr: ERRNAME" (or "open: ...") once the call returns, then waits for a signal
  * (the suite checks the timeout and the forwarding with it). A SOURCE it
@@ -34,6 +42,7 @@
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +101,35 @@ static void *file_page(const char *path, size_t page)
 	return p == MAP_FAILED ? fail("mmap") : p;
 }
 
+/* --grant FILE TARGET: FILE's page over our environment from the page
+ * after our SANDBOX_WRITE on (the variable stays readable: a FILE that
+ * reads, a regular one, leaves the grant to be had), then TARGET
+ * opened. */
+static int grant_call(const char *source, const char *target, size_t page)
+{
+	extern char **environ;
+	char *path = strdup(target);
+	uintptr_t at = 0;
+	int fd = open(source, O_RDONLY | O_CLOEXEC);
+
+	for (char **e = environ; *e; e++)
+		if (strncmp(*e, "SANDBOX_WRITE=", 14) == 0)
+			at = ((uintptr_t)*e + strlen(*e) + page) & ~(page - 1);
+	if (!path || fd < 0 || !at ||
+	    mmap((void *)at, page, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) ==
+		    MAP_FAILED) {
+		fail("arm");
+		return 2;
+	}
+	close(fd);
+	printf("armed\n");
+	fflush(stdout);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	printf("open: %s\n", fd >= 0 ? "ok" : strerrorname_np(errno));
+	fflush(stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
@@ -99,6 +137,8 @@ int main(int argc, char **argv)
 	const char *path, *name, *source;
 	int fd;
 
+	if (argc == 4 && strcmp(argv[1], "--grant") == 0)
+		return grant_call(argv[2], argv[3], page);
 	if (argc < 2 || (open_call && argc > 4)) {
 		fprintf(stderr, "usage: stall-xattr uffd|FILE [PATH]\n"
 				"       stall-xattr --open uffd|FILE [SECOND]\n");
