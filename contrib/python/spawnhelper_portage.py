@@ -120,13 +120,17 @@ def _portage_dirs(env):
     """The phase's directories, the build directory's parent (where
     portage and ebuild-ipc take its lock, .${PF}.portage_lockfile; below
     ${PORTAGE_TMPDIR}/portage but where a caller of doebuild put the
-    build directory elsewhere), portage's ${PORTAGE_TMPDIR}/portage and,
+    build directory elsewhere), the directory of the package phase's
+    PORTAGE_BINPKG_TMPFILE (in PKGDIR, where __dyn_package writes the
+    binary package), portage's ${PORTAGE_TMPDIR}/portage and,
     with FEATURES ccache or distcc, their directories (ebuild.sh's
     addwrite of them)."""
     paths = [env.get(name) for name in PHASE_DIRS]
-    if env.get("PORTAGE_BUILDDIR"):
-        paths.append(os.path.dirname(
-            os.path.normpath(env["PORTAGE_BUILDDIR"])))
+    # the build directory's parent, and the binary package's directory
+    # in PKGDIR, where portage made the package phase's temporary file
+    for name in ("PORTAGE_BUILDDIR", "PORTAGE_BINPKG_TMPFILE"):
+        if env.get(name):
+            paths.append(os.path.dirname(os.path.normpath(env[name])))
     if env.get("PORTAGE_TMPDIR"):
         paths.append(os.path.join(env["PORTAGE_TMPDIR"], "portage"))
     features = (env.get("FEATURES") or "").split()

@@ -67,6 +67,12 @@ install)
 	# ebuild.sh): Python's tempfile tries /tmp, /var/tmp, /usr/tmp
 	check tempdir env -u TMPDIR python3 -c 'import tempfile; tempfile.mkstemp()'
 	;;
+package)
+	# misc-functions.sh's __dyn_package: the binary package goes into
+	# the temporary file portage made for it in PKGDIR, then is removed
+	check binpkg-write sh -c 'echo x >"$PORTAGE_BINPKG_TMPFILE" &&
+		rm -f "$PORTAGE_BINPKG_TMPFILE"'
+	;;
 postinst)
 	check live-write sh -c 'echo x >"$OUTSIDE/live"'
 	echo "pid-ns $(readlink /proc/self/ns/pid)"

@@ -420,6 +420,21 @@ class Phases(unittest.TestCase):
         self.assertTrue(os.path.exists(os.path.join(
             self.tmpdir, "cat", ".pkg-1.portage_lockfile")))
 
+    def test_package_phase(self):
+        """FEATURES=buildpkg: the package phase (misc-functions.sh, run
+        in spawn_sandbox) writes and removes the binary package's
+        temporary file, which portage made in PKGDIR before the phase
+        (PORTAGE_BINPKG_TMPFILE)."""
+        self.make_tree()
+        pkgdir = os.path.join(self.tmpdir, "pkgdir", "cat")
+        os.makedirs(pkgdir)
+        tmpfile = os.path.join(pkgdir, "pkg-1.gpkg.tar.123")
+        open(tmpfile, "w").close()
+        r, = self.driver(["package"],
+                         env=["PORTAGE_BINPKG_TMPFILE=" + tmpfile])
+        self.assertEqual(r["checks"], {"binpkg-write": "ok"}, r)
+        self.assertFalse(os.path.exists(tmpfile))
+
     def test_userpriv_phase(self):
         """A userpriv phase (portage's uid) writes its ${WORKDIR} but
         cannot make a setuid file: the build profile."""
