@@ -126,8 +126,6 @@ def _portage_dirs(env):
     with FEATURES ccache or distcc, their directories (ebuild.sh's
     addwrite of them)."""
     paths = [env.get(name) for name in PHASE_DIRS]
-    # the build directory's parent, and the binary package's directory
-    # in PKGDIR, where portage made the package phase's temporary file
     for name in ("PORTAGE_BUILDDIR", "PORTAGE_BINPKG_TMPFILE"):
         if env.get(name):
             paths.append(os.path.dirname(os.path.normpath(env[name])))
@@ -177,13 +175,14 @@ def private_tmp(env):
 
 def writable_paths(env):
     """What a root phase may write in the read-only view: its own
-    directories (${PORTAGE_BUILDDIR} and its parent, ${T}, ${D}, ${HOME},
-    ${WORKDIR}, ${PORTAGE_TMPDIR}/portage) and the SANDBOX_WRITE of its environment,
-    those that exist, each once (not below another). Left out: /dev and
-    /proc (the view has its own /dev: null, zero, full, tty, ptmx, pts,
-    shm, the fd links), the phase's private temporary directory and
-    what is below it (private_tmp(): a tmpfs, written, but nothing
-    lands on the host), /tmp, /var/tmp and / themselves."""
+    directories (${PORTAGE_BUILDDIR} and its parent, ${T}, ${D},
+    ${HOME}, ${WORKDIR}, ${PORTAGE_TMPDIR}/portage, PKGDIR's for the
+    package phase: _portage_dirs) and the SANDBOX_WRITE of its
+    environment, those that exist, each once (not below another). Left
+    out: /dev and /proc (the view has its own /dev: null, zero, full,
+    tty, ptmx, pts, shm, the fd links), the phase's private temporary
+    directory and what is below it (private_tmp(): a tmpfs, written,
+    but nothing lands on the host), /tmp, /var/tmp and / themselves."""
     chosen = []
     candidates = _portage_dirs(env) + _colon_list(env.get("SANDBOX_WRITE"))
     tmp = private_tmp(env)
@@ -307,8 +306,9 @@ def phase_options(phase, kwargs, env, sandbox=False, host_root=None):
         image = kind == "image"
         options += _keep(IMAGE_CAPS if image else ROOT_CAPS)
         options.append(("seccomp-profile", "install" if image else "build"))
-        if private_tmp(env):
-            options.append(("tmpfs", private_tmp(env)))
+        tmp = private_tmp(env)
+        if tmp:
+            options.append(("tmpfs", tmp))
         options += [("writable", path) for path in writable_paths(env)]
     if sandbox:
         options += sandbox_options(env, root=kind in ("image", "root"))

@@ -362,7 +362,8 @@ class Phases(unittest.TestCase):
         # violations, which fail the phase as Gentoo's sandbox does
         sandbox = helper_has("sandbox-write")
         r, = self.driver(["install"], expect=1 if sandbox else 0)
-        expected = {"t-write": "ok", "builddir-lock": "ok", "image-dir": "ok", "fowners": "ok",
+        expected = {"t-write": "ok", "builddir-lock": "ok",
+                    "image-dir": "ok", "fowners": "ok",
                     "fperms-4711": "ok", "fperms-4711-mode": "4711",
                     "fperms-2711": "ok", "fperms-2711-mode": "2711",
                     "mknod": "ok", "outside-write": "refused",
@@ -396,7 +397,8 @@ class Phases(unittest.TestCase):
         sandbox = helper_has("sandbox-write")
         r, = self.driver(["install"], expect=1 if sandbox else 0)
         self.assertEqual(r["checks"], {
-            "t-write": "ok", "builddir-lock": "ok", "image-dir": "ok", "fowners": "ok",
+            "t-write": "ok", "builddir-lock": "ok", "image-dir": "ok",
+            "fowners": "ok",
             "fperms-4711": "ok", "fperms-4711-mode": "4711",
             "fperms-2711": "ok", "fperms-2711-mode": "2711",
             "mknod": "ok", "outside-write": "refused",
