@@ -121,16 +121,22 @@ def _portage_dirs(env):
     """The phase's directories, the build directory's parent (where
     portage and ebuild-ipc take its lock, .${PF}.portage_lockfile; below
     ${PORTAGE_TMPDIR}/portage but where a caller of doebuild put the
-    build directory elsewhere), portage's ${PORTAGE_TMPDIR}/portage and,
+    build directory elsewhere), the directory of the package phase's
+    PORTAGE_BINPKG_TMPFILE (in PKGDIR, where __dyn_package writes the
+    binary package) and with FEATURES=binpkg-signing its gpg home
+    (BINPKG_GPG_SIGNING_GPG_HOME: gpg's lock), portage's
+    ${PORTAGE_TMPDIR}/portage and,
     with FEATURES ccache or distcc, their directories (ebuild.sh's
     addwrite of them)."""
     paths = [env.get(name) for name in PHASE_DIRS]
-    if env.get("PORTAGE_BUILDDIR"):
-        paths.append(os.path.dirname(
-            os.path.normpath(env["PORTAGE_BUILDDIR"])))
+    for name in ("PORTAGE_BUILDDIR", "PORTAGE_BINPKG_TMPFILE"):
+        if env.get(name):
+            paths.append(os.path.dirname(os.path.normpath(env[name])))
     if env.get("PORTAGE_TMPDIR"):
         paths.append(os.path.join(env["PORTAGE_TMPDIR"], "portage"))
     features = (env.get("FEATURES") or "").split()
+    if env.get("PORTAGE_BINPKG_TMPFILE") and "binpkg-signing" in features:
+        paths.append(env.get("BINPKG_GPG_SIGNING_GPG_HOME"))
     if "ccache" in features:
         paths.append(env.get("CCACHE_DIR"))
     if "distcc" in features:
@@ -174,13 +180,14 @@ def private_tmp(env):
 
 def writable_paths(env):
     """What a root phase may write in the read-only view: its own
-    directories (${PORTAGE_BUILDDIR} and its parent, ${T}, ${D}, ${HOME},
-    ${WORKDIR}, ${PORTAGE_TMPDIR}/portage) and the SANDBOX_WRITE of its environment,
-    those that exist, each once (not below another). Left out: /dev and
-    /proc (the view has its own /dev: null, zero, full, tty, ptmx, pts,
-    shm, the fd links), the phase's private temporary directory and
-    what is below it (private_tmp(): a tmpfs, written, but nothing
-    lands on the host), /tmp, /var/tmp and / themselves."""
+    directories (${PORTAGE_BUILDDIR} and its parent, ${T}, ${D},
+    ${HOME}, ${WORKDIR}, ${PORTAGE_TMPDIR}/portage, PKGDIR's for the
+    package phase: _portage_dirs) and the SANDBOX_WRITE of its
+    environment, those that exist, each once (not below another). Left
+    out: /dev and /proc (the view has its own /dev: null, zero, full,
+    tty, ptmx, pts, shm, the fd links), the phase's private temporary
+    directory and what is below it (private_tmp(): a tmpfs, written,
+    but nothing lands on the host), /tmp, /var/tmp and / themselves."""
     chosen = []
     candidates = _portage_dirs(env) + _colon_list(env.get("SANDBOX_WRITE"))
     tmp = private_tmp(env)
@@ -304,8 +311,9 @@ def phase_options(phase, kwargs, env, sandbox=False, host_root=None):
         image = kind == "image"
         options += _keep(IMAGE_CAPS if image else ROOT_CAPS)
         options.append(("seccomp-profile", "install" if image else "build"))
-        if private_tmp(env):
-            options.append(("tmpfs", private_tmp(env)))
+        tmp = private_tmp(env)
+        if tmp:
+            options.append(("tmpfs", tmp))
         options += [("writable", path) for path in writable_paths(env)]
     if sandbox:
         options += sandbox_options(env, root=kind in ("image", "root"))

@@ -68,6 +68,16 @@ install)
 	# ebuild.sh): Python's tempfile tries /tmp, /var/tmp, /usr/tmp
 	check tempdir env -u TMPDIR python3 -c 'import tempfile; tempfile.mkstemp()'
 	;;
+package)
+	# misc-functions.sh's __dyn_package: the binary package goes into
+	# the temporary file portage made for it in PKGDIR, then is removed
+	check binpkg-write sh -c 'echo x >"$PORTAGE_BINPKG_TMPFILE" &&
+		rm -f "$PORTAGE_BINPKG_TMPFILE"'
+	# FEATURES=binpkg-signing: gpg takes its lock in the signing home
+	if [ -n "${BINPKG_GPG_SIGNING_GPG_HOME:-}" ]; then
+		check gpg-lock sh -c ': >"$BINPKG_GPG_SIGNING_GPG_HOME/portage-binpkg-gpg.lock"'
+	fi
+	;;
 postinst)
 	check live-write sh -c 'echo x >"$OUTSIDE/live"'
 	echo "pid-ns $(readlink /proc/self/ns/pid)"

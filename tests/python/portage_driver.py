@@ -22,10 +22,10 @@ build directory under DIR as portage does (PORTAGE_TMPDIR=DIR; the
 directories below DIR/portage owned by the portage user, mode 0700; T,
 HOME and WORKDIR made too, D left to the install phase) and gives the
 phase its environment (PORTAGE_BUILDDIR, T, D, HOME, WORKDIR,
-SANDBOX_LOG). --builddir puts PORTAGE_BUILDDIR there instead (as
-an API consumer of doebuild may). --script runs "FILE PHASE" (as doebuild runs "ebuild.sh
-PHASE") instead of the built-in line, through spawn_bash or spawn_sandbox
-as doebuild picks them from FEATURES and the phase.
+SANDBOX_LOG). --builddir puts PORTAGE_BUILDDIR there instead (as an API
+consumer of doebuild may). --script runs "FILE PHASE" (as doebuild runs
+"ebuild.sh PHASE") instead of the built-in line, through spawn_bash or
+spawn_sandbox as doebuild picks them from FEATURES and the phase.
 """
 
 import argparse

@@ -363,7 +363,8 @@ class Phases(unittest.TestCase):
         # violations, which fail the phase as Gentoo's sandbox does
         sandbox = helper_has("sandbox-write")
         r, = self.driver(["install"], expect=1 if sandbox else 0)
-        expected = {"t-write": "ok", "builddir-lock": "ok", "image-dir": "ok", "fowners": "ok",
+        expected = {"t-write": "ok", "builddir-lock": "ok",
+                    "image-dir": "ok", "fowners": "ok",
                     "fperms-4711": "ok", "fperms-4711-mode": "4711",
                     "fperms-2711": "ok", "fperms-2711-mode": "2711",
                     "mknod": "ok", "outside-write": "refused",
@@ -397,7 +398,8 @@ class Phases(unittest.TestCase):
         sandbox = helper_has("sandbox-write")
         r, = self.driver(["install"], expect=1 if sandbox else 0)
         self.assertEqual(r["checks"], {
-            "t-write": "ok", "builddir-lock": "ok", "image-dir": "ok", "fowners": "ok",
+            "t-write": "ok", "builddir-lock": "ok", "image-dir": "ok",
+            "fowners": "ok",
             "fperms-4711": "ok", "fperms-4711-mode": "4711",
             "fperms-2711": "ok", "fperms-2711-mode": "2711",
             "mknod": "ok", "outside-write": "refused",
@@ -420,6 +422,33 @@ class Phases(unittest.TestCase):
                           r["checks"]["builddir-lock"]), ("ok", "ok"), r)
         self.assertTrue(os.path.exists(os.path.join(
             self.tmpdir, "cat", ".pkg-1.portage_lockfile")))
+
+    def test_package_phase(self):
+        """FEATURES=buildpkg: the package phase (misc-functions.sh, run
+        in spawn_sandbox) writes and removes the binary package's
+        temporary file, which portage made in PKGDIR before the phase
+        (PORTAGE_BINPKG_TMPFILE), and with FEATURES=binpkg-signing
+        gpg's lock in BINPKG_GPG_SIGNING_GPG_HOME."""
+        self.make_tree()
+        pkgdir = os.path.join(self.tmpdir, "pkgdir", "cat")
+        os.makedirs(pkgdir)
+        tmpfile = os.path.join(pkgdir, "pkg-1.gpkg.tar.123")
+        open(tmpfile, "w").close()
+        r, = self.driver(["package"],
+                         env=["PORTAGE_BINPKG_TMPFILE=" + tmpfile])
+        self.assertEqual(r["checks"], {"binpkg-write": "ok"}, r)
+        self.assertFalse(os.path.exists(tmpfile))
+        # FEATURES=binpkg-signing: gpg's lock in the signing home
+        home = os.path.join(self.tmpdir, "gpg-home")
+        os.mkdir(home, 0o700)
+        open(tmpfile, "w").close()
+        r, = self.driver(["package"], features="sandbox userpriv "
+                         "network-sandbox ipc-sandbox mount-sandbox "
+                         "pid-sandbox binpkg-signing",
+            env=["PORTAGE_BINPKG_TMPFILE=" + tmpfile,
+                 "BINPKG_GPG_SIGNING_GPG_HOME=" + home])
+        self.assertEqual(r["checks"], {"binpkg-write": "ok",
+                                       "gpg-lock": "ok"}, r)
 
     def test_userpriv_phase(self):
         """A userpriv phase (portage's uid) writes its ${WORKDIR} but
