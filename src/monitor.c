@@ -881,8 +881,11 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	 * running: killed at once, reaped as any other end */
 	if ((started = status_started(launch, out, err)) < 0)
 		kill_sandbox(&w, out);
+	/* the timeout counts from the command's execve (the setup's end),
+	 * as the man page says: a slow setup must not eat the command's
+	 * time, nor send its SIGTERM before the command could act on it */
 	if (launch->spec->timeout_ms)
-		w.deadline = start + launch->spec->timeout_ms * 1000;
+		w.deadline = now_usec() + launch->spec->timeout_ms * 1000;
 	r = wait_for_command(&w, out, err);
 	if (started < 0)
 		r = started;

@@ -1031,19 +1031,23 @@ fi
 # (without the pid namespace root's command gets by default: the cgroup
 # is what kills here, and the child's pid is one the test can see)
 
+# The timeout counts from the command's execve: TMO is 0.3 s, longer on
+# a slow machine (make check-vm), where the command might not have
+# ignored SIGTERM yet after 0.3 s.
+TMO=$(scaled 0.3)
 # The command ignores SIGTERM, and so does its child: SIGKILL after the
 # grace takes the command, the cgroup kill its child.
 if [ -n "$V2BASE" ]; then
 	tok=sh-cgroup-term-$$-$RANDOM
 	rm -f "$T/child.pid"
 	"$P" wait "$H" --status-fd 3 "${SCRATCH[@]}" --unsafe-share-pids \
-		--cgroup-parent "$V2P" --timeout 0.3 \
-		--kill-after 0.3 -- "$P" trap-term spawn "$T/child.pid" "$tok" \
+		--cgroup-parent "$V2P" --timeout "$TMO" \
+		--kill-after "$TMO" -- "$P" trap-term spawn "$T/child.pid" "$tok" \
 		sleep 5 </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
 	stN=$(tail -n 1 "$T/st")
 	cp=$(cat "$T/child.pid" 2>/dev/null)
 	[ -z "$cp" ] || echo "$cp" >>"$T/pids"
-	check_eq "--timeout 0.3 --kill-after 0.3 --cgroup-parent: TERM ignored, SIGKILL" \
+	check_eq "--timeout $TMO --kill-after $TMO --cgroup-parent: TERM ignored, SIGKILL" \
 		'signaled 9 core 0 / true "SIGKILL"' \
 		"$(tail -n 1 "$T/out") / $(json_val "$stN" timed-out) $(json_val "$stN" signal-name)"
 	check_true "--timeout with --cgroup-parent: the child that ignores TERM (${cp:-none}) is killed too" \
@@ -1054,7 +1058,7 @@ if [ -n "$V2BASE" ]; then
 	# the command handles TERM by exiting, leaving its child behind
 	rm -f "$T/child.pid"
 	"$P" wait "$H" --status-fd 3 "${SCRATCH[@]}" --unsafe-share-pids \
-		--cgroup-parent "$V2P" --timeout 0.3 \
+		--cgroup-parent "$V2P" --timeout "$TMO" \
 		-- /bin/sh -c 'trap "exit 3" TERM; "$1" spawn "$2" "$3"; sleep 5 & wait' \
 		sh "$P" "$T/child.pid" "$tok" </dev/null >"$T/out" 2>"$T/err" \
 		3>"$T/st"
@@ -1070,8 +1074,8 @@ if [ -n "$V2BASE" ]; then
 	# whose group the timeout kills) the child survives
 	rm -f "$T/child.pid"
 	"$P" wait "$H" "${SCRATCH[@]}" --unsafe-share-pids \
-		--unsafe-share-session --timeout 0.3 \
-		--kill-after 0.3 -- "$P" trap-term \
+		--unsafe-share-session --timeout "$TMO" \
+		--kill-after "$TMO" -- "$P" trap-term \
 		spawn "$T/child.pid" "$tok" sleep 5 </dev/null >"$T/out" 2>&1
 	cp=$(cat "$T/child.pid" 2>/dev/null)
 	[ -z "$cp" ] || echo "$cp" >>"$T/pids"

@@ -5,6 +5,9 @@
 #   alive PID           PID exists and is not a zombie
 #   not_alive PID
 #   poll CMD [ARG...]   within 3 CMD...
+#   scaled SECS         SECS times SH_TIME_SCALE: a --timeout (or other
+#                       window) a command must act within under a slow
+#                       machine, as within's bounds
 #   within SECS CMD [ARG...]   retry CMD every 10 ms until it succeeds or
 #                       SECS of wall time pass (a bound in time, also for
 #                       a slow CMD such as a scan of /proc); SECS times
@@ -66,6 +69,11 @@ within()
 		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
 		sleep 0.01
 	done
+}
+
+scaled()
+{
+	awk -v s="$1" -v k="${SH_TIME_SCALE:-1}" 'BEGIN { print s * k }'
 }
 
 fs_type()
