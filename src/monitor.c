@@ -220,7 +220,8 @@ static int handle_refusal(struct launch *launch, struct channels *ch,
 {
 	int errnos[NS_COUNT], errnum = clone_errno, r;
 	unsigned refused;
-	const char *name;
+	const char *name, *sysctl;
+	char buf[96];
 
 	diagnose(launch, &refused, errnos);
 	name = first_refused(refused, errnos, &errnum);
@@ -229,9 +230,23 @@ static int handle_refusal(struct launch *launch, struct channels *ch,
 			       "clone with namespaces (no single namespace "
 			       "is refused alone)");
 	if (launch->spec->ns_fallback != NS_FALLBACK_DROP &&
-	    !launch->user_for_caps_only)
+	    !launch->user_for_caps_only) {
+		sysctl = ns_refused_by_sysctl(ns_kind_by_name(name,
+							      strlen(name)),
+					      !launch->privileged, buf,
+					      sizeof(buf));
+		if (sysctl)
+			return err_sys(err, "ns", errnum,
+				       "namespace `%s` refused: the sysctl "
+				       "%s allows none%s",
+				       name, sysctl,
+				       launch->privileged
+					       ? ""
+					       : " (as root the helper needs "
+						 "no user namespace)");
 		return err_sys(err, "ns", errnum, "namespace `%s` refused",
 			       name);
+	}
 	if ((r = launch_drop(launch, refused, errnos, err)) < 0)
 		return r;
 	close_sync_unless_needed(launch, ch);
