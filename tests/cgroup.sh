@@ -291,6 +291,7 @@ v1_skip_n()
 }
 
 # --- 1. --cgroup joins an existing cgroup --------------------------------
+if section 1 "--cgroup joins an existing cgroup"; then
 
 # The line of /proc/self/cgroup for the hierarchy KEY ("" for v2, else a
 # controller) in $out.
@@ -341,8 +342,10 @@ else
 	v1_skip_n "--cgroup v1: in it" "--cgroup v1 --unshare-cgroup" \
 		"--cgroup v1: stays"
 fi
+fi # section 1
 
 # --- 2. --cgroup-parent: a transient leaf ----------------------------------
+if section 2 "--cgroup-parent: a transient leaf"; then
 
 if [ -n "$V2BASE" ]; then
 	token=sh-cgroup-daemon-$$-$RANDOM
@@ -736,8 +739,10 @@ else
 	v2_skip_n "v2 leaf: a helper in another pid namespace leaves it alone" \
 		"v2 leaf: removed at its end"
 fi
+fi # section 2
 
 # --- 2b. cgroup v2 with controllers ------------------------------------------
+if section 2b "cgroup v2 with controllers"; then
 
 # On a unified host the v2 mount offers memory, pids and cpu: the helper
 # enables them in the parent's cgroup.subtree_control, writes memory.max,
@@ -859,8 +864,10 @@ else
 		skip "$d" "$why_no_v2c"
 	done
 fi
+fi # section 2b
 
 # --- 2c. the command cannot leave its leaf -------------------------------------
+if section 2c "the command cannot leave its leaf"; then
 
 # The attack tests/attacks/cgroup-escape runs as the command under
 # --cgroup-parent: in every cgroup hierarchy it sees it writes its own
@@ -988,8 +995,10 @@ else
 	fi
 	escape_skip "nobody, v1" "no delegated cgroup v1 parent for nobody (v1 hierarchies are not delegated here)"
 fi
+fi # section 2c
 
 # --- 3. what an ordinary user cannot do ------------------------------------
+if section 3 "what an ordinary user cannot do"; then
 
 why_root="runs as root"
 [ -n "$V2" ] || why_root="no cgroup v2"
@@ -1025,8 +1034,10 @@ else
 	[ -n "${V1[pids]}" ] || why_root="no v1 pids hierarchy"
 	skip "nobody, --cgroup-parent v1: 125" "$why_root"
 fi
+fi # section 3
 
 # --- 4. the timeout kills the whole cgroup ----------------------------------
+if section 4 "the timeout kills the whole cgroup"; then
 
 # (without the pid namespace root's command gets by default: the cgroup
 # is what kills here, and the child's pid is one the test can see)
@@ -1090,8 +1101,10 @@ else
 		"--timeout --cgroup-parent: its child killed" \
 		"control, --timeout without a cgroup"
 fi
+fi # section 4
 
 # --- bad specs ---------------------------------------------------------------
+if section bad-specs "bad specs"; then
 
 M=(-- "$TOUCH" "$T/marker")
 bad()
@@ -1120,8 +1133,10 @@ bad "--cgroup-parent of a non-cgroup directory" cgroup \
 	"--cgroup-parent \`$T\`" --cgroup-parent "$T" "${M[@]}"
 bad "--cgroup of a missing directory" cgroup "$T/none" \
 	--cgroup "$T/none" "${M[@]}"
+fi # section bad-specs
 
 # --- endurance -------------------------------------------------------------
+if section endurance "endurance"; then
 
 endurance()
 {
@@ -1155,8 +1170,10 @@ else
 	v1_skip_n "50 v1 spawns: succeed" "50 v1 spawns: no leaf" \
 		"50 v1 spawns: no process"
 fi
+fi # section endurance
 
 # --- 5. --probe ------------------------------------------------------------
+if section 5 "--probe"; then
 
 run_alone --probe
 check_match "--probe: exit 0, names the cgroup layout" \
@@ -1223,8 +1240,10 @@ run_alone --probe --bogus
 check_eq "--probe --bogus: 125" 125 "$rc"
 run_alone --probe x
 check_eq "--probe x: 125" 125 "$rc"
+fi # section 5
 
 # --- 6. bash completion ------------------------------------------------------
+if section 6 "bash completion"; then
 
 C=${SH_COMPLETION:-}
 if [ -n "$C" ] && [ -r "$C" ]; then
@@ -1278,6 +1297,7 @@ else
 		skip "$d" "SH_COMPLETION (contrib/spawn-helper) is not set or not built"
 	done
 fi
+fi # section 6
 
 tap_done
 exit 0

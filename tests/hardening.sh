@@ -37,6 +37,7 @@ cleanup()
 trap cleanup EXIT
 chmod 755 "$T"
 mkdir -m 755 "$T/pub"
+mkdir -m 777 "$T/lw" "$T/lx" # (Landlock's, from section 2 on)
 # copies every user can run (the build tree may be closed to nobody)
 cp "$SH_PROBE" "$T/pub/probe" && cp "$H0" "$T/pub/spawn-helper" &&
 	chmod 755 "$T/pub/probe" "$T/pub/spawn-helper" || exit 1
@@ -171,6 +172,7 @@ have_cap()
 }
 
 # --- 1. capabilities and securebits ---------------------------------------
+if section 1 "capabilities and securebits"; then
 
 # SECBIT_NOROOT, NO_SETUID_FIXUP and their locks; KEEP_CAPS unlocked
 # (moot under NO_SETUID_FIXUP, and ping sets it)
@@ -263,8 +265,10 @@ else
 	skip "setresuid away from uid 0 and back keeps only the kept capabilities" \
 		"nobody's user namespace maps a single uid"
 fi
+fi # section 1
 
 # --- 1b. binaries with file capabilities ------------------------------------
+if section 1b "binaries with file capabilities"; then
 
 # A probe with cap_net_raw=ep, as Debian's ping. Where the kernel honours
 # file capabilities it refuses to exec it unless the bounding set has
@@ -345,8 +349,10 @@ else
 	check_eq "without --cap-keep: ping (cap_net_raw=ep) is refused: 126, EPERM" \
 		'126 "EPERM"' "$rc $(json_val "$st" errname)"
 fi
+fi # section 1b
 
 # --- 2. no_new_privs ------------------------------------------------------
+if section 2 "no_new_privs"; then
 
 if [ "$ME" = 0 ]; then
 	mkdir -m 755 "$T/suid"
@@ -384,12 +390,13 @@ check_eq "--allow-new-privs --seccomp-profile none: NoNewPrivs 0, Seccomp 0" \
 # capabilities are dropped, so without no_new_privs nothing could load them
 setup_fails "--allow-new-privs with the build profile: 125, stage spec, says it needs cap_sys_admin" \
 	spec 'needs --cap-keep cap_sys_admin' --allow-new-privs
-mkdir -m 777 "$T/lw" "$T/lx"
 setup_fails "--allow-new-privs with Landlock: 125, stage spec, says it needs cap_sys_admin" \
 	spec 'needs --cap-keep cap_sys_admin' --allow-new-privs \
 	--seccomp-profile none --landlock-write "$T/lw"
+fi # section 2
 
 # --- 3. the build profile -----------------------------------------------
+if section 3 "the build profile"; then
 
 mkdir -m 755 "$T/m"
 args=()
@@ -626,8 +633,10 @@ for c in $strict_only; do
 done
 bad_spec "--seccomp-profile frob" '--seccomp-profile `frob`' \
 	--seccomp-profile frob -- "$TOUCH" "$T/marker"
+fi # section 3
 
 # --- 4. policy files and raw BPF ------------------------------------------
+if section 4 "policy files and raw BPF"; then
 
 printf '# a policy\n\nerrno:EACCES mkdir\nerrno:EXDEV chmod arg1 == 0700 # ok\n' \
 	>"$T/policy"
@@ -805,8 +814,10 @@ rc=$?
 check_eq "--seccomp-bpf of a program the kernel refuses: 125, stage seccomp, nothing ran" \
 	'125 "seccomp" "EINVAL" absent' \
 	"$rc $(json_val "$(cat "$T/st")" stage) $(json_val "$(cat "$T/st")" errname) $(ran)"
+fi # section 4
 
 # --- 5. Landlock ------------------------------------------------------------
+if section 5 "Landlock"; then
 
 abi=$("$P" landlock-abi | awk '{ print $2 }')
 echo 'from the host' >"$T/host-file"
@@ -1009,8 +1020,10 @@ else
 		"0 create $T/lw/rel ok create $T/lx/rel EACCES" \
 		"$rc $(oneline "$(cat "$T/out")")"
 fi
+fi # section 5
 
 # --- 6. rlimits ----------------------------------------------------------------
+if section 6 "rlimits"; then
 
 run --rlimit nofile=64 -- "$P" cat /proc/self/limits
 check_match "--rlimit nofile=64: soft and hard" \
@@ -1074,8 +1087,10 @@ bad_spec "--rlimit nofile=1:x" '--rlimit `nofile=1:x`: bad HARD' \
 	--rlimit nofile=1:x -- "$TOUCH" "$T/marker"
 bad_spec "--rlimit nofile twice" '--rlimit nofile given twice' \
 	--rlimit nofile=1 --rlimit nofile=2 -- "$TOUCH" "$T/marker"
+fi # section 6
 
 # --- 7. the order of the setup ------------------------------------------------
+if section 7 "the order of the setup"; then
 
 # the limits come before the capabilities are dropped: root may raise a
 # hard limit above its own (CAP_SYS_RESOURCE); nobody may not
@@ -1119,6 +1134,7 @@ else
 	skip "order: --chroot with the strict profile" \
 		"${static_why:-no static binary}"
 fi
+fi # section 7
 
 tap_done
 exit 0
