@@ -218,8 +218,9 @@ int landlock_apply(const struct strv *read, const struct strv *write,
 	fs_missing = report->missing & LL_FEATURE_FS;
 	if (strict && fs_missing)
 		return err_set(err, "landlock", EOPNOTSUPP,
-			       "Landlock ABI %d cannot enforce `%s` "
-			       "(--landlock-mode best-effort runs without it)",
+			       "Landlock ABI %d cannot enforce `%s`: "
+			       "--landlock-mode best-effort runs confined "
+			       "without that right (listed in the record)",
 			       abi, landlock_feature_name(fs_missing & -fs_missing));
 	handled = fs_rights(abi) & ~(read->n ? 0 : LL_FS_READ);
 	if ((r = create_ruleset(abi, handled,

@@ -222,7 +222,8 @@ static int handle_refusal(struct launch *launch, struct channels *ch,
 {
 	int errnos[NS_COUNT], errnum = clone_errno, r;
 	unsigned refused;
-	const char *name;
+	const char *name, *sysctl;
+	char buf[160];
 
 	diagnose(launch, &refused, errnos);
 	name = first_refused(refused, errnos, &errnum);
@@ -232,12 +233,23 @@ static int handle_refusal(struct launch *launch, struct channels *ch,
 			       "is refused alone)");
 	if (launch->spec->ns_fallback != NS_FALLBACK_DROP &&
 	    !launch->user_for_caps_only) {
-		char hint[160];
-
+		sysctl = ns_refused_by_sysctl(ns_kind_by_name(name,
+							      strlen(name)),
+					      !launch->privileged, buf,
+					      sizeof(buf));
+		if (sysctl)
+			return err_sys(err, "ns", errnum,
+				       "namespace `%s` refused: the sysctl "
+				       "%s allows none%s",
+				       name, sysctl,
+				       launch->privileged
+					       ? ""
+					       : " (as root the helper needs "
+						 "no user namespace)");
 		return err_sys(err, "ns", errnum, "namespace `%s` refused%s",
 			       name,
 			       ns_refusal_hint(ns_kind_by_name(name, strlen(name)),
-					       errnum, hint, sizeof(hint)));
+					       errnum, buf, sizeof(buf)));
 	}
 	if ((r = launch_drop(launch, refused, errnos, err)) < 0)
 		return r;
@@ -888,8 +900,11 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	 * running: killed at once, reaped as any other end */
 	if ((started = status_started(launch, out, err)) < 0)
 		kill_sandbox(&w, out);
+	/* the timeout counts from the command's execve (the setup's end),
+	 * as the man page says: a slow setup must not eat the command's
+	 * time, nor send its SIGTERM before the command could act on it */
 	if (launch->spec->timeout_ms)
-		w.deadline = start + launch->spec->timeout_ms * 1000;
+		w.deadline = now_usec() + launch->spec->timeout_ms * 1000;
 	r = wait_for_command(&w, out, err);
 	if (started < 0)
 		r = started;

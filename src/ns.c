@@ -218,6 +218,51 @@ const char *ns_refusal_hint(int kind, int errnum, char *buf, size_t size)
 	return buf;
 }
 
+/* the value of /proc/sys/DIR/NAME is value */
+static bool sysctl_is(const char *dir, const char *name, long value)
+{
+	char buf[32], *end;
+	long v;
+
+	if (read_file_at(dir, name, buf, sizeof(buf)) < 0)
+		return false;
+	errno = 0;
+	v = strtol(buf, &end, 10);
+	return !errno && end != buf && v == value;
+}
+
+const char *ns_refused_by_sysctl(int kind, bool unprivileged, char *buf,
+				 size_t size)
+{
+	static const struct {
+		const char *name;
+		long value;
+	} userns_switches[] = {
+		{ "unprivileged_userns_clone", 0 },
+		{ "apparmor_restrict_unprivileged_userns", 1 },
+	};
+	char max[64];
+
+	snprintf(max, sizeof(max), "max_%s_namespaces",
+		 ns_table[kind].proc_name);
+	if (sysctl_is("/proc/sys/user", max, 0)) {
+		snprintf(buf, size, "user.%s=0", max);
+		return buf;
+	}
+	if (kind != NS_USER || !unprivileged)
+		return NULL;
+	for (size_t i = 0;
+	     i < sizeof(userns_switches) / sizeof(userns_switches[0]); i++)
+		if (sysctl_is("/proc/sys/kernel", userns_switches[i].name,
+			      userns_switches[i].value)) {
+			snprintf(buf, size, "kernel.%s=%ld",
+				 userns_switches[i].name,
+				 userns_switches[i].value);
+			return buf;
+		}
+	return NULL;
+}
+
 void ns_diagnose(unsigned mask, bool with_user, unsigned *refused,
 		 int errnos[NS_COUNT])
 {

@@ -66,6 +66,14 @@ int userns_write_maps(pid_t pid, const struct id_map *uid_map,
 int ns_join(const int fds[NS_COUNT], const char *const values[NS_COUNT],
 	    struct sh_err *err);
 
+/* The sysctl that refuses namespaces of this kind, as "name=value" in
+ * buf, or NULL: user.max_KIND_namespaces at 0 (for root too) and, for an
+ * unprivileged caller's user namespace, Debian's
+ * kernel.unprivileged_userns_clone=0 or Ubuntu's
+ * kernel.apparmor_restrict_unprivileged_userns=1. */
+const char *ns_refused_by_sysctl(int kind, bool unprivileged, char *buf,
+				 size_t size);
+
 /* Which namespaces of mask the kernel refuses, each tried alone in a
  * throwaway child (under a fresh user namespace with written maps when
  * with_user, since some systems allow the namespace and refuse everything

@@ -1040,7 +1040,8 @@ const struct option_def option_table[] = {
 	  "CPU time of the cgroup, in CPUs (\"1.5\")", parse_cpus, emit_cpus,
 	  0 },
 	{ "timeout", OPT_VALUE, GROUP_LIMITS, "SECONDS",
-	  "send SIGTERM to the command after SECONDS, then SIGKILL after "
+	  "send SIGTERM to the command SECONDS after its execve (the "
+	  "setup's time is not counted), then SIGKILL after "
 	  "--kill-after more to the command and what it started: the pid "
 	  "namespace with --unshare-pid, the cgroup with --cgroup-parent, "
 	  "the process group with --new-session; else the command alone",

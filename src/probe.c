@@ -30,7 +30,8 @@ struct probe {
 	bool privileged;
 	int ns_errno[NS_COUNT];
 	long max_namespaces[NS_COUNT];
-	long userns_restricted; /* a distribution's switch, -1: none */
+	const char *userns_restricted; /* the sysctl, or NULL */
+	char userns_sysctl[96];
 	const char *cgroup_layout;
 	char cgroup_v2[256];     /* the v2 mount, "" when none */
 	char own_cgroup[4096];   /* our v2 cgroup's directory */
@@ -67,14 +68,10 @@ static void probe_namespaces(struct probe *p)
 			 k == NS_MOUNT ? "mnt" : ns_table[k].name);
 		p->max_namespaces[k] = read_long(path);
 	}
-	/* Debian's and Ubuntu's switches for unprivileged user namespaces */
-	p->userns_restricted =
-		read_long("/proc/sys/kernel/unprivileged_userns_clone");
-	if (p->userns_restricted >= 0)
-		p->userns_restricted = !p->userns_restricted;
-	else
-		p->userns_restricted = read_long(
-			"/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
+	/* for an unprivileged caller: max_user_namespaces and Debian's and
+	 * Ubuntu's switches */
+	p->userns_restricted = ns_refused_by_sysctl(
+		NS_USER, true, p->userns_sysctl, sizeof(p->userns_sysctl));
 }
 
 static bool is_cgroup2(const char *path)
@@ -167,10 +164,9 @@ static void print_text(FILE *out, const struct probe *p)
 			ns_refusal_hint(k, p->ns_errno[k], hint, sizeof(hint)),
 			p->max_namespaces[k]);
 	}
-	fprintf(out, "user namespaces restricted by a sysctl: %s\n",
-		p->userns_restricted < 0  ? "no such sysctl"
-		: p->userns_restricted ? "yes"
-					: "no");
+	fprintf(out, "user namespaces restricted by a sysctl: %s%s\n",
+		p->userns_restricted ? "yes, " : "no",
+		p->userns_restricted ? p->userns_restricted : "");
 	fprintf(out, "cgroup layout: %s%s%s\n", p->cgroup_layout,
 		p->cgroup_v2[0] ? ", v2 at " : "", p->cgroup_v2);
 	fprintf(out, "own cgroup: %s (may create cgroups there: %s)\n",
@@ -213,8 +209,9 @@ static void print_json(FILE *out, const struct probe *p)
 		json_close(&j);
 	}
 	json_close(&j);
-	if (p->userns_restricted >= 0)
-		json_bool(&j, "userns-restricted", p->userns_restricted);
+	json_bool(&j, "userns-restricted", p->userns_restricted != NULL);
+	if (p->userns_restricted)
+		json_string(&j, "userns-restricted-by", p->userns_restricted);
 	json_open(&j, "cgroup");
 	json_string(&j, "layout", p->cgroup_layout);
 	json_string(&j, "v2-mount", p->cgroup_v2);

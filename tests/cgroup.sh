@@ -292,6 +292,7 @@ v1_skip_n()
 }
 
 # --- 1. --cgroup joins an existing cgroup --------------------------------
+if section 1 "--cgroup joins an existing cgroup"; then
 
 # The line of /proc/self/cgroup for the hierarchy KEY ("" for v2, else a
 # controller) in $out.
@@ -342,8 +343,10 @@ else
 	v1_skip_n "--cgroup v1: in it" "--cgroup v1 --unshare-cgroup" \
 		"--cgroup v1: stays"
 fi
+fi # section 1
 
 # --- 2. --cgroup-parent: a transient leaf ----------------------------------
+if section 2 "--cgroup-parent: a transient leaf"; then
 
 if [ -n "$V2BASE" ]; then
 	token=sh-cgroup-daemon-$$-$RANDOM
@@ -737,8 +740,10 @@ else
 	v2_skip_n "v2 leaf: a helper in another pid namespace leaves it alone" \
 		"v2 leaf: removed at its end"
 fi
+fi # section 2
 
 # --- 2b. cgroup v2 with controllers ------------------------------------------
+if section 2b "cgroup v2 with controllers"; then
 
 # On a unified host the v2 mount offers memory, pids and cpu: the helper
 # enables them in the parent's cgroup.subtree_control, writes memory.max,
@@ -860,8 +865,10 @@ else
 		skip "$d" "$why_no_v2c"
 	done
 fi
+fi # section 2b
 
 # --- 2c. the command cannot leave its leaf -------------------------------------
+if section 2c "the command cannot leave its leaf"; then
 
 # The attack tests/attacks/cgroup-escape runs as the command under
 # --cgroup-parent: in every cgroup hierarchy it sees it writes its own
@@ -989,8 +996,10 @@ else
 	fi
 	escape_skip "nobody, v1" "no delegated cgroup v1 parent for nobody (v1 hierarchies are not delegated here)"
 fi
+fi # section 2c
 
 # --- 3. what an ordinary user cannot do ------------------------------------
+if section 3 "what an ordinary user cannot do"; then
 
 why_root="runs as root"
 [ -n "$V2" ] || why_root="no cgroup v2"
@@ -1026,25 +1035,31 @@ else
 	[ -n "${V1[pids]}" ] || why_root="no v1 pids hierarchy"
 	skip "nobody, --cgroup-parent v1: 125" "$why_root"
 fi
+fi # section 3
 
 # --- 4. the timeout kills the whole cgroup ----------------------------------
+if section 4 "the timeout kills the whole cgroup"; then
 
 # (without the pid namespace root's command gets by default: the cgroup
 # is what kills here, and the child's pid is one the test can see)
 
+# The timeout counts from the command's execve: TMO is 0.3 s, longer on
+# a slow machine (make check-vm), where the command might not have
+# ignored SIGTERM yet after 0.3 s.
+TMO=$(scaled 0.3)
 # The command ignores SIGTERM, and so does its child: SIGKILL after the
 # grace takes the command, the cgroup kill its child.
 if [ -n "$V2BASE" ]; then
 	tok=sh-cgroup-term-$$-$RANDOM
 	rm -f "$T/child.pid"
 	"$P" wait "$H" --status-fd 3 "${SCRATCH[@]}" --unsafe-share-pids \
-		--cgroup-parent "$V2P" --timeout 0.3 \
-		--kill-after 0.3 -- "$P" trap-term spawn "$T/child.pid" "$tok" \
+		--cgroup-parent "$V2P" --timeout "$TMO" \
+		--kill-after "$TMO" -- "$P" trap-term spawn "$T/child.pid" "$tok" \
 		sleep 5 </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
 	stN=$(tail -n 1 "$T/st")
 	cp=$(cat "$T/child.pid" 2>/dev/null)
 	[ -z "$cp" ] || echo "$cp" >>"$T/pids"
-	check_eq "--timeout 0.3 --kill-after 0.3 --cgroup-parent: TERM ignored, SIGKILL" \
+	check_eq "--timeout $TMO --kill-after $TMO --cgroup-parent: TERM ignored, SIGKILL" \
 		'signaled 9 core 0 / true "SIGKILL"' \
 		"$(tail -n 1 "$T/out") / $(json_val "$stN" timed-out) $(json_val "$stN" signal-name)"
 	check_true "--timeout with --cgroup-parent: the child that ignores TERM (${cp:-none}) is killed too" \
@@ -1055,7 +1070,7 @@ if [ -n "$V2BASE" ]; then
 	# the command handles TERM by exiting, leaving its child behind
 	rm -f "$T/child.pid"
 	"$P" wait "$H" --status-fd 3 "${SCRATCH[@]}" --unsafe-share-pids \
-		--cgroup-parent "$V2P" --timeout 0.3 \
+		--cgroup-parent "$V2P" --timeout "$TMO" \
 		-- /bin/sh -c 'trap "exit 3" TERM; "$1" spawn "$2" "$3"; sleep 5 & wait' \
 		sh "$P" "$T/child.pid" "$tok" </dev/null >"$T/out" 2>"$T/err" \
 		3>"$T/st"
@@ -1071,8 +1086,8 @@ if [ -n "$V2BASE" ]; then
 	# whose group the timeout kills) the child survives
 	rm -f "$T/child.pid"
 	"$P" wait "$H" "${SCRATCH[@]}" --unsafe-share-pids \
-		--unsafe-share-session --timeout 0.3 \
-		--kill-after 0.3 -- "$P" trap-term \
+		--unsafe-share-session --timeout "$TMO" \
+		--kill-after "$TMO" -- "$P" trap-term \
 		spawn "$T/child.pid" "$tok" sleep 5 </dev/null >"$T/out" 2>&1
 	cp=$(cat "$T/child.pid" 2>/dev/null)
 	[ -z "$cp" ] || echo "$cp" >>"$T/pids"
@@ -1087,8 +1102,10 @@ else
 		"--timeout --cgroup-parent: its child killed" \
 		"control, --timeout without a cgroup"
 fi
+fi # section 4
 
 # --- bad specs ---------------------------------------------------------------
+if section bad-specs "bad specs"; then
 
 M=(-- "$TOUCH" "$T/marker")
 bad()
@@ -1117,8 +1134,10 @@ bad "--cgroup-parent of a non-cgroup directory" cgroup \
 	"--cgroup-parent \`$T\`" --cgroup-parent "$T" "${M[@]}"
 bad "--cgroup of a missing directory" cgroup "$T/none" \
 	--cgroup "$T/none" "${M[@]}"
+fi # section bad-specs
 
 # --- endurance -------------------------------------------------------------
+if section endurance "endurance"; then
 
 endurance()
 {
@@ -1152,8 +1171,10 @@ else
 	v1_skip_n "50 v1 spawns: succeed" "50 v1 spawns: no leaf" \
 		"50 v1 spawns: no process"
 fi
+fi # section endurance
 
 # --- 5. --probe ------------------------------------------------------------
+if section 5 "--probe"; then
 
 run_alone --probe
 check_match "--probe: exit 0, names the cgroup layout" \
@@ -1220,8 +1241,10 @@ run_alone --probe --bogus
 check_eq "--probe --bogus: 125" 125 "$rc"
 run_alone --probe x
 check_eq "--probe x: 125" 125 "$rc"
+fi # section 5
 
 # --- 6. bash completion ------------------------------------------------------
+if section 6 "bash completion"; then
 
 C=${SH_COMPLETION:-}
 if [ -n "$C" ] && [ -r "$C" ]; then
@@ -1275,6 +1298,7 @@ else
 		skip "$d" "SH_COMPLETION (contrib/spawn-helper) is not set or not built"
 	done
 fi
+fi # section 6
 
 tap_done
 exit 0

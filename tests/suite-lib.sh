@@ -6,6 +6,9 @@
 #   alive PID           PID exists and is not a zombie
 #   not_alive PID
 #   poll CMD [ARG...]   within 3 CMD...
+#   scaled SECS         SECS times SH_TIME_SCALE: a --timeout (or other
+#                       window) a command must act within under a slow
+#                       machine, as within's bounds
 #   within SECS CMD [ARG...]   retry CMD every 10 ms until it succeeds or
 #                       SECS of wall time pass (a bound in time, also for
 #                       a slow CMD such as a scan of /proc); SECS times
@@ -14,7 +17,11 @@
 #   require_helper_and_probe   skip the suite unless SPAWN_HELPER and
 #                       SH_PROBE are executables
 #   require_userns_unless_root   skip the suite when a user other than
-#                       root cannot make a user namespace
+#                       root cannot make a user namespace; when
+#                       user.max_user_namespaces is 0 (make check-vm's
+#                       nouserns boot), check instead what the helper
+#                       says there (userns_refused_by_sysctl) and end
+#                       the suite
 #   own_mounts_as_root "$0" "$@"   as root, run the suite again in a
 #                       mount namespace of its own: its mounts stay out of
 #                       the host's table, which suites beside it (make -j)
@@ -67,6 +74,11 @@ within()
 		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
 		sleep 0.01
 	done
+}
+
+scaled()
+{
+	awk -v s="$1" -v k="${SH_TIME_SCALE:-1}" 'BEGIN { print s * k }'
 }
 
 fs_type()
@@ -167,8 +179,36 @@ require_attacks()
 require_userns_unless_root()
 {
 	if [ "$(id -u)" != 0 ] && ! unshare -U true 2>/dev/null; then
+		[ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null)" != 0 ] ||
+			userns_refused_by_sysctl
 		skip_all "this user cannot make a user namespace here"
 	fi
+}
+
+# user.max_user_namespaces=0, as a user other than root: a spawn that
+# needs namespaces fails at stage ns naming the sysctl, a plain one runs
+# (its user namespace was there only to clear the bounding set, which
+# no_new_privs makes moot) and says it dropped it, --probe names the
+# sysctl. The rest of the suite cannot run: the plan ends here.
+userns_refused_by_sysctl()
+{
+	local st rc
+
+	st=$("$SPAWN_HELPER" --status-fd 3 --unshare-net -- true 3>&1 \
+		>/dev/null 2>&1)
+	rc=$?
+	check_match "user.max_user_namespaces=0: --unshare-net is refused (125, stage ns, ENOSPC), the message names the sysctl" \
+		'^125 "ns" "ENOSPC" "namespace `user` refused: the sysctl user.max_user_namespaces=0 allows none' \
+		"$rc $(json_val "$st" stage) $(json_val "$st" errname) $(json_val "$st" message)"
+	st=$("$SPAWN_HELPER" --status-fd 3 -- true 3>&1 >/dev/null 2>&1)
+	rc=$?
+	check_match "user.max_user_namespaces=0: a plain spawn runs, its user namespace dropped and said so" \
+		'^0 .*"dropped":\[\{"namespace":"user","errno":28,"errname":"ENOSPC"\}' "$rc $(printf '%s' "$st" | head -n 1)"
+	check_match "user.max_user_namespaces=0: --probe names the sysctl" \
+		'^user namespaces restricted by a sysctl: yes, user.max_user_namespaces=0$' \
+		"$("$SPAWN_HELPER" --probe 2>&1 | grep 'restricted by a sysctl')"
+	tap_done
+	exit 0
 }
 
 suite_scratch()

@@ -18,6 +18,9 @@
 # Environment (make check-vm passes the first two):
 #   SH_VM_SRCDIR, SH_VM_BUILDDIR   absolute source and build directories
 #   SH_VM_TESTS      the tests to run (default: the suites of VM_TESTS)
+#   SH_VM_SECTIONS   SH_SECTIONS in the guest (tap.sh's `section`): the
+#                    sections of the suites it names that run ("cgroup:2b
+#                    isolation:7 ..."); the others are one skip each
 #   SH_VM_VARIANT    unified (default): one cgroup2 with cpu, io, memory
 #                    and pids enabled, the suites in a cgroup below it;
 #                    hybrid: v1 controllers and a controller-less v2 at
@@ -119,6 +122,7 @@ tests=($SH_VM_TESTS)
 {
 	declare -p tests | sed 's/^declare -a tests=/SHVM_TESTS=/'
 	printf 'SHVM_COMMAND=%q\n' "${SH_VM_COMMAND:-}"
+	printf 'SHVM_SECTIONS=%q\n' "${SH_VM_SECTIONS:-}"
 } >"$out/params"
 
 append="console=ttyS0 quiet panic=-1 shvm_srcdir=$src shvm_builddir=$build shvm_variant=$variant"

@@ -134,6 +134,7 @@ run()
 	sed 's/^/# /' "$out/guest-info.txt" >/dev/console
 	# shellcheck source=/dev/null
 	. "$out/params" || return 1
+	[ -z "${SHVM_SECTIONS:-}" ] || export SH_SECTIONS=$SHVM_SECTIONS
 	cd "$shvm_builddir" || return 1
 	touch /run/before-check
 	if [ -n "${SHVM_COMMAND:-}" ]; then
