@@ -252,7 +252,7 @@ if [ "$ME" = 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; 
 		"absent absent ESRCH ESRCH" \
 		"$(said "open /proc/$victim/root/") $(said "open-write /proc/$victim/mem") $(said "ptrace $victim") $(said "kill $victim")"
 	check_match "... the record has the pid namespace (and no view: nobody is not root)" \
-		'"namespaces":\["mount","pid"\]}$' "$st1"
+		'"namespaces":\["mount","pid"\],"mnt-namespace":[0-9]+,"pid-namespace":[0-9]+}$' "$st1"
 	run_st --uid nobody --chdir / --unsafe-share-pids -- "$A" \
 		open "/proc/$victim/root/" ptrace "$victim"
 	check_eq "--unsafe-share-pids: the control, the neighbour is reached, and the record says so" \

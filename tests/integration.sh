@@ -44,9 +44,9 @@ MYGID=$(id -g)
 # pid namespace (the command pid 2 under an init); an ordinary user at
 # most a user namespace of its own, to clear the bounding set.
 if [ "$ME" = 0 ]; then
-	started_re='^\{"child-pid":[0-9]+,"command-pid":[0-9]+,"command-ns-pid":2,"namespaces":\["mount","pid"\],"host":"read-only"\}$'
+	started_re='^\{"child-pid":[0-9]+,"command-pid":[0-9]+,"command-ns-pid":2,"namespaces":\["mount","pid"\],"mnt-namespace":[0-9]+,"pid-namespace":[0-9]+,"host":"read-only"\}$'
 else
-	started_re='^\{"child-pid":[0-9]+,"command-pid":[0-9]+,"namespaces":\[("user")?\]\}$'
+	started_re='^\{"child-pid":[0-9]+,"command-pid":[0-9]+,"namespaces":\[("user"\],"user-namespace":[0-9]+|\])\}$'
 fi
 
 # --- helpers -----------------------------------------------------------
@@ -506,14 +506,15 @@ check_eq "status: two records" 2 "$(printf '%s\n' "$st" | wc -l)"
 # the child-pid
 if [ "$ME" = 0 ]; then
 	check_match "status: first record: the init's and the command's host pids, the command's own pid 2, mount and pid, the read-only host" \
-		"^\\{\"child-pid\":[0-9]+,\"command-pid\":[0-9]+,\"command-ns-pid\":$6,\"namespaces\":\\[\"mount\",\"pid\"\\],\"host\":\"read-only\"\\}\$" \
+		"^\\{\"child-pid\":[0-9]+,\"command-pid\":[0-9]+,\"command-ns-pid\":$6,\"namespaces\":\\[\"mount\",\"pid\"\\],\"mnt-namespace\":[0-9]+,\"pid-namespace\":[0-9]+,\"host\":\"read-only\"\\}\$" \
 		"$st1"
 	child=$(json_val "$st1" child-pid)
 	check_true "status: the init (child-pid $child) is not the command ($(json_val "$st1" command-pid))" \
 		test -n "$child" -a "$child" != "$(json_val "$st1" command-pid)"
 else
-	check_eq "status: first record is the command's pid" \
-		"{\"child-pid\":$6,\"command-pid\":$6,\"namespaces\":[\"user\"]}" "$st1"
+	check_match "status: first record is the command's pid" \
+		"^\\{\"child-pid\":$6,\"command-pid\":$6,\"namespaces\":\\[\"user\"\\],\"user-namespace\":[0-9]+\\}\$" \
+		"$st1"
 	child=$6
 fi
 check_eq "status: outcome child-pid" "$child" "$(json_val "$stN" child-pid)"
