@@ -71,7 +71,14 @@ void proc_kill_and_reap(struct proc *p)
 {
 	if (p->pid <= 0)
 		return;
-	proc_signal(p, SIGKILL);
+	/* by pid when the pidfd's signal fails (our unreaped child: its
+	 * pid is its own); one that cannot be signalled at all is not
+	 * waited for, forever */
+	if (proc_signal(p, SIGKILL) < 0 && p->pidfd >= 0 &&
+	    kill(p->pid, SIGKILL) < 0) {
+		proc_forget(p);
+		return;
+	}
 	while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	proc_forget(p);

@@ -13,7 +13,8 @@
 # new mount in the host's mountinfo, no new fd in the caller, which is a
 # small shell that lists its fds once the helper has returned). Then the
 # monitor killed with SIGKILL: the sandbox dies with it, and the guard of
-# its cgroup leaf removes the leaf.
+# its cgroup leaf removes the leaf. The kernel sandbox's own setup
+# calls (--sandbox-*) fail in turn the same way, on a second spec (2b).
 #
 # The calls are not listed here: a first run under `strace -f` finds
 # them, so the suite follows the code (and the sanitizers' runtimes,
@@ -465,6 +466,8 @@ expect_of()
 		echo "ok libcap's probe of the kernel's capability version: it falls back to the one it knows" ;;
 	monitor:capget:*) echo "stage caps" ;;
 	monitor:statfs:*) echo "stage cgroup" ;;
+	monitor:newfstatat:newfstatat:"$(norm "$T")"/*)
+		echo "stage mount" ;; # the mount paths, looked at before the clone
 	monitor:newfstatat:newfstatat:fd:*)
 		echo "ok the fstat of stdio (to size its buffer) or of opendir (of the cgroup parent, to remove what killed helpers left: best effort)" ;;
 	# the v1 parent's hierarchies are found there (stage cgroup); the
@@ -536,6 +539,20 @@ expect_of()
 		echo "ok the init's report of the command's pid goes again without SCM_CREDENTIALS (the monitor then learns only the inner pid)" ;;
 	sandbox:sendto:* | sandbox:sendmsg:*) echo "stage monitor" ;;
 	sandbox:statfs:*) echo "stage mount" ;;
+	# --sandbox-deny's idmapping of its directory is best effort (the
+	# directory stays empty, mode 000 and read-only without it)
+	sandbox:clone3:*CLONE_NEWUSER* | sandbox:*:*/proc/N/uid_map* | \
+	sandbox:*:*/proc/N/gid_map* | sandbox:*:*/proc/N/ns/user* | \
+	sandbox:mount_setattr:mount_setattr:/:user:*)
+		echo "ok the deny mount's idmapping (a user namespace that maps neither owner) is best effort: without it the inaccessible directory is still empty, mode 000 and read-only" ;;
+	sandbox:pidfd_send_signal:*)
+		echo "ok the idmapping's child is killed by pid when its pidfd cannot signal it" ;;
+	sandbox:newfstatat:newfstatat:"$(norm "$T")"/*)
+		echo "stage mount" ;; # a --sandbox-deny path, looked at
+	sandbox:fsopen:* | sandbox:fsconfig:* | sandbox:fsmount:* | \
+	sandbox:mknodat:* | sandbox:mkdirat:* | sandbox:open_tree:* | \
+	sandbox:move_mount:*)
+		echo "stage mount" ;;
 	sandbox:access:* | sandbox:mount_setattr:*) echo "stage mount" ;;
 	sandbox:mount:* | sandbox:umount2:* | sandbox:pivot_root:* | \
 	sandbox:chdir:*)
@@ -643,58 +660,116 @@ tolerated()
 		{ [ "$e" = either ] && [ "$rc $stage" != "125 \"$rest\"" ]; }
 }
 
-while read -r order name key when path shadowed; do
-	role=${ROLES[$order]}
-	what="$name@$when in the $role (${key:0:90})"
-	read -r e reason <<<"$(expect_of "$role" "$name" "$key")"
-	if [ "$e" = skip ]; then
-		skip "$what" "$reason"
-		continue
-	fi
-	popt=()
-	[ "$path" = - ] || popt=(-P "$path")
-	traced "${popt[@]}" -e inject="$name:error=$ERRNAME:when=$when"
-	stl=$(tail -n 1 "$W/st" 2>/dev/null)
-	stage=$(json_val "$stl" stage)
-	errname=$(json_val "$stl" errname)
-	# with -P the trace shows the calls on the path only: the ranks of
-	# first appearance say nothing, the calls are the target's process's
-	calls "$W/trace" | awk -v o="$([ "$path" = - ] || echo "$order")" '
-		$9 == 1 { print (o == "" ? $3 : o), $4, $5, $6, $10 }' >"$T/injected"
-	# the target must be among the injected calls, after tolerated ones
-	# only (strace fails the N-th NAME of every process)
-	found=
-	blocker=
-	while read -r horder hname hn hkey hafter; do
-		if [ "$hname $hn $hkey" = "$name $when $key" ] &&
-		   { [ "$path" != - ] || [ "$horder" = "$order" ]; }; then
-			found=yes
-			break
+# Each setup call of the sites file $1 (setup_sites) fails in turn, on
+# the spec SPEC.
+inject_each()
+{
+	local order name key when path shadowed role what e reason popt
+	local stl found blocker horder hname hn hkey hafter want
+
+	while read -r order name key when path shadowed; do
+		role=${ROLES[$order]}
+		what="$name@$when in the $role (${key:0:90})"
+		read -r e reason <<<"$(expect_of "$role" "$name" "$key")"
+		if [ "$e" = skip ]; then
+			skip "$what" "$reason"
+			continue
 		fi
-		if ! tolerated "$horder" "$hname" "$hn" "$hkey" "$hafter"; then
-			blocker="$hname@$hn in the ${ROLES[$horder]} (${hkey:0:90})"
-			break
+		popt=()
+		[ "$path" = - ] || popt=(-P "$path")
+		traced "${popt[@]}" -e inject="$name:error=$ERRNAME:when=$when"
+		stl=$(tail -n 1 "$W/st" 2>/dev/null)
+		stage=$(json_val "$stl" stage)
+		errname=$(json_val "$stl" errname)
+		# with -P the trace shows the calls on the path only: the ranks of
+		# first appearance say nothing, the calls are the target's process's
+		calls "$W/trace" | awk -v o="$([ "$path" = - ] || echo "$order")" '
+			$9 == 1 { print (o == "" ? $3 : o), $4, $5, $6, $10 }' >"$T/injected"
+		# the target must be among the injected calls, after tolerated ones
+		# only (strace fails the N-th NAME of every process)
+		found=
+		blocker=
+		while read -r horder hname hn hkey hafter; do
+			if [ "$hname $hn $hkey" = "$name $when $key" ] &&
+			   { [ "$path" != - ] || [ "$horder" = "$order" ]; }; then
+				found=yes
+				break
+			fi
+			if ! tolerated "$horder" "$hname" "$hn" "$hkey" "$hafter"; then
+				blocker="$hname@$hn in the ${ROLES[$horder]} (${hkey:0:90})"
+				break
+			fi
+		done <"$T/injected"
+		if [ -n "$blocker" ]; then
+			if [ "$shadowed" = shadowed ]; then
+				skip "$what" "shadowed: strace counts the calls of each process, and $blocker fails first"
+			else
+				skip "$what" "another call failed first: $blocker"
+			fi
+			continue
 		fi
-	done <"$T/injected"
-	if [ -n "$blocker" ]; then
-		if [ "$shadowed" = shadowed ]; then
-			skip "$what" "shadowed: strace counts the calls of each process, and $blocker fails first"
-		else
-			skip "$what" "another call failed first: $blocker"
+		if [ -z "$found" ]; then
+			skip "$what" "not reached in this run"
+			continue
 		fi
-		continue
-	fi
-	if [ -z "$found" ]; then
-		skip "$what" "not reached in this run"
-		continue
-	fi
-	want=$(expected_outcome)
-	[ "$e" = unknown ] && diag "$what: not in the table; got $rc $stage $errname: $(json_val "$stl" message)"
-	[ "$e" = ok ] && what="$what, tolerated: $reason"
-	check_eq "$what: exit, stage, errno / leftovers" "$want / clean" \
-		"$rc $stage $errname / $(leftovers)" ||
-		diag "message: $(json_val "$stl" message)"
-done <"$T/sites"
+		want=$(expected_outcome)
+		[ "$e" = unknown ] && diag "$what: not in the table; got $rc $stage $errname: $(json_val "$stl" message)"
+		[ "$e" = ok ] && what="$what, tolerated: $reason"
+		check_eq "$what: exit, stage, errno / leftovers" "$want / clean" \
+			"$rc $stage $errname / $(leftovers)" ||
+			diag "message: $(json_val "$stl" message)"
+	done <"$1"
+}
+
+inject_each "$T/sites"
+
+# --- 2b. the kernel sandbox's own setup ----------------------------------
+
+# --sandbox-write, --sandbox-deny (a directory and a file: the
+# inaccessible mounts), --sandbox-report yes with a log (the seccomp
+# listener). Of the setup calls this spec makes that the one above does
+# not, those of the sandbox's own steps fail in turn: the deny mounts
+# (the idmapping's user namespace made and its child killed, open_tree,
+# mount_setattr, move_mount; the device node's tmpfs: fsopen, fsconfig,
+# fsmount, mknodat, mkdirat), the view's read-only remount and the
+# writable bind, the monitor's look at the mount paths, the command's
+# listener. Left out to keep the suite's time (each case is a traced
+# run): the rest of the read-only view (/dev's nodes, Landlock's rules
+# for them: the safe default's, made the same way for any view) and the
+# maps of the idmapping's user namespace (best effort as a whole, as
+# its clone is).
+# Not wait4 either: strace fails the first wait4 of every process, and
+# with this spec the monitor's first is its wait loop's, after the
+# setup, where one failed waitpid(WNOHANG) loses the command's end (no
+# second SIGCHLD comes) and the run never ends.
+mkdir -m 755 "$T/deny"
+echo secret >"$T/denyfile"
+SPEC+=(--sandbox-write "$T/ll" --sandbox-deny "$T/deny"
+	--sandbox-deny "$T/denyfile" --sandbox-report yes
+	--sandbox-log "$T/sandbox.log")
+traced
+check_eq "with --sandbox-*: the spec runs under strace -f, exit 0" "0 0" \
+	"$rc $(json_val "$(tail -n 1 "$W/st" 2>/dev/null)" exit-code)"
+if [ "$rc" = 0 ]; then
+	# the ranks: the command is the process that execs (the deny
+	# mount's user namespace is made by a process of its own first)
+	cmd_order=$(calls "$W/trace" | awk '$4 == "execve" && $3 > 1 { print $3; exit }')
+	ROLES=([1]=monitor [2]=sandbox [${cmd_order:-3}]=command)
+	sandbox_keys='deny|user:\[|fsopen|fsconfig|fsmount|mknodat|mkdirat|open_tree|move_mount|CLONE_NEWUSER|pidfd_send_signal'
+	setup_sites "$W/trace" |
+		awk -v cmd="${cmd_order:-3}" -v ll="$(norm "$T/ll")" -v keys="$sandbox_keys" '
+		NR == FNR { tried[$1 " " $3] = 1; next }
+		($1 " " $3) in tried { next }
+		($1 == 1 && $3 ~ /^newfstatat:/) ||
+		($1 == 2 && ($3 ~ keys || $3 == "statfs:" ll ||
+			$3 == "mount_setattr:/" || $3 == "mount:" ll ":" ll)) ||
+		($1 == cmd && $3 ~ /^(seccomp$|sendmsg:.*seccomp_notify)/)' \
+		"$T/sites" - >"$T/sandbox-sites"
+	diag "$(wc -l <"$T/sandbox-sites") setup calls of the sandbox's to fail"
+	inject_each "$T/sandbox-sites"
+else
+	diag "$(cat "$W/err")" "$st"
+fi
 
 # --- 3. the monitor killed with SIGKILL ------------------------------------
 
