@@ -123,9 +123,7 @@ def _portage_dirs(env):
     ${PORTAGE_TMPDIR}/portage but where a caller of doebuild put the
     build directory elsewhere), the directory of the package phase's
     PORTAGE_BINPKG_TMPFILE (in PKGDIR, where __dyn_package writes the
-    binary package) and with FEATURES=binpkg-signing its gpg home
-    (BINPKG_GPG_SIGNING_GPG_HOME: gpg's lock), portage's
-    ${PORTAGE_TMPDIR}/portage and,
+    binary package), portage's ${PORTAGE_TMPDIR}/portage and,
     with FEATURES ccache or distcc, their directories (ebuild.sh's
     addwrite of them)."""
     paths = [env.get(name) for name in PHASE_DIRS]
@@ -135,8 +133,6 @@ def _portage_dirs(env):
     if env.get("PORTAGE_TMPDIR"):
         paths.append(os.path.join(env["PORTAGE_TMPDIR"], "portage"))
     features = (env.get("FEATURES") or "").split()
-    if env.get("PORTAGE_BINPKG_TMPFILE") and "binpkg-signing" in features:
-        paths.append(env.get("BINPKG_GPG_SIGNING_GPG_HOME"))
     if "ccache" in features:
         paths.append(env.get("CCACHE_DIR"))
     if "distcc" in features:

@@ -73,10 +73,6 @@ package)
 	# the temporary file portage made for it in PKGDIR, then is removed
 	check binpkg-write sh -c 'echo x >"$PORTAGE_BINPKG_TMPFILE" &&
 		rm -f "$PORTAGE_BINPKG_TMPFILE"'
-	# FEATURES=binpkg-signing: gpg takes its lock in the signing home
-	if [ -n "${BINPKG_GPG_SIGNING_GPG_HOME:-}" ]; then
-		check gpg-lock sh -c ': >"$BINPKG_GPG_SIGNING_GPG_HOME/portage-binpkg-gpg.lock"'
-	fi
 	;;
 postinst)
 	check live-write sh -c 'echo x >"$OUTSIDE/live"'

@@ -427,8 +427,7 @@ class Phases(unittest.TestCase):
         """FEATURES=buildpkg: the package phase (misc-functions.sh, run
         in spawn_sandbox) writes and removes the binary package's
         temporary file, which portage made in PKGDIR before the phase
-        (PORTAGE_BINPKG_TMPFILE), and with FEATURES=binpkg-signing
-        gpg's lock in BINPKG_GPG_SIGNING_GPG_HOME."""
+        (PORTAGE_BINPKG_TMPFILE)."""
         self.make_tree()
         pkgdir = os.path.join(self.tmpdir, "pkgdir", "cat")
         os.makedirs(pkgdir)
@@ -438,17 +437,6 @@ class Phases(unittest.TestCase):
                          env=["PORTAGE_BINPKG_TMPFILE=" + tmpfile])
         self.assertEqual(r["checks"], {"binpkg-write": "ok"}, r)
         self.assertFalse(os.path.exists(tmpfile))
-        # FEATURES=binpkg-signing: gpg's lock in the signing home
-        home = os.path.join(self.tmpdir, "gpg-home")
-        os.mkdir(home, 0o700)
-        open(tmpfile, "w").close()
-        r, = self.driver(["package"], features="sandbox userpriv "
-                         "network-sandbox ipc-sandbox mount-sandbox "
-                         "pid-sandbox binpkg-signing",
-            env=["PORTAGE_BINPKG_TMPFILE=" + tmpfile,
-                 "BINPKG_GPG_SIGNING_GPG_HOME=" + home])
-        self.assertEqual(r["checks"], {"binpkg-write": "ok",
-                                       "gpg-lock": "ok"}, r)
 
     def test_userpriv_phase(self):
         """A userpriv phase (portage's uid) writes its ${WORKDIR} but
