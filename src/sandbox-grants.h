@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Run-time grants of the kernel sandbox (--sandbox-grants): the view
  * widened at a granted path by a child of the monitor. A grant of a
  * path the view does not have yet (portage's `addwrite DIR` before
