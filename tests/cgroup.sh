@@ -155,17 +155,7 @@ has_leaves_in()
 # Processes running the suite's copies of the helper or the probe.
 ours_left()
 {
-	local f exe
-
-	for f in /proc/[0-9]*/exe; do
-		exe=$(readlink "$f" 2>/dev/null) || continue
-		case $exe in
-		"$H" | "$P")
-			f=${f%/exe}
-			alive "${f#/proc/}" && echo "${f#/proc/}"
-			;;
-		esac
-	done
+	pids_running "$H" "$P"
 }
 
 # A process of the suite's own in cgroup directory DIR (sets sleeper);

@@ -114,25 +114,6 @@ ERRNAME=EXFULL
 
 # --- helpers -----------------------------------------------------------
 
-# Live processes whose command line holds TOKEN.
-pids_with()
-{
-	local f
-
-	for f in /proc/[0-9]*/cmdline; do
-		if { tr '\0' ' ' <"$f"; } 2>/dev/null | grep -qF -- "$1"; then
-			f=${f#/proc/}
-			f=${f%/cmdline}
-			[ "$f" != "$BASHPID" ] && alive "$f" && echo "$f"
-		fi
-	done
-}
-
-no_pid_with()
-{
-	[ -z "$(pids_with "$1")" ]
-}
-
 leaves_in()
 {
 	[ -z "$1" ] ||

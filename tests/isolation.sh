@@ -150,24 +150,6 @@ sorted()
 		sed 's/ $//'
 }
 
-# Processes of this user whose command line holds TOKEN.
-pids_with()
-{
-	local f
-
-	for f in /proc/[0-9]*/cmdline; do
-		if { tr '\0' ' ' <"$f"; } 2>/dev/null | grep -qF -- "$1"; then
-			f=${f#/proc/}
-			echo "${f%/cmdline}"
-		fi
-	done
-}
-
-no_pid_with()
-{
-	[ -z "$(pids_with "$1")" ]
-}
-
 # The helper's pid from the sandbox's (child-pid is the helper's child).
 parent_of()
 {
@@ -1214,14 +1196,7 @@ if section 10 "endurance"; then
 
 ours_left()
 {
-	local f exe
-
-	for f in /proc/[0-9]*/exe; do
-		exe=$(readlink "$f" 2>/dev/null) || continue
-		case $exe in
-		"$H" | "$P") echo "${f%/exe}" ;;
-		esac
-	done
+	pids_running "$H" "$P"
 }
 mkdir -m 755 "$T/e"
 mounts_before=$(wc -l </proc/$$/mountinfo)

@@ -72,14 +72,7 @@ ME=$(id -u)
 # a command), one pid a line.
 ours()
 {
-	local d
-
-	# -ef: the same file, without a readlink process for every pid
-	for d in /proc/[0-9]*; do
-		if [ "$d/exe" -ef "$H" ] || [ "$d/exe" -ef "$A" ]; then
-			alive "${d#/proc/}" && echo "${d#/proc/}"
-		fi
-	done
+	pids_running "$H" "$A"
 }
 
 none_left()

@@ -5,6 +5,9 @@
 #                       their quotes; arrays and flat objects whole)
 #   alive PID           PID exists and is not a zombie
 #   not_alive PID
+#   pids_with TOKEN     live pids whose command line holds TOKEN
+#   no_pid_with TOKEN
+#   pids_running PATH...  live pids running one of those programs
 #   poll CMD [ARG...]   within 3 CMD...
 #   scaled SECS         SECS times SH_TIME_SCALE: a --timeout (or other
 #                       window) a command must act within under a slow
@@ -57,6 +60,42 @@ alive()
 not_alive()
 {
 	! alive "$1"
+}
+
+# The live processes whose command line holds TOKEN, one pid a line. One
+# grep reads every command line: a tr and a grep for each pid took 25 s a
+# scan on a loaded 2-core machine, and the suites scan in poll loops.
+pids_with()
+{
+	local f pid
+
+	for f in $(grep -lsaF -- "$1" /proc/[0-9]*/cmdline); do
+		pid=${f#/proc/}
+		pid=${pid%/cmdline}
+		[ "$pid" != "$BASHPID" ] && alive "$pid" && echo "$pid"
+	done
+}
+
+no_pid_with()
+{
+	[ -z "$(pids_with "$1")" ]
+}
+
+# The live processes that run one of the programs PATH..., one pid a
+# line (-ef compares the files: no readlink process for every pid, and a
+# program seen through another mount namespace still matches).
+pids_running()
+{
+	local d p
+
+	for d in /proc/[0-9]*; do
+		for p; do
+			if [ "$d/exe" -ef "$p" ]; then
+				alive "${d#/proc/}" && echo "${d#/proc/}"
+				break
+			fi
+		done
+	done
 }
 
 poll()
