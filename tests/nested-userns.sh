@@ -261,7 +261,7 @@ if command -v unshare >/dev/null &&
 		exec "$1" --unshare-user -- true' sh "$T/spawn-helper" \
 		</dev/null >/dev/null 2>"$T/err"
 	check_match "ENOSPC making the user namespace: 125, names user.max_user_namespaces" \
-		"^125 spawn-helper: ns: namespace \`user\` refused \(the limit user.max_user_namespaces is reached, or 0.*: No space left on device$" \
+		"^125 spawn-helper: ns: namespace \`user\` refused: the sysctl user.max_user_namespaces=0 allows none: No space left on device$" \
 		"$? $(cat "$T/err")"
 	out=$(unshare -U -r sh -c 'echo 0 >/proc/sys/user/max_user_namespaces &&
 		exec "$1" --probe' sh "$T/spawn-helper" </dev/null 2>&1)
