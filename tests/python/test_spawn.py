@@ -904,10 +904,10 @@ print(asyncio.run(proc.wait()), repr(logged()))
 
     def test_timeout(self):
         status = []
-        start = time.monotonic()
+        # the sleep's own end would be 0, not SIGTERM and timed_out: no
+        # clock needed to see the timeout ended it
         rc = sh.spawn(["sleep", "30"], env=ENV, fd_pipes={}, timeout=0.2,
                       status=status)
-        self.assertLess(time.monotonic() - start, 10)
         self.assertEqual(rc, -signal.SIGTERM)
         self.assertTrue(status[0]["timed_out"])
         # TERM ignored: KILL after kill_after. The timeout counts from
