@@ -830,7 +830,7 @@ if [ "$ME" = 0 ]; then
 		"0 $T/c755 " "$rc $out $(json_val "$st1" cwd-refused)"
 	check_eq "the key order of the started record (the namespaces' inodes, then cwd-refused last)" \
 		"child-pid command-pid command-ns-pid namespaces mnt-namespace pid-namespace cwd-refused" \
-		"$(cd "$T/c700" && "$H" --status-fd 3 --uid nobody -- "$P" exit 0 3>&1 >/dev/null 2>&1 </dev/null |
+		"$(cd "$T/c700" && "$H" --status-fd 3 --uid nobody -- "$P" sleep 3 3>&1 >/dev/null 2>&1 </dev/null |
 			sed -n 1p | grep -o '"[a-z-]*":' | tr -d '":' | grep -vxE 'path|errno|errname' | tr '\n' ' ' | sed 's/ $//')"
 else
 	skip "root --uid nobody from a 0700 directory: cwd-refused EACCES" \
