@@ -150,6 +150,13 @@ sorted()
 		sed 's/ $//'
 }
 
+# Process PID is alive with TOKEN in its command line (an execve under
+# way shows none for a moment: poll it).
+runs_with()
+{
+	[ -n "$1" ] && alive "$1" && grep -qsaF -- "$2" "/proc/$1/cmdline"
+}
+
 # The helper's pid from the sandbox's (child-pid is the helper's child).
 parent_of()
 {
@@ -849,10 +856,15 @@ run --unshare-pid -- "$P" pid
 check_eq "--unshare-pid: the command is pid 2, its parent pid 1" \
 	"0 pid 2 ppid 1" "$rc $out"
 
+# The command sleeps until a signal ends it, however long the test takes
+# to send one (a `sleep 10` ended by itself before the signal came under
+# emulation); should the signal be lost, the --timeout ends the wait and
+# the record says timed-out.
 for sig in TERM INT HUP QUIT USR1 USR2; do
 	num=$(kill -l "$sig")
 	rm -f "$T/st"
-	"$P" wait "$H" --status-fd 3 --unshare-pid -- "$P" sleep 10 \
+	"$P" wait "$H" --status-fd 3 --unshare-pid --timeout "$(scaled 120)" \
+		-- "$P" sleep 100000 \
 		</dev/null >"$T/out" 2>"$T/err" 3>"$T/st" &
 	w=$!
 	echo "$w" >>"$T/pids"
@@ -875,9 +887,36 @@ for sig in TERM INT HUP QUIT USR1 USR2; do
 	kill "-$sig" "$hpid"
 	wait "$w"
 	stN=$(tail -n 1 "$T/st")
+	to=$(json_val "$stN" timed-out)
 	check_eq "SIG$sig to the helper reaches the command under pid 1; both die of it" \
 		"signaled $num core 0 / $num \"SIG$sig\" $((128 + num))" \
-		"$(cat "$T/out") / $(json_val "$stN" signal) $(json_val "$stN" signal-name) $(json_val "$stN" exit-code)"
+		"$(cat "$T/out") / $(json_val "$stN" signal) $(json_val "$stN" signal-name) $(json_val "$stN" exit-code)${to:+ timed-out $to}"
+done
+
+# The same signals sent the moment the started record is read, with no
+# process started in between: the monitor may not wait for signals yet,
+# nor the init; a signal the helper receives once it has said "started"
+# still reaches the command. (bash's own kill; the helper resets the
+# SIGINT and SIGQUIT a background job of bash ignores.)
+mkfifo "$T/started"
+for sig in TERM INT HUP QUIT USR1 USR2; do
+	num=$(kill -l "$sig")
+	"$H" --status-fd 3 --unshare-pid --timeout "$(scaled 120)" \
+		-- "$P" sleep 100000 </dev/null >/dev/null 2>"$T/err" \
+		3>"$T/started" &
+	w=$!
+	echo "$w" >>"$T/pids"
+	exec 4<"$T/started"
+	read -r st1 <&4 && has_child_pid <(printf '%s\n' "$st1") &&
+		kill "-$sig" "$w"
+	stN=$(tail -n 1 <&4)
+	exec 4<&-
+	{ wait "$w"; } 2>/dev/null # (bash's own line about the signal)
+	rc=$?
+	to=$(json_val "$stN" timed-out)
+	check_eq "SIG$sig to the helper as soon as it says started reaches the command under pid 1" \
+		"$((128 + num)) $num \"SIG$sig\"" \
+		"$rc $(json_val "$stN" signal) $(json_val "$stN" signal-name)${to:+ timed-out $to}"
 done
 
 if start_bg --unshare-pid -- "$P" catch "$T/ready" 5; then
@@ -897,17 +936,24 @@ token=sh-isolation-daemon-$$-$RANDOM
 run --unshare-pid --writable "$T" -- "$P" daemonize "$T/daemon.pid" "$token"
 check_match "--unshare-pid: the command starts a double-forked daemon" \
 	'^daemon [0-9]+$' "$out"
-check_true "--unshare-pid: the daemon is gone when the helper returns" \
-	within 3 no_pid_with "$token"
+if ! check_true "--unshare-pid: the daemon is gone when the helper returns" \
+	within 3 no_pid_with "$token"; then
+	for pid in $(pids_with "$token"); do
+		kill -9 "$pid"
+	done
+fi
 # root's command would get a pid namespace: the control leaves it out
-# (--unsafe-share-pids), and the record says so
+# (--unsafe-share-pids), and the record says so. Its daemon's pid is
+# ours (no pid namespace); it runs until we kill it, so it is seen
+# however long the test takes to look.
 token2=$token-control
 nopidns=()
 [ "$ME" = 0 ] && nopidns=(--unsafe-share-pids)
 run_st "${nopidns[@]}" --writable "$T" -- "$P" daemonize "$T/daemon2.pid" "$token2"
-left=$(pids_with "$token2")
+dpid=$(sed -n 's/^daemon //p' <<<"$out")
+[ -n "$dpid" ] && echo "$dpid" >>"$T/pids"
 check_true "control, no pid namespace${nopidns[*]:+ (${nopidns[*]})}: the daemon outlives the helper" \
-	test -n "$left"
+	poll runs_with "$dpid" "$token2"
 if [ "$ME" = 0 ]; then
 	check_eq "control --unsafe-share-pids: no pid namespace, the record lists share-pids" \
 		'["mount"] ["share-pids"]' \
@@ -916,9 +962,7 @@ else
 	skip "control --unsafe-share-pids: the record lists share-pids" \
 		"not root (no pid namespace to leave out)"
 fi
-for pid in $left; do
-	kill -9 "$pid"
-done
+runs_with "$dpid" "$token2" && kill -9 "$dpid"
 fi # section 7
 
 # --- 8. timeout ------------------------------------------------------------

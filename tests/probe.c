@@ -632,8 +632,11 @@ static void write_pid_file(const char *file)
 }
 
 /* A daemon: double fork and setsid; the grandchild writes its pid (as
- * its pid namespace sees it) to FILE and sleeps 30 s with TOKEN in its
- * command line, for the test to find it from the host. Returns once FILE
+ * its pid namespace sees it) to FILE and sleeps with TOKEN in its
+ * command line, for the test to find it from the host, until it is
+ * killed (by its pid namespace's or cgroup's end, or by the test: a
+ * daemon that ended by itself would pass a test that it was killed, or
+ * fail one that it was not, however slow the machine). Returns once FILE
  * exists (up to 3 s): "daemon PID". */
 static void cmd_daemonize(const char *file, const char *token)
 {
@@ -656,8 +659,8 @@ static void cmd_daemonize(const char *file, const char *token)
 			dup2(null, 2);
 		}
 		write_pid_file(file);
-		execl("/proc/self/exe", "probe", "sleep", "30", "mark", token,
-		      (char *)NULL);
+		execl("/proc/self/exe", "probe", "sleep", "100000", "mark",
+		      token, (char *)NULL);
 		_exit(95);
 	}
 	while (waitpid(pid, &status, 0) < 0)
