@@ -1049,7 +1049,7 @@ const struct option_def option_table[] = {
 	{ "timeout-exit-124", 0, GROUP_LIMITS, NULL,
 	  "when --timeout ended the command, exit with 124 as timeout(1) "
 	  "does, instead of the command's status (the outcome record still "
-	  "has its signal or exit code)",
+	  "has its signal or exit code); needs --timeout",
 	  parse_flag, emit_flag, OFF(timeout_exit_124) },
 	{ "kill-after", OPT_VALUE, GROUP_LIMITS, "SECONDS",
 	  "the grace between a timeout's SIGTERM and SIGKILL (default 5)",
