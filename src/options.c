@@ -753,7 +753,8 @@ const struct option_def option_table[] = {
 	  "print this help and exit", parse_action, NULL, 0 },
 	{ "version", OPT_CLI_ONLY | OPT_SHORT('V'), GROUP_GENERAL, NULL,
 	  "print the version, then those of libseccomp, libcap and the C "
-	  "library, each static (built in) or shared, and exit",
+	  "library, each static (built in) or shared, and the libseccomp "
+	  "that precompiled the built-in seccomp profiles, and exit",
 	  parse_action, NULL, 0 },
 	{ "probe", OPT_CLI_ONLY, GROUP_GENERAL, NULL,
 	  "print what this machine supports (namespaces, user namespace "
