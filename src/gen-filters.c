@@ -3,6 +3,7 @@
  * write them as C (seccomp-profiles.c). */
 #include "config.h"
 
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -81,6 +82,10 @@ int main(void)
 		       lib[i].len, variants[i].c_name, own[i].len);
 	printf("};\n\n");
 	print_lookup();
+	/* the libseccomp that compiled them: this program's */
+	printf("\nconst char precompiled_profiles_libseccomp[] = \"%u.%u.%u\";\n",
+	       seccomp_version()->major, seccomp_version()->minor,
+	       seccomp_version()->micro);
 	for (size_t i = 0; i < N_VARIANTS; i++) {
 		free(lib[i].insns);
 		free(own[i].insns);

@@ -25,6 +25,7 @@
 #include "names.h"
 #include "options.h"
 #include "probe.h"
+#include "seccomp-profiles.h"
 #include "status.h"
 
 /* Setuid-free by design: a helper that was given privileges by its file
@@ -156,6 +157,12 @@ static void print_version(void)
 #else
 	printf("musl %s (%s)\n", SH_MUSL_VERSION, libc);
 #endif
+	/* what a libseccomp update reaches only with a rebuild */
+	if (*precompiled_profiles_libseccomp)
+		printf("built-in seccomp profiles precompiled by libseccomp %s\n",
+		       precompiled_profiles_libseccomp);
+	else
+		printf("built-in seccomp profiles compiled at each spawn\n");
 }
 
 int main(int argc, char **argv)

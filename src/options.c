@@ -753,7 +753,8 @@ const struct option_def option_table[] = {
 	  "print this help and exit", parse_action, NULL, 0 },
 	{ "version", OPT_CLI_ONLY | OPT_SHORT('V'), GROUP_GENERAL, NULL,
 	  "print the version, then those of libseccomp, libcap and the C "
-	  "library, each static (built in) or shared, and exit",
+	  "library, each static (built in) or shared, and the libseccomp "
+	  "that precompiled the built-in seccomp profiles, and exit",
 	  parse_action, NULL, 0 },
 	{ "probe", OPT_CLI_ONLY, GROUP_GENERAL, NULL,
 	  "print what this machine supports (namespaces, user namespace "
@@ -1049,7 +1050,7 @@ const struct option_def option_table[] = {
 	{ "timeout-exit-124", 0, GROUP_LIMITS, NULL,
 	  "when --timeout ended the command, exit with 124 as timeout(1) "
 	  "does, instead of the command's status (the outcome record still "
-	  "has its signal or exit code)",
+	  "has its signal or exit code); needs --timeout",
 	  parse_flag, emit_flag, OFF(timeout_exit_124) },
 	{ "kill-after", OPT_VALUE, GROUP_LIMITS, "SECONDS",
 	  "the grace between a timeout's SIGTERM and SIGKILL (default 5)",

@@ -224,7 +224,8 @@ struct member {
 };
 
 struct call_numbers {
-	int native, i386;
+	/* (not `i386`: a macro of gcc for that target) */
+	int native, ia32;
 };
 
 static size_t group_of(const size_t *first, size_t i)
@@ -239,7 +240,7 @@ static bool may_meet(const struct call_numbers *a,
 {
 	/* i386's socketcall and ipc carry many calls under one number */
 	return a->native == b->native ||
-	       (a->i386 != __NR_SCMP_ERROR && a->i386 == b->i386);
+	       (a->ia32 != __NR_SCMP_ERROR && a->ia32 == b->ia32);
 }
 
 static int compare_members(const void *a, const void *b)
@@ -271,7 +272,7 @@ static int group_rules(const struct seccomp_policy *policy, bool *unknown,
 
 		nrs[i].native = seccomp_syscall_resolve_name(name);
 		unknown[i] = nrs[i].native == __NR_SCMP_ERROR;
-		nrs[i].i386 = x86 ? seccomp_syscall_resolve_name_rewrite(
+		nrs[i].ia32 = x86 ? seccomp_syscall_resolve_name_rewrite(
 					    SCMP_ARCH_X86, name)
 				  : __NR_SCMP_ERROR;
 		first[i] = i;

@@ -19,3 +19,5 @@ const struct precompiled_profile *precompiled_profile(const char *name)
 {
 	return precompiled_profile_flags(name, 0);
 }
+
+const char precompiled_profiles_libseccomp[] = "";

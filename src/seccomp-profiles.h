@@ -23,3 +23,6 @@ const struct precompiled_profile *precompiled_profile_flags(const char *name,
 							    unsigned flags);
 /* The same with no flags: the profile whole. */
 const struct precompiled_profile *precompiled_profile(const char *name);
+/* The version of the libseccomp that compiled them ("" when none is
+ * precompiled: a cross build), for spawn-helper --version. */
+extern const char precompiled_profiles_libseccomp[];

@@ -195,6 +195,9 @@ static int check_isolation_conflicts(const struct spec *spec,
 	if (spec->kill_after_ms >= 0 && !spec->timeout_ms)
 		return err_set(err, "spec", EINVAL,
 			       "--kill-after needs --timeout");
+	if (spec->timeout_exit_124 && !spec->timeout_ms)
+		return err_set(err, "spec", EINVAL,
+			       "--timeout-exit-124 needs --timeout");
 	if (spec->hostname && !(mask & NS_BIT(NS_UTS)))
 		return err_set(err, "spec", EINVAL,
 			       "--hostname needs --unshare-uts (or "

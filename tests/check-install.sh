@@ -93,20 +93,36 @@ run_example()
 	check_match "spawn-run: ... and the stage and message" '^exec: ' "$out"
 	"$example" >/dev/null 2>&1
 	check_eq "spawn-run: no command, exit 2" 2 "$?"
+	# the library always passes --status-fd: the helper's summary of
+	# refused calls (the built-in profile refuses a nested user
+	# namespace) stays off the caller's stderr
+	if unshare=$(command -v unshare); then
+		err=$("$example" "$unshare" -U true 2>&1 >"$tmp/out")
+		check_eq "spawn-run: a refused call, the command's own message" \
+			"unshare: unshare failed: Operation not permitted" \
+			"$(cat "$tmp/out")"
+		check_eq "spawn-run: ... and nothing on the caller's stderr" \
+			"" "$err"
+	else
+		skip "spawn-run: a refused call, the command's own message" \
+			"no unshare(1)"
+		skip "spawn-run: ... and nothing on the caller's stderr" \
+			"no unshare(1)"
+	fi
 }
 
 example=$SH_EXAMPLE
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/check-install.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
 if [ "$SH_INSTALLED" = yes ]; then
-	dir=$(mktemp -d "${TMPDIR:-/tmp}/check-install.XXXXXX") || exit 1
-	trap 'rm -rf "$dir"' EXIT
 	example=
 	# shellcheck disable=SC2046 # pkg-config's words, split on purpose
 	# shellcheck disable=SC2086 # $cc may carry flags
 	if out=$($cc -Wall -Wextra -Werror \
-		$(pkg-config --cflags libspawnhelper) -o "$dir/spawn-run" \
+		$(pkg-config --cflags libspawnhelper) -o "$tmp/spawn-run" \
 		"$example_src" $(pkg-config --libs libspawnhelper) 2>&1); then
 		ok "examples/spawn-run.c builds with pkg-config --cflags --libs libspawnhelper"
-		example=$dir/spawn-run
+		example=$tmp/spawn-run
 		# the installed library finds the installed helper itself;
 		# under DESTDIR it is not where the library looks
 		if [ -n "$SH_DESTDIR" ]; then

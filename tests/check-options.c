@@ -2096,6 +2096,7 @@ static const struct prereq prereqs[] = {
 	{ "hostname", { "--unshare-uts" } },
 	{ "loopback-addr", { "--unshare-net" } },
 	{ "kill-after", { "--timeout", "1.000" } },
+	{ "timeout-exit-124", { "--timeout", "1.000" } },
 	{ "memory-max", { "--cgroup-parent", "/cg" } },
 	{ "pids-max", { "--cgroup-parent", "/cg" } },
 	{ "cpu-max", { "--cgroup-parent", "/cg" } },
@@ -2128,8 +2129,10 @@ START_TEST(test_prereq_needed)
 	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++)
 		if (strcmp(samples[i].name, p->name) == 0)
 			s = &samples[i];
-	ck_assert_ptr_nonnull(s);
-	ck_assert_int_ge(asprintf(&token, "--%s=%s", p->name, s->values[0]),
+	/* a flag alone, an option with its first sample */
+	ck_assert(s || !(option_find(p->name)->flags & OPT_VALUE));
+	ck_assert_int_ge(s ? asprintf(&token, "--%s=%s", p->name, s->values[0])
+			   : asprintf(&token, "--%s", p->name),
 			 0);
 	in[0] = token;
 	in[1] = "x";
@@ -2414,7 +2417,8 @@ static bool fuzz_allowed(const struct fuzz_spec *fs,
 		return fuzz_joinable(fs) != 0;
 	if (is_mount_option(name))
 		return !(fs->joined & NS_BIT(NS_MOUNT));
-	if (strcmp(name, "kill-after") == 0)
+	if (strcmp(name, "kill-after") == 0 ||
+	    strcmp(name, "timeout-exit-124") == 0)
 		return fs->timeout;
 	if (strcmp(name, "unsafe-share-session") == 0)
 		return !fs->new_session;
@@ -3354,7 +3358,7 @@ static int fuzz_break(struct fuzz_spec *fs, char *needle, size_t size)
 	unsigned mask = fuzz_namespaces(fs), made = mask & ~fs->joined;
 	const char *name = NULL;
 	char *value = NULL;
-	int choices[16], n = 0, r = 0, errnum = EINVAL;
+	int choices[17], n = 0, r = 0, errnum = EINVAL;
 	size_t mount = fs->n, addr = fs->n, twin = 0, j, once = 0, n_once = 0;
 	bool has_twin = false; /* twin: the item the new one repeats */
 
@@ -3382,6 +3386,8 @@ static int fuzz_break(struct fuzz_spec *fs, char *needle, size_t size)
 		choices[n++] = 3;
 	if (!fs->timeout)
 		choices[n++] = 4;
+	if (!fs->timeout)
+		choices[n++] = 16;
 	if (!(mask & NS_BIT(NS_UTS)))
 		choices[n++] = 5;
 	if (!(mask & NS_BIT(NS_NET)))
@@ -3524,6 +3530,10 @@ static int fuzz_break(struct fuzz_spec *fs, char *needle, size_t size)
 		name = fs->items[once].opt->name;
 		value = random_value(fs, fs->items[once].opt);
 		snprintf(needle, size, "--%s given twice", name);
+		break;
+	case 16:
+		name = "timeout-exit-124";
+		snprintf(needle, size, "--timeout-exit-124 needs --timeout");
 		break;
 	default: {
 		/* an address there is already, with another prefix maybe */

@@ -1190,22 +1190,30 @@ START_TEST(test_precompiled_profiles)
 	struct bpf_program lib, own;
 	struct sh_err err = { 0 };
 
+#ifdef SH_PROFILES_AT_SPAWN
+	/* a cross build precompiles none (src/seccomp-profiles-none.c):
+	 * the helper compiles each at spawn, below */
+	ck_assert_ptr_null(pre);
+#else
 	ck_assert_ptr_nonnull(pre);
 	ck_assert_str_eq(pre->name, name);
 	ck_assert_uint_eq(pre->flags, flags);
 	if (!flags)
 		ck_assert_ptr_eq(precompiled_profile(name), pre);
+#endif
 	ck_assert_int_eq(seccomp_profile_parse_flags(&policy, name, flags,
 						     &err),
 			 0);
 	ck_assert_int_eq(seccomp_compile(&policy, true, &lib, &own, &err), 0);
-	ck_assert_uint_eq(pre->lib_len, lib.len);
-	ck_assert_uint_eq(pre->own_len, own.len);
 	ck_assert_int_gt(lib.len, 0);
-	ck_assert_int_eq(memcmp(pre->lib, lib.insns,
-				lib.len * sizeof(*lib.insns)),
-			 0);
-	if (own.len)
+	if (pre) {
+		ck_assert_uint_eq(pre->lib_len, lib.len);
+		ck_assert_uint_eq(pre->own_len, own.len);
+		ck_assert_int_eq(memcmp(pre->lib, lib.insns,
+					lib.len * sizeof(*lib.insns)),
+				 0);
+	}
+	if (pre && own.len)
 		ck_assert_int_eq(memcmp(pre->own, own.insns,
 					own.len * sizeof(*own.insns)),
 				 0);

@@ -5,7 +5,9 @@
 # "static" exactly when the ELF file does not load it (readelf -d), and
 # the versions those of the build machine's packages (pkg-config; glibc's
 # from getconf), which a test build links.
-# Environment: SPAWN_HELPER, SH_VERSION.
+# The last line says which libseccomp compiled the built-in seccomp
+# profiles into the helper (none in a cross build).
+# Environment: SPAWN_HELPER, SH_VERSION, SH_CROSS (yes in a cross build).
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 . "$srcdir/tap.sh"
 H=${SPAWN_HELPER:?}
@@ -57,5 +59,17 @@ fi
 [ -z "$readelf" ] ||
 	check_eq "... linked as it says" "$(linked libc.so)" \
 		"$(sed 's/.*(\([a-z]*\).*/\1/' <<<"$line")"
+
+# the built-in profiles: precompiled by the build machine's libseccomp
+# (gen-filters ran with it), or in a cross build compiled at each spawn
+line=$(grep '^built-in seccomp profiles ' <<<"$out")
+if [ "${SH_CROSS:-no}" = yes ]; then
+	check_eq "a cross build: the built-in profiles compiled at each spawn" \
+		"built-in seccomp profiles compiled at each spawn" "$line"
+else
+	check_eq "the built-in profiles: precompiled by the installed libseccomp" \
+		"built-in seccomp profiles precompiled by libseccomp $(pkg-config --modversion libseccomp 2>/dev/null)" \
+		"$line"
+fi
 tap_done
 exit 0

@@ -2,6 +2,15 @@
 # spawnhelper for an overlay: copy contrib/gentoo/sys-apps into it, put
 # the release tarball where SRC_URI points (or in DISTDIR) and run
 # `ebuild spawnhelper-0.1.0.ebuild manifest`.
+#
+# What was tried, and what was not: this ebuild has not been run by
+# portage on a Gentoo system (no emerge, no pkgcheck, no QA of a real
+# build). Its phases were run on Debian 12 against the make dist tarball
+# with stand-ins for econf (the options EAPI 8's econf passes, libdir
+# lib64), emake, use_enable/use_with and the python-r1 helpers, for
+# USE="python test" and USE="static": configure knew every option,
+# src_test's suites passed, and the files src_install expects were
+# installed (README.md, For packagers).
 
 EAPI=8
 
@@ -24,9 +33,13 @@ RESTRICT="!test? ( test )"
 # links the helper static-pie against their archives instead (faster
 # spawns, see the README's "For packagers"), so a libseccomp or libcap
 # security update then needs a rebuild of this package.
+# libseccomp also compiled the built-in seccomp profiles at build time
+# (README.md, For packagers): := rebuilds this package when its subslot
+# changes; after a libseccomp update that changes its system call tables
+# or the BPF it makes, rebuild this package too.
 RDEPEND="
-	sys-libs/libcap
-	sys-libs/libseccomp
+	sys-libs/libcap:=
+	sys-libs/libseccomp:=
 	python? ( ${PYTHON_DEPS} )
 "
 DEPEND="${RDEPEND}
@@ -39,10 +52,12 @@ DEPEND="${RDEPEND}
 BDEPEND="virtual/pkgconfig"
 
 src_configure() {
-	# the Python modules are installed per implementation below
+	# the Python modules are installed per implementation below; Check
+	# only with USE=test (configure would find it by itself)
 	econf \
 		$(use_enable static static-helper) \
 		$(use_enable static static-deps) \
+		$(use_with test check) \
 		--without-musl \
 		--without-python-sitedir
 }
@@ -66,5 +81,7 @@ install_python() {
 src_install() {
 	default
 	find "${ED}" -name '*.la' -delete || die
-	use python && python_foreach_impl install_python
+	if use python; then
+		python_foreach_impl install_python
+	fi
 }
