@@ -427,7 +427,8 @@ class Phases(unittest.TestCase):
         """FEATURES=buildpkg: the package phase (misc-functions.sh, run
         in spawn_sandbox) writes and removes the binary package's
         temporary file, which portage made in PKGDIR before the phase
-        (PORTAGE_BINPKG_TMPFILE)."""
+        (PORTAGE_BINPKG_TMPFILE), and with FEATURES=binpkg-signing takes
+        the signing lock and writes the gpg home that make.conf names."""
         self.make_tree()
         pkgdir = os.path.join(self.tmpdir, "pkgdir", "cat")
         os.makedirs(pkgdir)
@@ -437,6 +438,36 @@ class Phases(unittest.TestCase):
                          env=["PORTAGE_BINPKG_TMPFILE=" + tmpfile])
         self.assertEqual(r["checks"], {"binpkg-write": "ok"}, r)
         self.assertFalse(os.path.exists(tmpfile))
+        # FEATURES=binpkg-signing: portage signs from gpkg-helper.py with
+        # its settings read afresh from PORTAGE_CONFIGROOT's make.conf
+        # (the phase's environment does not carry them): gpg's home and
+        # the directory of flock's lock file, both outside portage's
+        # paths, are written
+        import shutil
+        import tempfile
+        signing = tempfile.mkdtemp(dir="/run", prefix="sh-phases-")
+        self.addCleanup(shutil.rmtree, signing)
+        home, lockdir = (os.path.join(signing, d) for d in ("gnupg", "lock"))
+        os.mkdir(home, 0o700)
+        os.mkdir(lockdir)
+        lock = os.path.join(lockdir, "portage-binpkg-gpg.lock")
+        configroot = os.path.join(self.tmpdir, "configroot")
+        os.makedirs(os.path.join(configroot, "etc", "portage"))
+        with open(os.path.join(configroot, "etc", "portage", "make.conf"),
+                  "w") as f:
+            f.write('BINPKG_GPG_SIGNING_GPG_HOME="%s"\n'
+                    'BINPKG_GPG_SIGNING_BASE_COMMAND="/usr/bin/flock %s '
+                    '/usr/bin/gpg --sign --armor [PORTAGE_CONFIG]"\n'
+                    % (home, lock))
+        open(tmpfile, "w").close()
+        r, = self.driver(["package"], features="sandbox userpriv "
+                         "network-sandbox ipc-sandbox mount-sandbox "
+                         "pid-sandbox binpkg-signing",
+                         env=["PORTAGE_BINPKG_TMPFILE=" + tmpfile,
+                              "PORTAGE_CONFIGROOT=" + configroot,
+                              "SIGNING_HOME=" + home, "SIGNING_LOCK=" + lock])
+        self.assertEqual(r["checks"], {"binpkg-write": "ok", "gpg-lock": "ok",
+                                       "gpg-home": "ok"}, r)
 
     def test_userpriv_phase(self):
         """A userpriv phase (portage's uid) writes its ${WORKDIR} but
