@@ -127,7 +127,9 @@ def _portage_dirs(env):
     build directory elsewhere), the directory of the package phase's
     PORTAGE_BINPKG_TMPFILE (in PKGDIR, where __dyn_package writes the
     binary package) and with FEATURES=binpkg-signing what its signing
-    command writes (signing_paths), portage's ${PORTAGE_TMPDIR}/portage
+    command writes (signing_paths), the fetcher's DISTDIR (a spawn with
+    EBUILD_PHASE=fetch, as fetch makes it), portage's
+    ${PORTAGE_TMPDIR}/portage
     and, with FEATURES ccache or distcc, their directories (ebuild.sh's
     addwrite of them)."""
     paths = [env.get(name) for name in PHASE_DIRS]
@@ -139,6 +141,10 @@ def _portage_dirs(env):
     features = (env.get("FEATURES") or "").split()
     if env.get("PORTAGE_BINPKG_TMPFILE") and "binpkg-signing" in features:
         paths += signing_paths(env)
+    if env.get("EBUILD_PHASE") == "fetch":
+        # portage's fetcher (fetch's _spawn_fetch: FETCHCOMMAND and the
+        # DISTDIR write test) downloads into DISTDIR
+        paths += [env.get("DISTDIR"), env.get("PORTAGE_ACTUAL_DISTDIR")]
     if "ccache" in features:
         paths.append(env.get("CCACHE_DIR"))
     if "distcc" in features:

@@ -469,6 +469,31 @@ class Phases(unittest.TestCase):
         self.assertEqual(r["checks"], {"binpkg-write": "ok", "gpg-lock": "ok",
                                        "gpg-home": "ok"}, r)
 
+    def test_fetch_spawn(self):
+        """Portage's fetcher as root (FETCHCOMMAND, the DISTDIR write
+        test; no userfetch): fetch's _spawn_fetch sets EBUILD_PHASE=fetch
+        in the environment of a spawn that is no ebuild phase; the
+        fetcher writes DISTDIR, and nothing else of the host."""
+        self.make_tree()
+        build = os.path.join(self.tmpdir, "portage", "cat", "pkg-1")
+        os.makedirs(build)
+        distdir = os.path.join(self.outside, "distfiles")
+        os.mkdir(distdir)
+        env = {"PATH": "/usr/bin:/bin", "EBUILD_PHASE": "fetch",
+               "DISTDIR": distdir, "PORTAGE_TMPDIR": self.tmpdir,
+               "PORTAGE_BUILDDIR": build, "OUTSIDE": self.outside}
+        code = ("import json, site, sys; site.addsitedir(%r)\n" % SITEDIR
+                + "import portage.package.ebuild.fetch as fetch\n"
+                "script = 'echo x >\"$DISTDIR/foo.__download__\"; "
+                "echo x >\"$OUTSIDE/new\"'\n"
+                "print(fetch.spawn(['/bin/bash', '-c', script], "
+                "env=json.loads(sys.argv[1]), fd_pipes={1: 1, 2: 2}))\n")
+        rc, out, err = python(code, args=[json.dumps(env)])
+        self.assertEqual((rc, out), (0, "1\n"), err)
+        self.assertTrue(os.path.exists(os.path.join(
+            distdir, "foo.__download__")), err)
+        self.assertFalse(os.path.exists(os.path.join(self.outside, "new")))
+
     def test_userpriv_phase(self):
         """A userpriv phase (portage's uid) writes its ${WORKDIR} but
         cannot make a setuid file: the build profile."""
