@@ -52,7 +52,7 @@ import spawnhelper
 __all__ = ["install", "uninstall", "spawn", "spawn_sandbox", "installed",
            "phase_kind", "phase_options", "sandbox_options",
            "writable_paths", "private_tmp", "host_tmp_paths",
-           "signing_paths",
+           "signing_paths", "tool_options",
            "sandbox_supported"]
 
 MODULE = "portage.process"
@@ -403,19 +403,57 @@ def _phase_env(env):
     return None
 
 
+def tool_options(mycommand, kwargs, env, host_root=None):
+    """The helper options for one of portage's own tools that portage
+    spawns as root outside a phase and that writes outside the host's
+    read-only view, None for any other command: quickpkg (vartree's
+    FEATURES=unmerge-backup and downgrade-backup) writes PKGDIR (made
+    here if missing, as quickpkg would make it), and with
+    FEATURES=binpkg-signing the signing paths (signing_paths)."""
+    if host_root is None:
+        host_root = _host_root()
+    words = [mycommand] if isinstance(mycommand, str) else mycommand
+    if (not host_root or kwargs.get("uid") not in (None, 0) or env is None
+            or not any(os.path.basename(str(w).split()[0] if w else "")
+                       == "quickpkg" for w in words[:2])):
+        return None
+    paths = [env.get("PKGDIR")]
+    if env.get("PKGDIR"):
+        # quickpkg makes it first thing (ensure_dirs), as root: so here,
+        # where it can be bound writable
+        try:
+            os.makedirs(env["PKGDIR"], exist_ok=True)
+        except OSError:
+            pass
+    if "binpkg-signing" in (env.get("FEATURES") or "").split():
+        paths += signing_paths(env)
+    options = []
+    tmp = private_tmp(env)
+    if tmp:
+        options.append(("tmpfs", tmp))
+    for path in _colon_list(":".join(p for p in paths if p)):
+        if os.path.exists(path) and not (tmp and _below(path, tmp)):
+            options.append(("writable", path))
+    return options
+
+
 def spawn_arguments(mycommand, args, kwargs, sandbox=False):
     """What spawnhelper.spawn gets for portage's spawn(mycommand, *args,
     **kwargs): the phase's options (phase_options) added to the
-    caller's own ``options``, for an ebuild phase's environment."""
+    caller's own ``options``, for an ebuild phase's environment, or a
+    tool's (tool_options)."""
     kwargs = dict(kwargs)
-    env = _phase_env(args[0] if args else kwargs.get("env"))
-    if env is not None:
-        phase = env.get("EBUILD_PHASE") or None
+    given = args[0] if args else kwargs.get("env")
+    env = _phase_env(given)
+    tool = tool_options(mycommand, kwargs, given)
+    if tool is not None or env is not None:
+        phase = env.get("EBUILD_PHASE") or None if env else None
         options = kwargs.get("options") or []
         if isinstance(options, dict):
             options = list(options.items())
-        kwargs["options"] = (phase_options(phase, kwargs, env, sandbox)
-                             + list(options))
+        if tool is None:
+            tool = phase_options(phase, kwargs, env, sandbox)
+        kwargs["options"] = tool + list(options)
     return mycommand, args, kwargs
 
 

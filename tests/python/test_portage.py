@@ -494,6 +494,35 @@ class Phases(unittest.TestCase):
             distdir, "foo.__download__")), err)
         self.assertFalse(os.path.exists(os.path.join(self.outside, "new")))
 
+    def test_quickpkg_spawn(self):
+        """Portage's quickpkg run as root outside a phase (vartree's
+        FEATURES=unmerge-backup and downgrade-backup: an interpreter and
+        the quickpkg script, in the global config's environment) writes
+        the binary package into PKGDIR, and nothing else of the host."""
+        self.make_tree()
+        # not there yet: quickpkg makes it (portage's ensure_dirs)
+        pkgdir = os.path.join(self.outside, "packages")
+        tool = os.path.join(self.tmpdir, "bin", "quickpkg")
+        os.makedirs(os.path.dirname(tool))
+        with open(tool, "w") as f:
+            f.write('mkdir -p "$PKGDIR" && echo x >"$PKGDIR/pkg-1.tbz2"\n'
+                    'echo x >"$OUTSIDE/new"\n')
+        env = {"PATH": "/usr/bin:/bin", "PKGDIR": pkgdir,
+               "PORTAGE_TMPDIR": self.tmpdir, "OUTSIDE": self.outside,
+               "FEATURES": "unmerge-backup",
+               "__PORTAGE_INHERIT_VARDB_LOCK": "1"}
+        code = ("import json, site, sys; site.addsitedir(%r)\n" % SITEDIR
+                + "import portage.process\n"
+                "print(portage.process.spawn(['/bin/sh', %r, "
+                "'=cat/pkg-1'], env=json.loads(sys.argv[1]), "
+                "fd_pipes={1: 1, 2: 2}))\n" % tool)
+        rc, out, err = python(code, args=[json.dumps(env)])
+        self.assertEqual(rc, 0, err)
+        self.assertNotEqual(out, "0\n", err)  # the write beside PKGDIR
+        self.assertTrue(os.path.exists(os.path.join(pkgdir, "pkg-1.tbz2")),
+                        err)
+        self.assertFalse(os.path.exists(os.path.join(self.outside, "new")))
+
     def test_userpriv_phase(self):
         """A userpriv phase (portage's uid) writes its ${WORKDIR} but
         cannot make a setuid file: the build profile."""
