@@ -40,9 +40,11 @@ SANDBOX_PREDICT, SANDBOX_READ, SANDBOX_DENY and SANDBOX_LOG, and
 ``sandbox_capable`` is true.
 """
 
+import importlib
 import importlib.abc
 import inspect
 import os
+import shlex
 import sys
 
 import spawnhelper
@@ -50,6 +52,7 @@ import spawnhelper
 __all__ = ["install", "uninstall", "spawn", "spawn_sandbox", "installed",
            "phase_kind", "phase_options", "sandbox_options",
            "writable_paths", "private_tmp", "host_tmp_paths",
+           "signing_paths", "tool_options",
            "sandbox_supported"]
 
 MODULE = "portage.process"
@@ -123,8 +126,11 @@ def _portage_dirs(env):
     ${PORTAGE_TMPDIR}/portage but where a caller of doebuild put the
     build directory elsewhere), the directory of the package phase's
     PORTAGE_BINPKG_TMPFILE (in PKGDIR, where __dyn_package writes the
-    binary package), portage's ${PORTAGE_TMPDIR}/portage and,
-    with FEATURES ccache or distcc, their directories (ebuild.sh's
+    binary package) and with FEATURES=binpkg-signing what its signing
+    command writes (signing_paths), the fetcher's DISTDIR (a spawn with
+    EBUILD_PHASE=fetch, as fetch makes it), portage's
+    ${PORTAGE_TMPDIR}/portage
+    and, with FEATURES ccache or distcc, their directories (ebuild.sh's
     addwrite of them)."""
     paths = [env.get(name) for name in PHASE_DIRS]
     for name in ("PORTAGE_BUILDDIR", "PORTAGE_BINPKG_TMPFILE"):
@@ -133,11 +139,83 @@ def _portage_dirs(env):
     if env.get("PORTAGE_TMPDIR"):
         paths.append(os.path.join(env["PORTAGE_TMPDIR"], "portage"))
     features = (env.get("FEATURES") or "").split()
+    if env.get("PORTAGE_BINPKG_TMPFILE") and "binpkg-signing" in features:
+        paths += signing_paths(env)
+    if env.get("EBUILD_PHASE") == "fetch":
+        # portage's fetcher (fetch's _spawn_fetch: FETCHCOMMAND and the
+        # DISTDIR write test) downloads into DISTDIR
+        paths += [env.get("DISTDIR"), env.get("PORTAGE_ACTUAL_DISTDIR")]
     if "ccache" in features:
         paths.append(env.get("CCACHE_DIR"))
     if "distcc" in features:
         paths.append(env.get("DISTCC_DIR"))
     return _colon_list(":".join(p for p in paths if p))
+
+
+# portage's configuration files, as portage reads them: its defaults
+# (make.globals: installed, else in portage's own tree), then make.conf
+# in its two places below PORTAGE_CONFIGROOT, later ones winning
+MAKE_GLOBALS = ("usr/share/portage/config/make.globals", "cnf/make.globals")
+MAKE_CONF = ("etc/make.conf", "etc/portage/make.conf")
+
+
+def _make_conf(env):
+    """The settings of portage's make.globals and make.conf for the
+    phase's PORTAGE_CONFIGROOT (EPREFIX, PORTAGE_BASE_PATH), read by
+    portage's own reader (portage.util.getconfig; without portage
+    loaded, none)."""
+    if "portage" not in sys.modules:
+        return {}
+    try:
+        getconfig = importlib.import_module("portage.util").getconfig
+    except (ImportError, AttributeError):
+        return {}
+    defaults = [os.path.join(env.get("EPREFIX") or "/", MAKE_GLOBALS[0])]
+    if env.get("PORTAGE_BASE_PATH"):
+        defaults.append(os.path.join(env["PORTAGE_BASE_PATH"],
+                                     MAKE_GLOBALS[1]))
+    root = env.get("PORTAGE_CONFIGROOT") or env.get("EPREFIX") or "/"
+    settings = {}
+    for path in ([p for p in defaults if os.path.isfile(p)][:1]
+                 + [os.path.join(root, name) for name in MAKE_CONF]):
+        try:
+            found = getconfig(path, tolerant=True, allow_sourcing=True,
+                              expand=dict(settings), recursive=True)
+        except Exception:  # noqa: BLE001  portage's ParseError and kin
+            found = None   # (portage fails on such a file itself)
+        settings.update(found or {})
+    return settings
+
+
+# flock(1)'s options that take a value in the next word
+FLOCK_VALUED = ("-w", "--timeout", "--wait", "-E", "--conflict-exit-code")
+
+
+def signing_paths(env):
+    """FEATURES=binpkg-signing: what the package phase's signing command
+    writes, the gpg home (BINPKG_GPG_SIGNING_GPG_HOME) and the directory
+    of the lock file that BINPKG_GPG_SIGNING_BASE_COMMAND's flock takes
+    (make.globals: /run/lock). Portage signs from the phase
+    (gpkg-helper.py) with settings it reads afresh from make.conf, and
+    the phase's environment does not carry them (past the first phase,
+    portage passes only its whitelist), so they are read the same way
+    (_make_conf)."""
+    settings = _make_conf(env)
+    paths = [settings.get("BINPKG_GPG_SIGNING_GPG_HOME")]
+    try:
+        words = shlex.split(settings.get("BINPKG_GPG_SIGNING_BASE_COMMAND")
+                            or "")
+    except ValueError:
+        words = []
+    if words and os.path.basename(words[0]) == "flock":
+        words = iter(words[1:])
+        for word in words:
+            if word in FLOCK_VALUED:
+                next(words, None)
+            elif not word.startswith("-"):
+                paths.append(os.path.dirname(os.path.normpath(word)))
+                break
+    return [p for p in paths if p]
 
 
 def host_tmp_paths(env, top="/tmp"):
@@ -325,19 +403,57 @@ def _phase_env(env):
     return None
 
 
+def tool_options(mycommand, kwargs, env, host_root=None):
+    """The helper options for one of portage's own tools that portage
+    spawns as root outside a phase and that writes outside the host's
+    read-only view, None for any other command: quickpkg (vartree's
+    FEATURES=unmerge-backup and downgrade-backup) writes PKGDIR (made
+    here if missing, as quickpkg would make it), and with
+    FEATURES=binpkg-signing the signing paths (signing_paths)."""
+    if host_root is None:
+        host_root = _host_root()
+    words = [mycommand] if isinstance(mycommand, str) else mycommand
+    if (not host_root or kwargs.get("uid") not in (None, 0) or env is None
+            or not any(os.path.basename(str(w).split()[0] if w else "")
+                       == "quickpkg" for w in words[:2])):
+        return None
+    paths = [env.get("PKGDIR")]
+    if env.get("PKGDIR"):
+        # quickpkg makes it first thing (ensure_dirs), as root: so here,
+        # where it can be bound writable
+        try:
+            os.makedirs(env["PKGDIR"], exist_ok=True)
+        except OSError:
+            pass
+    if "binpkg-signing" in (env.get("FEATURES") or "").split():
+        paths += signing_paths(env)
+    options = []
+    tmp = private_tmp(env)
+    if tmp:
+        options.append(("tmpfs", tmp))
+    for path in _colon_list(":".join(p for p in paths if p)):
+        if os.path.exists(path) and not (tmp and _below(path, tmp)):
+            options.append(("writable", path))
+    return options
+
+
 def spawn_arguments(mycommand, args, kwargs, sandbox=False):
     """What spawnhelper.spawn gets for portage's spawn(mycommand, *args,
     **kwargs): the phase's options (phase_options) added to the
-    caller's own ``options``, for an ebuild phase's environment."""
+    caller's own ``options``, for an ebuild phase's environment, or a
+    tool's (tool_options)."""
     kwargs = dict(kwargs)
-    env = _phase_env(args[0] if args else kwargs.get("env"))
-    if env is not None:
-        phase = env.get("EBUILD_PHASE") or None
+    given = args[0] if args else kwargs.get("env")
+    env = _phase_env(given)
+    tool = tool_options(mycommand, kwargs, given)
+    if tool is not None or env is not None:
+        phase = env.get("EBUILD_PHASE") or None if env else None
         options = kwargs.get("options") or []
         if isinstance(options, dict):
             options = list(options.items())
-        kwargs["options"] = (phase_options(phase, kwargs, env, sandbox)
-                             + list(options))
+        if tool is None:
+            tool = phase_options(phase, kwargs, env, sandbox)
+        kwargs["options"] = tool + list(options)
     return mycommand, args, kwargs
 
 

@@ -73,6 +73,13 @@ package)
 	# the temporary file portage made for it in PKGDIR, then is removed
 	check binpkg-write sh -c 'echo x >"$PORTAGE_BINPKG_TMPFILE" &&
 		rm -f "$PORTAGE_BINPKG_TMPFILE"'
+	# FEATURES=binpkg-signing: the signing command takes flock's lock
+	# and gpg writes its home, both named in portage's make.conf, not
+	# in the phase's environment (SIGNING_* are the test's own names)
+	if [ -n "${SIGNING_HOME:-}" ]; then
+		check gpg-lock flock "$SIGNING_LOCK" true
+		check gpg-home sh -c ': >"$SIGNING_HOME/random_seed"'
+	fi
 	;;
 postinst)
 	check live-write sh -c 'echo x >"$OUTSIDE/live"'

@@ -427,7 +427,8 @@ class Phases(unittest.TestCase):
         """FEATURES=buildpkg: the package phase (misc-functions.sh, run
         in spawn_sandbox) writes and removes the binary package's
         temporary file, which portage made in PKGDIR before the phase
-        (PORTAGE_BINPKG_TMPFILE)."""
+        (PORTAGE_BINPKG_TMPFILE), and with FEATURES=binpkg-signing takes
+        the signing lock and writes the gpg home that make.conf names."""
         self.make_tree()
         pkgdir = os.path.join(self.tmpdir, "pkgdir", "cat")
         os.makedirs(pkgdir)
@@ -437,6 +438,90 @@ class Phases(unittest.TestCase):
                          env=["PORTAGE_BINPKG_TMPFILE=" + tmpfile])
         self.assertEqual(r["checks"], {"binpkg-write": "ok"}, r)
         self.assertFalse(os.path.exists(tmpfile))
+        # FEATURES=binpkg-signing: portage signs from gpkg-helper.py with
+        # its settings read afresh from PORTAGE_CONFIGROOT's make.conf
+        # (the phase's environment does not carry them): gpg's home and
+        # the directory of flock's lock file, both outside portage's
+        # paths, are written
+        import shutil
+        import tempfile
+        signing = tempfile.mkdtemp(dir="/run", prefix="sh-phases-")
+        self.addCleanup(shutil.rmtree, signing)
+        home, lockdir = (os.path.join(signing, d) for d in ("gnupg", "lock"))
+        os.mkdir(home, 0o700)
+        os.mkdir(lockdir)
+        lock = os.path.join(lockdir, "portage-binpkg-gpg.lock")
+        configroot = os.path.join(self.tmpdir, "configroot")
+        os.makedirs(os.path.join(configroot, "etc", "portage"))
+        with open(os.path.join(configroot, "etc", "portage", "make.conf"),
+                  "w") as f:
+            f.write('BINPKG_GPG_SIGNING_GPG_HOME="%s"\n'
+                    'BINPKG_GPG_SIGNING_BASE_COMMAND="/usr/bin/flock %s '
+                    '/usr/bin/gpg --sign --armor [PORTAGE_CONFIG]"\n'
+                    % (home, lock))
+        open(tmpfile, "w").close()
+        r, = self.driver(["package"], features="sandbox userpriv "
+                         "network-sandbox ipc-sandbox mount-sandbox "
+                         "pid-sandbox binpkg-signing",
+                         env=["PORTAGE_BINPKG_TMPFILE=" + tmpfile,
+                              "PORTAGE_CONFIGROOT=" + configroot,
+                              "SIGNING_HOME=" + home, "SIGNING_LOCK=" + lock])
+        self.assertEqual(r["checks"], {"binpkg-write": "ok", "gpg-lock": "ok",
+                                       "gpg-home": "ok"}, r)
+
+    def test_fetch_spawn(self):
+        """Portage's fetcher as root (FETCHCOMMAND, the DISTDIR write
+        test; no userfetch): fetch's _spawn_fetch sets EBUILD_PHASE=fetch
+        in the environment of a spawn that is no ebuild phase; the
+        fetcher writes DISTDIR, and nothing else of the host."""
+        self.make_tree()
+        build = os.path.join(self.tmpdir, "portage", "cat", "pkg-1")
+        os.makedirs(build)
+        distdir = os.path.join(self.outside, "distfiles")
+        os.mkdir(distdir)
+        env = {"PATH": "/usr/bin:/bin", "EBUILD_PHASE": "fetch",
+               "DISTDIR": distdir, "PORTAGE_TMPDIR": self.tmpdir,
+               "PORTAGE_BUILDDIR": build, "OUTSIDE": self.outside}
+        code = ("import json, site, sys; site.addsitedir(%r)\n" % SITEDIR
+                + "import portage.package.ebuild.fetch as fetch\n"
+                "script = 'echo x >\"$DISTDIR/foo.__download__\"; "
+                "echo x >\"$OUTSIDE/new\"'\n"
+                "print(fetch.spawn(['/bin/bash', '-c', script], "
+                "env=json.loads(sys.argv[1]), fd_pipes={1: 1, 2: 2}))\n")
+        rc, out, err = python(code, args=[json.dumps(env)])
+        self.assertEqual((rc, out), (0, "1\n"), err)
+        self.assertTrue(os.path.exists(os.path.join(
+            distdir, "foo.__download__")), err)
+        self.assertFalse(os.path.exists(os.path.join(self.outside, "new")))
+
+    def test_quickpkg_spawn(self):
+        """Portage's quickpkg run as root outside a phase (vartree's
+        FEATURES=unmerge-backup and downgrade-backup: an interpreter and
+        the quickpkg script, in the global config's environment) writes
+        the binary package into PKGDIR, and nothing else of the host."""
+        self.make_tree()
+        # not there yet: quickpkg makes it (portage's ensure_dirs)
+        pkgdir = os.path.join(self.outside, "packages")
+        tool = os.path.join(self.tmpdir, "bin", "quickpkg")
+        os.makedirs(os.path.dirname(tool))
+        with open(tool, "w") as f:
+            f.write('mkdir -p "$PKGDIR" && echo x >"$PKGDIR/pkg-1.tbz2"\n'
+                    'echo x >"$OUTSIDE/new"\n')
+        env = {"PATH": "/usr/bin:/bin", "PKGDIR": pkgdir,
+               "PORTAGE_TMPDIR": self.tmpdir, "OUTSIDE": self.outside,
+               "FEATURES": "unmerge-backup",
+               "__PORTAGE_INHERIT_VARDB_LOCK": "1"}
+        code = ("import json, site, sys; site.addsitedir(%r)\n" % SITEDIR
+                + "import portage.process\n"
+                "print(portage.process.spawn(['/bin/sh', %r, "
+                "'=cat/pkg-1'], env=json.loads(sys.argv[1]), "
+                "fd_pipes={1: 1, 2: 2}))\n" % tool)
+        rc, out, err = python(code, args=[json.dumps(env)])
+        self.assertEqual(rc, 0, err)
+        self.assertNotEqual(out, "0\n", err)  # the write beside PKGDIR
+        self.assertTrue(os.path.exists(os.path.join(pkgdir, "pkg-1.tbz2")),
+                        err)
+        self.assertFalse(os.path.exists(os.path.join(self.outside, "new")))
 
     def test_userpriv_phase(self):
         """A userpriv phase (portage's uid) writes its ${WORKDIR} but
