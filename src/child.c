@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -331,6 +332,32 @@ static int enter_cgroup_namespace(const struct launch *launch,
 	return err_sys(err, "ns", errno, "namespace `cgroup` refused");
 }
 
+/* bubblewrap's *-namespace keys, taken here for the monitor: it cannot
+ * stat /proc/PID/ns itself once the command runs, since a command that
+ * exits at once leaves a zombie whose links are gone. This process is
+ * in every namespace made for the sandbox by now (the cgroup namespace
+ * just made, the others by the clone; the command, itself or its child,
+ * is in the same ones), and /proc is still the helper's: the mounts
+ * come after, the joins too (a joined mount namespace may have no
+ * /proc; a kind is made or joined, never both). A namespace that was
+ * not made (dropped) has no key; a stat that fails leaves its key out. */
+static void take_ns_inodes(const struct launch *launch,
+			   struct sandbox_info *info)
+{
+	for (int k = 0; k < NS_COUNT; k++) {
+		char path[32];
+		struct stat st;
+
+		if (!(launch->namespaces & NS_BIT(k)) ||
+		    (k == NS_CGROUP && info->cgroup_ns_errno))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/ns/%s",
+			 ns_table[k].proc_name);
+		if (stat(path, &st) == 0)
+			info->ns_inodes[k] = st.st_ino;
+	}
+}
+
 /* Handshake: the sockets of the new network namespace go to the monitor,
  * which configures lo through them while we go on. */
 static int pass_network(const struct launch *launch, struct sh_err *err)
@@ -386,8 +413,10 @@ static int setup_sandbox(const struct launch *launch, struct sh_err *err)
 	if ((r = die_with_parent(parent, err)) < 0 ||
 	    (r = enter_session(launch, err)) < 0 ||
 	    (r = wait_for_monitor(launch, err)) < 0 ||
-	    (r = enter_cgroup_namespace(launch, &info, err)) < 0 ||
-	    (r = ns_join(launch->join_fds, launch->join_values, err)) < 0 ||
+	    (r = enter_cgroup_namespace(launch, &info, err)) < 0)
+		return r;
+	take_ns_inodes(launch, &info);
+	if ((r = ns_join(launch->join_fds, launch->join_values, err)) < 0 ||
 	    (r = pass_network(launch, err)) < 0 ||
 	    (r = set_hostname(launch, err)) < 0 ||
 	    (r = report_to_monitor(launch, &info, err)) < 0)

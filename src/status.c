@@ -10,7 +10,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,22 +67,20 @@ static void json_namespaces(struct json *j, const char *key, unsigned mask)
 
 /* bubblewrap's keys: "mnt-namespace" and so on, the inode of each
  * namespace made for the sandbox (its /proc/PID/ns name), as `stat -L
- * /proc/PID/ns/mnt` or lsns(8) give it */
-static void json_ns_inodes(struct json *j, unsigned mask, pid_t pid)
+ * /proc/PID/ns/mnt` or lsns(8) give it. The sandbox's first process
+ * took them before the command ran (take_ns_inodes in child.c): one
+ * that exits at once takes its /proc/PID/ns links with it. */
+static void json_ns_inodes(struct json *j, unsigned mask,
+			   const unsigned long long *inodes)
 {
 	for (int k = 0; k < NS_COUNT; k++) {
-		char path[64], key[32];
-		struct stat st;
+		char key[32];
 
-		if (!(mask & NS_BIT(k)))
+		if (!(mask & NS_BIT(k)) || !inodes[k])
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid,
-			 ns_table[k].proc_name);
-		if (stat(path, &st) < 0)
-			continue; /* gone already: the outcome says why */
 		snprintf(key, sizeof(key), "%s-namespace",
 			 ns_table[k].proc_name);
-		json_int(j, key, (long long)st.st_ino);
+		json_int(j, key, (long long)inodes[k]);
 	}
 }
 
@@ -200,7 +197,7 @@ int status_started(const struct launch *launch, const struct outcome *out,
 	if (out->command_ns_pid)
 		json_int(&j, "command-ns-pid", out->command_ns_pid);
 	json_namespaces(&j, "namespaces", launch->namespaces);
-	json_ns_inodes(&j, launch->namespaces, out->child.pid);
+	json_ns_inodes(&j, launch->namespaces, out->info.ns_inodes);
 	if (launch->spec->join_ns.n)
 		json_namespaces(&j, "joined", launch_joined(launch));
 	if (launch->dropped)

@@ -28,6 +28,9 @@ struct net_passed {
 struct sandbox_info {
 	int kind; /* REPORT_SANDBOX */
 	int cgroup_ns_errno; /* the cgroup namespace was refused (drop) */
+	/* the inode of each namespace made for the sandbox (bubblewrap's
+	 * *-namespace keys), by kind; 0: not known, the key is left out */
+	unsigned long long ns_inodes[NS_COUNT];
 };
 
 /* What the command's process tells the monitor just before execve. */

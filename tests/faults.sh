@@ -446,8 +446,6 @@ expect_of()
 	*:capget:capget:NULL)
 		echo "ok libcap's probe of the kernel's capability version: it falls back to the one it knows" ;;
 	monitor:capget:*) echo "stage caps" ;;
-	monitor:newfstatat:newfstatat:/proc/N/ns/*)
-		echo "ok a namespace's inode (bubblewrap's *-namespace keys): the started record leaves out what it cannot stat" ;;
 	monitor:statfs:*) echo "stage cgroup" ;;
 	monitor:newfstatat:newfstatat:"$(norm "$T")"/*)
 		echo "stage mount" ;; # the mount paths, looked at before the clone
@@ -522,6 +520,8 @@ expect_of()
 		echo "ok the init's report of the command's pid goes again without SCM_CREDENTIALS (the monitor then learns only the inner pid)" ;;
 	sandbox:sendto:* | sandbox:sendmsg:*) echo "stage monitor" ;;
 	sandbox:statfs:*) echo "stage mount" ;;
+	sandbox:newfstatat:newfstatat:/proc/self/ns/*)
+		echo "ok a namespace's inode (bubblewrap's *-namespace keys), taken by the sandbox's first process for the started record, which leaves out what it cannot stat" ;;
 	# --sandbox-deny's idmapping of its directory is best effort (the
 	# directory stays empty, mode 000 and read-only without it)
 	sandbox:clone3:*CLONE_NEWUSER* | sandbox:*:*/proc/N/uid_map* | \
