@@ -618,7 +618,9 @@ fi
 # a signal sent to the helper reaches the command
 "$H" --status-fd 3 -- "$P" sleep 5 </dev/null >/dev/null 2>&1 3>"$T/st" &
 hpid=$!
-poll has_child_pid "$T/st"
+# until the command runs (poll's 3 s were too short at a load of 10: the
+# SIGTERM then ended the setup, 125); the sleep counts from its execve
+within 30 has_child_pid "$T/st"
 cpid=$(json_val "$(sed -n 1p "$T/st")" child-pid)
 echo "$cpid" >>"$T/pids"
 kill -TERM "$hpid"
