@@ -677,17 +677,66 @@ static int unmapped_userns(const struct mount_plan *plan)
 	return fd;
 }
 
-/* A detached mount of the store's inaccessible object for a directory
- * (dir) or a file. */
-static int deny_object(int store, int userns, bool dir, int *out,
-		       struct sh_err *err)
+/* An older kernel's open_tree cannot clone from a detached mount
+ * (EINVAL, seen on 6.1; 6.18 can): there a store of its own is attached
+ * for a moment on the directory above the target (in the helper's mount
+ * namespace, before the command exists), the object is cloned from it
+ * and the store is unmounted again. */
+static int clone_attached(const char *target, const char *name, int *out,
+			  struct sh_err *err)
 {
-	struct sh_mount_attr idmap = { .attr_set = SH_MOUNT_ATTR_IDMAP,
-				       .userns_fd = (unsigned)userns };
+	_cleanup_close_ int store = -1;
+	char at[PATH_MAX], self[64];
+	char *slash;
+	int r, saved;
+
+	snprintf(at, sizeof(at), "%s", target);
+	slash = strrchr(at, '/');
+	if (slash == at)
+		at[1] = '\0'; /* the target is right below `/` */
+	else if (slash)
+		*slash = '\0';
+	if ((r = deny_store(&store, err)) < 0)
+		return r;
+	if (syscall(SYS_move_mount, store, "", SH_AT_FDCWD, at,
+		    SH_MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return err_sys(err, "mount", errno,
+			       "attach the inaccessible objects on `%s` "
+			       "(move_mount)",
+			       at);
+	*out = (int)syscall(SYS_open_tree, store, name,
+			    SH_OPEN_TREE_CLONE | O_CLOEXEC);
+	saved = errno;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", store);
+	if (umount2(self, MNT_DETACH) < 0) {
+		saved = errno;
+		if (*out >= 0)
+			close(*out);
+		*out = -1;
+		return err_sys(err, "mount", saved,
+			       "detach the inaccessible objects from `%s`", at);
+	}
+	if (*out < 0)
+		return err_sys(err, "mount", saved,
+			       "clone the inaccessible %s (open_tree)", name);
+	return 0;
+}
+
+/* A detached mount of the store's inaccessible object for a directory
+ * (dir) or a file, to be mounted on target. */
+static int deny_object(int store, int userns, bool dir, const char *target,
+		       int *out, struct sh_err *err)
+{
+	struct sh_mount_attr idmap = {.attr_set = SH_MOUNT_ATTR_IDMAP,
+				      .userns_fd = (unsigned)userns};
 	const char *name = dir ? "dir" : "file";
+	int r;
 
 	*out = (int)syscall(SYS_open_tree, store, name,
 			    SH_OPEN_TREE_CLONE | O_CLOEXEC);
+	if (*out < 0 && errno == EINVAL &&
+	    (r = clone_attached(target, name, out, err)) < 0)
+		return r;
 	if (*out < 0)
 		return err_sys(err, "mount", errno,
 			       "clone the inaccessible %s (open_tree)", name);
@@ -716,8 +765,8 @@ static int deny_path(const struct mount_plan *plan, int store, int userns,
 			       ? 0
 			       : err_sys(err, "mount", errno, "stat `%s`",
 					 target);
-	if ((r = deny_object(store, userns, S_ISDIR(st.st_mode), &object,
-			     err)) < 0)
+	if ((r = deny_object(store, userns, S_ISDIR(st.st_mode), target,
+			     &object, err)) < 0)
 		return r;
 	if (syscall(SYS_move_mount, object, "", SH_AT_FDCWD, target,
 		    SH_MOVE_MOUNT_F_EMPTY_PATH | SH_MOVE_MOUNT_T_SYMLINKS) < 0)

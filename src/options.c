@@ -990,7 +990,9 @@ const struct option_def option_table[] = {
 	  "command's capabilities: an inaccessible object is mounted on it "
 	  "in the view, after every other mount (a denied path below a "
 	  "write path stays denied); a PATH that does not exist is left "
-	  "out; / is refused",
+	  "out; / is refused. A command that kept cap_dac_override finds "
+	  "a denied directory empty rather than unopenable as uid 0 of a "
+	  "user namespace, and before Linux 6.3 (no idmapped tmpfs)",
 	  parse_dest, emit_list, OFF(sandbox_deny) },
 	{ "sandbox-read", OPT_VALUE | OPT_REPEAT, GROUP_SANDBOX, "PATH",
 	  "SANDBOX_READ: when given and none is /, the command may read, "

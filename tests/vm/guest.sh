@@ -73,6 +73,7 @@ setup()
 		ln -s /proc/self/fd /dev/fd && ln -s fd/0 /dev/stdin &&
 		ln -s fd/1 /dev/stdout && ln -s fd/2 /dev/stderr &&
 		ln -s /proc/kcore /dev/core &&
+		chmod 666 /dev/fuse && # as udev leaves it: FUSE as nobody
 		mount -t devpts -o nosuid,noexec,gid=5,mode=620,ptmxmode=666 \
 			devpts /dev/pts &&
 		mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs /dev/shm &&
