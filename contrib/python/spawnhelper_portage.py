@@ -531,11 +531,12 @@ def tool_options(mycommand, kwargs, env, host_root=None):
       settings (PORTAGE_BUILDDIR) as environment (BinpkgExtractorAsync
       unpacking a binary package into ${D}, BinpkgEnvExtractor writing
       ${T}/environment, chpathtool, PackagePhase's copy of ${D} for
-      PKG_INSTALL_MASK) get the build directory writable, nothing else
-      of a phase's paths, with the image row's capabilities and profile:
-      they make the image as an image phase does (tar -xp restores
-      owners, setuid modes and device nodes in portage's 0700
-      directories)."""
+      PKG_INSTALL_MASK) get the build directory and its parent (where
+      portage and ebuild-ipc take the build directory's lock) writable,
+      nothing else of a phase's paths, with the image row's
+      capabilities and profile: they make the image as an image phase
+      does (tar -xp restores owners, setuid modes and device nodes in
+      portage's 0700 directories)."""
     if host_root is None:
         host_root = _host_root()
     if env.get("EBUILD_PHASE") == "fetch":
@@ -550,8 +551,9 @@ def tool_options(mycommand, kwargs, env, host_root=None):
     if download is not None:
         return _view(env, [download])
     if env.get("PORTAGE_BUILDDIR"):
+        build = os.path.normpath(env["PORTAGE_BUILDDIR"])
         return (_keep(IMAGE_CAPS) + [("seccomp-profile", "install")]
-                + _view(env, [env["PORTAGE_BUILDDIR"]]))
+                + _view(env, [build, os.path.dirname(build)]))
     return None
 
 

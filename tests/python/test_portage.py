@@ -602,8 +602,9 @@ class Phases(unittest.TestCase):
         environment (PORTAGE_BUILDDIR, EBUILD_PHASE, SANDBOX_WRITE: as
         portage's BinpkgExtractorAsync unpacks a binary package into
         ${D}) makes the image in the build directory, owners and setuid
-        modes included, but gets none of a phase's other paths (the
-        build directory's parent, SANDBOX_WRITE); the same command
+        modes included, and takes the build directory's lock beside it
+        (as ebuild-ipc does), but gets none of a phase's other paths
+        (SANDBOX_WRITE, ${PORTAGE_TMPDIR}/portage); the same command
         started by doebuild's spawn (its opt_name) is a phase and gets
         them."""
         self.make_tree()
@@ -618,8 +619,9 @@ class Phases(unittest.TestCase):
         script = ('mkdir -p "$D/usr/bin" && echo x >"$D/usr/bin/own" && '
                   'chown 1234:1234 "$D/usr/bin/own" && '
                   'chmod 4711 "$D/usr/bin/own" || exit 3; '
-                  'for p in "$SANDBOX_WRITE/new" "${PORTAGE_BUILDDIR%/*}/new"'
-                  ' "$OUTSIDE/new"; do '
+                  'for p in "$SANDBOX_WRITE/new" '
+                  '"${PORTAGE_BUILDDIR%/*}/.pkg-1.portage_lockfile" '
+                  '"${PORTAGE_BUILDDIR%/*}/../new" "$OUTSIDE/new"; do '
                   'if echo x >"$p"; then echo "wrote $p"; fi; done 2>/dev/null')
         code = ("import json, site, sys; site.addsitedir(%r)\n" % SITEDIR
                 + "import portage.process\n"
@@ -631,9 +633,12 @@ class Phases(unittest.TestCase):
                 % (script, script))
         rc, out, err = python(code, args=[json.dumps(env)])
         self.assertEqual(rc, 0, err)
+        lock = os.path.join(os.path.dirname(build), ".pkg-1.portage_lockfile")
+        # a phase's: ${PORTAGE_TMPDIR}/portage, ebuild.sh's addwrite
+        above = os.path.dirname(build) + "/../new"
         self.assertEqual(out.splitlines(), [
-            "0", "wrote %s/new" % granted,
-            "wrote %s/new" % os.path.dirname(build), "0"], err)
+            "wrote " + lock, "0", "wrote %s/new" % granted,
+            "wrote " + lock, "wrote " + above, "0"], err)
         st = os.stat(os.path.join(build, "image", "usr", "bin", "own"))
         self.assertEqual((st.st_mode & 0o7777, st.st_uid), (0o4711, 1234))
         self.assertFalse(os.path.exists(os.path.join(self.outside, "new")))
