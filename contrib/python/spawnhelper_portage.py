@@ -497,17 +497,20 @@ def binpkg_download(words, env):
     names such a file gains no more than the fetcher's own right to
     write packages; a .partial name anywhere else (/etc, /usr/bin)
     gains nothing."""
-    tops = [os.path.realpath(d) for d in binpkg_dirs(env)]
-    tops = [top for top in tops if top != "/"]
+    candidates = []
     for word in words[1:]:
         if not isinstance(word, str):
             continue
         if word.startswith("-") and "=" in word:
             word = word.split("=", 1)[1]
-        if not (word.startswith("/") and word.endswith(PARTIAL)
+        if (word.startswith("/") and word.endswith(PARTIAL)
                 and word[:-len(PARTIAL)].endswith(BINPKG_SUFFIXES)):
-            continue
-        directory = os.path.realpath(os.path.dirname(word))
+            candidates.append(os.path.realpath(os.path.dirname(word)))
+    if not candidates:
+        return None  # binrepos.conf is read only for a likely fetcher
+    tops = [os.path.realpath(d) for d in binpkg_dirs(env)]
+    tops = [top for top in tops if top != "/"]
+    for directory in candidates:
         if (os.path.isdir(directory)
                 and any(_below(directory, top) for top in tops)):
             return directory
