@@ -24,9 +24,12 @@ that imports the name afterwards gets ours; names bound before (when
 ``install()`` is called late) are replaced in every loaded module.
 ``uninstall()`` puts portage's own back everywhere.
 
-Each ebuild phase gets the sandbox it needs and nothing more
-(``phase_options()`` says which helper options, ``phase_kind()`` which
-row of README.md's phase table): a phase portage runs as root builds
+Each ebuild phase (``is_phase()``: what doebuild's spawn starts) gets
+the sandbox it needs and nothing more (``phase_options()`` says which
+helper options, ``phase_kind()`` which row of README.md's phase table),
+portage's own spawns that are no phases what they write as root
+(``tool_options()``: fetchers, quickpkg, the binary package
+extractors) and nothing else: a phase portage runs as root builds
 the image in the read-only view of the host, where only portage's own
 paths are writable (``writable_paths()``), with the capabilities
 src_install uses and ``--seccomp-profile install``; a phase that
@@ -44,6 +47,7 @@ import importlib
 import importlib.abc
 import inspect
 import os
+import re
 import shlex
 import sys
 
@@ -52,7 +56,8 @@ import spawnhelper
 __all__ = ["install", "uninstall", "spawn", "spawn_sandbox", "installed",
            "phase_kind", "phase_options", "sandbox_options",
            "writable_paths", "private_tmp", "host_tmp_paths",
-           "signing_paths", "tool_options",
+           "signing_paths", "tool_options", "is_phase", "binpkg_dirs",
+           "binpkg_download",
            "sandbox_supported"]
 
 MODULE = "portage.process"
@@ -394,39 +399,31 @@ def phase_options(phase, kwargs, env, sandbox=False, host_root=None):
     return options
 
 
-def _phase_env(env):
-    """The environment of an ebuild phase (doebuild's), or None."""
-    if env is None:
-        env = os.environ
-    if "EBUILD_PHASE" in env or "PORTAGE_BUILDDIR" in env:
-        return env
-    return None
+# doebuild's spawn (portage.package.ebuild.doebuild.spawn) starts every
+# ebuild phase: _doebuild_spawn's ebuild.sh phases (EbuildProcess, the
+# depend phase of EbuildMetadataPhase, nofetch), misc-functions.sh
+# (MiscFunctionsProcess) and portage.spawn's callers. It always names
+# the process "[CPV] bash", "[CATEGORY/PF] sandbox" or "[...] fakeroot"
+# (opt_name) and starts it through spawn_bash, spawn_sandbox or
+# spawn_fakeroot, which pass that name on. Nothing else in portage
+# gives an opt_name of that shape (spawn_bash's own default is the
+# command's first word), so the name, not the environment, says what
+# is a phase: portage hands its whole settings (PORTAGE_BUILDDIR,
+# sometimes EBUILD_PHASE) to spawns that are none (the binhost fetcher,
+# the binary package extractors).
+DOEBUILD_OPT_NAME = re.compile(r"\[[^\n]*\] (bash|sandbox|fakeroot)\Z")
 
 
-def tool_options(mycommand, kwargs, env, host_root=None):
-    """The helper options for one of portage's own tools that portage
-    spawns as root outside a phase and that writes outside the host's
-    read-only view, None for any other command: quickpkg (vartree's
-    FEATURES=unmerge-backup and downgrade-backup) writes PKGDIR (made
-    here if missing, as quickpkg would make it), and with
-    FEATURES=binpkg-signing the signing paths (signing_paths)."""
-    if host_root is None:
-        host_root = _host_root()
-    words = [mycommand] if isinstance(mycommand, str) else mycommand
-    if (not host_root or kwargs.get("uid") not in (None, 0) or env is None
-            or not any(os.path.basename(str(w).split()[0] if w else "")
-                       == "quickpkg" for w in words[:2])):
-        return None
-    paths = [env.get("PKGDIR")]
-    if env.get("PKGDIR"):
-        # quickpkg makes it first thing (ensure_dirs), as root: so here,
-        # where it can be bound writable
-        try:
-            os.makedirs(env["PKGDIR"], exist_ok=True)
-        except OSError:
-            pass
-    if "binpkg-signing" in (env.get("FEATURES") or "").split():
-        paths += signing_paths(env)
+def is_phase(kwargs):
+    """Whether portage's spawn with kwargs is an ebuild phase: started
+    by doebuild's spawn (its opt_name, DOEBUILD_OPT_NAME)."""
+    name = kwargs.get("opt_name")
+    return isinstance(name, str) and bool(DOEBUILD_OPT_NAME.match(name))
+
+
+def _view(env, paths):
+    """A root spawn's read-only view with paths writable (those that
+    exist) and a temporary directory of its own (private_tmp)."""
     options = []
     tmp = private_tmp(env)
     if tmp:
@@ -437,23 +434,156 @@ def tool_options(mycommand, kwargs, env, host_root=None):
     return options
 
 
+def _quickpkg_paths(env):
+    """quickpkg's: PKGDIR (made here if missing, as quickpkg's
+    ensure_dirs would make it first thing, as root: so that it can be
+    bound writable) and with FEATURES=binpkg-signing the signing paths
+    (signing_paths)."""
+    paths = [env.get("PKGDIR")]
+    if env.get("PKGDIR"):
+        try:
+            os.makedirs(env["PKGDIR"], exist_ok=True)
+        except OSError:
+            pass
+    if "binpkg-signing" in (env.get("FEATURES") or "").split():
+        paths += signing_paths(env)
+    return paths
+
+
+def _binrepo_locations(env):
+    """The ``location`` of each binhost repository in
+    ${PORTAGE_CONFIGROOT}/etc/portage/binrepos.conf, read with portage's
+    own reader (portage.binrepo.config.BinRepoConfigLoader, as bintree
+    reads it; without portage loaded, none)."""
+    if "portage" not in sys.modules:
+        return []
+    try:
+        loader = importlib.import_module(
+            "portage.binrepo.config").BinRepoConfigLoader
+        conf = importlib.import_module("portage.const").BINREPOS_CONF_FILE
+        repos = loader([os.path.join(env.get("PORTAGE_CONFIGROOT") or "/",
+                                     conf)], env)
+        return [repo.location for repo in repos.values() if repo.location]
+    except Exception:  # noqa: BLE001  portage's errors: nothing recognised
+        return []
+
+
+def binpkg_dirs(env):
+    """Where portage keeps binary packages, from a spawn's environment
+    (portage's settings): PKGDIR, ${EPREFIX}/var/cache/binhost (where
+    a binrepos.conf repository without a location of its own keeps its
+    packages) and the locations binrepos.conf names."""
+    dirs = [env.get("PKGDIR"),
+            os.path.join(env.get("EPREFIX") or "/", "var/cache/binhost")]
+    dirs += _binrepo_locations(env)
+    return [d for d in dirs if d and d.startswith("/")]
+
+
+# bintree's names of a binary package (getname: .tbz2 and .xpak for
+# xpak, .gpkg.tar); its fetcher downloads to that name + ".partial"
+BINPKG_SUFFIXES = (".tbz2", ".xpak", ".gpkg.tar")
+PARTIAL = ".partial"
+
+
+def binpkg_download(words, env):
+    """The directory that portage's binary package fetcher downloads
+    into, or None. BinpkgFetcher runs FETCHCOMMAND (RESUMECOMMAND) with
+    ${DISTDIR}/${FILE} expanded to its download, the package's path +
+    ".partial", in a directory it has just made (ensure_dirs). Recognised
+    from the arguments: a word (or an --option=VALUE's value) naming a
+    binary package's .partial file whose directory exists below
+    binpkg_dirs(), symlinks resolved on both sides. Only there: that
+    is where portage puts binary packages anyway, so a command that
+    names such a file gains no more than the fetcher's own right to
+    write packages; a .partial name anywhere else (/etc, /usr/bin)
+    gains nothing."""
+    candidates = []
+    for word in words[1:]:
+        if not isinstance(word, str):
+            continue
+        if word.startswith("-") and "=" in word:
+            word = word.split("=", 1)[1]
+        if (word.startswith("/") and word.endswith(PARTIAL)
+                and word[:-len(PARTIAL)].endswith(BINPKG_SUFFIXES)):
+            candidates.append(os.path.realpath(os.path.dirname(word)))
+    if not candidates:
+        return None  # binrepos.conf is read only for a likely fetcher
+    tops = [os.path.realpath(d) for d in binpkg_dirs(env)]
+    tops = [top for top in tops if top != "/"]
+    for directory in candidates:
+        if (os.path.isdir(directory)
+                and any(_below(directory, top) for top in tops)):
+            return directory
+    return None
+
+
+def tool_options(mycommand, kwargs, env, host_root=None):
+    """The helper options for a spawn of portage's that is no ebuild
+    phase (is_phase), None where it gets none (the read-only view of
+    "Safe by default" for a root command, nothing writable):
+
+    - portage's fetcher (fetch's _spawn_fetch: FETCHCOMMAND and its
+      DISTDIR write test, with EBUILD_PHASE=fetch in the environment):
+      the fetch row (phase_options: as root, DISTDIR writable too);
+    - as root: quickpkg (vartree's FEATURES=unmerge-backup and
+      downgrade-backup: the script or its interpreter's first argument)
+      gets PKGDIR writable (_quickpkg_paths);
+    - as root: the binary package fetcher (binpkg_download) gets the
+      directory of its download writable, nothing else;
+    - as root: portage's own steps on a build directory, the package's
+      settings (PORTAGE_BUILDDIR) as environment (BinpkgExtractorAsync
+      unpacking a binary package into ${D}, BinpkgEnvExtractor writing
+      ${T}/environment, chpathtool, PackagePhase's copy of ${D} for
+      PKG_INSTALL_MASK) get the build directory and its parent (where
+      portage and ebuild-ipc take the build directory's lock) writable,
+      nothing else of a phase's paths, with the image row's
+      capabilities and profile: they make the image as an image phase
+      does (tar -xp restores owners, setuid modes and device nodes in
+      portage's 0700 directories)."""
+    if host_root is None:
+        host_root = _host_root()
+    if env.get("EBUILD_PHASE") == "fetch":
+        return phase_options("fetch", kwargs, env, host_root=host_root)
+    if not host_root or kwargs.get("uid") not in (None, 0):
+        return None
+    words = [mycommand] if isinstance(mycommand, str) else list(mycommand)
+    if any(os.path.basename(str(w).split()[0] if w else "") == "quickpkg"
+           for w in words[:2]):
+        return _view(env, _quickpkg_paths(env))
+    download = binpkg_download(words, env)
+    if download is not None:
+        return _view(env, [download])
+    if env.get("PORTAGE_BUILDDIR"):
+        build = os.path.normpath(env["PORTAGE_BUILDDIR"])
+        return (_keep(IMAGE_CAPS) + [("seccomp-profile", "install")]
+                + _view(env, [build, os.path.dirname(build)]))
+    return None
+
+
 def spawn_arguments(mycommand, args, kwargs, sandbox=False):
     """What spawnhelper.spawn gets for portage's spawn(mycommand, *args,
-    **kwargs): the phase's options (phase_options) added to the
-    caller's own ``options``, for an ebuild phase's environment, or a
-    tool's (tool_options)."""
+    **kwargs): the options of an ebuild phase (is_phase: its
+    EBUILD_PHASE's row, phase_options) or of portage's own spawns that
+    are none (tool_options), with spawn_sandbox the kernel sandbox's,
+    before the caller's own ``options``."""
     kwargs = dict(kwargs)
-    given = args[0] if args else kwargs.get("env")
-    env = _phase_env(given)
-    tool = tool_options(mycommand, kwargs, given)
-    if tool is not None or env is not None:
-        phase = env.get("EBUILD_PHASE") or None if env else None
-        options = kwargs.get("options") or []
-        if isinstance(options, dict):
-            options = list(options.items())
-        if tool is None:
-            tool = phase_options(phase, kwargs, env, sandbox)
-        kwargs["options"] = tool + list(options)
+    env = args[0] if args else kwargs.get("env")
+    if env is None:
+        env = os.environ  # portage's spawn: the caller's environment
+    if is_phase(kwargs):
+        options = phase_options(env.get("EBUILD_PHASE") or None, kwargs,
+                                env, sandbox)
+    else:
+        options = tool_options(mycommand, kwargs, env)
+        if sandbox:
+            # spawn_sandbox outside doebuild: sandboxed all the same
+            root = _host_root() and kwargs.get("uid") in (None, 0)
+            options = (options or []) + sandbox_options(env, root=root)
+    if options is not None:
+        given = kwargs.get("options") or []
+        if isinstance(given, dict):
+            given = list(given.items())
+        kwargs["options"] = options + list(given)
     return mycommand, args, kwargs
 
 

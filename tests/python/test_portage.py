@@ -296,6 +296,20 @@ class Phases(unittest.TestCase):
         self.assertEqual(shp.spawn_arguments(["wget"], (), {"env": {}})[2],
                          {"env": {}})
 
+    def test_is_phase(self):
+        """A phase is what doebuild's spawn starts: its opt_name, "[CPV]"
+        or "[CATEGORY/PF]" then bash, sandbox or fakeroot (the name
+        portage gives every phase), whatever the environment holds."""
+        shp = self.shp
+        for name in ("[cat/pkg-1] bash", "[dev-libs/A-1] sandbox",
+                     "[/] fakeroot", "[cat/pkg-1-r1] bash"):
+            self.assertTrue(shp.is_phase({"opt_name": name}), name)
+        for name in (None, "wget", "bash", "[cat/pkg-1]", "[cat/pkg-1] sh",
+                     "[cat/pkg-1] bashful", "x [cat/pkg-1] bash",
+                     "[cat/pkg-1] bash\n"):
+            self.assertFalse(shp.is_phase({"opt_name": name}), name)
+        self.assertFalse(shp.is_phase({}))
+
     def driver(self, phases, features=None, env=(), expect=0,
                builddir=None):
         """portage_driver.py for phases in a fresh build tree: the
@@ -521,6 +535,112 @@ class Phases(unittest.TestCase):
         self.assertNotEqual(out, "0\n", err)  # the write beside PKGDIR
         self.assertTrue(os.path.exists(os.path.join(pkgdir, "pkg-1.tbz2")),
                         err)
+        self.assertFalse(os.path.exists(os.path.join(self.outside, "new")))
+
+    def test_binpkg_fetch_spawn(self):
+        """Portage's binary package fetcher as root (BinpkgFetcher: a
+        SpawnProcess of FETCHCOMMAND with the bintree's whole settings as
+        environment, PORTAGE_BUILDDIR and EBUILD_PHASE among them, and
+        ${DISTDIR}/${FILE} its download, the package's path + .partial)
+        writes its download into the binhost cache below
+        ${EPREFIX}/var/cache/binhost, or PKGDIR with PORTAGE_BINHOST: the
+        download's directory (rsync's FETCHCOMMAND_RSYNC writes a
+        temporary file there and renames it), nothing else: not the
+        directory above, not the build directory, not the host. A
+        .partial name outside those gets no write."""
+        self.make_tree()
+        build = os.path.join(self.tmpdir, "portage", "dev-libs", "A-1")
+        os.makedirs(build)
+        eprefix = os.path.join(self.outside, "eprefix")
+        pkgdir = os.path.join(self.outside, "packages")
+        # made by BinpkgFetcher (ensure_dirs) before it spawns
+        cache = os.path.join(eprefix, "var", "cache", "binhost",
+                             "test-binhost", "dev-libs", "A")
+        stray = os.path.join(self.outside, "stray")
+        for path in (cache, os.path.join(pkgdir, "dev-libs", "A"), stray):
+            os.makedirs(path)
+        # wget's shape: -O FILE URI (or --output-document=FILE)
+        fetcher = os.path.join(self.tmpdir, "bin", "fetcher")
+        os.makedirs(os.path.dirname(fetcher))
+        with open(fetcher, "w") as f:
+            f.write('#!/bin/sh\n'
+                    'case $1 in -O) file=$2 ;; *) file=${1#*=} ;; esac\n'
+                    'echo x >"$file" || exit 3\n'
+                    'for p in "${file%/*/*}/above" \\\n'
+                    '    "$PORTAGE_BUILDDIR/fetched" "$OUTSIDE/new"; do\n'
+                    '  if echo x >"$p"; then echo "wrote $p"; fi\n'
+                    'done 2>/dev/null\n')
+        os.chmod(fetcher, 0o755)
+        env = {"PATH": "/usr/bin:/bin", "EPREFIX": eprefix,
+               "PKGDIR": pkgdir, "PORTAGE_CONFIGROOT": eprefix,
+               "PORTAGE_TMPDIR": self.tmpdir, "PORTAGE_BUILDDIR": build,
+               "EBUILD_PHASE": "install", "OUTSIDE": self.outside}
+        uri = "http://127.0.0.1:1/binhost/dev-libs/A/A-1-1.xpak"
+        downloads = [
+            ["-O", os.path.join(cache, "A-1-1.xpak.partial")],
+            ["--output-document=" + os.path.join(
+                pkgdir, "dev-libs", "A", "A-1-1.gpkg.tar.partial")],
+            ["-O", os.path.join(stray, "A-1-1.xpak.partial")]]
+        code = ("import json, site, sys; site.addsitedir(%r)\n" % SITEDIR
+                + "import portage.process\n"
+                "env = json.loads(sys.argv[1])\n"
+                "for args in json.loads(sys.argv[2]):\n"
+                "    print(portage.process.spawn([%r] + args + [%r], "
+                "env=env, fd_pipes={1: 1, 2: 2}))\n" % (fetcher, uri))
+        rc, out, err = python(code, args=[json.dumps(env),
+                                          json.dumps(downloads)])
+        self.assertEqual((rc, out), (0, "0\n0\n3\n"), err)
+        for args in downloads[:2]:
+            self.assertTrue(os.path.exists(args[-1].split("=")[-1]), err)
+        self.assertEqual(os.listdir(cache), ["A-1-1.xpak.partial"])
+        self.assertEqual(os.listdir(stray), [])
+        self.assertEqual(os.listdir(build), [])
+        self.assertFalse(os.path.exists(os.path.join(self.outside, "new")))
+
+    def test_builddir_tool_spawn(self):
+        """A root spawn outside a phase with a package's settings as its
+        environment (PORTAGE_BUILDDIR, EBUILD_PHASE, SANDBOX_WRITE: as
+        portage's BinpkgExtractorAsync unpacks a binary package into
+        ${D}) makes the image in the build directory, owners and setuid
+        modes included, and takes the build directory's lock beside it
+        (as ebuild-ipc does), but gets none of a phase's other paths
+        (SANDBOX_WRITE, ${PORTAGE_TMPDIR}/portage); the same command
+        started by doebuild's spawn (its opt_name) is a phase and gets
+        them."""
+        self.make_tree()
+        build = os.path.join(self.tmpdir, "portage", "cat", "pkg-1")
+        os.makedirs(build)
+        granted = os.path.join(self.outside, "granted")
+        os.mkdir(granted)
+        env = {"PATH": "/usr/bin:/bin", "PORTAGE_TMPDIR": self.tmpdir,
+               "PORTAGE_BUILDDIR": build, "D": build + "/image",
+               "T": build + "/temp", "EBUILD_PHASE": "install",
+               "SANDBOX_WRITE": granted, "OUTSIDE": self.outside}
+        script = ('mkdir -p "$D/usr/bin" && echo x >"$D/usr/bin/own" && '
+                  'chown 1234:1234 "$D/usr/bin/own" && '
+                  'chmod 4711 "$D/usr/bin/own" || exit 3; '
+                  'for p in "$SANDBOX_WRITE/new" '
+                  '"${PORTAGE_BUILDDIR%/*}/.pkg-1.portage_lockfile" '
+                  '"${PORTAGE_BUILDDIR%/*}/../new" "$OUTSIDE/new"; do '
+                  'if echo x >"$p"; then echo "wrote $p"; fi; done 2>/dev/null')
+        code = ("import json, site, sys; site.addsitedir(%r)\n" % SITEDIR
+                + "import portage.process\n"
+                "env = json.loads(sys.argv[1])\n"
+                "print(portage.process.spawn(['/bin/bash', '-c', %r], "
+                "env=env, fd_pipes={1: 1, 2: 2}))\n"
+                "print(portage.process.spawn_bash(%r, env=env, "
+                "opt_name='[cat/pkg-1] bash', fd_pipes={1: 1, 2: 2}))\n"
+                % (script, script))
+        rc, out, err = python(code, args=[json.dumps(env)])
+        self.assertEqual(rc, 0, err)
+        lock = os.path.join(os.path.dirname(build), ".pkg-1.portage_lockfile")
+        # a phase's: ${PORTAGE_TMPDIR}/portage, ebuild.sh's addwrite
+        above = os.path.dirname(build) + "/../new"
+        self.assertEqual(out.splitlines(), [
+            "wrote " + lock, "0", "wrote %s/new" % granted,
+            "wrote " + lock, "wrote " + above, "0"], err)
+        st = os.stat(os.path.join(build, "image", "usr", "bin", "own"))
+        self.assertEqual((st.st_mode & 0o7777, st.st_uid), (0o4711, 1234))
         self.assertFalse(os.path.exists(os.path.join(self.outside, "new")))
 
     def test_userpriv_phase(self):
