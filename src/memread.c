@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -331,6 +332,32 @@ static void drop_reader(struct memreader *r)
 		forget_reader(r);
 }
 
+/* Whether the reader is runnable (state R in /proc/PID/stat): waiting
+ * for a CPU, not held in a fault. Unknown counts as not. */
+static bool reader_runnable(const struct memreader *r)
+{
+	char dir[32], stat[512];
+	const char *end;
+
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)r->proc.pid);
+	if (r->proc.pid <= 0 || read_file_at(dir, "stat", stat, sizeof(stat)) < 0)
+		return false;
+	/* "pid (comm) S ...": comm may hold anything, ')' included */
+	end = strrchr(stat, ')');
+	return end && end[1] == ' ' && end[2] == 'R';
+}
+
+/* Whether a read that began at start is past its bound: past
+ * MEMREAD_BOUND_MS with the reader not runnable (MEMREAD_BOUND_MS's
+ * comment), or past MEMREAD_SLOW_MS. */
+static bool past_bound(const struct memreader *r, long long start)
+{
+	long long took = now_usec() - start;
+
+	return took > MEMREAD_SLOW_MS * 1000LL ||
+	       (took > MEMREAD_BOUND_MS * 1000LL && !reader_runnable(r));
+}
+
 /* Whether sock has events among want (POLLHUP: always) before the
  * deadline (usec). */
 static bool ready_by(int sock, short want, long long deadline)
@@ -351,6 +378,20 @@ static bool ready_by(int sock, short want, long long deadline)
 	}
 }
 
+/* Whether the reader's reply to a job sent at start waits on its socket
+ * before the read is past its bound (past_bound). */
+static bool reply_in_time(const struct memreader *r, long long start)
+{
+	long long deadline = start + MEMREAD_BOUND_MS * 1000LL;
+
+	while (!ready_by(r->sock, POLLIN, deadline)) {
+		if (past_bound(r, start))
+			return false;
+		deadline = now_usec() + MEMREAD_BOUND_MS * 1000LL;
+	}
+	return true;
+}
+
 ssize_t memread_run(struct memreader *r, memread_job job, pid_t pid,
 		    const void *in, size_t in_len, void *out, size_t out_size,
 		    struct sh_err *err)
@@ -361,7 +402,7 @@ ssize_t memread_run(struct memreader *r, memread_job job, pid_t pid,
 	static struct reply rep_buf;
 	struct request *req = &req_buf;
 	struct reply *rep = &rep_buf;
-	long long deadline = now_usec() + MEMREAD_BOUND_MS * 1000LL;
+	long long start = now_usec();
 	ssize_t n;
 	int ret;
 
@@ -385,7 +426,7 @@ ssize_t memread_run(struct memreader *r, memread_job job, pid_t pid,
 	if (send(r->sock, req, offsetof(struct request, in) + in_len,
 		 MSG_DONTWAIT | MSG_NOSIGNAL) !=
 		    (ssize_t)(offsetof(struct request, in) + in_len) ||
-	    !ready_by(r->sock, POLLIN, deadline) ||
+	    !reply_in_time(r, start) ||
 	    (n = recv(r->sock, rep, sizeof(*rep), MSG_DONTWAIT)) <
 		    (ssize_t)offsetof(struct reply, out)) {
 		drop_reader(r);
@@ -474,8 +515,7 @@ int memread_watch(struct memreader *r)
 		return -1;
 	since = atomic_load(&r->page->since);
 	if (atomic_load(&r->page->state) == PAGE_BUSY &&
-	    now_usec() - since > MEMREAD_BOUND_MS * 1000LL &&
-	    atomic_load(&r->page->since) == since)
+	    past_bound(r, since) && atomic_load(&r->page->since) == since)
 		drop_reader(r);
 	return WATCH_MS;
 }

@@ -21,11 +21,18 @@
 
 /* The bound of one read, first read's fork included. A read of memory
  * the command does not hold back takes microseconds, a page swapped
- * out a disk read; 200 ms leaves room for that on a loaded machine,
- * while a command that stalls a read holds up the signals, the timeout
- * and its other calls by no more than that (and only once while the
- * stalled reader lives: see memread_string). */
+ * out a disk read; 200 ms leaves room for that, while a command that
+ * stalls a read holds up the signals, the timeout and its other calls
+ * by no more than that (and only once while the stalled reader lives:
+ * see memread_string). A stalled reader sleeps in the kernel, on a page
+ * the command serves; one that is runnable at the bound only waits for
+ * a CPU (a loaded machine: a build's make -j, a throttled cgroup), and
+ * is given a bound more at a time, up to MEMREAD_SLOW_MS in all: were
+ * it dropped, the read would count as failed, and a write the view
+ * refuses would go to the kernel unreported (EROFS, not the violation
+ * it is). */
 #define MEMREAD_BOUND_MS 200
+#define MEMREAD_SLOW_MS 10000
 
 /* The longest string the seccomp rules compare (with its NUL). */
 #define MEMREAD_MAX 256

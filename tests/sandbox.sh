@@ -336,5 +336,74 @@ else
 	done
 fi
 
+# --- 10. a loaded machine is not a stalled read ----------------------------
+
+# The monitor reads what the command names through its memory reader, a
+# read a command can stall with its own memory (stall.sh): a read that
+# takes over 200 ms counted as failed, and the write then went to the
+# kernel unreported (EROFS, exit 0). On a loaded machine the reader can
+# be runnable, waiting for a CPU, past 200 ms: that is no stall. Here the
+# reader alone is moved, once the command runs, into a cgroup of 1 ms of
+# CPU a second that a spinning process uses up at the start of each
+# second: every job the monitor gives it waits for the next second.
+starved_cgroup()
+{
+	local v1 v2
+
+	[ "$(id -u)" = 0 ] || { why="an ordinary user cannot make a CPU-throttled cgroup"; return 1; }
+	v1=$(cgroup_v1_mount cpu) v2=$(cgroup_v2_mount)
+	if [ -n "$v1" ]; then
+		starved=$v1/sh-sandbox-starved-$$
+		mkdir "$starved" && echo 1000000 >"$starved/cpu.cfs_period_us" &&
+			echo 1000 >"$starved/cpu.cfs_quota_us" && return 0
+	elif [ -n "$v2" ] && grep -qw cpu "$v2/cgroup.subtree_control" 2>/dev/null; then
+		starved=$v2/sh-sandbox-starved-$$
+		mkdir "$starved" && echo "1000 1000000" >"$starved/cpu.max" && return 0
+	else
+		why="no cgroup with the cpu controller (v1 cpu, or v2's root with cpu enabled)"
+		return 1
+	fi
+	why="cannot set a CPU quota in $starved"
+	cg_destroy "$starved"
+	return 1
+}
+
+if starved_cgroup; then
+	rm -f "$T/w/ready" "$T/w/go" "$T/out/new" "$LOG"
+	"$SH_PROBE" spin 600 >/dev/null &
+	hog=$!
+	echo "$hog" >>"$T/pids"
+	echo "$hog" >"$starved/cgroup.procs"
+	"$H" --status-fd 3 "${SB[@]}" -- /bin/sh -c 'echo >"$1/ready"
+		while [ ! -e "$1/go" ]; do sleep 0.05; done
+		exec "$2" create "$3"' _ "$T/w" "$T/pub/static-write" "$T/out/new" \
+		</dev/null >"$T/stdout" 2>"$T/err" 3>"$T/st" &
+	hpid=$!
+	echo "$hpid" >>"$T/pids"
+	reader=
+	within 30 test -e "$T/w/ready" &&
+		reader=$(pgrep -P "$hpid" -x sh-memread) &&
+		echo "$reader" >"$starved/cgroup.procs"
+	touch "$T/w/go"
+	wait "$hpid"
+	rc=$? out=$(cat "$T/stdout") st=$(tail -n 1 "$T/st")
+	kill "$hog"
+	wait "$hog" 2>/dev/null
+	cg_destroy "$starved"
+	check_true "a reader with 1 ms of CPU a second: it was there, moved in" \
+		test -n "$reader"
+	check_eq "... a create outside is still EACCES, nothing made" \
+		"EACCES no" \
+		"$(said "create $T/out/new") $(test -e "$T/out/new" && echo yes || echo no)"
+	check_match "... reported as a violation (not the kernel's EROFS, unreported)" \
+		'"violation-count":1,.*"canonical":"'"$T"'/out/new"' "$st"
+	check_eq "... the helper exits 1" 1 "$rc"
+else
+	for c in "it was there, moved in" "a create outside is still EACCES" \
+		"reported as a violation" "the helper exits 1"; do
+		skip "a reader with 1 ms of CPU a second: $c" "$why"
+	done
+fi
+
 tap_done
 exit 0
