@@ -344,21 +344,23 @@ fi
 # kernel unreported (EROFS, exit 0). On a loaded machine the reader can
 # be runnable, waiting for a CPU, past 200 ms: that is no stall. Here the
 # reader alone is moved, once the command runs, into a cgroup of 1 ms of
-# CPU a second that a spinning process uses up at the start of each
-# second: every job the monitor gives it waits for the next second.
+# CPU a second (times SH_TIME_SCALE: under emulation a job needs that
+# many times the CPU, and the whole read must end within 10 s) that a
+# spinning process uses up at the start of each second: every job the
+# monitor gives it waits for the next second.
 starved_cgroup()
 {
-	local v1 v2
+	local v1 v2 quota=$((1000 * ${SH_TIME_SCALE:-1}))
 
 	[ "$(id -u)" = 0 ] || { why="an ordinary user cannot make a CPU-throttled cgroup"; return 1; }
 	v1=$(cgroup_v1_mount cpu) v2=$(cgroup_v2_mount)
 	if [ -n "$v1" ]; then
 		starved=$v1/sh-sandbox-starved-$$
 		mkdir "$starved" && echo 1000000 >"$starved/cpu.cfs_period_us" &&
-			echo 1000 >"$starved/cpu.cfs_quota_us" && return 0
+			echo "$quota" >"$starved/cpu.cfs_quota_us" && return 0
 	elif [ -n "$v2" ] && grep -qw cpu "$v2/cgroup.subtree_control" 2>/dev/null; then
 		starved=$v2/sh-sandbox-starved-$$
-		mkdir "$starved" && echo "1000 1000000" >"$starved/cpu.max" && return 0
+		mkdir "$starved" && echo "$quota 1000000" >"$starved/cpu.max" && return 0
 	else
 		why="no cgroup with the cpu controller (v1 cpu, or v2's root with cpu enabled)"
 		return 1
