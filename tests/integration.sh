@@ -615,8 +615,9 @@ else
 	skip "signals the caller ignored are default in the command" "no python3 to ignore them"
 fi
 
-# a signal sent to the helper reaches the command
-"$H" --status-fd 3 -- "$P" sleep 5 </dev/null >/dev/null 2>&1 3>"$T/st" &
+# a signal sent to the helper reaches the command (a sleep of 60 s that
+# the signal ends: 5 s ran out first on 6.1 under qemu beside a CI run)
+"$H" --status-fd 3 -- "$P" sleep 60 </dev/null >/dev/null 2>&1 3>"$T/st" &
 hpid=$!
 # until the command runs (poll's 3 s were too short at a load of 10: the
 # SIGTERM then ended the setup, 125); the sleep counts from its execve
@@ -667,7 +668,10 @@ check_match "chdir failure: the message names the directory" \
 parent_dies()
 {
 	rm -f "$T/dwp"
-	bash -c '"$@"; exit 0' sh "$H" --status-fd 3 "$@" -- "$P" sleep 5 \
+	# (a sleep that outlasts the checks on a slow machine: 5 s ran out
+	# before "survives" was looked at on 6.1 under qemu, beside a CI run;
+	# each case ends the command itself)
+	bash -c '"$@"; exit 0' sh "$H" --status-fd 3 "$@" -- "$P" sleep 60 \
 		</dev/null >/dev/null 2>&1 3>"$T/dwp" &
 	ppid_=$!
 	cpid=
