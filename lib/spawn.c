@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "init.h"
+#include "signals.h"
 #include "libspawnhelper.h"
 #include "options.h"
 

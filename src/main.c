@@ -20,7 +20,7 @@
 
 #include "child.h"
 #include "exec.h"
-#include "init.h"
+#include "signals.h"
 #include "monitor.h"
 #include "names.h"
 #include "options.h"

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "monitor-notify.h"
 #include "seccomp-filter.h"
 #include "seccomp-policy.h"
 #include "seccomp-profiles.h"
