@@ -11,6 +11,7 @@
 #include "cgroup.h"
 #include "creds.h"
 #include "fdmap.h"
+#include "host-facts.h"
 #include "mounts.h"
 #include "net.h"
 #include "ns.h"
@@ -24,6 +25,7 @@
 
 struct launch {
 	const struct spec *spec;
+	struct host_facts host; /* read once, before any decision */
 	struct creds creds;
 	struct fd_plan fd_plan;
 	int temp_base; /* above every fd of the map: temps and our own fds */
@@ -85,6 +87,10 @@ enum {
  * yet (a signal may still end it here, see main.c). */
 int launch_prepare(struct launch *launch, const struct spec *spec,
 		   struct sh_err *err);
+/* The same on the host facts given (the unit tests), or, with host
+ * NULL, on the calling process's own. */
+int launch_prepare_on(struct launch *launch, const struct spec *spec,
+		      const struct host_facts *host, struct sh_err *err);
 /* The transient cgroups made (or the joined ones opened); launch_clear
  * removes them. */
 int launch_make_cgroups(struct launch *launch, struct sh_err *err);
