@@ -14,6 +14,7 @@
 #include "host-facts.h"
 #include "mounts.h"
 #include "net.h"
+#include "ns-plan.h"
 #include "ns.h"
 #include "rlimits.h"
 #include "sandbox.h"
@@ -35,6 +36,7 @@ struct launch {
 	unsigned dropped;    /* refused by the kernel, left out (drop mode) */
 	int dropped_errno[NS_COUNT];
 	bool privileged;     /* CAP_SYS_ADMIN: no user namespace needed */
+	struct ns_inputs nsin; /* what the namespace plan depends on */
 	int join_fds[NS_COUNT];
 	const char *join_values[NS_COUNT]; /* the --join-ns values, for
 					      messages */
@@ -116,3 +118,8 @@ int launch_drop(struct launch *launch, unsigned refused,
 
 /* The sandbox could not make its cgroup namespace (drop mode). */
 void launch_drop_cgroup_ns(struct launch *launch, int errnum);
+
+/* The namespace part of the plan (ns-plan.h), as the launch holds it. */
+struct ns_state launch_ns(const struct launch *launch);
+/* Replaced whole by the next plan; the mount stage follows it. */
+void launch_replace_ns(struct launch *launch, const struct ns_state *next);
