@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "exec.h"
-#include "fileio.h"
 
 extern char **environ;
 
@@ -192,7 +191,7 @@ static long command_uid(const struct launch *launch)
 		return -1;
 	/* without --uid the command keeps the caller's identity outside */
 	if (!launch->creds.set_uid)
-		return (long)geteuid();
+		return (long)launch->host.euid;
 	if (!(launch->namespaces & NS_BIT(NS_USER)))
 		return (long)launch->creds.uid;
 	return map_id(launch->uid_map.text, launch->creds.uid, true);
@@ -204,18 +203,17 @@ static long command_uid(const struct launch *launch)
  * host's own (the safe side: uid 0 is root). */
 static long command_host_uid(const struct launch *launch)
 {
-	char map[4096];
 	long uid = command_uid(launch);
 
-	if (uid < 0 || read_file_at("/proc/self", "uid_map", map,
-				    sizeof(map)) < 0)
+	if (uid < 0 || !launch->host.uid_map_read)
 		return uid;
-	return map_id(map, (unsigned long)uid, true);
+	return map_id(launch->host.uid_map, (unsigned long)uid, true);
 }
 
 static bool changes_identity(const struct launch *launch)
 {
-	return launch->creds.set_uid && command_uid(launch) != (long)geteuid();
+	return launch->creds.set_uid &&
+	       command_uid(launch) != (long)launch->host.euid;
 }
 
 /* What a caller forgets must not open the host: a command that is the
@@ -229,7 +227,6 @@ static int prepare_safe_defaults(struct launch *launch, struct sh_err *err)
 {
 	const struct spec *spec = launch->spec;
 	bool host_root = command_host_uid(launch) == 0;
-	unsigned before = launch->namespaces;
 
 	if (host_root && spec->unsafe_writable_host && !launch->sandbox.on)
 		launch->unsafe |= UNSAFE_WRITABLE_HOST;
@@ -252,8 +249,6 @@ static int prepare_safe_defaults(struct launch *launch, struct sh_err *err)
 		else
 			launch->namespaces |= NS_BIT(NS_PID) | NS_BIT(NS_MOUNT);
 	}
-	if (launch->namespaces != before)
-		launch->user_for_caps_only = false;
 	launch->own_session = !spec->unsafe_share_session;
 	if (spec->unsafe_share_session)
 		launch->unsafe |= UNSAFE_SHARE_SESSION;
@@ -368,49 +363,61 @@ static void plan_special_mounts(struct launch *launch)
 	launch->mount_plan.n_deny = launch->spec->sandbox_deny.n;
 }
 
-static int prepare_namespaces(struct launch *launch, struct sh_err *err)
+/* What cannot go without the mount namespace, or NULL. */
+static const char *mount_ns_needed_by(const struct launch *launch)
 {
 	const struct spec *spec = launch->spec;
+
+	if (spec->binds.n || spec->ro_binds.n || spec->tmpfs.n || spec->chroot)
+		return "the mounts the spec asks for";
+	if (launch->read_only_host)
+		return "the read-only view of a command that is the host's "
+		       "uid 0";
+	if (spec->cgroup_parent)
+		return "--cgroup-parent (the command sees the cgroup file "
+		       "systems read-only)";
+	return NULL;
+}
+
+/* What the namespace plan depends on, but for what the mounts need:
+ * the safe defaults decide that later. */
+static void take_ns_inputs(struct launch *launch)
+{
+	const struct spec *spec = launch->spec;
+
+	launch->nsin = (struct ns_inputs){
+		.asked = spec_namespaces(spec),
+		.joined = launch_joined(launch),
+		.privileged = launch->privileged,
+		.map_root = spec->map_root,
+		.maps_given = spec->uid_map || spec->gid_map,
+		.hostname_given = spec->hostname != NULL,
+		.drop = spec->ns_fallback == NS_FALLBACK_DROP,
+	};
+}
+
+static int prepare_namespaces(struct launch *launch, struct sh_err *err)
+{
+	struct ns_state first, now;
 	int r;
 
-	launch->namespaces = spec_namespaces(spec);
-	r = caps_effective(CAP_SYS_ADMIN);
-	if (r < 0)
-		return err_sys(err, "caps", -r,
-			       "read the helper's capabilities");
-	launch->privileged = r;
+	launch->privileged = launch->host.cap_sys_admin;
 	if ((r = open_join_fds(launch, err)) < 0)
 		return r;
-	/* the maps are those of a new user namespace: asking for them asks
-	 * for one (they were silently ignored otherwise) */
-	if (spec->map_root || spec->uid_map || spec->gid_map)
-		launch->namespaces |= NS_BIT(NS_USER);
-	if (launch->join_fds[NS_USER] >= 0) {
-		/* the joined user namespace gives the rights to join the
-		 * others; the clone happens before the join, so nothing can
-		 * be made inside it */
-		if (launch->namespaces & (launch->privileged
-						  ? NS_BIT(NS_USER)
-						  : NS_ALL_BUT_USER | NS_BIT(NS_USER)))
-			return err_set(err, "spec", EINVAL,
-				       "--join-ns user: cannot also make new "
-				       "namespaces or maps (they would not be "
-				       "inside the joined one)");
-	} else if (!launch->privileged) {
-		/* setuid-free: an unprivileged caller gets its rights from
-		 * a user namespace of its own, if only to clear the bounding
-		 * set */
-		launch->user_for_caps_only =
-			!launch->namespaces && !spec->join_ns.n;
-		launch->namespaces |= NS_BIT(NS_USER);
-	}
+	take_ns_inputs(launch);
+	if ((r = ns_plan_first(&launch->nsin, &first, err)) < 0)
+		return r;
+	launch->namespaces = first.namespaces;
 	if ((r = prepare_user(launch, err)) < 0 ||
 	    (r = prepare_safe_defaults(launch, err)) < 0 ||
 	    (r = prepare_network(launch, err)) < 0 ||
 	    (r = prepare_mounts(launch, err)) < 0 ||
 	    (r = prepare_cwd(launch, err)) < 0)
 		return r;
+	launch->nsin.mount_ns_needed_by = mount_ns_needed_by(launch);
 	plan_special_mounts(launch);
+	now = launch_ns(launch);
+	launch->user_for_caps_only = ns_user_only_for_caps(&launch->nsin, &now);
 	return 0;
 }
 
@@ -419,20 +426,23 @@ static int prepare_namespaces(struct launch *launch, struct sh_err *err)
 static int check_maps_cover_caller(struct launch *launch, struct sh_err *err)
 {
 	const struct spec *spec = launch->spec;
+	uid_t uid = launch->host.euid;
+	gid_t gid = launch->host.egid;
 
 	if (!(launch->namespaces & NS_BIT(NS_USER)))
 		return 0;
-	if (spec->uid_map && !spec->uid && map_id(launch->uid_map.text, geteuid(), false) < 0)
+	if (spec->uid_map && !spec->uid &&
+	    map_id(launch->uid_map.text, uid, false) < 0)
 		return err_set(err, "spec", EINVAL,
 			       "--uid-map does not map the caller's uid %u: "
 			       "give --uid",
-			       (unsigned)geteuid());
+			       (unsigned)uid);
 	if (spec->gid_map && !spec->gid && !spec->uid &&
-	    map_id(launch->gid_map.text, getegid(), false) < 0)
+	    map_id(launch->gid_map.text, gid, false) < 0)
 		return err_set(err, "spec", EINVAL,
 			       "--gid-map does not map the caller's gid %u: "
 			       "give --gid",
-			       (unsigned)getegid());
+			       (unsigned)gid);
 	return 0;
 }
 
@@ -520,6 +530,24 @@ static int check_fd_room(const struct launch *launch,
 int launch_prepare(struct launch *launch, const struct spec *spec,
 		   struct sh_err *err)
 {
+	return launch_prepare_on(launch, spec, NULL, err);
+}
+
+/* The host's facts are read after the names are resolved, where the
+ * plan first needs them: tests/faults.sh numbers its sites by the order
+ * of the helper's calls. */
+static int take_host_facts(struct launch *launch, const struct host_facts *host,
+			   struct sh_err *err)
+{
+	if (!host)
+		return host_facts_read(&launch->host, err);
+	launch->host = *host;
+	return 0;
+}
+
+int launch_prepare_on(struct launch *launch, const struct spec *spec,
+		      const struct host_facts *host, struct sh_err *err)
+{
 	_cleanup_free_ struct fd_mapping *map = NULL;
 	size_t n_map = 0;
 	int r;
@@ -533,6 +561,7 @@ int launch_prepare(struct launch *launch, const struct spec *spec,
 	if ((r = spec_check_fds(spec, err)) < 0 ||
 	    (r = creds_resolve(spec, &launch->creds, err)) < 0 ||
 	    (r = env_build(spec, environ, &launch->env, err)) < 0 ||
+	    (r = take_host_facts(launch, host, err)) < 0 ||
 	    (r = prepare_namespaces(launch, err)) < 0 ||
 	    (r = prepare_hardening(launch, err)) < 0)
 		return r;
@@ -596,27 +625,11 @@ bool launch_needs_sync(const struct launch *launch)
 	return (launch->namespaces & NS_BIT(NS_USER)) || launch->cgroups.n;
 }
 
-/* What cannot go without the mount namespace, or NULL. */
-static const char *mount_ns_needed_by(const struct launch *launch)
-{
-	const struct spec *spec = launch->spec;
-
-	if (spec->binds.n || spec->ro_binds.n || spec->tmpfs.n || spec->chroot)
-		return "the mounts the spec asks for";
-	if (launch->read_only_host)
-		return "the read-only view of a command that is the host's "
-		       "uid 0";
-	if (spec->cgroup_parent)
-		return "--cgroup-parent (the command sees the cgroup file "
-		       "systems read-only)";
-	return NULL;
-}
-
 int launch_drop(struct launch *launch, unsigned refused,
 		const int errnos[NS_COUNT], struct sh_err *err)
 {
 	const struct spec *spec = launch->spec;
-	const char *why;
+	const char *why = launch->nsin.mount_ns_needed_by;
 
 	/* an unprivileged caller made everything else inside the refused
 	 * user namespace; a privileged one makes the others without it */
@@ -638,7 +651,7 @@ int launch_drop(struct launch *launch, unsigned refused,
 			       errnos[NS_USER] ? errnos[NS_USER] : EPERM,
 			       "namespace `user` refused, and the --uid-map "
 			       "or --gid-map the spec gives needs it");
-	if ((refused & NS_BIT(NS_MOUNT)) && (why = mount_ns_needed_by(launch)))
+	if ((refused & NS_BIT(NS_MOUNT)) && why)
 		return err_set(err, "ns", errnos[NS_MOUNT] ? errnos[NS_MOUNT]
 							   : EPERM,
 			       "namespace `mount` refused (needed for %s)",
@@ -666,4 +679,25 @@ void launch_drop_cgroup_ns(struct launch *launch, int errnum)
 	launch->namespaces &= ~NS_BIT(NS_CGROUP);
 	launch->dropped |= NS_BIT(NS_CGROUP);
 	launch->dropped_errno[NS_CGROUP] = errnum;
+}
+
+struct ns_state launch_ns(const struct launch *launch)
+{
+	struct ns_state s = { .namespaces = launch->namespaces,
+			      .dropped = launch->dropped,
+			      .hostname = launch->hostname };
+
+	memcpy(s.dropped_errno, launch->dropped_errno,
+	       sizeof(s.dropped_errno));
+	return s;
+}
+
+void launch_replace_ns(struct launch *launch, const struct ns_state *next)
+{
+	launch->namespaces = next->namespaces;
+	launch->dropped = next->dropped;
+	memcpy(launch->dropped_errno, next->dropped_errno,
+	       sizeof(launch->dropped_errno));
+	launch->hostname = next->hostname;
+	plan_special_mounts(launch);
 }

@@ -11,8 +11,10 @@
 #include "cgroup.h"
 #include "creds.h"
 #include "fdmap.h"
+#include "host-facts.h"
 #include "mounts.h"
 #include "net.h"
+#include "ns-plan.h"
 #include "ns.h"
 #include "rlimits.h"
 #include "sandbox.h"
@@ -24,6 +26,7 @@
 
 struct launch {
 	const struct spec *spec;
+	struct host_facts host; /* read once, before any decision */
 	struct creds creds;
 	struct fd_plan fd_plan;
 	int temp_base; /* above every fd of the map: temps and our own fds */
@@ -33,6 +36,7 @@ struct launch {
 	unsigned dropped;    /* refused by the kernel, left out (drop mode) */
 	int dropped_errno[NS_COUNT];
 	bool privileged;     /* CAP_SYS_ADMIN: no user namespace needed */
+	struct ns_inputs nsin; /* what the namespace plan depends on */
 	int join_fds[NS_COUNT];
 	const char *join_values[NS_COUNT]; /* the --join-ns values, for
 					      messages */
@@ -85,6 +89,10 @@ enum {
  * yet (a signal may still end it here, see main.c). */
 int launch_prepare(struct launch *launch, const struct spec *spec,
 		   struct sh_err *err);
+/* The same on the host facts given (the unit tests), or, with host
+ * NULL, on the calling process's own. */
+int launch_prepare_on(struct launch *launch, const struct spec *spec,
+		      const struct host_facts *host, struct sh_err *err);
 /* The transient cgroups made (or the joined ones opened); launch_clear
  * removes them. */
 int launch_make_cgroups(struct launch *launch, struct sh_err *err);
@@ -110,3 +118,8 @@ int launch_drop(struct launch *launch, unsigned refused,
 
 /* The sandbox could not make its cgroup namespace (drop mode). */
 void launch_drop_cgroup_ns(struct launch *launch, int errnum);
+
+/* The namespace part of the plan (ns-plan.h), as the launch holds it. */
+struct ns_state launch_ns(const struct launch *launch);
+/* Replaced whole by the next plan; the mount stage follows it. */
+void launch_replace_ns(struct launch *launch, const struct ns_state *next);
