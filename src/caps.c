@@ -22,44 +22,6 @@ static void cap_freep(cap_t *caps)
 }
 #define _cleanup_cap_ __attribute__((cleanup(cap_freep)))
 
-int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_size)
-{
-	const char *p = list;
-
-	*mask = 0;
-	for (;;) {
-		size_t len = strcspn(p, ",");
-		cap_value_t cap = -1;
-		char name[64];
-		bool ok = len > 0 && len < 48;
-
-		/* cap_from_name takes a known name followed by anything
-		 * ("chown+kill", "sys_admin123"): only the exact name is one */
-		if (ok) {
-			snprintf(name, sizeof(name), "%s%.*s",
-				 strncasecmp(p, "cap_", 4) == 0 ? "" : "cap_",
-				 (int)len, p);
-			ok = cap_from_name(name, &cap) == 0 && cap >= 0 &&
-			     cap <= 63;
-		}
-		if (ok) {
-			char *canon = cap_to_name(cap);
-
-			ok = canon && strcasecmp(canon, name) == 0;
-			cap_free(canon);
-		}
-		if (!ok) {
-			snprintf(bad, bad_size, "%.*s",
-				 (int)utf8_cut(p, len, bad_size - 1), p);
-			return -EINVAL;
-		}
-		*mask |= UINT64_C(1) << cap;
-		if (!p[len])
-			return 0;
-		p += len + 1;
-	}
-}
-
 static bool in_mask(uint64_t mask, cap_value_t cap)
 {
 	return cap < 64 && (mask >> cap) & 1;

@@ -11,10 +11,7 @@
 #include <stdint.h>
 
 #include "err.h"
-
-/* "CAP_NET_ADMIN,chown,..." (capsh's names, CAP_ optional) to a mask;
- * -EINVAL with the unknown name in bad. */
-int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_size);
+#include "spec-types.h"
 
 /* Whether the calling process has cap (CAP_SYS_ADMIN, ...) effective:
  * 1 or 0, -errno when its capabilities cannot be read. */

@@ -24,26 +24,6 @@
 #include "fileio.h"
 #include "proc.h"
 
-int mount_parse_bind(const char *value, char **storage, const char **source,
-		     const char **dest)
-{
-	char *colon;
-
-	*storage = strdup(value);
-	if (!*storage)
-		return -ENOMEM;
-	colon = strchr(*storage, ':');
-	*source = *storage;
-	*dest = *storage;
-	if (colon) {
-		*colon = '\0';
-		*dest = colon + 1;
-	}
-	if (!**source || **dest != '/')
-		return -EINVAL;
-	return 0;
-}
-
 bool mount_path_is_root(const char *path)
 {
 	size_t depth = 0;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "spec-types.h"
 
 enum mount_kind {
 	MOUNT_BIND,
@@ -42,11 +43,6 @@ struct mount_plan {
 	const char *const *deny; /* --sandbox-deny paths, covered last */
 	size_t n_deny;
 };
-
-/* Parse "SRC:DEST" (or "PATH" for SRC=DEST) of --bind/--ro-bind. The
- * returned strings point into a copy owned by the caller (*storage). */
-int mount_parse_bind(const char *value, char **storage, const char **source,
-		     const char **dest);
 
 /* Whether path names / ("/", "//", "/.", "/a/.."): a mount there stacks
  * on the root without becoming the root the process sees. */

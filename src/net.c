@@ -19,58 +19,6 @@
 #include "cleanup.h"
 #include "clock.h"
 
-int net_parse_addr(const char *text, struct net_addr *out)
-{
-	char addr[INET6_ADDRSTRLEN + 1];
-	const char *slash = strchr(text, '/');
-	size_t len = slash ? (size_t)(slash - text) : 0;
-	char *end;
-	long prefix;
-
-	if (!slash || len == 0 || len >= sizeof(addr) || !slash[1])
-		return -EINVAL;
-	memcpy(addr, text, len);
-	addr[len] = '\0';
-	memset(out, 0, sizeof(*out));
-	if (inet_pton(AF_INET, addr, &out->addr.v4) == 1)
-		out->family = AF_INET;
-	else if (inet_pton(AF_INET6, addr, &out->addr.v6) == 1)
-		out->family = AF_INET6;
-	else
-		return -EINVAL;
-	errno = 0;
-	prefix = strtol(slash + 1, &end, 10);
-	if (errno || *end || slash[1] < '0' || slash[1] > '9' || prefix < 1 ||
-	    prefix > (out->family == AF_INET ? 32 : 128))
-		return -EINVAL;
-	out->prefix = (unsigned char)prefix;
-	return 0;
-}
-
-bool net_same_addr(const struct net_addr *a, const struct net_addr *b)
-{
-	if (a->family != b->family)
-		return false;
-	return a->family == AF_INET
-		       ? a->addr.v4.s_addr == b->addr.v4.s_addr
-		       : memcmp(&a->addr.v6, &b->addr.v6, sizeof(a->addr.v6)) == 0;
-}
-
-bool net_is_loopback(const struct net_addr *a)
-{
-	return a->family == AF_INET
-		       ? a->addr.v4.s_addr == htonl(INADDR_LOOPBACK)
-		       : IN6_IS_ADDR_LOOPBACK(&a->addr.v6);
-}
-
-void net_format_addr(const struct net_addr *a, char *buf, size_t size)
-{
-	char addr[INET6_ADDRSTRLEN];
-
-	inet_ntop(a->family, &a->addr, addr, sizeof(addr));
-	snprintf(buf, size, "%s/%u", addr, a->prefix);
-}
-
 struct nl_request {
 	struct nlmsghdr hdr;
 	union {

@@ -10,27 +10,7 @@
 #include <stddef.h>
 
 #include "err.h"
-
-struct net_addr {
-	int family; /* AF_INET or AF_INET6 */
-	union {
-		struct in_addr v4;
-		struct in6_addr v6;
-	} addr;
-	unsigned char prefix;
-};
-
-#define NET_MAX_ADDRS 16
-
-/* Parse "ADDR/PREFIX" (IPv4 or IPv6). -EINVAL when malformed. */
-int net_parse_addr(const char *text, struct net_addr *out);
-/* The same address (the prefix aside). */
-bool net_same_addr(const struct net_addr *a, const struct net_addr *b);
-/* 127.0.0.1 or ::1, which lo gets by itself. */
-bool net_is_loopback(const struct net_addr *a);
-
-/* "ADDR/PREFIX" back, for the status record and the spec's emitter. */
-void net_format_addr(const struct net_addr *a, char *buf, size_t size);
+#include "spec-types.h"
 
 /* What the network stage did, for the status record. */
 struct net_result {

@@ -17,26 +17,6 @@
 #include "cleanup.h"
 #include "fileio.h"
 
-const struct ns_info ns_table[NS_COUNT] = {
-	[NS_USER] = { "user", "user", CLONE_NEWUSER },
-	[NS_MOUNT] = { "mount", "mnt", CLONE_NEWNS },
-	[NS_NET] = { "net", "net", CLONE_NEWNET },
-	[NS_IPC] = { "ipc", "ipc", CLONE_NEWIPC },
-	[NS_UTS] = { "uts", "uts", CLONE_NEWUTS },
-	[NS_PID] = { "pid", "pid", CLONE_NEWPID },
-	[NS_CGROUP] = { "cgroup", "cgroup", CLONE_NEWCGROUP },
-	[NS_TIME] = { "time", "time", CLONE_NEWTIME },
-};
-
-int ns_kind_by_name(const char *name, size_t len)
-{
-	for (int k = 0; k < NS_COUNT; k++)
-		if (strlen(ns_table[k].name) == len &&
-		    strncmp(ns_table[k].name, name, len) == 0)
-			return k;
-	return -1;
-}
-
 unsigned long ns_clone_flags(unsigned mask)
 {
 	unsigned long flags = 0;
@@ -50,43 +30,6 @@ unsigned long ns_clone_flags(unsigned mask)
 pid_t ns_clone(unsigned mask, struct proc *p)
 {
 	return proc_clone(ns_clone_flags(mask), p);
-}
-
-int id_map_parse(const char *value, struct id_map *map)
-{
-	size_t len = 0;
-	const char *p = value;
-
-	memset(map, 0, sizeof(*map));
-	while (*p) {
-		unsigned long inner, outer, count;
-		int used = 0;
-
-		/* digits and blanks only: sscanf would take signs */
-		if (strspn(p, "0123456789 \t") < strcspn(p, ",") ||
-		    sscanf(p, " %lu %lu %lu %n", &inner, &outer, &count,
-			   &used) != 3 ||
-		    count == 0 || count > UINT32_MAX ||
-		    inner > UINT32_MAX - count || outer > UINT32_MAX - count ||
-		    (p[used] != ',' && p[used] != '\0'))
-			return -EINVAL;
-		len += (size_t)snprintf(map->text + len,
-					len < sizeof(map->text)
-						? sizeof(map->text) - len
-						: 0,
-					"%lu %lu %lu\n", inner, outer, count);
-		if (len >= sizeof(map->text))
-			return -E2BIG;
-		if (p[used] == ',' && !p[used + 1])
-			return -EINVAL; /* a trailing comma: a record missing */
-		p += used + (p[used] == ',');
-	}
-	return len ? 0 : -EINVAL;
-}
-
-void id_map_single(struct id_map *map, unsigned inner, unsigned outer)
-{
-	snprintf(map->text, sizeof(map->text), "%u %u 1\n", inner, outer);
 }
 
 static int write_proc_file(pid_t pid, const char *name, const char *text)

@@ -10,34 +10,8 @@
 
 #include "err.h"
 #include "proc.h"
+#include "spec-types.h"
 
-/* In the order they are joined: the user namespace first, since it gives
- * the rights to join the others. */
-enum ns_kind {
-	NS_USER,
-	NS_MOUNT,
-	NS_NET,
-	NS_IPC,
-	NS_UTS,
-	NS_PID,
-	NS_CGROUP,
-	NS_TIME,
-	NS_COUNT,
-};
-
-#define NS_BIT(kind) (1u << (kind))
-#define NS_ALL_BUT_USER ((NS_BIT(NS_COUNT) - 1) & ~NS_BIT(NS_USER))
-
-struct ns_info {
-	const char *name;      /* as in --unshare-NAME and --join-ns NAME=... */
-	const char *proc_name; /* /proc/PID/ns/NAME */
-	unsigned long flag;    /* CLONE_NEW* */
-};
-
-extern const struct ns_info ns_table[NS_COUNT];
-
-/* The kind named NAME, or -1. */
-int ns_kind_by_name(const char *name, size_t len);
 
 /* CLONE_NEW* flags of a mask of NS_BIT()s. */
 unsigned long ns_clone_flags(unsigned mask);
@@ -46,14 +20,6 @@ unsigned long ns_clone_flags(unsigned mask);
  * -errno; the child's pidfd in p. */
 pid_t ns_clone(unsigned mask, struct proc *p);
 
-/* One uid_map/gid_map: records "INNER OUTER COUNT", one per line. */
-struct id_map {
-	char text[256];
-};
-
-/* pyspaces' comma-separated records ("0 1000 1,1 100000 65536"). */
-int id_map_parse(const char *value, struct id_map *map);
-void id_map_single(struct id_map *map, unsigned inner, unsigned outer);
 
 /* Write the maps of pid's new user namespace (setgroups "deny" first
  * when deny_setgroups, as an unprivileged writer must). */

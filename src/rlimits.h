@@ -7,20 +7,7 @@
 #include <sys/resource.h>
 
 #include "err.h"
-
-struct rlimit_setting {
-	int resource;
-	struct rlimit value;
-	const char *text; /* as the caller gave it, for messages */
-};
-
-/* "nofile=1024:4096", "core=0", "as=unlimited". -EINVAL when malformed;
- * *bad says which part. */
-int rlimit_parse(const char *text, struct rlimit_setting *out,
-		 const char **bad);
-
-/* The rlimit's name ("nofile"), for messages. */
-const char *rlimit_name(int resource);
+#include "spec-types.h"
 
 /* In the command's process, after its fd map: a limit on the number of
  * fds must leave room below it for the fds_needed the setup still opens
