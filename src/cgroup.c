@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cgroup.h"
+#include "cgroup-backend.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -24,153 +25,21 @@
 #include "fileio.h"
 #include "ns.h"
 
-#define CGROUP2_MAGIC 0x63677270
-#define CGROUP1_MAGIC 0x27e0eb
 #define LEAF_PREFIX "spawn-helper-"
 
-static const struct {
-	unsigned bit;
-	const char *name;
-} controller_names[] = {
-	{ CG_MEMORY, "memory" }, { CG_PIDS, "pids" },
-	{ CG_CPU, "cpu" },       { CG_CPUACCT, "cpuacct" },
-	{ CG_FREEZER, "freezer" },
-};
-
-/* dir + suffix into buf; false when it does not fit. */
-static bool join_path(char *buf, size_t size, const char *dir,
-		      const char *suffix)
-{
-	int n = snprintf(buf, size, "%s%s", dir, suffix);
-
-	return n >= 0 && (size_t)n < size;
-}
-
-/* The number after KEY (a line "KEY VALUE"), or -1. */
-static long long read_key(const char *dir, const char *name, const char *key)
-{
-	char buf[4096], *line, *save = NULL;
-	size_t len = strlen(key);
-
-	if (read_file_at(dir, name, buf, sizeof(buf)) < 0)
-		return -1;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		if (strncmp(line, key, len) == 0 && line[len] == ' ')
-			return atoll(line + len + 1);
-	return -1;
-}
-
-static long long read_number(const char *dir, const char *name)
-{
-	char buf[64];
-
-	if (read_file_at(dir, name, buf, sizeof(buf)) < 0 || !isdigit(*buf))
-		return -1;
-	return atoll(buf);
-}
-
-/* The cgroup hierarchies of the machine: mount point, version and (v1)
- * controllers. */
-struct cg_mount {
-	char path[PATH_MAX];
-	int version;
-	unsigned controllers;
-};
-
-static unsigned parse_controllers(const char *options)
-{
-	unsigned bits = 0;
-	char copy[256], *item, *save = NULL;
-
-	snprintf(copy, sizeof(copy), "%s", options);
-	for (item = strtok_r(copy, ",", &save); item;
-	     item = strtok_r(NULL, ",", &save))
-		for (size_t i = 0; i < sizeof(controller_names) /
-					       sizeof(controller_names[0]);
-		     i++)
-			if (strcmp(item, controller_names[i].name) == 0)
-				bits |= controller_names[i].bit;
-	return bits;
-}
-
-/* The number of cgroup mounts (v1 and v2) found, or -errno. */
-static int find_mounts(struct cg_mount *mounts, size_t max)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
-	int n = 0;
-
-	if (!f)
-		return -errno;
-	while ((size_t)n < max && fgets(line, sizeof(line), f)) {
-		char mnt[PATH_MAX], fstype[64], super[256];
-		const char *dash = strstr(line, " - ");
-
-		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
-		    sscanf(dash + 3, "%63s %*s %255s", fstype, super) != 2)
-			continue;
-		if (strcmp(fstype, "cgroup") == 0)
-			mounts[n].version = 1;
-		else if (strcmp(fstype, "cgroup2") == 0)
-			mounts[n].version = 2;
-		else
-			continue;
-		snprintf(mounts[n].path, sizeof(mounts[n].path), "%s", mnt);
-		mounts[n].controllers =
-			mounts[n].version == 1 ? parse_controllers(super) : 0;
-		n++;
-	}
-	if (ferror(f))
-		n = -(errno ? errno : EIO);
-	fclose(f);
-	return n;
-}
-
-/* The controllers of a v2 directory in *out, or -errno. */
-static int v2_controllers(const char *dir, unsigned *out)
-{
-	char buf[512];
-	int r = read_file_at(dir, "cgroup.controllers", buf, sizeof(buf));
-
-	if (r < 0)
-		return r;
-	for (char *p = buf; *p; p++)
-		if (*p == ' ' || *p == '\n')
-			*p = ',';
-	/* cpu.stat and cgroup.kill need no controller */
-	*out = parse_controllers(buf) | CG_CPUACCT | CG_FREEZER;
-	return 0;
-}
-
-static int fs_version(const char *path, struct sh_err *err,
-		      const char *option)
+/* The backend of the file system path (given with option) is in. */
+static int fs_backend(const char *path, const char *option,
+		      const struct cg_backend **backend, struct sh_err *err)
 {
 	struct statfs st;
 
 	if (statfs(path, &st) < 0)
 		return err_sys(err, "cgroup", errno, "%s `%s`", option, path);
-	if (st.f_type == CGROUP2_MAGIC)
-		return 2;
-	if (st.f_type == CGROUP1_MAGIC)
-		return 1;
-	return err_set(err, "cgroup", ENOTDIR,
-		       "%s `%s`: not in a cgroup file system", option, path);
-}
-
-static int add_dir(struct cgroup_set *set, const char *path, int version,
-		   unsigned controllers)
-{
-	struct cg_dir *d;
-
-	if (set->n >= CG_MAX_DIRS)
-		return -E2BIG;
-	d = &set->dirs[set->n++];
-	snprintf(d->path, sizeof(d->path), "%s", path);
-	d->version = version;
-	d->controllers = controllers;
-	d->created = false;
-	d->lock_fd = -1;
+	*backend = cg_backend_by_magic(st.f_type);
+	if (!*backend)
+		return err_set(err, "cgroup", ENOTDIR,
+			       "%s `%s`: not in a cgroup file system", option,
+			       path);
 	return 0;
 }
 
@@ -178,115 +47,6 @@ static unsigned required_controllers(const struct spec *spec)
 {
 	return (spec->memory_max ? CG_MEMORY : 0) |
 	       (spec->pids_max ? CG_PIDS : 0) | (spec->cpu_max_milli ? CG_CPU : 0);
-}
-
-static const char *controller_name(unsigned bit)
-{
-	for (size_t i = 0;
-	     i < sizeof(controller_names) / sizeof(controller_names[0]); i++)
-		if (controller_names[i].bit == bit)
-			return controller_names[i].name;
-	return "?";
-}
-
-#define CG_MAX_MOUNTS 32
-
-/* parent's path relative to the mount (of the version, 0 for either) it
- * is in, the deepest; that mount's index in *own. NULL for none. */
-static const char *relative_path(const char *parent,
-				 const struct cg_mount *mounts, size_t n,
-				 int version, size_t *own)
-{
-	size_t best = 0;
-
-	*own = n;
-	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(mounts[i].path);
-
-		if ((!version || mounts[i].version == version) &&
-		    strncmp(parent, mounts[i].path, len) == 0 &&
-		    (parent[len] == '/' || !parent[len]) && len > best) {
-			*own = i;
-			best = len;
-		}
-	}
-	return *own == n ? NULL : parent + best;
-}
-
-/* On v1 the parent's path relative to its hierarchy, found again in
- * every hierarchy with a controller we need or can measure with. */
-static int resolve_v1_parents(const char *parent, unsigned required,
-			      struct cgroup_set *set, struct sh_err *err)
-{
-	struct cg_mount mounts[CG_MAX_MOUNTS];
-	int found = find_mounts(mounts, CG_MAX_MOUNTS);
-	size_t n = found < 0 ? 0 : (size_t)found, own;
-	const char *relative;
-	char path[PATH_MAX];
-	unsigned wanted = required | CG_MEMORY | CG_CPUACCT | CG_FREEZER;
-	struct stat st;
-
-	if (found < 0)
-		return err_sys(err, "cgroup", -found,
-			       "--cgroup-parent `%s`: read "
-			       "/proc/self/mountinfo",
-			       parent);
-	relative = relative_path(parent, mounts, n, 1, &own);
-	if (!relative)
-		return err_set(err, "cgroup", ENOENT,
-			       "--cgroup-parent `%s`: no cgroup v1 hierarchy "
-			       "holds it",
-			       parent);
-	for (size_t i = 0; i < n; i++) {
-		if (mounts[i].version != 1 ||
-		    (i != own && !(mounts[i].controllers & wanted)))
-			continue;
-		if (!join_path(path, sizeof(path), mounts[i].path, relative))
-			return err_set(err, "cgroup", ENAMETOOLONG,
-				       "--cgroup-parent `%s`: too long", parent);
-		if (stat(path, &st) < 0) {
-			if (mounts[i].controllers & required)
-				return err_sys(err, "cgroup", errno,
-					       "--cgroup-parent: `%s` in the "
-					       "hierarchy of %s",
-					       path,
-					       controller_name(
-						       mounts[i].controllers &
-						       required & -required));
-			continue;
-		}
-		if (add_dir(set, path, 1, mounts[i].controllers) < 0)
-			return err_set(err, "cgroup", E2BIG,
-				       "too many cgroup hierarchies");
-	}
-	return 0;
-}
-
-/* Controllers a v2 leaf needs must be on in its parent's subtree. */
-static int enable_v2_controllers(struct cg_dir *d, unsigned required,
-				 struct sh_err *err)
-{
-	for (size_t i = 0;
-	     i < sizeof(controller_names) / sizeof(controller_names[0]); i++) {
-		char change[32];
-		int r;
-
-		if (!(required & controller_names[i].bit))
-			continue;
-		if (!(d->controllers & controller_names[i].bit))
-			return err_set(err, "cgroup", EOPNOTSUPP,
-				       "--cgroup-parent `%s`: controller `%s` "
-				       "is not available there",
-				       d->path, controller_names[i].name);
-		snprintf(change, sizeof(change), "+%s",
-			 controller_names[i].name);
-		r = write_file_at(d->path, "cgroup.subtree_control", change);
-		if (r < 0)
-			return err_sys(err, "cgroup", -r,
-				       "enable controller `%s` in `%s`",
-				       controller_names[i].name, d->path);
-	}
-	return 0;
 }
 
 /* Whether pid is a line of procs (a cgroup.procs). */
@@ -365,25 +125,21 @@ static void pause_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Every process in dir dies: cgroup.kill on v2; otherwise frozen (so
- * none can fork away) and killed one by one. Waits until it is empty. */
+/* Every process in dir dies: at once where the backend can (cgroup.kill);
+ * otherwise frozen (so none can fork away) and killed one by one. Waits
+ * until it is empty. */
 static void kill_dir(const struct cg_dir *d)
 {
 	bool frozen = false;
 
-	if (d->version == 2 && write_file_at(d->path, "cgroup.kill", "1") == 0)
+	if (d->backend->kill_fast(d))
 		goto wait;
 	if (d->controllers & CG_FREEZER)
-		frozen = write_file_at(d->path,
-				    d->version == 2 ? "cgroup.freeze"
-						    : "freezer.state",
-				    d->version == 2 ? "1" : "FROZEN") == 0;
+		frozen = d->backend->freeze(d, true) == 0;
 	for (int round = 0; round < 100 && kill_procs(d->path); round++)
 		;
 	if (frozen)
-		write_file_at(d->path,
-			   d->version == 2 ? "cgroup.freeze" : "freezer.state",
-			   d->version == 2 ? "0" : "THAWED");
+		d->backend->freeze(d, false);
 wait:
 	for (int i = 0; i < 2000 && !is_empty(d->path); i++) {
 		if (i % 100 == 99)
@@ -413,7 +169,7 @@ static void remove_stale_leaves(const struct cg_dir *parent_dir, DIR *dir)
 
 	while ((de = readdir(dir))) {
 		/* a leaf has its parent's hierarchy and controllers */
-		struct cg_dir stale = { .version = parent_dir->version,
+		struct cg_dir stale = { .backend = parent_dir->backend,
 					.controllers = parent_dir->controllers,
 					.lock_fd = -1 };
 		char slash_name[300];
@@ -425,8 +181,8 @@ static void remove_stale_leaves(const struct cg_dir *parent_dir, DIR *dir)
 		if (pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
 		snprintf(slash_name, sizeof(slash_name), "/%s", de->d_name);
-		if (!join_path(stale.path, sizeof(stale.path), parent,
-			       slash_name) ||
+		if (!cg_join_path(stale.path, sizeof(stale.path), parent,
+				  slash_name) ||
 		    leaf_in_use(stale.path))
 			continue;
 		kill_dir(&stale);
@@ -465,44 +221,25 @@ static void remove_stale_elsewhere(const char *parent,
 				   const struct cgroup_set *set)
 {
 	struct cg_mount mounts[CG_MAX_MOUNTS];
-	int found = find_mounts(mounts, CG_MAX_MOUNTS);
+	int found = cg_find_mounts(mounts, CG_MAX_MOUNTS);
 	size_t n = found < 0 ? 0 : (size_t)found, own;
-	const char *relative = relative_path(parent, mounts, n, 0, &own);
+	const char *relative = cg_relative_path(parent, mounts, n, NULL, &own);
 
 	for (size_t i = 0; relative && i < n; i++) {
-		/* a v2 leaf is killed with cgroup.kill or cgroup.freeze */
-		struct cg_dir d = { .version = mounts[i].version,
-				    .controllers = mounts[i].version == 2
-							   ? CG_FREEZER
-							   : mounts[i].controllers,
+		struct cg_dir d = { .backend = mounts[i].backend,
+				    .controllers = mounts[i].controllers,
 				    .lock_fd = -1 };
 		_cleanup_close_ int fd = -1;
 		_cleanup_closedir_ DIR *dir = NULL;
 		struct statfs st;
 
-		if (!join_path(d.path, sizeof(d.path), mounts[i].path,
-			       relative) ||
+		if (!cg_join_path(d.path, sizeof(d.path), mounts[i].path,
+				  relative) ||
 		    in_set(set, d.path) || statfs(d.path, &st) < 0 ||
-		    (st.f_type != CGROUP1_MAGIC && st.f_type != CGROUP2_MAGIC))
+		    !cg_backend_by_magic(st.f_type))
 			continue;
 		lock_and_clean(&d, &fd, &dir);
 	}
-}
-
-static int set_limit(const struct cg_dir *d, unsigned controller,
-		     const char *file, long long value, struct sh_err *err)
-{
-	char text[32];
-	int r;
-
-	if (!(d->controllers & controller))
-		return 0;
-	snprintf(text, sizeof(text), "%lld", value);
-	r = write_file_at(d->path, file, text);
-	if (r < 0)
-		return err_sys(err, "cgroup", -r, "write %s=%s in `%s`", file,
-			       text, d->path);
-	return 0;
 }
 
 #define CPU_PERIOD_USEC 100000
@@ -511,29 +248,16 @@ static int set_limits(const struct spec *spec, const struct cg_dir *d,
 		      struct sh_err *err)
 {
 	long long quota = spec->cpu_max_milli * (CPU_PERIOD_USEC / 1000);
-	char cpu[64];
 	int r = 0;
 
 	if (spec->memory_max)
-		r = set_limit(d, CG_MEMORY,
-			      d->version == 2 ? "memory.max"
-					      : "memory.limit_in_bytes",
-			      spec->memory_max, err);
+		r = cg_set_limit(d, CG_MEMORY, d->backend->memory_max_file,
+				 spec->memory_max, err);
 	if (r >= 0 && spec->pids_max)
-		r = set_limit(d, CG_PIDS, "pids.max", spec->pids_max, err);
+		r = cg_set_limit(d, CG_PIDS, "pids.max", spec->pids_max, err);
 	if (r < 0 || !spec->cpu_max_milli || !(d->controllers & CG_CPU))
 		return r;
-	if (d->version == 1)
-		return (r = set_limit(d, CG_CPU, "cpu.cfs_period_us",
-				      CPU_PERIOD_USEC, err)) < 0
-			       ? r
-			       : set_limit(d, CG_CPU, "cpu.cfs_quota_us", quota,
-					   err);
-	snprintf(cpu, sizeof(cpu), "%lld %d", quota, CPU_PERIOD_USEC);
-	if ((r = write_file_at(d->path, "cpu.max", cpu)) < 0)
-		return err_sys(err, "cgroup", -r, "write cpu.max=%s in `%s`",
-			       cpu, d->path);
-	return 0;
+	return d->backend->set_cpu_max(d, quota, CPU_PERIOD_USEC, err);
 }
 
 /* mkdir parent/spawn-helper-<pid>, or -<pid>-<n> when a helper of
@@ -571,8 +295,7 @@ static int make_leaf(const struct spec *spec, struct cg_dir *d,
 	if (r < 0)
 		return err_sys(err, "cgroup", -r, "%s `%s`",
 			       parent_fd < 0 ? "open" : "lock", d->path);
-	if (d->version == 2 &&
-	    (r = enable_v2_controllers(d, required, err)) < 0)
+	if ((r = d->backend->enable_controllers(d, required, err)) < 0)
 		return r;
 	if ((r = mkdir_leaf(d->path, leaf, sizeof(leaf), err)) < 0)
 		return r;
@@ -583,9 +306,8 @@ static int make_leaf(const struct spec *spec, struct cg_dir *d,
 		return err_sys(err, "cgroup", errno, "open `%s`", leaf);
 	if (flock(d->lock_fd, LOCK_EX | LOCK_NB) < 0)
 		return err_sys(err, "cgroup", errno, "lock `%s`", leaf);
-	if (d->version == 2 && (r = v2_controllers(leaf, &d->controllers)) < 0)
-		return err_sys(err, "cgroup", -r, "read `%s/cgroup.controllers`",
-			       leaf);
+	if ((r = d->backend->leaf_controllers(d, err)) < 0)
+		return r;
 	return set_limits(spec, d, err);
 }
 
@@ -673,33 +395,23 @@ static void stop_guard(struct cgroup_set *set)
 int cgroup_prepare(const struct spec *spec, struct cgroup_set *set,
 		   struct sh_err *err)
 {
-	unsigned required = required_controllers(spec), controllers;
-	int version, r;
+	unsigned required = required_controllers(spec);
+	const struct cg_backend *backend;
+	int r;
 
 	memset(set, 0, sizeof(*set));
 	set->guard = (struct proc)PROC_NONE;
 	set->guard_fd = -1;
 	if (spec->cgroup) {
-		version = fs_version(spec->cgroup, err, "--cgroup");
-		return version < 0 ? version
-				   : add_dir(set, spec->cgroup, version, 0);
+		r = fs_backend(spec->cgroup, "--cgroup", &backend, err);
+		return r < 0 ? r : cg_add_dir(set, spec->cgroup, backend, 0);
 	}
 	if (!spec->cgroup_parent)
 		return 0;
-	version = fs_version(spec->cgroup_parent, err, "--cgroup-parent");
-	if (version < 0)
-		return version;
-	if (version == 2) {
-		r = v2_controllers(spec->cgroup_parent, &controllers);
-		if (r < 0)
-			return err_sys(err, "cgroup", -r,
-				       "--cgroup-parent `%s`: read "
-				       "cgroup.controllers",
-				       spec->cgroup_parent);
-		r = add_dir(set, spec->cgroup_parent, 2, controllers);
-	} else {
-		r = resolve_v1_parents(spec->cgroup_parent, required, set, err);
-	}
+	r = fs_backend(spec->cgroup_parent, "--cgroup-parent", &backend, err);
+	if (r < 0)
+		return r;
+	r = backend->add_parents(spec->cgroup_parent, required, set, err);
 	if (r < 0)
 		return r;
 	set->transient = true;
@@ -715,7 +427,7 @@ int cgroup_prepare(const struct spec *spec, struct cgroup_set *set,
 			       "--cgroup-parent `%s`: no hierarchy has the "
 			       "controller `%s`",
 			       spec->cgroup_parent,
-			       controller_name(required & -required));
+			       cg_controller_name(required & -required));
 	return start_guard(set, err);
 }
 
@@ -742,49 +454,12 @@ void cgroup_kill_all(const struct cgroup_set *set)
 			kill_dir(&set->dirs[i]);
 }
 
-static void usage_v2(const struct cg_dir *d, struct cgroup_usage *u)
-{
-	u->cpu_usec = read_key(d->path, "cpu.stat", "usage_usec");
-	u->user_usec = read_key(d->path, "cpu.stat", "user_usec");
-	u->system_usec = read_key(d->path, "cpu.stat", "system_usec");
-	if (d->controllers & CG_MEMORY) {
-		u->memory_peak = read_number(d->path, "memory.peak");
-		u->oom_kills = read_key(d->path, "memory.events", "oom_kill");
-	}
-}
-
-static long long ns_to_usec(long long ns)
-{
-	return ns < 0 ? -1 : ns / 1000;
-}
-
-static void usage_v1(const struct cg_dir *d, struct cgroup_usage *u)
-{
-	if (d->controllers & CG_CPUACCT) {
-		u->cpu_usec = ns_to_usec(read_number(d->path, "cpuacct.usage"));
-		u->user_usec =
-			ns_to_usec(read_number(d->path, "cpuacct.usage_user"));
-		u->system_usec =
-			ns_to_usec(read_number(d->path, "cpuacct.usage_sys"));
-	}
-	if (d->controllers & CG_MEMORY) {
-		u->memory_peak =
-			read_number(d->path, "memory.max_usage_in_bytes");
-		u->oom_kills = read_key(d->path, "memory.oom_control",
-					"oom_kill");
-	}
-}
-
 void cgroup_usage(const struct cgroup_set *set, struct cgroup_usage *u)
 {
 	u->cpu_usec = u->user_usec = u->system_usec = -1;
 	u->memory_peak = u->oom_kills = -1;
-	for (size_t i = 0; set->transient && i < set->n; i++) {
-		if (set->dirs[i].version == 2)
-			usage_v2(&set->dirs[i], u);
-		else
-			usage_v1(&set->dirs[i], u);
-	}
+	for (size_t i = 0; set->transient && i < set->n; i++)
+		set->dirs[i].backend->usage(&set->dirs[i], u);
 }
 
 void cgroup_forget_guard(const struct cgroup_set *set)

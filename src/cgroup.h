@@ -25,9 +25,11 @@ enum cg_controller {
 	CG_FREEZER = 1 << 4,
 };
 
+struct cg_backend; /* cgroup-backend.h: what v1 and v2 do differently */
+
 struct cg_dir {
 	char path[PATH_MAX];
-	int version;          /* 1 or 2 */
+	const struct cg_backend *backend; /* its hierarchy's (v1 or v2) */
 	unsigned controllers; /* what this directory can limit or measure */
 	bool created;         /* ours: removed at the end */
 	int lock_fd;          /* a created leaf's, flock'd while in use, or -1 */

@@ -24,7 +24,7 @@
 #include "monitor.h"
 #include "names.h"
 #include "options.h"
-#include "probe.h"
+#include "machine-probe.h"
 #include "seccomp-profiles.h"
 #include "status.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
-#include "probe.h"
+#include "machine-probe.h"
 
 #include <errno.h>
 #include <linux/landlock.h>
