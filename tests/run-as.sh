@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Run one integration suite, tests/SUITE.sh, as root or as nobody:
 #
-#   run-as.sh root SUITE      as the current user, which must be root
-#   run-as.sh nobody SUITE    root copies the helper, the probe and the
+#   run-as.sh root SUITE [CASE...]     as the current user, which must be root
+#   run-as.sh nobody SUITE [CASE...]   root copies the helper, the probe and the
 #                             scripts into a fresh world-readable directory
 #                             (the build tree may sit where nobody cannot
 #                             enter) and runs them there with nobody's
@@ -11,8 +11,9 @@
 #                             write; any other user runs the suite as
 #                             itself, in place (and the root run skips)
 #
-# The per-suite wrappers (SUITE-root.sh, SUITE-nobody.sh) are what automake
-# runs. Environment: SPAWN_HELPER, SH_PROBE, SH_TESTS_SRCDIR and, when
+# CASE...: only those cases of the suite (its command line; see tap.sh's
+# run_cases). The per-suite wrappers (SUITE-root.sh, SUITE-nobody.sh) are
+# what automake runs. Environment: SPAWN_HELPER, SH_PROBE, SH_TESTS_SRCDIR and, when
 # set, SH_COMPLETION (the generated bash completion), SH_LIBRARY
 # (libspawnhelper.so, copied with its soname link), SH_PYTHONPATH (the
 # directory of spawnhelper.py and its portage integration), SH_SOAK (tests/soak, an ELF program) and
@@ -36,6 +37,7 @@
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 as=$1
 suite=$2
+shift 2
 
 if [ ! -f "$srcdir/$suite.sh" ]; then
 	echo "Bail out! no suite $srcdir/$suite.sh"
@@ -62,11 +64,11 @@ if [ "$(id -u)" != 0 ]; then
 		echo "1..0 # SKIP not root ($suite-nobody.sh runs the suite as $(id -un))"
 		exit 0
 		;;
-	nobody) exec bash "$srcdir/$suite.sh" ;;
+	nobody) exec bash "$srcdir/$suite.sh" "$@" ;;
 	esac
 fi
 case $as in
-root) exec bash "$srcdir/$suite.sh" ;;
+root) exec bash "$srcdir/$suite.sh" "$@" ;;
 nobody) ;;
 *)
 	echo "Bail out! run-as.sh: unknown user \`$as\` (root or nobody)"
@@ -209,5 +211,5 @@ cd "$dir" || exit 1
 		SH_LIBRARY="$library" SH_PYTHONPATH="$pythonpath" \
 		SH_VERSION="$SH_VERSION" \
 		SH_SOAK="$soak" SH_ATTACKS="$attacks" \
-		SH_DELEGATED_CGROUP="$deleg" bash "$dir/$suite.sh"
+		SH_DELEGATED_CGROUP="$deleg" bash "$dir/$suite.sh" "$@"
 )

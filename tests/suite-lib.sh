@@ -44,6 +44,40 @@
 #   suite_scratch NAME  a fresh scratch directory in $T (and $T/pub, both
 #                       open to every user), removed on exit with the
 #                       processes whose pids the suite wrote to $T/pids
+#                       (after the suite's own suite_teardown, if defined)
+#   private_copies WHAT...   copies of the helper (WHAT helper: H) and
+#                       the probe (probe: P) in $T/pub that every user
+#                       can run: the build tree may be closed to nobody,
+#                       and a leftover is found by its executable, which
+#                       must not be shared with a suite running beside
+#
+# Running the helper (one definition for every suite; a case changes a
+# knob with `local`, which the helpers see through bash's dynamic scope):
+#
+#   run ARGS...         "${WRAP[@]}" "$H" "${SCRATCH[@]}" ARGS..., stdin
+#                       /dev/null; sets rc, out (stdout) and err (stderr)
+#   run_st ARGS...      the same with --status-fd 3 before SCRATCH; also
+#                       sets st (every record), st1 (the first), stN (the
+#                       last). Bash's own "Killed" about the helper is
+#                       hidden. RUN_BG=1: the helper runs in the
+#                       background and hpid is its pid (a cgroup leaf's
+#                       name); RUN_SHOW_ERR=1: a non-empty stderr is
+#                       printed as a diagnostic
+#     WRAP=(CMD...)     a command the helper runs under (setpriv ...)
+#     SCRATCH=(OPT...)  options before the case's own (--writable "$T":
+#                       a uid-0 command's read-only view must not hide
+#                       the scratch directory from suites that test
+#                       something else)
+#   ran                 "ran" when the command made $T/marker, else "absent"
+#   bad_spec DESC ERE ARGS...   run ARGS: exit 125, stderr matches ERE and
+#                       the command (which would make $T/marker) did not
+#                       run; the TAP line is "bad spec: DESC"
+#   has_child_pid FILE|-   FILE (- : stdin) holds a started record
+#   oneline TEXT        the words of TEXT on one line, single spaces
+#   field KEY           the words after "KEY:" on the first such line of
+#                       $out (the probe's /proc/self/status lines)
+#
+# The case runner, run_cases "$@", is in tap.sh.
 
 json_val()
 {
@@ -250,6 +284,86 @@ userns_refused_by_sysctl()
 	exit 0
 }
 
+# --- running the helper ---------------------------------------------------
+
+WRAP=()
+SCRATCH=()
+
+run()
+{
+	"${WRAP[@]}" "$H" "${SCRATCH[@]}" "$@" </dev/null >"$T/out" 2>"$T/err"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+
+run_st()
+{
+	rm -f "$T/st"
+	# (2>/dev/null: bash's own "Killed" when the helper dies as its
+	# command did; the helper's stderr is in $T/err)
+	{
+		if [ "${RUN_BG:-}" = 1 ]; then
+			"${WRAP[@]}" "$H" --status-fd 3 "${SCRATCH[@]}" "$@" \
+				</dev/null >"$T/out" 2>"$T/err" 3>"$T/st" &
+			hpid=$!
+			wait "$hpid"
+		else
+			"${WRAP[@]}" "$H" --status-fd 3 "${SCRATCH[@]}" "$@" \
+				</dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
+		fi
+		rc=$?
+	} 2>/dev/null
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+	[ "${RUN_SHOW_ERR:-}" != 1 ] || [ -z "$err" ] || diag "stderr: $err"
+	st=$(cat "$T/st")
+	st1=$(sed -n 1p "$T/st")
+	stN=$(tail -n 1 "$T/st")
+}
+
+ran()
+{
+	[ -e "$T/marker" ] && echo ran || echo absent
+}
+
+bad_spec()
+{
+	local desc=$1 pattern=$2
+
+	shift 2
+	rm -f "$T/marker"
+	run "$@"
+	if [ "$rc" = 125 ] && printf '%s\n' "$err" | grep -Eq -- "$pattern" &&
+		[ ! -e "$T/marker" ]; then
+		ok "bad spec: $desc"
+		return
+	fi
+	not_ok "bad spec: $desc"
+	diag "exit $rc (expected 125), marker $(ran)"
+	diag "stderr (expected to match $pattern):"
+	diag "$err"
+}
+
+# (grep reads stdin for the name -)
+has_child_pid()
+{
+	grep -q '"child-pid"' "${1:--}" 2>/dev/null
+}
+
+oneline()
+{
+	printf '%s\n' "$1" | tr -s '[:space:]' ' ' | sed 's/^ //; s/ $//'
+}
+
+field()
+{
+	printf '%s\n' "$out" |
+		awk -v k="$1:" '$1 == k { $1 = ""; sub(/^ +/, ""); print; exit }'
+}
+
+# --- the scratch directory --------------------------------------------------
+
 suite_scratch()
 {
 	T=$(mktemp -d "${TMPDIR:-/tmp}/sh-$1.XXXXXX") || exit 1
@@ -259,10 +373,31 @@ suite_scratch()
 	mkdir -m 755 "$T/pub"
 }
 
+private_copies()
+{
+	local what
+
+	for what; do
+		case $what in
+		helper)
+			cp "$SPAWN_HELPER" "$T/pub/spawn-helper" &&
+				chmod 755 "$T/pub/spawn-helper" || exit 1
+			H=$T/pub/spawn-helper
+			;;
+		probe)
+			cp "$SH_PROBE" "$T/pub/probe" &&
+				chmod 755 "$T/pub/probe" || exit 1
+			P=$T/pub/probe
+			;;
+		esac
+	done
+}
+
 suite_cleanup()
 {
 	local pid
 
+	! declare -F suite_teardown >/dev/null || suite_teardown
 	while read -r pid; do
 		kill -9 "$pid" 2>/dev/null
 	done <"$T/pids" 2>/dev/null

@@ -16,6 +16,20 @@
 #   tap_done                       the plan "1..N"; returns 1 when a test failed
 #                                  (the TAP driver counts the failures: a
 #                                  script should still exit 0)
+#   run_cases "$@"                 the suite's last line: runs its cases,
+#                                  the functions case_NAME, then tap_done
+#                                  (below)
+#
+# A suite made of cases (`section` is for the suites not yet converted):
+#
+#   SUITE.sh                every case, in the order of the file
+#   SUITE.sh NAME...        those cases (case_NAME or NAME), in that order;
+#                           an unknown one is "Bail out!"
+#   SUITE.sh --list         the names, one a line
+#   SH_CASES="SUITE:GLOB ..."   (make check, make check-vm) when it names
+#                           this suite, only the cases matching one of its
+#                           globs run; each other one is a skip with the
+#                           reason. Names given on the command line win.
 #
 # The plan comes last so cases can be added without counting them.
 
@@ -111,4 +125,71 @@ tap_done()
 {
 	printf '1..%d\n' "$tap_n"
 	[ "$tap_failed" -eq 0 ]
+}
+
+# --- the case runner -------------------------------------------------------
+
+run_cases()
+{
+	local name names=()
+
+	if [ "${1:-}" = --list ]; then
+		suite_cases
+		exit 0
+	fi
+	if [ $# -gt 0 ]; then
+		for name; do
+			name=${name#case_}
+			if ! declare -F "case_$name" >/dev/null; then
+				echo "Bail out! $(suite_name) has no case $name (--list names them)"
+				exit 1
+			fi
+			names+=("$name")
+		done
+	else
+		mapfile -t names < <(suite_cases)
+	fi
+	for name in "${names[@]}"; do
+		if [ $# -eq 0 ] && ! suite_wants "$name"; then
+			skip "case $name" "not in SH_CASES ($SH_CASES)"
+			continue
+		fi
+		"case_$name"
+	done
+	tap_done
+}
+
+suite_name()
+{
+	basename "$0" .sh
+}
+
+# The suite's cases in the order of the file: extdebug makes declare -F
+# print where each function was defined (in a subshell: extdebug also
+# changes how traps and `caller` behave).
+suite_cases()
+{
+	(
+		shopt -s extdebug
+		for name in $(compgen -A function case_); do
+			declare -F "$name"
+		done
+	) | sort -k2,2n | sed 's/^case_//; s/ .*//'
+}
+
+# whether SH_CASES lets case NAME run (read -a: the globs must not match
+# files in the working directory)
+suite_wants()
+{
+	local suite entries e named=
+
+	suite=$(suite_name)
+	read -ra entries <<<"${SH_CASES:-}"
+	for e in "${entries[@]}"; do
+		[ "${e%%:*}" = "$suite" ] || continue
+		named=yes
+		# shellcheck disable=SC2053 # the glob is meant
+		[[ $1 == ${e#*:} ]] && return 0
+	done
+	[ -z "$named" ]
 }
