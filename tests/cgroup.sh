@@ -3,17 +3,21 @@
 # shellcheck disable=SC2016,SC2317 # literal backticks; indirect calls
 # Cgroup tests: joining a cgroup (--cgroup, v2 and v1), transient leaves
 # (--cgroup-parent) with their limits, accounting, the kill of leftovers
-# and their removal, the timeout's cgroup kill, --probe and the bash
-# completion. Runs as root and as nobody (cgroup-root.sh,
-# cgroup-nobody.sh, both through run-as.sh). As nobody the cgroup cases
-# need the delegated cgroup v2 subtree run-as.sh makes
-# (SH_DELEGATED_CGROUP); v1 hierarchies are not delegated, so their cases
-# run as root only. Every cgroup directory the suite makes is removed at
-# the end, even on failure.
+# and their removal, the timeout's cgroup kill. Runs as root and as
+# nobody (cgroup-root.sh, cgroup-nobody.sh, both through run-as.sh). As
+# nobody the cgroup cases need the delegated cgroup v2 subtree run-as.sh
+# makes (SH_DELEGATED_CGROUP); v1 hierarchies are not delegated, so their
+# cases run as root only. Every cgroup directory the suite makes is
+# removed at the end, even on failure.
+#
+# Each case is a function case_NAME that runs alone (`tests/cgroup.sh
+# leaf_v2`, `--list` names them; see run_cases in suite-lib.sh): cases
+# keep their state in locals; the parents every case may use are made
+# below, before the first case, and the v2 parent with controllers by
+# fixture_v2_controllers, once, by whichever case needs it first.
 #
 # Environment: SPAWN_HELPER (the helper), SH_PROBE (tests/probe),
-# SH_TESTS_SRCDIR (where tap.sh lives), SH_COMPLETION (the generated bash
-# completion, contrib/spawn-helper), SH_DELEGATED_CGROUP (nobody's run).
+# SH_TESTS_SRCDIR (where tap.sh lives), SH_DELEGATED_CGROUP (nobody's run).
 
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=tap.sh
@@ -22,13 +26,11 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 . "$srcdir/suite-lib.sh"
 
 require_helper_and_probe
-H0=$SPAWN_HELPER
 if [ ! -r /proc/self/cgroup ]; then
 	skip_all "this kernel has no cgroups"
 fi
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/sh-cgroup.XXXXXX") || exit 1
-T=$(cd "$T" && pwd -P)
+suite_scratch cgroup
 ME=$(id -u)
 TAG=sh-cgtest-$$-$RANDOM
 # every cgroup directory the suite makes, parents first
@@ -37,31 +39,23 @@ CG_MADE=()
 # (turned off again at the end)
 CG_ENABLED=()
 
-cleanup()
+# (suite_scratch's cleanup calls it first: what is left in the cgroups is
+# killed with them)
+suite_teardown()
 {
-	local pid i
+	local i
 
-	while read -r pid; do
-		kill -9 "$pid" 2>/dev/null
-	done <"$T/pids" 2>/dev/null
 	for ((i = ${#CG_MADE[@]} - 1; i >= 0; i--)); do
 		cg_destroy "${CG_MADE[i]}"
 	done
 	for ((i = ${#CG_ENABLED[@]} - 1; i >= 0; i--)); do
 		echo "-${CG_ENABLED[i]%%:*}" >"${CG_ENABLED[i]#*:}" 2>/dev/null
 	done
-	rm -rf "$T"
 }
-trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
-chmod 755 "$T"
-mkdir -m 755 "$T/pub"
 # private copies: leftovers are found by their executable
-cp "$SH_PROBE" "$T/pub/probe" && cp "$H0" "$T/pub/spawn-helper" &&
-	chmod 755 "$T/pub/probe" "$T/pub/spawn-helper" || exit 1
-H=$T/pub/spawn-helper
-P=$T/pub/probe
+private_copies helper probe
 TOUCH=$(command -v touch)
 ulimit -c 0
 
@@ -81,54 +75,10 @@ else
 	ROOT_INIT=0
 fi
 
+# run_st in the background: hpid is the helper's pid, the leaf's name
+RUN_BG=1
+
 # --- helpers -----------------------------------------------------------
-
-run()
-{
-	"$H" "${SCRATCH[@]}" "$@" </dev/null >"$T/out" 2>"$T/err"
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-}
-
-# run without the scratch directory (--probe and other options that
-# stand alone)
-run_alone()
-{
-	local SCRATCH=()
-
-	run "$@"
-}
-
-# run with --status-fd 3, in the background so that hpid is the helper's
-# pid (the leaf's name); st: all records, st1: the first, stN: the last
-run_st()
-{
-	rm -f "$T/st"
-	# (2>/dev/null: bash's own "Killed" about the helper)
-	{
-		"$H" --status-fd 3 "${SCRATCH[@]}" "$@" </dev/null \
-			>"$T/out" 2>"$T/err" 3>"$T/st" &
-		hpid=$!
-		wait "$hpid"
-		rc=$?
-	} 2>/dev/null
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-	st=$(cat "$T/st")
-	st1=$(sed -n 1p "$T/st")
-	stN=$(tail -n 1 "$T/st")
-}
-
-ran()
-{
-	[ -e "$T/marker" ] && echo ran || echo absent
-}
-
-has_child_pid()
-{
-	grep -q '"child-pid"' "$1" 2>/dev/null
-}
 
 # The transient leaves (spawn-helper-*) in the directories given, one a
 # line.
@@ -150,6 +100,23 @@ no_leaves_in()
 has_leaves_in()
 {
 	[ -n "$(leaves_in "$@")" ]
+}
+
+# check_daemon_killed KILLED STARTED: after a run of the probe's
+# daemonize, the double-forked daemon it printed is dead (the result
+# KILLED, its @PID@ the daemon's pid), or not ok STARTED.
+check_daemon_killed()
+{
+	local dpid
+
+	dpid=$(sed -n 's/^daemon //p' <<<"$out")
+	if [ -n "$dpid" ]; then
+		echo "$dpid" >>"$T/pids"
+		check_true "${1//@PID@/$dpid}" poll not_alive "$dpid"
+	else
+		not_ok "$2"
+		diag "$out $err"
+	fi
 }
 
 # Processes running the suite's copies of the helper or the probe.
@@ -198,7 +165,9 @@ for c in memory pids cpu cpuacct freezer; do
 	d=$(cgroup_v1_mount "$c")
 	[ -z "$d" ] || V1[$c]=$d
 done
-diag "cgroup v2: ${V2:-none}; v1: $(for c in "${!V1[@]}"; do printf '%s=%s ' "$c" "${V1[$c]}"; done)"
+# TODO(E1): --list runs the setup too, and would list a diagnostic
+[ "${1:-}" = --list ] ||
+	diag "cgroup v2: ${V2:-none}; v1: $(for c in "${!V1[@]}"; do printf '%s=%s ' "$c" "${V1[$c]}"; done)"
 
 # Where this user may make cgroups v2: root anywhere, nobody in the
 # delegated subtree run-as.sh made.
@@ -282,7 +251,6 @@ v1_skip_n()
 }
 
 # --- 1. --cgroup joins an existing cgroup --------------------------------
-if section 1 "--cgroup joins an existing cgroup"; then
 
 # The line of /proc/self/cgroup for the hierarchy KEY ("" for v2, else a
 # controller) in $out.
@@ -300,7 +268,7 @@ cg_line()
 # own cgroup namespace), and DIR keeps its process and stays.
 check_join()
 {
-	local desc=$1 dir=$2 key=$3 rel=$4
+	local desc=$1 dir=$2 key=$3 rel=$4 sleeper
 
 	if ! start_sleeper "$dir"; then
 		not_ok "$desc: a process of the test's own in the cgroup"
@@ -321,120 +289,121 @@ check_join()
 	wait "$sleeper" 2>/dev/null
 }
 
-if [ -n "$V2BASE" ]; then
-	check_join "--cgroup v2" "$V2J" "" "$(v2_rel "$V2J")"
-else
-	v2_skip_n "--cgroup v2: in it" "--cgroup v2 --unshare-cgroup" \
-		"--cgroup v2: stays"
-fi
-if [ -n "$V1OK" ]; then
-	check_join "--cgroup v1 pids" "${V1[pids]}/$TAG-join" pids "/$TAG-join"
-else
-	v1_skip_n "--cgroup v1: in it" "--cgroup v1 --unshare-cgroup" \
-		"--cgroup v1: stays"
-fi
-fi # section 1
+case_join_v2()
+{
+	if [ -n "$V2BASE" ]; then
+		check_join "--cgroup v2" "$V2J" "" "$(v2_rel "$V2J")"
+	else
+		v2_skip_n "--cgroup v2: in it" "--cgroup v2 --unshare-cgroup" \
+			"--cgroup v2: stays"
+	fi
+}
+
+case_join_v1()
+{
+	if [ -n "$V1OK" ]; then
+		check_join "--cgroup v1 pids" "${V1[pids]}/$TAG-join" pids "/$TAG-join"
+	else
+		v1_skip_n "--cgroup v1: in it" "--cgroup v1 --unshare-cgroup" \
+			"--cgroup v1: stays"
+	fi
+}
 
 # --- 2. --cgroup-parent: a transient leaf ----------------------------------
-if section 2 "--cgroup-parent: a transient leaf"; then
 
-if [ -n "$V2BASE" ]; then
-	token=sh-cgroup-daemon-$$-$RANDOM
-	run_st --cgroup-parent "$V2P" --unsafe-share-pids -- \
-		"$P" cat /proc/self/cgroup daemonize "$T/daemon.pid" "$token"
-	dpid=$(sed -n 's/^daemon //p' <<<"$out")
-	check_eq "--cgroup-parent v2: the command runs in the leaf spawn-helper-<helper pid>" \
-		"0 $(v2_rel "$V2P")/spawn-helper-$hpid" "$rc $(cg_line "")"
-	check_true "--cgroup-parent v2: the leaf is removed at the end" \
-		no_leaves_in "$V2P"
-	if [ -n "$dpid" ]; then
-		echo "$dpid" >>"$T/pids"
-		check_true "--cgroup-parent v2: the command's double-forked daemon ($dpid) is killed" \
-			poll not_alive "$dpid"
-	else
-		not_ok "--cgroup-parent v2: the command started a daemon"
-		diag "$out $err"
-	fi
-	check_match "--cgroup-parent v2: the outcome's cgroup object has cpu-usec" \
-		'^\{"cpu-usec":[0-9]+' "$(json_val "$stN" cgroup)"
-	# a SIGTERM while the helper sets up, after it made the leaf (the
-	# mkdir's return held back a second by strace): the signal waits
-	# for the monitor, which passes it on; the leaf is removed
-	if command -v strace >/dev/null &&
-		strace -f -qq -o /dev/null -e trace=getppid true 2>/dev/null; then
-		strace -f -qq -o /dev/null -e trace=mkdir,mkdirat \
-			-e inject=mkdir,mkdirat:delay_exit=1000000:when=1 \
-			"$H" --cgroup-parent "$V2P" -- "$P" sleep 0.1 \
-			</dev/null >/dev/null 2>&1 &
-		tracer=$!
-		poll has_leaves_in "$V2P"
-		hpid=$(pgrep -f -o "^$H --cgroup-parent $V2P")
-		[ -n "$hpid" ] && kill -TERM "$hpid"
-		wait "$tracer"
-		check_true "--cgroup-parent v2: a SIGTERM during setup (helper ${hpid:-not found}) leaves no leaf" \
+case_leaf_v2()
+{
+	local token tracer hpid
+
+	if [ -n "$V2BASE" ]; then
+		token=sh-cgroup-daemon-$$-$RANDOM
+		run_st --cgroup-parent "$V2P" --unsafe-share-pids -- \
+			"$P" cat /proc/self/cgroup daemonize "$T/daemon.pid" "$token"
+		check_eq "--cgroup-parent v2: the command runs in the leaf spawn-helper-<helper pid>" \
+			"0 $(v2_rel "$V2P")/spawn-helper-$hpid" "$rc $(cg_line "")"
+		check_true "--cgroup-parent v2: the leaf is removed at the end" \
 			no_leaves_in "$V2P"
+		check_daemon_killed "--cgroup-parent v2: the command's double-forked daemon (@PID@) is killed" \
+			"--cgroup-parent v2: the command started a daemon"
+		check_match "--cgroup-parent v2: the outcome's cgroup object has cpu-usec" \
+			'^\{"cpu-usec":[0-9]+' "$(json_val "$stN" cgroup)"
+		# a SIGTERM while the helper sets up, after it made the leaf (the
+		# mkdir's return held back a second by strace): the signal waits
+		# for the monitor, which passes it on; the leaf is removed
+		if command -v strace >/dev/null &&
+			strace -f -qq -o /dev/null -e trace=getppid true 2>/dev/null; then
+			strace -f -qq -o /dev/null -e trace=mkdir,mkdirat \
+				-e inject=mkdir,mkdirat:delay_exit=1000000:when=1 \
+				"$H" --cgroup-parent "$V2P" -- "$P" sleep 0.1 \
+				</dev/null >/dev/null 2>&1 &
+			tracer=$!
+			poll has_leaves_in "$V2P"
+			hpid=$(pgrep -f -o "^$H --cgroup-parent $V2P")
+			[ -n "$hpid" ] && kill -TERM "$hpid"
+			wait "$tracer"
+			check_true "--cgroup-parent v2: a SIGTERM during setup (helper ${hpid:-not found}) leaves no leaf" \
+				no_leaves_in "$V2P"
+		else
+			skip "--cgroup-parent v2: a SIGTERM during setup leaves no leaf" \
+				"no strace that can trace here"
+		fi
 	else
-		skip "--cgroup-parent v2: a SIGTERM during setup leaves no leaf" \
-			"no strace that can trace here"
+		v2_skip_n "--cgroup-parent v2: in the leaf" \
+			"--cgroup-parent v2: leaf removed" \
+			"--cgroup-parent v2: daemon killed" \
+			"--cgroup-parent v2: cpu-usec"
 	fi
-else
-	v2_skip_n "--cgroup-parent v2: in the leaf" \
-		"--cgroup-parent v2: leaf removed" \
-		"--cgroup-parent v2: daemon killed" \
-		"--cgroup-parent v2: cpu-usec"
-fi
+}
 
-if [ -n "$V1OK" ]; then
-	# a shell reads its own leaf's limits
-	read_limits='cat /proc/self/cgroup
-	l=$(sed -n "s/^[0-9]*:cpu:\(.*\)/\1/p" /proc/self/cgroup)
-	m=$(sed -n "s/^[0-9]*:memory:\(.*\)/\1/p" /proc/self/cgroup)
-	p=$(sed -n "s/^[0-9]*:pids:\(.*\)/\1/p" /proc/self/cgroup)
-	echo "quota $(cat "$1$l/cpu.cfs_quota_us") period $(cat "$1$l/cpu.cfs_period_us")"
-	echo "memory $(cat "$2$m/memory.limit_in_bytes") pids $(cat "$3$p/pids.max")"'
-	run_st --cgroup-parent "${V1[pids]}/$TAG" --cpu-max 0.2 \
-		--memory-max 64M --pids-max 50 -- /bin/sh -c "$read_limits" sh \
-		"${V1[cpu]}" "${V1[memory]}" "${V1[pids]}"
-	got=
-	for c in pids memory cpu cpuacct freezer; do
-		got="$got $c:$(cg_line "$c")"
-	done
-	leaf=/$TAG/spawn-helper-$hpid
-	check_eq "--cgroup-parent v1: the leaf in each of pids memory cpu cpuacct freezer" \
-		"0 pids:$leaf memory:$leaf cpu:$leaf cpuacct:$leaf freezer:$leaf" \
-		"$rc$got"
-	check_eq "--cgroup-parent v1: --cpu-max 0.2 --memory-max 64M --pids-max 50 written" \
-		"quota 20000 period 100000 / memory 67108864 pids 50" \
-		"$(grep '^quota' <<<"$out") / $(grep '^memory' <<<"$out")"
-	check_true "--cgroup-parent v1: the leaves are removed in every hierarchy" \
-		no_leaves_in "${V1DIRS[@]}"
-	check_match "--cgroup-parent v1: the outcome's cgroup object has cpu-usec and memory-peak" \
-		'^\{"cpu-usec":[0-9]+,.*"memory-peak":[0-9]+' "$(json_val "$stN" cgroup)"
+case_leaf_v1()
+{
+	local read_limits got c leaf token cpu hpid
 
-	token=sh-cgroup-daemon1-$$-$RANDOM
-	run_st --cgroup-parent "${V1[pids]}/$TAG" --unsafe-share-pids -- \
-		"$P" daemonize "$T/daemon1.pid" "$token"
-	dpid=$(sed -n 's/^daemon //p' <<<"$out")
-	if [ -n "$dpid" ]; then
-		echo "$dpid" >>"$T/pids"
-		check_true "--cgroup-parent v1: the command's double-forked daemon ($dpid) is killed (freezer)" \
-			poll not_alive "$dpid"
+	if [ -n "$V1OK" ]; then
+		# a shell reads its own leaf's limits
+		read_limits='cat /proc/self/cgroup
+		l=$(sed -n "s/^[0-9]*:cpu:\(.*\)/\1/p" /proc/self/cgroup)
+		m=$(sed -n "s/^[0-9]*:memory:\(.*\)/\1/p" /proc/self/cgroup)
+		p=$(sed -n "s/^[0-9]*:pids:\(.*\)/\1/p" /proc/self/cgroup)
+		echo "quota $(cat "$1$l/cpu.cfs_quota_us") period $(cat "$1$l/cpu.cfs_period_us")"
+		echo "memory $(cat "$2$m/memory.limit_in_bytes") pids $(cat "$3$p/pids.max")"'
+		run_st --cgroup-parent "${V1[pids]}/$TAG" --cpu-max 0.2 \
+			--memory-max 64M --pids-max 50 -- /bin/sh -c "$read_limits" sh \
+			"${V1[cpu]}" "${V1[memory]}" "${V1[pids]}"
+		got=
+		for c in pids memory cpu cpuacct freezer; do
+			got="$got $c:$(cg_line "$c")"
+		done
+		leaf=/$TAG/spawn-helper-$hpid
+		check_eq "--cgroup-parent v1: the leaf in each of pids memory cpu cpuacct freezer" \
+			"0 pids:$leaf memory:$leaf cpu:$leaf cpuacct:$leaf freezer:$leaf" \
+			"$rc$got"
+		check_eq "--cgroup-parent v1: --cpu-max 0.2 --memory-max 64M --pids-max 50 written" \
+			"quota 20000 period 100000 / memory 67108864 pids 50" \
+			"$(grep '^quota' <<<"$out") / $(grep '^memory' <<<"$out")"
+		check_true "--cgroup-parent v1: the leaves are removed in every hierarchy" \
+			no_leaves_in "${V1DIRS[@]}"
+		check_match "--cgroup-parent v1: the outcome's cgroup object has cpu-usec and memory-peak" \
+			'^\{"cpu-usec":[0-9]+,.*"memory-peak":[0-9]+' "$(json_val "$stN" cgroup)"
+
+		token=sh-cgroup-daemon1-$$-$RANDOM
+		run_st --cgroup-parent "${V1[pids]}/$TAG" --unsafe-share-pids -- \
+			"$P" daemonize "$T/daemon1.pid" "$token"
+		check_daemon_killed "--cgroup-parent v1: the command's double-forked daemon (@PID@) is killed (freezer)" \
+			"--cgroup-parent v1: the command started a daemon"
+
+		run_st --cgroup-parent "${V1[cpu]}/$TAG" --cpu-max 0.2 -- "$P" spin 0.5
+		cpu=$(json_val "$(json_val "$stN" cgroup)" cpu-usec)
+		check_true "--cpu-max 0.2: 0.5 s of spinning gets about 0.1 s of CPU ($cpu us)" \
+			test "$rc" = 0 -a "${cpu:-0}" -ge 50000 -a "${cpu:-999999999}" -le 250000
 	else
-		not_ok "--cgroup-parent v1: the command started a daemon"
-		diag "$out $err"
+		v1_skip_n "--cgroup-parent v1: leaf in each hierarchy" \
+			"--cgroup-parent v1: limits written" \
+			"--cgroup-parent v1: leaves removed" \
+			"--cgroup-parent v1: cpu-usec and memory-peak" \
+			"--cgroup-parent v1: daemon killed" "--cpu-max 0.2: measured"
 	fi
-
-	run_st --cgroup-parent "${V1[cpu]}/$TAG" --cpu-max 0.2 -- "$P" spin 0.5
-	cpu=$(json_val "$(json_val "$stN" cgroup)" cpu-usec)
-	check_true "--cpu-max 0.2: 0.5 s of spinning gets about 0.1 s of CPU ($cpu us)" \
-		test "$rc" = 0 -a "${cpu:-0}" -ge 50000 -a "${cpu:-999999999}" -le 250000
-else
-	v1_skip_n "--cgroup-parent v1: leaf in each hierarchy" \
-		"--cgroup-parent v1: limits written" \
-		"--cgroup-parent v1: leaves removed" \
-		"--cgroup-parent v1: cpu-usec and memory-peak" \
-		"--cgroup-parent v1: daemon killed" "--cpu-max 0.2: measured"
-fi
+}
 
 # Limits: where the controller is, v2 when its parent offers it, else v1.
 limit_parent()
@@ -447,60 +416,84 @@ limit_parent()
 	fi
 }
 
-mp=$(limit_parent memory)
-if [ -n "$mp" ]; then
-	run_st --cgroup-parent "$mp" --memory-max 32M -- "$P" alloc 200
+# check_oom PREFIX PARENT UNSET: allocating 200 MiB under --memory-max
+# 32M in a leaf of PARENT is killed by SIGKILL, the record counts the
+# OOM kill and a peak within the limit (UNSET: what the descriptions say
+# for a missing value). Two results, their descriptions begin with PREFIX.
+check_oom()
+{
+	local pfx=$1 cg oom peak
+
+	run_st --cgroup-parent "$2" --memory-max 32M -- "$P" alloc 200
 	cg=$(json_val "$stN" cgroup)
 	oom=$(json_val "$cg" oom-kills)
 	peak=$(json_val "$cg" memory-peak)
-	check_eq "--memory-max 32M: allocating 200 MiB is killed by SIGKILL" \
+	check_eq "$pfx--memory-max 32M: allocating 200 MiB is killed by SIGKILL" \
 		'137 "SIGKILL" ' "$rc $(json_val "$stN" signal-name) $out"
-	check_true "--memory-max 32M: oom-kills $oom >= 1, memory-peak $peak <= 32 MiB" \
+	check_true "$pfx--memory-max 32M: oom-kills ${oom:-$3} >= 1, memory-peak ${peak:-$3} <= 32 MiB" \
 		test "${oom:-0}" -ge 1 -a -n "$peak" -a "${peak:-0}" -le 33554432
-	run_st --cgroup-parent "$mp" --memory-max 32M -- "$P" alloc 8
-	check_eq "--memory-max 32M: allocating 8 MiB works" "0 alloc 8 ok" \
-		"$rc $out"
-else
-	skip "--memory-max 32M: killed" "no memory controller for this user"
-	skip "--memory-max 32M: oom-kills, memory-peak" \
-		"no memory controller for this user"
-	skip "--memory-max 32M: 8 MiB works" "no memory controller for this user"
-fi
+}
 
-pp=$(limit_parent pids)
-if [ -n "$pp" ]; then
-	run_st --cgroup-parent "$pp" --pids-max 5 -- "$P" forks 10
-	check_eq "--pids-max 5: the command forks $((4 - ROOT_INIT)) children (and root's init), then fails" \
-		"0 forks $((4 - ROOT_INIT)) of 10 EAGAIN" "$rc $out"
-	run_st --cgroup-parent "$pp" --pids-max 20 -- "$P" forks 10
-	check_eq "--pids-max 20: 10 forks work" "0 forks 10 ok" "$rc $out"
-else
-	skip "--pids-max 5: stops forks" "no pids controller for this user"
-	skip "--pids-max 20: forks work" "no pids controller for this user"
-fi
+case_limit_memory()
+{
+	local mp
+
+	mp=$(limit_parent memory)
+	if [ -n "$mp" ]; then
+		check_oom "" "$mp" ""
+		run_st --cgroup-parent "$mp" --memory-max 32M -- "$P" alloc 8
+		check_eq "--memory-max 32M: allocating 8 MiB works" "0 alloc 8 ok" \
+			"$rc $out"
+	else
+		skip "--memory-max 32M: killed" "no memory controller for this user"
+		skip "--memory-max 32M: oom-kills, memory-peak" \
+			"no memory controller for this user"
+		skip "--memory-max 32M: 8 MiB works" "no memory controller for this user"
+	fi
+}
+
+case_limit_pids()
+{
+	local pp
+
+	pp=$(limit_parent pids)
+	if [ -n "$pp" ]; then
+		run_st --cgroup-parent "$pp" --pids-max 5 -- "$P" forks 10
+		check_eq "--pids-max 5: the command forks $((4 - ROOT_INIT)) children (and root's init), then fails" \
+			"0 forks $((4 - ROOT_INIT)) of 10 EAGAIN" "$rc $out"
+		run_st --cgroup-parent "$pp" --pids-max 20 -- "$P" forks 10
+		check_eq "--pids-max 20: 10 forks work" "0 forks 10 ok" "$rc $out"
+	else
+		skip "--pids-max 5: stops forks" "no pids controller for this user"
+		skip "--pids-max 20: forks work" "no pids controller for this user"
+	fi
+}
 
 # a controller-less v2 parent cannot take a limit
-if [ -n "$V2BASE" ] && ! grep -qw memory "$V2P/cgroup.controllers"; then
-	rm -f "$T/marker"
-	run_st --cgroup-parent "$V2P" --memory-max 32M -- "$TOUCH" "$T/marker"
-	check_eq "--memory-max under a controller-less v2 parent: 125, stage cgroup, nothing ran" \
-		'125 "cgroup" absent' "$rc $(json_val "$st" stage) $(ran)"
-	check_match "--memory-max under a controller-less v2 parent: names memory and the parent" \
-		"memory.*$V2P|$V2P.*memory" "$(json_val "$st" message)"
-	check_true "--memory-max under a controller-less v2 parent: no leaf left" \
-		no_leaves_in "$V2P"
-elif [ -n "$V2BASE" ]; then
-	skip "--memory-max under a controller-less v2 parent" \
-		"the memory controller is available in $V2P"
-	skip "--memory-max under a controller-less v2 parent: names memory" \
-		"the memory controller is available in $V2P"
-	skip "--memory-max under a controller-less v2 parent: no leaf" \
-		"the memory controller is available in $V2P"
-else
-	v2_skip_n "--memory-max under a controller-less v2 parent" \
-		"--memory-max under a controller-less v2 parent: names memory" \
-		"--memory-max under a controller-less v2 parent: no leaf"
-fi
+case_limit_controllerless_v2()
+{
+	if [ -n "$V2BASE" ] && ! grep -qw memory "$V2P/cgroup.controllers"; then
+		rm -f "$T/marker"
+		run_st --cgroup-parent "$V2P" --memory-max 32M -- "$TOUCH" "$T/marker"
+		check_eq "--memory-max under a controller-less v2 parent: 125, stage cgroup, nothing ran" \
+			'125 "cgroup" absent' "$rc $(json_val "$st" stage) $(ran)"
+		check_match "--memory-max under a controller-less v2 parent: names memory and the parent" \
+			"memory.*$V2P|$V2P.*memory" "$(json_val "$st" message)"
+		check_true "--memory-max under a controller-less v2 parent: no leaf left" \
+			no_leaves_in "$V2P"
+	elif [ -n "$V2BASE" ]; then
+		skip "--memory-max under a controller-less v2 parent" \
+			"the memory controller is available in $V2P"
+		skip "--memory-max under a controller-less v2 parent: names memory" \
+			"the memory controller is available in $V2P"
+		skip "--memory-max under a controller-less v2 parent: no leaf" \
+			"the memory controller is available in $V2P"
+	else
+		v2_skip_n "--memory-max under a controller-less v2 parent" \
+			"--memory-max under a controller-less v2 parent: names memory" \
+			"--memory-max under a controller-less v2 parent: no leaf"
+	fi
+}
 
 # A helper killed with SIGKILL leaves no running sandbox and no leaf:
 # with a pid namespace the init's death (PDEATHSIG) takes the sandbox;
@@ -512,7 +505,7 @@ fi
 # page says so.) ARGS... go to the helper (PARENT "": no cgroup).
 check_kill9()
 {
-	local desc=$1 parent=$2 mark=777.$$$RANDOM left leaf
+	local desc=$1 parent=$2 mark=777.$$$RANDOM left leaf hpid
 
 	shift 2
 	rm -f "$T/fifo"
@@ -544,33 +537,37 @@ check_kill9()
 	flock "$leaf" true 2>/dev/null
 	check_true "$desc: the guard removes the leaf" test ! -e "$leaf"
 }
-if [ "$ME" = 0 ]; then
-	PIDNS=()
-	NOPIDNS=(--unsafe-share-pids)
-else
-	PIDNS=(--unshare-pid)
-	NOPIDNS=()
-fi
-check_kill9 "helper killed with SIGKILL, pid namespace, no cgroup" "" \
-	"${PIDNS[@]}"
-if [ -n "$V2BASE" ]; then
-	check_kill9 "helper killed with SIGKILL, pid namespace, v2 leaf" \
-		"$V2P" "${PIDNS[@]}"
-	check_kill9 "helper killed with SIGKILL, no pid namespace, v2 leaf" \
-		"$V2P" "${NOPIDNS[@]}"
-else
-	v2_skip_n "helper killed with SIGKILL, pid namespace, v2 leaf: no process survives" \
-		"helper killed with SIGKILL, pid namespace, v2 leaf: leaf removed" \
-		"helper killed with SIGKILL, no pid namespace, v2 leaf: no process survives" \
-		"helper killed with SIGKILL, no pid namespace, v2 leaf: leaf removed"
-fi
-if [ -n "$V1OK" ]; then
-	check_kill9 "helper killed with SIGKILL, no pid namespace, v1 leaf" \
-		"${V1[pids]}/$TAG" "${NOPIDNS[@]}"
-else
-	v1_skip_n "helper killed with SIGKILL, no pid namespace, v1 leaf: no process survives" \
-		"helper killed with SIGKILL, no pid namespace, v1 leaf: leaf removed"
-fi
+
+case_kill9()
+{
+	local pidns=() nopidns=()
+
+	if [ "$ME" = 0 ]; then
+		nopidns=(--unsafe-share-pids)
+	else
+		pidns=(--unshare-pid)
+	fi
+	check_kill9 "helper killed with SIGKILL, pid namespace, no cgroup" "" \
+		"${pidns[@]}"
+	if [ -n "$V2BASE" ]; then
+		check_kill9 "helper killed with SIGKILL, pid namespace, v2 leaf" \
+			"$V2P" "${pidns[@]}"
+		check_kill9 "helper killed with SIGKILL, no pid namespace, v2 leaf" \
+			"$V2P" "${nopidns[@]}"
+	else
+		v2_skip_n "helper killed with SIGKILL, pid namespace, v2 leaf: no process survives" \
+			"helper killed with SIGKILL, pid namespace, v2 leaf: leaf removed" \
+			"helper killed with SIGKILL, no pid namespace, v2 leaf: no process survives" \
+			"helper killed with SIGKILL, no pid namespace, v2 leaf: leaf removed"
+	fi
+	if [ -n "$V1OK" ]; then
+		check_kill9 "helper killed with SIGKILL, no pid namespace, v1 leaf" \
+			"${V1[pids]}/$TAG" "${nopidns[@]}"
+	else
+		v1_skip_n "helper killed with SIGKILL, no pid namespace, v1 leaf: no process survives" \
+			"helper killed with SIGKILL, no pid namespace, v1 leaf: leaf removed"
+	fi
+}
 
 # A helper and the guard of its leaf both killed with SIGKILL (a kill of
 # every process of the caller's): the sandbox dies with the helper
@@ -612,7 +609,7 @@ kill_guard_and_helper()
 
 check_stale()
 {
-	local desc=$1 parent=$2 cpid
+	local desc=$1 parent=$2 cpid d hpid
 
 	shift 2
 	start_waiting_sandbox "$desc" "$parent" || return
@@ -628,40 +625,51 @@ check_stale()
 	check_eq "$desc: the next run under the parent removes it" "0 " \
 		"$rc $(leaves_in "$parent" "$@")"
 }
-if [ -n "$V2BASE" ]; then
-	check_stale "stale v2 leaf" "$V2P"
-else
-	v2_skip_n "stale v2 leaf: command killed" "stale v2 leaf: stays" \
-		"stale v2 leaf: removed"
-fi
-if [ -n "$V1OK" ]; then
-	others=()
-	for c in memory cpuacct freezer; do
-		others+=("${V1[$c]}/$TAG")
-	done
-	check_stale "stale v1 leaf" "${V1[pids]}/$TAG" "${others[@]}"
-else
-	v1_skip_n "stale v1 leaf: command killed" "stale v1 leaf: stays" \
-		"stale v1 leaf: removed"
-fi
+
+case_stale_v2()
+{
+	if [ -n "$V2BASE" ]; then
+		check_stale "stale v2 leaf" "$V2P"
+	else
+		v2_skip_n "stale v2 leaf: command killed" "stale v2 leaf: stays" \
+			"stale v2 leaf: removed"
+	fi
+}
+
+case_stale_v1()
+{
+	local others c
+
+	if [ -n "$V1OK" ]; then
+		others=()
+		for c in memory cpuacct freezer; do
+			others+=("${V1[$c]}/$TAG")
+		done
+		check_stale "stale v1 leaf" "${V1[pids]}/$TAG" "${others[@]}"
+	else
+		v1_skip_n "stale v1 leaf: command killed" "stale v1 leaf: stays" \
+			"stale v1 leaf: removed"
+	fi
+}
 
 # A stale leaf in a hierarchy the next run does not use is removed too:
 # every hierarchy where the parent's path exists is scanned, v1 and v2. A
 # helper under the pids hierarchy's parent, killed with SIGKILL, leaves
 # leaves in pids, memory, cpuacct and freezer, one under the same path in
 # v2 a leaf there; a run under the memory hierarchy's parent uses memory,
-# cpuacct and freezer only. A live helper's leaves stay.
+# cpuacct and freezer only. A live helper's leaves stay. V2SAME: the
+# same path in v2, or "".
 check_stale_elsewhere()
 {
 	local desc="stale leaf in a hierarchy the run does not use" stale live
-	local d mp=${V1[memory]}/$TAG
+	local v2same=$1 d mp=${V1[memory]}/$TAG hpid
 
 	# the live one first: a helper's scan (ours too) takes every stale
 	# leaf below the path, in every hierarchy
 	start_waiting_sandbox "$desc: a live helper" "${V1[pids]}/$TAG" ||
 		return
 	live=$hpid
-	for d in "${V1[pids]}/$TAG" ${V2SAME:+"$V2SAME"}; do
+	for d in "${V1[pids]}/$TAG" ${v2same:+"$v2same"}; do
 		start_waiting_sandbox "$desc: under $d" "$d" || return
 		kill_guard_and_helper "$d"
 		stale=$d/spawn-helper-$hpid
@@ -676,24 +684,30 @@ check_stale_elsewhere()
 	kill -TERM "$live"
 	wait "$live" 2>/dev/null
 }
-if [ "$ME" = 0 ] && [ -n "$V1OK" ]; then
-	# the same path in v2, for a leaf there
-	V2SAME=
-	if [ -n "$V2BASE" ]; then
-		if cg_mkdir "$V2/$TAG"; then
-			V2SAME=$V2/$TAG
-		else
-			diag "no $V2/$TAG: $(cat "$T/mkdir.err")"
+
+case_stale_elsewhere()
+{
+	local v2same
+
+	if [ "$ME" = 0 ] && [ -n "$V1OK" ]; then
+		# the same path in v2, for a leaf there
+		v2same=
+		if [ -n "$V2BASE" ]; then
+			if cg_mkdir "$V2/$TAG"; then
+				v2same=$V2/$TAG
+			else
+				diag "no $V2/$TAG: $(cat "$T/mkdir.err")"
+			fi
 		fi
+		check_stale_elsewhere "$v2same"
+	else
+		v1_skip_n "stale leaf in another hierarchy (v1 pids): stays" \
+			"stale leaf in another hierarchy (v1 pids): removed" \
+			"stale leaf in another hierarchy (v2): stays" \
+			"stale leaf in another hierarchy (v2): removed" \
+			"stale leaf in another hierarchy: a live one stays"
 	fi
-	check_stale_elsewhere
-else
-	v1_skip_n "stale leaf in another hierarchy (v1 pids): stays" \
-		"stale leaf in another hierarchy (v1 pids): removed" \
-		"stale leaf in another hierarchy (v2): stays" \
-		"stale leaf in another hierarchy (v2): removed" \
-		"stale leaf in another hierarchy: a live one stays"
-fi
+}
 
 # A helper in another pid namespace does not see this one's pid: it must
 # not take the running sandbox's leaf for a stale one (the leaf is
@@ -701,7 +715,7 @@ fi
 # number gets a leaf of its own.
 check_other_pidns()
 {
-	local desc=$1 parent=$2 st
+	local desc=$1 parent=$2 st hpid
 
 	start_waiting_sandbox "$desc" "$parent" || return
 	# as root a pid namespace; as nobody a user namespace around it
@@ -724,16 +738,18 @@ check_other_pidns()
 	wait "$hpid" 2>/dev/null
 	check_true "$desc: its leaf is removed at its end" poll no_leaves_in "$parent"
 }
-if [ -n "$V2BASE" ]; then
-	check_other_pidns "v2 leaf" "$V2P"
-else
-	v2_skip_n "v2 leaf: a helper in another pid namespace leaves it alone" \
-		"v2 leaf: removed at its end"
-fi
-fi # section 2
+
+case_other_pidns()
+{
+	if [ -n "$V2BASE" ]; then
+		check_other_pidns "v2 leaf" "$V2P"
+	else
+		v2_skip_n "v2 leaf: a helper in another pid namespace leaves it alone" \
+			"v2 leaf: removed at its end"
+	fi
+}
 
 # --- 2b. cgroup v2 with controllers ------------------------------------------
-if section 2b "cgroup v2 with controllers"; then
 
 # On a unified host the v2 mount offers memory, pids and cpu: the helper
 # enables them in the parent's cgroup.subtree_control, writes memory.max,
@@ -741,124 +757,124 @@ if section 2b "cgroup v2 with controllers"; then
 # cpu.stat, and kills leftovers with cgroup.kill. A hybrid host's v2 has
 # none of the three (they are bound to v1): every case is then a skip
 # with the reason, so that the counts show what was not tested.
-V2C=
-while read -r d; do
-	if has_v2_controllers "$d/cgroup.controllers"; then
-		V2C=$d
-		break
-	fi
-done < <(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") {
-		if ($(i + 1) == "cgroup2") print $5; break } }' /proc/self/mountinfo)
-V2CP=
-why_no_v2c=
-if [ -z "$V2C" ]; then
-	why_no_v2c="no cgroup v2 hierarchy with the memory/pids/cpu controllers on this host"
-	if [ "$(fs_type /sys/fs/cgroup)" != cgroup2fs ] &&
-		[ "$(fs_type /sys/fs/cgroup/unified)" = cgroup2fs ]; then
-		why_no_v2c="$why_no_v2c (hybrid layout: the v1 cases above cover the limits)"
-	fi
-elif [ "$ME" = 0 ]; then
-	V2CP=$V2C/$TAG-v2c
-elif [ -n "$SH_DELEGATED_CGROUP" ] && [ -w "$SH_DELEGATED_CGROUP" ] &&
-	[ "${SH_DELEGATED_CGROUP#"$V2C"/}" != "$SH_DELEGATED_CGROUP" ] &&
-	has_v2_controllers "$SH_DELEGATED_CGROUP/cgroup.controllers"; then
-	V2CP=$SH_DELEGATED_CGROUP/v2c
-else
-	why_no_v2c="no delegated cgroup v2 with the memory/pids/cpu controllers (SH_DELEGATED_CGROUP) for this user"
-fi
-if [ -n "$V2CP" ]; then
-	# the parent's own parent must hand the controllers down
-	base=${V2CP%/*}
-	for c in memory pids cpu; do
-		grep -qw "$c" "$base/cgroup.subtree_control" && continue
-		if ! echo "+$c" >"$base/cgroup.subtree_control" 2>"$T/enable.err"; then
-			why_no_v2c="cannot enable $c in $base/cgroup.subtree_control: $(cat "$T/enable.err")"
-			V2CP=
+#
+# V2C (the mount), V2CP (our parent there, its controllers enabled) or
+# why_no_v2c; once, for the first case that asks.
+fixture_v2_controllers()
+{
+	local d c base
+
+	[ -z "${V2C_DONE:-}" ] || return 0
+	V2C_DONE=1
+	V2C=
+	while read -r d; do
+		if has_v2_controllers "$d/cgroup.controllers"; then
+			V2C=$d
 			break
 		fi
-		CG_ENABLED+=("$c:$base/cgroup.subtree_control")
-	done
-fi
-if [ -n "$V2CP" ]; then
-	if ! cg_mkdir "$V2CP"; then
-		why_no_v2c="cannot make $V2CP: $(cat "$T/mkdir.err")"
-		V2CP=
-	elif ! has_v2_controllers "$V2CP/cgroup.controllers"; then
-		why_no_v2c="$V2CP lacks memory, pids or cpu: $(cat "$V2CP/cgroup.controllers")"
-		V2CP=
-	fi
-fi
-diag "cgroup v2 with controllers: ${V2C:-none}; parent: ${V2CP:-none}"
-
-if [ -n "$V2CP" ]; then
-	pfx="v2 with controllers"
-	# no swapping around the memory limit (memory.max leaves swap free)
-	[ ! -e "$V2CP/memory.swap.max" ] || echo 0 >"$V2CP/memory.swap.max" ||
-		diag "could not set memory.swap.max=0 in $V2CP"
-	before=$(cat "$V2CP/cgroup.subtree_control")
-	# a shell reads its own leaf's limits
-	read_limits='l=$(sed -n "s/^0:://p" /proc/self/cgroup)
-	echo "leaf $l"
-	echo "cpu.max $(cat "$1$l/cpu.max")"
-	echo "memory.max $(cat "$1$l/memory.max") pids.max $(cat "$1$l/pids.max")"'
-	run_st --cgroup-parent "$V2CP" --cpu-max 0.2 --memory-max 64M \
-		--pids-max 50 -- /bin/sh -c "$read_limits" sh "$V2C"
-	check_eq "$pfx: --cpu-max 0.2: cpu.max in the leaf spawn-helper-<helper pid> reads 20000 100000" \
-		"0 leaf ${V2CP#"$V2C"}/spawn-helper-$hpid / cpu.max 20000 100000" \
-		"$rc $(grep '^leaf' <<<"$out") / $(grep '^cpu.max' <<<"$out")"
-	check_eq "$pfx: --memory-max 64M --pids-max 50: memory.max and pids.max in the leaf" \
-		"memory.max 67108864 pids.max 50" "$(grep '^memory.max' <<<"$out")"
-	check_eq "$pfx: memory, pids and cpu enabled in the parent's cgroup.subtree_control (empty before)" \
-		"before: / after: cpu memory pids" \
-		"before:$before / after: $(tr ' ' '\n' <"$V2CP/cgroup.subtree_control" | sort | xargs)"
-	check_match "$pfx: the outcome's cgroup object has cpu-usec, memory-peak and oom-kills 0" \
-		'^\{"cpu-usec":[0-9]+,.*"memory-peak":[0-9]+,"oom-kills":0\}$' \
-		"$(json_val "$stN" cgroup)"
-
-	run_st --cgroup-parent "$V2CP" --memory-max 32M -- "$P" alloc 200
-	cg=$(json_val "$stN" cgroup)
-	oom=$(json_val "$cg" oom-kills)
-	peak=$(json_val "$cg" memory-peak)
-	check_eq "$pfx: --memory-max 32M: allocating 200 MiB is killed by SIGKILL" \
-		'137 "SIGKILL" ' "$rc $(json_val "$stN" signal-name) $out"
-	check_true "$pfx: --memory-max 32M: oom-kills ${oom:-none} >= 1, memory-peak ${peak:-none} <= 32 MiB" \
-		test "${oom:-0}" -ge 1 -a -n "$peak" -a "${peak:-0}" -le 33554432
-
-	run_st --cgroup-parent "$V2CP" --pids-max 5 -- "$P" forks 10
-	check_eq "$pfx: --pids-max 5: the command forks $((4 - ROOT_INIT)) children (and root's init), then fails" \
-		"0 forks $((4 - ROOT_INIT)) of 10 EAGAIN" "$rc $out"
-
-	token=sh-cgroup-daemon2-$$-$RANDOM
-	run_st --cgroup-parent "$V2CP" --memory-max 64M --pids-max 50 \
-		--cpu-max 1 --unsafe-share-pids -- \
-		"$P" daemonize "$T/daemon2.pid" "$token"
-	dpid=$(sed -n 's/^daemon //p' <<<"$out")
-	if [ -n "$dpid" ]; then
-		echo "$dpid" >>"$T/pids"
-		check_true "$pfx: cgroup.kill kills the command's double-forked daemon ($dpid)" \
-			poll not_alive "$dpid"
+	done < <(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") {
+			if ($(i + 1) == "cgroup2") print $5; break } }' /proc/self/mountinfo)
+	V2CP=
+	why_no_v2c=
+	if [ -z "$V2C" ]; then
+		why_no_v2c="no cgroup v2 hierarchy with the memory/pids/cpu controllers on this host"
+		if [ "$(fs_type /sys/fs/cgroup)" != cgroup2fs ] &&
+			[ "$(fs_type /sys/fs/cgroup/unified)" = cgroup2fs ]; then
+			why_no_v2c="$why_no_v2c (hybrid layout: the v1 cases above cover the limits)"
+		fi
+	elif [ "$ME" = 0 ]; then
+		V2CP=$V2C/$TAG-v2c
+	elif [ -n "$SH_DELEGATED_CGROUP" ] && [ -w "$SH_DELEGATED_CGROUP" ] &&
+		[ "${SH_DELEGATED_CGROUP#"$V2C"/}" != "$SH_DELEGATED_CGROUP" ] &&
+		has_v2_controllers "$SH_DELEGATED_CGROUP/cgroup.controllers"; then
+		V2CP=$SH_DELEGATED_CGROUP/v2c
 	else
-		not_ok "$pfx: the command started a daemon"
-		diag "$out $err"
+		why_no_v2c="no delegated cgroup v2 with the memory/pids/cpu controllers (SH_DELEGATED_CGROUP) for this user"
 	fi
-	check_true "$pfx: every leaf is removed" no_leaves_in "$V2CP"
-else
-	for d in "v2 with controllers: --cpu-max: cpu.max in the leaf" \
-		"v2 with controllers: --memory-max, --pids-max: written in the leaf" \
-		"v2 with controllers: enabled in the parent's subtree_control" \
-		"v2 with controllers: cpu-usec, memory-peak, oom-kills" \
-		"v2 with controllers: --memory-max 32M: killed" \
-		"v2 with controllers: --memory-max 32M: oom-kills, memory-peak" \
-		"v2 with controllers: --pids-max 5: stops forks" \
-		"v2 with controllers: cgroup.kill of a leftover daemon" \
-		"v2 with controllers: leaf removed"; do
-		skip "$d" "$why_no_v2c"
-	done
-fi
-fi # section 2b
+	if [ -n "$V2CP" ]; then
+		# the parent's own parent must hand the controllers down
+		base=${V2CP%/*}
+		for c in memory pids cpu; do
+			grep -qw "$c" "$base/cgroup.subtree_control" && continue
+			if ! echo "+$c" >"$base/cgroup.subtree_control" 2>"$T/enable.err"; then
+				why_no_v2c="cannot enable $c in $base/cgroup.subtree_control: $(cat "$T/enable.err")"
+				V2CP=
+				break
+			fi
+			CG_ENABLED+=("$c:$base/cgroup.subtree_control")
+		done
+	fi
+	if [ -n "$V2CP" ]; then
+		if ! cg_mkdir "$V2CP"; then
+			why_no_v2c="cannot make $V2CP: $(cat "$T/mkdir.err")"
+			V2CP=
+		elif ! has_v2_controllers "$V2CP/cgroup.controllers"; then
+			why_no_v2c="$V2CP lacks memory, pids or cpu: $(cat "$V2CP/cgroup.controllers")"
+			V2CP=
+		fi
+	fi
+	diag "cgroup v2 with controllers: ${V2C:-none}; parent: ${V2CP:-none}"
+}
+
+case_v2c_limits()
+{
+	local pfx before read_limits token d hpid
+
+	fixture_v2_controllers
+	if [ -n "$V2CP" ]; then
+		pfx="v2 with controllers"
+		# no swapping around the memory limit (memory.max leaves swap free)
+		[ ! -e "$V2CP/memory.swap.max" ] || echo 0 >"$V2CP/memory.swap.max" ||
+			diag "could not set memory.swap.max=0 in $V2CP"
+		before=$(cat "$V2CP/cgroup.subtree_control")
+		# a shell reads its own leaf's limits
+		read_limits='l=$(sed -n "s/^0:://p" /proc/self/cgroup)
+		echo "leaf $l"
+		echo "cpu.max $(cat "$1$l/cpu.max")"
+		echo "memory.max $(cat "$1$l/memory.max") pids.max $(cat "$1$l/pids.max")"'
+		run_st --cgroup-parent "$V2CP" --cpu-max 0.2 --memory-max 64M \
+			--pids-max 50 -- /bin/sh -c "$read_limits" sh "$V2C"
+		check_eq "$pfx: --cpu-max 0.2: cpu.max in the leaf spawn-helper-<helper pid> reads 20000 100000" \
+			"0 leaf ${V2CP#"$V2C"}/spawn-helper-$hpid / cpu.max 20000 100000" \
+			"$rc $(grep '^leaf' <<<"$out") / $(grep '^cpu.max' <<<"$out")"
+		check_eq "$pfx: --memory-max 64M --pids-max 50: memory.max and pids.max in the leaf" \
+			"memory.max 67108864 pids.max 50" "$(grep '^memory.max' <<<"$out")"
+		check_eq "$pfx: memory, pids and cpu enabled in the parent's cgroup.subtree_control (empty before)" \
+			"before: / after: cpu memory pids" \
+			"before:$before / after: $(tr ' ' '\n' <"$V2CP/cgroup.subtree_control" | sort | xargs)"
+		check_match "$pfx: the outcome's cgroup object has cpu-usec, memory-peak and oom-kills 0" \
+			'^\{"cpu-usec":[0-9]+,.*"memory-peak":[0-9]+,"oom-kills":0\}$' \
+			"$(json_val "$stN" cgroup)"
+
+		check_oom "$pfx: " "$V2CP" none
+
+		run_st --cgroup-parent "$V2CP" --pids-max 5 -- "$P" forks 10
+		check_eq "$pfx: --pids-max 5: the command forks $((4 - ROOT_INIT)) children (and root's init), then fails" \
+			"0 forks $((4 - ROOT_INIT)) of 10 EAGAIN" "$rc $out"
+
+		token=sh-cgroup-daemon2-$$-$RANDOM
+		run_st --cgroup-parent "$V2CP" --memory-max 64M --pids-max 50 \
+			--cpu-max 1 --unsafe-share-pids -- \
+			"$P" daemonize "$T/daemon2.pid" "$token"
+		check_daemon_killed "$pfx: cgroup.kill kills the command's double-forked daemon (@PID@)" \
+			"$pfx: the command started a daemon"
+		check_true "$pfx: every leaf is removed" no_leaves_in "$V2CP"
+	else
+		for d in "v2 with controllers: --cpu-max: cpu.max in the leaf" \
+			"v2 with controllers: --memory-max, --pids-max: written in the leaf" \
+			"v2 with controllers: enabled in the parent's subtree_control" \
+			"v2 with controllers: cpu-usec, memory-peak, oom-kills" \
+			"v2 with controllers: --memory-max 32M: killed" \
+			"v2 with controllers: --memory-max 32M: oom-kills, memory-peak" \
+			"v2 with controllers: --pids-max 5: stops forks" \
+			"v2 with controllers: cgroup.kill of a leftover daemon" \
+			"v2 with controllers: leaf removed"; do
+			skip "$d" "$why_no_v2c"
+		done
+	fi
+}
 
 # --- 2c. the command cannot leave its leaf -------------------------------------
-if section 2c "the command cannot leave its leaf"; then
 
 # The attack tests/attacks/cgroup-escape runs as the command under
 # --cgroup-parent: in every cgroup hierarchy it sees it writes its own
@@ -936,99 +952,112 @@ check_escape()
 	[ "$tap_failed" = "$failed" ] || diag "the attack's output:" "$out"
 }
 
-if [ -z "$ESC" ] || [ ! -x "$ESC" ]; then
-	skip "root, v1, bound elsewhere: tried there" \
-		"the attack program cgroup-escape is not built"
-	for d in "root, v1, --unshare-all" "root, v1" \
-		"root, v1, bound elsewhere" "root, v2" \
-		"nobody, delegated v2" "nobody, delegated v2, --unshare-cgroup" \
-		"nobody, v1"; do
-		escape_skip "$d" "the attack program cgroup-escape is not built (SH_ATTACKS=${SH_ATTACKS:-})"
-	done
-elif [ "$ME" = 0 ]; then
-	if [ -n "$V1OK" ]; then
-		check_escape "root, v1, --unshare-all" "${V1[pids]}/$TAG" \
-			--unshare-all
-		check_escape "root, v1" "${V1[pids]}/$TAG"
-		# a cgroup mount bound elsewhere is found by its type
-		mkdir -p "$T/cgbind"
-		check_escape "root, v1, the pids hierarchy bound elsewhere too" \
-			"${V1[pids]}/$TAG" --bind "${V1[pids]}:$T/cgbind"
-		check_match "root, v1, bound elsewhere: the move there was tried and refused" \
-			"^escape $T/cgbind/$TAG: E[A-Z]+$" "$out"
+case_escape()
+{
+	local d
+
+	fixture_v2_controllers
+	if [ -z "$ESC" ] || [ ! -x "$ESC" ]; then
+		skip "root, v1, bound elsewhere: tried there" \
+			"the attack program cgroup-escape is not built"
+		for d in "root, v1, --unshare-all" "root, v1" \
+			"root, v1, bound elsewhere" "root, v2" \
+			"nobody, delegated v2" "nobody, delegated v2, --unshare-cgroup" \
+			"nobody, v1"; do
+			escape_skip "$d" "the attack program cgroup-escape is not built (SH_ATTACKS=${SH_ATTACKS:-})"
+		done
+	elif [ "$ME" = 0 ]; then
+		if [ -n "$V1OK" ]; then
+			check_escape "root, v1, --unshare-all" "${V1[pids]}/$TAG" \
+				--unshare-all
+			check_escape "root, v1" "${V1[pids]}/$TAG"
+			# a cgroup mount bound elsewhere is found by its type
+			mkdir -p "$T/cgbind"
+			check_escape "root, v1, the pids hierarchy bound elsewhere too" \
+				"${V1[pids]}/$TAG" --bind "${V1[pids]}:$T/cgbind"
+			check_match "root, v1, bound elsewhere: the move there was tried and refused" \
+				"^escape $T/cgbind/$TAG: E[A-Z]+$" "$out"
+		else
+			escape_skip "root, v1, --unshare-all" "$why_no_v1"
+			escape_skip "root, v1" "$why_no_v1"
+			escape_skip "root, v1, bound elsewhere" "$why_no_v1"
+			skip "root, v1, bound elsewhere: tried there" "$why_no_v1"
+		fi
+		if [ -n "$V2BASE" ]; then
+			check_escape "root, v2" "${V2CP:-$V2P}"
+		else
+			escape_skip "root, v2" "$why_no_v2"
+		fi
+		escape_skip "nobody, delegated v2" "runs as root"
+		escape_skip "nobody, delegated v2, --unshare-cgroup" "runs as root"
+		escape_skip "nobody, v1" "runs as root"
 	else
-		escape_skip "root, v1, --unshare-all" "$why_no_v1"
-		escape_skip "root, v1" "$why_no_v1"
-		escape_skip "root, v1, bound elsewhere" "$why_no_v1"
-		skip "root, v1, bound elsewhere: tried there" "$why_no_v1"
+		escape_skip "root, v1, --unshare-all" "runs as nobody"
+		escape_skip "root, v1" "runs as nobody"
+		escape_skip "root, v1, bound elsewhere" "runs as nobody"
+		skip "root, v1, bound elsewhere: tried there" "runs as nobody"
+		escape_skip "root, v2" "runs as nobody"
+		if [ -n "$V2BASE" ]; then
+			check_escape "nobody, delegated v2" "${V2CP:-$V2P}"
+			check_escape "nobody, delegated v2, --unshare-cgroup" \
+				"${V2CP:-$V2P}" --unshare-cgroup
+		else
+			escape_skip "nobody, delegated v2" "$why_no_v2"
+			escape_skip "nobody, delegated v2, --unshare-cgroup" "$why_no_v2"
+		fi
+		escape_skip "nobody, v1" "no delegated cgroup v1 parent for nobody (v1 hierarchies are not delegated here)"
 	fi
-	if [ -n "$V2BASE" ]; then
-		check_escape "root, v2" "${V2CP:-$V2P}"
-	else
-		escape_skip "root, v2" "$why_no_v2"
-	fi
-	escape_skip "nobody, delegated v2" "runs as root"
-	escape_skip "nobody, delegated v2, --unshare-cgroup" "runs as root"
-	escape_skip "nobody, v1" "runs as root"
-else
-	escape_skip "root, v1, --unshare-all" "runs as nobody"
-	escape_skip "root, v1" "runs as nobody"
-	escape_skip "root, v1, bound elsewhere" "runs as nobody"
-	skip "root, v1, bound elsewhere: tried there" "runs as nobody"
-	escape_skip "root, v2" "runs as nobody"
-	if [ -n "$V2BASE" ]; then
-		check_escape "nobody, delegated v2" "${V2CP:-$V2P}"
-		check_escape "nobody, delegated v2, --unshare-cgroup" \
-			"${V2CP:-$V2P}" --unshare-cgroup
-	else
-		escape_skip "nobody, delegated v2" "$why_no_v2"
-		escape_skip "nobody, delegated v2, --unshare-cgroup" "$why_no_v2"
-	fi
-	escape_skip "nobody, v1" "no delegated cgroup v1 parent for nobody (v1 hierarchies are not delegated here)"
-fi
-fi # section 2c
+}
 
 # --- 3. what an ordinary user cannot do ------------------------------------
-if section 3 "what an ordinary user cannot do"; then
 
-why_root="runs as root"
-[ -n "$V2" ] || why_root="no cgroup v2"
-if [ "$ME" != 0 ] && [ -n "$V2" ]; then
-	rm -f "$T/marker"
-	run_st --cgroup-parent "$V2" -- "$TOUCH" "$T/marker"
-	check_eq "nobody, --cgroup-parent $V2 (not delegated): 125, stage cgroup, EACCES or EPERM, nothing ran" \
-		'125 "cgroup" yes absent' \
-		"$rc $(json_val "$st" stage) $(json_val "$st" errname | grep -qE '"(EACCES|EPERM)"' && echo yes) $(ran)"
-	check_match "nobody, --cgroup-parent $V2: the message names the path" \
-		"$V2/spawn-helper-" "$(json_val "$st" message)"
-	run_st --cgroup "$V2" -- "$TOUCH" "$T/marker"
-	check_eq "nobody, --cgroup $V2 (not delegated): 125, stage cgroup, EACCES or EPERM, nothing ran" \
-		'125 "cgroup" yes absent' \
-		"$rc $(json_val "$st" stage) $(json_val "$st" errname | grep -qE '"(EACCES|EPERM)"' && echo yes) $(ran)"
-	check_match "nobody, --cgroup $V2: the message names the path" \
-		"\`$V2\`" "$(json_val "$st" message)"
-else
-	for d in "nobody, --cgroup-parent not delegated: 125" \
-		"nobody, --cgroup-parent: names the path" \
-		"nobody, --cgroup not delegated: 125" \
-		"nobody, --cgroup: names the path"; do
-		skip "$d" "$why_root"
-	done
-fi
-if [ "$ME" != 0 ] && [ -n "${V1[pids]}" ]; then
-	run_st --cgroup-parent "${V1[pids]}" --pids-max 5 -- "$TOUCH" "$T/marker"
-	check_eq "nobody, --cgroup-parent ${V1[pids]} (v1): 125, stage cgroup, EACCES or EPERM" \
-		'125 "cgroup" yes' \
-		"$rc $(json_val "$st" stage) $(json_val "$st" errname | grep -qE '"(EACCES|EPERM)"' && echo yes)"
-else
+case_unpriv_v2()
+{
+	local why_root d
+
 	why_root="runs as root"
-	[ -n "${V1[pids]}" ] || why_root="no v1 pids hierarchy"
-	skip "nobody, --cgroup-parent v1: 125" "$why_root"
-fi
-fi # section 3
+	[ -n "$V2" ] || why_root="no cgroup v2"
+	if [ "$ME" != 0 ] && [ -n "$V2" ]; then
+		rm -f "$T/marker"
+		run_st --cgroup-parent "$V2" -- "$TOUCH" "$T/marker"
+		check_eq "nobody, --cgroup-parent $V2 (not delegated): 125, stage cgroup, EACCES or EPERM, nothing ran" \
+			'125 "cgroup" yes absent' \
+			"$rc $(json_val "$st" stage) $(json_val "$st" errname | grep -qE '"(EACCES|EPERM)"' && echo yes) $(ran)"
+		check_match "nobody, --cgroup-parent $V2: the message names the path" \
+			"$V2/spawn-helper-" "$(json_val "$st" message)"
+		run_st --cgroup "$V2" -- "$TOUCH" "$T/marker"
+		check_eq "nobody, --cgroup $V2 (not delegated): 125, stage cgroup, EACCES or EPERM, nothing ran" \
+			'125 "cgroup" yes absent' \
+			"$rc $(json_val "$st" stage) $(json_val "$st" errname | grep -qE '"(EACCES|EPERM)"' && echo yes) $(ran)"
+		check_match "nobody, --cgroup $V2: the message names the path" \
+			"\`$V2\`" "$(json_val "$st" message)"
+	else
+		for d in "nobody, --cgroup-parent not delegated: 125" \
+			"nobody, --cgroup-parent: names the path" \
+			"nobody, --cgroup not delegated: 125" \
+			"nobody, --cgroup: names the path"; do
+			skip "$d" "$why_root"
+		done
+	fi
+}
+
+case_unpriv_v1()
+{
+	local why_root
+
+	if [ "$ME" != 0 ] && [ -n "${V1[pids]}" ]; then
+		run_st --cgroup-parent "${V1[pids]}" --pids-max 5 -- "$TOUCH" "$T/marker"
+		check_eq "nobody, --cgroup-parent ${V1[pids]} (v1): 125, stage cgroup, EACCES or EPERM" \
+			'125 "cgroup" yes' \
+			"$rc $(json_val "$st" stage) $(json_val "$st" errname | grep -qE '"(EACCES|EPERM)"' && echo yes)"
+	else
+		why_root="runs as root"
+		[ -n "${V1[pids]}" ] || why_root="no v1 pids hierarchy"
+		skip "nobody, --cgroup-parent v1: 125" "$why_root"
+	fi
+}
 
 # --- 4. the timeout kills the whole cgroup ----------------------------------
-if section 4 "the timeout kills the whole cgroup"; then
 
 # (without the pid namespace root's command gets by default: the cgroup
 # is what kills here, and the child's pid is one the test can see)
@@ -1036,10 +1065,24 @@ if section 4 "the timeout kills the whole cgroup"; then
 # The timeout counts from the command's execve: TMO is 0.3 s, longer on
 # a slow machine (make check-vm), where the command might not have
 # ignored SIGTERM yet after 0.3 s.
-TMO=$(scaled 0.3)
+timeout_window()
+{
+	scaled 0.3
+}
+
 # The command ignores SIGTERM, and so does its child: SIGKILL after the
 # grace takes the command, the cgroup kill its child.
-if [ -n "$V2BASE" ]; then
+case_timeout_kill_after()
+{
+	local TMO tok cp stN
+
+	if [ -z "$V2BASE" ]; then
+		v2_skip_n "--timeout --cgroup-parent: SIGKILL" \
+			"--timeout --cgroup-parent: child killed" \
+			"--timeout --cgroup-parent: leaf removed"
+		return
+	fi
+	TMO=$(timeout_window)
 	tok=sh-cgroup-term-$$-$RANDOM
 	rm -f "$T/child.pid"
 	"$P" wait "$H" --status-fd 3 "${SCRATCH[@]}" --unsafe-share-pids \
@@ -1056,8 +1099,20 @@ if [ -n "$V2BASE" ]; then
 		test -n "$cp" -a -n "$(poll not_alive "${cp:-0}" && echo gone)"
 	check_true "--timeout with --cgroup-parent: the leaf is removed" \
 		no_leaves_in "$V2P"
+}
 
-	# the command handles TERM by exiting, leaving its child behind
+# The command handles TERM by exiting, leaving its child behind.
+case_timeout_trap_term()
+{
+	local TMO tok cp stN
+
+	if [ -z "$V2BASE" ]; then
+		v2_skip_n "--timeout --cgroup-parent: traps TERM" \
+			"--timeout --cgroup-parent: its child killed"
+		return
+	fi
+	TMO=$(timeout_window)
+	tok=sh-cgroup-term-$$-$RANDOM
 	rm -f "$T/child.pid"
 	"$P" wait "$H" --status-fd 3 "${SCRATCH[@]}" --unsafe-share-pids \
 		--cgroup-parent "$V2P" --timeout "$TMO" \
@@ -1072,8 +1127,21 @@ if [ -n "$V2BASE" ]; then
 		"$(tail -n 1 "$T/out") / $(json_val "$stN" timed-out) $(json_val "$stN" exit-code)"
 	check_true "--timeout --cgroup-parent: its child that ignores TERM (${cp:-none}) is killed" \
 		test -n "$cp" -a -n "$(poll not_alive "${cp:-0}" && echo gone)"
-	# the control: without a cgroup (nor a pid namespace, nor a session
-	# whose group the timeout kills) the child survives
+}
+
+# The control: without a cgroup (nor a pid namespace, nor a session
+# whose group the timeout kills) the child survives. (Skipped with the
+# two cases above when there is no v2 parent, as it always was.)
+case_timeout_control()
+{
+	local TMO tok cp
+
+	if [ -z "$V2BASE" ]; then
+		v2_skip_n "control, --timeout without a cgroup"
+		return
+	fi
+	TMO=$(timeout_window)
+	tok=sh-cgroup-term-$$-$RANDOM
 	rm -f "$T/child.pid"
 	"$P" wait "$H" "${SCRATCH[@]}" --unsafe-share-pids \
 		--unsafe-share-session --timeout "$TMO" \
@@ -1084,20 +1152,12 @@ if [ -n "$V2BASE" ]; then
 	check_true "control, --timeout without a cgroup: the child (${cp:-none}) survives" \
 		test -n "$cp" -a -n "$(alive "${cp:-0}" && echo alive)"
 	[ -z "$cp" ] || kill -9 "$cp" 2>/dev/null
-else
-	v2_skip_n "--timeout --cgroup-parent: SIGKILL" \
-		"--timeout --cgroup-parent: child killed" \
-		"--timeout --cgroup-parent: leaf removed" \
-		"--timeout --cgroup-parent: traps TERM" \
-		"--timeout --cgroup-parent: its child killed" \
-		"control, --timeout without a cgroup"
-fi
-fi # section 4
+}
 
 # --- bad specs ---------------------------------------------------------------
-if section bad-specs "bad specs"; then
 
-M=(-- "$TOUCH" "$T/marker")
+# bad DESC STAGE ERE ARGS...: 125 at STAGE, the record's message matches
+# ERE, the command (touch $T/marker, in ARGS) did not run.
 bad()
 {
 	local desc=$1 want=$2 pattern=$3
@@ -1109,25 +1169,29 @@ bad()
 		"$rc $(json_val "$st" stage) $(ran)"
 	check_match "$desc: the message" "$pattern" "$(json_val "$st" message)"
 }
-cgdir=${V2J:-${V2:-/sys/fs/cgroup}}
-bad "--cgroup and --cgroup-parent" spec '--cgroup.*--cgroup-parent' \
-	--cgroup "$cgdir" --cgroup-parent "$cgdir" "${M[@]}"
-bad "--memory-max without --cgroup-parent" spec '--memory-max' \
-	--memory-max 32M "${M[@]}"
-bad "--pids-max without --cgroup-parent" spec '--pids-max' \
-	--pids-max 5 "${M[@]}"
-bad "--cpu-max with --cgroup" spec '--cpu-max' --cpu-max 0.2 \
-	--cgroup "$cgdir" "${M[@]}"
-bad "--cgroup of a non-cgroup directory" cgroup "--cgroup \`$T\`" \
-	--cgroup "$T" "${M[@]}"
-bad "--cgroup-parent of a non-cgroup directory" cgroup \
-	"--cgroup-parent \`$T\`" --cgroup-parent "$T" "${M[@]}"
-bad "--cgroup of a missing directory" cgroup "$T/none" \
-	--cgroup "$T/none" "${M[@]}"
-fi # section bad-specs
+
+case_bad_specs()
+{
+	local M=(-- "$TOUCH" "$T/marker") cgdir
+
+	cgdir=${V2J:-${V2:-/sys/fs/cgroup}}
+	bad "--cgroup and --cgroup-parent" spec '--cgroup.*--cgroup-parent' \
+		--cgroup "$cgdir" --cgroup-parent "$cgdir" "${M[@]}"
+	bad "--memory-max without --cgroup-parent" spec '--memory-max' \
+		--memory-max 32M "${M[@]}"
+	bad "--pids-max without --cgroup-parent" spec '--pids-max' \
+		--pids-max 5 "${M[@]}"
+	bad "--cpu-max with --cgroup" spec '--cpu-max' --cpu-max 0.2 \
+		--cgroup "$cgdir" "${M[@]}"
+	bad "--cgroup of a non-cgroup directory" cgroup "--cgroup \`$T\`" \
+		--cgroup "$T" "${M[@]}"
+	bad "--cgroup-parent of a non-cgroup directory" cgroup \
+		"--cgroup-parent \`$T\`" --cgroup-parent "$T" "${M[@]}"
+	bad "--cgroup of a missing directory" cgroup "$T/none" \
+		--cgroup "$T/none" "${M[@]}"
+}
 
 # --- endurance -------------------------------------------------------------
-if section endurance "endurance"; then
 
 endurance()
 {
@@ -1149,146 +1213,25 @@ endurance()
 	check_eq "50 $desc spawns: no helper or probe process left" "" \
 		"$(ours_left)"
 }
-if [ -n "$V2BASE" ]; then
-	endurance v2 "$V2P"
-else
-	v2_skip_n "50 v2 spawns: succeed" "50 v2 spawns: no leaf" \
-		"50 v2 spawns: no process"
-fi
-if [ -n "$V1OK" ]; then
-	endurance v1 "${V1[pids]}/$TAG" "${V1DIRS[@]}"
-else
-	v1_skip_n "50 v1 spawns: succeed" "50 v1 spawns: no leaf" \
-		"50 v1 spawns: no process"
-fi
-fi # section endurance
 
-# --- 5. --probe ------------------------------------------------------------
-if section 5 "--probe"; then
-
-run_alone --probe
-check_match "--probe: exit 0, names the cgroup layout" \
-	'^0 .*cgroup layout: ' "$rc $(tr '\n' ' ' <<<"$out")"
-run_alone --probe --json
-json=$out
-probe_rc=$rc
-if command -v python3 >/dev/null; then
-	check_true "--probe --json: exit 0, python3 -m json.tool parses it" \
-		sh -c 'test "$1" = 0 && printf "%s\n" "$2" | python3 -m json.tool >/dev/null' \
-		sh "$probe_rc" "$json"
-	pyget()
-	{
-		printf '%s\n' "$json" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-for k in sys.argv[1].split("."):
-    d = d.get(k) if isinstance(d, dict) else None
-print(json.dumps(d))' "$1" 2>/dev/null
-	}
-	got=
-	for ns in user mount net ipc uts pid cgroup time; do
-		got="$got $ns:$(pyget "namespaces.$ns.available")"
-	done
-	check_eq "--probe --json: all eight namespaces available" \
-		" user:true mount:true net:true ipc:true uts:true pid:true cgroup:true time:true" \
-		"$got"
-	if [ "$(fs_type /sys/fs/cgroup)" = cgroup2fs ]; then
-		layout=unified
-	elif [ "$(fs_type /sys/fs/cgroup/unified)" = cgroup2fs ]; then
-		layout=hybrid
-	elif [ ${#V1[@]} -gt 0 ]; then
-		layout=legacy
+case_endurance_v2()
+{
+	if [ -n "$V2BASE" ]; then
+		endurance v2 "$V2P"
 	else
-		layout=none
+		v2_skip_n "50 v2 spawns: succeed" "50 v2 spawns: no leaf" \
+			"50 v2 spawns: no process"
 	fi
-	own=
-	[ -z "$V2" ] || own=$V2$(sed -n 's/^0:://p' /proc/self/cgroup)
-	own=${own%/}
-	if [ -n "$own" ] && [ -w "$own" ]; then may=true; else may=false; fi
-	[ "$ME" = 0 ] && priv=true || priv=false
-	if [ "$("$P" tcp ::1)" = "tcp ::1 ok" ]; then ipv6=true; else ipv6=false; fi
-	abi=$(python3 -c 'import ctypes; print(max(0, ctypes.CDLL(None).syscall(444, None, 0, 1)))' 2>/dev/null)
-	if grep -q '^Seccomp:' /proc/self/status; then sc=true; else sc=false; fi
-	check_eq "--probe --json: cgroup layout, privileged, may-create, ipv6, landlock-abi, seccomp" \
-		"\"$layout\" $priv $may $ipv6 ${abi:-?} $sc" \
-		"$(pyget cgroup.layout) $(pyget privileged) $(pyget cgroup.may-create) $(pyget ipv6) $(pyget landlock-abi) $(pyget seccomp.available)"
-	diag "expected here: layout hybrid, landlock-abi 7"
-	check_eq "--probe --json: the own cgroup's directory" "\"$own\"" \
-		"$(pyget cgroup.own)"
-	if [ "$ME" != 0 ]; then
-		check_eq "--probe --json as nobody: privileged false, may-create false" \
-			"false false" "$(pyget privileged) $(pyget cgroup.may-create)"
+}
+
+case_endurance_v1()
+{
+	if [ -n "$V1OK" ]; then
+		endurance v1 "${V1[pids]}/$TAG" "${V1DIRS[@]}"
 	else
-		skip "--probe --json as nobody: privileged false" "runs as root"
+		v1_skip_n "50 v1 spawns: succeed" "50 v1 spawns: no leaf" \
+			"50 v1 spawns: no process"
 	fi
-else
-	skip "--probe --json parses" "no python3"
-	skip "--probe --json: namespaces" "no python3"
-	skip "--probe --json: cgroup, ipv6, landlock, seccomp" "no python3"
-	skip "--probe --json as nobody" "no python3"
-fi
-run_alone --probe --bogus
-check_eq "--probe --bogus: 125" 125 "$rc"
-run_alone --probe x
-check_eq "--probe x: 125" 125 "$rc"
-fi # section 5
+}
 
-# --- 6. bash completion ------------------------------------------------------
-if section 6 "bash completion"; then
-
-C=${SH_COMPLETION:-}
-if [ -n "$C" ] && [ -r "$C" ]; then
-	# complete WORD... in a clean bash: COMPREPLY, one a line, sorted;
-	# STUB defines a _command_offset of its own first
-	complete_words()
-	{
-		local stub=$1
-
-		shift
-		env -i PATH="$PATH" bash --norc --noprofile -c '
-			c=$1 stub=$2
-			shift 2
-			unset -f _command_offset
-			[ -z "$stub" ] || _command_offset() { COMPREPLY=("offset:$1"); }
-			. "$c" || exit 1
-			COMP_WORDS=("$@")
-			COMP_CWORD=$(($# - 1))
-			COMP_LINE="$*"
-			COMP_POINT=${#COMP_LINE}
-			_spawn_helper spawn-helper "${COMP_WORDS[COMP_CWORD]}" \
-				"${COMP_WORDS[COMP_CWORD-1]}"
-			printf "%s\n" "${COMPREPLY[@]}" | sort' sh "$C" "$stub" "$@"
-	}
-	help_opts=$("$H" --help | sed -n 's/^  \(--[a-z0-9][a-z0-9-]*\).*/\1/p' |
-		sort -u)
-	offered=$(complete_words "" spawn-helper --)
-	missing=$(comm -23 <(printf '%s\n' "$help_opts") \
-		<(printf '%s\n' "$offered"))
-	check_true "completion: --help lists options ($(wc -l <<<"$help_opts"))" \
-		test "$(wc -l <<<"$help_opts")" -gt 20
-	check_eq "completion: every option of --help is offered after --" "" \
-		"$missing"
-	check_eq "completion: --unshare-n completes to --unshare-net" \
-		"--unshare-net" "$(complete_words "" spawn-helper --unshare-n)"
-	check_eq "completion: after --ns-fallback, strict and drop" \
-		"drop strict" \
-		"$(complete_words "" spawn-helper --ns-fallback "" | tr '\n' ' ' | sed 's/ $//')"
-	check_eq "completion: --ns-fallback d completes to drop" "drop" \
-		"$(complete_words "" spawn-helper --unshare-net --ns-fallback d)"
-	check_match "completion: after -- it completes commands (compgen -c without bash-completion)" \
-		'^bash$' "$(complete_words "" spawn-helper --unshare-net -- bas)"
-	check_eq "completion: after -- it calls _command_offset at the command's word" \
-		"offset:3" \
-		"$(complete_words stub spawn-helper --unshare-net -- ba)"
-else
-	for d in "completion: --help lists options" \
-		"completion: every option offered" "completion: --unshare-n" \
-		"completion: --ns-fallback" "completion: --ns-fallback d" \
-		"completion: commands after --" "completion: _command_offset"; do
-		skip "$d" "SH_COMPLETION (contrib/spawn-helper) is not set or not built"
-	done
-fi
-fi # section 6
-
-tap_done
-exit 0
+run_cases "$@"

@@ -9,6 +9,10 @@
 # that need root skip with the reason. The session of its own and the
 # working directory hold for both.
 #
+# Each case is a function case_NAME that runs alone (`tests/defaults.sh
+# view_dev`, `--list` names them; see run_cases in tap.sh); a case that
+# needs a host process to attack starts its own.
+#
 # Environment: SPAWN_HELPER, SH_PROBE, SH_ATTACKS, SH_TESTS_SRCDIR.
 
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
@@ -22,40 +26,17 @@ require_helper_and_probe
 require_attacks host-write
 require_userns_unless_root
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/sh-defaults.XXXXXX") || exit 1
-T=$(cd "$T" && pwd -P)
-cleanup()
+suite_scratch defaults
+# (suite_scratch's cleanup calls it)
+suite_teardown()
 {
-	local pid
-
-	while read -r pid; do
-		kill -9 "$pid" 2>/dev/null
-	done <"$T/pids" 2>/dev/null
 	[ "$(id -u)" != 0 ] || umount "$T/rosrc" 2>/dev/null
-	rm -rf "$T"
 }
-trap cleanup EXIT
-chmod 755 "$T"
-mkdir -m 755 "$T/pub"
-cp "$SPAWN_HELPER" "$T/pub/spawn-helper" &&
-	cp "$(attack host-write)" "$T/pub/host-write" &&
-	chmod 755 "$T/pub/spawn-helper" "$T/pub/host-write" || exit 1
-H=$T/pub/spawn-helper
+private_copies helper
+cp "$(attack host-write)" "$T/pub/host-write" &&
+	chmod 755 "$T/pub/host-write" || exit 1
 A=$T/pub/host-write
 ME=$(id -u)
-
-run_st()
-{
-	# (2>/dev/null: bash's own "Killed" when the helper dies as its
-	# command did)
-	{ "$H" --status-fd 3 "$@" </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"; } \
-		2>/dev/null
-	rc=$?
-	out=$(cat "$T/out")
-	err=$(cat "$T/err")
-	st1=$(sed -n 1p "$T/st")
-	stN=$(tail -n 1 "$T/st")
-}
 
 # What host-write printed for STEP (its whole line, without "STEP: ").
 said()
@@ -82,11 +63,42 @@ start_victim()
 
 # --- 1. the read-only view: a command that is the host's uid 0 --------------
 
-if [ "$ME" = 0 ]; then
-	# a root-owned file outside every writable path, as the host's files
+# $T/host/file, root-owned, outside every writable path, as the host's
+# files; $T/w, the scratch directory. Once.
+fixture_host()
+{
+	[ ! -d "$T/host" ] || return 0
 	mkdir -m 755 "$T/host" "$T/w"
 	echo original >"$T/host/file"
 	chmod 644 "$T/host/file"
+}
+
+# skip_unless_root DESC...: unless the suite runs as root, a skip for
+# each DESC (a command as the host's uid 0 needs a root caller) and true
+skip_unless_root()
+{
+	local d
+
+	[ "$ME" != 0 ] || return 1
+	for d; do
+		skip "$d" "a command as the host's uid 0 needs a root caller"
+	done
+}
+
+case_view_uid0()
+{
+	local victim cg
+
+	if [ "$ME" != 0 ]; then
+		run_st -- "$A" create "$T"
+		check_eq "nobody's command is not the host's uid 0: no view, its own files writable" \
+			"ok " "$(said "create $T") $(json_val "$st1" host)"
+		skip_unless_root "uid 0: the host read-only" \
+			"uid 0: /sys, /proc/sys, cgroupfs" \
+			"uid 0: root processes out of reach" "uid 0: metadata writes"
+		return
+	fi
+	fixture_host
 	start_victim
 	cg=$(cgroup_v1_mount pids)
 	[ -n "$cg" ] || cg=$(cgroup_v2_mount)
@@ -122,27 +134,6 @@ if [ "$ME" = 0 ]; then
 		'"namespaces":\["mount","net","ipc","uts","pid","cgroup"\].*"host":"read-only"' \
 		"$st1"
 
-	run_st --writable "$T/w" -- "$A" create "$T/w" create "$T/host" \
-		link /usr/bin/su "$T/w" kill "$victim"
-	check_eq "uid 0, --writable $T/w: writable there, read-only beside it" \
-		"ok EROFS" "$(said "create $T/w") $(said "create $T/host")"
-	check_eq "uid 0: a setuid-root binary cannot be hard-linked into the writable path (EXDEV)" \
-		"EXDEV" "$(said "link /usr/bin/su $T/w")"
-	check_eq "uid 0 without namespace options: a root process of the host is out of reach" \
-		"ESRCH" "$(said "kill $victim")"
-
-	# /dev: exactly the minimal set
-	run_st -- /bin/ls -A /dev
-	check_eq "uid 0: /dev has null zero full random urandom tty ptmx pts shm and the fd links, nothing else" \
-		"fd full null ptmx pts random shm stderr stdin stdout tty urandom zero" \
-		"$(sort <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
-	run_st -- /bin/sh -c 'echo x >/dev/null && head -c 4 /dev/urandom | wc -c && : >/dev/shm/x && echo shm'
-	check_eq "uid 0: /dev/null writable, /dev/urandom readable, /dev/shm writable" \
-		"0 4 shm" "$rc $(tr '\n' ' ' <<<"$out" | sed 's/ $//')"
-	run_st -- "$A" create /dev mkdir /dev
-	check_eq "uid 0: nothing can be added to /dev (read-only once filled)" \
-		"EROFS EROFS" "$(said "create /dev") $(said "mkdir /dev")"
-
 	# the view is never dropped: a refused mount namespace (none left
 	# in a user namespace whose root is the host's) fails the spawn,
 	# --ns-fallback drop or not, and nothing runs
@@ -159,15 +150,60 @@ if [ "$ME" = 0 ]; then
 		skip "uid 0, mount namespace refused: the view is not left out" \
 			"unshare -U -r does not work here"
 	fi
+}
 
-	# explicit --uid 0 is the same
+case_view_writable()
+{
+	local victim
+
+	skip_unless_root "uid 0: setuid-root hard link" "uid 0: --writable" &&
+		return
+	fixture_host
+	start_victim
+	run_st --writable "$T/w" -- "$A" create "$T/w" create "$T/host" \
+		link /usr/bin/su "$T/w" kill "$victim"
+	check_eq "uid 0, --writable $T/w: writable there, read-only beside it" \
+		"ok EROFS" "$(said "create $T/w") $(said "create $T/host")"
+	check_eq "uid 0: a setuid-root binary cannot be hard-linked into the writable path (EXDEV)" \
+		"EXDEV" "$(said "link /usr/bin/su $T/w")"
+	check_eq "uid 0 without namespace options: a root process of the host is out of reach" \
+		"ESRCH" "$(said "kill $victim")"
+}
+
+# /dev: exactly the minimal set
+case_view_dev()
+{
+	skip_unless_root "uid 0: minimal /dev" && return
+	run_st -- /bin/ls -A /dev
+	check_eq "uid 0: /dev has null zero full random urandom tty ptmx pts shm and the fd links, nothing else" \
+		"fd full null ptmx pts random shm stderr stdin stdout tty urandom zero" \
+		"$(sort <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+	run_st -- /bin/sh -c 'echo x >/dev/null && head -c 4 /dev/urandom | wc -c && : >/dev/shm/x && echo shm'
+	check_eq "uid 0: /dev/null writable, /dev/urandom readable, /dev/shm writable" \
+		"0 4 shm" "$rc $(tr '\n' ' ' <<<"$out" | sed 's/ $//')"
+	run_st -- "$A" create /dev mkdir /dev
+	check_eq "uid 0: nothing can be added to /dev (read-only once filled)" \
+		"EROFS EROFS" "$(said "create /dev") $(said "mkdir /dev")"
+}
+
+# explicit --uid 0 is the same
+case_view_uid_0()
+{
+	skip_unless_root "--uid 0: the view" && return
 	run_st --uid 0 -- "$A" create /etc
 	check_eq "--uid 0: the view too" 'EROFS "read-only"' \
 		"$(said "create /etc") $(json_val "$st1" host)"
+}
 
-	# Landlock leaves metadata writes through: the view closes the gap
-	# (best-effort below ABI 5, which strict refuses)
-	mkdir -m 755 "$T/lw"
+# Landlock leaves metadata writes through: the view closes the gap
+# (best-effort below ABI 5, which strict refuses)
+case_view_landlock_gap()
+{
+	local LLM
+
+	skip_unless_root "Landlock's gap and the view" && return
+	fixture_host
+	mkdir -p -m 755 "$T/lw"
 	mapfile -t LLM < <(landlock_mode)
 	run_st --writable "$T/host" "${LLM[@]}" --landlock-write "$T/lw" -- "$A" \
 		chmod "$T/host/file" chown "$T/host/file" utimes "$T/host/file" \
@@ -179,16 +215,30 @@ if [ "$ME" = 0 ]; then
 		chown "$T/host/file" utimes "$T/host/file"
 	check_eq "... the view closes it: EROFS" "EROFS EROFS EROFS" \
 		"$(said "chmod $T/host/file") $(said "chown $T/host/file") $(said "utimes $T/host/file")"
+}
 
-	# the old behaviour, on request, and said so
+# the old behaviour, on request, and said so
+case_view_unsafe()
+{
+	local victim
+
+	skip_unless_root "--unsafe-writable-host" && return
+	fixture_host
+	start_victim
 	run_st --unsafe-writable-host --unsafe-share-pids -- "$A" \
 		create "$T/host" kill "$victim"
 	check_eq "--unsafe-writable-host --unsafe-share-pids: the host as it is, and the record lists both" \
 		'ok ok ["writable-host","share-pids"] ' \
 		"$(said "create $T/host") $(said "kill $victim") $(json_val "$st1" unsafe) $(json_val "$st1" host)"
 	check_true "... (which killed the victim)" poll not_alive "$victim"
+}
 
-	# a bind of a read-only mount stays read-only
+# a bind of a read-only mount stays read-only
+case_view_ro_bind()
+{
+	local bound=
+
+	skip_unless_root "uid 0: --bind of a read-only mount" && return
 	mkdir -m 755 "$T/rosrc" "$T/rodst"
 	mount --bind "$T/rosrc" "$T/rosrc" && mount -o remount,bind,ro "$T/rosrc" &&
 		bound=yes
@@ -201,10 +251,15 @@ if [ "$ME" = 0 ]; then
 		skip "uid 0: --bind of a read-only host mount stays read-only" \
 			"cannot make a read-only bind mount here"
 	fi
+}
 
-	# a read-only mount does not stop writes to a device: a root-owned
-	# node anywhere on the host (here /dev/full's numbers) is the
-	# command's to open, without any capability, unless the view is nodev
+# a read-only mount does not stop writes to a device: a root-owned node
+# anywhere on the host (here /dev/full's numbers) is the command's to
+# open, without any capability, unless the view is nodev
+case_view_device_nodes()
+{
+	skip_unless_root "uid 0: a device node outside /dev" \
+		"uid 0: a device the caller binds" && return
 	mknod -m 666 "$T/full" c 1 7
 	: >"$T/devbound"
 	run_st -- /bin/sh -c "(exec 3>$T/full) 2>/dev/null && echo opened || echo refused"
@@ -214,64 +269,62 @@ if [ "$ME" = 0 ]; then
 		"(exec 3>$T/devbound) 2>/dev/null && echo opened || echo refused; (exec 3>/dev/null) 2>/dev/null && echo null"
 	check_eq "uid 0: a device the caller binds opens, and so does the view's /dev/null" \
 		"opened null" "$(echo $out)"
-else
-	run_st -- "$A" create "$T"
-	check_eq "nobody's command is not the host's uid 0: no view, its own files writable" \
-		"ok " "$(said "create $T") $(json_val "$st1" host)"
-	for d in "uid 0: the host read-only" "uid 0: /sys, /proc/sys, cgroupfs" \
-		"uid 0: minimal /dev" "uid 0: setuid-root hard link" \
-		"uid 0: root processes out of reach" "uid 0: metadata writes" \
-		"uid 0: --writable" "--uid 0: the view" \
-		"Landlock's gap and the view" "--unsafe-writable-host" \
-		"uid 0: --bind of a read-only mount" \
-		"uid 0: a device node outside /dev" "uid 0: a device the caller binds"; do
-		skip "$d" "a command as the host's uid 0 needs a root caller"
-	done
-fi
+}
 
 # uid 0 of a user namespace that maps it to nobody is not the host's root
-if [ "$ME" != 0 ] && unshare -U -r true 2>/dev/null; then
-	unshare -U -r "$H" --status-fd 3 -- "$A" create "$T" \
-		</dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
-	out=$(cat "$T/out")
-	check_eq "uid 0 of nobody's user namespace: no view (it is nobody outside)" \
-		"ok " "$(said "create $T") $(json_val "$(head -n 1 "$T/st")" host)"
-else
-	skip "uid 0 of nobody's user namespace: no view" \
-		"runs as root, or cannot make a user namespace"
-fi
+case_view_userns_uid0()
+{
+	if [ "$ME" != 0 ] && unshare -U -r true 2>/dev/null; then
+		unshare -U -r "$H" --status-fd 3 -- "$A" create "$T" \
+			</dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
+		out=$(cat "$T/out")
+		check_eq "uid 0 of nobody's user namespace: no view (it is nobody outside)" \
+			"ok " "$(said "create $T") $(json_val "$(head -n 1 "$T/st")" host)"
+	else
+		skip "uid 0 of nobody's user namespace: no view" \
+			"runs as root, or cannot make a user namespace"
+	fi
+}
 
 # --- 2. a changed uid gets a pid namespace ----------------------------------
 
-if [ "$ME" = 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
-	start_victim nobody
-	mkdir -m 755 "$T/pub/cwd"
-	run_st --uid nobody --chdir / -- "$A" open "/proc/$victim/root/" \
-		open-write "/proc/$victim/mem" ptrace "$victim" kill "$victim"
-	check_eq "--uid nobody: another nobody process of the host is out of reach (root, mem, ptrace, kill)" \
-		"absent absent ESRCH ESRCH" \
-		"$(said "open /proc/$victim/root/") $(said "open-write /proc/$victim/mem") $(said "ptrace $victim") $(said "kill $victim")"
-	check_match "... the record has the pid namespace (and no view: nobody is not root)" \
-		'"namespaces":\["mount","pid"\],"mnt-namespace":[0-9]+,"pid-namespace":[0-9]+}$' "$st1"
-	run_st --uid nobody --chdir / --unsafe-share-pids -- "$A" \
-		open "/proc/$victim/root/" ptrace "$victim"
-	check_eq "--unsafe-share-pids: the control, the neighbour is reached, and the record says so" \
-		'ok ok ["share-pids"]' \
-		"$(said "open /proc/$victim/root/") $(said "ptrace $victim") $(json_val "$st1" unsafe)"
-	kill -9 "$victim" 2>/dev/null
-else
-	skip "--uid nobody: neighbours out of reach" "changing the uid needs root"
-	skip "--unsafe-share-pids: the control" "changing the uid needs root"
-fi
+case_pidns_uid_change()
+{
+	local victim
+
+	if [ "$ME" = 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
+		start_victim nobody
+		mkdir -m 755 "$T/pub/cwd"
+		run_st --uid nobody --chdir / -- "$A" open "/proc/$victim/root/" \
+			open-write "/proc/$victim/mem" ptrace "$victim" kill "$victim"
+		check_eq "--uid nobody: another nobody process of the host is out of reach (root, mem, ptrace, kill)" \
+			"absent absent ESRCH ESRCH" \
+			"$(said "open /proc/$victim/root/") $(said "open-write /proc/$victim/mem") $(said "ptrace $victim") $(said "kill $victim")"
+		check_match "... the record has the pid namespace (and no view: nobody is not root)" \
+			'"namespaces":\["mount","pid"\],"mnt-namespace":[0-9]+,"pid-namespace":[0-9]+}$' "$st1"
+		run_st --uid nobody --chdir / --unsafe-share-pids -- "$A" \
+			open "/proc/$victim/root/" ptrace "$victim"
+		check_eq "--unsafe-share-pids: the control, the neighbour is reached, and the record says so" \
+			'ok ok ["share-pids"]' \
+			"$(said "open /proc/$victim/root/") $(said "ptrace $victim") $(json_val "$st1" unsafe)"
+		kill -9 "$victim" 2>/dev/null
+	else
+		skip "--uid nobody: neighbours out of reach" "changing the uid needs root"
+		skip "--unsafe-share-pids: the control" "changing the uid needs root"
+	fi
+}
 
 # --- 3. a session and process group of its own ------------------------------
 
-run_st -- "$A" kill-group
-check_eq "kill(0, SIGKILL) in the sandbox: the helper lives and reports the command's SIGKILL" \
-	'137 "SIGKILL"' "$rc $(json_val "$stN" signal-name)"
-run_st --unshare-all -- "$A" kill-group
-check_eq "... under --unshare-all too" '137 "SIGKILL"' \
-	"$rc $(json_val "$stN" signal-name)"
+case_session_kill_group()
+{
+	run_st -- "$A" kill-group
+	check_eq "kill(0, SIGKILL) in the sandbox: the helper lives and reports the command's SIGKILL" \
+		'137 "SIGKILL"' "$rc $(json_val "$stN" signal-name)"
+	run_st --unshare-all -- "$A" kill-group
+	check_eq "... under --unshare-all too" '137 "SIGKILL"' \
+		"$rc $(json_val "$stN" signal-name)"
+}
 
 # the caller's terminal: /dev/tty opens only with --unsafe-share-session
 tty_open()
@@ -295,49 +348,68 @@ os.waitpid(pid, 0)
 print(out.decode(errors="replace").strip())
 PYEOF
 }
-if command -v python3 >/dev/null; then
-	check_eq "the caller's terminal does not open as /dev/tty (no controlling terminal: ENXIO)" \
-		"open-write /dev/tty: ENXIO" "$(tty_open)"
-	check_eq "... it does with --unsafe-share-session (the control)" \
-		"open-write /dev/tty: ok" \
-		"$(tty_open --unsafe-share-session)"
-else
-	skip "the caller's terminal does not open as /dev/tty" "no python3"
-	skip "... with --unsafe-share-session" "no python3"
-fi
+
+case_session_tty()
+{
+	if command -v python3 >/dev/null; then
+		check_eq "the caller's terminal does not open as /dev/tty (no controlling terminal: ENXIO)" \
+			"open-write /dev/tty: ENXIO" "$(tty_open)"
+		check_eq "... it does with --unsafe-share-session (the control)" \
+			"open-write /dev/tty: ok" \
+			"$(tty_open --unsafe-share-session)"
+	else
+		skip "the caller's terminal does not open as /dev/tty" "no python3"
+		skip "... with --unsafe-share-session" "no python3"
+	fi
+}
 
 # --- 4. the working directory is entered again ------------------------------
 
-if [ "$ME" = 0 ] && id nobody >/dev/null 2>&1; then
-	mkdir -m 700 "$T/private"
-	echo secret >"$T/private/secret"
-	chmod 644 "$T/private/secret"
-	(cd "$T/private" && "$H" --status-fd 3 --uid nobody -- "$A" \
-		open secret cwd </dev/null >"$T/out" 2>"$T/err" 3>"$T/st")
-	out=$(cat "$T/out")
-	check_eq "--uid nobody from root's 0700 directory: no handle on it (secret is not found from /, where it runs)" \
-		"absent /" "$(said "open secret") $(said cwd)"
-	check_match "... and the record says why" \
-		'"cwd-refused":\{"path":"'"$T"'/private","errno":13,"errname":"EACCES"\}' \
-		"$(head -n 1 "$T/st")"
-	chmod 755 "$T/private"
-	(cd "$T/private" && "$H" --status-fd 3 --uid nobody -- "$A" \
-		open secret cwd </dev/null >"$T/out" 2>"$T/err" 3>"$T/st")
-	out=$(cat "$T/out")
-	check_eq "--uid nobody from a directory nobody may enter: it runs there" \
-		"ok $T/private" "$(said "open secret") $(said cwd)"
-else
-	skip "--uid nobody from root's 0700 directory" "changing the uid needs root"
-	skip "--uid nobody from a directory nobody may enter" "changing the uid needs root"
-fi
+# run_st ARGS... from the working directory DIR
+run_st_in()
+{
+	local dir=$1
+
+	shift
+	pushd "$dir" >/dev/null || return
+	run_st "$@"
+	popd >/dev/null || return
+}
+
+case_cwd_private()
+{
+	if [ "$ME" = 0 ] && id nobody >/dev/null 2>&1; then
+		mkdir -m 700 "$T/private"
+		echo secret >"$T/private/secret"
+		chmod 644 "$T/private/secret"
+		run_st_in "$T/private" --uid nobody -- "$A" \
+			open secret cwd
+		check_eq "--uid nobody from root's 0700 directory: no handle on it (secret is not found from /, where it runs)" \
+			"absent /" "$(said "open secret") $(said cwd)"
+		check_match "... and the record says why" \
+			'"cwd-refused":\{"path":"'"$T"'/private","errno":13,"errname":"EACCES"\}' \
+			"$(head -n 1 "$T/st")"
+		chmod 755 "$T/private"
+		run_st_in "$T/private" --uid nobody -- "$A" \
+			open secret cwd
+		check_eq "--uid nobody from a directory nobody may enter: it runs there" \
+			"ok $T/private" "$(said "open secret") $(said cwd)"
+	else
+		skip "--uid nobody from root's 0700 directory" "changing the uid needs root"
+		skip "--uid nobody from a directory nobody may enter" "changing the uid needs root"
+	fi
+}
+
 # a --writable bind on the working directory is seen (root), and for
 # every user the directory is the same path
-mkdir -m 777 "$T/here"
-(cd "$T/here" && "$H" --status-fd 3 --writable "$T/here" -- "$A" \
-	create . cwd </dev/null >"$T/out" 2>"$T/err" 3>"$T/st")
-out=$(cat "$T/out")
-check_eq "--writable on the working directory: the command writes there, by its path" \
-	"ok $T/here" "$(said "create .") $(said cwd)"
+case_cwd_writable()
+{
+	mkdir -m 777 "$T/here"
+	run_st_in "$T/here" --writable "$T/here" -- "$A" \
+		create . cwd
+	check_eq "--writable on the working directory: the command writes there, by its path" \
+		"ok $T/here" "$(said "create .") $(said cwd)"
+}
 
 # --- 5. a root phase's install: the install profile and its capabilities ----
 
@@ -345,46 +417,53 @@ check_eq "--writable on the working directory: the command writes there, by its 
 # image only: the install profile allows setuid and setgid modes, the
 # kept capabilities do the rest, and the read-only view keeps it to the
 # writable paths. Device nodes made there do not open (nodev).
-INSTALL=(--seccomp-profile install --cap-keep chown,fowner,fsetid,dac_override,mknod)
-D=$T/image
-mkdir -m 755 "$D"
-: >"$D/f" && : >"$D/g"
-chmod 644 "$D/f" "$D/g"
-run_st --writable "$D" "${INSTALL[@]}" -- /bin/sh -c \
-	"chmod 4711 $D/g; echo chmod-own \$?; chown 123:456 $D/f; echo chown \$?; chmod 4711 $D/f; echo chmod-other \$?"
-if [ "$ME" = 0 ]; then
-	check_eq "install: chown 123:456 and then chmod 4711 inside --writable \$D work (root, the read-only view)" \
-		"chmod-own 0 chown 0 chmod-other 0 123:456 4711" \
-		"$(echo $out) $(stat -c %u:%g "$D/f") $(stat -c %a "$D/f")"
-	run_st --writable "$D" "${INSTALL[@]}" -- /bin/sh -c \
-		"mknod $D/null c 1 3; echo mknod \$?; echo x >$D/null; echo open \$?"
-	check_eq "install: mknod \$D/null c 1 3 works, and the node does not open (nodev)" \
-		"mknod 0 open 2 c 1:3" \
-		"$(echo $out) $(stat -c %F "$D/null" | cut -c1) $(stat -c %t:%T "$D/null")"
-	run_st --writable "$D" "${INSTALL[@]}" -- /bin/sh -c \
-		"chmod 4711 $A; echo chmod \$?; chown 123:456 $A; echo chown \$?; mknod $T/null c 1 3; echo mknod \$?"
-	check_eq "install: chmod 4711, chown and mknod outside the writable paths: EROFS" \
-		"chmod 1 chown 1 mknod 1 755 $ME absent" \
-		"$(echo $out) $(stat -c %a "$A") $(stat -c %u "$A") $([ -e "$T/null" ] && echo made || echo absent)"
-	check_match "... each refused by the read-only file system" \
-		'(Read-only file system.*){3}' "$(echo $err)"
-	chmod 644 "$D/g"
-	run_st --writable "$D" --cap-keep chown,fowner,fsetid,dac_override,mknod \
-		-- /bin/sh -c "chmod 4711 $D/g"
-	check_eq "the build profile with the same capabilities: chmod 4711 still refused (EPERM)" \
-		"1 644" "$rc $(stat -c %a "$D/g")"
-else
-	check_eq "install as nobody: chmod 4711 of its own file works (the profile allows it)" \
-		"chmod-own 0 4711" "$(echo "$out" | head -n 1) $(stat -c %a "$D/g")"
-	skip "install: chown 123:456 and then chmod 4711 inside --writable \$D work" \
-		"nobody's user namespace maps one uid (123 and 456 are unmapped: EINVAL), and it has no read-only view"
-	skip "install: mknod \$D/null c 1 3 works" \
-		"the kernel makes no device nodes in a user namespace"
-	skip "install: outside the writable paths: EROFS" \
-		"the read-only view is for the host's uid 0; nobody's command writes where nobody may"
-fi
-run_st --seccomp-profile install --allow-nested-userns -- /bin/true
-check_eq "install with --allow-nested-userns runs (a precompiled variant)" "0" "$rc"
+case_install()
+{
+	local INSTALL=(--seccomp-profile install --cap-keep chown,fowner,fsetid,dac_override,mknod)
+	local D=$T/image
 
-tap_done
-exit 0
+	mkdir -m 755 "$D"
+	: >"$D/f" && : >"$D/g"
+	chmod 644 "$D/f" "$D/g"
+	run_st --writable "$D" "${INSTALL[@]}" -- /bin/sh -c \
+		"chmod 4711 $D/g; echo chmod-own \$?; chown 123:456 $D/f; echo chown \$?; chmod 4711 $D/f; echo chmod-other \$?"
+	if [ "$ME" = 0 ]; then
+		check_eq "install: chown 123:456 and then chmod 4711 inside --writable \$D work (root, the read-only view)" \
+			"chmod-own 0 chown 0 chmod-other 0 123:456 4711" \
+			"$(echo $out) $(stat -c %u:%g "$D/f") $(stat -c %a "$D/f")"
+		run_st --writable "$D" "${INSTALL[@]}" -- /bin/sh -c \
+			"mknod $D/null c 1 3; echo mknod \$?; echo x >$D/null; echo open \$?"
+		check_eq "install: mknod \$D/null c 1 3 works, and the node does not open (nodev)" \
+			"mknod 0 open 2 c 1:3" \
+			"$(echo $out) $(stat -c %F "$D/null" | cut -c1) $(stat -c %t:%T "$D/null")"
+		run_st --writable "$D" "${INSTALL[@]}" -- /bin/sh -c \
+			"chmod 4711 $A; echo chmod \$?; chown 123:456 $A; echo chown \$?; mknod $T/null c 1 3; echo mknod \$?"
+		check_eq "install: chmod 4711, chown and mknod outside the writable paths: EROFS" \
+			"chmod 1 chown 1 mknod 1 755 $ME absent" \
+			"$(echo $out) $(stat -c %a "$A") $(stat -c %u "$A") $([ -e "$T/null" ] && echo made || echo absent)"
+		check_match "... each refused by the read-only file system" \
+			'(Read-only file system.*){3}' "$(echo $err)"
+		chmod 644 "$D/g"
+		run_st --writable "$D" --cap-keep chown,fowner,fsetid,dac_override,mknod \
+			-- /bin/sh -c "chmod 4711 $D/g"
+		check_eq "the build profile with the same capabilities: chmod 4711 still refused (EPERM)" \
+			"1 644" "$rc $(stat -c %a "$D/g")"
+	else
+		check_eq "install as nobody: chmod 4711 of its own file works (the profile allows it)" \
+			"chmod-own 0 4711" "$(echo "$out" | head -n 1) $(stat -c %a "$D/g")"
+		skip "install: chown 123:456 and then chmod 4711 inside --writable \$D work" \
+			"nobody's user namespace maps one uid (123 and 456 are unmapped: EINVAL), and it has no read-only view"
+		skip "install: mknod \$D/null c 1 3 works" \
+			"the kernel makes no device nodes in a user namespace"
+		skip "install: outside the writable paths: EROFS" \
+			"the read-only view is for the host's uid 0; nobody's command writes where nobody may"
+	fi
+}
+
+case_install_nested_userns()
+{
+	run_st --seccomp-profile install --allow-nested-userns -- /bin/true
+	check_eq "install with --allow-nested-userns runs (a precompiled variant)" "0" "$rc"
+}
+
+run_cases "$@"
