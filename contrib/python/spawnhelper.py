@@ -250,18 +250,33 @@ except OSError:
     pass
 
 
+# os.fsencode's encoding, for _fsencode
+_FS_ENCODING = sys.getfilesystemencoding()
+_FS_ERRORS = sys.getfilesystemencodeerrors()
+
+
+def _fsencode(value):
+    """os.fsencode, but a str (a phase's environment: some 350 of them
+    per spawn) encoded here without its function calls."""
+    if type(value) is str:
+        return value.encode(_FS_ENCODING, _FS_ERRORS)
+    return os.fsencode(value)
+
+
+def _fsdecode(value):
+    """os.fsdecode, a str returned as it is."""
+    return value if type(value) is str else os.fsdecode(value)
+
+
 def _cstrings(items):
-    arr = (ctypes.c_char_p * (len(items) + 1))()
-    for i, item in enumerate(items):
-        arr[i] = _cbytes(item)
-    arr[len(items)] = None
-    return arr
+    """A NULL-terminated char *[] of items (each as _cbytes)."""
+    return (ctypes.c_char_p * (len(items) + 1))(*[_cbytes(i) for i in items])
 
 
 def _cbytes(value):
     """value for C, refused as os.execve refuses it when it holds a NUL
     (C would cut it there without a word)."""
-    data = os.fsencode(value)
+    data = _fsencode(value)
     if b"\0" in data:
         raise ValueError("embedded null byte")
     return data
@@ -303,11 +318,10 @@ def _fill_spec(spec, argv, env, opt_name, fd_pipes, uid, gid, groups, umask,
     spec.option("report-e2big")  # portage's words on the command's stderr
     if env is not None:
         for k in env:
-            if not k or "=" in os.fsdecode(k):
+            if not k or "=" in _fsdecode(k):
                 raise ValueError("illegal environment variable name: %r"
                                  % (k,))
-        entries = ["%s=%s" % (os.fsdecode(k), os.fsdecode(v))
-                   for k, v in env.items()]
+        entries = [_fsdecode(k) + "=" + _fsdecode(v) for k, v in env.items()]
         spec.check(lib.sh_spec_set_environ(spec.handle, _cstrings(entries)),
                    "env")
     if opt_name is not None:
@@ -608,7 +622,7 @@ def env_stats(env):
     bytes, each variable counted with its '=' and its NUL."""
     size, largest_name, largest_size = 0, None, 0
     for name, value in env.items():
-        n = len(os.fsencode(name)) + len(os.fsencode(value)) + 2
+        n = len(_fsencode(name)) + len(_fsencode(value)) + 2
         if n > largest_size:
             largest_name, largest_size = name, n
         size += n

@@ -230,11 +230,15 @@ def host_tmp_paths(env, top="/tmp"):
     what a phase may write, not what it needs). Portage on a tmpfs
     PORTAGE_TMPDIR and portage's own test playgrounds live there."""
     paths = []
+    # a word below top starts with this, so a value without it (most of
+    # a phase's ~350) names none: not split (once per spawn)
+    below = top.rstrip("/") + "/"
     for name, value in env.items():
-        if name.startswith("SANDBOX_") or not isinstance(value, str):
+        if (not isinstance(value, str) or below not in value
+                or name.startswith("SANDBOX_")):
             continue
         for word in value.replace(":", " ").split():
-            if _below(word, top) and word != top and word not in paths:
+            if word.startswith(below) and word not in paths:
                 paths.append(word)
     return paths
 
@@ -257,7 +261,7 @@ def private_tmp(env):
     return None
 
 
-def writable_paths(env):
+def writable_paths(env, tmp=False):
     """What a root phase may write in the read-only view: its own
     directories (${PORTAGE_BUILDDIR} and its parent, ${T}, ${D},
     ${HOME}, ${WORKDIR}, ${PORTAGE_TMPDIR}/portage, PKGDIR's for the
@@ -266,10 +270,12 @@ def writable_paths(env):
     out: /dev and /proc (the view has its own /dev: null, zero, full,
     tty, ptmx, pts, shm, the fd links), the phase's private temporary
     directory and what is below it (private_tmp(): a tmpfs, written,
-    but nothing lands on the host), /tmp, /var/tmp and / themselves."""
+    but nothing lands on the host), /tmp, /var/tmp and / themselves.
+    tmp: private_tmp(env) when the caller has it already."""
     chosen = []
     candidates = _portage_dirs(env) + _colon_list(env.get("SANDBOX_WRITE"))
-    tmp = private_tmp(env)
+    if tmp is False:
+        tmp = private_tmp(env)
     for path in sorted(candidates, key=len):
         if (path in ("/",) + PRIVATE_TMP_DIRS
                 or any(_below(path, top) for top in ("/dev", "/proc"))
@@ -393,7 +399,7 @@ def phase_options(phase, kwargs, env, sandbox=False, host_root=None):
         tmp = private_tmp(env)
         if tmp:
             options.append(("tmpfs", tmp))
-        options += [("writable", path) for path in writable_paths(env)]
+        options += [("writable", path) for path in writable_paths(env, tmp)]
     if sandbox:
         options += sandbox_options(env, root=kind in ("image", "root"))
     return options

@@ -260,6 +260,28 @@ class Phases(unittest.TestCase):
                     self.assertEqual(shp.phase_options(
                         phase, kwargs, env, host_root=False), [])
 
+    def test_host_tmp_paths(self):
+        """The paths below /tmp a phase's environment names: words of
+        any value (split at colons and white space), each once, not
+        /tmp itself, not a name that only starts like it (/tmpfoo),
+        not SANDBOX_*'s, a value that is no str ignored; private_tmp
+        moves to /var/tmp only when something is named below /tmp."""
+        shp = self.shp
+        env = {"A": "/usr/bin:/tmp/a/b:/tmp",
+               "B": "x /tmp/c\t/tmpfoo/d /var/tmp/e /tmp/a/b",
+               "C": "no tmp here: tmp/x ./tmp/y",
+               "SANDBOX_WRITE": "/tmp/sandbox", "D": b"/tmp/bytes",
+               "E": "--dir=/tmp/f"}
+        self.assertEqual(shp.host_tmp_paths(env),
+                         ["/tmp/a/b", "/tmp/c"])
+        self.assertEqual(shp.host_tmp_paths(env, "/var/tmp"),
+                         ["/var/tmp/e"])
+        self.assertEqual(shp.host_tmp_paths({"A": "/tmp", "B": "/tmpx"}),
+                         [])
+        self.assertEqual(shp.private_tmp({"A": "/tmp /tmpx"}), "/tmp")
+        self.assertEqual(shp.private_tmp({"A": "/tmp/x"}), "/var/tmp")
+        self.assertIsNone(shp.private_tmp({"A": "/tmp/x /var/tmp/y"}))
+
     def test_sandbox_options(self):
         """FEATURES=sandbox: the helper options built from the phase's
         SANDBOX_* variables, Gentoo's defaults and portage's paths, and

@@ -663,6 +663,24 @@ except sh.SpawnError as e:
                  if not line.startswith(("PWD=", "SHLVL=", "_="))]
         self.assertEqual(lines, ["FOO=bar baz", "PATH=/usr/bin:/bin"])
 
+    def test_env_bytes_and_undecodable(self):
+        # as os.execve: bytes names and values, and str ones that hold
+        # undecodable bytes (os.fsdecode's surrogates), reach the
+        # command byte for byte
+        read_fd, write_fd = os.pipe()
+        env = {b"RAW": b"\xff\xfe", "SURR": os.fsdecode(b"a\xffb"),
+               "PATH": "/usr/bin:/bin", "UTF": "\u00e9"}
+        try:
+            rc = sh.spawn(["sh", "-c", "printf '%s|' \"$RAW\" \"$SURR\" "
+                           "\"$UTF\""], env=env,
+                          fd_pipes={0: DEVNULL, 1: write_fd, 2: 2})
+        finally:
+            os.close(write_fd)
+        with os.fdopen(read_fd, "rb") as f:
+            out = f.read()
+        self.assertEqual((rc, out),
+                         (0, b"\xff\xfe|a\xffb|\xc3\xa9|"))
+
     def test_env_none_inherits(self):
         os.environ["SH_TEST_INHERITED"] = "yes"
         try:
