@@ -42,6 +42,10 @@ static int enter_session(const struct launch *launch, struct sh_err *err)
 	return 0;
 }
 
+/* A failed stage's last word, in any process of the sandbox: its error
+ * to the monitor (MSG_ERROR), then the exit. Should the write fail, the
+ * monitor sees the error pipe close without the command's report: a
+ * death during setup. */
 __attribute__((noreturn)) void child_fail(const struct launch *launch,
 					  const struct sh_err *err)
 {
@@ -49,7 +53,8 @@ __attribute__((noreturn)) void child_fail(const struct launch *launch,
 	_exit(exit_code_for_error(err));
 }
 
-/* The monitor writes the user namespace's maps, then closes its end. */
+/* The monitor moves us into the cgroups and writes the user namespace's
+ * maps, then sends its word (MSG_GO). */
 static int wait_for_monitor(const struct launch *launch, struct sh_err *err)
 {
 	struct msg m;
