@@ -98,41 +98,14 @@ static int restrict_files(const struct launch *launch,
 				       &info->sandbox_read, err);
 }
 
-/* One message to the monitor with n fds (n <= REPORT_MAX_FDS) passed
- * along with SCM_RIGHTS. 0 or -errno. */
-int child_send_with_fds(int sock, const void *msg, size_t size,
-			 const int *fds, size_t n)
-{
-	union {
-		char buf[CMSG_SPACE(REPORT_MAX_FDS * sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { (void *)msg, size };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (n) {
-		struct cmsghdr *cm;
-
-		memset(&control, 0, sizeof(control));
-		mh.msg_control = control.buf;
-		mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(n * sizeof(int));
-		memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
-	}
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
-}
-
 /* The last word before execve, with the seccomp listener (if any) for
  * the monitor to answer blocked calls on. */
 static int report_command(const struct launch *launch,
 			  const struct command_info *info, int listener,
 			  struct sh_err *err)
 {
-	int r = child_send_with_fds(launch->report_fd, info, sizeof(*info),
-				    &listener, listener >= 0);
+	int r = chan_send(launch->report_fd, MSG_COMMAND, info, &listener,
+			  listener >= 0, NULL);
 
 	if (r < 0)
 		return err_sys(err, "monitor", -r, "report the command");
@@ -143,16 +116,14 @@ static int report_command(const struct launch *launch,
  * up; the command goes on to execve only on its word. */
 static int wait_for_network(const struct launch *launch, struct sh_err *err)
 {
-	int kind = 0;
-	ssize_t n;
+	struct msg m;
+	int r;
 
 	if (!(launch->namespaces & NS_BIT(NS_NET)))
 		return 0;
-	do
-		n = recv(launch->report_fd, &kind, sizeof(kind), 0);
-	while (n < 0 && errno == EINTR);
-	if (n != sizeof(kind) || kind != NET_CONFIGURED)
-		return err_set(err, "monitor", n < 0 ? errno : EPROTO,
+	r = chan_expect(launch->report_fd, MSG_NET_READY, &m);
+	if (r != 1)
+		return err_set(err, "monitor", r < 0 ? -r : EPROTO,
 			       "the helper did not configure the network");
 	return 0;
 }
@@ -238,7 +209,7 @@ static int set_exec_context(const char *context, struct sh_err *err)
 int child_setup_command(const struct launch *launch, pid_t parent,
 			struct sh_err *err)
 {
-	struct command_info info = { .kind = REPORT_COMMAND };
+	struct command_info info = { .cwd_errno = 0 };
 	int listener = -1, r;
 
 	if ((r = reset_signals(err)) < 0 ||

@@ -19,63 +19,33 @@
 
 #include "signals.h"
 
-static int send_message(int fd, const struct init_message *msg,
-			const struct ucred *cred)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(struct ucred))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { (void *)msg, sizeof(*msg) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	ssize_t n;
-
-	if (cred) {
-		struct cmsghdr *cm;
-
-		memset(&control, 0, sizeof(control));
-		mh.msg_control = control.buf;
-		mh.msg_controllen = sizeof(control.buf);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_CREDENTIALS;
-		cm->cmsg_len = CMSG_LEN(sizeof(*cred));
-		memcpy(CMSG_DATA(cm), cred, sizeof(*cred));
-	}
-	do
-		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : 0;
-}
-
-/* Send INIT_STARTED for the command's pid with SCM_CREDENTIALS, so the
+/* Send MSG_STARTED for the command's pid with SCM_CREDENTIALS, so the
  * monitor learns the pid as its own namespace sees it. */
 static int init_report_started(int report_fd, pid_t command, pid_t ns_pid,
 			       bool in_monitor_pid_ns)
 {
-	struct init_message msg = { .kind = INIT_STARTED, .ns_pid = ns_pid };
+	struct msg_started msg = { .ns_pid = ns_pid };
 	struct ucred cred = { command, getuid(), getgid() };
 
 	/* without a new pid namespace (one joined: only the command entered
 	 * it) we are in the monitor's, and command is its pid there */
 	if (in_monitor_pid_ns) {
 		msg.monitor_pid = command;
-		return send_message(report_fd, &msg, NULL);
+		return chan_send(report_fd, MSG_STARTED, &msg, NULL, 0, NULL);
 	}
 	/* naming another process's pid needs CAP_SYS_ADMIN over our pid
 	 * namespace; without it the monitor learns only the inner pid */
-	if (send_message(report_fd, &msg, &cred) == 0)
+	if (chan_send(report_fd, MSG_STARTED, &msg, NULL, 0, &cred) == 0)
 		return 0;
 	msg.monitor_pid = -1;
-	return send_message(report_fd, &msg, NULL);
+	return chan_send(report_fd, MSG_STARTED, &msg, NULL, 0, NULL);
 }
 
 /* Supervise the command (pid 1's loop); never returns. */
 static __attribute__((noreturn)) void
 init_supervise(const struct proc *command, int report_fd, bool own_session)
 {
-	struct init_message msg = { .kind = INIT_EXITED,
-				    .ns_pid = command->pid };
+	struct msg_exited msg = { 0 };
 	sigset_t set;
 
 	forwarded_sigset(&set);
@@ -98,7 +68,7 @@ init_supervise(const struct proc *command, int report_fd, bool own_session)
 			if (pid != command->pid)
 				continue;
 			msg.wait_status = status;
-			send_message(report_fd, &msg, NULL);
+			chan_send(report_fd, MSG_EXITED, &msg, NULL, 0, NULL);
 			/* what a shell would show, should the message be lost */
 			_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status)
 						  : WEXITSTATUS(status));

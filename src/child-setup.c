@@ -42,30 +42,29 @@ static int enter_session(const struct launch *launch, struct sh_err *err)
 	return 0;
 }
 
+/* A failed stage's last word, in any process of the sandbox: its error
+ * to the monitor (MSG_ERROR), then the exit. Should the write fail, the
+ * monitor sees the error pipe close without the command's report: a
+ * death during setup. */
 __attribute__((noreturn)) void child_fail(const struct launch *launch,
 					  const struct sh_err *err)
 {
-	ssize_t n;
-
-	do
-		n = write(launch->error_fd, err, sizeof(*err));
-	while (n < 0 && errno == EINTR);
+	chan_send(launch->error_fd, MSG_ERROR, err, NULL, 0, NULL);
 	_exit(exit_code_for_error(err));
 }
 
-/* The monitor writes the user namespace's maps, then closes its end. */
+/* The monitor moves us into the cgroups and writes the user namespace's
+ * maps, then sends its word (MSG_GO). */
 static int wait_for_monitor(const struct launch *launch, struct sh_err *err)
 {
-	char byte;
-	ssize_t n;
+	struct msg m;
+	int r;
 
 	if (launch->sync_fd < 0)
 		return 0;
-	do
-		n = read(launch->sync_fd, &byte, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1)
-		return err_set(err, "userns", n < 0 ? errno : EPROTO,
+	r = chan_expect(launch->sync_fd, MSG_GO, &m);
+	if (r != 1)
+		return err_set(err, "userns", r < 0 ? -r : EPROTO,
 			       "the helper did not set up the user namespace");
 	close(launch->sync_fd);
 	return 0;
@@ -117,9 +116,9 @@ static void take_ns_inodes(const struct launch *launch,
  * which configures lo through them while we go on. */
 static int pass_network(const struct launch *launch, struct sh_err *err)
 {
-	struct net_passed msg = { .kind = REPORT_NET };
+	struct msg_net msg = { false, false };
 	struct net_sockets s;
-	int fds[REPORT_MAX_FDS], r;
+	int fds[CHAN_MAX_FDS], r;
 	size_t n = 0;
 
 	if (!(launch->namespaces & NS_BIT(NS_NET)))
@@ -131,7 +130,7 @@ static int pass_network(const struct launch *launch, struct sh_err *err)
 		fds[n++] = s.events;
 	if ((msg.probe = s.probe >= 0))
 		fds[n++] = s.probe;
-	r = child_send_with_fds(launch->report_fd, &msg, sizeof(msg), fds, n);
+	r = chan_send(launch->report_fd, MSG_NET_SOCKETS, &msg, fds, n, NULL);
 	net_close(&s);
 	if (r < 0)
 		return err_sys(err, "monitor", -r, "pass the network sockets");
@@ -151,8 +150,10 @@ static int report_to_monitor(const struct launch *launch,
 			     const struct sandbox_info *info,
 			     struct sh_err *err)
 {
-	if (send(launch->report_fd, info, sizeof(*info), MSG_NOSIGNAL) < 0)
-		return err_sys(err, "monitor", errno, "report the setup");
+	int r = chan_send(launch->report_fd, MSG_SANDBOX, info, NULL, 0, NULL);
+
+	if (r < 0)
+		return err_sys(err, "monitor", -r, "report the setup");
 	return 0;
 }
 
@@ -162,7 +163,7 @@ static int setup_sandbox(const struct launch *launch, struct sh_err *err)
 	pid_t parent = (launch->namespaces & NS_BIT(NS_PID))
 			       ? 0
 			       : launch->monitor_pid;
-	struct sandbox_info info = { .kind = REPORT_SANDBOX };
+	struct sandbox_info info = { .cgroup_ns_errno = 0 };
 	int r;
 
 	if ((r = child_die_with_parent(parent, err)) < 0 ||

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "channel.h"
 #include "cleanup.h"
 #include "clock.h"
 #include "monitor-wait.h"
@@ -56,47 +57,21 @@ static int watch_parent(const struct launch *launch, pid_t helper_parent,
 	return 0;
 }
 
-/* The sandbox's ends sit above every fd of the map, so the fd map cannot
- * overwrite them before the sandbox reports. */
-static int move_above(int *fd, int base, struct sh_err *err)
-{
-	int moved = fcntl(*fd, F_DUPFD_CLOEXEC, base);
-
-	close(*fd);
-	*fd = moved;
-	if (moved < 0)
-		return err_sys(err, "monitor", errno, "move a channel fd");
-	return 0;
-}
-
 static int open_channels(struct launch *launch, struct channels *ch,
 			 struct sh_err *err)
 {
-	int fds[2], one = 1, r;
+	struct chan_monitor m = { -1, -1, -1 };
+	struct chan_sandbox s = { -1, -1, -1 };
+	int r = chan_open(&m, &s, launch_needs_sync(launch), launch->temp_base,
+			  err);
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return err_sys(err, "monitor", errno, "pipe2");
-	ch->error_read = fds[0];
-	launch->error_fd = fds[1];
-	if ((r = move_above(&launch->error_fd, launch->temp_base, err)) < 0)
-		return r;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
-		return err_sys(err, "monitor", errno, "socketpair");
-	ch->report_read = fds[0];
-	launch->report_fd = fds[1];
-	/* SCM_CREDENTIALS translates the command's pid into ours */
-	if (setsockopt(ch->report_read, SOL_SOCKET, SO_PASSCRED, &one,
-		       sizeof(one)) < 0)
-		return err_sys(err, "monitor", errno, "setsockopt SO_PASSCRED");
-	if ((r = move_above(&launch->report_fd, launch->temp_base, err)) < 0)
-		return r;
-	if (!launch_needs_sync(launch))
-		return 0;
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return err_sys(err, "monitor", errno, "pipe2");
-	launch->sync_fd = fds[0];
-	ch->sync_write = fds[1];
-	return move_above(&launch->sync_fd, launch->temp_base, err);
+	ch->error_read = m.error;
+	ch->sync_write = m.sync;
+	ch->report_read = m.report;
+	launch->error_fd = s.error;
+	launch->sync_fd = s.sync;
+	launch->report_fd = s.report;
+	return r;
 }
 
 static void reap(struct proc *sandbox)
@@ -277,8 +252,10 @@ static int maps_refused(struct launch *launch, struct channels *ch, int r,
 
 static int release(struct channels *ch, struct sh_err *err)
 {
-	if (write(ch->sync_write, "", 1) != 1)
-		return err_sys(err, "monitor", errno, "release the sandbox");
+	int r = chan_send(ch->sync_write, MSG_GO, NULL, NULL, 0, NULL);
+
+	if (r < 0)
+		return err_sys(err, "monitor", -r, "release the sandbox");
 	return 0;
 }
 
@@ -297,13 +274,12 @@ static int take_child_error(const struct sh_err *child_err,
 static bool sandbox_failed_first(int error_read, struct sh_err *err)
 {
 	struct pollfd p = { error_read, POLLIN, 0 };
-	struct sh_err child_err;
+	struct msg m;
 
 	if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN) ||
-	    read(error_read, &child_err, sizeof(child_err)) !=
-		    (ssize_t)sizeof(child_err))
+	    chan_expect(error_read, MSG_ERROR, &m) != 1)
 		return false;
-	take_child_error(&child_err, err);
+	take_child_error(&m.u.error, err);
 	return true;
 }
 
@@ -362,11 +338,10 @@ static int read_setup_result(const struct channels *ch, int sfd,
 {
 	struct pollfd p[2] = { { ch->error_read, POLLIN, 0 },
 			       { ch->report_read, POLLIN, 0 } };
-	struct sh_err child_err;
-	ssize_t n;
+	struct msg m;
 	int r;
 
-	while (out->command.kind != REPORT_COMMAND) {
+	while (!out->command_reported) {
 		if ((r = wait_setup(p, 2, sfd, err)) < 0) {
 			reap(&out->child);
 			return r;
@@ -379,152 +354,97 @@ static int read_setup_result(const struct channels *ch, int sfd,
 		    (p[1].revents & (POLLHUP | POLLERR)))
 			p[1].fd = -1;
 	}
-	do
-		n = read(ch->error_read, &child_err, sizeof(child_err));
-	while (n < 0 && errno == EINTR);
-	if (n == 0)
+	r = chan_expect(ch->error_read, MSG_ERROR, &m);
+	if (r == 0)
 		return 0;
 	reap(&out->child);
-	if (n != sizeof(child_err))
-		return err_sys(err, "monitor", n < 0 ? errno : EPROTO,
-			       "read the setup result");
-	return take_child_error(&child_err, err);
+	if (r < 0)
+		return err_sys(err, "monitor", -r, "read the setup result");
+	return take_child_error(&m.u.error, err);
 }
 
-/* The fds of an SCM_RIGHTS message: the first max into passed (in
- * order), the others closed. */
-static void take_fds(const struct cmsghdr *cm, int *passed, size_t max)
+/* One report into the outcome; the fds it brought stay in m, but the
+ * command's seccomp listener, which the outcome takes. */
+static void take_report(struct msg *m, struct outcome *out)
 {
-	size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-
-	for (size_t i = 0; i < n; i++) {
-		int fd;
-
-		memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-		if (i < max)
-			passed[i] = fd;
-		else
-			close(fd);
+	switch (m->kind) {
+	case MSG_SANDBOX:
+		out->info = m->u.sandbox;
+		break;
+	case MSG_COMMAND:
+		out->command = m->u.command;
+		out->command_reported = true;
+		out->seccomp_listener = m->n_fds ? take_fd(&m->fds[0]) : -1;
+		break;
+	case MSG_STARTED:
+		out->command_ns_pid = m->u.started.ns_pid;
+		out->command_pid = m->u.started.monitor_pid > 0
+					   ? m->u.started.monitor_pid
+				   : m->u.started.monitor_pid == 0 ? m->cred.pid
+								   : 0;
+		break;
+	case MSG_EXITED:
+		out->wait_status = m->u.exited.wait_status;
+		out->init_reported = true;
+		break;
+	default: /* the network's sockets came first, or never */
+		break;
 	}
-}
-
-/* One message, with its SCM_CREDENTIALS in cred and up to max fds passed
- * with SCM_RIGHTS in passed (-1 for those that did not come; any others
- * are closed). */
-static ssize_t receive(int fd, void *buf, size_t size, struct ucred *cred,
-		       int *passed, size_t max, int flags)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(struct ucred)) +
-			 CMSG_SPACE(REPORT_MAX_FDS * sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { buf, size };
-	struct msghdr mh = { .msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = control.buf,
-			     .msg_controllen = sizeof(control.buf) };
-	ssize_t n;
-
-	do
-		n = recvmsg(fd, &mh, flags | MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	for (size_t i = 0; i < max; i++)
-		passed[i] = -1;
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); n > 0 && cm;
-	     cm = CMSG_NXTHDR(&mh, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET)
-			continue;
-		if (cm->cmsg_type == SCM_CREDENTIALS && cred)
-			memcpy(cred, CMSG_DATA(cm), sizeof(*cred));
-		else if (cm->cmsg_type == SCM_RIGHTS)
-			take_fds(cm, passed, max);
-	}
-	return n;
 }
 
 /* Every message the sandbox has sent so far, by kind: its setup, the
  * command's pid under an init, the command's hardening and, at the end,
- * the command's status from the init. 0, or -errno when reading fails. */
+ * the command's status from the init. One of no kind's size is passed
+ * over. 0, or -errno when reading fails. */
 static int read_reports(int fd, struct outcome *out)
 {
-	union {
-		int kind;
-		struct sandbox_info sandbox;
-		struct init_message init;
-		struct command_info command;
-	} msg;
-	struct ucred cred;
-	ssize_t n;
+	struct msg m;
+	int r;
 
-	for (;;) {
-		memset(&cred, 0, sizeof(cred));
-		int passed = -1;
-
-		n = receive(fd, &msg, sizeof(msg), &cred, &passed, 1,
-			    MSG_DONTWAIT);
-		if (n < 0 && errno != EAGAIN)
-			return -errno;
-		if (n < (ssize_t)sizeof(int))
+	while ((r = chan_recv(fd, &m, MSG_DONTWAIT)) != 0) {
+		if (r == -EAGAIN)
 			return 0;
-		if (msg.kind == REPORT_SANDBOX && n == sizeof(msg.sandbox)) {
-			out->info = msg.sandbox;
-		} else if (msg.kind == REPORT_COMMAND &&
-			   n == sizeof(msg.command)) {
-			out->command = msg.command;
-			out->seccomp_listener = passed;
-			passed = -1;
-		} else if (msg.kind == INIT_STARTED && n == sizeof(msg.init)) {
-			out->command_ns_pid = msg.init.ns_pid;
-			out->command_pid = msg.init.monitor_pid > 0
-						   ? msg.init.monitor_pid
-					   : msg.init.monitor_pid == 0 ? cred.pid
-								       : 0;
-		} else if (msg.kind == INIT_EXITED && n == sizeof(msg.init)) {
-			out->wait_status = msg.init.wait_status;
-			out->init_reported = true;
-		}
-		if (passed >= 0)
-			close(passed);
+		if (r == -EPROTO)
+			continue;
+		if (r < 0)
+			return r;
+		take_report(&m, out);
+		msg_close_fds(&m);
 	}
+	return 0;
 }
 
 /* The sockets the sandbox passes first when it has a network namespace
- * (REPORT_NET): 1 when they came, 0 when the sandbox failed or died
+ * (MSG_NET_SOCKETS): 1 when they came, 0 when the sandbox failed or died
  * first (its record, or its silence, says why), -errno. */
 static int receive_net_sockets(const struct channels *ch, int sfd,
 			       struct net_sockets *s, struct sh_err *err)
 {
 	struct pollfd p[2] = { { ch->report_read, POLLIN, 0 },
 			       { ch->error_read, POLLIN, 0 } };
-	struct net_passed msg = { 0 };
-	int fds[REPORT_MAX_FDS], next = 1, r;
-	ssize_t n;
+	struct msg m;
+	size_t next = 1;
+	int r;
 
 	if ((r = wait_setup(p, 2, sfd, err)) < 0)
 		return r;
 	if (p[1].revents)
 		return 0;
-	n = receive(ch->report_read, &msg, sizeof(msg), NULL, fds,
-		    REPORT_MAX_FDS, 0);
-	if (n < 0)
-		return err_sys(err, "monitor", errno,
-			       "receive the network sockets");
-	if (n != sizeof(msg))
-		msg.events = msg.probe = false;
-	s->route = fds[0];
-	s->events = msg.events ? fds[next++] : -1;
-	s->probe = msg.probe ? fds[next++] : -1;
-	for (int i = next; i < REPORT_MAX_FDS; i++)
-		cleanup_closep(&fds[i]);
-	if (n == 0)
+	r = chan_expect(ch->report_read, MSG_NET_SOCKETS, &m);
+	if (r == 0)
 		return 0;
-	if (n != sizeof(msg) || msg.kind != REPORT_NET || s->route < 0 ||
-	    (msg.events && s->events < 0) || (msg.probe && s->probe < 0))
-		return err_set(err, "monitor", EPROTO,
-			       "receive the network sockets: %s",
-			       err_description(EPROTO));
-	return 1;
+	if (r == 1 &&
+	    m.n_fds >= (size_t)(1 + m.u.net.events + m.u.net.probe)) {
+		s->route = take_fd(&m.fds[0]);
+		s->events = m.u.net.events ? take_fd(&m.fds[next++]) : -1;
+		s->probe = m.u.net.probe ? take_fd(&m.fds[next++]) : -1;
+		msg_close_fds(&m); /* any more it passed */
+		return 1;
+	}
+	if (r == 1) /* fewer sockets than it says */
+		msg_close_fds(&m);
+	return err_sys(err, "monitor", r < 0 ? -r : EPROTO,
+		       "receive the network sockets");
 }
 
 /* Handshake: lo is configured through the sockets the sandbox passes,
@@ -536,7 +456,7 @@ static int configure_network(const struct launch *launch,
 			     struct sh_err *err)
 {
 	struct net_sockets s = { -1, -1, -1 };
-	int kind = NET_CONFIGURED, r;
+	int r;
 
 	if (!(launch->namespaces & NS_BIT(NS_NET)))
 		return 0;
@@ -553,8 +473,9 @@ static int configure_network(const struct launch *launch,
 		reap(sandbox);
 		return r;
 	}
-	if (send(ch->report_read, &kind, sizeof(kind), MSG_NOSIGNAL) < 0) {
-		r = err_sys(err, "monitor", errno, "let the command go on");
+	r = chan_send(ch->report_read, MSG_NET_READY, NULL, NULL, 0, NULL);
+	if (r < 0) {
+		r = err_sys(err, "monitor", -r, "let the command go on");
 		goto failed;
 	}
 	net_close(&s); /* the command goes on meanwhile */
@@ -601,7 +522,7 @@ static int run_setup(struct launch *launch, struct channels *ch,
 	}
 	/* the command reports just before its execve: a closed error pipe
 	 * without that report is a death during setup, not an exec */
-	if (out->command.kind != REPORT_COMMAND) {
+	if (!out->command_reported) {
 		reap(&out->child);
 		return err_set(err, "process", ECHILD,
 			       "the sandbox died during setup, before the "

@@ -8,39 +8,10 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "channel.h"
 #include "err.h"
 #include "landlock.h"
 #include "launch.h"
-
-/* The sandbox's first process passes the sockets of its network
- * namespace (struct net_sockets: route, then events and probe when
- * they opened) with SCM_RIGHTS. */
-struct net_passed {
-	int kind; /* REPORT_NET */
-	bool events;
-	bool probe;
-};
-
-/* The most fds a report passes: the network's three sockets. */
-#define REPORT_MAX_FDS 3
-
-/* What the sandbox's first process tells the monitor of its setup. */
-struct sandbox_info {
-	int kind; /* REPORT_SANDBOX */
-	int cgroup_ns_errno; /* the cgroup namespace was refused (drop) */
-	/* the inode of each namespace made for the sandbox (bubblewrap's
-	 * *-namespace keys), by kind; 0: not known, the key is left out */
-	unsigned long long ns_inodes[NS_COUNT];
-};
-
-/* What the command's process tells the monitor just before execve. */
-struct command_info {
-	int kind; /* REPORT_COMMAND */
-	struct landlock_report landlock;
-	struct landlock_report sandbox_read; /* --sandbox-read's layer */
-	bool bounding_cleared; /* false: no CAP_SETPCAP (no user namespace) */
-	int cwd_errno; /* the helper's directory was not re-entered: in / */
-};
 
 struct outcome {
 	struct proc child;    /* the helper's child: the init, or the command */
@@ -49,6 +20,7 @@ struct outcome {
 	struct sandbox_info info;
 	struct net_result net; /* what the monitor did to lo */
 	struct command_info command;
+	bool command_reported; /* MSG_COMMAND came: its last word before execve */
 	int wait_status; /* the command's */
 	bool init_reported; /* wait_status is the init's word on the command */
 	bool timed_out;

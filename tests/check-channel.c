@@ -5,7 +5,6 @@
  * refused; the kernel's credentials name the sender; EOF and an empty
  * socket are told apart; a sender that shares our memory (CLONE_VM, as
  * the command's process does) works as any other. */
-#define _GNU_SOURCE
 #include "config.h"
 
 #include <check.h>
