@@ -71,7 +71,8 @@ static int wait_for_monitor(const struct launch *launch, struct sh_err *err)
 }
 
 /* Made here, not by the clone, so that its root is the cgroup the
- * monitor just moved us into. In drop mode a refusal is reported. */
+ * monitor just moved us into. A refusal the plan does not fail on
+ * (drop mode) is reported. */
 static int enter_cgroup_namespace(const struct launch *launch,
 				  struct sandbox_info *info,
 				  struct sh_err *err)
@@ -79,7 +80,7 @@ static int enter_cgroup_namespace(const struct launch *launch,
 	if (!(launch->namespaces & NS_BIT(NS_CGROUP)) ||
 	    unshare(CLONE_NEWCGROUP) == 0)
 		return 0;
-	if (launch->spec->ns_fallback == NS_FALLBACK_DROP) {
+	if (!launch->cgroup_ns_fatal) {
 		info->cgroup_ns_errno = errno;
 		return 0;
 	}

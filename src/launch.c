@@ -417,7 +417,9 @@ static int prepare_namespaces(struct launch *launch, struct sh_err *err)
 	launch->nsin.mount_ns_needed_by = mount_ns_needed_by(launch);
 	plan_special_mounts(launch);
 	now = launch_ns(launch);
-	launch->user_for_caps_only = ns_user_only_for_caps(&launch->nsin, &now);
+	/* the sandbox makes its cgroup namespace itself, after the clone,
+	 * and decides on a refusal as the plan says now */
+	launch->cgroup_ns_fatal = ns_refusal_fails(&launch->nsin, &now);
 	return 0;
 }
 
@@ -623,62 +625,6 @@ unsigned launch_joined(const struct launch *launch)
 bool launch_needs_sync(const struct launch *launch)
 {
 	return (launch->namespaces & NS_BIT(NS_USER)) || launch->cgroups.n;
-}
-
-int launch_drop(struct launch *launch, unsigned refused,
-		const int errnos[NS_COUNT], struct sh_err *err)
-{
-	const struct spec *spec = launch->spec;
-	const char *why = launch->nsin.mount_ns_needed_by;
-
-	/* an unprivileged caller made everything else inside the refused
-	 * user namespace; a privileged one makes the others without it */
-	if ((refused & NS_BIT(NS_USER)) && !launch->privileged)
-		refused = launch->namespaces;
-	if (launch->user_for_caps_only && refused == NS_BIT(NS_USER)) {
-		/* hardening without it: the bounding set stays, and
-		 * no_new_privs keeps it from mattering */
-		launch->dropped_errno[NS_USER] =
-			errnos[NS_USER] ? errnos[NS_USER] : EPERM;
-		launch->dropped |= NS_BIT(NS_USER);
-		launch->namespaces = 0;
-		return 0;
-	}
-	/* outside a user namespace --uid and --gid name host ids, not the
-	 * mapped ones the spec meant */
-	if ((refused & NS_BIT(NS_USER)) && (spec->uid_map || spec->gid_map))
-		return err_set(err, "ns",
-			       errnos[NS_USER] ? errnos[NS_USER] : EPERM,
-			       "namespace `user` refused, and the --uid-map "
-			       "or --gid-map the spec gives needs it");
-	if ((refused & NS_BIT(NS_MOUNT)) && why)
-		return err_set(err, "ns", errnos[NS_MOUNT] ? errnos[NS_MOUNT]
-							   : EPERM,
-			       "namespace `mount` refused (needed for %s)",
-			       why);
-	for (int k = 0; k < NS_COUNT; k++)
-		if (refused & launch->namespaces & NS_BIT(k))
-			launch->dropped_errno[k] = errnos[k] ? errnos[k] : EPERM;
-	launch->dropped |= refused & launch->namespaces;
-	launch->namespaces &= ~refused;
-	/* a user namespace added to make the others is now there only to
-	 * clear the bounding set: it may be left out in its turn */
-	if (!launch->privileged && !(launch->namespaces & ~NS_BIT(NS_USER)) &&
-	    !spec->join_ns.n && !(spec_namespaces(spec) & NS_BIT(NS_USER)))
-		launch->user_for_caps_only = true;
-	/* "localhost" is the network sandbox's; without it, the host's */
-	if (!(launch->namespaces & NS_BIT(NS_UTS)) ||
-	    (!(launch->namespaces & NS_BIT(NS_NET)) && !spec->hostname))
-		launch->hostname = NULL;
-	plan_special_mounts(launch);
-	return 0;
-}
-
-void launch_drop_cgroup_ns(struct launch *launch, int errnum)
-{
-	launch->namespaces &= ~NS_BIT(NS_CGROUP);
-	launch->dropped |= NS_BIT(NS_CGROUP);
-	launch->dropped_errno[NS_CGROUP] = errnum;
 }
 
 struct ns_state launch_ns(const struct launch *launch)

@@ -37,6 +37,8 @@ struct launch {
 	int dropped_errno[NS_COUNT];
 	bool privileged;     /* CAP_SYS_ADMIN: no user namespace needed */
 	struct ns_inputs nsin; /* what the namespace plan depends on */
+	bool cgroup_ns_fatal;  /* the sandbox fails when the kernel refuses
+				  its cgroup namespace; else reports it */
 	int join_fds[NS_COUNT];
 	const char *join_values[NS_COUNT]; /* the --join-ns values, for
 					      messages */
@@ -51,8 +53,6 @@ struct launch {
 	struct cgroup_set cgroups;
 
 	uint64_t cap_keep;
-	bool user_for_caps_only; /* the user namespace is there only so the
-				    bounding set can be cleared */
 	struct rlimit_setting rlimits[16];
 	size_t n_rlimits;
 	struct seccomp_plan seccomp;
@@ -110,14 +110,6 @@ unsigned launch_joined(const struct launch *launch);
  * moved into its cgroups, to get its user namespace maps) before it goes
  * on. */
 bool launch_needs_sync(const struct launch *launch);
-
-/* Leave out namespaces the kernel refused; refused mounts the spec needs
- * (binds, tmpfs, a new root) cannot be left out. */
-int launch_drop(struct launch *launch, unsigned refused,
-		const int errnos[NS_COUNT], struct sh_err *err);
-
-/* The sandbox could not make its cgroup namespace (drop mode). */
-void launch_drop_cgroup_ns(struct launch *launch, int errnum);
 
 /* The namespace part of the plan (ns-plan.h), as the launch holds it. */
 struct ns_state launch_ns(const struct launch *launch);

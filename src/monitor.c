@@ -147,17 +147,6 @@ static int wait_setup(struct pollfd *p, nfds_t n, int sfd,
 	}
 }
 
-static const char *first_refused(unsigned refused, const int errnos[],
-				 int *errnum)
-{
-	for (int k = 0; k < NS_COUNT; k++)
-		if (refused & NS_BIT(k)) {
-			*errnum = errnos[k];
-			return ns_table[k].name;
-		}
-	return NULL;
-}
-
 /* Which namespaces the kernel refuses, each tried alone in a throwaway
  * child. A privileged caller makes the others without the user namespace,
  * so a refused user namespace takes only itself with it there. */
@@ -191,63 +180,66 @@ static void close_sync_unless_needed(struct launch *launch, struct channels *ch)
 	launch->sync_fd = ch->sync_write = -1;
 }
 
-/* The clone failed: learn which namespace the kernel refuses, then fail
- * (strict) or leave it out and try again (drop). */
+/* The plan after a refusal replaces the one cloned (ns_replan decides:
+ * fail, or leave the refused namespaces out). */
+static int replan(struct launch *launch, const struct ns_refusal *refusal,
+		  struct sh_err *err)
+{
+	struct ns_state now = launch_ns(launch), next;
+	int r = ns_replan(&launch->nsin, &now, refusal, &next, err);
+
+	if (r == 0)
+		launch_replace_ns(launch, &next);
+	return r;
+}
+
+/* The clone failed: learn which namespace the kernel refuses, and which
+ * sysctl refuses it (for the message, when the run fails), then replan. */
 static int handle_refusal(struct launch *launch, struct channels *ch,
 			  int clone_errno, struct sh_err *err)
 {
-	int errnos[NS_COUNT], errnum = clone_errno, r;
-	unsigned refused;
-	const char *name, *sysctl;
+	struct ns_refusal refusal = { .at = NS_REFUSED_AT_CLONE,
+				      .clone_errno = clone_errno };
 	char buf[160];
+	int kind, r;
 
-	diagnose(launch, &refused, errnos);
-	name = first_refused(refused, errnos, &errnum);
-	if (!name)
-		return err_sys(err, "ns", clone_errno,
-			       "clone with namespaces (no single namespace "
-			       "is refused alone)");
-	if (launch->spec->ns_fallback != NS_FALLBACK_DROP &&
-	    !launch->user_for_caps_only) {
-		sysctl = ns_refused_by_sysctl(ns_kind_by_name(name,
-							      strlen(name)),
-					      !launch->privileged, buf,
-					      sizeof(buf));
-		if (sysctl)
-			return err_sys(err, "ns", errnum,
-				       "namespace `%s` refused: the sysctl "
-				       "%s allows none%s",
-				       name, sysctl,
-				       launch->privileged
-					       ? ""
-					       : " (as root the helper needs "
-						 "no user namespace)");
-		return err_sys(err, "ns", errnum, "namespace `%s` refused%s",
-			       name,
-			       ns_refusal_hint(ns_kind_by_name(name, strlen(name)),
-					       errnum, buf, sizeof(buf)));
-	}
-	if ((r = launch_drop(launch, refused, errnos, err)) < 0)
+	diagnose(launch, &refusal.refused, refusal.errnos);
+	if ((kind = ns_first_refused(refusal.refused)) >= 0)
+		refusal.sysctl = ns_refused_by_sysctl(kind, !launch->privileged,
+						      buf, sizeof(buf));
+	if ((r = replan(launch, &refusal, err)) < 0)
 		return r;
 	close_sync_unless_needed(launch, ch);
 	return 0;
 }
 
-/* The user namespace's maps were refused: in drop mode, run without. */
+/* The user namespace's maps were refused (r, with err): in drop mode,
+ * run without. */
 static int maps_refused(struct launch *launch, struct channels *ch, int r,
 			struct sh_err *err)
 {
-	int errnos[NS_COUNT] = { 0 };
+	struct ns_refusal refusal = { .at = NS_REFUSED_AT_MAPS,
+				      .refused = NS_BIT(NS_USER) };
 
-	if (launch->spec->ns_fallback != NS_FALLBACK_DROP &&
-	    !launch->user_for_caps_only)
-		return r;
-	errnos[NS_USER] = -r;
-	if ((r = launch_drop(launch, NS_BIT(NS_USER), errnos, err)) < 0)
+	refusal.errnos[NS_USER] = -r;
+	if ((r = replan(launch, &refusal, err)) < 0)
 		return r;
 	/* kept when cgroups still need it: the sandbox is moved first */
 	close_sync_unless_needed(launch, ch);
 	return 0;
+}
+
+/* The sandbox could not make its cgroup namespace, and the plan let it
+ * go on without (launch->cgroup_ns_fatal): the record says so. A
+ * refusal there never fails the replan. */
+static void cgroup_ns_refused(struct launch *launch, int errnum)
+{
+	struct ns_refusal refusal = { .at = NS_REFUSED_AT_CGROUP_NS,
+				      .refused = NS_BIT(NS_CGROUP) };
+	struct sh_err unused;
+
+	refusal.errnos[NS_CGROUP] = errnum;
+	replan(launch, &refusal, &unused);
 }
 
 static int release(struct channels *ch, struct sh_err *err)
@@ -557,7 +549,7 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	    (r = run_setup(launch, &ch, out, err)) < 0)
 		goto out;
 	if (out->info.cgroup_ns_errno)
-		launch_drop_cgroup_ns(launch, out->info.cgroup_ns_errno);
+		cgroup_ns_refused(launch, out->info.cgroup_ns_errno);
 	/* the sandbox's namespaces, for run-time grants: our child stays
 	 * unreaped (its pid its own) while calls come */
 	sandbox_grants_start(&launch->sandbox, out->child.pid);

@@ -236,7 +236,6 @@ START_TEST(test_first_plan)
 	ck_assert_uint_eq(launch.dropped, 0);
 	ck_assert_int_eq(launch.privileged, c->privileged);
 	ck_assert_int_eq(launch.read_only_host, c->read_only_host);
-	ck_assert_int_eq(launch.user_for_caps_only, c->caps_only);
 	ck_assert_int_eq(ns_user_only_for_caps(&launch.nsin, &now),
 			 c->caps_only);
 	ck_assert_int_eq(launch.own_session, c->own_session);
@@ -549,8 +548,8 @@ static const struct refusal_case refusal_cases[] = {
 	  .dropped_errno = { [NS_USER] = EPERM }, .caps_only = true },
 };
 
-/* The refusal as the monitor hands it to the plan; at the maps, err
- * holds the maps' own error. */
+/* The refusal as the monitor hands it to the plan (monitor.c: replan);
+ * at the maps, err holds the maps' own error. */
 static int apply_refusal(const struct refusal_case *c, struct sh_err *err)
 {
 	struct ns_refusal r = { .at = c->at, .refused = c->refused,
@@ -566,24 +565,6 @@ static int apply_refusal(const struct refusal_case *c, struct sh_err *err)
 	if (ret == 0)
 		launch_replace_ns(&launch, &next);
 	return ret;
-}
-
-/* The same through today's launch_drop, where the monitor called it
- * (strict refusals it failed itself, before): the two must agree. */
-static bool launch_drop_applies(const struct refusal_case *c)
-{
-	return c->at == NS_REFUSED_AT_CGROUP_NS ||
-	       (c->refused && (spec.ns_fallback == NS_FALLBACK_DROP ||
-			       launch.user_for_caps_only));
-}
-
-static int apply_launch_drop(const struct refusal_case *c, struct sh_err *err)
-{
-	if (c->at == NS_REFUSED_AT_CGROUP_NS) {
-		launch_drop_cgroup_ns(&launch, c->errnos[NS_CGROUP]);
-		return 0;
-	}
-	return launch_drop(&launch, c->refused, c->errnos, err);
 }
 
 static void assert_refusal(const struct refusal_case *c, int r,
@@ -621,13 +602,34 @@ START_TEST(test_refusal)
 	r = apply_refusal(c, &err);
 	assert_refusal(c, r, &err);
 	launch_clear(&launch);
+}
+END_TEST
+
+/* The sandbox makes its cgroup namespace after the clone: the plan says
+ * beforehand whether a refusal fails it (strict) or is reported. */
+struct cgroup_ns_case {
+	const struct host_facts *host;
+	const char *args[MAX_ARGS];
+	bool fatal;
+};
+
+static const struct cgroup_ns_case cgroup_ns_cases[] = {
+	{ &user, { "--unshare-cgroup", NULL }, true },
+	{ &user, { "--unshare-cgroup", "--ns-fallback", "strict", NULL },
+	  true },
+	{ &user, { "--unshare-cgroup", "--ns-fallback", "drop", NULL }, false },
+	{ &root, { "--unshare-all", NULL }, true },
+	{ &root, { "--unshare-all", "--ns-fallback", "drop", NULL }, false },
+};
+
+START_TEST(test_cgroup_ns_fatal)
+{
+	const struct cgroup_ns_case *c = &cgroup_ns_cases[_i];
+	struct sh_err err = { 0 };
+
 	ck_assert_int_eq(plan(c->host, c->args, &err), 0);
-	if (!launch_drop_applies(c))
-		return;
-	r = apply_launch_drop(c, &err);
-	assert_refusal(c, r, &err);
-	if (!c->errnum)
-		ck_assert_int_eq(launch.user_for_caps_only, c->caps_only);
+	ck_assert(launch.namespaces & CG);
+	ck_assert_int_eq(launch.cgroup_ns_fatal, c->fatal);
 	launch_clear(&launch);
 }
 END_TEST
@@ -643,6 +645,7 @@ static Suite *make_launch_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("refusals");
 	tcase_add_loop_test(tc, test_refusal, 0, N(refusal_cases));
+	tcase_add_loop_test(tc, test_cgroup_ns_fatal, 0, N(cgroup_ns_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }
