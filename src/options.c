@@ -313,21 +313,57 @@ static int emit_unshare(const struct spec *spec, const struct option_def *opt,
 static int parse_join_ns(struct spec *spec, const struct option_def *opt,
 			 const char *value, struct sh_err *err)
 {
-	size_t len = strcspn(value, "=");
-	int kind = ns_kind_by_name(value, len);
+	struct join_spec join;
+	int r = join_spec_parse(value, &join);
 
-	if (kind < 0 || !value[len] || !value[len + 1])
+	if (r == -ENOMEM)
+		return oom(err);
+	if (r < 0)
 		return err_set(err, "spec", EINVAL,
 			       "--join-ns `%.64s`: expected TYPE=PATH with TYPE "
 			       "one of user, mount, net, ipc, uts, pid, cgroup, "
 			       "time",
 			       value);
 	for (size_t i = 0; i < spec->join_ns.n; i++)
-		if (strncmp(spec->join_ns.v[i], value, len + 1) == 0)
+		if (spec->join_ns.v[i].kind == join.kind) {
+			free(join.path);
+			free(join.text);
 			return err_set(err, "spec", EINVAL,
-				       "--join-ns: namespace `%.*s` given twice",
-				       (int)len, value);
-	return strv_push(&spec->join_ns, value) < 0 ? oom(err) : 0;
+				       "--join-ns: namespace `%s` given twice",
+				       ns_table[join.kind].name);
+		}
+	if (join_list_push(&spec->join_ns, &join) < 0) {
+		free(join.path);
+		free(join.text);
+		return oom(err);
+	}
+	return 0;
+}
+
+/* The values as given of n typed items (size bytes each, their text
+ * member at text_offset): the paths, names and numbers as the caller
+ * wrote them. */
+static int emit_texts(struct strv *out, const struct option_def *opt,
+		      const void *items, size_t n, size_t size,
+		      size_t text_offset)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *item = (const char *)items + i * size;
+		int r = emit_pair(out, opt,
+				  *(char *const *)(item + text_offset));
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int emit_join_ns(const struct spec *spec, const struct option_def *opt,
+			struct strv *out)
+{
+	return emit_texts(out, opt, spec->join_ns.v, spec->join_ns.n,
+			  sizeof(struct join_spec),
+			  offsetof(struct join_spec, text));
 }
 
 static int parse_ns_fallback(struct spec *spec, const struct option_def *opt,
@@ -357,14 +393,29 @@ static int emit_ns_fallback(const struct spec *spec,
 static int parse_id_map(struct spec *spec, const struct option_def *opt,
 			const char *value, struct sh_err *err)
 {
-	struct id_map map;
+	struct id_map_spec **field = FIELD(struct id_map_spec *, spec, opt);
+	struct id_map_spec *map;
+	int r = id_map_spec_parse(value, &map);
 
-	if (id_map_parse(value, &map) < 0)
+	if (r == -ENOMEM)
+		return oom(err);
+	if (r < 0)
 		return err_set(err, "spec", EINVAL,
 			       "--%s `%.64s`: expected records \"INNER OUTER "
 			       "COUNT\" separated by commas",
 			       opt->name, value);
-	return parse_string(spec, opt, value, err);
+	id_map_spec_free(*field);
+	*field = map;
+	return 0;
+}
+
+/* the value as given: blanks and all */
+static int emit_id_map(const struct spec *spec, const struct option_def *opt,
+		       struct strv *out)
+{
+	const struct id_map_spec *map = *CFIELD(struct id_map_spec *, spec, opt);
+
+	return map ? emit_pair(out, opt, map->text) : 0;
 }
 
 static int parse_hostname(struct spec *spec, const struct option_def *opt,
@@ -393,28 +444,38 @@ static int parse_loopback_addr(struct spec *spec, const struct option_def *opt,
 	if (net_is_loopback(&addr))
 		return err_set(err, "spec", EEXIST,
 			       "--loopback-addr %s: lo has it already", value);
-	for (size_t i = 0; i < spec->loopback_addrs.n; i++) {
-		struct net_addr other;
-
-		if (net_parse_addr(spec->loopback_addrs.v[i], &other) == 0 &&
-		    net_same_addr(&addr, &other))
+	for (size_t i = 0; i < spec->loopback_addrs.n; i++)
+		if (net_same_addr(&addr, &spec->loopback_addrs.v[i]))
 			return err_set(err, "spec", EEXIST,
 				       "--loopback-addr %s: given twice",
 				       value);
-	}
 	if (spec->loopback_addrs.n >= NET_MAX_ADDRS)
 		return err_set(err, "spec", E2BIG,
 			       "--loopback-addr: at most %d addresses",
 			       NET_MAX_ADDRS);
-	return strv_push(&spec->loopback_addrs, value) < 0 ? oom(err) : 0;
+	spec->loopback_addrs.v[spec->loopback_addrs.n++] = addr;
+	return 0;
+}
+
+static int emit_loopback_addrs(const struct spec *spec,
+			       const struct option_def *opt, struct strv *out)
+{
+	for (size_t i = 0; i < spec->loopback_addrs.n; i++) {
+		char text[INET6_ADDRSTRLEN + 8];
+		int r;
+
+		net_format_addr(&spec->loopback_addrs.v[i], text, sizeof(text));
+		if ((r = emit_pair(out, opt, text)) < 0)
+			return r;
+	}
+	return 0;
 }
 
 static int parse_bind(struct spec *spec, const struct option_def *opt,
 		      const char *value, struct sh_err *err)
 {
-	_cleanup_free_ char *storage = NULL;
-	const char *source, *dest;
-	int r = mount_parse_bind(value, &storage, &source, &dest);
+	struct bind_spec bind;
+	int r = bind_spec_parse(value, &bind);
 
 	if (r == -ENOMEM)
 		return oom(err);
@@ -423,8 +484,23 @@ static int parse_bind(struct spec *spec, const struct option_def *opt,
 			       "--%s `%.64s`: expected SRC:DEST (or an absolute "
 			       "PATH for PATH:PATH)",
 			       opt->name, value);
-	return strv_push(FIELD(struct strv, spec, opt), value) < 0 ? oom(err)
-								   : 0;
+	if (bind_list_push(FIELD(struct bind_list, spec, opt), &bind) < 0) {
+		free(bind.source);
+		free(bind.dest);
+		free(bind.text);
+		return oom(err);
+	}
+	return 0;
+}
+
+/* "PATH" stays one path */
+static int emit_binds(const struct spec *spec, const struct option_def *opt,
+		      struct strv *out)
+{
+	const struct bind_list *list = CFIELD(struct bind_list, spec, opt);
+
+	return emit_texts(out, opt, list->v, list->n, sizeof(struct bind_spec),
+			  offsetof(struct bind_spec, text));
 }
 
 /* --tmpfs and --writable: a destination, an absolute path. */
@@ -507,6 +583,8 @@ static int parse_cap_keep(struct spec *spec, const struct option_def *opt,
 		return err_set(err, "spec", EINVAL,
 			       "--cap-keep `%.64s`: unknown capability `%s`",
 			       value, *value ? bad : "");
+	/* the mask, and the names as given for the emitter */
+	spec->cap_keep = mask;
 	return parse_string(spec, opt, value, err);
 }
 
@@ -607,21 +685,30 @@ static int emit_landlock_mode(const struct spec *spec,
 static int parse_rlimit(struct spec *spec, const struct option_def *opt,
 			const char *value, struct sh_err *err)
 {
-	struct rlimit_setting setting, other;
+	struct rlimit_setting setting;
 	const char *bad;
+	int r;
 
 	if (rlimit_parse(value, &setting, &bad) < 0)
 		return err_set(err, "spec", EINVAL,
 			       "--rlimit `%.64s`: bad %s (NAME=SOFT[:HARD], "
 			       "a number or unlimited)",
 			       value, bad);
-	for (size_t i = 0; i < spec->rlimits.n; i++)
-		if (rlimit_parse(spec->rlimits.v[i], &other, &bad) == 0 &&
-		    other.resource == setting.resource)
-			return err_set(err, "spec", EINVAL,
-				       "--rlimit %s given twice",
-				       rlimit_name(setting.resource));
-	return strv_push(&spec->rlimits, value) < 0 ? oom(err) : 0;
+	setting.text = value;
+	r = rlimit_list_add(&spec->rlimits, &setting);
+	if (r == -EEXIST)
+		return err_set(err, "spec", EINVAL, "--rlimit %s given twice",
+			       rlimit_name(setting.resource));
+	return r < 0 ? oom(err) : 0;
+}
+
+/* "infinity" stays as the caller wrote it */
+static int emit_rlimits(const struct spec *spec, const struct option_def *opt,
+			struct strv *out)
+{
+	return emit_texts(out, opt, spec->rlimits.v, spec->rlimits.n,
+			  sizeof(struct rlimit_setting),
+			  offsetof(struct rlimit_setting, text));
 }
 
 static int parse_cgroup_path(struct spec *spec, const struct option_def *opt,
@@ -771,7 +858,7 @@ const struct option_def option_table[] = {
 	{ "cap-keep", OPT_VALUE, GROUP_HARDENING, "CAPS",
 	  "keep these capabilities (comma-separated, as capsh names them) "
 	  "where the caller has them; all others are dropped from every set",
-	  parse_cap_keep, emit_string, OFF(cap_keep) },
+	  parse_cap_keep, emit_string, OFF(cap_keep_text) },
 	{ "allow-new-privs", 0, GROUP_HARDENING, NULL,
 	  "do not set no_new_privs (setuid binaries inside may elevate); "
 	  "seccomp and Landlock then need CAP_SYS_ADMIN, so it is refused "
@@ -816,7 +903,7 @@ const struct option_def option_table[] = {
 	{ "rlimit", OPT_VALUE | OPT_REPEAT, GROUP_HARDENING, "NAME=SOFT[:HARD]",
 	  "a resource limit of the command (nofile, nproc, core, as, fsize, "
 	  "cpu, stack, ...)",
-	  parse_rlimit, emit_list, OFF(rlimits) },
+	  parse_rlimit, emit_rlimits, 0 },
 	{ "selinux-exec-context", OPT_VALUE, GROUP_HARDENING, "CONTEXT",
 	  "run the command in this SELinux context (as setexeccon(3), which "
 	  "portage passes as its pre_exec): written to "
@@ -931,7 +1018,7 @@ const struct option_def option_table[] = {
 	{ "join-ns", OPT_VALUE | OPT_REPEAT, GROUP_NAMESPACES, "TYPE=PATH",
 	  "enter an existing namespace: /proc/PID/ns/TYPE or a bind-mounted "
 	  "file",
-	  parse_join_ns, emit_list, OFF(join_ns) },
+	  parse_join_ns, emit_join_ns, 0 },
 	{ "ns-fallback", OPT_VALUE, GROUP_NAMESPACES, "strict|drop",
 	  "strict (default): a namespace the kernel refuses fails the spawn; "
 	  "drop: continue without it and report it in the status",
@@ -942,10 +1029,10 @@ const struct option_def option_table[] = {
 	{ "uid-map", OPT_VALUE, GROUP_NAMESPACES, "MAP",
 	  "the user namespace's uid map: \"INNER OUTER COUNT\" records "
 	  "separated by commas",
-	  parse_id_map, emit_string, OFF(uid_map) },
+	  parse_id_map, emit_id_map, OFF(uid_map) },
 	{ "gid-map", OPT_VALUE, GROUP_NAMESPACES, "MAP",
 	  "the user namespace's gid map, as --uid-map", parse_id_map,
-	  emit_string, OFF(gid_map) },
+	  emit_id_map, OFF(gid_map) },
 
 	{ "hostname", OPT_VALUE, GROUP_NETWORK, "NAME",
 	  "the hostname in the UTS namespace (default \"localhost\" with "
@@ -955,13 +1042,13 @@ const struct option_def option_table[] = {
 	  "ADDR/PREFIX",
 	  "an address for lo in the network namespace instead of the defaults "
 	  "10.0.0.1/8 and fd00::1/8; IPv6 ones only when IPv6 works",
-	  parse_loopback_addr, emit_list, OFF(loopback_addrs) },
+	  parse_loopback_addr, emit_loopback_addrs, 0 },
 
 	{ "bind", OPT_VALUE | OPT_REPEAT, GROUP_MOUNTS, "SRC:DEST",
 	  "bind-mount the host's SRC on DEST (PATH alone: the same path)",
-	  parse_bind, emit_list, OFF(binds) },
+	  parse_bind, emit_binds, OFF(binds) },
 	{ "ro-bind", OPT_VALUE | OPT_REPEAT, GROUP_MOUNTS, "SRC:DEST",
-	  "as --bind, read-only", parse_bind, emit_list, OFF(ro_binds) },
+	  "as --bind, read-only", parse_bind, emit_binds, OFF(ro_binds) },
 	{ "tmpfs", OPT_VALUE | OPT_REPEAT, GROUP_MOUNTS, "DEST",
 	  "mount an empty tmpfs on DEST", parse_dest, emit_list, OFF(tmpfs) },
 	{ "writable", OPT_VALUE | OPT_REPEAT, GROUP_MOUNTS, "PATH",
