@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/capability.h>
 
+#include "cap-names.h"
 #include "utf8.h"
 
 const struct ns_info ns_table[NS_COUNT] = {
@@ -212,6 +212,16 @@ int rlimit_parse(const char *text, struct rlimit_setting *out,
 	return 0;
 }
 
+/* The number of the capability called name ("cap_chown", any case), or
+ * -1: only an exact name is one. */
+static int cap_by_name(const char *name)
+{
+	for (int cap = 0; cap < CAP_NAMES_MAX; cap++)
+		if (cap_names[cap] && strcasecmp(cap_names[cap], name) == 0)
+			return cap;
+	return -1;
+}
+
 int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_size)
 {
 	const char *p = list;
@@ -219,26 +229,16 @@ int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_size)
 	*mask = 0;
 	for (;;) {
 		size_t len = strcspn(p, ",");
-		cap_value_t cap = -1;
+		int cap = -1;
 		char name[64];
-		bool ok = len > 0 && len < 48;
 
-		/* cap_from_name takes a known name followed by anything
-		 * ("chown+kill", "sys_admin123"): only the exact name is one */
-		if (ok) {
+		if (len > 0 && len < 48) {
 			snprintf(name, sizeof(name), "%s%.*s",
 				 strncasecmp(p, "cap_", 4) == 0 ? "" : "cap_",
 				 (int)len, p);
-			ok = cap_from_name(name, &cap) == 0 && cap >= 0 &&
-			     cap <= 63;
+			cap = cap_by_name(name);
 		}
-		if (ok) {
-			char *canon = cap_to_name(cap);
-
-			ok = canon && strcasecmp(canon, name) == 0;
-			cap_free(canon);
-		}
-		if (!ok) {
+		if (cap < 0) {
 			snprintf(bad, bad_size, "%.*s",
 				 (int)utf8_cut(p, len, bad_size - 1), p);
 			return -EINVAL;
