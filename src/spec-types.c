@@ -405,3 +405,30 @@ void rlimit_list_clear(struct rlimit_list *list)
 		free((char *)list->v[i].text);
 	*list = (struct rlimit_list){ 0 };
 }
+
+bool mount_path_is_root(const char *path)
+{
+	size_t depth = 0;
+
+	while (*path) {
+		size_t len = strcspn(path, "/");
+
+		if (len == 2 && strncmp(path, "..", 2) == 0)
+			depth -= depth > 0;
+		else if (len && !(len == 1 && *path == '.'))
+			depth++;
+		path += len + (path[len] == '/');
+	}
+	return depth == 0;
+}
+
+bool seccomp_profile_known(const char *name)
+{
+	static const char *const names[] = { "build", "install", "strict",
+					     "none" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}

@@ -164,3 +164,12 @@ bool rlimit_list_take(struct rlimit_list *list, int resource,
 void rlimit_list_put(struct rlimit_list *list,
 		     const struct rlimit_setting *s);
 void rlimit_list_clear(struct rlimit_list *list);
+
+/* Whether path names / ("/", "//", "/.", "/a/.."): a mount there stacks
+ * on the root without becoming the root the process sees. */
+bool mount_path_is_root(const char *path);
+
+#define SECCOMP_PROFILE_NAMES "build, install, strict or none"
+
+/* Whether name is a built-in profile (or "none"). */
+bool seccomp_profile_known(const char *name);

@@ -3,8 +3,6 @@
 
 #include "spec.h"
 
-#include "mounts.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
