@@ -366,29 +366,54 @@ static int emit_join_ns(const struct spec *spec, const struct option_def *opt,
 			  offsetof(struct join_spec, text));
 }
 
-static int parse_ns_fallback(struct spec *spec, const struct option_def *opt,
-			     const char *value, struct sh_err *err)
+/* Keyword options: the field is an int (an enum), 0 unset, else the
+ * index of the word in the option's choices plus one. */
+static int parse_keyword(struct spec *spec, const struct option_def *opt,
+			 const char *value, struct sh_err *err)
 {
-	if (strcmp(value, "strict") == 0)
-		spec->ns_fallback = NS_FALLBACK_STRICT;
-	else if (strcmp(value, "drop") == 0)
-		spec->ns_fallback = NS_FALLBACK_DROP;
-	else
-		return err_set(err, "spec", EINVAL,
-			       "--ns-fallback `%.64s`: expected strict or drop",
-			       value);
-	return 0;
+	char words[128] = "";
+	size_t n = 0, len = 0;
+
+	for (; opt->choices[n]; n++)
+		if (strcmp(value, opt->choices[n]) == 0) {
+			*FIELD(int, spec, opt) = (int)n + 1;
+			return 0;
+		}
+	/* "a or b", "a, b or c" */
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(words + len,
+					len < sizeof(words) ? sizeof(words) - len
+							    : 0,
+					"%s%s",
+					i == 0	       ? ""
+					: i == n - 1 ? " or "
+						     : ", ",
+					opt->choices[i]);
+	return err_set(err, "spec", EINVAL, "--%s `%.64s`: expected %s",
+		       opt->name, value, words);
 }
 
-static int emit_ns_fallback(const struct spec *spec,
-			    const struct option_def *opt, struct strv *out)
+static int emit_keyword(const struct spec *spec, const struct option_def *opt,
+			struct strv *out)
 {
-	if (spec->ns_fallback == NS_FALLBACK_UNSET)
-		return 0;
-	return emit_pair(out, opt,
-			 spec->ns_fallback == NS_FALLBACK_DROP ? "drop"
-							       : "strict");
+	int v = *CFIELD(int, spec, opt);
+
+	return v ? emit_pair(out, opt, opt->choices[v - 1]) : 0;
 }
+
+static const char *const ns_fallback_choices[] = { "strict", "drop", NULL };
+static const char *const landlock_mode_choices[] = { "strict", "best-effort",
+						     NULL };
+static const char *const sandbox_report_choices[] = { "yes", "no", NULL };
+/* the enums count the words from 1, as parse_keyword does */
+_Static_assert(NS_FALLBACK_STRICT == 1 && NS_FALLBACK_DROP == 2 &&
+		       LANDLOCK_MODE_STRICT == 1 &&
+		       LANDLOCK_MODE_BEST_EFFORT == 2 &&
+		       SANDBOX_REPORT_YES == 1 && SANDBOX_REPORT_NO == 2,
+	       "keyword enums follow their choices");
+_Static_assert(sizeof(enum ns_fallback) == sizeof(int) &&
+		       sizeof(enum landlock_mode) == sizeof(int),
+	       "keyword fields are ints");
 
 static int parse_id_map(struct spec *spec, const struct option_def *opt,
 			const char *value, struct sh_err *err)
@@ -545,16 +570,15 @@ static int parse_seconds(const char *value, long long *ms)
 static int parse_duration(struct spec *spec, const struct option_def *opt,
 			  const char *value, struct sh_err *err)
 {
-	long long *field = FIELD(long long, spec, opt), ms;
+	long long ms;
 
-	if (parse_seconds(value, &ms) < 0 ||
-	    (ms == 0 && field == &spec->timeout_ms))
+	if (parse_seconds(value, &ms) < 0 || ms < opt->min)
 		return err_set(err, "spec", EINVAL,
 			       "--%s `%.64s`: expected seconds (up to 3 "
 			       "decimals)%s",
 			       opt->name, value,
-			       field == &spec->timeout_ms ? ", more than 0" : "");
-	*field = ms;
+			       opt->min > 0 ? ", more than 0" : "");
+	*FIELD(long long, spec, opt) = ms;
 	return 0;
 }
 
@@ -563,9 +587,7 @@ static int emit_duration(const struct spec *spec, const struct option_def *opt,
 {
 	long long ms = *CFIELD(long long, spec, opt);
 
-	/* timeout 0 and kill-after -1 mean unset */
-	if (ms < 0 || (ms == 0 && CFIELD(long long, spec, opt) ==
-					  &spec->timeout_ms))
+	if (ms == opt->unset)
 		return 0;
 	return emit_valuef(out, opt, "%lld.%03lld", ms / 1000, ms % 1000);
 }
@@ -629,57 +651,6 @@ static int parse_landlock_path(struct spec *spec, const struct option_def *opt,
 			       opt->name);
 	return strv_push(FIELD(struct strv, spec, opt), value) < 0 ? oom(err)
 								   : 0;
-}
-
-static int parse_landlock_mode(struct spec *spec, const struct option_def *opt,
-			       const char *value, struct sh_err *err)
-{
-	if (strcmp(value, "strict") == 0)
-		spec->landlock_mode = LANDLOCK_MODE_STRICT;
-	else if (strcmp(value, "best-effort") == 0)
-		spec->landlock_mode = LANDLOCK_MODE_BEST_EFFORT;
-	else
-		return err_set(err, "spec", EINVAL,
-			       "--landlock-mode `%.64s`: expected strict or "
-			       "best-effort",
-			       value);
-	return 0;
-}
-
-static int parse_sandbox_report(struct spec *spec,
-				const struct option_def *opt,
-				const char *value, struct sh_err *err)
-{
-	if (strcmp(value, "yes") == 0)
-		spec->sandbox_report = SANDBOX_REPORT_YES;
-	else if (strcmp(value, "no") == 0)
-		spec->sandbox_report = SANDBOX_REPORT_NO;
-	else
-		return err_set(err, "spec", EINVAL,
-			       "--%s `%.64s`: expected yes or no", opt->name,
-			       value);
-	return 0;
-}
-
-static int emit_sandbox_report(const struct spec *spec,
-			       const struct option_def *opt, struct strv *out)
-{
-	if (spec->sandbox_report == SANDBOX_REPORT_UNSET)
-		return 0;
-	return emit_pair(out, opt,
-			 spec->sandbox_report == SANDBOX_REPORT_YES ? "yes"
-								    : "no");
-}
-
-static int emit_landlock_mode(const struct spec *spec,
-			      const struct option_def *opt, struct strv *out)
-{
-	if (spec->landlock_mode == LANDLOCK_MODE_UNSET)
-		return 0;
-	return emit_pair(out, opt,
-			 spec->landlock_mode == LANDLOCK_MODE_STRICT
-				 ? "strict"
-				 : "best-effort");
 }
 
 static int parse_rlimit(struct spec *spec, const struct option_def *opt,
@@ -835,6 +806,10 @@ static int parse_action(struct spec *spec, const struct option_def *opt,
 
 #define OFF(field) offsetof(struct spec, field)
 
+/* The columns after the offset (choices, unset, min) are given only by
+ * the options they concern; the others leave them 0. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 const struct option_def option_table[] = {
 	{ "help", OPT_CLI_ONLY | OPT_SHORT('h'), GROUP_GENERAL, NULL,
 	  "print this help and exit", parse_action, NULL, 0 },
@@ -899,7 +874,8 @@ const struct option_def option_table[] = {
 	  "enforced; best-effort: run and report it in the status. Scoping "
 	  "signals and abstract unix sockets to the sandbox (ABI 6) never "
 	  "fails: it is applied where the kernel has it, reported where not",
-	  parse_landlock_mode, emit_landlock_mode, 0 },
+	  parse_keyword, emit_keyword, OFF(landlock_mode),
+	  landlock_mode_choices },
 	{ "rlimit", OPT_VALUE | OPT_REPEAT, GROUP_HARDENING, "NAME=SOFT[:HARD]",
 	  "a resource limit of the command (nofile, nproc, core, as, fsize, "
 	  "cpu, stack, ...)",
@@ -1022,7 +998,8 @@ const struct option_def option_table[] = {
 	{ "ns-fallback", OPT_VALUE, GROUP_NAMESPACES, "strict|drop",
 	  "strict (default): a namespace the kernel refuses fails the spawn; "
 	  "drop: continue without it and report it in the status",
-	  parse_ns_fallback, emit_ns_fallback, 0 },
+	  parse_keyword, emit_keyword, OFF(ns_fallback),
+	  ns_fallback_choices },
 	{ "map-root", 0, GROUP_NAMESPACES, NULL,
 	  "in the user namespace, map the caller's uid and gid to 0",
 	  parse_flag, emit_flag, OFF(map_root) },
@@ -1103,7 +1080,8 @@ const struct option_def option_table[] = {
 	  "whether the monitor hears of writes to check them (default yes); "
 	  "with no the view alone refuses them, unreported, and "
 	  "--sandbox-predict and --sandbox-grants act not",
-	  parse_sandbox_report, emit_sandbox_report, 0 },
+	  parse_keyword, emit_keyword, OFF(sandbox_report),
+	  sandbox_report_choices },
 
 	{ "chroot", OPT_VALUE, GROUP_MOUNTS, "DIR",
 	  "make DIR the root (pivot_root); mount destinations are inside it",
@@ -1135,7 +1113,7 @@ const struct option_def option_table[] = {
 	  "--kill-after more to the command and what it started: the pid "
 	  "namespace with --unshare-pid, the cgroup with --cgroup-parent, "
 	  "the process group with --new-session; else the command alone",
-	  parse_duration, emit_duration, OFF(timeout_ms) },
+	  parse_duration, emit_duration, OFF(timeout_ms), NULL, 0, 1 },
 	{ "timeout-exit-124", 0, GROUP_LIMITS, NULL,
 	  "when --timeout ended the command, exit with 124 as timeout(1) "
 	  "does, instead of the command's status (the outcome record still "
@@ -1143,8 +1121,10 @@ const struct option_def option_table[] = {
 	  parse_flag, emit_flag, OFF(timeout_exit_124) },
 	{ "kill-after", OPT_VALUE, GROUP_LIMITS, "SECONDS",
 	  "the grace between a timeout's SIGTERM and SIGKILL (default 5)",
-	  parse_duration, emit_duration, OFF(kill_after_ms) },
+	  parse_duration, emit_duration, OFF(kill_after_ms), NULL, -1, 0 },
 };
+
+#pragma GCC diagnostic pop
 
 const size_t option_count = sizeof(option_table) / sizeof(option_table[0]);
 _Static_assert(sizeof(option_table) / sizeof(option_table[0]) <= OPTION_MAX,

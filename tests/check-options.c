@@ -136,6 +136,16 @@ START_TEST(test_table_entry)
 	else
 		ck_assert_msg(opt->emit != NULL, "--%s has no emit fn",
 			      opt->name);
+	if (opt->choices) {
+		/* a keyword option's metavar lists its words */
+		char words[128] = "";
+
+		for (size_t k = 0; opt->choices[k]; k++)
+			snprintf(words + strlen(words),
+				 sizeof(words) - strlen(words), "%s%s",
+				 k ? "|" : "", opt->choices[k]);
+		ck_assert_pstr_eq(opt->metavar, words);
+	}
 	ck_assert_int_ge((int)opt->group, 0);
 	ck_assert_int_lt((int)opt->group, GROUP_COUNT);
 	ck_assert_ptr_nonnull(option_group_title(opt->group));
