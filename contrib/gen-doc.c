@@ -10,7 +10,26 @@
 
 #include "options.h"
 
-/* How the value of an option is completed; nothing for numbers. */
+/* A keyword option's words, from the table's choices column. */
+static const char *choices_completion(const struct option_def *opt)
+{
+	static char action[256];
+	size_t len = (size_t)snprintf(action, sizeof(action),
+				      "COMPREPLY=($(compgen -W '");
+
+	for (size_t i = 0; opt->choices[i]; i++)
+		len += (size_t)snprintf(action + len,
+					len < sizeof(action) ? sizeof(action) - len
+							     : 0,
+					"%s%s", i ? " " : "", opt->choices[i]);
+	snprintf(action + len, len < sizeof(action) ? sizeof(action) - len : 0,
+		 "' -- \"$cur\"))");
+	return action;
+}
+
+/* How the value of an option is completed; nothing for numbers. A NULL
+ * action: the option's choices (only --ns-fallback's so far: the other
+ * keyword options would change the completion file). */
 static const char *value_completion(const struct option_def *opt)
 {
 	static const char dirs[] = "COMPREPLY=($(compgen -d -- \"$cur\"))";
@@ -28,15 +47,15 @@ static const char *value_completion(const struct option_def *opt)
 		{ "gid", "COMPREPLY=($(compgen -g -- \"$cur\"))" },
 		{ "setenv", "COMPREPLY=($(compgen -v -S= -- \"$cur\"))" },
 		{ "unsetenv", "COMPREPLY=($(compgen -v -- \"$cur\"))" },
-		{ "ns-fallback",
-		  "COMPREPLY=($(compgen -W 'strict drop' -- \"$cur\"))" },
+		{ "ns-fallback", NULL },
 		{ "join-ns", "COMPREPLY=($(compgen -W 'user= mount= net= ipc= "
 			     "uts= pid= cgroup= time=' -- \"$cur\"))" },
 	};
 
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
 		if (strcmp(opt->name, actions[i].option) == 0)
-			return actions[i].action;
+			return actions[i].action ? actions[i].action
+						 : choices_completion(opt);
 	return "COMPREPLY=()";
 }
 

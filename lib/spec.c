@@ -505,33 +505,26 @@ SH_EXPORT int sh_spec_set_rlimit(sh_spec *spec, const char *name,
 				 uint64_t soft, uint64_t hard)
 {
 	char s[32], h[32];
-	size_t len = name ? strlen(name) : 0;
-	struct strv *list;
-	char *old = NULL;
+	int resource = name ? rlimit_by_name(name, strlen(name)) : -1;
+	struct rlimit_setting old;
+	bool had;
 	int r;
 
 	if (!spec)
 		return -EINVAL;
-	list = &spec->spec.rlimits;
 	format_limit(s, sizeof(s), soft);
 	format_limit(h, sizeof(h), hard);
 	/* set again: the new value replaces the old one, which comes back
 	 * when the new one is refused */
-	for (size_t i = 0; len && i < list->n; i++)
-		if (strncmp(list->v[i], name, len) == 0 &&
-		    list->v[i][len] == '=') {
-			old = list->v[i];
-			list->v[i] = list->v[--list->n];
-			list->v[list->n] = NULL;
-			break;
-		}
+	had = resource >= 0 &&
+	      rlimit_list_take(&spec->spec.rlimits, resource, &old);
 	r = setf(spec, "rlimit", "%s=%s:%s", name ? name : "", s, h);
-	if (r < 0 && old) {
-		list->v[list->n++] = old; /* the slot it left is free */
-		list->v[list->n] = NULL;
+	if (r < 0 && had) {
+		rlimit_list_put(&spec->spec.rlimits, &old);
 		return r;
 	}
-	free(old);
+	if (had)
+		free((char *)old.text);
 	return r;
 }
 

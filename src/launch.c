@@ -44,20 +44,18 @@ static int check_ns_file(int fd, int kind, const char *value,
 
 static int open_join_fds(struct launch *launch, struct sh_err *err)
 {
-	const struct strv *joins = &launch->spec->join_ns;
+	const struct join_list *joins = &launch->spec->join_ns;
 
 	for (size_t i = 0; i < joins->n; i++) {
-		const char *v = joins->v[i];
-		size_t len = strcspn(v, "=");
-		int kind = ns_kind_by_name(v, len), r;
-		int fd = open(v + len + 1, O_RDONLY | O_CLOEXEC);
+		const struct join_spec *j = &joins->v[i];
+		int fd = open(j->path, O_RDONLY | O_CLOEXEC), r;
 
 		if (fd < 0)
 			return err_sys(err, "spec", errno,
-				       "--join-ns `%s`: open", v);
-		launch->join_fds[kind] = fd;
-		launch->join_values[kind] = v;
-		if ((r = check_ns_file(fd, kind, v, err)) < 0)
+				       "--join-ns `%s`: open", j->text);
+		launch->join_fds[j->kind] = fd;
+		launch->join_values[j->kind] = j->text;
+		if ((r = check_ns_file(fd, j->kind, j->text, err)) < 0)
 			return r;
 	}
 	return 0;
@@ -77,10 +75,10 @@ static int prepare_user(struct launch *launch, struct sh_err *err)
 			       "read the helper's capabilities");
 	id_map_single(&launch->uid_map, spec->map_root ? 0 : uid, uid);
 	id_map_single(&launch->gid_map, spec->map_root ? 0 : gid, gid);
-	if (spec->uid_map && id_map_parse(spec->uid_map, &launch->uid_map) < 0)
-		return err_set(err, "spec", EINVAL, "--uid-map: malformed");
-	if (spec->gid_map && id_map_parse(spec->gid_map, &launch->gid_map) < 0)
-		return err_set(err, "spec", EINVAL, "--gid-map: malformed");
+	if (spec->uid_map)
+		launch->uid_map = spec->uid_map->map;
+	if (spec->gid_map)
+		launch->gid_map = spec->gid_map->map;
 	/* without CAP_SETGID outside, the kernel wants setgroups denied */
 	launch->deny_setgroups = !setgid_cap;
 	return 0;
@@ -88,18 +86,18 @@ static int prepare_user(struct launch *launch, struct sh_err *err)
 
 static int prepare_network(struct launch *launch, struct sh_err *err)
 {
-	const struct strv *given = &launch->spec->loopback_addrs;
+	const struct addr_list *given = &launch->spec->loopback_addrs;
 	const char *defaults[] = { NET_DEFAULT_ADDR4, NET_DEFAULT_ADDR6 };
-	size_t n = given->n ? given->n : 2;
 
-	for (size_t i = 0; i < n; i++) {
-		const char *text = given->n ? given->v[i] : defaults[i];
-
-		if (net_parse_addr(text, &launch->addrs[i]) < 0)
-			return err_set(err, "spec", EINVAL,
-				       "--loopback-addr `%s`: malformed", text);
+	if (given->n) {
+		memcpy(launch->addrs, given->v, given->n * sizeof(*given->v));
+		launch->n_addrs = given->n;
+	} else {
+		/* constants: they parse */
+		for (size_t i = 0; i < 2; i++)
+			(void)net_parse_addr(defaults[i], &launch->addrs[i]);
+		launch->n_addrs = 2;
 	}
-	launch->n_addrs = n;
 	launch->hostname = launch->spec->hostname;
 	if (!launch->hostname && (launch->namespaces & NS_BIT(NS_NET)))
 		launch->hostname = "localhost"; /* as portage */
@@ -113,37 +111,53 @@ static const char *const mount_options[] = {
 	[MOUNT_WRITABLE] = "writable",
 };
 
+/* One more entry of the plan; its destination checked. */
+static int add_mount(struct launch *launch, enum mount_kind kind,
+		     const char *source, const char *dest, const char *value,
+		     struct sh_err *err)
+{
+	struct mount_entry *e = &launch->mounts[launch->mount_plan.n++];
+
+	e->kind = kind;
+	e->option = mount_options[kind];
+	e->value = value;
+	e->source = source;
+	e->dest = dest;
+	/* the command would keep the root below it, unchanged (on a new
+	 * root, the mount is what pivot_root enters) */
+	if (!launch->spec->chroot && mount_path_is_root(dest))
+		return err_set(err, "spec", EINVAL,
+			       "--%s `%s`: a mount on / is not seen (the "
+			       "command keeps the root below it): give "
+			       "--chroot DIR for a new root",
+			       e->option, value);
+	return 0;
+}
+
+static int add_binds(struct launch *launch, const struct bind_list *binds,
+		     enum mount_kind kind, struct sh_err *err)
+{
+	for (size_t i = 0; i < binds->n; i++) {
+		const struct bind_spec *b = &binds->v[i];
+		int r = add_mount(launch, kind, b->source, b->dest, b->text,
+				  err);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* --tmpfs and --writable: the value is the destination */
 static int add_mounts(struct launch *launch, const struct strv *values,
 		      enum mount_kind kind, struct sh_err *err)
 {
 	for (size_t i = 0; i < values->n; i++) {
-		struct mount_entry *e = &launch->mounts[launch->mount_plan.n++];
-		char *storage = NULL;
-		int r;
+		int r = add_mount(launch, kind, NULL, values->v[i],
+				  values->v[i], err);
 
-		e->kind = kind;
-		e->option = mount_options[kind];
-		e->value = values->v[i];
-		e->dest = values->v[i];
-		if (kind == MOUNT_BIND || kind == MOUNT_RO_BIND) {
-			r = mount_parse_bind(values->v[i], &storage, &e->source,
-					     &e->dest);
-			if (strv_push_take(&launch->mount_storage, storage) < 0)
-				return err_set(err, "spec", ENOMEM,
-					       "out of memory");
-			if (r < 0)
-				return err_set(err, "spec", -r,
-					       "--%s `%s`: malformed",
-					       e->option, values->v[i]);
-		}
-		/* the command would keep the root below it, unchanged (on
-		 * a new root, the mount is what pivot_root enters) */
-		if (!launch->spec->chroot && mount_path_is_root(e->dest))
-			return err_set(err, "spec", EINVAL,
-				       "--%s `%s`: a mount on / is not seen "
-				       "(the command keeps the root below it): "
-				       "give --chroot DIR for a new root",
-				       e->option, values->v[i]);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
@@ -332,8 +346,8 @@ static int prepare_mounts(struct launch *launch, struct sh_err *err)
 		return err_set(err, "spec", ENOMEM, "out of memory");
 	if (spec->chroot && (r = check_chroot(spec->chroot, err)) < 0)
 		return r;
-	if ((r = add_mounts(launch, &spec->binds, MOUNT_BIND, err)) < 0 ||
-	    (r = add_mounts(launch, &spec->ro_binds, MOUNT_RO_BIND, err)) < 0 ||
+	if ((r = add_binds(launch, &spec->binds, MOUNT_BIND, err)) < 0 ||
+	    (r = add_binds(launch, &spec->ro_binds, MOUNT_RO_BIND, err)) < 0 ||
 	    (r = add_mounts(launch, &spec->tmpfs, MOUNT_TMPFS, err)) < 0 ||
 	    (launch->read_only_host &&
 	     (r = add_mounts(launch, &spec->writable, MOUNT_WRITABLE, err)) <
@@ -451,29 +465,21 @@ static int check_maps_cover_caller(struct launch *launch, struct sh_err *err)
 static int prepare_hardening(struct launch *launch, struct sh_err *err)
 {
 	const struct spec *spec = launch->spec;
-	const char *bad;
-	char name[64];
 	int r;
 
-	if (spec->cap_keep &&
-	    caps_parse(spec->cap_keep, &launch->cap_keep, name,
-		       sizeof(name)) < 0)
-		return err_set(err, "spec", EINVAL, "--cap-keep `%s`", name);
+	launch->cap_keep = spec->cap_keep;
 	/* an install makes device nodes for the image; opened, they would
 	 * be the host's devices */
 	launch->mount_plan.nodev_binds =
 		launch->read_only_host &&
 		(launch->cap_keep & (UINT64_C(1) << CAP_MKNOD));
-	for (size_t i = 0; i < spec->rlimits.n; i++) {
-		if (i == sizeof(launch->rlimits) / sizeof(launch->rlimits[0]))
-			return err_set(err, "spec", E2BIG, "too many --rlimit");
-		if (rlimit_parse(spec->rlimits.v[i], &launch->rlimits[i],
-				 &bad) < 0)
-			return err_set(err, "spec", EINVAL, "--rlimit `%s`",
-				       spec->rlimits.v[i]);
-		launch->rlimits[i].text = spec->rlimits.v[i];
-		launch->n_rlimits++;
-	}
+	/* the spec holds one setting of each resource at most */
+	_Static_assert(sizeof(launch->rlimits) ==
+			       sizeof(spec->rlimits.v),
+		       "a launch holds every rlimit of a spec");
+	memcpy(launch->rlimits, spec->rlimits.v,
+	       spec->rlimits.n * sizeof(*spec->rlimits.v));
+	launch->n_rlimits = spec->rlimits.n;
 	launch->sandbox.nodev = launch->mount_plan.nodev_binds;
 	if ((r = seccomp_prepare(spec, &launch->seccomp, err)) < 0 ||
 	    (launch->sandbox.report &&

@@ -24,22 +24,6 @@
 #include "fileio.h"
 #include "proc.h"
 
-bool mount_path_is_root(const char *path)
-{
-	size_t depth = 0;
-
-	while (*path) {
-		size_t len = strcspn(path, "/");
-
-		if (len == 2 && strncmp(path, "..", 2) == 0)
-			depth -= depth > 0;
-		else if (len && !(len == 1 && *path == '.'))
-			depth++;
-		path += len + (path[len] == '/');
-	}
-	return depth == 0;
-}
-
 static int target_path(const struct mount_plan *plan, const char *path,
 		       char *buf, size_t size, struct sh_err *err)
 {

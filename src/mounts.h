@@ -44,10 +44,6 @@ struct mount_plan {
 	size_t n_deny;
 };
 
-/* Whether path names / ("/", "//", "/.", "/a/.."): a mount there stacks
- * on the root without becoming the root the process sees. */
-bool mount_path_is_root(const char *path);
-
 int mounts_apply(const struct mount_plan *plan, struct sh_err *err);
 
 /* Read-only, the mount at target and those below it (before Linux 5.12

@@ -313,58 +313,134 @@ static int emit_unshare(const struct spec *spec, const struct option_def *opt,
 static int parse_join_ns(struct spec *spec, const struct option_def *opt,
 			 const char *value, struct sh_err *err)
 {
-	size_t len = strcspn(value, "=");
-	int kind = ns_kind_by_name(value, len);
+	struct join_spec join;
+	int r = join_spec_parse(value, &join);
 
-	if (kind < 0 || !value[len] || !value[len + 1])
+	if (r == -ENOMEM)
+		return oom(err);
+	if (r < 0)
 		return err_set(err, "spec", EINVAL,
 			       "--join-ns `%.64s`: expected TYPE=PATH with TYPE "
 			       "one of user, mount, net, ipc, uts, pid, cgroup, "
 			       "time",
 			       value);
 	for (size_t i = 0; i < spec->join_ns.n; i++)
-		if (strncmp(spec->join_ns.v[i], value, len + 1) == 0)
+		if (spec->join_ns.v[i].kind == join.kind) {
+			free(join.path);
+			free(join.text);
 			return err_set(err, "spec", EINVAL,
-				       "--join-ns: namespace `%.*s` given twice",
-				       (int)len, value);
-	return strv_push(&spec->join_ns, value) < 0 ? oom(err) : 0;
-}
-
-static int parse_ns_fallback(struct spec *spec, const struct option_def *opt,
-			     const char *value, struct sh_err *err)
-{
-	if (strcmp(value, "strict") == 0)
-		spec->ns_fallback = NS_FALLBACK_STRICT;
-	else if (strcmp(value, "drop") == 0)
-		spec->ns_fallback = NS_FALLBACK_DROP;
-	else
-		return err_set(err, "spec", EINVAL,
-			       "--ns-fallback `%.64s`: expected strict or drop",
-			       value);
+				       "--join-ns: namespace `%s` given twice",
+				       ns_table[join.kind].name);
+		}
+	if (join_list_push(&spec->join_ns, &join) < 0) {
+		free(join.path);
+		free(join.text);
+		return oom(err);
+	}
 	return 0;
 }
 
-static int emit_ns_fallback(const struct spec *spec,
-			    const struct option_def *opt, struct strv *out)
+/* The values as given of n typed items (size bytes each, their text
+ * member at text_offset): the paths, names and numbers as the caller
+ * wrote them. */
+static int emit_texts(struct strv *out, const struct option_def *opt,
+		      const void *items, size_t n, size_t size,
+		      size_t text_offset)
 {
-	if (spec->ns_fallback == NS_FALLBACK_UNSET)
-		return 0;
-	return emit_pair(out, opt,
-			 spec->ns_fallback == NS_FALLBACK_DROP ? "drop"
-							       : "strict");
+	for (size_t i = 0; i < n; i++) {
+		const char *item = (const char *)items + i * size;
+		int r = emit_pair(out, opt,
+				  *(char *const *)(item + text_offset));
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
+
+static int emit_join_ns(const struct spec *spec, const struct option_def *opt,
+			struct strv *out)
+{
+	return emit_texts(out, opt, spec->join_ns.v, spec->join_ns.n,
+			  sizeof(struct join_spec),
+			  offsetof(struct join_spec, text));
+}
+
+/* Keyword options: the field is an int (an enum), 0 unset, else the
+ * index of the word in the option's choices plus one. */
+static int parse_keyword(struct spec *spec, const struct option_def *opt,
+			 const char *value, struct sh_err *err)
+{
+	char words[128] = "";
+	size_t n = 0, len = 0;
+
+	for (; opt->choices[n]; n++)
+		if (strcmp(value, opt->choices[n]) == 0) {
+			*FIELD(int, spec, opt) = (int)n + 1;
+			return 0;
+		}
+	/* "a or b", "a, b or c" */
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(words + len,
+					len < sizeof(words) ? sizeof(words) - len
+							    : 0,
+					"%s%s",
+					i == 0	       ? ""
+					: i == n - 1 ? " or "
+						     : ", ",
+					opt->choices[i]);
+	return err_set(err, "spec", EINVAL, "--%s `%.64s`: expected %s",
+		       opt->name, value, words);
+}
+
+static int emit_keyword(const struct spec *spec, const struct option_def *opt,
+			struct strv *out)
+{
+	int v = *CFIELD(int, spec, opt);
+
+	return v ? emit_pair(out, opt, opt->choices[v - 1]) : 0;
+}
+
+static const char *const ns_fallback_choices[] = { "strict", "drop", NULL };
+static const char *const landlock_mode_choices[] = { "strict", "best-effort",
+						     NULL };
+static const char *const sandbox_report_choices[] = { "yes", "no", NULL };
+/* the enums count the words from 1, as parse_keyword does */
+_Static_assert(NS_FALLBACK_STRICT == 1 && NS_FALLBACK_DROP == 2 &&
+		       LANDLOCK_MODE_STRICT == 1 &&
+		       LANDLOCK_MODE_BEST_EFFORT == 2 &&
+		       SANDBOX_REPORT_YES == 1 && SANDBOX_REPORT_NO == 2,
+	       "keyword enums follow their choices");
+_Static_assert(sizeof(enum ns_fallback) == sizeof(int) &&
+		       sizeof(enum landlock_mode) == sizeof(int),
+	       "keyword fields are ints");
 
 static int parse_id_map(struct spec *spec, const struct option_def *opt,
 			const char *value, struct sh_err *err)
 {
-	struct id_map map;
+	struct id_map_spec **field = FIELD(struct id_map_spec *, spec, opt);
+	struct id_map_spec *map;
+	int r = id_map_spec_parse(value, &map);
 
-	if (id_map_parse(value, &map) < 0)
+	if (r == -ENOMEM)
+		return oom(err);
+	if (r < 0)
 		return err_set(err, "spec", EINVAL,
 			       "--%s `%.64s`: expected records \"INNER OUTER "
 			       "COUNT\" separated by commas",
 			       opt->name, value);
-	return parse_string(spec, opt, value, err);
+	id_map_spec_free(*field);
+	*field = map;
+	return 0;
+}
+
+/* the value as given: blanks and all */
+static int emit_id_map(const struct spec *spec, const struct option_def *opt,
+		       struct strv *out)
+{
+	const struct id_map_spec *map = *CFIELD(struct id_map_spec *, spec, opt);
+
+	return map ? emit_pair(out, opt, map->text) : 0;
 }
 
 static int parse_hostname(struct spec *spec, const struct option_def *opt,
@@ -393,28 +469,38 @@ static int parse_loopback_addr(struct spec *spec, const struct option_def *opt,
 	if (net_is_loopback(&addr))
 		return err_set(err, "spec", EEXIST,
 			       "--loopback-addr %s: lo has it already", value);
-	for (size_t i = 0; i < spec->loopback_addrs.n; i++) {
-		struct net_addr other;
-
-		if (net_parse_addr(spec->loopback_addrs.v[i], &other) == 0 &&
-		    net_same_addr(&addr, &other))
+	for (size_t i = 0; i < spec->loopback_addrs.n; i++)
+		if (net_same_addr(&addr, &spec->loopback_addrs.v[i]))
 			return err_set(err, "spec", EEXIST,
 				       "--loopback-addr %s: given twice",
 				       value);
-	}
 	if (spec->loopback_addrs.n >= NET_MAX_ADDRS)
 		return err_set(err, "spec", E2BIG,
 			       "--loopback-addr: at most %d addresses",
 			       NET_MAX_ADDRS);
-	return strv_push(&spec->loopback_addrs, value) < 0 ? oom(err) : 0;
+	spec->loopback_addrs.v[spec->loopback_addrs.n++] = addr;
+	return 0;
+}
+
+static int emit_loopback_addrs(const struct spec *spec,
+			       const struct option_def *opt, struct strv *out)
+{
+	for (size_t i = 0; i < spec->loopback_addrs.n; i++) {
+		char text[INET6_ADDRSTRLEN + 8];
+		int r;
+
+		net_format_addr(&spec->loopback_addrs.v[i], text, sizeof(text));
+		if ((r = emit_pair(out, opt, text)) < 0)
+			return r;
+	}
+	return 0;
 }
 
 static int parse_bind(struct spec *spec, const struct option_def *opt,
 		      const char *value, struct sh_err *err)
 {
-	_cleanup_free_ char *storage = NULL;
-	const char *source, *dest;
-	int r = mount_parse_bind(value, &storage, &source, &dest);
+	struct bind_spec bind;
+	int r = bind_spec_parse(value, &bind);
 
 	if (r == -ENOMEM)
 		return oom(err);
@@ -423,8 +509,23 @@ static int parse_bind(struct spec *spec, const struct option_def *opt,
 			       "--%s `%.64s`: expected SRC:DEST (or an absolute "
 			       "PATH for PATH:PATH)",
 			       opt->name, value);
-	return strv_push(FIELD(struct strv, spec, opt), value) < 0 ? oom(err)
-								   : 0;
+	if (bind_list_push(FIELD(struct bind_list, spec, opt), &bind) < 0) {
+		free(bind.source);
+		free(bind.dest);
+		free(bind.text);
+		return oom(err);
+	}
+	return 0;
+}
+
+/* "PATH" stays one path */
+static int emit_binds(const struct spec *spec, const struct option_def *opt,
+		      struct strv *out)
+{
+	const struct bind_list *list = CFIELD(struct bind_list, spec, opt);
+
+	return emit_texts(out, opt, list->v, list->n, sizeof(struct bind_spec),
+			  offsetof(struct bind_spec, text));
 }
 
 /* --tmpfs and --writable: a destination, an absolute path. */
@@ -469,16 +570,15 @@ static int parse_seconds(const char *value, long long *ms)
 static int parse_duration(struct spec *spec, const struct option_def *opt,
 			  const char *value, struct sh_err *err)
 {
-	long long *field = FIELD(long long, spec, opt), ms;
+	long long ms;
 
-	if (parse_seconds(value, &ms) < 0 ||
-	    (ms == 0 && field == &spec->timeout_ms))
+	if (parse_seconds(value, &ms) < 0 || ms < opt->min)
 		return err_set(err, "spec", EINVAL,
 			       "--%s `%.64s`: expected seconds (up to 3 "
 			       "decimals)%s",
 			       opt->name, value,
-			       field == &spec->timeout_ms ? ", more than 0" : "");
-	*field = ms;
+			       opt->min > 0 ? ", more than 0" : "");
+	*FIELD(long long, spec, opt) = ms;
 	return 0;
 }
 
@@ -487,9 +587,7 @@ static int emit_duration(const struct spec *spec, const struct option_def *opt,
 {
 	long long ms = *CFIELD(long long, spec, opt);
 
-	/* timeout 0 and kill-after -1 mean unset */
-	if (ms < 0 || (ms == 0 && CFIELD(long long, spec, opt) ==
-					  &spec->timeout_ms))
+	if (ms == opt->unset)
 		return 0;
 	return emit_valuef(out, opt, "%lld.%03lld", ms / 1000, ms % 1000);
 }
@@ -507,6 +605,8 @@ static int parse_cap_keep(struct spec *spec, const struct option_def *opt,
 		return err_set(err, "spec", EINVAL,
 			       "--cap-keep `%.64s`: unknown capability `%s`",
 			       value, *value ? bad : "");
+	/* the mask, and the names as given for the emitter */
+	spec->cap_keep = mask;
 	return parse_string(spec, opt, value, err);
 }
 
@@ -553,75 +653,33 @@ static int parse_landlock_path(struct spec *spec, const struct option_def *opt,
 								   : 0;
 }
 
-static int parse_landlock_mode(struct spec *spec, const struct option_def *opt,
-			       const char *value, struct sh_err *err)
-{
-	if (strcmp(value, "strict") == 0)
-		spec->landlock_mode = LANDLOCK_MODE_STRICT;
-	else if (strcmp(value, "best-effort") == 0)
-		spec->landlock_mode = LANDLOCK_MODE_BEST_EFFORT;
-	else
-		return err_set(err, "spec", EINVAL,
-			       "--landlock-mode `%.64s`: expected strict or "
-			       "best-effort",
-			       value);
-	return 0;
-}
-
-static int parse_sandbox_report(struct spec *spec,
-				const struct option_def *opt,
-				const char *value, struct sh_err *err)
-{
-	if (strcmp(value, "yes") == 0)
-		spec->sandbox_report = SANDBOX_REPORT_YES;
-	else if (strcmp(value, "no") == 0)
-		spec->sandbox_report = SANDBOX_REPORT_NO;
-	else
-		return err_set(err, "spec", EINVAL,
-			       "--%s `%.64s`: expected yes or no", opt->name,
-			       value);
-	return 0;
-}
-
-static int emit_sandbox_report(const struct spec *spec,
-			       const struct option_def *opt, struct strv *out)
-{
-	if (spec->sandbox_report == SANDBOX_REPORT_UNSET)
-		return 0;
-	return emit_pair(out, opt,
-			 spec->sandbox_report == SANDBOX_REPORT_YES ? "yes"
-								    : "no");
-}
-
-static int emit_landlock_mode(const struct spec *spec,
-			      const struct option_def *opt, struct strv *out)
-{
-	if (spec->landlock_mode == LANDLOCK_MODE_UNSET)
-		return 0;
-	return emit_pair(out, opt,
-			 spec->landlock_mode == LANDLOCK_MODE_STRICT
-				 ? "strict"
-				 : "best-effort");
-}
-
 static int parse_rlimit(struct spec *spec, const struct option_def *opt,
 			const char *value, struct sh_err *err)
 {
-	struct rlimit_setting setting, other;
+	struct rlimit_setting setting;
 	const char *bad;
+	int r;
 
 	if (rlimit_parse(value, &setting, &bad) < 0)
 		return err_set(err, "spec", EINVAL,
 			       "--rlimit `%.64s`: bad %s (NAME=SOFT[:HARD], "
 			       "a number or unlimited)",
 			       value, bad);
-	for (size_t i = 0; i < spec->rlimits.n; i++)
-		if (rlimit_parse(spec->rlimits.v[i], &other, &bad) == 0 &&
-		    other.resource == setting.resource)
-			return err_set(err, "spec", EINVAL,
-				       "--rlimit %s given twice",
-				       rlimit_name(setting.resource));
-	return strv_push(&spec->rlimits, value) < 0 ? oom(err) : 0;
+	setting.text = value;
+	r = rlimit_list_add(&spec->rlimits, &setting);
+	if (r == -EEXIST)
+		return err_set(err, "spec", EINVAL, "--rlimit %s given twice",
+			       rlimit_name(setting.resource));
+	return r < 0 ? oom(err) : 0;
+}
+
+/* "infinity" stays as the caller wrote it */
+static int emit_rlimits(const struct spec *spec, const struct option_def *opt,
+			struct strv *out)
+{
+	return emit_texts(out, opt, spec->rlimits.v, spec->rlimits.n,
+			  sizeof(struct rlimit_setting),
+			  offsetof(struct rlimit_setting, text));
 }
 
 static int parse_cgroup_path(struct spec *spec, const struct option_def *opt,
@@ -748,6 +806,10 @@ static int parse_action(struct spec *spec, const struct option_def *opt,
 
 #define OFF(field) offsetof(struct spec, field)
 
+/* The columns after the offset (choices, unset, min) are given only by
+ * the options they concern; the others leave them 0. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 const struct option_def option_table[] = {
 	{ "help", OPT_CLI_ONLY | OPT_SHORT('h'), GROUP_GENERAL, NULL,
 	  "print this help and exit", parse_action, NULL, 0 },
@@ -771,7 +833,7 @@ const struct option_def option_table[] = {
 	{ "cap-keep", OPT_VALUE, GROUP_HARDENING, "CAPS",
 	  "keep these capabilities (comma-separated, as capsh names them) "
 	  "where the caller has them; all others are dropped from every set",
-	  parse_cap_keep, emit_string, OFF(cap_keep) },
+	  parse_cap_keep, emit_string, OFF(cap_keep_text) },
 	{ "allow-new-privs", 0, GROUP_HARDENING, NULL,
 	  "do not set no_new_privs (setuid binaries inside may elevate); "
 	  "seccomp and Landlock then need CAP_SYS_ADMIN, so it is refused "
@@ -812,11 +874,12 @@ const struct option_def option_table[] = {
 	  "enforced; best-effort: run and report it in the status. Scoping "
 	  "signals and abstract unix sockets to the sandbox (ABI 6) never "
 	  "fails: it is applied where the kernel has it, reported where not",
-	  parse_landlock_mode, emit_landlock_mode, 0 },
+	  parse_keyword, emit_keyword, OFF(landlock_mode),
+	  landlock_mode_choices },
 	{ "rlimit", OPT_VALUE | OPT_REPEAT, GROUP_HARDENING, "NAME=SOFT[:HARD]",
 	  "a resource limit of the command (nofile, nproc, core, as, fsize, "
 	  "cpu, stack, ...)",
-	  parse_rlimit, emit_list, OFF(rlimits) },
+	  parse_rlimit, emit_rlimits, 0 },
 	{ "selinux-exec-context", OPT_VALUE, GROUP_HARDENING, "CONTEXT",
 	  "run the command in this SELinux context (as setexeccon(3), which "
 	  "portage passes as its pre_exec): written to "
@@ -931,21 +994,22 @@ const struct option_def option_table[] = {
 	{ "join-ns", OPT_VALUE | OPT_REPEAT, GROUP_NAMESPACES, "TYPE=PATH",
 	  "enter an existing namespace: /proc/PID/ns/TYPE or a bind-mounted "
 	  "file",
-	  parse_join_ns, emit_list, OFF(join_ns) },
+	  parse_join_ns, emit_join_ns, 0 },
 	{ "ns-fallback", OPT_VALUE, GROUP_NAMESPACES, "strict|drop",
 	  "strict (default): a namespace the kernel refuses fails the spawn; "
 	  "drop: continue without it and report it in the status",
-	  parse_ns_fallback, emit_ns_fallback, 0 },
+	  parse_keyword, emit_keyword, OFF(ns_fallback),
+	  ns_fallback_choices },
 	{ "map-root", 0, GROUP_NAMESPACES, NULL,
 	  "in the user namespace, map the caller's uid and gid to 0",
 	  parse_flag, emit_flag, OFF(map_root) },
 	{ "uid-map", OPT_VALUE, GROUP_NAMESPACES, "MAP",
 	  "the user namespace's uid map: \"INNER OUTER COUNT\" records "
 	  "separated by commas",
-	  parse_id_map, emit_string, OFF(uid_map) },
+	  parse_id_map, emit_id_map, OFF(uid_map) },
 	{ "gid-map", OPT_VALUE, GROUP_NAMESPACES, "MAP",
 	  "the user namespace's gid map, as --uid-map", parse_id_map,
-	  emit_string, OFF(gid_map) },
+	  emit_id_map, OFF(gid_map) },
 
 	{ "hostname", OPT_VALUE, GROUP_NETWORK, "NAME",
 	  "the hostname in the UTS namespace (default \"localhost\" with "
@@ -955,13 +1019,13 @@ const struct option_def option_table[] = {
 	  "ADDR/PREFIX",
 	  "an address for lo in the network namespace instead of the defaults "
 	  "10.0.0.1/8 and fd00::1/8; IPv6 ones only when IPv6 works",
-	  parse_loopback_addr, emit_list, OFF(loopback_addrs) },
+	  parse_loopback_addr, emit_loopback_addrs, 0 },
 
 	{ "bind", OPT_VALUE | OPT_REPEAT, GROUP_MOUNTS, "SRC:DEST",
 	  "bind-mount the host's SRC on DEST (PATH alone: the same path)",
-	  parse_bind, emit_list, OFF(binds) },
+	  parse_bind, emit_binds, OFF(binds) },
 	{ "ro-bind", OPT_VALUE | OPT_REPEAT, GROUP_MOUNTS, "SRC:DEST",
-	  "as --bind, read-only", parse_bind, emit_list, OFF(ro_binds) },
+	  "as --bind, read-only", parse_bind, emit_binds, OFF(ro_binds) },
 	{ "tmpfs", OPT_VALUE | OPT_REPEAT, GROUP_MOUNTS, "DEST",
 	  "mount an empty tmpfs on DEST", parse_dest, emit_list, OFF(tmpfs) },
 	{ "writable", OPT_VALUE | OPT_REPEAT, GROUP_MOUNTS, "PATH",
@@ -1016,7 +1080,8 @@ const struct option_def option_table[] = {
 	  "whether the monitor hears of writes to check them (default yes); "
 	  "with no the view alone refuses them, unreported, and "
 	  "--sandbox-predict and --sandbox-grants act not",
-	  parse_sandbox_report, emit_sandbox_report, 0 },
+	  parse_keyword, emit_keyword, OFF(sandbox_report),
+	  sandbox_report_choices },
 
 	{ "chroot", OPT_VALUE, GROUP_MOUNTS, "DIR",
 	  "make DIR the root (pivot_root); mount destinations are inside it",
@@ -1048,7 +1113,7 @@ const struct option_def option_table[] = {
 	  "--kill-after more to the command and what it started: the pid "
 	  "namespace with --unshare-pid, the cgroup with --cgroup-parent, "
 	  "the process group with --new-session; else the command alone",
-	  parse_duration, emit_duration, OFF(timeout_ms) },
+	  parse_duration, emit_duration, OFF(timeout_ms), NULL, 0, 1 },
 	{ "timeout-exit-124", 0, GROUP_LIMITS, NULL,
 	  "when --timeout ended the command, exit with 124 as timeout(1) "
 	  "does, instead of the command's status (the outcome record still "
@@ -1056,8 +1121,10 @@ const struct option_def option_table[] = {
 	  parse_flag, emit_flag, OFF(timeout_exit_124) },
 	{ "kill-after", OPT_VALUE, GROUP_LIMITS, "SECONDS",
 	  "the grace between a timeout's SIGTERM and SIGKILL (default 5)",
-	  parse_duration, emit_duration, OFF(kill_after_ms) },
+	  parse_duration, emit_duration, OFF(kill_after_ms), NULL, -1, 0 },
 };
+
+#pragma GCC diagnostic pop
 
 const size_t option_count = sizeof(option_table) / sizeof(option_table[0]);
 _Static_assert(sizeof(option_table) / sizeof(option_table[0]) <= OPTION_MAX,

@@ -46,6 +46,14 @@ struct option_def {
 	opt_parse_fn parse;
 	opt_emit_fn emit;
 	size_t offset; /* the spec field of the generic parse/emit functions */
+	/* keyword options: the words, NULL-terminated (parse_keyword
+	 * stores the index plus one, 0 being unset; the metavar lists them
+	 * joined by '|') */
+	const char *const *choices;
+	/* durations: the field's value when the option is not given (not
+	 * emitted), and the least value accepted, in ms */
+	long long unset;
+	long long min;
 };
 
 /* A short name (-h) in an option's flags, and back (0: none). */

@@ -456,17 +456,6 @@ int seccomp_policy_parse_bounded(struct seccomp_policy *policy,
 	return 0;
 }
 
-bool seccomp_profile_known(const char *name)
-{
-	static const char *const names[] = { "build", "install", "strict",
-					     "none" };
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(name, names[i]) == 0)
-			return true;
-	return false;
-}
-
 int seccomp_profile_parse_flags(struct seccomp_policy *policy,
 				const char *name, unsigned flags,
 				struct sh_err *err)

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "spec-types.h"
 
 enum seccomp_op {
 	SC_OP_EQ,
@@ -114,11 +115,6 @@ enum seccomp_profile_flags {
 };
 
 /* The built-in profiles' names, as errors list them. */
-#define SECCOMP_PROFILE_NAMES "build, install, strict or none"
-
-/* Whether name is a built-in profile (or "none"). */
-bool seccomp_profile_known(const char *name);
-
 /* Append the rules of a built-in profile: "build", "install" (build
  * without the rules against setuid and setgid modes), "strict" (build
  * and more) or "none"; flags are seccomp_profile_flags. */

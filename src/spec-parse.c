@@ -52,13 +52,6 @@ static int check_env_conflicts(const struct spec *spec, struct sh_err *err)
 	return 0;
 }
 
-static const char *mount_dest(const char *value, bool is_bind)
-{
-	const char *colon = is_bind ? strchr(value, ':') : NULL;
-
-	return colon ? colon + 1 : value;
-}
-
 /* The next component of a path, past empty and "." ones. */
 static const char *next_component(const char *p, size_t *len)
 {
@@ -93,27 +86,33 @@ static bool same_path(const char *a, const char *b)
 static int check_mount_destinations(const struct spec *spec,
 				    struct sh_err *err)
 {
-	const struct strv *lists[] = { &spec->binds, &spec->ro_binds,
-				       &spec->tmpfs, &spec->writable };
 	const char *names[] = { "bind", "ro-bind", "tmpfs", "writable" };
-	const size_t n_lists = sizeof(lists) / sizeof(lists[0]);
+	size_t n = spec->binds.n + spec->ro_binds.n + spec->tmpfs.n +
+		   spec->writable.n;
+	_cleanup_free_ const char **dests = calloc(n + 1, sizeof(*dests));
+	_cleanup_free_ size_t *lists = calloc(n + 1, sizeof(*lists));
+	size_t k = 0;
 
-	for (size_t a = 0; a < n_lists; a++)
-		for (size_t i = 0; i < lists[a]->n; i++)
-			for (size_t b = a; b < n_lists; b++)
-				for (size_t j = (a == b ? i + 1 : 0);
-				     j < lists[b]->n; j++)
-					if (same_path(mount_dest(lists[a]->v[i],
-								 a < 2),
-						      mount_dest(lists[b]->v[j],
-								 b < 2)))
-						return err_set(
-							err, "spec", EINVAL,
-							"--%s and --%s: two "
-							"mounts on `%.64s`",
-							names[a], names[b],
-							mount_dest(lists[a]->v[i],
-								   a < 2));
+	if (!dests || !lists)
+		return err_set(err, "spec", ENOMEM, "out of memory");
+	for (size_t i = 0; i < spec->binds.n; i++, k++)
+		dests[k] = spec->binds.v[i].dest, lists[k] = 0;
+	for (size_t i = 0; i < spec->ro_binds.n; i++, k++)
+		dests[k] = spec->ro_binds.v[i].dest, lists[k] = 1;
+	for (size_t i = 0; i < spec->tmpfs.n; i++, k++)
+		dests[k] = spec->tmpfs.v[i], lists[k] = 2;
+	for (size_t i = 0; i < spec->writable.n; i++, k++)
+		dests[k] = spec->writable.v[i], lists[k] = 3;
+	/* in option order, so the first pair named is the same whatever
+	 * the lists hold */
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (same_path(dests[i], dests[j]))
+				return err_set(err, "spec", EINVAL,
+					       "--%s and --%s: two mounts on "
+					       "`%.64s`",
+					       names[lists[i]], names[lists[j]],
+					       dests[i]);
 	return 0;
 }
 
@@ -176,21 +175,20 @@ static int check_isolation_conflicts(const struct spec *spec,
 		return err_set(err, "spec", EINVAL,
 			       "--map-root and --uid-map/--gid-map: give one");
 	for (size_t i = 0; i < spec->join_ns.n; i++) {
-		const char *v = spec->join_ns.v[i];
-		size_t len = strcspn(v, "=");
+		int kind = spec->join_ns.v[i].kind;
+		const char *type = ns_table[kind].name;
 
-		if (spec->cgroup_parent &&
-		    ns_kind_by_name(v, len) == NS_MOUNT)
+		if (spec->cgroup_parent && kind == NS_MOUNT)
 			return err_set(err, "spec", EINVAL,
 				       "--cgroup-parent and --join-ns mount: "
 				       "the command sees the cgroup file "
 				       "systems read-only in a mount namespace "
 				       "of its own");
-		if (mask & NS_BIT(ns_kind_by_name(v, len)))
+		if (mask & NS_BIT(kind))
 			return err_set(err, "spec", EINVAL,
-				       "--join-ns %.*s and a new %.*s "
+				       "--join-ns %s and a new %s "
 				       "namespace: give one",
-				       (int)len, v, (int)len, v);
+				       type, type);
 	}
 	if (spec->kill_after_ms >= 0 && !spec->timeout_ms)
 		return err_set(err, "spec", EINVAL,

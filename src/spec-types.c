@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/capability.h>
 
+#include "cap-names.h"
 #include "utf8.h"
 
 const struct ns_info ns_table[NS_COUNT] = {
@@ -124,26 +124,6 @@ void net_format_addr(const struct net_addr *a, char *buf, size_t size)
 	snprintf(buf, size, "%s/%u", addr, a->prefix);
 }
 
-int mount_parse_bind(const char *value, char **storage, const char **source,
-		     const char **dest)
-{
-	char *colon;
-
-	*storage = strdup(value);
-	if (!*storage)
-		return -ENOMEM;
-	colon = strchr(*storage, ':');
-	*source = *storage;
-	*dest = *storage;
-	if (colon) {
-		*colon = '\0';
-		*dest = colon + 1;
-	}
-	if (!**source || **dest != '/')
-		return -EINVAL;
-	return 0;
-}
-
 static const struct {
 	const char *name;
 	int resource;
@@ -195,22 +175,27 @@ static int parse_value(const char *s, size_t len, rlim_t *out)
 	return errno || *end || *out == RLIM_INFINITY ? -EINVAL : 0;
 }
 
+int rlimit_by_name(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(rlimit_names) / sizeof(rlimit_names[0]);
+	     i++)
+		if (strlen(rlimit_names[i].name) == len &&
+		    strncmp(rlimit_names[i].name, name, len) == 0)
+			return rlimit_names[i].resource;
+	return -1;
+}
+
 int rlimit_parse(const char *text, struct rlimit_setting *out,
 		 const char **bad)
 {
 	size_t name_len = strcspn(text, "=");
 	const char *soft = text + name_len + 1, *colon;
-	size_t i;
+	int resource = rlimit_by_name(text, name_len);
 
 	*bad = strchr(text, '=') ? "NAME" : "form";
-	for (i = 0; i < sizeof(rlimit_names) / sizeof(rlimit_names[0]); i++)
-		if (strlen(rlimit_names[i].name) == name_len &&
-		    strncmp(rlimit_names[i].name, text, name_len) == 0)
-			break;
-	if (i == sizeof(rlimit_names) / sizeof(rlimit_names[0]) ||
-	    !text[name_len])
+	if (resource < 0 || !text[name_len])
 		return -EINVAL;
-	out->resource = rlimit_names[i].resource;
+	out->resource = resource;
 	colon = strchr(soft, ':');
 	*bad = "SOFT";
 	if (parse_value(soft, colon ? (size_t)(colon - soft) : strlen(soft),
@@ -227,6 +212,16 @@ int rlimit_parse(const char *text, struct rlimit_setting *out,
 	return 0;
 }
 
+/* The number of the capability called name ("cap_chown", any case), or
+ * -1: only an exact name is one. */
+static int cap_by_name(const char *name)
+{
+	for (int cap = 0; cap < CAP_NAMES_MAX; cap++)
+		if (cap_names[cap] && strcasecmp(cap_names[cap], name) == 0)
+			return cap;
+	return -1;
+}
+
 int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_size)
 {
 	const char *p = list;
@@ -234,26 +229,16 @@ int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_size)
 	*mask = 0;
 	for (;;) {
 		size_t len = strcspn(p, ",");
-		cap_value_t cap = -1;
+		int cap = -1;
 		char name[64];
-		bool ok = len > 0 && len < 48;
 
-		/* cap_from_name takes a known name followed by anything
-		 * ("chown+kill", "sys_admin123"): only the exact name is one */
-		if (ok) {
+		if (len > 0 && len < 48) {
 			snprintf(name, sizeof(name), "%s%.*s",
 				 strncasecmp(p, "cap_", 4) == 0 ? "" : "cap_",
 				 (int)len, p);
-			ok = cap_from_name(name, &cap) == 0 && cap >= 0 &&
-			     cap <= 63;
+			cap = cap_by_name(name);
 		}
-		if (ok) {
-			char *canon = cap_to_name(cap);
-
-			ok = canon && strcasecmp(canon, name) == 0;
-			cap_free(canon);
-		}
-		if (!ok) {
+		if (cap < 0) {
 			snprintf(bad, bad_size, "%.*s",
 				 (int)utf8_cut(p, len, bad_size - 1), p);
 			return -EINVAL;
@@ -263,4 +248,187 @@ int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_size)
 			return 0;
 		p += len + 1;
 	}
+}
+
+int id_map_spec_parse(const char *value, struct id_map_spec **out)
+{
+	struct id_map map;
+	int r = id_map_parse(value, &map);
+
+	if (r < 0)
+		return -EINVAL;
+	*out = malloc(sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	(*out)->map = map;
+	(*out)->text = strdup(value);
+	if (!(*out)->text) {
+		free(*out);
+		*out = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void id_map_spec_free(struct id_map_spec *s)
+{
+	if (s)
+		free(s->text);
+	free(s);
+}
+
+static void join_spec_clear(struct join_spec *s)
+{
+	free(s->path);
+	free(s->text);
+}
+
+int join_spec_parse(const char *value, struct join_spec *out)
+{
+	size_t len = strcspn(value, "=");
+
+	out->kind = ns_kind_by_name(value, len);
+	if (out->kind < 0 || !value[len] || !value[len + 1])
+		return -EINVAL;
+	out->path = strdup(value + len + 1);
+	out->text = strdup(value);
+	if (!out->path || !out->text) {
+		join_spec_clear(out);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Room for one more item of size bytes after n in *v: 0 or -ENOMEM. */
+static int grow(void **v, size_t n, size_t size)
+{
+	void *grown = realloc(*v, (n + 1) * size);
+
+	if (!grown)
+		return -ENOMEM;
+	*v = grown;
+	return 0;
+}
+
+int join_list_push(struct join_list *list, struct join_spec *s)
+{
+	if (grow((void **)&list->v, list->n, sizeof(*s)) < 0)
+		return -ENOMEM;
+	list->v[list->n++] = *s;
+	return 0;
+}
+
+void join_list_clear(struct join_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		join_spec_clear(&list->v[i]);
+	free(list->v);
+	*list = (struct join_list){ 0 };
+}
+
+static void bind_spec_clear(struct bind_spec *s)
+{
+	free(s->source);
+	free(s->dest);
+	free(s->text);
+}
+
+int bind_spec_parse(const char *value, struct bind_spec *out)
+{
+	const char *colon = strchr(value, ':');
+	size_t source_len = colon ? (size_t)(colon - value) : strlen(value);
+	const char *dest = colon ? colon + 1 : value;
+
+	if (source_len == 0 || dest[0] != '/')
+		return -EINVAL;
+	out->source = strndup(value, source_len);
+	out->dest = strdup(dest);
+	out->text = strdup(value);
+	if (!out->source || !out->dest || !out->text) {
+		bind_spec_clear(out);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int bind_list_push(struct bind_list *list, struct bind_spec *s)
+{
+	if (grow((void **)&list->v, list->n, sizeof(*s)) < 0)
+		return -ENOMEM;
+	list->v[list->n++] = *s;
+	return 0;
+}
+
+void bind_list_clear(struct bind_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		bind_spec_clear(&list->v[i]);
+	free(list->v);
+	*list = (struct bind_list){ 0 };
+}
+
+int rlimit_list_add(struct rlimit_list *list, const struct rlimit_setting *s)
+{
+	struct rlimit_setting copy = *s;
+
+	if (list->given & (UINT32_C(1) << s->resource))
+		return -EEXIST;
+	copy.text = strdup(s->text);
+	if (!copy.text)
+		return -ENOMEM;
+	rlimit_list_put(list, &copy);
+	return 0;
+}
+
+bool rlimit_list_take(struct rlimit_list *list, int resource,
+		      struct rlimit_setting *out)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (list->v[i].resource == resource) {
+			*out = list->v[i];
+			list->v[i] = list->v[--list->n];
+			list->given &= ~(UINT32_C(1) << resource);
+			return true;
+		}
+	return false;
+}
+
+void rlimit_list_put(struct rlimit_list *list, const struct rlimit_setting *s)
+{
+	list->v[list->n++] = *s;
+	list->given |= UINT32_C(1) << s->resource;
+}
+
+void rlimit_list_clear(struct rlimit_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		free((char *)list->v[i].text);
+	*list = (struct rlimit_list){ 0 };
+}
+
+bool mount_path_is_root(const char *path)
+{
+	size_t depth = 0;
+
+	while (*path) {
+		size_t len = strcspn(path, "/");
+
+		if (len == 2 && strncmp(path, "..", 2) == 0)
+			depth -= depth > 0;
+		else if (len && !(len == 1 && *path == '.'))
+			depth++;
+		path += len + (path[len] == '/');
+	}
+	return depth == 0;
+}
+
+bool seccomp_profile_known(const char *name)
+{
+	static const char *const names[] = { "build", "install", "strict",
+					     "none" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
 }

@@ -69,11 +69,6 @@ bool net_is_loopback(const struct net_addr *a);
 /* "ADDR/PREFIX" back, for the status record and the spec's emitter. */
 void net_format_addr(const struct net_addr *a, char *buf, size_t size);
 
-/* Parse "SRC:DEST" (or "PATH" for SRC=DEST) of --bind/--ro-bind. The
- * returned strings point into a copy owned by the caller (*storage). */
-int mount_parse_bind(const char *value, char **storage, const char **source,
-		     const char **dest);
-
 struct rlimit_setting {
 	int resource;
 	struct rlimit value;
@@ -91,3 +86,90 @@ const char *rlimit_name(int resource);
 /* "CAP_NET_ADMIN,chown,..." (capsh's names, CAP_ optional) to a mask;
  * -EINVAL with the unknown name in bad. */
 int caps_parse(const char *list, uint64_t *mask, char *bad, size_t bad_size);
+
+/* --uid-map, --gid-map: the map, and the value as given, which the
+ * spec's emitter writes back (blanks and all). */
+struct id_map_spec {
+	struct id_map map;
+	char *text;
+};
+
+/* A new id_map_spec of value: 0, -EINVAL when malformed, -ENOMEM. */
+int id_map_spec_parse(const char *value, struct id_map_spec **out);
+void id_map_spec_free(struct id_map_spec *s);
+
+/* --loopback-addr, in the order given (at most NET_MAX_ADDRS). */
+struct addr_list {
+	struct net_addr v[NET_MAX_ADDRS];
+	size_t n;
+};
+
+/* --join-ns TYPE=PATH, in the order given: the kind, the path, and the
+ * value as given, which messages quote. */
+struct join_spec {
+	int kind;
+	char *path;
+	char *text;
+};
+
+struct join_list {
+	struct join_spec *v;
+	size_t n;
+};
+
+/* 0, -EINVAL when value is no TYPE=PATH with a known TYPE, -ENOMEM. */
+int join_spec_parse(const char *value, struct join_spec *out);
+/* Append, taking the strings of s: 0 or -ENOMEM (s untouched then). */
+int join_list_push(struct join_list *list, struct join_spec *s);
+void join_list_clear(struct join_list *list);
+
+/* --bind, --ro-bind SRC:DEST (PATH alone: PATH:PATH), in the order given,
+ * with the value as given for messages. */
+struct bind_spec {
+	char *source;
+	char *dest;
+	char *text;
+};
+
+struct bind_list {
+	struct bind_spec *v;
+	size_t n;
+};
+
+/* 0, -EINVAL when the source is empty or the destination not absolute,
+ * -ENOMEM. */
+int bind_spec_parse(const char *value, struct bind_spec *out);
+int bind_list_push(struct bind_list *list, struct bind_spec *s);
+void bind_list_clear(struct bind_list *list);
+
+/* --rlimit: at most one setting of each resource, in the order given;
+ * each text is the list's copy of the value as given. */
+struct rlimit_list {
+	struct rlimit_setting v[RLIMIT_NLIMITS];
+	size_t n;
+	uint32_t given; /* 1 << resource of each setting */
+};
+
+/* The resource the first len bytes of name name ("nofile"), or -1. */
+int rlimit_by_name(const char *name, size_t len);
+/* Append a copy of s: 0, -EEXIST when its resource is there already,
+ * -ENOMEM. */
+int rlimit_list_add(struct rlimit_list *list,
+		    const struct rlimit_setting *s);
+/* Take resource's setting out (the last one fills its place), its text
+ * now the caller's: true when it was there. */
+bool rlimit_list_take(struct rlimit_list *list, int resource,
+		      struct rlimit_setting *out);
+/* Append s as it is, its text the list's again. */
+void rlimit_list_put(struct rlimit_list *list,
+		     const struct rlimit_setting *s);
+void rlimit_list_clear(struct rlimit_list *list);
+
+/* Whether path names / ("/", "//", "/.", "/a/.."): a mount there stacks
+ * on the root without becoming the root the process sees. */
+bool mount_path_is_root(const char *path);
+
+#define SECCOMP_PROFILE_NAMES "build, install, strict or none"
+
+/* Whether name is a built-in profile (or "none"). */
+bool seccomp_profile_known(const char *name);

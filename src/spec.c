@@ -3,8 +3,6 @@
 
 #include "spec.h"
 
-#include "mounts.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -48,19 +46,18 @@ void spec_clear(struct spec *spec)
 	free(spec->uid);
 	free(spec->gid);
 	free(spec->groups);
-	strv_clear(&spec->join_ns);
-	free(spec->uid_map);
-	free(spec->gid_map);
+	join_list_clear(&spec->join_ns);
+	id_map_spec_free(spec->uid_map);
+	id_map_spec_free(spec->gid_map);
 	free(spec->hostname);
-	strv_clear(&spec->loopback_addrs);
-	strv_clear(&spec->binds);
-	strv_clear(&spec->ro_binds);
+	free(spec->cap_keep_text);
+	bind_list_clear(&spec->binds);
+	bind_list_clear(&spec->ro_binds);
 	strv_clear(&spec->tmpfs);
 	strv_clear(&spec->writable);
 	free(spec->chroot);
 	free(spec->cgroup);
 	free(spec->cgroup_parent);
-	free(spec->cap_keep);
 	free(spec->seccomp_profile);
 	free(spec->seccomp_policy);
 	free(spec->selinux_exec_context);
@@ -71,7 +68,7 @@ void spec_clear(struct spec *spec)
 	free(spec->sandbox_log);
 	strv_clear(&spec->landlock_read);
 	strv_clear(&spec->landlock_write);
-	strv_clear(&spec->rlimits);
+	rlimit_list_clear(&spec->rlimits);
 	spec_init(spec);
 }
 

@@ -6,10 +6,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "err.h"
 #include "ns.h"
+#include "spec-types.h"
 #include "strv.h"
 
 /* A spec read from --spec-fd may be this large (the environment travels in
@@ -66,15 +68,15 @@ struct spec {
 	/* isolation */
 	unsigned unshare;  /* NS_BIT()s of the --unshare-TYPE options */
 	bool unshare_all;  /* --unshare-all: see SPEC_UNSHARE_ALL */
-	struct strv join_ns; /* "TYPE=PATH" */
+	struct join_list join_ns; /* in the order given */
 	enum ns_fallback ns_fallback;
 	bool map_root;
-	char *uid_map; /* raw records, checked by id_map_parse */
-	char *gid_map;
+	struct id_map_spec *uid_map; /* NULL: none given */
+	struct id_map_spec *gid_map;
 	char *hostname;
-	struct strv loopback_addrs; /* "ADDR/PREFIX" */
-	struct strv binds;          /* "SRC:DEST" */
-	struct strv ro_binds;
+	struct addr_list loopback_addrs;
+	struct bind_list binds;
+	struct bind_list ro_binds;
 	struct strv tmpfs; /* "DEST" */
 	struct strv writable; /* "PATH": writable in the read-only view */
 	char *chroot;
@@ -86,7 +88,8 @@ struct spec {
 	long long timeout_ms;    /* 0: none */
 
 	/* hardening */
-	char *cap_keep; /* raw --cap-keep list, checked by caps_parse */
+	uint64_t cap_keep;
+	char *cap_keep_text; /* as given, for the emitter; NULL: none */
 	bool allow_new_privs;
 	bool allow_nested_userns; /* the build profile lets them be */
 	char *seccomp_profile; /* NULL: build */
@@ -95,7 +98,7 @@ struct spec {
 	struct strv landlock_read;
 	struct strv landlock_write;
 	enum landlock_mode landlock_mode;
-	struct strv rlimits; /* "NAME=SOFT[:HARD]" */
+	struct rlimit_list rlimits;
 	char *selinux_exec_context; /* written to attr/exec before execve */
 	bool report_e2big; /* portage's E2BIG report on the command's fd 2 */
 	long long kill_after_ms; /* grace between SIGTERM and SIGKILL */

@@ -77,6 +77,16 @@ static char *join(const struct strv *sv)
 	return buf;
 }
 
+/* An address as the spec holds it, against its text. */
+static void assert_addr(const struct net_addr *a, const char *text)
+{
+	struct net_addr expected;
+
+	ck_assert_int_eq(net_parse_addr(text, &expected), 0);
+	ck_assert(net_same_addr(a, &expected));
+	ck_assert_uint_eq(a->prefix, expected.prefix);
+}
+
 static void assert_emit(const struct spec *spec, const char *expected)
 {
 	_cleanup_strv_ struct strv out = { 0 };
@@ -126,6 +136,16 @@ START_TEST(test_table_entry)
 	else
 		ck_assert_msg(opt->emit != NULL, "--%s has no emit fn",
 			      opt->name);
+	if (opt->choices) {
+		/* a keyword option's metavar lists its words */
+		char words[128] = "";
+
+		for (size_t k = 0; opt->choices[k]; k++)
+			snprintf(words + strlen(words),
+				 sizeof(words) - strlen(words), "%s%s",
+				 k ? "|" : "", opt->choices[k]);
+		ck_assert_pstr_eq(opt->metavar, words);
+	}
 	ck_assert_int_ge((int)opt->group, 0);
 	ck_assert_int_lt((int)opt->group, GROUP_COUNT);
 	ck_assert_ptr_nonnull(option_group_title(opt->group));
@@ -513,7 +533,8 @@ START_TEST(test_parse_defaults)
 			 0);
 	ck_assert_uint_eq(spec_namespaces(&spec), 0);
 	/* hardening: the defaults (build profile, no_new_privs) */
-	ck_assert_ptr_null(spec.cap_keep);
+	ck_assert_ptr_null(spec.cap_keep_text);
+	ck_assert_uint_eq(spec.cap_keep, 0);
 	ck_assert(!spec.allow_new_privs);
 	ck_assert_ptr_null(spec.seccomp_profile);
 	ck_assert_ptr_null(spec.seccomp_policy);
@@ -571,19 +592,26 @@ START_TEST(test_parse_isolation_fields)
 						NS_BIT(NS_UTS));
 	ck_assert(!spec.unshare_all);
 	ck_assert_uint_eq(spec.join_ns.n, 2);
-	ck_assert_str_eq(spec.join_ns.v[0], "net=/proc/9/ns/net");
-	ck_assert_str_eq(spec.join_ns.v[1], "ipc=/i");
+	ck_assert_int_eq(spec.join_ns.v[0].kind, NS_NET);
+	ck_assert_str_eq(spec.join_ns.v[0].path, "/proc/9/ns/net");
+	ck_assert_str_eq(spec.join_ns.v[0].text, "net=/proc/9/ns/net");
+	ck_assert_int_eq(spec.join_ns.v[1].kind, NS_IPC);
+	ck_assert_str_eq(spec.join_ns.v[1].path, "/i");
 	ck_assert_int_eq(spec.ns_fallback, NS_FALLBACK_DROP);
 	ck_assert(!spec.map_root);
-	ck_assert_str_eq(spec.uid_map, "0 1000 1");
-	ck_assert_str_eq(spec.gid_map, "0 100 1,1 200 10");
+	ck_assert_str_eq(spec.uid_map->map.text, "0 1000 1\n");
+	ck_assert_str_eq(spec.uid_map->text, "0 1000 1");
+	ck_assert_str_eq(spec.gid_map->map.text, "0 100 1\n1 200 10\n");
 	ck_assert_str_eq(spec.hostname, "box");
 	ck_assert_uint_eq(spec.loopback_addrs.n, 0);
 	ck_assert_uint_eq(spec.binds.n, 2);
-	ck_assert_str_eq(spec.binds.v[0], "/usr");
-	ck_assert_str_eq(spec.binds.v[1], "/src:/dst");
+	ck_assert_str_eq(spec.binds.v[0].source, "/usr");
+	ck_assert_str_eq(spec.binds.v[0].dest, "/usr");
+	ck_assert_str_eq(spec.binds.v[0].text, "/usr");
+	ck_assert_str_eq(spec.binds.v[1].source, "/src");
+	ck_assert_str_eq(spec.binds.v[1].dest, "/dst");
 	ck_assert_uint_eq(spec.ro_binds.n, 1);
-	ck_assert_str_eq(spec.ro_binds.v[0], "/etc:/e");
+	ck_assert_str_eq(spec.ro_binds.v[0].text, "/etc:/e");
 	ck_assert_uint_eq(spec.tmpfs.n, 1);
 	ck_assert_str_eq(spec.tmpfs.v[0], "/tmp");
 	ck_assert_str_eq(spec.chroot, "/root");
@@ -617,8 +645,8 @@ START_TEST(test_parse_network_fields)
 	ck_assert_ptr_null(spec.uid_map);
 	ck_assert_uint_eq(spec.unshare, NS_BIT(NS_NET));
 	ck_assert_uint_eq(spec.loopback_addrs.n, 2);
-	ck_assert_str_eq(spec.loopback_addrs.v[0], "10.0.0.2/8");
-	ck_assert_str_eq(spec.loopback_addrs.v[1], "fd00::2/64");
+	assert_addr(&spec.loopback_addrs.v[0], "10.0.0.2/8");
+	assert_addr(&spec.loopback_addrs.v[1], "fd00::2/64");
 	ck_assert_int_eq(spec.ns_fallback, NS_FALLBACK_STRICT);
 	ck_assert_ptr_null(spec.hostname);
 	/* the brief's example: 0.5 s is 500 ms, and no --kill-after */
@@ -646,7 +674,9 @@ START_TEST(test_parse_hardening_fields)
 	spec_init(&spec);
 	r = parse_toks(&spec, &in, false, &action, &err);
 	ck_assert_msg(r == 0, "%d: %s", r, err.message);
-	ck_assert_str_eq(spec.cap_keep, "chown,CAP_KILL");
+	ck_assert_str_eq(spec.cap_keep_text, "chown,CAP_KILL");
+	ck_assert_uint_eq(spec.cap_keep, (UINT64_C(1) << CAP_CHOWN) |
+						 (UINT64_C(1) << CAP_KILL));
 	ck_assert(spec.allow_new_privs);
 	ck_assert_str_eq(spec.seccomp_profile, "strict");
 	ck_assert_str_eq(spec.seccomp_policy, "/pol");
@@ -658,8 +688,12 @@ START_TEST(test_parse_hardening_fields)
 	ck_assert_str_eq(spec.landlock_read.v[1], "/r2");
 	ck_assert_int_eq(spec.landlock_mode, LANDLOCK_MODE_BEST_EFFORT);
 	ck_assert_uint_eq(spec.rlimits.n, 2);
-	ck_assert_str_eq(spec.rlimits.v[0], "nofile=1:2");
-	ck_assert_str_eq(spec.rlimits.v[1], "core=unlimited");
+	ck_assert_str_eq(spec.rlimits.v[0].text, "nofile=1:2");
+	ck_assert_int_eq(spec.rlimits.v[0].resource, RLIMIT_NOFILE);
+	ck_assert_uint_eq(spec.rlimits.v[0].value.rlim_max, 2);
+	ck_assert_str_eq(spec.rlimits.v[1].text, "core=unlimited");
+	ck_assert_uint_eq(spec.rlimits.given, (1u << RLIMIT_NOFILE) |
+						      (1u << RLIMIT_CORE));
 	/* hardening makes no namespace */
 	ck_assert_uint_eq(spec_namespaces(&spec), 0);
 }
@@ -1653,7 +1687,7 @@ START_TEST(test_loopback_limit)
 	r = spec_parse(&spec, in.v, in.n, false, &action, &err);
 	ck_assert_msg(r == 0, "16 addresses: %d %s", r, err.message);
 	ck_assert_uint_eq(spec.loopback_addrs.n, 16);
-	ck_assert_str_eq(spec.loopback_addrs.v[15], "10.0.0.16/8");
+	assert_addr(&spec.loopback_addrs.v[15], "10.0.0.16/8");
 	spec_clear(&spec);
 
 	/* the 17th, before the command */
@@ -2930,6 +2964,32 @@ static void check_next(const struct strv *list, size_t *n, const char *v,
 	ck_assert_str_eq(list->v[(*n)++], v);
 }
 
+/* A --bind or --ro-bind value, kept as given and split at its colon. */
+static void check_next_bind(const struct bind_list *list, size_t *n,
+			    const char *v, const char *name)
+{
+	const char *colon = strchr(v, ':');
+	const struct bind_spec *b;
+
+	ck_assert_msg(*n < list->n, "--%s `%s` is missing", name, v);
+	b = &list->v[(*n)++];
+	ck_assert_str_eq(b->text, v);
+	ck_assert_str_eq(b->dest, colon ? colon + 1 : v);
+	ck_assert_uint_eq(strlen(b->source),
+			  colon ? (size_t)(colon - v) : strlen(v));
+}
+
+/* An id map as the spec holds it: the records of v, one a line. */
+static void check_id_map(const struct id_map_spec *map, const char *v)
+{
+	struct id_map expected;
+
+	ck_assert_ptr_nonnull(map);
+	ck_assert_str_eq(map->text, v);
+	ck_assert_int_eq(id_map_parse(v, &expected), 0);
+	ck_assert_str_eq(map->map.text, expected.text);
+}
+
 /* The mask of a --cap-keep list the fuzz made, from the model. */
 static uint64_t model_caps(const char *list)
 {
@@ -3101,7 +3161,9 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 				      name);
 			unshare |= NS_BIT(kind);
 		} else if (strcmp(name, "join-ns") == 0) {
-			check_next(&spec->join_ns, &n_join, v, name);
+			ck_assert_msg(n_join < spec->join_ns.n,
+				      "--%s `%s` is missing", name, v);
+			ck_assert_str_eq(spec->join_ns.v[n_join++].text, v);
 		} else if (strcmp(name, "ns-fallback") == 0) {
 			ck_assert_int_eq(spec->ns_fallback,
 					 strcmp(v, "drop") == 0
@@ -3110,17 +3172,19 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 		} else if (strcmp(name, "map-root") == 0) {
 			ck_assert(spec->map_root);
 		} else if (strcmp(name, "uid-map") == 0) {
-			ck_assert_pstr_eq(spec->uid_map, v);
+			check_id_map(spec->uid_map, v);
 		} else if (strcmp(name, "gid-map") == 0) {
-			ck_assert_pstr_eq(spec->gid_map, v);
+			check_id_map(spec->gid_map, v);
 		} else if (strcmp(name, "hostname") == 0) {
 			ck_assert_pstr_eq(spec->hostname, v);
 		} else if (strcmp(name, "loopback-addr") == 0) {
-			check_next(&spec->loopback_addrs, &n_addr, v, name);
+			ck_assert_msg(n_addr < spec->loopback_addrs.n,
+				      "--%s `%s` is missing", name, v);
+			assert_addr(&spec->loopback_addrs.v[n_addr++], v);
 		} else if (strcmp(name, "bind") == 0) {
-			check_next(&spec->binds, &n_bind, v, name);
+			check_next_bind(&spec->binds, &n_bind, v, name);
 		} else if (strcmp(name, "ro-bind") == 0) {
-			check_next(&spec->ro_binds, &n_ro, v, name);
+			check_next_bind(&spec->ro_binds, &n_ro, v, name);
 		} else if (strcmp(name, "tmpfs") == 0) {
 			check_next(&spec->tmpfs, &n_tmpfs, v, name);
 		} else if (strcmp(name, "writable") == 0) {
@@ -3154,14 +3218,8 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 		} else if (strcmp(name, "cpu-max") == 0) {
 			ck_assert_int_eq(spec->cpu_max_milli, seconds_ms(v));
 		} else if (strcmp(name, "cap-keep") == 0) {
-			uint64_t mask;
-			char bad[64];
-
-			ck_assert_pstr_eq(spec->cap_keep, v);
-			ck_assert_int_eq(caps_parse(spec->cap_keep, &mask, bad,
-						    sizeof(bad)),
-					 0);
-			ck_assert_uint_eq(mask, model_caps(v));
+			ck_assert_pstr_eq(spec->cap_keep_text, v);
+			ck_assert_uint_eq(spec->cap_keep, model_caps(v));
 		} else if (strcmp(name, "allow-new-privs") == 0) {
 			ck_assert(spec->allow_new_privs);
 		} else if (strcmp(name, "allow-nested-userns") == 0) {
@@ -3185,7 +3243,9 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 						 ? LANDLOCK_MODE_STRICT
 						 : LANDLOCK_MODE_BEST_EFFORT);
 		} else if (strcmp(name, "rlimit") == 0) {
-			check_next(&spec->rlimits, &n_rlim, v, name);
+			ck_assert_msg(n_rlim < spec->rlimits.n,
+				      "--%s `%s` is missing", name, v);
+			ck_assert_str_eq(spec->rlimits.v[n_rlim++].text, v);
 			check_rlimit(v);
 		} else if (!fuzz_check_sandbox(spec, name, v, n_sandbox)) {
 			ck_abort_msg("no model for --%s: teach the fuzz", name);
@@ -3250,7 +3310,7 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 	if (!seen[option_find("cpu-max") - option_table])
 		ck_assert_int_eq(spec->cpu_max_milli, 0);
 	if (!seen[option_find("cap-keep") - option_table])
-		ck_assert_ptr_null(spec->cap_keep);
+		ck_assert_ptr_null(spec->cap_keep_text);
 	if (!seen[option_find("allow-new-privs") - option_table])
 		ck_assert(!spec->allow_new_privs);
 	if (!seen[option_find("allow-nested-userns") - option_table])

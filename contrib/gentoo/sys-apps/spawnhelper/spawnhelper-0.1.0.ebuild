@@ -29,8 +29,8 @@ IUSE="python static test"
 REQUIRED_USE="python? ( ${PYTHON_REQUIRED_USE} )"
 RESTRICT="!test? ( test )"
 
-# The library always links libcap and libseccomp shared; USE=static
-# links the helper static-pie against their archives instead (faster
+# The helper links libcap and libseccomp shared (the library links
+# neither); USE=static links it static-pie against their archives (faster
 # spawns, see the README's "For packagers"), so a libseccomp or libcap
 # security update then needs a rebuild of this package.
 # libseccomp also compiled the built-in seccomp profiles at build time
