@@ -4,6 +4,7 @@
 #include "status.h"
 
 #include "json.h"
+#include "record-keys.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -12,6 +13,9 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* A key of the table (record-keys.h), as its object holds it. */
+#define K(id) record_key_leaf(RK_##id)
 
 static void error_to_stderr(const struct sh_err *err)
 {
@@ -78,22 +82,24 @@ static void json_ns_inodes(struct json *j, unsigned mask,
 
 		if (!(mask & NS_BIT(k)) || !inodes[k])
 			continue;
-		snprintf(key, sizeof(key), "%s-namespace",
-			 ns_table[k].proc_name);
+		/* the table's "*-namespace" with the name for the "*" */
+		snprintf(key, sizeof(key), "%s%s", ns_table[k].proc_name,
+			 K(NS_INODE) + 1);
 		json_int(j, key, (long long)inodes[k]);
 	}
 }
 
 static void json_dropped(struct json *j, const struct launch *launch)
 {
-	json_array_open(j, "dropped");
+	json_array_open(j, K(DROPPED));
 	for (int k = 0; k < NS_COUNT; k++) {
 		if (!(launch->dropped & NS_BIT(k)))
 			continue;
 		json_open(j, NULL);
-		json_string(j, "namespace", ns_table[k].name);
-		json_int(j, "errno", launch->dropped_errno[k]);
-		json_string(j, "errname", err_name(launch->dropped_errno[k]));
+		json_string(j, K(DROPPED_NAMESPACE), ns_table[k].name);
+		json_int(j, K(DROPPED_ERRNO), launch->dropped_errno[k]);
+		json_string(j, K(DROPPED_ERRNAME),
+			    err_name(launch->dropped_errno[k]));
 		json_close(j);
 	}
 	json_array_close(j);
@@ -105,9 +111,9 @@ static void json_network(struct json *j, const struct net_result *net)
 {
 	char text[64];
 
-	json_open(j, "network");
-	json_bool(j, "ipv6", net->ipv6);
-	json_array_open(j, "addresses");
+	json_open(j, K(NETWORK));
+	json_bool(j, K(NETWORK_IPV6), net->ipv6);
+	json_array_open(j, K(NETWORK_ADDRESSES));
 	json_array_item(j, "127.0.0.1/8");
 	if (net->ipv6)
 		json_array_item(j, "::1/128");
@@ -117,7 +123,7 @@ static void json_network(struct json *j, const struct net_result *net)
 	}
 	json_array_close(j);
 	if (net->n_unrouted) {
-		json_array_open(j, "unrouted");
+		json_array_open(j, K(NETWORK_UNROUTED));
 		for (size_t i = 0; i < net->n_unrouted; i++) {
 			net_format_addr(&net->unrouted[i], text, sizeof(text));
 			json_array_item(j, text);
@@ -131,10 +137,10 @@ static void json_landlock(struct json *j, const char *key,
 			  const struct landlock_report *ll)
 {
 	json_open(j, key);
-	json_int(j, "abi", ll->abi);
-	json_bool(j, "enforced", ll->enforced);
+	json_int(j, K(LANDLOCK_ABI), ll->abi);
+	json_bool(j, K(LANDLOCK_ENFORCED), ll->enforced);
 	if (ll->missing) {
-		json_array_open(j, "not-enforced");
+		json_array_open(j, K(LANDLOCK_NOT_ENFORCED));
 		for (unsigned bit = 1; bit & LL_FEATURE_ALL; bit <<= 1)
 			if (ll->missing & bit)
 				json_array_item(j, landlock_feature_name(bit));
@@ -147,7 +153,7 @@ static void json_landlock(struct json *j, const char *key,
  * by the names of their options. */
 static void json_unsafe(struct json *j, unsigned unsafe)
 {
-	json_array_open(j, "unsafe");
+	json_array_open(j, K(UNSAFE));
 	if (unsafe & UNSAFE_WRITABLE_HOST)
 		json_array_item(j, "writable-host");
 	if (unsafe & UNSAFE_SHARE_PIDS)
@@ -161,11 +167,11 @@ static void json_unsafe(struct json *j, unsigned unsafe)
  * in /. */
 static void json_cwd_refused(struct json *j, const char *path, int errnum)
 {
-	json_open(j, "cwd-refused");
+	json_open(j, K(CWD_REFUSED));
 	if (path)
-		json_string(j, "path", path);
-	json_int(j, "errno", errnum);
-	json_string(j, "errname", err_name(errnum));
+		json_string(j, K(CWD_REFUSED_PATH), path);
+	json_int(j, K(CWD_REFUSED_ERRNO), errnum);
+	json_string(j, K(CWD_REFUSED_ERRNAME), err_name(errnum));
 	json_close(j);
 }
 
@@ -192,34 +198,35 @@ int status_started(const struct launch *launch, const struct outcome *out,
 	if (fd < 0)
 		return 0;
 	json_open(&j, NULL);
-	json_int(&j, "child-pid", out->child.pid);
-	json_int(&j, "command-pid", out->command_pid);
+	json_int(&j, K(CHILD_PID), out->child.pid);
+	json_int(&j, K(COMMAND_PID), out->command_pid);
 	if (out->command_ns_pid)
-		json_int(&j, "command-ns-pid", out->command_ns_pid);
-	json_namespaces(&j, "namespaces", launch->namespaces);
+		json_int(&j, K(COMMAND_NS_PID), out->command_ns_pid);
+	json_namespaces(&j, K(NAMESPACES), launch->namespaces);
 	json_ns_inodes(&j, launch->namespaces, out->info.ns_inodes);
 	if (launch->spec->join_ns.n)
-		json_namespaces(&j, "joined", launch_joined(launch));
+		json_namespaces(&j, K(JOINED), launch_joined(launch));
 	if (launch->dropped)
 		json_dropped(&j, launch);
 	if (launch->namespaces & NS_BIT(NS_NET))
 		json_network(&j, &out->net);
 	if (launch->hostname)
-		json_string(&j, "hostname", launch->hostname);
+		json_string(&j, K(HOSTNAME), launch->hostname);
 	if (launch->spec->landlock_read.n || launch->spec->landlock_write.n)
-		json_landlock(&j, "landlock", &out->command.landlock);
+		json_landlock(&j, K(LANDLOCK), &out->command.landlock);
 	if (spec_sandbox_reads_restricted(launch->spec))
-		json_landlock(&j, "sandbox-read", &out->command.sandbox_read);
+		json_landlock(&j, K(SANDBOX_READ),
+			      &out->command.sandbox_read);
 	if (!out->command.bounding_cleared)
-		json_bool(&j, "bounding-set-cleared", false);
+		json_bool(&j, K(BOUNDING_SET_CLEARED), false);
 	if (launch->read_only_host)
-		json_string(&j, "host", "read-only");
+		json_string(&j, K(HOST), "read-only");
 	if (launch->unsafe)
 		json_unsafe(&j, launch->unsafe);
 	if (out->command.cwd_errno)
 		json_cwd_refused(&j, launch->cwd, out->command.cwd_errno);
 	if (launch->spec->allow_nested_userns)
-		json_bool(&j, "nested-userns", true);
+		json_bool(&j, K(NESTED_USERNS), true);
 	json_close(&j);
 	return send_record(&j, fd, "started", err);
 }
@@ -228,13 +235,13 @@ static void json_error(struct json *j, const struct sh_err *err,
 		       int exit_code)
 {
 	json_open(j, NULL);
-	json_open(j, "error");
-	json_string(j, "stage", err->stage);
-	json_int(j, "errno", err->errnum);
-	json_string(j, "errname", err_name(err->errnum));
-	json_string(j, "message", err->message);
+	json_open(j, K(ERROR));
+	json_string(j, K(ERROR_STAGE), err->stage);
+	json_int(j, K(ERROR_ERRNO), err->errnum);
+	json_string(j, K(ERROR_ERRNAME), err_name(err->errnum));
+	json_string(j, K(ERROR_MESSAGE), err->message);
 	json_close(j);
-	json_int(j, "exit-code", exit_code);
+	json_int(j, K(EXIT_CODE), exit_code);
 	json_close(j);
 }
 
@@ -283,12 +290,12 @@ static void json_cgroup_usage(struct json *j, const struct cgroup_usage *u)
 {
 	if (u->cpu_usec < 0 && u->memory_peak < 0 && u->oom_kills < 0)
 		return;
-	json_open(j, "cgroup");
-	json_known(j, "cpu-usec", u->cpu_usec);
-	json_known(j, "user-cpu-usec", u->user_usec);
-	json_known(j, "system-cpu-usec", u->system_usec);
-	json_known(j, "memory-peak", u->memory_peak);
-	json_known(j, "oom-kills", u->oom_kills);
+	json_open(j, K(CGROUP));
+	json_known(j, K(CGROUP_CPU_USEC), u->cpu_usec);
+	json_known(j, K(CGROUP_USER_CPU_USEC), u->user_usec);
+	json_known(j, K(CGROUP_SYSTEM_CPU_USEC), u->system_usec);
+	json_known(j, K(CGROUP_MEMORY_PEAK), u->memory_peak);
+	json_known(j, K(CGROUP_OOM_KILLS), u->oom_kills);
 	json_close(j);
 }
 
@@ -297,24 +304,25 @@ static void json_seccomp(struct json *j, const struct seccomp_report *r)
 {
 	if (!r->n_blocked && !r->killed_by[0])
 		return;
-	json_open(j, "seccomp");
+	json_open(j, K(SECCOMP));
 	if (r->n_blocked)
-		json_array_open(j, "blocked");
+		json_array_open(j, K(SECCOMP_BLOCKED));
 	for (size_t i = 0; i < r->n_blocked; i++) {
 		json_open(j, NULL);
-		json_string(j, "syscall", r->blocked[i].name);
-		json_int(j, "errno", r->blocked[i].errnum);
-		json_string(j, "errname", err_name(r->blocked[i].errnum));
-		json_int(j, "count", r->blocked[i].count);
+		json_string(j, K(SECCOMP_SYSCALL), r->blocked[i].name);
+		json_int(j, K(SECCOMP_ERRNO), r->blocked[i].errnum);
+		json_string(j, K(SECCOMP_ERRNAME),
+			    err_name(r->blocked[i].errnum));
+		json_int(j, K(SECCOMP_COUNT), r->blocked[i].count);
 		json_close(j);
 	}
 	if (r->n_blocked)
 		json_array_close(j);
 	/* past the first SECCOMP_REPORT_MAX kinds: how many, not which */
 	if (r->unlisted)
-		json_int(j, "unlisted", (long long)r->unlisted);
+		json_int(j, K(SECCOMP_UNLISTED), (long long)r->unlisted);
 	if (r->killed_by[0])
-		json_string(j, "killed-by", r->killed_by);
+		json_string(j, K(SECCOMP_KILLED_BY), r->killed_by);
 	json_close(j);
 }
 
@@ -332,7 +340,7 @@ static void json_cmdline(struct json *j, const struct sandbox_violation *v)
 		if (line[i] == '\0')
 			line[i] = ' ';
 	line[n] = '\0';
-	json_string(j, "command", line);
+	json_string(j, K(VIOLATION_COMMAND), line);
 }
 
 /* The sandbox's refused writes and run-time grants. */
@@ -340,43 +348,44 @@ static void json_sandbox(struct json *j, const struct sandbox_report *r)
 {
 	if (!r->on)
 		return;
-	json_open(j, "sandbox");
-	json_bool(j, "reported", r->reported);
-	json_int(j, "violation-count", (long long)r->violation_count);
-	json_array_open(j, "violations");
+	json_open(j, K(SANDBOX));
+	json_bool(j, K(SANDBOX_REPORTED), r->reported);
+	json_int(j, K(SANDBOX_VIOLATION_COUNT),
+		 (long long)r->violation_count);
+	json_array_open(j, K(SANDBOX_VIOLATIONS));
 	for (size_t i = 0; i < r->n_violations; i++) {
 		const struct sandbox_violation *v = &r->violations[i];
 
 		json_open(j, NULL);
-		json_string(j, "operation", v->op);
-		json_string(j, "path", v->path);
-		json_string(j, "absolute", v->abs);
-		json_string(j, "canonical", v->canon);
-		json_int(j, "pid", v->pid);
+		json_string(j, K(VIOLATION_OPERATION), v->op);
+		json_string(j, K(VIOLATION_PATH), v->path);
+		json_string(j, K(VIOLATION_ABSOLUTE), v->abs);
+		json_string(j, K(VIOLATION_CANONICAL), v->canon);
+		json_int(j, K(VIOLATION_PID), v->pid);
 		json_cmdline(j, v);
 		json_close(j);
 	}
 	json_array_close(j);
-	json_int(j, "unlisted", (long long)(r->violation_count -
-					    r->n_violations));
-	json_int(j, "predicted", (long long)r->predicted);
-	json_int(j, "grant-count", (long long)r->grant_count);
-	json_array_open(j, "grants");
+	json_int(j, K(SANDBOX_UNLISTED),
+		 (long long)(r->violation_count - r->n_violations));
+	json_int(j, K(SANDBOX_PREDICTED), (long long)r->predicted);
+	json_int(j, K(SANDBOX_GRANT_COUNT), (long long)r->grant_count);
+	json_array_open(j, K(SANDBOX_GRANTS));
 	for (size_t i = 0; i < r->n_grants; i++) {
 		const struct sandbox_grant *g = &r->grants[i];
 
 		json_open(j, NULL);
-		json_string(j, "variable",
+		json_string(j, K(GRANT_VARIABLE),
 			    g->predict ? "SANDBOX_PREDICT" : "SANDBOX_WRITE");
-		json_string(j, "prefix", g->prefix);
-		json_string(j, "path", g->path);
-		json_int(j, "pid", g->pid);
+		json_string(j, K(GRANT_PREFIX), g->prefix);
+		json_string(j, K(GRANT_PATH), g->path);
+		json_int(j, K(GRANT_PID), g->pid);
 		json_close(j);
 	}
 	json_array_close(j);
 	if (r->log_errno) {
-		json_int(j, "log-errno", r->log_errno);
-		json_string(j, "log-errname", err_name(r->log_errno));
+		json_int(j, K(SANDBOX_LOG_ERRNO), r->log_errno);
+		json_string(j, K(SANDBOX_LOG_ERRNAME), err_name(r->log_errno));
 	}
 	json_close(j);
 }
@@ -417,26 +426,27 @@ int status_outcome(int fd, const struct outcome *o, struct sh_err *err)
 	if (fd < 0)
 		return 0;
 	json_open(&j, NULL);
-	json_int(&j, "child-pid", o->child.pid);
-	json_int(&j, "exit-code", status_exit_code(o->wait_status));
+	json_int(&j, K(CHILD_PID), o->child.pid);
+	json_int(&j, K(EXIT_CODE), status_exit_code(o->wait_status));
 	if (o->timed_out)
-		json_bool(&j, "timed-out", true);
+		json_bool(&j, K(TIMED_OUT), true);
 	if (WIFSIGNALED(o->wait_status)) {
 		char name[32];
 
 		status_signal_name(WTERMSIG(o->wait_status), name, sizeof(name));
-		json_int(&j, "signal", WTERMSIG(o->wait_status));
-		json_string(&j, "signal-name", name);
-		json_bool(&j, "core-dumped", WCOREDUMP(o->wait_status));
+		json_int(&j, K(SIGNAL), WTERMSIG(o->wait_status));
+		json_string(&j, K(SIGNAL_NAME), name);
+		json_bool(&j, K(CORE_DUMPED), WCOREDUMP(o->wait_status));
 	}
 	json_cgroup_usage(&j, &o->cgroup);
 	json_seccomp(&j, &o->seccomp);
 	json_sandbox(&j, &o->seccomp.sandbox);
-	json_open(&j, "usage");
-	json_int(&j, "user-cpu-usec", timeval_usec(o->usage.ru_utime));
-	json_int(&j, "system-cpu-usec", timeval_usec(o->usage.ru_stime));
-	json_int(&j, "max-rss-kib", o->usage.ru_maxrss);
-	json_int(&j, "wall-usec", o->wall_usec);
+	json_open(&j, K(USAGE));
+	json_int(&j, K(USAGE_USER_CPU_USEC), timeval_usec(o->usage.ru_utime));
+	json_int(&j, K(USAGE_SYSTEM_CPU_USEC),
+		 timeval_usec(o->usage.ru_stime));
+	json_int(&j, K(USAGE_MAX_RSS_KIB), o->usage.ru_maxrss);
+	json_int(&j, K(USAGE_WALL_USEC), o->wall_usec);
 	json_close(&j);
 	json_close(&j);
 	r = send_record(&j, fd, "outcome", err);

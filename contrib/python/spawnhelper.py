@@ -99,6 +99,12 @@ NET_SANDBOX_CAPS = "cap_net_raw"
 
 NS = {"user": 1 << 0, "mount": 1 << 1, "net": 1 << 2, "ipc": 1 << 3,
       "uts": 1 << 4, "pid": 1 << 5, "cgroup": 1 << 6, "time": 1 << 7}
+# the stages a setup failure names (result["stage"]), in the order of the
+# setup: src/stages.h's, as tests/check-stages.sh checks
+STAGES = ("privilege", "spec", "cgroup", "ns", "userns", "net", "uts",
+          "mount", "init", "signals", "process", "fds", "rlimit", "caps",
+          "creds", "chdir", "nnp", "landlock", "seccomp", "env", "exec",
+          "monitor")
 WAIT_NOHANG = 1
 RLIM_INFINITY = 2**64 - 1
 
