@@ -60,6 +60,18 @@
 # Environment: SPAWN_HELPER (the helper), SH_PROBE (tests/probe),
 # SH_TESTS_SRCDIR (where tap.sh lives), SH_DELEGATED_CGROUP (nobody's run).
 
+# The markers: the calls by which the trace is cut into the setup's
+# parts, as strace names them. The source must keep making them where
+# said (tests/check-fault-markers.sh checks that it does, without
+# strace): should one move, the roles or the setup's bounds would shift
+# and the sites tried with them, silently.
+MAIN_FIRST=getppid           # main's first call: the monitor's setup begins
+MONITOR_WAITS=signalfd4      # the monitor's signalfd with MONITOR_WAITS_SIG
+MONITOR_WAITS_SIG=CHLD       # in its set: the wait loop, the setup is over
+INIT_WAITS=rt_sigtimedwait   # the init waits for signals (sigwaitinfo): the
+                             # sandbox's first process's setup is over
+GUARD_NAME=sh-cgroup-guard   # PR_SET_NAME of the cgroup guard: no role
+
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=tap.sh
 . "$srcdir/tap.sh"
@@ -218,12 +230,13 @@ mounts()
 # init made it after its setup (the command runs already).
 calls()
 {
-	awk '
+	awk -v guard_name="$GUARD_NAME" -v monitor_waits="$MONITOR_WAITS" \
+		-v monitor_waits_sig="$MONITOR_WAITS_SIG" -v init_waits="$INIT_WAITS" '
 	function norm(s) { gsub(/[0-9]+/, "N", s); return s }
 	# the guard of the cgroup leaves (a process of the monitor outside
 	# the setup: it only waits) is none of the roles
 	NR == FNR {
-		if ($0 ~ /prctl\(PR_SET_NAME, "sh-cgroup-guard"/) guard[$1] = 1
+		if (index($0, "prctl(PR_SET_NAME, \"" guard_name "\"")) guard[$1] = 1
 		next
 	}
 	$1 in guard { next }
@@ -291,10 +304,10 @@ calls()
 		# it waits on its signalfd (the one of SIGCHLD: the setup
 		# watches the termination signals on one of its own), the init
 		# once it waits for signals
-		if (order[pid] == 1 && name == "signalfd4" && args ~ /CHLD/)
+		if (order[pid] == 1 && name == monitor_waits && args ~ monitor_waits_sig)
 			ended[pid] = 1
 		after = ended[pid]
-		if (order[pid] == 2 && name == "rt_sigtimedwait")
+		if (order[pid] == 2 && name == init_waits)
 			ended[pid] = 1
 		line[++nl] = FNR " " pid " " order[pid] " " name " " n " " key " " path " " paths "|"
 		at[nl] = FNR
@@ -321,7 +334,7 @@ calls()
 setup_sites()
 {
 	calls "$1" >"$T/calls"
-	awk '
+	awk -v main_first="$MAIN_FIRST" -v init_waits="$INIT_WAITS" '
 	NR == FNR {
 		# every call: the line of the N-th NAME of each process, and
 		# of the N-th NAME on each path
@@ -335,9 +348,9 @@ setup_sites()
 		pids[$2] = 1
 		next
 	}
-	$3 == 1 && $4 == "getppid" { inmain = 1 }
+	$3 == 1 && $4 == main_first { inmain = 1 }
 	$3 == 1 && $10 == 1 { done1 = 1 }
-	$3 == 2 && $4 == "rt_sigtimedwait" { done2 = 1 }
+	$3 == 2 && $4 == init_waits { done2 = 1 }
 	$3 >= 3 && done3[$2] { next }
 	$3 >= 3 && $4 == "execve" { done3[$2] = 1 }
 	$3 == 1 && (!inmain || done1) { next }
@@ -759,11 +772,6 @@ else
 fi
 
 # --- 3. the monitor killed with SIGKILL ------------------------------------
-
-has_child_pid()
-{
-	grep -q '"child-pid"' "$1" 2>/dev/null
-}
 
 # Start the helper with ARGS... in the background on a command that
 # sleeps with MARK in its command line; sets hpid and cpid (the

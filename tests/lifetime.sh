@@ -10,7 +10,8 @@
 # mount whose server never answers (tests/attacks/fuse-stall --silent).
 # Every run is bounded (timeout(1), within): a regression fails, it does
 # not hang. Runs as root and as nobody (lifetime-root.sh,
-# lifetime-nobody.sh, through run-as.sh).
+# lifetime-nobody.sh, through run-as.sh). Each case is a function
+# case_NAME, which runs alone too (tap.sh's run_cases, tests/README).
 #
 # Environment: SPAWN_HELPER, SH_PROBE, SH_ATTACKS, SH_TESTS_SRCDIR and,
 # as nobody, SH_DELEGATED_CGROUP.
@@ -28,18 +29,17 @@ command -v python3 >/dev/null || skip_all "no python3 to play the caller"
 
 H=$SPAWN_HELPER
 ME=$(id -u)
-T=$(mktemp -d "${TMPDIR:-/tmp}/sh-lifetime.XXXXXX") || exit 1
-T=$(cd "$T" && pwd -P)
+suite_scratch lifetime
+trap 'exit 1' HUP INT TERM
+# what suite_cleanup ends besides: the silent FUSE server and the
+# cgroup parent root makes (setup_signal_sandbox's)
 fuse_pid=
-CG=
-cleanup()
+CG_OWNED=
+suite_teardown()
 {
 	stop_silent_fuse
-	[ -n "$CG" ] && cg_destroy "$CG"
-	rm -rf "$T"
+	[ -z "$CG_OWNED" ] || cg_destroy "$CG_OWNED"
 }
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
 
 # python3 as the caller: $1 is what it does to itself before its execve
 # of the helper with the rest. Bounded: a helper that hangs is killed.
@@ -55,35 +55,55 @@ os.execv(sys.argv[1], sys.argv[1:])" "$H" "$@"
 
 # --- 1. what the caller leaves across execve ------------------------------
 
-as_caller 'signal.signal(signal.SIGCHLD, signal.SIG_IGN)' \
-	--status-fd 3 -- sh -c 'exit 7' 3>"$T/st"
-rc=$?
-rec=$(tail -n 1 "$T/st")
-check_eq "an ignored SIGCHLD: the helper exits with the command's status" 7 "$rc"
-check_eq "an ignored SIGCHLD: the last record has the command's exit code" \
-	7 "$(json_val "$rec" exit-code)"
+case_ignored_sigchld_exit()
+{
+	local rec
 
-as_caller 'signal.signal(signal.SIGCHLD, signal.SIG_IGN)' \
-	--status-fd 3 --timeout 1 -- sleep 30 3>"$T/st"
-rc=$?
-rec=$(tail -n 1 "$T/st")
-check_eq "an ignored SIGCHLD: --timeout ends the command, the helper dies like it" \
-	"143 true" "$rc $(json_val "$rec" timed-out)"
+	as_caller 'signal.signal(signal.SIGCHLD, signal.SIG_IGN)' \
+		--status-fd 3 -- sh -c 'exit 7' 3>"$T/st"
+	rc=$?
+	rec=$(tail -n 1 "$T/st")
+	check_eq "an ignored SIGCHLD: the helper exits with the command's status" 7 "$rc"
+	check_eq "an ignored SIGCHLD: the last record has the command's exit code" \
+		7 "$(json_val "$rec" exit-code)"
+}
 
-as_caller 'signal.signal(signal.SIGTERM, signal.SIG_IGN)' \
-	--status-fd 3 --timeout 1 -- \
-	sh -c 'trap "exit 3" TERM; sleep 30 & wait' 3>"$T/st"
-rc=$?
-rec=$(tail -n 1 "$T/st")
-check_eq "an ignored SIGTERM: --timeout's SIGTERM still reaches the command" \
-	"3 true" "$rc $(json_val "$rec" timed-out)"
+case_ignored_sigchld_timeout()
+{
+	local rec
 
-as_caller 'signal.setitimer(signal.ITIMER_REAL, 0.2)' \
-	--status-fd 3 -- sleep 1 3>"$T/st"
-rc=$?
-rec=$(tail -n 1 "$T/st")
-check_eq "an interval timer's SIGALRM does not end the helper" \
-	"0 0" "$rc $(json_val "$rec" exit-code)"
+	as_caller 'signal.signal(signal.SIGCHLD, signal.SIG_IGN)' \
+		--status-fd 3 --timeout 1 -- sleep 30 3>"$T/st"
+	rc=$?
+	rec=$(tail -n 1 "$T/st")
+	check_eq "an ignored SIGCHLD: --timeout ends the command, the helper dies like it" \
+		"143 true" "$rc $(json_val "$rec" timed-out)"
+}
+
+case_ignored_sigterm()
+{
+	local rec
+
+	as_caller 'signal.signal(signal.SIGTERM, signal.SIG_IGN)' \
+		--status-fd 3 --timeout 1 -- \
+		sh -c 'trap "exit 3" TERM; sleep 30 & wait' 3>"$T/st"
+	rc=$?
+	rec=$(tail -n 1 "$T/st")
+	check_eq "an ignored SIGTERM: --timeout's SIGTERM still reaches the command" \
+		"3 true" "$rc $(json_val "$rec" timed-out)"
+}
+
+case_interval_timer()
+{
+	local rec
+
+	as_caller 'signal.setitimer(signal.ITIMER_REAL, 0.2)' \
+		--status-fd 3 -- sleep 1 3>"$T/st"
+	rc=$?
+	rec=$(tail -n 1 "$T/st")
+	check_eq "an interval timer's SIGALRM does not end the helper" \
+		"0 0" "$rc $(json_val "$rec" exit-code)"
+}
 
 # --- 2. a termination signal during the setup -----------------------------
 
@@ -142,34 +162,44 @@ check_interrupted()
 
 # In the monitor: it reads --seccomp-bpf from a pipe whose write end the
 # test (and so the helper, which inherits it) holds open.
-for sig in TERM HUP; do
-	num=$(kill -l "$sig")
+case_setup_signal_monitor()
+{
+	local sig num hpid rec
+
+	for sig in TERM HUP; do
+		num=$(kill -l "$sig")
+		rm -f "$T/fifo" && mkfifo "$T/fifo"
+		exec 6<>"$T/fifo"
+		start --seccomp-bpf 5 -- true 5<"$T/fifo"
+		exec 6>&-
+		within 10 took_over "$hpid" "$num"
+		kill -"$sig" "$hpid"
+		finish
+		check_interrupted "SIG$sig" "SIG$sig while the monitor reads the spec's BPF"
+		check_eq "SIG$sig while the monitor reads: only the one record" 1 \
+			"$(wc -l <"$T/st")"
+	done
+}
+
+# The library's kill of the whole sandbox (sh_process_kill(p, SIGKILL)
+# sends the helper signal 63) ends the setup the same way.
+case_library_kill_setup()
+{
+	local hpid rec
+
 	rm -f "$T/fifo" && mkfifo "$T/fifo"
 	exec 6<>"$T/fifo"
 	start --seccomp-bpf 5 -- true 5<"$T/fifo"
 	exec 6>&-
-	within 10 took_over "$hpid" "$num"
-	kill -"$sig" "$hpid"
+	within 10 took_over "$hpid" 63
+	kill -63 "$hpid"
 	finish
-	check_interrupted "SIG$sig" "SIG$sig while the monitor reads the spec's BPF"
-	check_eq "SIG$sig while the monitor reads: only the one record" 1 \
-		"$(wc -l <"$T/st")"
-done
-
-# The library's kill of the whole sandbox (sh_process_kill(p, SIGKILL)
-# sends the helper signal 63) ends the setup the same way.
-rm -f "$T/fifo" && mkfifo "$T/fifo"
-exec 6<>"$T/fifo"
-start --seccomp-bpf 5 -- true 5<"$T/fifo"
-exec 6>&-
-within 10 took_over "$hpid" 63
-kill -63 "$hpid"
-finish
-check_eq "the library's kill during setup: exit 125, stage signals" \
-	'125 "signals" "EINTR"' \
-	"$rc $(json_val "$rec" stage) $(json_val "$rec" errname)"
-check_match "the library's kill during setup: the record says so" \
-	'"message":"killed through libspawnhelper [(]signal 63[)] during setup' "$rec"
+	check_eq "the library's kill during setup: exit 125, stage signals" \
+		'125 "signals" "EINTR"' \
+		"$rc $(json_val "$rec" stage) $(json_val "$rec" errname)"
+	check_match "the library's kill during setup: the record says so" \
+		'"message":"killed through libspawnhelper [(]signal 63[)] during setup' "$rec"
+}
 
 # In the sandbox: its bind source lies below a mount whose server never
 # answers, so its mount waits (killably) until the server is killed.
@@ -234,30 +264,35 @@ leaves()
 	find "$1" -mindepth 1 -maxdepth 1 -type d -name 'spawn-helper-*' | wc -l
 }
 
-if ! start_silent_fuse; then
-	skip "a signal during the sandbox's setup" "$why"
-else
-	CG=$(cgroup_parent)
-	[ "$ME" != 0 ] && CG_OWNED= || CG_OWNED=$CG
-	cg_opts=()
-	[ -n "$CG" ] && cg_opts=(--cgroup-parent "$CG")
-	for sig in TERM INT; do
-		desc="SIG$sig while the sandbox's mount waits"
-		start "${cg_opts[@]}" --bind "$T/mnt/hang:/mnt" -- true
-		within 10 has_child "$hpid"
-		child=$(cat "/proc/$hpid/task/$hpid/children" 2>/dev/null)
-		kill -"$sig" "$hpid"
-		finish
-		check_interrupted "SIG$sig" "$desc"
-		check_true "$desc: the sandbox's process is gone" \
-			within 5 not_alive "${child%% *}"
-		if [ -n "$CG" ]; then
-			check_eq "$desc: no cgroup leaf left" 0 "$(leaves "$CG")"
-		else
-			skip "$desc: no cgroup leaf left" "no cgroup parent to use (v2 for root, SH_DELEGATED_CGROUP for nobody)"
-		fi
-	done
-	CG=$CG_OWNED
-fi
+case_setup_signal_sandbox()
+{
+	local why cg cg_opts sig desc child hpid rec
 
-tap_done
+	if ! start_silent_fuse; then
+		skip "a signal during the sandbox's setup" "$why"
+	else
+		cg=$(cgroup_parent)
+		# (nobody's is the delegated one, which run-as.sh removes)
+		[ "$ME" != 0 ] || CG_OWNED=$cg
+		cg_opts=()
+		[ -n "$cg" ] && cg_opts=(--cgroup-parent "$cg")
+		for sig in TERM INT; do
+			desc="SIG$sig while the sandbox's mount waits"
+			start "${cg_opts[@]}" --bind "$T/mnt/hang:/mnt" -- true
+			within 10 has_child "$hpid"
+			child=$(cat "/proc/$hpid/task/$hpid/children" 2>/dev/null)
+			kill -"$sig" "$hpid"
+			finish
+			check_interrupted "SIG$sig" "$desc"
+			check_true "$desc: the sandbox's process is gone" \
+				within 5 not_alive "${child%% *}"
+			if [ -n "$cg" ]; then
+				check_eq "$desc: no cgroup leaf left" 0 "$(leaves "$cg")"
+			else
+				skip "$desc: no cgroup leaf left" "no cgroup parent to use (v2 for root, SH_DELEGATED_CGROUP for nobody)"
+			fi
+		done
+	fi
+}
+
+run_cases "$@"

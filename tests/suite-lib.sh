@@ -400,6 +400,6 @@ suite_cleanup()
 	! declare -F suite_teardown >/dev/null || suite_teardown
 	while read -r pid; do
 		kill -9 "$pid" 2>/dev/null
-	done <"$T/pids" 2>/dev/null
+	done 2>/dev/null <"$T/pids" # (none: nothing to kill)
 	rm -rf "$T"
 }
