@@ -203,7 +203,7 @@ case_view_landlock_gap()
 
 	skip_unless_root "Landlock's gap and the view" && return
 	fixture_host
-	mkdir -p -m 755 "$T/lw"
+	mkdir -m 755 "$T/lw"
 	mapfile -t LLM < <(landlock_mode)
 	run_st --writable "$T/host" "${LLM[@]}" --landlock-write "$T/lw" -- "$A" \
 		chmod "$T/host/file" chown "$T/host/file" utimes "$T/host/file" \

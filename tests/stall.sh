@@ -17,6 +17,10 @@
 # as nobody (stall-root.sh, stall-nobody.sh, through run-as.sh); a
 # source this user or machine cannot set up skips with its reason.
 #
+#
+# Each case is a function case_NAME that runs alone (`tests/stall.sh
+# fuse`, `--list` names them; see run_cases in tap.sh).
+#
 # Environment: SPAWN_HELPER, SH_PROBE, SH_ATTACKS (stall-xattr and, when
 # fuse3 was found at configure time, fuse-stall), SH_TESTS_SRCDIR.
 
@@ -40,10 +44,11 @@ UFFD_OPTS=(--unsafe-writable-host)
 # the command (a stalled monitor never ends it).
 BOUND=10
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/sh-stall.XXXXXX") || exit 1
-T=$(cd "$T" && pwd -P)
+suite_scratch stall
 fuse_pid=
-cleanup()
+# (suite_scratch's cleanup calls it: the FUSE server first, its mount
+# holds reads; then whatever runs our helper or attack)
+suite_teardown()
 {
 	local pid
 
@@ -51,18 +56,14 @@ cleanup()
 	for pid in $(ours); do
 		kill -9 "$pid" 2>/dev/null
 	done
-	rm -rf "$T"
 }
-trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
-chmod 755 "$T"
-mkdir -m 755 "$T/pub" "$T/mnt"
+mkdir -m 755 "$T/mnt"
 mkdir -m 777 "$T/w" "$T/g"
 # copies of our own: a process running one of them is this suite's
-cp "$SPAWN_HELPER" "$T/pub/spawn-helper" &&
-	cp "$(attack stall-xattr)" "$T/pub/stall-xattr" &&
-	chmod 755 "$T/pub/spawn-helper" "$T/pub/stall-xattr" || exit 1
-H=$T/pub/spawn-helper
+private_copies helper
+cp "$(attack stall-xattr)" "$T/pub/stall-xattr" &&
+	chmod 755 "$T/pub/stall-xattr" || exit 1
 A=$T/pub/stall-xattr
 ME=$(id -u)
 
@@ -181,10 +182,9 @@ term_cases()
 sandbox_stall_cases()
 {
 	local desc="$1, sandbox" src=$2 src_term=$3 n=${tap_failed:?}
+	local attack_call=(--open) attack_second=("$T/w/second")
 
 	shift 3
-	attack_call=(--open)
-	attack_second=("$T/w/second")
 	start "$src" --timeout 2 --sandbox-write "$T/w" "$@"
 	finish
 	check_eq "$desc: --timeout 2 ends the run within ${BOUND}s" yes "$ended"
@@ -201,8 +201,6 @@ sandbox_stall_cases()
 
 	attack_second=()
 	term_cases "$desc" "$src_term" --sandbox-write "$T/w" "$@"
-	attack_call=()
-	attack_second=()
 }
 
 # A run-time grant whose read stalls: with --sandbox-grants the monitor
@@ -215,14 +213,12 @@ sandbox_stall_cases()
 # cannot be read is a violation, as one the environment does not make.
 grant_run()
 {
+	local attack_call=(--grant) attack_second=("$T/g/granted")
+
 	rm -f "$T/g/granted"
-	attack_call=(--grant)
-	attack_second=("$T/g/granted")
 	start "$1" --sandbox-write "$T/w" --sandbox-grants \
 		--setenv "SANDBOX_WRITE=$T/g" --setenv "PAD=$(printf '%09000d' 0)"
 	finish
-	attack_call=()
-	attack_second=()
 }
 
 grant_stall_case()
@@ -302,39 +298,47 @@ stop_fuse()
 
 # --- userfaultfd -------------------------------------------------------
 
-if [ ! -e /dev/userfaultfd ]; then
-	skip "userfaultfd: a page whose faults are never served" \
-		"no /dev/userfaultfd"
-elif [ ! -r /dev/userfaultfd ] || [ ! -w /dev/userfaultfd ]; then
-	# the userfaultfd(2) call is the build profile's to refuse, and
-	# without privileges it serves user-mode faults only
-	# (vm.unprivileged_userfaultfd=0, UFFD_USER_MODE_ONLY): not the
-	# kernel's process_vm_readv
-	skip "userfaultfd: a page whose faults are never served" \
-		"uid $ME cannot open /dev/userfaultfd, and its userfaultfd(2) cannot stall a kernel-mode read (vm.unprivileged_userfaultfd=$(cat /proc/sys/vm/unprivileged_userfaultfd 2>/dev/null))"
-else
-	stall_cases "userfaultfd" uffd uffd "${UFFD_OPTS[@]}"
-	# the sandbox's view has a /dev of its own, which the attack's
-	# /dev/userfaultfd is not in
-	skip "userfaultfd, sandbox: the path of a write-meaning call on a page whose faults are never served" \
-		"the sandbox's view has a minimal /dev without /dev/userfaultfd (the FUSE case below covers the sandbox's reader)"
-fi
+case_uffd()
+{
+	if [ ! -e /dev/userfaultfd ]; then
+		skip "userfaultfd: a page whose faults are never served" \
+			"no /dev/userfaultfd"
+	elif [ ! -r /dev/userfaultfd ] || [ ! -w /dev/userfaultfd ]; then
+		# the userfaultfd(2) call is the build profile's to refuse, and
+		# without privileges it serves user-mode faults only
+		# (vm.unprivileged_userfaultfd=0, UFFD_USER_MODE_ONLY): not the
+		# kernel's process_vm_readv
+		skip "userfaultfd: a page whose faults are never served" \
+			"uid $ME cannot open /dev/userfaultfd, and its userfaultfd(2) cannot stall a kernel-mode read (vm.unprivileged_userfaultfd=$(cat /proc/sys/vm/unprivileged_userfaultfd 2>/dev/null))"
+	else
+		stall_cases "userfaultfd" uffd uffd "${UFFD_OPTS[@]}"
+		# the sandbox's view has a /dev of its own, which the attack's
+		# /dev/userfaultfd is not in
+		skip "userfaultfd, sandbox: the path of a write-meaning call on a page whose faults are never served" \
+			"the sandbox's view has a minimal /dev without /dev/userfaultfd (the FUSE case below covers the sandbox's reader)"
+	fi
+}
 
 # --- FUSE --------------------------------------------------------------
 
-if start_fuse; then
-	server_pid=$fuse_pid
-	stall_cases "FUSE" "$T/mnt/stall-timeout" "$T/mnt/stall-term"
-	# files of their own: a page the cases above left unanswered stays
-	# locked, and an open of its file waits for it (in D state)
-	sandbox_stall_cases "FUSE" "$T/mnt/stall-sandbox-timeout" \
-		"$T/mnt/stall-sandbox-term"
-	grant_stall_case "FUSE" "$T/mnt/stall-grant"
-	stop_fuse
-	check_true "FUSE: the mount and its server are gone" \
-		eval "! mounted && not_alive $server_pid"
-else
-	skip "FUSE: a mapped file whose reads are never answered" "$why"
-fi
+case_fuse()
+{
+	local server_pid why
 
-tap_done
+	if start_fuse; then
+		server_pid=$fuse_pid
+		stall_cases "FUSE" "$T/mnt/stall-timeout" "$T/mnt/stall-term"
+		# files of their own: a page the cases above left unanswered stays
+		# locked, and an open of its file waits for it (in D state)
+		sandbox_stall_cases "FUSE" "$T/mnt/stall-sandbox-timeout" \
+			"$T/mnt/stall-sandbox-term"
+		grant_stall_case "FUSE" "$T/mnt/stall-grant"
+		stop_fuse
+		check_true "FUSE: the mount and its server are gone" \
+			eval "! mounted && not_alive $server_pid"
+	else
+		skip "FUSE: a mapped file whose reads are never answered" "$why"
+	fi
+}
+
+run_cases "$@"
