@@ -64,18 +64,17 @@ static int add_parents(const char *parent, unsigned required,
 	return 0;
 }
 
-/* A hierarchy's controllers are those it was mounted with, in its
- * parent and its leaves alike: nothing to enable or read again. */
-static int controllers_as_mounted(struct cg_dir *d, unsigned required,
-				  struct sh_err *err)
+/* A hierarchy's controllers are those it was mounted with, in a parent
+ * and its leaves alike: nothing to enable, nothing to read again. */
+static int nothing_to_enable(struct cg_dir *d, unsigned required,
+			     struct sh_err *err)
 {
-	(void)d, (void)required, (void)err;
 	return 0;
 }
 
-static int leaf_as_mounted(struct cg_dir *d, struct sh_err *err)
+static int nothing_to_read(struct cg_dir *d, struct sh_err *err)
 {
-	return controllers_as_mounted(d, 0, err);
+	return 0;
 }
 
 static int set_cpu_max(const struct cg_dir *d, long long quota_usec,
@@ -90,7 +89,6 @@ static int set_cpu_max(const struct cg_dir *d, long long quota_usec,
 
 static bool no_kill_file(const struct cg_dir *d)
 {
-	(void)d;
 	return false;
 }
 
@@ -128,8 +126,8 @@ const struct cg_backend cg_v1 = {
 	.magic = CGROUP1_MAGIC,
 	.mount_controllers = cg_parse_controllers,
 	.add_parents = add_parents,
-	.enable_controllers = controllers_as_mounted,
-	.leaf_controllers = leaf_as_mounted,
+	.enable_controllers = nothing_to_enable,
+	.leaf_controllers = nothing_to_read,
 	.memory_max_file = "memory.limit_in_bytes",
 	.set_cpu_max = set_cpu_max,
 	.kill_fast = no_kill_file,

@@ -33,7 +33,6 @@ static int read_controllers(const char *dir, unsigned *out)
  * tells. */
 static unsigned mount_controllers(const char *options)
 {
-	(void)options;
 	return CG_FREEZER;
 }
 
@@ -43,7 +42,6 @@ static int add_parents(const char *parent, unsigned required,
 	unsigned controllers;
 	int r = read_controllers(parent, &controllers);
 
-	(void)required;
 	if (r < 0)
 		return err_sys(err, "cgroup", -r,
 			       "--cgroup-parent `%s`: read "

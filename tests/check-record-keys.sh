@@ -70,6 +70,12 @@ check_eq "spawn-helper(1)'s STATUS RECORDS names every key" "" "$missing"
 
 # the README's example records: every path in them, as json_walk names
 # it, in the table (an array's items as the array)
+if ! perl -MJSON::PP -e 1 2>/dev/null; then
+	skip "README.md's example records use the table's keys" \
+		"no JSON::PP in this perl (perl-base alone)"
+	tap_done
+	exit 0
+fi
 unknown=$(grep -E '^ *\{"' "$top/README.md" | perl -MJSON::PP -ne '
 	sub walk { my ($v, $p) = @_;
 		if (ref $v eq "HASH") {
