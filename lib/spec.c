@@ -75,7 +75,7 @@ static int refuse(sh_spec *spec, int errnum, const char *what)
 {
 	if (!spec)
 		return -EINVAL;
-	err_set(&spec->err, "spec", errnum, "%s", what);
+	err_set(&spec->err, STAGE_SPEC, errnum, "%s", what);
 	return -errnum;
 }
 

@@ -33,7 +33,7 @@ static int check_kept(uint64_t keep, struct sh_err *err)
 	_cleanup_cap_ cap_t have = cap_get_proc();
 
 	if (!have)
-		return err_sys(err, "caps", errno, "cap_get_proc");
+		return err_sys(err, STAGE_CAPS, errno, "cap_get_proc");
 	for (cap_value_t cap = 0; cap < 64; cap++) {
 		cap_flag_value_t v = CAP_CLEAR;
 
@@ -43,7 +43,7 @@ static int check_kept(uint64_t keep, struct sh_err *err)
 		    v != CAP_SET || prctl(PR_CAPBSET_READ, cap) != 1) {
 			/* libcap's strings go back through cap_free() */
 			char *name = cap_to_name(cap);
-			int r = err_set(err, "caps", EPERM,
+			int r = err_set(err, STAGE_CAPS, EPERM,
 					"--cap-keep %s: the caller does not "
 					"have it",
 					name ? name : "?");
@@ -68,7 +68,7 @@ int caps_before_creds(uint64_t keep, struct sh_err *err)
 		if (in_mask(keep, cap))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, cap) < 0)
-			return err_sys(err, "caps", errno,
+			return err_sys(err, STAGE_CAPS, errno,
 				       "drop capability %d from the bounding "
 				       "set (needs CAP_SETPCAP)",
 				       cap);
@@ -82,7 +82,7 @@ int caps_before_creds(uint64_t keep, struct sh_err *err)
 		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
 			  SECBIT_NO_SETUID_FIXUP |
 			  SECBIT_NO_SETUID_FIXUP_LOCKED) < 0)
-		return err_sys(err, "caps", errno, "set securebits");
+		return err_sys(err, STAGE_CAPS, errno, "set securebits");
 	return 0;
 }
 
@@ -92,24 +92,24 @@ int caps_after_creds(uint64_t keep, struct sh_err *err)
 	cap_flag_t flags[] = { CAP_PERMITTED, CAP_EFFECTIVE, CAP_INHERITABLE };
 
 	if (!caps)
-		return err_sys(err, "caps", errno, "cap_init");
+		return err_sys(err, STAGE_CAPS, errno, "cap_init");
 	for (cap_value_t cap = 0; cap < 64; cap++)
 		if (in_mask(keep, cap))
 			for (size_t i = 0; i < 3; i++)
 				if (cap_set_flag(caps, flags[i], 1, &cap,
 						 CAP_SET) < 0)
-					return err_sys(err, "caps", errno,
+					return err_sys(err, STAGE_CAPS, errno,
 						       "cap_set_flag");
 	if (cap_set_proc(caps) < 0)
-		return err_sys(err, "caps", errno, "set capabilities");
+		return err_sys(err, STAGE_CAPS, errno, "set capabilities");
 	/* one call; libcap's cap_reset_ambient asks about every capability
 	 * first. EINVAL: a kernel without ambient capabilities */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
 	    errno != EINVAL)
-		return err_sys(err, "caps", errno, "clear the ambient set");
+		return err_sys(err, STAGE_CAPS, errno, "clear the ambient set");
 	for (cap_value_t cap = 0; cap < 64; cap++)
 		if (in_mask(keep, cap) && cap_set_ambient(cap, CAP_SET) < 0)
-			return err_sys(err, "caps", errno,
+			return err_sys(err, STAGE_CAPS, errno,
 				       "raise capability %d in the ambient set",
 				       cap);
 	return 0;

@@ -172,7 +172,8 @@ int cg_set_limit(const struct cg_dir *d, unsigned controller, const char *file,
 	snprintf(text, sizeof(text), "%lld", value);
 	r = write_file_at(d->path, file, text);
 	if (r < 0)
-		return err_sys(err, "cgroup", -r, "write %s=%s in `%s`", file,
+		return err_sys(err, STAGE_CGROUP, -r, "write %s=%s in `%s`",
+			       file,
 			       text, d->path);
 	return 0;
 }

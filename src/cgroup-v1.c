@@ -28,13 +28,13 @@ static int add_parents(const char *parent, unsigned required,
 	struct stat st;
 
 	if (found < 0)
-		return err_sys(err, "cgroup", -found,
+		return err_sys(err, STAGE_CGROUP, -found,
 			       "--cgroup-parent `%s`: read "
 			       "/proc/self/mountinfo",
 			       parent);
 	relative = cg_relative_path(parent, mounts, n, &cg_v1, &own);
 	if (!relative)
-		return err_set(err, "cgroup", ENOENT,
+		return err_set(err, STAGE_CGROUP, ENOENT,
 			       "--cgroup-parent `%s`: no cgroup v1 hierarchy "
 			       "holds it",
 			       parent);
@@ -43,12 +43,12 @@ static int add_parents(const char *parent, unsigned required,
 		    (i != own && !(mounts[i].controllers & wanted)))
 			continue;
 		if (!cg_join_path(path, sizeof(path), mounts[i].path, relative))
-			return err_set(err, "cgroup", ENAMETOOLONG,
+			return err_set(err, STAGE_CGROUP, ENAMETOOLONG,
 				       "--cgroup-parent `%s`: too long",
 				       parent);
 		if (stat(path, &st) < 0) {
 			if (mounts[i].controllers & required)
-				return err_sys(err, "cgroup", errno,
+				return err_sys(err, STAGE_CGROUP, errno,
 					       "--cgroup-parent: `%s` in the "
 					       "hierarchy of %s",
 					       path,
@@ -58,7 +58,7 @@ static int add_parents(const char *parent, unsigned required,
 			continue;
 		}
 		if (cg_add_dir(set, path, &cg_v1, mounts[i].controllers) < 0)
-			return err_set(err, "cgroup", E2BIG,
+			return err_set(err, STAGE_CGROUP, E2BIG,
 				       "too many cgroup hierarchies");
 	}
 	return 0;

@@ -43,7 +43,7 @@ static int add_parents(const char *parent, unsigned required,
 	int r = read_controllers(parent, &controllers);
 
 	if (r < 0)
-		return err_sys(err, "cgroup", -r,
+		return err_sys(err, STAGE_CGROUP, -r,
 			       "--cgroup-parent `%s`: read "
 			       "cgroup.controllers",
 			       parent);
@@ -62,14 +62,14 @@ static int enable_controllers(struct cg_dir *d, unsigned required,
 		if (!(required & bit))
 			continue;
 		if (!(d->controllers & bit))
-			return err_set(err, "cgroup", EOPNOTSUPP,
+			return err_set(err, STAGE_CGROUP, EOPNOTSUPP,
 				       "--cgroup-parent `%s`: controller `%s` "
 				       "is not available there",
 				       d->path, name);
 		snprintf(change, sizeof(change), "+%s", name);
 		r = write_file_at(d->path, "cgroup.subtree_control", change);
 		if (r < 0)
-			return err_sys(err, "cgroup", -r,
+			return err_sys(err, STAGE_CGROUP, -r,
 				       "enable controller `%s` in `%s`", name,
 				       d->path);
 	}
@@ -81,7 +81,7 @@ static int leaf_controllers(struct cg_dir *d, struct sh_err *err)
 	int r = read_controllers(d->path, &d->controllers);
 
 	if (r < 0)
-		return err_sys(err, "cgroup", -r,
+		return err_sys(err, STAGE_CGROUP, -r,
 			       "read `%s/cgroup.controllers`", d->path);
 	return 0;
 }
@@ -94,7 +94,8 @@ static int set_cpu_max(const struct cg_dir *d, long long quota_usec,
 
 	snprintf(cpu, sizeof(cpu), "%lld %lld", quota_usec, period_usec);
 	if ((r = write_file_at(d->path, "cpu.max", cpu)) < 0)
-		return err_sys(err, "cgroup", -r, "write cpu.max=%s in `%s`",
+		return err_sys(err, STAGE_CGROUP, -r,
+			       "write cpu.max=%s in `%s`",
 			       cpu, d->path);
 	return 0;
 }

@@ -63,16 +63,17 @@ static int list_cgroup_mounts(struct strv *points, struct sh_err *err)
 	int r = 0;
 
 	if (!f)
-		return err_sys(err, "mount", errno, "open /proc/self/mountinfo");
+		return err_sys(err, STAGE_MOUNT, errno,
+			       "open /proc/self/mountinfo");
 	errno = 0;
 	while (r == 0 && getline(&line, &size, f) > 0) {
 		char *point = cgroup_mount_point(line);
 
 		if (point && strv_push(points, point) < 0)
-			r = err_set(err, "mount", ENOMEM, "out of memory");
+			r = err_set(err, STAGE_MOUNT, ENOMEM, "out of memory");
 	}
 	if (r == 0 && ferror(f))
-		r = err_sys(err, "mount", errno ? errno : EIO,
+		r = err_sys(err, STAGE_MOUNT, errno ? errno : EIO,
 			    "read /proc/self/mountinfo");
 	fclose(f);
 	return r;
@@ -88,7 +89,7 @@ static int cgroup_fs(const char *path, struct sh_err *err)
 	if (statfs(path, &st) < 0)
 		return errno == ENOENT || errno == ENOTDIR
 			       ? 0
-			       : err_sys(err, "mount", errno, "statfs `%s`",
+			       : err_sys(err, STAGE_MOUNT, errno, "statfs `%s`",
 					 path);
 	return st.f_type == CGROUP2_MAGIC || st.f_type == CGROUP1_MAGIC;
 }
@@ -127,10 +128,10 @@ int cgroup_mounts_readonly(struct sh_err *err)
 			continue;
 		r = 0;
 		if (statvfs(points.v[i], &st) < 0)
-			r = err_sys(err, "mount", errno, "statvfs `%s`",
+			r = err_sys(err, STAGE_MOUNT, errno, "statvfs `%s`",
 				    points.v[i]);
 		else if (!(st.f_flag & ST_RDONLY))
-			r = err_set(err, "mount", EROFS,
+			r = err_set(err, STAGE_MOUNT, EROFS,
 				    "cgroup mount `%s` is still writable",
 				    points.v[i]);
 	}

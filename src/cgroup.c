@@ -34,10 +34,11 @@ static int fs_backend(const char *path, const char *option,
 	struct statfs st;
 
 	if (statfs(path, &st) < 0)
-		return err_sys(err, "cgroup", errno, "%s `%s`", option, path);
+		return err_sys(err, STAGE_CGROUP, errno, "%s `%s`", option,
+			       path);
 	*backend = cg_backend_by_magic(st.f_type);
 	if (!*backend)
-		return err_set(err, "cgroup", ENOTDIR,
+		return err_set(err, STAGE_CGROUP, ENOTDIR,
 			       "%s `%s`: not in a cgroup file system", option,
 			       path);
 	return 0;
@@ -272,14 +273,14 @@ static int mkdir_leaf(const char *parent, char *leaf, size_t size,
 				       parent, (int)getpid());
 
 		if (len >= (int)size)
-			return err_set(err, "cgroup", ENAMETOOLONG,
+			return err_set(err, STAGE_CGROUP, ENAMETOOLONG,
 				       "`%s`: too long", parent);
 		if (mkdir(leaf, 0755) == 0)
 			return 0;
 		if (errno != EEXIST)
 			break;
 	}
-	return err_sys(err, "cgroup", errno, "create cgroup `%s`", leaf);
+	return err_sys(err, STAGE_CGROUP, errno, "create cgroup `%s`", leaf);
 }
 
 static int make_leaf(const struct spec *spec, struct cg_dir *d,
@@ -293,7 +294,7 @@ static int make_leaf(const struct spec *spec, struct cg_dir *d,
 	int r = lock_and_clean(d, &parent_fd, &parent_dir);
 
 	if (r < 0)
-		return err_sys(err, "cgroup", -r, "%s `%s`",
+		return err_sys(err, STAGE_CGROUP, -r, "%s `%s`",
 			       parent_fd < 0 ? "open" : "lock", d->path);
 	if ((r = d->backend->enable_controllers(d, required, err)) < 0)
 		return r;
@@ -303,9 +304,9 @@ static int make_leaf(const struct spec *spec, struct cg_dir *d,
 	d->created = true;
 	d->lock_fd = open(leaf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (d->lock_fd < 0)
-		return err_sys(err, "cgroup", errno, "open `%s`", leaf);
+		return err_sys(err, STAGE_CGROUP, errno, "open `%s`", leaf);
 	if (flock(d->lock_fd, LOCK_EX | LOCK_NB) < 0)
-		return err_sys(err, "cgroup", errno, "lock `%s`", leaf);
+		return err_sys(err, STAGE_CGROUP, errno, "lock `%s`", leaf);
 	if ((r = d->backend->leaf_controllers(d, err)) < 0)
 		return r;
 	return set_limits(spec, d, err);
@@ -359,7 +360,7 @@ static int start_guard(struct cgroup_set *set, struct sh_err *err)
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
-		return err_sys(err, "monitor", errno,
+		return err_sys(err, STAGE_MONITOR, errno,
 			       "pipe2 for the guard of the leaves");
 	/* a clone as the sandbox's: no C library fork handlers (musl's
 	 * blocks and restores every signal around it) */
@@ -371,7 +372,7 @@ static int start_guard(struct cgroup_set *set, struct sh_err *err)
 	close(fds[0]);
 	if (pid < 0) {
 		close(fds[1]);
-		return err_sys(err, "monitor", -pid,
+		return err_sys(err, STAGE_MONITOR, -pid,
 			       "start the guard of the leaves");
 	}
 	set->guard_fd = fds[1];
@@ -423,7 +424,7 @@ int cgroup_prepare(const struct spec *spec, struct cgroup_set *set,
 		required &= ~set->dirs[i].controllers;
 	}
 	if (required)
-		return err_set(err, "cgroup", EOPNOTSUPP,
+		return err_set(err, STAGE_CGROUP, EOPNOTSUPP,
 			       "--cgroup-parent `%s`: no hierarchy has the "
 			       "controller `%s`",
 			       spec->cgroup_parent,
@@ -440,7 +441,7 @@ int cgroup_enter(const struct cgroup_set *set, pid_t pid, struct sh_err *err)
 		int r = write_file_at(set->dirs[i].path, "cgroup.procs", text);
 
 		if (r < 0)
-			return err_sys(err, "cgroup", -r,
+			return err_sys(err, STAGE_CGROUP, -r,
 				       "move the sandbox into `%s`",
 				       set->dirs[i].path);
 	}

@@ -59,7 +59,7 @@ static int move_above(int *fd, int base, struct sh_err *err)
 	close(*fd);
 	*fd = moved;
 	if (moved < 0)
-		return err_sys(err, "monitor", errno, "move a channel fd");
+		return err_sys(err, STAGE_MONITOR, errno, "move a channel fd");
 	return 0;
 }
 
@@ -69,25 +69,26 @@ int chan_open(struct chan_monitor *m, struct chan_sandbox *s, bool with_sync,
 	int fds[2], one = 1, r;
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
-		return err_sys(err, "monitor", errno, "pipe2");
+		return err_sys(err, STAGE_MONITOR, errno, "pipe2");
 	m->error = fds[0];
 	s->error = fds[1];
 	if ((r = move_above(&s->error, above, err)) < 0)
 		return r;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
-		return err_sys(err, "monitor", errno, "socketpair");
+		return err_sys(err, STAGE_MONITOR, errno, "socketpair");
 	m->report = fds[0];
 	s->report = fds[1];
 	/* SCM_CREDENTIALS translates the command's pid into ours */
 	if (setsockopt(m->report, SOL_SOCKET, SO_PASSCRED, &one,
 		       sizeof(one)) < 0)
-		return err_sys(err, "monitor", errno, "setsockopt SO_PASSCRED");
+		return err_sys(err, STAGE_MONITOR, errno,
+			       "setsockopt SO_PASSCRED");
 	if ((r = move_above(&s->report, above, err)) < 0)
 		return r;
 	if (!with_sync)
 		return 0;
 	if (pipe2(fds, O_CLOEXEC) < 0)
-		return err_sys(err, "monitor", errno, "pipe2");
+		return err_sys(err, STAGE_MONITOR, errno, "pipe2");
 	s->sync = fds[0];
 	m->sync = fds[1];
 	return move_above(&s->sync, above, err);

@@ -32,7 +32,7 @@ static int reset_signals(struct sh_err *err)
 	 * (blocking all, then setting the old mask back) is told apart in
 	 * tests/faults.sh */
 	if ((r = signal_unblock_raw(~(uint64_t)0)) < 0)
-		return err_sys(err, "signals", -r, "sigprocmask");
+		return err_sys(err, STAGE_SIGNALS, -r, "sigprocmask");
 	return 0;
 }
 
@@ -45,7 +45,7 @@ static int enter_directory(const struct launch *launch,
 	if (launch->spec->has_umask)
 		umask(launch->spec->umask);
 	if (launch->spec->chdir && chdir(launch->spec->chdir) < 0)
-		return err_sys(err, "chdir", errno, "--chdir `%s`",
+		return err_sys(err, STAGE_CHDIR, errno, "--chdir `%s`",
 			       launch->spec->chdir);
 	if (!launch->cwd_errno && !launch->cwd)
 		return 0;
@@ -53,7 +53,7 @@ static int enter_directory(const struct launch *launch,
 	if (launch->cwd && chdir(launch->cwd) < 0)
 		info->cwd_errno = errno;
 	if (info->cwd_errno && chdir("/") < 0)
-		return err_sys(err, "chdir", errno, "chdir `/`");
+		return err_sys(err, STAGE_CHDIR, errno, "chdir `/`");
 	return 0;
 }
 
@@ -79,7 +79,7 @@ static int set_no_new_privs(const struct launch *launch, struct sh_err *err)
 {
 	if (!launch->spec->allow_new_privs &&
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return err_sys(err, "nnp", errno, "prctl NO_NEW_PRIVS");
+		return err_sys(err, STAGE_NNP, errno, "prctl NO_NEW_PRIVS");
 	return 0;
 }
 
@@ -108,7 +108,7 @@ static int report_command(const struct launch *launch,
 			  listener >= 0, NULL);
 
 	if (r < 0)
-		return err_sys(err, "monitor", -r, "report the command");
+		return err_sys(err, STAGE_MONITOR, -r, "report the command");
 	return 0;
 }
 
@@ -123,7 +123,7 @@ static int wait_for_network(const struct launch *launch, struct sh_err *err)
 		return 0;
 	r = chan_expect(launch->report_fd, MSG_NET_READY, &m);
 	if (r != 1)
-		return err_set(err, "monitor", r < 0 ? -r : EPROTO,
+		return err_set(err, STAGE_MONITOR, r < 0 ? -r : EPROTO,
 			       "the helper did not configure the network");
 	return 0;
 }
@@ -188,14 +188,14 @@ static int set_exec_context(const char *context, struct sh_err *err)
 	if (!context)
 		return 0;
 	if (!selinux_enabled())
-		return err_set(err, "creds", ENOTSUP,
+		return err_set(err, STAGE_CREDS, ENOTSUP,
 			       "--selinux-exec-context `%s`: SELinux is not "
 			       "enabled here (no selinuxfs in /proc/filesystems)",
 			       context);
 	fd = open("/proc/thread-self/attr/exec", O_WRONLY | O_CLOEXEC);
 	len = strlen(context);
 	if (fd < 0 || write(fd, context, len) != (ssize_t)len)
-		return err_sys(err, "creds", errno,
+		return err_sys(err, STAGE_CREDS, errno,
 			       "--selinux-exec-context `%s`: write "
 			       "/proc/thread-self/attr/exec",
 			       context);

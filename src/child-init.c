@@ -115,12 +115,12 @@ static pid_t start_command(struct command_start *start, struct proc *proc,
 	pid_t command;
 
 	if (stack == MAP_FAILED)
-		return err_sys(err, "init", errno,
+		return err_sys(err, STAGE_INIT, errno,
 			       "map a stack for the command");
 	/* a guard page: an overflow faults instead of writing the init's
 	 * memory */
 	if (mprotect(stack, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE) < 0) {
-		err_sys(err, "init", errno, "guard the command's stack");
+		err_sys(err, STAGE_INIT, errno, "guard the command's stack");
 		munmap(stack, COMMAND_STACK_SIZE);
 		return -1;
 	}
@@ -131,7 +131,7 @@ static pid_t start_command(struct command_start *start, struct proc *proc,
 			CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, start,
 			&proc->pidfd);
 	if (command < 0)
-		err_sys(err, "init", errno, "start the command");
+		err_sys(err, STAGE_INIT, errno, "start the command");
 	munmap(stack, COMMAND_STACK_SIZE);
 	proc->pid = command;
 	return command;

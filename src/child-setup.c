@@ -24,9 +24,9 @@
 int child_die_with_parent(pid_t expected, struct sh_err *err)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		return err_sys(err, "process", errno, "prctl PDEATHSIG");
+		return err_sys(err, STAGE_PROCESS, errno, "prctl PDEATHSIG");
 	if (getppid() != expected)
-		return err_set(err, "process", ESRCH,
+		return err_set(err, STAGE_PROCESS, ESRCH,
 			       "the helper exited during setup");
 	return 0;
 }
@@ -38,7 +38,7 @@ int child_die_with_parent(pid_t expected, struct sh_err *err)
 static int enter_session(const struct launch *launch, struct sh_err *err)
 {
 	if (launch->own_session && setsid() < 0)
-		return err_sys(err, "process", errno, "setsid");
+		return err_sys(err, STAGE_PROCESS, errno, "setsid");
 	return 0;
 }
 
@@ -64,7 +64,7 @@ static int wait_for_monitor(const struct launch *launch, struct sh_err *err)
 		return 0;
 	r = chan_expect(launch->sync_fd, MSG_GO, &m);
 	if (r != 1)
-		return err_set(err, "userns", r < 0 ? -r : EPROTO,
+		return err_set(err, STAGE_USERNS, r < 0 ? -r : EPROTO,
 			       "the helper did not set up the user namespace");
 	close(launch->sync_fd);
 	return 0;
@@ -84,7 +84,7 @@ static int enter_cgroup_namespace(const struct launch *launch,
 		info->cgroup_ns_errno = errno;
 		return 0;
 	}
-	return err_sys(err, "ns", errno, "namespace `cgroup` refused");
+	return err_sys(err, STAGE_NS, errno, "namespace `cgroup` refused");
 }
 
 /* bubblewrap's *-namespace keys, taken here for the monitor: it cannot
@@ -134,7 +134,8 @@ static int pass_network(const struct launch *launch, struct sh_err *err)
 	r = chan_send(launch->report_fd, MSG_NET_SOCKETS, &msg, fds, n, NULL);
 	net_close(&s);
 	if (r < 0)
-		return err_sys(err, "monitor", -r, "pass the network sockets");
+		return err_sys(err, STAGE_MONITOR, -r,
+			       "pass the network sockets");
 	return 0;
 }
 
@@ -142,7 +143,7 @@ static int set_hostname(const struct launch *launch, struct sh_err *err)
 {
 	if (launch->hostname &&
 	    sethostname(launch->hostname, strlen(launch->hostname)) < 0)
-		return err_sys(err, "uts", errno, "sethostname `%s`",
+		return err_sys(err, STAGE_UTS, errno, "sethostname `%s`",
 			       launch->hostname);
 	return 0;
 }
@@ -154,7 +155,7 @@ static int report_to_monitor(const struct launch *launch,
 	int r = chan_send(launch->report_fd, MSG_SANDBOX, info, NULL, 0, NULL);
 
 	if (r < 0)
-		return err_sys(err, "monitor", -r, "report the setup");
+		return err_sys(err, STAGE_MONITOR, -r, "report the setup");
 	return 0;
 }
 

@@ -29,7 +29,7 @@ static int check_id_text(const char *option, const char *value,
 
 	if (value[0] == '-' || value[0] == '+' ||
 	    (digits && !names_parse_id(value, &id)))
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "%s `%s`: neither a name nor an id from 0 to "
 			       "%u",
 			       option, value, UINT_MAX - 1);
@@ -49,7 +49,7 @@ static int resolve_uid(const struct spec *spec, struct creds *creds,
 		return r;
 	r = names_user(spec->uid, &pw, &buf, &found);
 	if (r < 0)
-		return err_sys(err, "spec", -r, "--uid `%s`: user lookup",
+		return err_sys(err, STAGE_SPEC, -r, "--uid `%s`: user lookup",
 			       spec->uid);
 	if (found) {
 		creds->uid = pw.pw_uid;
@@ -58,7 +58,8 @@ static int resolve_uid(const struct spec *spec, struct creds *creds,
 	} else if (names_parse_id(spec->uid, &id)) {
 		creds->uid = (uid_t)id;
 	} else {
-		return err_set(err, "spec", ENOENT, "--uid `%s`: no such user",
+		return err_set(err, STAGE_SPEC, ENOENT,
+			       "--uid `%s`: no such user",
 			       spec->uid);
 	}
 	creds->set_uid = true;
@@ -82,10 +83,12 @@ static int resolve_group(const char *option, const char *name, gid_t *gid,
 	}
 	r = names_group(name, &gr, &buf, &found);
 	if (r < 0)
-		return err_sys(err, "spec", -r, "%s `%s`: group lookup", option,
+		return err_sys(err, STAGE_SPEC, -r, "%s `%s`: group lookup",
+			       option,
 			       name);
 	if (!found)
-		return err_set(err, "spec", ENOENT, "%s `%s`: no such group",
+		return err_set(err, STAGE_SPEC, ENOENT,
+			       "%s `%s`: no such group",
 			       option, name);
 	*gid = gr.gr_gid;
 	return 0;
@@ -99,17 +102,17 @@ static int resolve_groups(const char *list, struct creds *creds,
 	size_t cap = 1;
 
 	if (!copy)
-		return err_set(err, "spec", ENOMEM, "out of memory");
+		return err_set(err, STAGE_SPEC, ENOMEM, "out of memory");
 	for (const char *c = list; *c; c++)
 		cap += *c == ',';
 	creds->groups = calloc(cap, sizeof(gid_t));
 	if (!creds->groups)
-		return err_set(err, "spec", ENOMEM, "out of memory");
+		return err_set(err, STAGE_SPEC, ENOMEM, "out of memory");
 	creds->set_groups = true;
 	if (!*list)
 		return 0;
 	if (list[strlen(list) - 1] == ',' || *list == ',' || strstr(list, ",,"))
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--groups `%s`: an empty name in the list",
 			       list);
 	for (item = strtok_r(copy, ",", &save); item;
@@ -121,7 +124,7 @@ static int resolve_groups(const char *list, struct creds *creds,
 			return r;
 	}
 	if (creds->n_groups > KERNEL_NGROUPS_MAX)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--groups: %zu groups, the kernel allows %d",
 			       creds->n_groups, KERNEL_NGROUPS_MAX);
 	return 0;
@@ -149,7 +152,7 @@ int creds_resolve(const struct spec *spec, struct creds *creds,
 		creds->gid = user_gid;
 		creds->set_gid = true;
 	} else if (spec->uid) {
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--uid %s has no passwd entry to take a group "
 			       "from: give --gid",
 			       spec->uid);
@@ -161,7 +164,8 @@ int creds_resolve(const struct spec *spec, struct creds *creds,
 		creds->groups = calloc(1, sizeof(gid_t));
 		creds->set_groups = creds->groups != NULL;
 		if (!creds->groups)
-			return err_set(err, "spec", ENOMEM, "out of memory");
+			return err_set(err, STAGE_SPEC, ENOMEM,
+				       "out of memory");
 	}
 	return 0;
 }
@@ -216,18 +220,19 @@ static int id_error(struct sh_err *err, const char *call, unsigned id,
 		    const char *cap, const char *map_option)
 {
 	if (errno == EINVAL)
-		return err_sys(err, "creds", errno,
+		return err_sys(err, STAGE_CREDS, errno,
 			       "%s %u (%u is not mapped in the user namespace: "
 			       "see --map-root and %s)",
 			       call, id, id, map_option);
-	return err_sys(err, "creds", errno, "%s %u (needs %s)", call, id, cap);
+	return err_sys(err, STAGE_CREDS, errno, "%s %u (needs %s)", call, id,
+		       cap);
 }
 
 int creds_apply(const struct creds *creds, struct sh_err *err)
 {
 	if (creds->set_groups && !groups_already(creds->groups, creds->n_groups) &&
 	    setgroups(creds->n_groups, creds->groups) < 0)
-		return err_sys(err, "creds", errno,
+		return err_sys(err, STAGE_CREDS, errno,
 			       "setgroups (%zu groups; needs CAP_SETGID)",
 			       creds->n_groups);
 	if (creds->set_gid && !ids_already(false, creds->gid) &&

@@ -11,14 +11,14 @@
 #include "sys-names.h"
 #include "utf8.h"
 
-static int set_stage(struct sh_err *err, const char *stage, int errnum)
+static int set_stage(struct sh_err *err, enum stage stage, int errnum)
 {
-	snprintf(err->stage, sizeof(err->stage), "%s", stage);
+	snprintf(err->stage, sizeof(err->stage), "%s", stage_name(stage));
 	err->errnum = errnum ? errnum : EINVAL;
 	return -err->errnum;
 }
 
-int err_set(struct sh_err *err, const char *stage, int errnum,
+int err_set(struct sh_err *err, enum stage stage, int errnum,
 	    const char *fmt, ...)
 {
 	va_list ap;
@@ -29,7 +29,7 @@ int err_set(struct sh_err *err, const char *stage, int errnum,
 	return set_stage(err, stage, errnum);
 }
 
-int err_sys(struct sh_err *err, const char *stage, int errnum,
+int err_sys(struct sh_err *err, enum stage stage, int errnum,
 	    const char *fmt, ...)
 {
 	char text[SH_ERR_MESSAGE_MAX];
@@ -41,6 +41,11 @@ int err_sys(struct sh_err *err, const char *stage, int errnum,
 	utf8_format(err->message, sizeof(err->message), "%s: %s", text,
 		    err_description(errnum));
 	return set_stage(err, stage, errnum);
+}
+
+void err_restage(struct sh_err *err, enum stage stage)
+{
+	snprintf(err->stage, sizeof(err->stage), "%s", stage_name(stage));
 }
 
 void err_prefix(struct sh_err *err, const char *fmt, ...)

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "stages.h"
+
 #define SH_ERR_MESSAGE_MAX 512
 
 struct sh_err {
@@ -18,13 +20,17 @@ struct sh_err {
  * caller can write `return err_set(err, ...)`. The message is cut between
  * UTF-8 characters, at SH_ERR_MESSAGE_MAX and where the format writes a
  * precision ("%.64s"): see utf8_vformat. */
-int err_set(struct sh_err *err, const char *stage, int errnum,
+int err_set(struct sh_err *err, enum stage stage, int errnum,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* err_set with the message followed by ": " and err_description(errnum)
  * (glibc's strerror text, whichever C library the helper links). */
-int err_sys(struct sh_err *err, const char *stage, int errnum,
+int err_sys(struct sh_err *err, enum stage stage, int errnum,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The error as it is, of another stage: bad input found late (the spec
+ * stage of a seccomp policy that does not compile). */
+void err_restage(struct sh_err *err, enum stage stage);
 
 /* Put context in front of an existing message ("--fd: " + message). */
 void err_prefix(struct sh_err *err, const char *fmt, ...)

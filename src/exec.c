@@ -39,16 +39,16 @@ int env_build(const struct spec *spec, char *const *base, struct strv *env,
 		    named_in(&spec->setenv, base[i]))
 			continue;
 		if (strv_push(env, base[i]) < 0)
-			return err_set(err, "env", ENOMEM, "out of memory");
+			return err_set(err, STAGE_ENV, ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < spec->setenv.n; i++)
 		if (strv_push(env, spec->setenv.v[i]) < 0)
-			return err_set(err, "env", ENOMEM, "out of memory");
+			return err_set(err, STAGE_ENV, ENOMEM, "out of memory");
 	if (!env->v) {
 		/* an empty environment is still a NULL-terminated array */
 		env->v = calloc(1, sizeof(char *));
 		if (!env->v)
-			return err_set(err, "env", ENOMEM, "out of memory");
+			return err_set(err, STAGE_ENV, ENOMEM, "out of memory");
 		env->cap = 1;
 	}
 	return 0;
@@ -209,20 +209,20 @@ static int exec_failed(const struct spec *spec, char *const *env,
 	/* the kernel refuses a file whose capabilities (with the effective
 	 * bit) it cannot all grant: outside the bounding set */
 	if (errnum == EPERM && caps_of_file(file, fcaps, sizeof(fcaps)))
-		return err_sys(err, "exec", errnum,
+		return err_sys(err, STAGE_EXEC, errnum,
 			       "execve `%s`: its file capabilities `%s` are "
 			       "not all kept (--cap-keep)",
 			       file, fcaps);
 	/* Landlock counts an execve as a read, of the loader too */
 	if (errnum == EACCES && spec_sandbox_reads_restricted(spec))
-		return err_sys(err, "exec", errnum,
+		return err_sys(err, STAGE_EXEC, errnum,
 			       "execve `%s`: the command, its loader and its "
 			       "libraries must be below a --sandbox-read path",
 			       file);
 	if (path)
-		return err_sys(err, "exec", errnum, "execve `%s` (PATH=%s)",
+		return err_sys(err, STAGE_EXEC, errnum, "execve `%s` (PATH=%s)",
 			       file, path);
-	return err_sys(err, "exec", errnum, "execve `%s`", file);
+	return err_sys(err, STAGE_EXEC, errnum, "execve `%s`", file);
 }
 
 int exec_command(const struct spec *spec, char *const *env, struct sh_err *err)
@@ -233,7 +233,7 @@ int exec_command(const struct spec *spec, char *const *env, struct sh_err *err)
 	int found_errno = ENOENT;
 
 	if (!argv)
-		return err_set(err, "exec", ENOMEM, "out of memory");
+		return err_set(err, STAGE_EXEC, ENOMEM, "out of memory");
 
 	if (strchr(file, '/')) {
 		execve(file, argv, env);
@@ -267,7 +267,7 @@ int exec_command(const struct spec *spec, char *const *env, struct sh_err *err)
 
 int exit_code_for_error(const struct sh_err *err)
 {
-	if (strcmp(err->stage, "exec") != 0)
+	if (strcmp(err->stage, stage_name(STAGE_EXEC)) != 0)
 		return EXIT_SETUP_FAILED;
 	return err->errnum == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE;
 }

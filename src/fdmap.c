@@ -125,13 +125,14 @@ static int cloexec_all_slow(struct sh_err *err)
 	int r = 0;
 
 	if (!dir)
-		return err_sys(err, "fds", errno, "opendir `/proc/self/fd`");
+		return err_sys(err, STAGE_FDS, errno,
+			       "opendir `/proc/self/fd`");
 	while (r == 0 && (de = readdir(dir))) {
 		int fd = atoi(de->d_name);
 
 		if (de->d_name[0] != '.' && fd != dirfd(dir) &&
 		    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
-			r = err_sys(err, "fds", errno,
+			r = err_sys(err, STAGE_FDS, errno,
 				    "mark fd %d close-on-exec", fd);
 	}
 	closedir(dir);
@@ -143,7 +144,7 @@ static int cloexec_all(struct sh_err *err)
 	if (syscall(SYS_close_range, 0U, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		return 0;
 	if (errno != EINVAL && errno != ENOSYS)
-		return err_sys(err, "fds", errno, "close_range CLOEXEC");
+		return err_sys(err, STAGE_FDS, errno, "close_range CLOEXEC");
 	return cloexec_all_slow(err);
 }
 
@@ -160,7 +161,7 @@ int fdmap_apply(const struct fd_plan *plan, int temp_base, struct sh_err *err)
 	if (r < 0)
 		return r;
 	if (!temps)
-		return err_set(err, "fds", ENOMEM, "out of memory");
+		return err_set(err, STAGE_FDS, ENOMEM, "out of memory");
 	for (size_t i = 0; i < plan->n_ops; i++) {
 		const struct fd_op *op = &plan->ops[i];
 		int src = resolve(op->src, temps);
@@ -168,18 +169,18 @@ int fdmap_apply(const struct fd_plan *plan, int temp_base, struct sh_err *err)
 		switch (op->kind) {
 		case FD_OP_KEEP:
 			if (fcntl(src, F_SETFD, 0) < 0)
-				return err_sys(err, "fds", errno,
+				return err_sys(err, STAGE_FDS, errno,
 					       "keep fd %d", src);
 			break;
 		case FD_OP_SAVE:
 			temps[op->dst] = fcntl(src, F_DUPFD_CLOEXEC, temp_base);
 			if (temps[op->dst] < 0)
-				return err_sys(err, "fds", errno,
+				return err_sys(err, STAGE_FDS, errno,
 					       "move fd %d aside", src);
 			break;
 		case FD_OP_DUP2:
 			if (dup2(src, op->dst) < 0)
-				return err_sys(err, "fds", errno,
+				return err_sys(err, STAGE_FDS, errno,
 					       "dup2 %d to %d", src, op->dst);
 			break;
 		}

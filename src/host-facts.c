@@ -17,7 +17,7 @@ int host_facts_read(struct host_facts *host, struct sh_err *err)
 	int sys_admin = caps_effective(CAP_SYS_ADMIN);
 
 	if (sys_admin < 0)
-		return err_sys(err, "caps", -sys_admin,
+		return err_sys(err, STAGE_CAPS, -sys_admin,
 			       "read the helper's capabilities");
 	host->cap_sys_admin = sys_admin;
 	host->euid = geteuid();

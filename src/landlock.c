@@ -105,13 +105,15 @@ static int allow_path(int ruleset, const char *option, const char *path,
 	if (fd < 0 && optional)
 		return 0;
 	if (fd < 0 || fstat(fd, &st) < 0)
-		return err_sys(err, "landlock", errno, "%s `%s`", option, path);
+		return err_sys(err, STAGE_LANDLOCK, errno, "%s `%s`", option,
+			       path);
 	rule.allowed_access = S_ISDIR(st.st_mode) ? allowed
 						  : allowed & LL_FS_FILE;
 	rule.parent_fd = fd;
 	if (syscall(SYS_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH,
 		    &rule, 0) < 0)
-		return err_sys(err, "landlock", errno, "add a rule for `%s`",
+		return err_sys(err, STAGE_LANDLOCK, errno,
+			       "add a rule for `%s`",
 			       path);
 	return 0;
 }
@@ -160,7 +162,7 @@ static int unavailable(int abi, const char *what, bool strict,
 {
 	report->abi = 0;
 	if (strict)
-		return err_sys(err, "landlock", -abi,
+		return err_sys(err, STAGE_LANDLOCK, -abi,
 			       "%s: Landlock is not available "
 			       "(--landlock-mode best-effort runs without it)",
 			       what);
@@ -179,7 +181,7 @@ static int create_ruleset(int abi, uint64_t handled, uint64_t scoped,
 				       : sizeof(uint64_t),
 			    0);
 	if (*out < 0)
-		return err_sys(err, "landlock", errno, "create a ruleset");
+		return err_sys(err, STAGE_LANDLOCK, errno, "create a ruleset");
 	return 0;
 }
 
@@ -187,7 +189,7 @@ static int restrict_self(int ruleset, struct landlock_report *report,
 			 struct sh_err *err)
 {
 	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
-		return err_sys(err, "landlock", errno,
+		return err_sys(err, STAGE_LANDLOCK, errno,
 			       "restrict the command (needs no_new_privs or "
 			       "CAP_SYS_ADMIN)");
 	report->enforced = true;
@@ -217,7 +219,7 @@ int landlock_apply(const struct strv *read, const struct strv *write,
 	 * refuse every kernel before 6.12 for what nobody asked for */
 	fs_missing = report->missing & LL_FEATURE_FS;
 	if (strict && fs_missing)
-		return err_set(err, "landlock", EOPNOTSUPP,
+		return err_set(err, STAGE_LANDLOCK, EOPNOTSUPP,
 			       "Landlock ABI %d cannot enforce `%s`: "
 			       "--landlock-mode best-effort runs confined "
 			       "without that right (listed in the record)",

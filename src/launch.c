@@ -28,15 +28,15 @@ static int check_ns_file(int fd, int kind, const char *value,
 	int type = ioctl(fd, NS_GET_NSTYPE);
 
 	if (type < 0 && (errno == ENOTTY || errno == EINVAL))
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--join-ns `%s`: not a namespace file (such as "
 			       "/proc/PID/ns/%s)",
 			       value, ns_table[kind].proc_name);
 	if (type < 0)
-		return err_sys(err, "spec", errno,
+		return err_sys(err, STAGE_SPEC, errno,
 			       "--join-ns `%s`: NS_GET_NSTYPE", value);
 	if ((unsigned long)type != ns_table[kind].flag)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--join-ns `%s`: not a `%s` namespace", value,
 			       ns_table[kind].name);
 	return 0;
@@ -51,7 +51,7 @@ static int open_join_fds(struct launch *launch, struct sh_err *err)
 		int fd = open(j->path, O_RDONLY | O_CLOEXEC), r;
 
 		if (fd < 0)
-			return err_sys(err, "spec", errno,
+			return err_sys(err, STAGE_SPEC, errno,
 				       "--join-ns `%s`: open", j->text);
 		launch->join_fds[j->kind] = fd;
 		launch->join_values[j->kind] = j->text;
@@ -71,7 +71,7 @@ static int prepare_user(struct launch *launch, struct sh_err *err)
 	int setgid_cap = caps_effective(CAP_SETGID);
 
 	if (setgid_cap < 0)
-		return err_sys(err, "caps", -setgid_cap,
+		return err_sys(err, STAGE_CAPS, -setgid_cap,
 			       "read the helper's capabilities");
 	id_map_single(&launch->uid_map, spec->map_root ? 0 : uid, uid);
 	id_map_single(&launch->gid_map, spec->map_root ? 0 : gid, gid);
@@ -126,7 +126,7 @@ static int add_mount(struct launch *launch, enum mount_kind kind,
 	/* the command would keep the root below it, unchanged (on a new
 	 * root, the mount is what pivot_root enters) */
 	if (!launch->spec->chroot && mount_path_is_root(dest))
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--%s `%s`: a mount on / is not seen (the "
 			       "command keeps the root below it): give "
 			       "--chroot DIR for a new root",
@@ -169,9 +169,9 @@ static int check_chroot(const char *dir, struct sh_err *err)
 	struct stat st;
 
 	if (stat(dir, &st) < 0)
-		return err_sys(err, "spec", errno, "--chroot `%s`", dir);
+		return err_sys(err, STAGE_SPEC, errno, "--chroot `%s`", dir);
 	if (!S_ISDIR(st.st_mode))
-		return err_set(err, "spec", ENOTDIR,
+		return err_set(err, STAGE_SPEC, ENOTDIR,
 			       "--chroot `%s`: not a directory", dir);
 	return 0;
 }
@@ -247,7 +247,7 @@ static int prepare_safe_defaults(struct launch *launch, struct sh_err *err)
 	else if (host_root || launch->sandbox.on)
 		launch->read_only_host = true; /* the sandbox's enforcement */
 	if (launch->read_only_host && launch->join_fds[NS_MOUNT] >= 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--join-ns mnt: a command that is the host's "
 			       "uid 0 sees the host read-only, which the "
 			       "helper cannot make in a joined mount "
@@ -285,7 +285,7 @@ static int prepare_cwd(struct launch *launch, struct sh_err *err)
 		return 0;
 	launch->cwd = getcwd(NULL, 0);
 	if (!launch->cwd && errno == ENOMEM)
-		return err_set(err, "spec", ENOMEM, "out of memory");
+		return err_set(err, STAGE_SPEC, ENOMEM, "out of memory");
 	/* a directory without a path (removed): the command goes to / */
 	if (!launch->cwd)
 		launch->cwd_errno = errno;
@@ -343,7 +343,7 @@ static int prepare_mounts(struct launch *launch, struct sh_err *err)
 
 	launch->mounts = calloc(n + 1, sizeof(*launch->mounts));
 	if (!launch->mounts)
-		return err_set(err, "spec", ENOMEM, "out of memory");
+		return err_set(err, STAGE_SPEC, ENOMEM, "out of memory");
 	if (spec->chroot && (r = check_chroot(spec->chroot, err)) < 0)
 		return r;
 	if ((r = add_binds(launch, &spec->binds, MOUNT_BIND, err)) < 0 ||
@@ -449,13 +449,13 @@ static int check_maps_cover_caller(struct launch *launch, struct sh_err *err)
 		return 0;
 	if (spec->uid_map && !spec->uid &&
 	    map_id(launch->uid_map.text, uid, false) < 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--uid-map does not map the caller's uid %u: "
 			       "give --uid",
 			       (unsigned)uid);
 	if (spec->gid_map && !spec->gid && !spec->uid &&
 	    map_id(launch->gid_map.text, gid, false) < 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--gid-map does not map the caller's gid %u: "
 			       "give --gid",
 			       (unsigned)gid);
@@ -492,7 +492,7 @@ static int prepare_hardening(struct launch *launch, struct sh_err *err)
 	    (launch->seccomp.n || spec->landlock_read.n ||
 	     spec->landlock_write.n || spec_sandbox_reads_restricted(spec)) &&
 	    !(launch->cap_keep & (UINT64_C(1) << CAP_SYS_ADMIN)))
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--allow-new-privs with a seccomp filter (the "
 			       "build profile by default, --seccomp-policy, "
 			       "--seccomp-bpf) or Landlock needs --cap-keep "
@@ -513,13 +513,13 @@ static int check_fd_room(const struct launch *launch,
 	struct rlimit nofile;
 
 	if (getrlimit(RLIMIT_NOFILE, &nofile) < 0)
-		return err_sys(err, "spec", errno, "getrlimit NOFILE");
+		return err_sys(err, STAGE_SPEC, errno, "getrlimit NOFILE");
 	if ((rlim_t)launch->temp_base + need <= nofile.rlim_cur)
 		return 0;
 	for (size_t i = 0; i < n_map; i++)
 		if (map[i].child == launch->temp_base - 1 ||
 		    map[i].parent == launch->temp_base - 1)
-			return err_set(err, "spec", EMFILE,
+			return err_set(err, STAGE_SPEC, EMFILE,
 				       "--fd %d=%d: the helper needs %zu fds "
 				       "above fd %d until the command starts, "
 				       "and the open-files limit is %llu",
@@ -528,7 +528,7 @@ static int check_fd_room(const struct launch *launch,
 						      map[i].parent),
 				       need, launch->temp_base - 1,
 				       (unsigned long long)nofile.rlim_cur);
-	return err_set(err, "spec", EMFILE,
+	return err_set(err, STAGE_SPEC, EMFILE,
 		       "the helper needs %zu fds from fd %d, and the "
 		       "open-files limit is %llu",
 		       need, launch->temp_base,
@@ -575,7 +575,7 @@ int launch_prepare_on(struct launch *launch, const struct spec *spec,
 		return r;
 	if (spec_effective_fds(spec, &map, &n_map) < 0 ||
 	    fdmap_plan(map, n_map, &launch->fd_plan) < 0)
-		return err_set(err, "fds", ENOMEM, "out of memory");
+		return err_set(err, STAGE_FDS, ENOMEM, "out of memory");
 	launch->temp_base = fdmap_temp_base(map, n_map);
 	return check_fd_room(launch, map, n_map, err);
 }

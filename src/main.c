@@ -33,7 +33,7 @@
 static int refuse_secure_exec(struct sh_err *err)
 {
 	if (getauxval(AT_SECURE))
-		return err_set(err, "privilege", EPERM,
+		return err_set(err, STAGE_PRIVILEGE, EPERM,
 			       "refusing to run with AT_SECURE set (installed "
 			       "setuid, setgid or with file capabilities); "
 			       "spawn-helper must be installed without them");
@@ -97,7 +97,7 @@ static int catch_termination(const struct spec *spec, struct sh_err *err)
 					   EXIT_SETUP_FAILED, t->text,
 					   sizeof(t->text));
 		if (sigaction(sig, &sa, NULL) < 0)
-			return err_sys(err, "signals", errno, "sigaction");
+			return err_sys(err, STAGE_SIGNALS, errno, "sigaction");
 		n++;
 	}
 	return 0;

@@ -236,7 +236,7 @@ static int start_reader(struct memreader *r, struct sh_err *err)
 	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return err_sys(err, "monitor", errno,
+		return err_sys(err, STAGE_MONITOR, errno,
 			       "socketpair for the memory reader");
 	if (r->page)
 		atomic_store(&r->page->state, PAGE_IDLE);
@@ -251,7 +251,7 @@ static int start_reader(struct memreader *r, struct sh_err *err)
 	close(sv[1]);
 	if (pid < 0) {
 		close(sv[0]);
-		return err_sys(err, "monitor", -pid,
+		return err_sys(err, STAGE_MONITOR, -pid,
 			       "fork the memory reader");
 	}
 	r->sock = sv[0];
@@ -459,14 +459,14 @@ int memread_serve(struct memreader *r, int listener, memread_serve_fn serve,
 	if (r->page)
 		return 0;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return err_sys(err, "monitor", errno,
+		return err_sys(err, STAGE_MONITOR, errno,
 			       "socketpair for the memory reader");
 	page = mmap(NULL, sizeof(struct memread_page), PROT_READ | PROT_WRITE,
 		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (page == MAP_FAILED) {
 		close(sv[0]);
 		close(sv[1]);
-		return err_sys(err, "monitor", errno,
+		return err_sys(err, STAGE_MONITOR, errno,
 			       "mmap the memory reader's page");
 	}
 	/* a reader that reads jobs only is replaced by a serving one */

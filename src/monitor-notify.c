@@ -36,7 +36,7 @@ bool notify_answer_call(struct waiter *w, int listener, struct outcome *out,
 	if (seccomp_plan_rules(w->seccomp, &rules_err) < 0) {
 		kill_sandbox(w, out);
 		if (!err->errnum)
-			err_set(err, "monitor", rules_err.errnum,
+			err_set(err, STAGE_MONITOR, rules_err.errnum,
 				"the seccomp rules to answer by: %s",
 				rules_err.message);
 		return false;
@@ -59,7 +59,7 @@ bool notify_answer_left(struct waiter *w, int listener, bool handed,
 		    !err->errnum) {
 			/* unanswered, the caller would wait for ever */
 			kill_sandbox(w, out);
-			err_set(err, "monitor", ENOMEM,
+			err_set(err, STAGE_MONITOR, ENOMEM,
 				"answer a seccomp notification: %s",
 				err_description(ENOMEM));
 			return false;

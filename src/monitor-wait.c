@@ -110,7 +110,7 @@ static void on_child(struct waiter *w, struct outcome *out, bool *exited,
 	if (r == out->child.pid && !out->init_reported)
 		out->wait_status = status;
 	else if (r < 0 && errno != EINTR)
-		err_sys(err, "monitor", errno, "wait4");
+		err_sys(err, STAGE_MONITOR, errno, "wait4");
 	memread_reap(&w->reader);
 }
 
@@ -146,7 +146,7 @@ int wait_for_command(struct waiter *w, struct outcome *out,
 	bool exited = false;
 
 	if (sfd < 0)
-		return err_sys(err, "monitor", errno, "signalfd");
+		return err_sys(err, STAGE_MONITOR, errno, "signalfd");
 	/* not served (no memory, no socket): we receive, as without */
 	if (listener >= 0)
 		seccomp_serve(w->seccomp, listener, &w->reader, &serve_err);
@@ -165,7 +165,7 @@ int wait_for_command(struct waiter *w, struct outcome *out,
 			timeout = watch;
 		n = poll(fds, fds[1].fd >= 0 ? 2 : 1, timeout);
 		if (n < 0 && errno != EINTR)
-			return err_sys(err, "monitor", errno, "poll");
+			return err_sys(err, STAGE_MONITOR, errno, "poll");
 		if (n > 0 && (fds[0].revents & POLLIN) &&
 		    read(sfd, &si, sizeof(si)) == sizeof(si))
 			on_signal(w, &si, out, &exited, err);
@@ -182,7 +182,7 @@ int wait_for_command(struct waiter *w, struct outcome *out,
 		if (listener >= 0 && !notify_answer_left(w, listener, false, out, err))
 			listener = -1;
 	}
-	return err->errnum && strcmp(err->stage, "monitor") == 0
+	return err->errnum && strcmp(err->stage, stage_name(STAGE_MONITOR)) == 0
 		       ? -err->errnum
 		       : 0;
 }
@@ -199,7 +199,7 @@ void monitor_sigset(sigset_t *set)
 static int block(const sigset_t *set, struct sh_err *err)
 {
 	if (sigprocmask(SIG_BLOCK, set, NULL) < 0)
-		return err_sys(err, "monitor", errno, "sigprocmask");
+		return err_sys(err, STAGE_MONITOR, errno, "sigprocmask");
 	return 0;
 }
 

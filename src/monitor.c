@@ -50,9 +50,9 @@ static int watch_parent(const struct launch *launch, pid_t helper_parent,
 	if (!launch->spec->die_with_parent)
 		return 0;
 	if (prctl(PR_SET_PDEATHSIG, SIGNAL_PARENT_DIED) < 0)
-		return err_sys(err, "process", errno, "prctl PDEATHSIG");
+		return err_sys(err, STAGE_PROCESS, errno, "prctl PDEATHSIG");
 	if (getppid() != helper_parent)
-		return err_set(err, "process", ESRCH,
+		return err_set(err, STAGE_PROCESS, ESRCH,
 			       "--die-with-parent: the parent already exited");
 	return 0;
 }
@@ -97,12 +97,12 @@ int monitor_interrupted(int sig, struct sh_err *err)
 	const char *abbrev = err_signal_abbrev(sig);
 
 	if (sig == SIGNAL_KILL_SANDBOX)
-		return err_set(err, "signals", EINTR,
+		return err_set(err, STAGE_SIGNALS, EINTR,
 			       "killed through libspawnhelper (signal %d) "
 			       "during setup: the helper stopped before the "
 			       "command ran",
 			       sig);
-	return err_set(err, "signals", EINTR,
+	return err_set(err, STAGE_SIGNALS, EINTR,
 		       "SIG%s received during setup: the helper stopped "
 		       "before the command ran",
 		       abbrev ? abbrev : "?");
@@ -137,7 +137,7 @@ static int wait_setup(struct pollfd *p, nfds_t n, int sfd,
 			r = poll(all, n + 1, -1);
 		while (r < 0 && errno == EINTR);
 		if (r < 0)
-			return err_sys(err, "monitor", errno, "poll");
+			return err_sys(err, STAGE_MONITOR, errno, "poll");
 		memcpy(p, all, n * sizeof(*p));
 		for (nfds_t i = 0; i < n; i++)
 			if (all[i].revents)
@@ -247,7 +247,7 @@ static int release(struct channels *ch, struct sh_err *err)
 	int r = chan_send(ch->sync_write, MSG_GO, NULL, NULL, 0, NULL);
 
 	if (r < 0)
-		return err_sys(err, "monitor", -r, "release the sandbox");
+		return err_sys(err, STAGE_MONITOR, -r, "release the sandbox");
 	return 0;
 }
 
@@ -351,7 +351,7 @@ static int read_setup_result(const struct channels *ch, int sfd,
 		return 0;
 	reap(&out->child);
 	if (r < 0)
-		return err_sys(err, "monitor", -r, "read the setup result");
+		return err_sys(err, STAGE_MONITOR, -r, "read the setup result");
 	return take_child_error(&m.u.error, err);
 }
 
@@ -435,7 +435,7 @@ static int receive_net_sockets(const struct channels *ch, int sfd,
 	}
 	if (r == 1) /* fewer sockets than it says */
 		msg_close_fds(&m);
-	return err_sys(err, "monitor", r < 0 ? -r : EPROTO,
+	return err_sys(err, STAGE_MONITOR, r < 0 ? -r : EPROTO,
 		       "receive the network sockets");
 }
 
@@ -467,7 +467,7 @@ static int configure_network(const struct launch *launch,
 	}
 	r = chan_send(ch->report_read, MSG_NET_READY, NULL, NULL, 0, NULL);
 	if (r < 0) {
-		r = err_sys(err, "monitor", -r, "let the command go on");
+		r = err_sys(err, STAGE_MONITOR, -r, "let the command go on");
 		goto failed;
 	}
 	net_close(&s); /* the command goes on meanwhile */
@@ -492,7 +492,7 @@ static int run_setup(struct launch *launch, struct channels *ch,
 
 	monitor_termination_sigset(&set);
 	if ((sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
-		return err_sys(err, "monitor", errno, "signalfd");
+		return err_sys(err, STAGE_MONITOR, errno, "signalfd");
 	if ((r = take_termination(sfd, err)) < 0 ||
 	    (r = start_sandbox(launch, ch, &out->child, err)) < 0)
 		return r;
@@ -509,14 +509,14 @@ static int run_setup(struct launch *launch, struct channels *ch,
 		return r;
 	if ((r = read_reports(ch->report_read, out)) < 0) {
 		reap(&out->child);
-		return err_sys(err, "monitor", -r,
+		return err_sys(err, STAGE_MONITOR, -r,
 			       "read the sandbox's reports");
 	}
 	/* the command reports just before its execve: a closed error pipe
 	 * without that report is a death during setup, not an exec */
 	if (!out->command_reported) {
 		reap(&out->child);
-		return err_set(err, "process", ECHILD,
+		return err_set(err, STAGE_PROCESS, ECHILD,
 			       "the sandbox died during setup, before the "
 			       "command's execve");
 	}

@@ -31,7 +31,7 @@ static int target_path(const struct mount_plan *plan, const char *path,
 			 path);
 
 	if (n < 0 || (size_t)n >= size)
-		return err_set(err, "mount", ENAMETOOLONG,
+		return err_set(err, STAGE_MOUNT, ENAMETOOLONG,
 			       "mount target `%s` is too long", path);
 	return 0;
 }
@@ -121,20 +121,20 @@ static int set_tree_attr(const char *target, unsigned long long attr_set,
 		    &attr, sizeof(attr)) == 0)
 		return 0;
 	if (errno != ENOSYS)
-		return err_sys(err, "mount", errno,
+		return err_sys(err, STAGE_MOUNT, errno,
 			       "make `%s` and what is mounted below it "
 			       "read-only (mount_setattr)",
 			       target);
 	if ((r = locked_flags(target, &flags)) < 0)
-		return err_sys(err, "mount", -r, "statvfs `%s`", target);
+		return err_sys(err, STAGE_MOUNT, -r, "statvfs `%s`", target);
 	if (attr_set & SH_MOUNT_ATTR_NODEV)
 		flags |= MS_NODEV;
 	if (mount(NULL, target, NULL,
 		  MS_BIND | MS_REMOUNT | MS_RDONLY | flags, NULL) < 0)
-		return err_sys(err, "mount", errno,
+		return err_sys(err, STAGE_MOUNT, errno,
 			       "remount `%s` read-only", target);
 	if (mounts_below(target))
-		return err_set(err, "mount", EOPNOTSUPP,
+		return err_set(err, STAGE_MOUNT, EOPNOTSUPP,
 			       "`%s` has mounts below it, which this kernel "
 			       "cannot make read-only (mount_setattr needs "
 			       "Linux 5.12)",
@@ -166,12 +166,12 @@ static int allow_device(const char *target, struct sh_err *err)
 	struct stat st;
 
 	if (stat(target, &st) < 0)
-		return err_sys(err, "mount", errno, "stat `%s`", target);
+		return err_sys(err, STAGE_MOUNT, errno, "stat `%s`", target);
 	if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
 		return 0;
 	if (syscall(SYS_mount_setattr, SH_AT_FDCWD, target, 0, &attr,
 		    sizeof(attr)) < 0)
-		return err_sys(err, "mount", errno,
+		return err_sys(err, STAGE_MOUNT, errno,
 			       "let the device `%s` open (mount_setattr)",
 			       target);
 	return 0;
@@ -197,14 +197,15 @@ static int set_top_readonly(const char *target, bool readonly,
 		    sizeof(attr)) == 0)
 		return 0;
 	if (errno != ENOSYS)
-		return err_sys(err, "mount", errno,
+		return err_sys(err, STAGE_MOUNT, errno,
 			       "make `%s` %s (mount_setattr)", target, what);
 	if ((r = locked_flags(target, &flags)) < 0)
-		return err_sys(err, "mount", -r, "statvfs `%s`", target);
+		return err_sys(err, STAGE_MOUNT, -r, "statvfs `%s`", target);
 	if (mount(NULL, target, NULL,
 		  MS_BIND | MS_REMOUNT | flags | (readonly ? MS_RDONLY : 0),
 		  NULL) < 0)
-		return err_sys(err, "mount", errno, "remount `%s` %s", target,
+		return err_sys(err, STAGE_MOUNT, errno, "remount `%s` %s",
+			       target,
 			       what);
 	return 0;
 }
@@ -219,7 +220,7 @@ static int bind_mount(const char *source, const char *target,
 		      enum bind_access access, struct sh_err *err)
 {
 	if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return err_sys(err, "mount", errno, "bind `%s` on `%s`",
+		return err_sys(err, STAGE_MOUNT, errno, "bind `%s` on `%s`",
 			       source, target);
 	if (access == BIND_READ_ONLY)
 		return make_readonly(target, err);
@@ -231,7 +232,8 @@ static int mount_fs(const char *type, const char *target, unsigned long flags,
 		    const char *data, struct sh_err *err)
 {
 	if (mount(type, target, type, flags, data) < 0)
-		return err_sys(err, "mount", errno, "mount %s on `%s`", type,
+		return err_sys(err, STAGE_MOUNT, errno, "mount %s on `%s`",
+			       type,
 			       target);
 	return 0;
 }
@@ -246,13 +248,13 @@ static int nodev_if_dir(const char *target, struct sh_err *err)
 	struct stat st;
 
 	if (stat(target, &st) < 0)
-		return err_sys(err, "mount", errno, "stat `%s`", target);
+		return err_sys(err, STAGE_MOUNT, errno, "stat `%s`", target);
 	if (!S_ISDIR(st.st_mode) ||
 	    (statfs(target, &fs) == 0 && fs.f_type == DEVPTS_SUPER_MAGIC))
 		return 0;
 	if (syscall(SYS_mount_setattr, SH_AT_FDCWD, target, SH_AT_RECURSIVE,
 		    &attr, sizeof(attr)) < 0)
-		return err_sys(err, "mount", errno,
+		return err_sys(err, STAGE_MOUNT, errno,
 			       "make `%s` nodev (mount_setattr)", target);
 	return 0;
 }
@@ -312,12 +314,12 @@ static int protect_proc(const char *proc, struct sh_err *err)
 	for (size_t i = 0; i < sizeof(global) / sizeof(global[0]); i++) {
 		if (snprintf(path, sizeof(path), "%s/%s", proc, global[i]) >=
 		    (int)sizeof(path))
-			return err_set(err, "mount", ENAMETOOLONG,
+			return err_set(err, STAGE_MOUNT, ENAMETOOLONG,
 				       "`%s`: too long", proc);
 		if (access(path, F_OK) < 0) {
 			if (errno == ENOENT)
 				continue; /* not in this kernel's /proc */
-			return err_sys(err, "mount", errno, "access `%s`",
+			return err_sys(err, STAGE_MOUNT, errno, "access `%s`",
 				       path);
 		}
 		if ((r = bind_mount(path, path, BIND_READ_ONLY, err)) < 0)
@@ -346,12 +348,12 @@ static int mount_proc(const char *target, struct sh_err *err)
 		  NULL) == 0)
 		return 0;
 	if (errno == EPERM)
-		return err_sys(err, "mount", errno,
+		return err_sys(err, STAGE_MOUNT, errno,
 			       "mount proc on `%s` (refused where the /proc "
 			       "above has covered parts, as inside another "
 			       "sandbox: give --unsafe-share-pids or --uid)",
 			       target);
-	return err_sys(err, "mount", errno, "mount proc on `%s`", target);
+	return err_sys(err, STAGE_MOUNT, errno, "mount proc on `%s`", target);
 }
 
 static int mount_special(const struct mount_plan *plan, struct sh_err *err)
@@ -396,7 +398,7 @@ static int note_host_writable(const struct mount_plan *plan, bool **out,
 
 	*out = calloc(plan->n + 1, sizeof(**out));
 	if (!*out)
-		return err_set(err, "mount", ENOMEM, "out of memory");
+		return err_set(err, STAGE_MOUNT, ENOMEM, "out of memory");
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct mount_entry *e = &plan->entries[i];
 		const char *source = path;
@@ -409,7 +411,7 @@ static int note_host_writable(const struct mount_plan *plan, bool **out,
 					  err)) < 0)
 			return r;
 		if (statvfs(source, &st) < 0)
-			return err_sys(err, "mount", errno,
+			return err_sys(err, STAGE_MOUNT, errno,
 				       "--%s `%s`: statvfs `%s`", e->option,
 				       e->value, source);
 		(*out)[i] = !(st.f_flag & ST_RDONLY);
@@ -446,7 +448,8 @@ static int open_host_devices(int fds[N_DEVICES], struct sh_err *err)
 		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i].name);
 		fds[i] = open(path, O_PATH | O_CLOEXEC);
 		if (fds[i] < 0)
-			return err_sys(err, "mount", errno, "open `%s`", path);
+			return err_sys(err, STAGE_MOUNT, errno, "open `%s`",
+				       path);
 	}
 	return 0;
 }
@@ -469,7 +472,7 @@ static int dev_symlink(const struct mount_plan *plan, const char *name,
 	if (r < 0)
 		return r;
 	if (symlink(to, path) < 0)
-		return err_sys(err, "mount", errno, "symlink `%s`", path);
+		return err_sys(err, STAGE_MOUNT, errno, "symlink `%s`", path);
 	return 0;
 }
 
@@ -481,7 +484,7 @@ static int dev_dir(const struct mount_plan *plan, const char *name,
 	if (r < 0)
 		return r;
 	if (mkdir(path, 0755) < 0)
-		return err_sys(err, "mount", errno, "mkdir `%s`", path);
+		return err_sys(err, STAGE_MOUNT, errno, "mkdir `%s`", path);
 	return 0;
 }
 
@@ -499,18 +502,19 @@ static int dev_node(const struct mount_plan *plan, size_t i, int fd,
 		return r;
 	if (mknod(path, S_IFCHR | 0666,
 		  makedev(dev_nodes[i].major, dev_nodes[i].minor)) == 0)
-		return chmod(path, 0666) < 0 ? err_sys(err, "mount", errno,
+		return chmod(path, 0666) < 0 ? err_sys(err, STAGE_MOUNT, errno,
 						       "chmod `%s`", path)
 					     : 0;
 	if (errno != EPERM)
-		return err_sys(err, "mount", errno, "mknod `%s`", path);
+		return err_sys(err, STAGE_MOUNT, errno, "mknod `%s`", path);
 	file = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (file < 0)
-		return err_sys(err, "mount", errno, "create `%s`", path);
+		return err_sys(err, STAGE_MOUNT, errno, "create `%s`", path);
 	close(file);
 	snprintf(source, sizeof(source), "/proc/self/fd/%d", fd);
 	if (mount(source, path, NULL, MS_BIND, NULL) < 0)
-		return err_sys(err, "mount", errno, "bind `/dev/%s` on `%s`",
+		return err_sys(err, STAGE_MOUNT, errno,
+			       "bind `/dev/%s` on `%s`",
 			       name, path);
 	return allow_device(path, err);
 }
@@ -601,12 +605,12 @@ static int deny_store(int *out, struct sh_err *err)
 	    (*out = (int)syscall(SYS_fsmount, fs, SH_FSMOUNT_CLOEXEC,
 				 SH_MOUNT_ATTR_NOSUID | SH_MOUNT_ATTR_NODEV |
 					 SH_MOUNT_ATTR_NOEXEC)) < 0)
-		return err_sys(err, "mount", errno,
+		return err_sys(err, STAGE_MOUNT, errno,
 			       "--sandbox-deny: make a tmpfs for the "
 			       "inaccessible objects (fsopen, Linux 5.2)");
 	if (mknodat(*out, "file", S_IFCHR, makedev(0, 0)) < 0 ||
 	    mkdirat(*out, "dir", 0) < 0)
-		return err_sys(err, "mount", errno,
+		return err_sys(err, STAGE_MOUNT, errno,
 			       "--sandbox-deny: make the inaccessible objects");
 	return 0;
 }
@@ -664,7 +668,7 @@ static int clone_attached(const char *target, const char *name, int *out,
 		return r;
 	if (syscall(SYS_move_mount, store, "", SH_AT_FDCWD, at,
 		    SH_MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return err_sys(err, "mount", errno,
+		return err_sys(err, STAGE_MOUNT, errno,
 			       "attach the inaccessible objects on `%s` "
 			       "(move_mount)",
 			       at);
@@ -677,11 +681,11 @@ static int clone_attached(const char *target, const char *name, int *out,
 		if (*out >= 0)
 			close(*out);
 		*out = -1;
-		return err_sys(err, "mount", saved,
+		return err_sys(err, STAGE_MOUNT, saved,
 			       "detach the inaccessible objects from `%s`", at);
 	}
 	if (*out < 0)
-		return err_sys(err, "mount", saved,
+		return err_sys(err, STAGE_MOUNT, saved,
 			       "clone the inaccessible %s (open_tree)", name);
 	return 0;
 }
@@ -702,7 +706,7 @@ static int deny_object(int store, int userns, bool dir, const char *target,
 	    (r = clone_attached(target, name, out, err)) < 0)
 		return r;
 	if (*out < 0)
-		return err_sys(err, "mount", errno,
+		return err_sys(err, STAGE_MOUNT, errno,
 			       "clone the inaccessible %s (open_tree)", name);
 	/* best effort: tmpfs takes an idmapping since Linux 6.3 */
 	if (dir && userns >= 0)
@@ -727,14 +731,14 @@ static int deny_path(const struct mount_plan *plan, int store, int userns,
 	if (stat(target, &st) < 0)
 		return errno == ENOENT || errno == ENOTDIR || errno == EACCES
 			       ? 0
-			       : err_sys(err, "mount", errno, "stat `%s`",
+			       : err_sys(err, STAGE_MOUNT, errno, "stat `%s`",
 					 target);
 	if ((r = deny_object(store, userns, S_ISDIR(st.st_mode), target,
 			     &object, err)) < 0)
 		return r;
 	if (syscall(SYS_move_mount, object, "", SH_AT_FDCWD, target,
 		    SH_MOVE_MOUNT_F_EMPTY_PATH | SH_MOVE_MOUNT_T_SYMLINKS) < 0)
-		return err_sys(err, "mount", errno,
+		return err_sys(err, STAGE_MOUNT, errno,
 			       "mount an inaccessible object on `%s` "
 			       "(move_mount)",
 			       target);
@@ -767,13 +771,14 @@ static int deny_paths(const struct mount_plan *plan, struct sh_err *err)
 static int enter_new_root(const char *root, struct sh_err *err)
 {
 	if (chdir(root) < 0)
-		return err_sys(err, "mount", errno, "chdir `%s`", root);
+		return err_sys(err, STAGE_MOUNT, errno, "chdir `%s`", root);
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
-		return err_sys(err, "mount", errno, "pivot_root `%s`", root);
+		return err_sys(err, STAGE_MOUNT, errno, "pivot_root `%s`",
+			       root);
 	if (umount2(".", MNT_DETACH) < 0)
-		return err_sys(err, "mount", errno, "detach the old root");
+		return err_sys(err, STAGE_MOUNT, errno, "detach the old root");
 	if (chdir("/") < 0)
-		return err_sys(err, "mount", errno, "chdir `/`");
+		return err_sys(err, STAGE_MOUNT, errno, "chdir `/`");
 	return 0;
 }
 
@@ -788,7 +793,7 @@ int mounts_apply(const struct mount_plan *plan, struct sh_err *err)
 
 	/* nothing mounted here may propagate back to the host */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return err_sys(err, "mount", errno,
+		return err_sys(err, STAGE_MOUNT, errno,
 			       "make `/` private (MS_REC|MS_PRIVATE)");
 	/* pivot_root needs the new root to be a mount point */
 	if (plan->read_only_host &&

@@ -224,7 +224,7 @@ int net_open(struct net_sockets *s, struct sh_err *err)
 {
 	s->route = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (s->route < 0)
-		return err_sys(err, "net", errno, "netlink socket");
+		return err_sys(err, STAGE_NET, errno, "netlink socket");
 	/* subscribed before anything changes, so no announcement is lost */
 	s->events = open_route_events();
 	s->probe = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -266,7 +266,7 @@ int net_setup_loopback(const struct net_sockets *s,
 	memset(result, 0, sizeof(*result));
 	r = link_up(s->route, ifindex);
 	if (r < 0)
-		return err_sys(err, "net", -r, "netlink: set `lo` up");
+		return err_sys(err, STAGE_NET, -r, "netlink: set `lo` up");
 	result->ipv6 = ipv6_works(s->probe);
 	deadline = now_usec() + NET_ROUTE_WAIT_MS * 1000LL;
 	for (size_t i = 0; i < n && result->n_added < NET_MAX_ADDRS; i++) {
@@ -275,7 +275,7 @@ int net_setup_loopback(const struct net_sockets *s,
 		r = add_address(s->route, ifindex, &addrs[i]);
 		net_format_addr(&addrs[i], text, sizeof(text));
 		if (r < 0)
-			return err_sys(err, "net", -r,
+			return err_sys(err, STAGE_NET, -r,
 				       "netlink: add address %s to `lo`", text);
 		result->added[result->n_added++] = addrs[i];
 	}

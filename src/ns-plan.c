@@ -20,7 +20,7 @@ int ns_plan_first(const struct ns_inputs *in, struct ns_state *out,
 		if (out->namespaces &
 		    (in->privileged ? NS_BIT(NS_USER)
 				    : NS_ALL_BUT_USER | NS_BIT(NS_USER)))
-			return err_set(err, "spec", EINVAL,
+			return err_set(err, STAGE_SPEC, EINVAL,
 				       "--join-ns user: cannot also make new "
 				       "namespaces or maps (they would not be "
 				       "inside the joined one)");
@@ -69,14 +69,14 @@ static int refused_error(const struct ns_inputs *in, const struct ns_refusal *r,
 	char hint[160];
 
 	if (r->sysctl)
-		return err_sys(err, "ns", errnum,
+		return err_sys(err, STAGE_NS, errnum,
 			       "namespace `%s` refused: the sysctl %s allows "
 			       "none%s",
 			       name, r->sysctl,
 			       in->privileged ? ""
 					      : " (as root the helper needs no "
 						"user namespace)");
-	return err_sys(err, "ns", errnum, "namespace `%s` refused%s", name,
+	return err_sys(err, STAGE_NS, errnum, "namespace `%s` refused%s", name,
 		       ns_refusal_hint(kind, errnum, hint, sizeof(hint)));
 }
 
@@ -103,11 +103,11 @@ static int leave_out(const struct ns_inputs *in, const struct ns_state *now,
 	/* outside a user namespace --uid and --gid name host ids, not the
 	 * mapped ones the spec meant */
 	if ((refused & NS_BIT(NS_USER)) && in->maps_given)
-		return err_set(err, "ns", errno_of(r, NS_USER),
+		return err_set(err, STAGE_NS, errno_of(r, NS_USER),
 			       "namespace `user` refused, and the --uid-map "
 			       "or --gid-map the spec gives needs it");
 	if ((refused & NS_BIT(NS_MOUNT)) && in->mount_ns_needed_by)
-		return err_set(err, "ns", errno_of(r, NS_MOUNT),
+		return err_set(err, STAGE_NS, errno_of(r, NS_MOUNT),
 			       "namespace `mount` refused (needed for %s)",
 			       in->mount_ns_needed_by);
 	for (int k = 0; k < NS_COUNT; k++)
@@ -147,7 +147,7 @@ int ns_replan(const struct ns_inputs *in, const struct ns_state *now,
 	if (r->at == NS_REFUSED_AT_MAPS && ns_refusal_fails(in, now))
 		return -r->errnos[NS_USER];
 	if (kind < 0)
-		return err_sys(err, "ns", r->clone_errno,
+		return err_sys(err, STAGE_NS, r->clone_errno,
 			       "clone with namespaces (no single namespace "
 			       "is refused alone)");
 	if (ns_refusal_fails(in, now))

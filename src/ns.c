@@ -69,7 +69,7 @@ static int map_error(struct sh_err *err, int errnum, const char *file,
 		      "uid, or keep cap_setfcap)";
 	else if (unprivileged && errnum == EPERM)
 		why = " (an unprivileged caller may map only its own id, once)";
-	return err_sys(err, "userns", errnum,
+	return err_sys(err, STAGE_USERNS, errnum,
 		       "namespace `user`: write %s `%.*s`%s", file,
 		       (int)strcspn(map->text, "\n"), map->text, why);
 }
@@ -82,7 +82,7 @@ int userns_write_maps(pid_t pid, const struct id_map *uid_map,
 
 	if (deny_setgroups &&
 	    (r = write_proc_file(pid, "setgroups", "deny")) < 0 && r != -ENOENT)
-		return err_sys(err, "userns", -r,
+		return err_sys(err, STAGE_USERNS, -r,
 			       "namespace `user`: write setgroups");
 	if ((r = write_proc_file(pid, "uid_map", uid_map->text)) < 0)
 		return map_error(err, -r, "uid_map", uid_map, deny_setgroups);
@@ -96,7 +96,7 @@ int ns_join(const int fds[NS_COUNT], const char *const values[NS_COUNT],
 {
 	for (int k = 0; k < NS_COUNT; k++)
 		if (fds[k] >= 0 && setns(fds[k], (int)ns_table[k].flag) < 0)
-			return err_sys(err, "ns", errno,
+			return err_sys(err, STAGE_NS, errno,
 				       "--join-ns `%s`: join namespace `%s`",
 				       values[k], ns_table[k].name);
 	return 0;

@@ -23,7 +23,7 @@
 
 static int oom(struct sh_err *err)
 {
-	return err_set(err, "spec", ENOMEM, "out of memory");
+	return err_set(err, STAGE_SPEC, ENOMEM, "out of memory");
 }
 
 /* Strict decimal (or octal with base 8) in [min, max]. */
@@ -76,7 +76,8 @@ static int parse_nonempty(struct spec *spec, const struct option_def *opt,
 			  const char *value, struct sh_err *err)
 {
 	if (!*value)
-		return err_set(err, "spec", EINVAL, "--%s: the value is empty",
+		return err_set(err, STAGE_SPEC, EINVAL,
+			       "--%s: the value is empty",
 			       opt->name);
 	return parse_string(spec, opt, value, err);
 }
@@ -86,7 +87,7 @@ static int parse_abs_string(struct spec *spec, const struct option_def *opt,
 			    const char *value, struct sh_err *err)
 {
 	if (value[0] != '/')
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--%s `%.64s`: expected an absolute path",
 			       opt->name, value);
 	return parse_string(spec, opt, value, err);
@@ -149,7 +150,7 @@ static int parse_setenv(struct spec *spec, const struct option_def *opt,
 	const char *eq = strchr(value, '=');
 
 	if (!eq || !valid_env_name(value, (size_t)(eq - value)))
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--setenv `%.64s`: expected NAME=VALUE with a "
 			       "non-empty NAME",
 			       value);
@@ -160,7 +161,7 @@ static int parse_unsetenv(struct spec *spec, const struct option_def *opt,
 			  const char *value, struct sh_err *err)
 {
 	if (!valid_env_name(value, strlen(value)))
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--unsetenv `%.64s`: expected a non-empty NAME "
 			       "without '='",
 			       value);
@@ -194,13 +195,13 @@ static int parse_fd(struct spec *spec, const struct option_def *opt,
 	if (r == -ENOMEM)
 		return oom(err);
 	if (r < 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--fd `%.64s`: expected CHILD=PARENT, two fd "
 			       "numbers",
 			       value);
 	for (size_t i = 0; i < spec->n_fds; i++)
 		if (spec->fds[i].child == child)
-			return err_set(err, "spec", EINVAL,
+			return err_set(err, STAGE_SPEC, EINVAL,
 				       "--fd %ld=%d: the command's fd %ld is "
 				       "already mapped (from %d)",
 				       child,
@@ -226,7 +227,7 @@ static int parse_caller_fd(struct spec *spec, const struct option_def *opt,
 	if (r == -ENOMEM)
 		return oom(err);
 	if (r < 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--caller-fd `%.64s`: expected FD=CALLER, two "
 			       "fd numbers",
 			       value);
@@ -273,7 +274,7 @@ static int parse_umask(struct spec *spec, const struct option_def *opt,
 	long mask;
 
 	if (option_parse_number(value, 8, 0, 0777, &mask) < 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--umask `%.64s`: expected an octal mode from "
 			       "0 to 0777",
 			       value);
@@ -319,7 +320,7 @@ static int parse_join_ns(struct spec *spec, const struct option_def *opt,
 	if (r == -ENOMEM)
 		return oom(err);
 	if (r < 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--join-ns `%.64s`: expected TYPE=PATH with TYPE "
 			       "one of user, mount, net, ipc, uts, pid, cgroup, "
 			       "time",
@@ -328,7 +329,7 @@ static int parse_join_ns(struct spec *spec, const struct option_def *opt,
 		if (spec->join_ns.v[i].kind == join.kind) {
 			free(join.path);
 			free(join.text);
-			return err_set(err, "spec", EINVAL,
+			return err_set(err, STAGE_SPEC, EINVAL,
 				       "--join-ns: namespace `%s` given twice",
 				       ns_table[join.kind].name);
 		}
@@ -389,7 +390,7 @@ static int parse_keyword(struct spec *spec, const struct option_def *opt,
 					: i == n - 1 ? " or "
 						     : ", ",
 					opt->choices[i]);
-	return err_set(err, "spec", EINVAL, "--%s `%.64s`: expected %s",
+	return err_set(err, STAGE_SPEC, EINVAL, "--%s `%.64s`: expected %s",
 		       opt->name, value, words);
 }
 
@@ -425,7 +426,7 @@ static int parse_id_map(struct spec *spec, const struct option_def *opt,
 	if (r == -ENOMEM)
 		return oom(err);
 	if (r < 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--%s `%.64s`: expected records \"INNER OUTER "
 			       "COUNT\" separated by commas",
 			       opt->name, value);
@@ -449,7 +450,7 @@ static int parse_hostname(struct spec *spec, const struct option_def *opt,
 	if (!*value || strlen(value) > 64 ||
 	    strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 			  "0123456789.-_") != strlen(value))
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--hostname `%.64s`: expected 1 to 64 letters, "
 			       "digits, dots, hyphens or underscores",
 			       value);
@@ -462,20 +463,20 @@ static int parse_loopback_addr(struct spec *spec, const struct option_def *opt,
 	struct net_addr addr;
 
 	if (net_parse_addr(value, &addr) < 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--loopback-addr `%.64s`: expected an IPv4 or "
 			       "IPv6 ADDR/PREFIX",
 			       value);
 	if (net_is_loopback(&addr))
-		return err_set(err, "spec", EEXIST,
+		return err_set(err, STAGE_SPEC, EEXIST,
 			       "--loopback-addr %s: lo has it already", value);
 	for (size_t i = 0; i < spec->loopback_addrs.n; i++)
 		if (net_same_addr(&addr, &spec->loopback_addrs.v[i]))
-			return err_set(err, "spec", EEXIST,
+			return err_set(err, STAGE_SPEC, EEXIST,
 				       "--loopback-addr %s: given twice",
 				       value);
 	if (spec->loopback_addrs.n >= NET_MAX_ADDRS)
-		return err_set(err, "spec", E2BIG,
+		return err_set(err, STAGE_SPEC, E2BIG,
 			       "--loopback-addr: at most %d addresses",
 			       NET_MAX_ADDRS);
 	spec->loopback_addrs.v[spec->loopback_addrs.n++] = addr;
@@ -505,7 +506,7 @@ static int parse_bind(struct spec *spec, const struct option_def *opt,
 	if (r == -ENOMEM)
 		return oom(err);
 	if (r < 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--%s `%.64s`: expected SRC:DEST (or an absolute "
 			       "PATH for PATH:PATH)",
 			       opt->name, value);
@@ -533,7 +534,7 @@ static int parse_dest(struct spec *spec, const struct option_def *opt,
 		      const char *value, struct sh_err *err)
 {
 	if (value[0] != '/')
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--%s `%.64s`: expected an absolute path",
 			       opt->name, value);
 	return strv_push(FIELD(struct strv, spec, opt), value) < 0 ? oom(err)
@@ -573,7 +574,7 @@ static int parse_duration(struct spec *spec, const struct option_def *opt,
 	long long ms;
 
 	if (parse_seconds(value, &ms) < 0 || ms < opt->min)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--%s `%.64s`: expected seconds (up to 3 "
 			       "decimals)%s",
 			       opt->name, value,
@@ -602,7 +603,7 @@ static int parse_cap_keep(struct spec *spec, const struct option_def *opt,
 	if (r == -ENOMEM)
 		return oom(err);
 	if (r < 0 || !*value)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--cap-keep `%.64s`: unknown capability `%s`",
 			       value, *value ? bad : "");
 	/* the mask, and the names as given for the emitter */
@@ -615,7 +616,7 @@ static int parse_seccomp_profile(struct spec *spec,
 				 const char *value, struct sh_err *err)
 {
 	if (!seccomp_profile_known(value))
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--seccomp-profile `%.64s`: expected "
 			       SECCOMP_PROFILE_NAMES,
 			       value);
@@ -628,7 +629,7 @@ static int parse_fd_number(struct spec *spec, const struct option_def *opt,
 	long fd;
 
 	if (option_parse_number(value, 10, 0, INT_MAX, &fd) < 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--%s `%.64s`: expected an fd number", opt->name,
 			       value);
 	*FIELD(int, spec, opt) = (int)fd;
@@ -647,7 +648,8 @@ static int parse_landlock_path(struct spec *spec, const struct option_def *opt,
 			       const char *value, struct sh_err *err)
 {
 	if (!*value)
-		return err_set(err, "spec", EINVAL, "--%s: the path is empty",
+		return err_set(err, STAGE_SPEC, EINVAL,
+			       "--%s: the path is empty",
 			       opt->name);
 	return strv_push(FIELD(struct strv, spec, opt), value) < 0 ? oom(err)
 								   : 0;
@@ -661,14 +663,15 @@ static int parse_rlimit(struct spec *spec, const struct option_def *opt,
 	int r;
 
 	if (rlimit_parse(value, &setting, &bad) < 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--rlimit `%.64s`: bad %s (NAME=SOFT[:HARD], "
 			       "a number or unlimited)",
 			       value, bad);
 	setting.text = value;
 	r = rlimit_list_add(&spec->rlimits, &setting);
 	if (r == -EEXIST)
-		return err_set(err, "spec", EINVAL, "--rlimit %s given twice",
+		return err_set(err, STAGE_SPEC, EINVAL,
+			       "--rlimit %s given twice",
 			       rlimit_name(setting.resource));
 	return r < 0 ? oom(err) : 0;
 }
@@ -686,7 +689,7 @@ static int parse_cgroup_path(struct spec *spec, const struct option_def *opt,
 			     const char *value, struct sh_err *err)
 {
 	if (value[0] != '/')
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--%s `%.64s`: expected an absolute path",
 			       opt->name, value);
 	return parse_string(spec, opt, value, err);
@@ -713,7 +716,7 @@ static int parse_size(struct spec *spec, const struct option_def *opt,
 	*FIELD(long long, spec, opt) = (long long)number << shift;
 	return 0;
 bad:
-	return err_set(err, "spec", EINVAL,
+	return err_set(err, STAGE_SPEC, EINVAL,
 		       "--%s `%.64s`: expected a positive number of bytes, "
 		       "with K, M, G or T",
 		       opt->name, value);
@@ -725,7 +728,7 @@ static int parse_count(struct spec *spec, const struct option_def *opt,
 	long number;
 
 	if (option_parse_number(value, 10, 1, INT_MAX, &number) < 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--%s `%.64s`: expected a positive number",
 			       opt->name, value);
 	*FIELD(long long, spec, opt) = number;
@@ -747,7 +750,7 @@ static int parse_cpus(struct spec *spec, const struct option_def *opt,
 	long long milli;
 
 	if (parse_seconds(value, &milli) < 0 || milli == 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--%s `%.64s`: expected a number of CPUs above "
 			       "0 (up to 3 decimals)",
 			       opt->name, value);
@@ -771,7 +774,7 @@ static int parse_pid(struct spec *spec, const struct option_def *opt,
 	long pid;
 
 	if (option_parse_number(value, 10, 1, INT_MAX, &pid) < 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--%s `%.64s`: expected a pid", opt->name, value);
 	*FIELD(int, spec, opt) = (int)pid;
 	return 0;
@@ -791,9 +794,9 @@ static int parse_cli_only(struct spec *spec, const struct option_def *opt,
 	/* --spec-fd and --probe are taken by spec_parse_cli when they come
 	 * first and alone. */
 	if (strcmp(opt->name, "json") == 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--json goes only with --probe");
-	return err_set(err, "spec", EINVAL,
+	return err_set(err, STAGE_SPEC, EINVAL,
 		       "--%s must be the only option on the command line",
 		       opt->name);
 }

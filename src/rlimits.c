@@ -22,7 +22,7 @@ static int check_nofile_room(const struct rlimit_setting *s,
 		free_fds += fcntl((int)fd, F_GETFD) < 0 && errno == EBADF;
 	if (free_fds >= fds_needed)
 		return 0;
-	return err_set(err, "rlimit", EMFILE,
+	return err_set(err, STAGE_RLIMIT, EMFILE,
 		       "--rlimit `%s`: the setup still opens %u fd%s after "
 		       "the limits (Landlock's, the seccomp listener), and "
 		       "%u of the numbers below %llu are free (the fd map's "
@@ -43,7 +43,7 @@ int rlimits_apply(const struct rlimit_setting *settings, size_t n,
 		    (r = check_nofile_room(s, fds_needed, err)) < 0)
 			return r;
 		if (setrlimit(s->resource, &s->value) < 0)
-			return err_sys(err, "rlimit", errno,
+			return err_sys(err, STAGE_RLIMIT, errno,
 				       "--rlimit `%s`: setrlimit %s", s->text,
 				       rlimit_name(s->resource));
 	}

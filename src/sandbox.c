@@ -172,7 +172,7 @@ int sandbox_bpf(struct bpf_program *out, struct sh_err *err)
 	out->len = 0;
 	out->insns = calloc(16 + 3 * (N_CALLS * 5 + 2), sizeof(*out->insns));
 	if (!out->insns)
-		return err_set(err, "seccomp", ENOMEM, "out of memory");
+		return err_set(err, STAGE_SECCOMP, ENOMEM, "out of memory");
 	emit(out, BPF_LD | BPF_W | BPF_ABS, 0, 0,
 	     offsetof(struct seccomp_data, arch));
 	emit(out, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, AUDIT_ARCH_I386);

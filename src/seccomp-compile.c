@@ -98,7 +98,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct seccomp_rule *rule,
 	}
 	r = seccomp_rule_add_array(ctx, action, nr, n, cmps);
 	if (r < 0)
-		return err_sys(err, "seccomp", -r,
+		return err_sys(err, STAGE_SECCOMP, -r,
 			       "%s:%u: libseccomp refuses the rule for `%s`",
 			       rule->source, rule->line, rule->name);
 	return 0;
@@ -112,17 +112,17 @@ static int export_program(scmp_filter_ctx ctx, struct bpf_program *prog,
 	int r;
 
 	if (fd < 0)
-		return err_sys(err, "seccomp", errno, "memfd_create");
+		return err_sys(err, STAGE_SECCOMP, errno, "memfd_create");
 	if ((r = seccomp_export_bpf(ctx, fd)) < 0)
-		return err_sys(err, "seccomp", -r, "export the filter");
+		return err_sys(err, STAGE_SECCOMP, -r, "export the filter");
 	if (fstat(fd, &st) < 0 || st.st_size % sizeof(struct sock_filter))
-		return err_set(err, "seccomp", EIO, "export the filter");
+		return err_set(err, STAGE_SECCOMP, EIO, "export the filter");
 	prog->len = (size_t)st.st_size / sizeof(struct sock_filter);
 	prog->insns = malloc((size_t)st.st_size + 1);
 	if (!prog->insns)
-		return err_set(err, "seccomp", ENOMEM, "out of memory");
+		return err_set(err, STAGE_SECCOMP, ENOMEM, "out of memory");
 	if (pread(fd, prog->insns, (size_t)st.st_size, 0) != st.st_size)
-		return err_sys(err, "seccomp", errno, "read the filter");
+		return err_sys(err, STAGE_SECCOMP, errno, "read the filter");
 	return 0;
 }
 
@@ -137,7 +137,7 @@ static int add_architectures(scmp_filter_ctx ctx, struct sh_err *err)
 		int r = seccomp_arch_add(ctx, companions[i]);
 
 		if (r < 0 && r != -EEXIST)
-			return err_sys(err, "seccomp", -r,
+			return err_sys(err, STAGE_SECCOMP, -r,
 				       "add an architecture to the filter");
 	}
 	return 0;
@@ -265,7 +265,7 @@ static int group_rules(const struct seccomp_policy *policy, bool *unknown,
 	bool x86 = seccomp_arch_native() == SCMP_ARCH_X86_64;
 
 	if (!nrs || !first)
-		return err_set(err, "seccomp", ENOMEM, "out of memory");
+		return err_set(err, STAGE_SECCOMP, ENOMEM, "out of memory");
 	*n = 0;
 	for (size_t i = 0; i < policy->n; i++) {
 		const char *name = policy->rules[i].name;
@@ -441,7 +441,7 @@ static int compile_chunk(const struct seccomp_policy *policy,
 	int r;
 
 	if (!ctx)
-		return err_set(err, "seccomp", ENOMEM, "seccomp_init");
+		return err_set(err, STAGE_SECCOMP, ENOMEM, "seccomp_init");
 	/* a binary tree of syscall numbers: every call of the command
 	 * pays a few comparisons, not one per rule */
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
@@ -475,7 +475,7 @@ static int compile(const struct seccomp_policy *policy,
 	int r;
 
 	if (!members)
-		return err_set(err, "seccomp", ENOMEM, "out of memory");
+		return err_set(err, STAGE_SECCOMP, ENOMEM, "out of memory");
 	if ((r = group_rules(policy, unknown, members, &n, err)) < 0)
 		return r;
 	for (start = 0; start < n; start = end) {
@@ -488,7 +488,7 @@ static int compile(const struct seccomp_policy *policy,
 		r = bpf_join(prog, &chunk, &joined, err);
 		free(chunk.insns);
 		if (r == -E2BIG)
-			return err_set(err, "seccomp", E2BIG,
+			return err_set(err, STAGE_SECCOMP, E2BIG,
 				       "the rules compile to more than %d BPF "
 				       "instructions, at most %d",
 				       BPF_MAXINSNS, BPF_MAXINSNS);
@@ -551,7 +551,7 @@ static int compile_new_syscalls(const struct seccomp_policy *policy,
 		return 0;
 	prog->insns = calloc(5 + 4 * n, sizeof(*prog->insns));
 	if (!prog->insns)
-		return err_set(err, "seccomp", ENOMEM, "out of memory");
+		return err_set(err, STAGE_SECCOMP, ENOMEM, "out of memory");
 	emit(prog, BPF_LD | BPF_W | BPF_ABS, 0, 0,
 	     offsetof(struct seccomp_data, arch));
 	emit(prog, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, AUDIT_ARCH_X86_64);
@@ -567,11 +567,11 @@ static int compile_new_syscalls(const struct seccomp_policy *policy,
 			continue;
 		nr = new_syscall_nr(rule->name);
 		if (nr < 0)
-			return err_set(err, "spec", EINVAL,
+			return err_set(err, STAGE_SPEC, EINVAL,
 				       "%s:%u: unknown syscall `%s`",
 				       rule->source, rule->line, rule->name);
 		if (has_number_condition(rule))
-			return err_set(err, "spec", EOPNOTSUPP,
+			return err_set(err, STAGE_SPEC, EOPNOTSUPP,
 				       "%s:%u: conditions on `%s` need a "
 				       "libseccomp that knows it",
 				       rule->source, rule->line, rule->name);
@@ -597,7 +597,7 @@ int seccomp_compile(const struct seccomp_policy *policy, bool notify,
 	memset(libseccomp_prog, 0, sizeof(*libseccomp_prog));
 	memset(own_prog, 0, sizeof(*own_prog));
 	if (!unknown)
-		return err_set(err, "seccomp", ENOMEM, "out of memory");
+		return err_set(err, STAGE_SECCOMP, ENOMEM, "out of memory");
 	if ((r = compile(policy, libseccomp_prog, unknown, notify, err)) < 0 ||
 	    (r = compile_new_syscalls(policy, unknown, notify, own_prog,
 				      err)) < 0) {
@@ -616,7 +616,7 @@ int bpf_join(const struct bpf_program *first, const struct bpf_program *then,
 
 	memset(out, 0, sizeof(*out));
 	if (len > BPF_MAXINSNS)
-		return err_set(err, "seccomp", E2BIG,
+		return err_set(err, STAGE_SECCOMP, E2BIG,
 			       "the seccomp program would have %zu "
 			       "instructions (the kernel takes %d)",
 			       len, BPF_MAXINSNS);
@@ -624,7 +624,7 @@ int bpf_join(const struct bpf_program *first, const struct bpf_program *then,
 		return 0;
 	out->insns = malloc(len * sizeof(*out->insns));
 	if (!out->insns)
-		return err_set(err, "seccomp", ENOMEM, "out of memory");
+		return err_set(err, STAGE_SECCOMP, ENOMEM, "out of memory");
 	if (first->len)
 		memcpy(out->insns, first->insns,
 		       first->len * sizeof(*out->insns));

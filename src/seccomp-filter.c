@@ -77,16 +77,17 @@ static int read_policy_file(const char *path, struct seccomp_policy *policy,
 	int r;
 
 	if (fd < 0)
-		return err_sys(err, "spec", errno, "--seccomp-policy `%s`",
+		return err_sys(err, STAGE_SPEC, errno, "--seccomp-policy `%s`",
 			       path);
 	if ((r = read_all(fd, &text, &len, 1 << 20)) < 0)
-		return err_sys(err, "spec", -r, "--seccomp-policy `%s`: read",
+		return err_sys(err, STAGE_SPEC, -r,
+			       "--seccomp-policy `%s`: read",
 			       path);
 	r = seccomp_policy_parse_bounded(policy, text, len, path, err);
 	if (r == -E2BIG)
 		err_prefix(err, "--seccomp-policy `%s`: ", path);
 	if (r < 0)
-		memcpy(err->stage, "spec", 5); /* bad input, nothing runs */
+		err_restage(err, STAGE_SPEC); /* bad input, nothing runs */
 	return r;
 }
 
@@ -107,7 +108,7 @@ static int compile_policy(const struct spec *spec,
 	if (r == -E2BIG && spec->seccomp_policy) {
 		/* too long a policy: bad input, nothing runs */
 		err_prefix(err, "--seccomp-policy `%s`: ", spec->seccomp_policy);
-		memcpy(err->stage, "spec", 5);
+		err_restage(err, STAGE_SPEC);
 	}
 	return r;
 }
@@ -122,10 +123,10 @@ static int read_bpf_fd(int fd, int caller_fd, struct bpf_program *prog,
 
 	prog->insns = (struct sock_filter *)buf;
 	if (r < 0)
-		return err_sys(err, "spec", -r, "--seccomp-bpf %d: read",
+		return err_sys(err, STAGE_SPEC, -r, "--seccomp-bpf %d: read",
 			       caller_fd);
 	if (len == 0 || len % sizeof(struct sock_filter))
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--seccomp-bpf %d: %zu bytes is not a BPF "
 			       "program (8 bytes an instruction)",
 			       caller_fd, len);
@@ -222,7 +223,7 @@ int seccomp_plan_sandbox(struct seccomp_plan *plan, struct sandbox *sb,
 	} else {
 		if (plan->n == SECCOMP_MAX_PROGRAMS) {
 			free(prefix.insns);
-			return err_set(err, "seccomp", E2BIG,
+			return err_set(err, STAGE_SECCOMP, E2BIG,
 				       "too many seccomp programs");
 		}
 		memmove(&plan->programs[1], &plan->programs[0],
@@ -281,7 +282,7 @@ static int load_direct(const struct seccomp_plan *plan, struct sh_err *err)
 	if (r == 0)
 		r = bpf_join(&own, &direct, &joined, err);
 	if (r == 0 && joined.len && load(&joined, 0) < 0)
-		r = err_sys(err, "seccomp", errno,
+		r = err_sys(err, STAGE_SECCOMP, errno,
 			    "install the seccomp filter (needs no_new_privs "
 			    "or CAP_SYS_ADMIN)");
 	free(direct.insns);
@@ -305,7 +306,7 @@ int seccomp_install(const struct seccomp_plan *plan, int *listener,
 			continue;
 		}
 		if (r < 0)
-			return err_sys(err, "seccomp", errno,
+			return err_sys(err, STAGE_SECCOMP, errno,
 				       "install seccomp filter %zu of %zu "
 				       "(needs no_new_privs or CAP_SYS_ADMIN)",
 				       i + 1, plan->n);

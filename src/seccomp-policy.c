@@ -355,11 +355,11 @@ static int parse_lines(struct seccomp_policy *policy, const char *text,
 			;
 		line_no++;
 		if (end - pos >= sizeof(line))
-			return err_set(err, "seccomp", EINVAL,
+			return err_set(err, STAGE_SECCOMP, EINVAL,
 				       "%s:%u: the line is too long", where,
 				       line_no);
 		if (memchr(text + pos, '\0', end - pos))
-			return err_set(err, "seccomp", EINVAL,
+			return err_set(err, STAGE_SECCOMP, EINVAL,
 				       "%s:%u: a NUL byte", where, line_no);
 		memcpy(line, text + pos, end - pos);
 		line[end - pos] = '\0';
@@ -368,14 +368,15 @@ static int parse_lines(struct seccomp_policy *policy, const char *text,
 			continue; /* blank or comment */
 		why = parse_rule(line, &rule);
 		if (why)
-			return err_set(err, "seccomp", EINVAL, "%s:%u: %s",
+			return err_set(err, STAGE_SECCOMP, EINVAL, "%s:%u: %s",
 				       where, line_no, why);
 		rule.line = line_no;
 		rule.source = where;
 		if (policy->n - first == max)
 			(*extra)++;
 		else if (push_rule(policy, &rule) < 0)
-			return err_set(err, "seccomp", ENOMEM, "out of memory");
+			return err_set(err, STAGE_SECCOMP, ENOMEM,
+				       "out of memory");
 	}
 	return 0;
 }
@@ -439,18 +440,19 @@ int seccomp_policy_parse_bounded(struct seccomp_policy *policy,
 	if (r < 0)
 		return r;
 	if (extra)
-		return err_set(err, "seccomp", E2BIG, "%zu rules, at most %d",
+		return err_set(err, STAGE_SECCOMP, E2BIG,
+			       "%zu rules, at most %d",
 			       SECCOMP_MAX_RULES + extra, SECCOMP_MAX_RULES);
 	n = policy->n - first;
 	conds = count_conds(policy->rules + first, n);
 	if (conds > SECCOMP_MAX_CONDS_TOTAL)
-		return err_set(err, "seccomp", E2BIG,
+		return err_set(err, STAGE_SECCOMP, E2BIG,
 			       "%zu conditions, at most %d", conds,
 			       SECCOMP_MAX_CONDS_TOTAL);
 	if (busiest_call(policy->rules + first, n, &name, &most) < 0)
-		return err_set(err, "seccomp", ENOMEM, "out of memory");
+		return err_set(err, STAGE_SECCOMP, ENOMEM, "out of memory");
 	if (most > SECCOMP_MAX_RULES_PER_CALL)
-		return err_set(err, "seccomp", E2BIG,
+		return err_set(err, STAGE_SECCOMP, E2BIG,
 			       "%zu rules for `%s`, at most %d", most, name,
 			       SECCOMP_MAX_RULES_PER_CALL);
 	return 0;
@@ -466,7 +468,7 @@ int seccomp_profile_parse_flags(struct seccomp_policy *policy,
 	if (strcmp(name, "none") == 0)
 		return 0;
 	if (!seccomp_profile_known(name))
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--seccomp-profile `%s`: expected "
 			       SECCOMP_PROFILE_NAMES,
 			       name);

@@ -13,7 +13,7 @@
 
 static int oom(struct sh_err *err)
 {
-	return err_set(err, "spec", ENOMEM, "out of memory");
+	return err_set(err, STAGE_SPEC, ENOMEM, "out of memory");
 }
 
 static int compare_env_names(const void *a, const void *b)
@@ -45,7 +45,7 @@ static int check_env_conflicts(const struct spec *spec, struct sh_err *err)
 	qsort(names, n, sizeof(*names), compare_env_names);
 	for (size_t i = 1; i < n; i++)
 		if (compare_env_names(&names[i - 1], &names[i]) == 0)
-			return err_set(err, "spec", EINVAL,
+			return err_set(err, STAGE_SPEC, EINVAL,
 				       "--setenv/--unsetenv: `%.*s` is named "
 				       "twice",
 				       (int)strcspn(names[i], "="), names[i]);
@@ -94,7 +94,7 @@ static int check_mount_destinations(const struct spec *spec,
 	size_t k = 0;
 
 	if (!dests || !lists)
-		return err_set(err, "spec", ENOMEM, "out of memory");
+		return err_set(err, STAGE_SPEC, ENOMEM, "out of memory");
 	for (size_t i = 0; i < spec->binds.n; i++, k++)
 		dests[k] = spec->binds.v[i].dest, lists[k] = 0;
 	for (size_t i = 0; i < spec->ro_binds.n; i++, k++)
@@ -108,7 +108,7 @@ static int check_mount_destinations(const struct spec *spec,
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++)
 			if (same_path(dests[i], dests[j]))
-				return err_set(err, "spec", EINVAL,
+				return err_set(err, STAGE_SPEC, EINVAL,
 					       "--%s and --%s: two mounts on "
 					       "`%.64s`",
 					       names[lists[i]], names[lists[j]],
@@ -122,7 +122,7 @@ static int check_sandbox_deny(const struct spec *spec, struct sh_err *err)
 {
 	for (size_t i = 0; i < spec->sandbox_deny.n; i++)
 		if (mount_path_is_root(spec->sandbox_deny.v[i]))
-			return err_set(err, "spec", EINVAL,
+			return err_set(err, STAGE_SPEC, EINVAL,
 				       "--sandbox-deny `%.64s`: denying / "
 				       "leaves nothing to run",
 				       spec->sandbox_deny.v[i]);
@@ -135,7 +135,7 @@ static int check_hardening_conflicts(const struct spec *spec,
 {
 	if (spec->allow_nested_userns && spec->seccomp_profile &&
 	    strcmp(spec->seccomp_profile, "strict") == 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--allow-nested-userns and --seccomp-profile "
 			       "strict: the strict profile refuses every "
 			       "namespace (use the build profile)");
@@ -148,60 +148,60 @@ static int check_isolation_conflicts(const struct spec *spec,
 	unsigned mask = spec_namespaces(spec);
 
 	if (spec->cgroup && spec->cgroup_parent)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--cgroup and --cgroup-parent: give one");
 	if ((spec->memory_max || spec->pids_max || spec->cpu_max_milli) &&
 	    !spec->cgroup_parent)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--memory-max, --pids-max or --cpu-max needs "
 			       "--cgroup-parent (a cgroup of the spawn's own)");
 	if (spec->landlock_mode && !spec->landlock_read.n &&
 	    !spec->landlock_write.n && !spec->sandbox_read.n)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--landlock-mode needs --landlock-write or "
 			       "--landlock-read (or --sandbox-read)");
 	if (spec->unsafe_share_pids && (mask & NS_BIT(NS_PID)))
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--unsafe-share-pids and a new pid namespace: "
 			       "give one");
 	if (spec->new_session && spec->unsafe_share_session)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--new-session and --unsafe-share-session: "
 			       "give one");
 	if (spec->parent_pid && !spec->die_with_parent)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--parent-pid needs --die-with-parent");
 	if (spec->map_root && (spec->uid_map || spec->gid_map))
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--map-root and --uid-map/--gid-map: give one");
 	for (size_t i = 0; i < spec->join_ns.n; i++) {
 		int kind = spec->join_ns.v[i].kind;
 		const char *type = ns_table[kind].name;
 
 		if (spec->cgroup_parent && kind == NS_MOUNT)
-			return err_set(err, "spec", EINVAL,
+			return err_set(err, STAGE_SPEC, EINVAL,
 				       "--cgroup-parent and --join-ns mount: "
 				       "the command sees the cgroup file "
 				       "systems read-only in a mount namespace "
 				       "of its own");
 		if (mask & NS_BIT(kind))
-			return err_set(err, "spec", EINVAL,
+			return err_set(err, STAGE_SPEC, EINVAL,
 				       "--join-ns %s and a new %s "
 				       "namespace: give one",
 				       type, type);
 	}
 	if (spec->kill_after_ms >= 0 && !spec->timeout_ms)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--kill-after needs --timeout");
 	if (spec->timeout_exit_124 && !spec->timeout_ms)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--timeout-exit-124 needs --timeout");
 	if (spec->hostname && !(mask & NS_BIT(NS_UTS)))
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--hostname needs --unshare-uts (or "
 			       "--unshare-net)");
 	if (spec->loopback_addrs.n && !(mask & NS_BIT(NS_NET)))
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--loopback-addr needs --unshare-net");
 	return check_mount_destinations(spec, err);
 }
@@ -230,20 +230,21 @@ static int parse_one(struct spec *spec, char *const *tokens, size_t n,
 
 	if (split_option(token, name, sizeof(name), &value) < 0 ||
 	    !(opt = option_find(name)))
-		return err_set(err, "spec", EINVAL, "unknown option `%.64s`",
+		return err_set(err, STAGE_SPEC, EINVAL,
+			       "unknown option `%.64s`",
 			       token);
 	if ((opt->flags & OPT_CLI_ONLY) && !from_cli)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--%s is not allowed inside a spec", opt->name);
 	if (seen[opt - option_table]++ && !(opt->flags & OPT_REPEAT))
-		return err_set(err, "spec", EINVAL, "--%s given twice",
+		return err_set(err, STAGE_SPEC, EINVAL, "--%s given twice",
 			       opt->name);
 	if (!(opt->flags & OPT_VALUE) && value)
-		return err_set(err, "spec", EINVAL, "--%s takes no value",
+		return err_set(err, STAGE_SPEC, EINVAL, "--%s takes no value",
 			       opt->name);
 	if ((opt->flags & OPT_VALUE) && !value) {
 		if (*i + 1 >= n)
-			return err_set(err, "spec", EINVAL,
+			return err_set(err, STAGE_SPEC, EINVAL,
 				       "--%s needs a value (%s)", opt->name,
 				       opt->metavar);
 		value = tokens[++*i];
@@ -265,13 +266,13 @@ static int parse_short(struct spec *spec, const char *token, bool from_cli,
 		token[1] && !token[2] ? option_find_short(token[1]) : NULL;
 
 	if (!opt)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "the command `%.64s` begins with '-': options "
 			       "are --NAME (-h, -V); put `--` before a command "
 			       "that begins with '-'",
 			       token);
 	if (!from_cli)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "-%c is not allowed inside a spec",
 			       OPTION_SHORT_NAME(opt));
 	*action = strcmp(opt->name, "help") == 0 ? CLI_HELP : CLI_VERSION;
@@ -317,9 +318,9 @@ int spec_validate(const struct spec *spec, struct sh_err *err)
 	int r;
 
 	if (spec->command.n == 0)
-		return err_set(err, "spec", EINVAL, "no command given");
+		return err_set(err, STAGE_SPEC, EINVAL, "no command given");
 	if (spec->command.v[0][0] == '\0')
-		return err_set(err, "spec", ENOENT, "the command is empty");
+		return err_set(err, STAGE_SPEC, ENOENT, "the command is empty");
 	if ((r = check_env_conflicts(spec, err)) < 0 ||
 	    (r = check_hardening_conflicts(spec, err)) < 0 ||
 	    (r = check_sandbox_deny(spec, err)) < 0)
@@ -333,10 +334,10 @@ int spec_set_option(struct spec *spec, const char *name, const char *value,
 	const struct option_def *opt = option_find(name);
 
 	if (!opt || (opt->flags & OPT_CLI_ONLY))
-		return err_set(err, "spec", EINVAL, "unknown option `--%s`",
+		return err_set(err, STAGE_SPEC, EINVAL, "unknown option `--%s`",
 			       name);
 	if (!(opt->flags & OPT_VALUE) != !value)
-		return err_set(err, "spec", EINVAL, "--%s %s", opt->name,
+		return err_set(err, STAGE_SPEC, EINVAL, "--%s %s", opt->name,
 			       value ? "takes no value" : "needs a value");
 	return opt->parse(spec, opt, value ? value : "", err);
 }
@@ -378,12 +379,12 @@ int spec_parse_cli(struct spec *spec, int argc, char *const *argv,
 		if (argc == 3 && strcmp(argv[2], "--json") == 0)
 			*action = CLI_PROBE_JSON;
 		else if (argc != 2)
-			return err_set(err, "spec", EINVAL,
+			return err_set(err, STAGE_SPEC, EINVAL,
 				       "--probe takes only --json");
 		return 0;
 	}
 	if (argc < 2)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "no command given (Try 'spawn-helper --help')");
 	if (!is_spec_fd_option(argv[1], &value))
 		return spec_parse(spec, argv + 1, (size_t)(argc - 1), true,
@@ -391,11 +392,11 @@ int spec_parse_cli(struct spec *spec, int argc, char *const *argv,
 	if (!value && argc >= 3)
 		value = argv[2];
 	if (!value || argc != (argv[1][9] == '=' ? 2 : 3))
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--spec-fd takes one FD and must be the only "
 			       "option on the command line");
 	if (option_parse_number(value, 10, 0, INT_MAX, &number) < 0)
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--spec-fd `%.64s`: expected an fd number",
 			       value);
 	fd = (int)number;

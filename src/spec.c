@@ -78,15 +78,16 @@ int spec_split(const char *buf, size_t len, struct strv *tokens,
 	size_t start = 0;
 
 	if (len == 0)
-		return err_set(err, "spec", EINVAL, "the spec is empty");
+		return err_set(err, STAGE_SPEC, EINVAL, "the spec is empty");
 	if (buf[len - 1] != '\0')
-		return err_set(err, "spec", EINVAL,
+		return err_set(err, STAGE_SPEC, EINVAL,
 			       "the spec's last token is not NUL-terminated");
 	for (size_t i = 0; i < len; i++) {
 		if (buf[i] != '\0')
 			continue;
 		if (strv_push(tokens, buf + start) < 0)
-			return err_set(err, "spec", ENOMEM, "out of memory");
+			return err_set(err, STAGE_SPEC, ENOMEM,
+				       "out of memory");
 		start = i + 1;
 	}
 	return 0;
@@ -108,7 +109,7 @@ int spec_read_fd(int fd, struct strv *tokens, struct sh_err *err)
 				cap = SPEC_MAX_BYTES + 1;
 			grown = realloc(buf, cap);
 			if (!grown)
-				return err_set(err, "spec", ENOMEM,
+				return err_set(err, STAGE_SPEC, ENOMEM,
 					       "out of memory reading the spec");
 			buf = grown;
 		}
@@ -116,13 +117,13 @@ int spec_read_fd(int fd, struct strv *tokens, struct sh_err *err)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return err_sys(err, "spec", errno,
+			return err_sys(err, STAGE_SPEC, errno,
 				       "--spec-fd %d: read", fd);
 		if (n == 0)
 			break;
 		len += (size_t)n;
 		if (len > SPEC_MAX_BYTES)
-			return err_set(err, "spec", E2BIG,
+			return err_set(err, STAGE_SPEC, E2BIG,
 				       "--spec-fd %d: the spec is larger than "
 				       "%u bytes",
 				       fd, SPEC_MAX_BYTES);
@@ -142,7 +143,7 @@ static int check_parent_fd(const struct spec *spec,
 			   const struct fd_mapping *m, struct sh_err *err)
 {
 	if (fcntl(m->parent, F_GETFD) < 0)
-		return err_sys(err, "spec", errno,
+		return err_sys(err, STAGE_SPEC, errno,
 			       "--fd %d=%d: fd %d is not open", m->child,
 			       spec_caller_fd(spec, m->parent),
 			       spec_caller_fd(spec, m->parent));
@@ -155,14 +156,14 @@ int spec_check_fds(const struct spec *spec, struct sh_err *err)
 	int flags;
 
 	if (getrlimit(RLIMIT_NOFILE, &nofile) < 0)
-		return err_sys(err, "spec", errno, "getrlimit NOFILE");
+		return err_sys(err, STAGE_SPEC, errno, "getrlimit NOFILE");
 	for (size_t i = 0; i < spec->n_fds; i++) {
 		int r = check_parent_fd(spec, &spec->fds[i], err);
 
 		if (r < 0)
 			return r;
 		if ((rlim_t)spec->fds[i].child >= nofile.rlim_cur)
-			return err_set(err, "spec", EBADF,
+			return err_set(err, STAGE_SPEC, EBADF,
 				       "--fd %d=%d: fd %d is not below the "
 				       "open-files limit %llu",
 				       spec->fds[i].child,
@@ -174,10 +175,11 @@ int spec_check_fds(const struct spec *spec, struct sh_err *err)
 		return 0;
 	flags = fcntl(spec->status_fd, F_GETFL);
 	if (flags < 0)
-		return err_sys(err, "spec", errno, "--status-fd %d is not open",
+		return err_sys(err, STAGE_SPEC, errno,
+			       "--status-fd %d is not open",
 			       spec->status_fd);
 	if ((flags & O_ACCMODE) == O_RDONLY)
-		return err_set(err, "spec", EBADF,
+		return err_set(err, STAGE_SPEC, EBADF,
 			       "--status-fd %d is open read-only",
 			       spec->status_fd);
 	return 0;

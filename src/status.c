@@ -185,7 +185,7 @@ static int send_record(struct json *j, int fd, const char *what,
 	errno = 0;
 	if (json_send(j, fd) == 0 || errno == EPIPE)
 		return 0;
-	return err_sys(err, "monitor", errno ? errno : EIO,
+	return err_sys(err, STAGE_MONITOR, errno ? errno : EIO,
 		       "--status-fd %d: write the %s record", fd, what);
 }
 

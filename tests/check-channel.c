@@ -65,7 +65,7 @@ static void fill(enum msg_kind kind, union msg_payload *p)
 	memset(p, 0, sizeof(*p));
 	switch (kind) {
 	case MSG_ERROR:
-		err_set(&p->error, "mount", ENOENT, "mount `%s`", "/x");
+		err_set(&p->error, STAGE_MOUNT, ENOENT, "mount `%s`", "/x");
 		break;
 	case MSG_NET_SOCKETS:
 		p->net.events = true;

@@ -468,17 +468,17 @@ START_TEST(test_message_cut)
 				len += strlen(units[u]);
 			}
 			value[len] = '\0';
-			err_set(&err, "spec", EINVAL, "--setenv `%.64s`: x",
+			err_set(&err, STAGE_SPEC, EINVAL, "--setenv `%.64s`: x",
 				value);
 			ck_assert(valid_utf8(err.message));
 			ck_assert_int_ge(strlen(err.message), 64 - 3 + 13);
-			err_set(&err, "exec", ENOENT, "execve `%s`", value);
+			err_set(&err, STAGE_EXEC, ENOENT, "execve `%s`", value);
 			ck_assert(valid_utf8(err.message));
 			ck_assert_int_ge(strlen(err.message),
 					 SH_ERR_MESSAGE_MAX - 4);
-			err_sys(&err, "exec", ENOENT, "execve `%s`", value);
+			err_sys(&err, STAGE_EXEC, ENOENT, "execve `%s`", value);
 			ck_assert(valid_utf8(err.message));
-			err_set(&err, "exec", ENOENT, "x");
+			err_set(&err, STAGE_EXEC, ENOENT, "x");
 			err_prefix(&err, "%s", value);
 			ck_assert(valid_utf8(err.message));
 		}
@@ -496,7 +496,8 @@ START_TEST(test_message_record)
 
 	memset(value, 'b', 63);
 	snprintf(value + 63, sizeof(value) - 63, "\xc3\xa9");
-	err_set(&err, "spec", EINVAL, "--setenv `%.64s`: expected NAME=VALUE",
+	err_set(&err, STAGE_SPEC, EINVAL,
+		"--setenv `%.64s`: expected NAME=VALUE",
 		value);
 	ck_assert_str_eq(err.message + 10 + 63, "`: expected NAME=VALUE");
 	line = write_record(err.message, &len);

@@ -560,7 +560,8 @@ static int apply_refusal(const struct refusal_case *c, struct sh_err *err)
 
 	memcpy(r.errnos, c->errnos, sizeof(r.errnos));
 	if (c->at == NS_REFUSED_AT_MAPS)
-		err_set(err, "userns", c->errnos[NS_USER], "the maps' own error");
+		err_set(err, STAGE_USERNS, c->errnos[NS_USER],
+			"the maps' own error");
 	ret = ns_replan(&launch.nsin, &now, &r, &next, err);
 	if (ret == 0)
 		launch_replace_ns(&launch, &next);

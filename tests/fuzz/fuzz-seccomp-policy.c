@@ -32,7 +32,8 @@ static void check_refusal(const struct sh_err *err, unsigned lines)
 	unsigned line;
 	int used = 0;
 
-	if (strcmp(err->stage, "seccomp") != 0 || err->errnum != EINVAL)
+	if (strcmp(err->stage,
+		   stage_name(STAGE_SECCOMP)) != 0 || err->errnum != EINVAL)
 		abort();
 	/* "fuzz:LINE: why", LINE one of the input's */
 	if (sscanf(err->message, WHERE ":%u: %n", &line, &used) != 1 ||

@@ -14,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_refusal(const struct sh_err *err)
 {
-	if (strcmp(err->stage, "spec") != 0 || !err->message[0] ||
+	if (strcmp(err->stage,
+		   stage_name(STAGE_SPEC)) != 0 || !err->message[0] ||
 	    err->errnum <= 0)
 		abort();
 }
