@@ -16,7 +16,7 @@
 # below, before the first case, and the v2 parent with controllers by
 # fixture_v2_controllers, once, by whichever case needs it first.
 #
-# Environment: SPAWN_HELPER (the helper), SH_PROBE (tests/probe),
+# Environment: SPAWN_HELPER (the helper), SH_INSIDE (tests/inside),
 # SH_TESTS_SRCDIR (where tap.sh lives), SH_DELEGATED_CGROUP (nobody's run).
 
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
@@ -25,7 +25,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=suite-lib.sh
 . "$srcdir/suite-lib.sh"
 
-require_helper_and_probe
+require_helper_and_inside
 if [ ! -r /proc/self/cgroup ]; then
 	skip_all "this kernel has no cgroups"
 fi

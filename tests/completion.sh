@@ -7,7 +7,7 @@
 # case_NAME, which runs alone too (tap.sh's run_cases, tests/README).
 # (Moved out of cgroup.sh, issue 15.)
 #
-# Environment: SPAWN_HELPER, SH_PROBE, SH_TESTS_SRCDIR, SH_COMPLETION
+# Environment: SPAWN_HELPER, SH_INSIDE, SH_TESTS_SRCDIR, SH_COMPLETION
 # (the generated completion).
 
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
@@ -16,7 +16,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=suite-lib.sh
 . "$srcdir/suite-lib.sh"
 
-require_helper_and_probe
+require_helper_and_inside
 suite_scratch completion
 private_copies helper
 C=${SH_COMPLETION:-}

@@ -13,7 +13,7 @@
 # view_dev`, `--list` names them; see run_cases in tap.sh); a case that
 # needs a host process to attack starts its own.
 #
-# Environment: SPAWN_HELPER, SH_PROBE, SH_ATTACKS, SH_TESTS_SRCDIR.
+# Environment: SPAWN_HELPER, SH_INSIDE, SH_ATTACKS, SH_TESTS_SRCDIR.
 
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=tap.sh
@@ -22,7 +22,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 . "$srcdir/suite-lib.sh"
 own_mounts_as_root "$0" "$@" # (a read-only bind)
 
-require_helper_and_probe
+require_helper_and_inside
 require_attacks host-write
 require_userns_unless_root
 

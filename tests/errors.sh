@@ -7,7 +7,7 @@
 # status fd that cannot be written. Each case is a function case_NAME,
 # which runs alone too (tap.sh's run_cases, tests/README).
 #
-# Environment: SPAWN_HELPER, SH_PROBE, SH_TESTS_SRCDIR.
+# Environment: SPAWN_HELPER, SH_INSIDE, SH_TESTS_SRCDIR.
 
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=tap.sh
@@ -15,7 +15,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=suite-lib.sh
 . "$srcdir/suite-lib.sh"
 
-require_helper_and_probe
+require_helper_and_inside
 require_userns_unless_root
 
 suite_scratch errors

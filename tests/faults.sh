@@ -57,7 +57,7 @@
 # of changing the uid, and the cgroup cases need the delegated cgroup v2
 # subtree run-as.sh makes (SH_DELEGATED_CGROUP).
 #
-# Environment: SPAWN_HELPER (the helper), SH_PROBE (tests/probe),
+# Environment: SPAWN_HELPER (the helper), SH_INSIDE (tests/inside),
 # SH_TESTS_SRCDIR (where tap.sh lives), SH_DELEGATED_CGROUP (nobody's run).
 
 # The markers: the calls by which the trace is cut into the setup's
@@ -78,7 +78,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=suite-lib.sh
 . "$srcdir/suite-lib.sh"
 
-require_helper_and_probe
+require_helper_and_inside
 H0=$SPAWN_HELPER
 if ! command -v strace >/dev/null; then
 	skip_all "no strace (apt-get install strace)"
@@ -113,10 +113,10 @@ trap 'exit 1' HUP INT TERM
 
 chmod 755 "$T"
 mkdir -m 755 "$T/pub" "$T/mnt" "$T/ro" "$T/ll" "$T/w"
-cp "$SH_PROBE" "$T/pub/probe" && cp "$H0" "$T/pub/spawn-helper" &&
-	chmod 755 "$T/pub/probe" "$T/pub/spawn-helper" || exit 1
+cp "$SH_INSIDE" "$T/pub/inside" && cp "$H0" "$T/pub/spawn-helper" &&
+	chmod 755 "$T/pub/inside" "$T/pub/spawn-helper" || exit 1
 H=$T/pub/spawn-helper
-P=$T/pub/probe
+P=$T/pub/inside
 W=$T/w
 ulimit -c 0
 # LeakSanitizer cannot stop the world of a process that is traced

@@ -13,7 +13,7 @@
 # cases share comes from a memoised fixture (fixture_int80,
 # fixture_landlock, fixture_static_binary).
 #
-# Environment: SPAWN_HELPER (the helper), SH_PROBE (tests/probe),
+# Environment: SPAWN_HELPER (the helper), SH_INSIDE (tests/inside),
 # SH_TESTS_SRCDIR (where tap.sh lives; defaults to this script's directory).
 
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
@@ -23,7 +23,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 . "$srcdir/suite-lib.sh"
 own_mounts_as_root "$0" "$@" # (the file-caps cases' tmpfs mounts)
 
-require_helper_and_probe
+require_helper_and_inside
 require_userns_unless_root
 
 suite_scratch hardening

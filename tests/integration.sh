@@ -8,7 +8,7 @@
 # alone too (`integration.sh --list`, `integration.sh fds_swap`; tap.sh's
 # run_cases, tests/README).
 #
-# Environment: SPAWN_HELPER (the helper), SH_PROBE (tests/probe),
+# Environment: SPAWN_HELPER (the helper), SH_INSIDE (tests/inside),
 # SH_TESTS_SRCDIR (where tap.sh lives; defaults to this script's directory).
 
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
@@ -17,7 +17,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=suite-lib.sh
 . "$srcdir/suite-lib.sh"
 
-require_helper_and_probe
+require_helper_and_inside
 H=$SPAWN_HELPER
 
 suite_scratch integration

@@ -11,7 +11,7 @@
 # --list` names them, `isolation.sh net_loopback` runs one (tap.sh's
 # run_cases; tests/README).
 #
-# Environment: SPAWN_HELPER (the helper), SH_PROBE (tests/probe),
+# Environment: SPAWN_HELPER (the helper), SH_INSIDE (tests/inside),
 # SH_TESTS_SRCDIR (where tap.sh lives; defaults to this script's directory).
 
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
@@ -20,7 +20,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=suite-lib.sh
 . "$srcdir/suite-lib.sh"
 
-require_helper_and_probe
+require_helper_and_inside
 
 if [ ! -e /proc/self/ns/user ] || [ ! -e /proc/self/ns/net ]; then
 	skip_all "this kernel has no namespaces in /proc/self/ns"
@@ -433,7 +433,7 @@ case_join_ns_bad_path()
 		'125 "ENOENT" absent' "$rc $(json_val "$st" errname) $(ran)"
 	check_match "--join-ns of a missing path: the message names it" \
 		"--join-ns \`net=$T/no-such-ns\`" "$(json_val "$st" message)"
-	run_st --join-ns net="$T/pub/probe" -- "$TOUCH" "$T/marker"
+	run_st --join-ns net="$T/pub/inside" -- "$TOUCH" "$T/marker"
 	check_eq "--join-ns of a file that is no namespace: 125, nothing ran" \
 		"125 absent" "$rc $(ran)"
 	check_match "--join-ns of a file that is no namespace: names net" \

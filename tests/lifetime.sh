@@ -13,7 +13,7 @@
 # lifetime-nobody.sh, through run-as.sh). Each case is a function
 # case_NAME, which runs alone too (tap.sh's run_cases, tests/README).
 #
-# Environment: SPAWN_HELPER, SH_PROBE, SH_ATTACKS, SH_TESTS_SRCDIR and,
+# Environment: SPAWN_HELPER, SH_INSIDE, SH_ATTACKS, SH_TESTS_SRCDIR and,
 # as nobody, SH_DELEGATED_CGROUP.
 
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
@@ -23,7 +23,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 . "$srcdir/suite-lib.sh"
 own_mounts_as_root "$0" "$@" # (the FUSE server's)
 
-require_helper_and_probe
+require_helper_and_inside
 require_userns_unless_root
 command -v python3 >/dev/null || skip_all "no python3 to play the caller"
 

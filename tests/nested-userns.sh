@@ -18,7 +18,7 @@
 # run_cases in tap.sh); what the kernel does without a filter, which
 # several cases compare with, is fixture_no_filter, once.
 #
-# Environment: SPAWN_HELPER, SH_PROBE, SH_ATTACKS, SH_TESTS_SRCDIR.
+# Environment: SPAWN_HELPER, SH_INSIDE, SH_ATTACKS, SH_TESTS_SRCDIR.
 
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=tap.sh
@@ -26,7 +26,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=suite-lib.sh
 . "$srcdir/suite-lib.sh"
 
-require_helper_and_probe
+require_helper_and_inside
 require_attacks nested-userns
 require_userns_unless_root
 H=$SPAWN_HELPER

@@ -8,7 +8,7 @@
 # function case_NAME, which runs alone too (tap.sh's run_cases,
 # tests/README). (Moved out of cgroup.sh, issue 15.)
 #
-# Environment: SPAWN_HELPER, SH_PROBE (tests/probe), SH_TESTS_SRCDIR.
+# Environment: SPAWN_HELPER, SH_INSIDE (tests/inside), SH_TESTS_SRCDIR.
 
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=tap.sh
@@ -16,7 +16,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=suite-lib.sh
 . "$srcdir/suite-lib.sh"
 
-require_helper_and_probe
+require_helper_and_inside
 suite_scratch probe
 # copies every user can run (the build tree may be closed to nobody)
 private_copies helper probe

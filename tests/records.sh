@@ -9,7 +9,7 @@
 # run-as.sh). Each case is a function case_NAME, which runs alone too
 # (tap.sh's run_cases, tests/README).
 #
-# Environment: SPAWN_HELPER, SH_PROBE, SH_TESTS_SRCDIR.
+# Environment: SPAWN_HELPER, SH_INSIDE, SH_TESTS_SRCDIR.
 
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=tap.sh
@@ -17,7 +17,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=suite-lib.sh
 . "$srcdir/suite-lib.sh"
 
-require_helper_and_probe
+require_helper_and_inside
 require_userns_unless_root
 python=$(command -v python3) || skip_all "no python3 to read the records"
 

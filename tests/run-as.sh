@@ -13,7 +13,7 @@
 #
 # CASE...: only those cases of the suite (its command line; see tap.sh's
 # run_cases). The per-suite wrappers (SUITE-root.sh, SUITE-nobody.sh) are
-# what automake runs. Environment: SPAWN_HELPER, SH_PROBE, SH_TESTS_SRCDIR and, when
+# what automake runs. Environment: SPAWN_HELPER, SH_INSIDE, SH_TESTS_SRCDIR and, when
 # set, SH_COMPLETION (the generated bash completion), SH_LIBRARY
 # (libspawnhelper.so, copied with its soname link), SH_PYTHONPATH (the
 # directory of spawnhelper.py and its portage integration), SH_SOAK (tests/soak, an ELF program) and
@@ -84,7 +84,7 @@ if ! id nobody >/dev/null 2>&1 || ! getent group nogroup >/dev/null; then
 	echo "1..0 # SKIP no user nobody or group nogroup"
 	exit 0
 fi
-for f in "${SPAWN_HELPER:?}" "${SH_PROBE:?}"; do
+for f in "${SPAWN_HELPER:?}" "${SH_INSIDE:?}"; do
 	# a libtool wrapper script would not run from a copy
 	if [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" != '177ELF' ]; then
 		echo "1..0 # SKIP $f is not an ELF binary (a libtool wrapper?)"
@@ -124,9 +124,9 @@ trap 'exit 1' HUP INT TERM
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sh-nobody.XXXXXX") || exit 1
 cp "$SPAWN_HELPER" "$dir/spawn-helper" &&
-	cp "$SH_PROBE" "$dir/probe" &&
+	cp "$SH_INSIDE" "$dir/inside" &&
 	cp "$srcdir/$suite.sh" "$srcdir/tap.sh" "$srcdir/suite-lib.sh" "$dir/" &&
-	chmod 755 "$dir" "$dir/spawn-helper" "$dir/probe" "$dir/$suite.sh" &&
+	chmod 755 "$dir" "$dir/spawn-helper" "$dir/inside" "$dir/$suite.sh" &&
 	chmod 644 "$dir/tap.sh" "$dir/suite-lib.sh" || exit 1
 completion=
 if [ -n "$SH_COMPLETION" ] && [ -f "$SH_COMPLETION" ]; then
@@ -206,7 +206,7 @@ cd "$dir" || exit 1
 	fi
 	exec setpriv --reuid=nobody --regid=nogroup --clear-groups \
 		env HOME=/nonexistent TMPDIR=/tmp \
-		SPAWN_HELPER="$dir/spawn-helper" SH_PROBE="$dir/probe" \
+		SPAWN_HELPER="$dir/spawn-helper" SH_INSIDE="$dir/inside" \
 		SH_TESTS_SRCDIR="$dir" SH_COMPLETION="$completion" \
 		SH_LIBRARY="$library" SH_PYTHONPATH="$pythonpath" \
 		SH_VERSION="$SH_VERSION" \

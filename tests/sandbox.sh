@@ -20,7 +20,7 @@
 # the --sandbox-deny and --sandbox-read cases read are made once, by
 # fixture_secrets.
 #
-# Environment: SPAWN_HELPER, SH_PROBE, SH_ATTACKS, SH_TESTS_SRCDIR.
+# Environment: SPAWN_HELPER, SH_INSIDE, SH_ATTACKS, SH_TESTS_SRCDIR.
 
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=tap.sh
@@ -28,7 +28,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=suite-lib.sh
 . "$srcdir/suite-lib.sh"
 
-require_helper_and_probe
+require_helper_and_inside
 require_attacks static-write raw-write raw-read
 require_userns_unless_root
 
@@ -445,7 +445,7 @@ case_loaded_reader()
 
 	if starved_cgroup; then
 		rm -f "$T/w/ready" "$T/w/go" "$T/outside/new" "$LOG"
-		"$SH_PROBE" spin 600 >/dev/null &
+		"$SH_INSIDE" spin 600 >/dev/null &
 		hog=$!
 		echo "$hog" >>"$T/pids"
 		echo "$hog" >"$starved/cgroup.procs"

@@ -21,7 +21,7 @@
 # Each case is a function case_NAME that runs alone (`tests/stall.sh
 # fuse`, `--list` names them; see run_cases in tap.sh).
 #
-# Environment: SPAWN_HELPER, SH_PROBE, SH_ATTACKS (stall-xattr and, when
+# Environment: SPAWN_HELPER, SH_INSIDE, SH_ATTACKS (stall-xattr and, when
 # fuse3 was found at configure time, fuse-stall), SH_TESTS_SRCDIR.
 
 srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
@@ -31,7 +31,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 . "$srcdir/suite-lib.sh"
 own_mounts_as_root "$0" "$@" # (the FUSE server's)
 
-require_helper_and_probe
+require_helper_and_inside
 require_userns_unless_root
 require_attacks stall-xattr
 

@@ -17,8 +17,8 @@
 #                       a slow CMD such as a scan of /proc); SECS times
 #                       SH_TIME_SCALE (a whole number, 1 by default) on
 #                       a slow machine (make check-vm's emulation: 5)
-#   require_helper_and_probe   skip the suite unless SPAWN_HELPER and
-#                       SH_PROBE are executables
+#   require_helper_and_inside   skip the suite unless SPAWN_HELPER and
+#                       SH_INSIDE are executables
 #   require_userns_unless_root   skip the suite when a user other than
 #                       root cannot make a user namespace; when
 #                       user.max_user_namespaces is 0 (make check-vm's
@@ -167,7 +167,7 @@ landlock_mode()
 {
 	local abi
 
-	abi=$("${SH_PROBE:?}" landlock-abi 2>/dev/null | awk '{ print $2 }')
+	abi=$("${SH_INSIDE:?}" landlock-abi 2>/dev/null | awk '{ print $2 }')
 	case $abi in
 	[1-4]) printf '%s\n' --landlock-mode best-effort ;;
 	esac
@@ -214,11 +214,11 @@ cg_destroy()
 	echo "# could not remove $d" >&2
 }
 
-require_helper_and_probe()
+require_helper_and_inside()
 {
-	: "${SPAWN_HELPER:?SPAWN_HELPER is not set}" "${SH_PROBE:?SH_PROBE is not set}"
-	if [ ! -x "$SPAWN_HELPER" ] || [ ! -x "$SH_PROBE" ]; then
-		skip_all "$SPAWN_HELPER or $SH_PROBE is not built"
+	: "${SPAWN_HELPER:?SPAWN_HELPER is not set}" "${SH_INSIDE:?SH_INSIDE is not set}"
+	if [ ! -x "$SPAWN_HELPER" ] || [ ! -x "$SH_INSIDE" ]; then
+		skip_all "$SPAWN_HELPER or $SH_INSIDE is not built"
 	fi
 }
 
@@ -390,9 +390,9 @@ private_copies()
 			H=$T/pub/spawn-helper
 			;;
 		probe)
-			cp "$SH_PROBE" "$T/pub/probe" &&
-				chmod 755 "$T/pub/probe" || exit 1
-			P=$T/pub/probe
+			cp "$SH_INSIDE" "$T/pub/inside" &&
+				chmod 755 "$T/pub/inside" || exit 1
+			P=$T/pub/inside
 			;;
 		esac
 	done

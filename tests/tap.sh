@@ -8,11 +8,6 @@
 #   skip DESC REASON               "ok N - DESC # SKIP REASON"
 #   skip_all REASON                the plan "1..0 # SKIP REASON", then exit 0
 #   diag TEXT...                   a "# " line (multi-line text is prefixed)
-#   section ID TITLE               whether the suite's section ID runs: yes
-#                                  unless SH_SECTIONS names this suite
-#                                  ("SUITE:ID ...", SUITE the script's
-#                                  name without .sh) without ID; a section
-#                                  left out is one skip with the reason
 #   tap_done                       the plan "1..N"; returns 1 when a test failed
 #                                  (the TAP driver counts the failures: a
 #                                  script should still exit 0)
@@ -20,7 +15,7 @@
 #                                  the functions case_NAME, then tap_done
 #                                  (below)
 #
-# A suite made of cases (`section` is for the suites not yet converted):
+# A suite is made of cases:
 #
 #   SUITE.sh                every case, in the order of the file
 #   SUITE.sh NAME...        those cases (case_NAME or NAME), in that order;
@@ -104,20 +99,6 @@ check_true()
 	fi
 	not_ok "$desc"
 	diag "failed: $*"
-	return 1
-}
-
-section()
-{
-	local suite
-
-	suite=$(basename "$0" .sh)
-	case " ${SH_SECTIONS:-} " in
-	*" $suite:$1 "*) return 0 ;;
-	*" $suite:"*) ;;
-	*) return 0 ;;
-	esac
-	skip "section $1: $2" "not in SH_SECTIONS ($SH_SECTIONS)"
 	return 1
 }
 

@@ -22,9 +22,6 @@
 #                    cases of the suites it names that run, by glob
 #                    ("isolation:pid1_* errors:ids ..."); the others are
 #                    one skip each
-#   SH_VM_SECTIONS   SH_SECTIONS in the guest (tap.sh's `section`), the
-#                    same for the suites not yet made of cases
-#                    ("cgroup:2b hardening:5 ...")
 #   SH_VM_VARIANT    unified (default): one cgroup2 with cpu, io, memory
 #                    and pids enabled, the suites in a cgroup below it;
 #                    hybrid: v1 controllers and a controller-less v2 at
@@ -126,7 +123,6 @@ tests=($SH_VM_TESTS)
 {
 	declare -p tests | sed 's/^declare -a tests=/SHVM_TESTS=/'
 	printf 'SHVM_COMMAND=%q\n' "${SH_VM_COMMAND:-}"
-	printf 'SHVM_SECTIONS=%q\n' "${SH_VM_SECTIONS:-}"
 	printf 'SHVM_CASES=%q\n' "${SH_VM_CASES:-}"
 } >"$out/params"
 

@@ -135,7 +135,6 @@ run()
 	sed 's/^/# /' "$out/guest-info.txt" >/dev/console
 	# shellcheck source=/dev/null
 	. "$out/params" || return 1
-	[ -z "${SHVM_SECTIONS:-}" ] || export SH_SECTIONS=$SHVM_SECTIONS
 	[ -z "${SHVM_CASES:-}" ] || export SH_CASES=$SHVM_CASES
 	cd "$shvm_builddir" || return 1
 	touch /run/before-check
