@@ -55,7 +55,7 @@ suite_teardown()
 trap 'exit 1' HUP INT TERM
 
 # private copies: leftovers are found by their executable
-private_copies helper probe
+private_copies helper inside
 TOUCH=$(command -v touch)
 ulimit -c 0
 

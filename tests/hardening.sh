@@ -36,7 +36,7 @@ suite_teardown()
 mkdir -m 777 "$T/lw" "$T/lx" # (Landlock's, and --allow-new-privs')
 mkdir -m 755 "$T/m" # (the files the seccomp cases change)
 # copies every user can run (the build tree may be closed to nobody)
-private_copies helper probe
+private_copies helper inside
 TOUCH=$(command -v touch)
 ME=$(id -u)
 MYGID=$(id -g)

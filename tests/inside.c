@@ -42,7 +42,7 @@
 
 extern char **environ;
 
-static const char *progname = "probe";
+static const char *progname = "inside";
 
 static void die(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
@@ -659,7 +659,7 @@ static void cmd_daemonize(const char *file, const char *token)
 			dup2(null, 2);
 		}
 		write_pid_file(file);
-		execl("/proc/self/exe", "probe", "sleep", "100000", "mark",
+		execl("/proc/self/exe", "inside", "sleep", "100000", "mark",
 		      token, (char *)NULL);
 		_exit(95);
 	}
@@ -750,7 +750,7 @@ static void cmd_spawn(const char *file, const char *token)
 	if (pid == 0) {
 		signal(SIGTERM, SIG_IGN);
 		write_pid_file(file);
-		execl("/proc/self/exe", "probe", "sleep", "30", "mark", token,
+		execl("/proc/self/exe", "inside", "sleep", "30", "mark", token,
 		      (char *)NULL);
 		_exit(95);
 	}

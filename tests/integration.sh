@@ -23,7 +23,7 @@ H=$SPAWN_HELPER
 suite_scratch integration
 # world-traversable (suite_scratch), so the command still reaches it after
 # --uid nobody
-private_copies probe
+private_copies inside
 TOUCH=$(command -v touch)
 ME=$(id -u)
 MYGID=$(id -g)

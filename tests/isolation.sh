@@ -33,7 +33,7 @@ require_userns_unless_root
 suite_scratch isolation
 # private copies: the endurance case looks for leftover processes by
 # their executable, which must not be shared with a suite running beside
-private_copies helper probe
+private_copies helper inside
 TOUCH=$(command -v touch)
 ME=$(id -u)
 # a probe killed by SIGQUIT must not leave a core behind
@@ -800,14 +800,14 @@ case_mount_chroot()
 	root_ls=$(sorted "$root_ls")
 	mounts_before=$(wc -l </proc/$$/mountinfo)
 	run_st --unshare-pid --chroot "$T/root" "${root_args[@]}" --chdir /work \
-		-- /work/probe cwd ls / pids create /usr/sh-test
+		-- /work/inside cwd ls / pids create /usr/sh-test
 	check_eq "--chroot: cwd, the new root's contents, its /proc, read-only /usr" \
 		"0 /work ls /: $root_ls pids: 1 2 create /usr/sh-test EROFS" \
 		"$rc $(oneline "$out")"
 	run --unshare-pid --chroot "$T/root" "${root_args[@]}" -- /bin/sh -c \
-		'cd /; pwd; ls /work/probe'
+		'cd /; pwd; ls /work/inside'
 	check_eq "--chroot: a shell runs in the new root (/ and /work)" \
-		"0 / /work/probe" "$rc $(oneline "$out")"
+		"0 / /work/inside" "$rc $(oneline "$out")"
 	check_eq "--chroot: the host's mountinfo is unchanged" "$mounts_before" \
 		"$(wc -l </proc/$$/mountinfo)"
 	check_eq "--chroot: the host's directory is still empty underneath" \
@@ -816,7 +816,7 @@ case_mount_chroot()
 	# of the host's is there either); with a /dev directory, root's command
 	# gets the minimal one, nobody's (no view) the empty directory
 	mkdir -m 755 "$T/root/dev"
-	run --unshare-pid --chroot "$T/root" "${root_args[@]}" -- /work/probe ls /dev
+	run --unshare-pid --chroot "$T/root" "${root_args[@]}" -- /work/inside ls /dev
 	if [ "$ME" = 0 ]; then
 		want="ls /dev: fd full null ptmx pts random shm stderr stdin stdout tty urandom zero"
 		desc="root's command gets the minimal /dev"

@@ -19,7 +19,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 require_helper_and_inside
 suite_scratch probe
 # copies every user can run (the build tree may be closed to nobody)
-private_copies helper probe
+private_copies helper inside
 ME=$(id -u)
 
 case_text()

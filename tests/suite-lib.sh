@@ -46,7 +46,7 @@
 #                       processes whose pids the suite wrote to $T/pids
 #                       (after the suite's own suite_teardown, if defined)
 #   private_copies WHAT...   copies of the helper (WHAT helper: H) and
-#                       the probe (probe: P) in $T/pub that every user
+#                       tests/inside (inside: P) in $T/pub that every user
 #                       can run: the build tree may be closed to nobody,
 #                       and a leftover is found by its executable, which
 #                       must not be shared with a suite running beside
@@ -389,7 +389,7 @@ private_copies()
 				chmod 755 "$T/pub/spawn-helper" || exit 1
 			H=$T/pub/spawn-helper
 			;;
-		probe)
+		inside)
 			cp "$SH_INSIDE" "$T/pub/inside" &&
 				chmod 755 "$T/pub/inside" || exit 1
 			P=$T/pub/inside
