@@ -1195,18 +1195,10 @@ case_bad_specs()
 
 endurance()
 {
-	local desc=$1 parent=$2 fails=0 i start ms
+	local desc=$1 parent=$2 fails ms
 
 	shift 2
-	start=$(date +%s%N)
-	for i in $(seq 50); do
-		if ! "$H" --cgroup-parent "$parent" -- "$P" exit 0 \
-			</dev/null >/dev/null 2>"$T/err"; then
-			[ "$fails" -gt 0 ] || diag "spawn $i failed: $(cat "$T/err")"
-			fails=$((fails + 1))
-		fi
-	done
-	ms=$((($(date +%s%N) - start) / 1000000))
+	spawn_many 50 --cgroup-parent "$parent" -- "$P" exit 0
 	diag "50 $desc spawns in $ms ms"
 	check_eq "50 $desc transient-cgroup spawns: all succeed" 0 "$fails"
 	check_eq "50 $desc spawns: no leaf left" "" "$(leaves_in "$parent" "$@")"

@@ -41,6 +41,8 @@
 #                       (strict refuses what the kernel cannot enforce)
 #   cg_destroy DIR      kill what is left in a cgroup directory and below,
 #                       then remove it bottom-up (bounded)
+#   spawn_many N ARGS...   "$H" ARGS... N times: fails (how many
+#                       failed, the first one's message to diag) and ms
 #   fuse_start READY [OPTION...]   the FUSE server tests/attacks/fuse-stall
 #                       on $T/mnt (fuse_pid) once READY succeeds; or 1
 #                       with the reason in why. fuse_mounted; fuse_stop
@@ -369,6 +371,26 @@ field()
 {
 	printf '%s\n' "$out" |
 		awk -v k="$1:" '$1 == k { $1 = ""; sub(/^ +/, ""); print; exit }'
+}
+
+# --- many spawns ------------------------------------------------------------
+
+# Runs "$H" ARGS... N times; sets fails (how many failed; the first
+# failure's message goes to diag) and ms (how long the N took).
+spawn_many()
+{
+	local n=$1 i start
+
+	shift
+	fails=0
+	start=$(date +%s%N)
+	for i in $(seq "$n"); do
+		if ! "$H" "$@" </dev/null >/dev/null 2>"$T/err"; then
+			[ "$fails" -gt 0 ] || diag "spawn $i failed: $(cat "$T/err")"
+			fails=$((fails + 1))
+		fi
+	done
+	ms=$((($(date +%s%N) - start) / 1000000))
 }
 
 # --- the stalling FUSE server (tests/attacks/fuse-stall) -------------------
