@@ -61,9 +61,7 @@ trap 'exit 1' HUP INT TERM
 mkdir -m 755 "$T/mnt"
 mkdir -m 777 "$T/w" "$T/g"
 # copies of our own: a process running one of them is this suite's
-private_copies helper
-cp "$(attack stall-xattr)" "$T/pub/stall-xattr" &&
-	chmod 755 "$T/pub/stall-xattr" || exit 1
+private_copies helper attack:stall-xattr
 A=$T/pub/stall-xattr
 ME=$(id -u)
 

@@ -51,8 +51,9 @@
 #                       open to every user), removed on exit with the
 #                       processes whose pids the suite wrote to $T/pids
 #                       (after the suite's own suite_teardown, if defined)
-#   private_copies WHAT...   copies of the helper (WHAT helper: H) and
-#                       the probe (probe: P) in $T/pub that every user
+#   private_copies WHAT...   copies of the helper (WHAT helper: H),
+#                       the probe (probe: P) and attacks (attack:NAME:
+#                       $T/pub/NAME) in $T/pub that every user
 #                       can run: the build tree may be closed to nobody,
 #                       and a leftover is found by its executable, which
 #                       must not be shared with a suite running beside
@@ -470,6 +471,10 @@ private_copies()
 			cp "$SH_INSIDE" "$T/pub/inside" &&
 				chmod 755 "$T/pub/inside" || exit 1
 			P=$T/pub/inside
+			;;
+		attack:*)
+			cp "$(attack "${what#attack:}")" "$T/pub/" &&
+				chmod 755 "$T/pub/${what#attack:}" || exit 1
 			;;
 		esac
 	done
