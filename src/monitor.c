@@ -34,12 +34,9 @@ static int watch_parent(const struct launch *launch, pid_t helper_parent,
 {
 	if (!launch->spec->die_with_parent)
 		return 0;
-	if (prctl(PR_SET_PDEATHSIG, SIGNAL_PARENT_DIED) < 0)
-		return err_sys(err, STAGE_PROCESS, errno, "prctl PDEATHSIG");
-	if (getppid() != helper_parent)
-		return err_set(err, STAGE_PROCESS, ESRCH,
-			       "--die-with-parent: the parent already exited");
-	return 0;
+	return proc_die_with_parent(SIGNAL_PARENT_DIED, helper_parent,
+				    "--die-with-parent: the parent already exited",
+				    err);
 }
 
 /* The monitor's ends in ch; the sandbox's in the launch. */
