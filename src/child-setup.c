@@ -10,12 +10,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "exec.h"
+#include "proc.h"
 
 /* Each process of the sandbox dies with its parent (the monitor, or the
  * init). The setting is lost on every credential change, so the command
@@ -23,12 +23,8 @@
  * this process sees it: 0 for a parent outside our pid namespace. */
 int child_die_with_parent(pid_t expected, struct sh_err *err)
 {
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		return err_sys(err, STAGE_PROCESS, errno, "prctl PDEATHSIG");
-	if (getppid() != expected)
-		return err_set(err, STAGE_PROCESS, ESRCH,
-			       "the helper exited during setup");
-	return 0;
+	return proc_die_with_parent(SIGKILL, expected,
+				    "the helper exited during setup", err);
 }
 
 /* The whole sandbox, its init included, in a session and process group

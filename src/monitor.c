@@ -27,21 +27,6 @@
 #include "proc.h"
 #include "sandbox-grants.h"
 
-/* The monitor's ends of the channels to the sandbox. */
-struct channels {
-	int error_read;
-	int sync_write;
-	int report_read;
-};
-
-static void channels_close(struct channels *ch)
-{
-	cleanup_closep(&ch->error_read);
-	cleanup_closep(&ch->sync_write);
-	cleanup_closep(&ch->report_read);
-	ch->error_read = ch->sync_write = ch->report_read = -1;
-}
-
 /* The --die-with-parent race: a parent that died before the prctl is seen
  * as a changed parent pid right after it. */
 static int watch_parent(const struct launch *launch, pid_t helper_parent,
@@ -49,25 +34,19 @@ static int watch_parent(const struct launch *launch, pid_t helper_parent,
 {
 	if (!launch->spec->die_with_parent)
 		return 0;
-	if (prctl(PR_SET_PDEATHSIG, SIGNAL_PARENT_DIED) < 0)
-		return err_sys(err, STAGE_PROCESS, errno, "prctl PDEATHSIG");
-	if (getppid() != helper_parent)
-		return err_set(err, STAGE_PROCESS, ESRCH,
-			       "--die-with-parent: the parent already exited");
-	return 0;
+	return proc_die_with_parent(SIGNAL_PARENT_DIED, helper_parent,
+				    "--die-with-parent: the parent already exited",
+				    err);
 }
 
-static int open_channels(struct launch *launch, struct channels *ch,
+/* The monitor's ends in ch; the sandbox's in the launch. */
+static int open_channels(struct launch *launch, struct chan_monitor *ch,
 			 struct sh_err *err)
 {
-	struct chan_monitor m = { -1, -1, -1 };
 	struct chan_sandbox s = { -1, -1, -1 };
-	int r = chan_open(&m, &s, launch_needs_sync(launch), launch->temp_base,
+	int r = chan_open(ch, &s, launch_needs_sync(launch), launch->temp_base,
 			  err);
 
-	ch->error_read = m.error;
-	ch->sync_write = m.sync;
-	ch->report_read = m.report;
 	launch->error_fd = s.error;
 	launch->sync_fd = s.sync;
 	launch->report_fd = s.report;
@@ -171,13 +150,14 @@ static void diagnose(const struct launch *launch, unsigned *refused,
  * never write the sync pipe, and the sandbox, which holds a copy of the
  * write end too, would read it for ever. Without the read end it does
  * not wait at all. */
-static void close_sync_unless_needed(struct launch *launch, struct channels *ch)
+static void close_sync_unless_needed(struct launch *launch,
+				     struct chan_monitor *ch)
 {
 	if (launch_needs_sync(launch))
 		return;
 	cleanup_closep(&launch->sync_fd);
-	cleanup_closep(&ch->sync_write);
-	launch->sync_fd = ch->sync_write = -1;
+	cleanup_closep(&ch->sync);
+	launch->sync_fd = ch->sync = -1;
 }
 
 /* The plan after a refusal replaces the one cloned (ns_replan decides:
@@ -195,7 +175,7 @@ static int replan(struct launch *launch, const struct ns_refusal *refusal,
 
 /* The clone failed: learn which namespace the kernel refuses, and which
  * sysctl refuses it (for the message, when the run fails), then replan. */
-static int handle_refusal(struct launch *launch, struct channels *ch,
+static int handle_refusal(struct launch *launch, struct chan_monitor *ch,
 			  int clone_errno, struct sh_err *err)
 {
 	struct ns_refusal refusal = { .at = NS_REFUSED_AT_CLONE,
@@ -215,7 +195,7 @@ static int handle_refusal(struct launch *launch, struct channels *ch,
 
 /* The user namespace's maps were refused (r, with err): in drop mode,
  * run without. */
-static int maps_refused(struct launch *launch, struct channels *ch, int r,
+static int maps_refused(struct launch *launch, struct chan_monitor *ch, int r,
 			struct sh_err *err)
 {
 	struct ns_refusal refusal = { .at = NS_REFUSED_AT_MAPS,
@@ -242,9 +222,9 @@ static void cgroup_ns_refused(struct launch *launch, int errnum)
 	replan(launch, &refusal, &unused);
 }
 
-static int release(struct channels *ch, struct sh_err *err)
+static int release(struct chan_monitor *ch, struct sh_err *err)
 {
-	int r = chan_send(ch->sync_write, MSG_GO, NULL, NULL, 0, NULL);
+	int r = chan_send(ch->sync, MSG_GO, NULL, NULL, 0, NULL);
 
 	if (r < 0)
 		return err_sys(err, STAGE_MONITOR, -r, "release the sandbox");
@@ -277,7 +257,7 @@ static bool sandbox_failed_first(int error_read, struct sh_err *err)
 
 /* Clone the sandbox with what the kernel allows and, for a user
  * namespace, write its maps before letting it go on. */
-static int start_sandbox(struct launch *launch, struct channels *ch,
+static int start_sandbox(struct launch *launch, struct chan_monitor *ch,
 			 struct proc *sandbox, struct sh_err *err)
 {
 	for (;;) {
@@ -299,7 +279,7 @@ static int start_sandbox(struct launch *launch, struct channels *ch,
 			return 0;
 		if ((r = cgroup_enter(&launch->cgroups, pid, err)) < 0) {
 			reap(sandbox);
-			return sandbox_failed_first(ch->error_read, err)
+			return sandbox_failed_first(ch->error, err)
 				       ? -err->errnum
 				       : r;
 		}
@@ -310,7 +290,7 @@ static int start_sandbox(struct launch *launch, struct channels *ch,
 		if (r == 0)
 			return release(ch, err);
 		reap(sandbox);
-		if (sandbox_failed_first(ch->error_read, err))
+		if (sandbox_failed_first(ch->error, err))
 			return -err->errnum;
 		if ((r = maps_refused(launch, ch, r, err)) < 0)
 			return r;
@@ -325,11 +305,11 @@ static int read_reports(int fd, struct outcome *out);
  * to, and the signal stays pending for the monitor to pass on: a caller
  * that saw the command start never gets "stopped before the command
  * ran". */
-static int read_setup_result(const struct channels *ch, int sfd,
+static int read_setup_result(const struct chan_monitor *ch, int sfd,
 			     struct outcome *out, struct sh_err *err)
 {
-	struct pollfd p[2] = { { ch->error_read, POLLIN, 0 },
-			       { ch->report_read, POLLIN, 0 } };
+	struct pollfd p[2] = { { ch->error, POLLIN, 0 },
+			       { ch->report, POLLIN, 0 } };
 	struct msg m;
 	int r;
 
@@ -342,11 +322,11 @@ static int read_setup_result(const struct channels *ch, int sfd,
 			break;
 		/* the sandbox's end closed, or reset by a sandbox that died
 		 * with our word unread: its pipe tells why */
-		if (read_reports(ch->report_read, out) < 0 ||
+		if (read_reports(ch->report, out) < 0 ||
 		    (p[1].revents & (POLLHUP | POLLERR)))
 			p[1].fd = -1;
 	}
-	r = chan_expect(ch->error_read, MSG_ERROR, &m);
+	r = chan_expect(ch->error, MSG_ERROR, &m);
 	if (r == 0)
 		return 0;
 	reap(&out->child);
@@ -409,11 +389,11 @@ static int read_reports(int fd, struct outcome *out)
 /* The sockets the sandbox passes first when it has a network namespace
  * (MSG_NET_SOCKETS): 1 when they came, 0 when the sandbox failed or died
  * first (its record, or its silence, says why), -errno. */
-static int receive_net_sockets(const struct channels *ch, int sfd,
+static int receive_net_sockets(const struct chan_monitor *ch, int sfd,
 			       struct net_sockets *s, struct sh_err *err)
 {
-	struct pollfd p[2] = { { ch->report_read, POLLIN, 0 },
-			       { ch->error_read, POLLIN, 0 } };
+	struct pollfd p[2] = { { ch->report, POLLIN, 0 },
+			       { ch->error, POLLIN, 0 } };
 	struct msg m;
 	size_t next = 1;
 	int r;
@@ -422,7 +402,7 @@ static int receive_net_sockets(const struct channels *ch, int sfd,
 		return r;
 	if (p[1].revents)
 		return 0;
-	r = chan_expect(ch->report_read, MSG_NET_SOCKETS, &m);
+	r = chan_expect(ch->report, MSG_NET_SOCKETS, &m);
 	if (r == 0)
 		return 0;
 	if (r == 1 &&
@@ -443,7 +423,7 @@ static int receive_net_sockets(const struct channels *ch, int sfd,
  * into net, while it goes on with its setup; the command waits for our
  * word before its execve. A failure kills the sandbox. */
 static int configure_network(const struct launch *launch,
-			     const struct channels *ch, int sfd,
+			     const struct chan_monitor *ch, int sfd,
 			     struct proc *sandbox, struct net_result *net,
 			     struct sh_err *err)
 {
@@ -465,7 +445,7 @@ static int configure_network(const struct launch *launch,
 		reap(sandbox);
 		return r;
 	}
-	r = chan_send(ch->report_read, MSG_NET_READY, NULL, NULL, 0, NULL);
+	r = chan_send(ch->report, MSG_NET_READY, NULL, NULL, 0, NULL);
 	if (r < 0) {
 		r = err_sys(err, STAGE_MONITOR, -r, "let the command go on");
 		goto failed;
@@ -477,13 +457,13 @@ failed:
 	reap(sandbox);
 	/* not ours when the sandbox failed first (it died, and our call
 	 * failed for it): its record says why */
-	return sandbox_failed_first(ch->error_read, err) ? -err->errnum : r;
+	return sandbox_failed_first(ch->error, err) ? -err->errnum : r;
 }
 
 
 /* From the clone to the command's execve; a termination signal ends it
  * early (one that came while the cgroups were made: before the clone). */
-static int run_setup(struct launch *launch, struct channels *ch,
+static int run_setup(struct launch *launch, struct chan_monitor *ch,
 		     struct outcome *out, struct sh_err *err)
 {
 	_cleanup_close_ int sfd = -1;
@@ -507,7 +487,7 @@ static int run_setup(struct launch *launch, struct channels *ch,
 				   err)) < 0 ||
 	    (r = read_setup_result(ch, sfd, out, err)) < 0)
 		return r;
-	if ((r = read_reports(ch->report_read, out)) < 0) {
+	if ((r = read_reports(ch->report, out)) < 0) {
 		reap(&out->child);
 		return err_sys(err, STAGE_MONITOR, -r,
 			       "read the sandbox's reports");
@@ -526,7 +506,7 @@ static int run_setup(struct launch *launch, struct channels *ch,
 int monitor_run(struct launch *launch, pid_t helper_parent,
 		struct outcome *out, struct sh_err *err)
 {
-	struct channels ch = { -1, -1, -1 };
+	struct chan_monitor ch = { -1, -1, -1 };
 	struct waiter w = { .launch = launch,
 			    .seccomp = &launch->seccomp,
 			    .helper_parent = helper_parent,
@@ -566,7 +546,7 @@ int monitor_run(struct launch *launch, pid_t helper_parent,
 	if (started < 0)
 		r = started;
 	memread_stop(&w.reader);
-	read_reports(ch.report_read, out); /* what came: the status is known */
+	read_reports(ch.report, out); /* what came: the status is known */
 	cgroup_kill_all(&launch->cgroups);
 	cgroup_usage(&launch->cgroups, &out->cgroup);
 	out->wall_usec = now_usec() - start;
@@ -577,7 +557,7 @@ out:
 	if (out->seccomp_listener >= 0)
 		close(out->seccomp_listener);
 	out->seccomp_listener = -1;
-	channels_close(&ch);
+	chan_monitor_close(&ch);
 	return r;
 }
 

@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -90,4 +91,14 @@ void proc_forget(struct proc *p)
 		close(p->pidfd);
 	p->pid = 0;
 	p->pidfd = -1;
+}
+
+int proc_die_with_parent(int sig, pid_t expected, const char *gone,
+			 struct sh_err *err)
+{
+	if (prctl(PR_SET_PDEATHSIG, sig) < 0)
+		return err_sys(err, STAGE_PROCESS, errno, "prctl PDEATHSIG");
+	if (getppid() != expected)
+		return err_set(err, STAGE_PROCESS, ESRCH, "%s", gone);
+	return 0;
 }

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The helper's own children, named by a pidfd: every signal the helper
  * sends to a process it started goes through one, so a pid the kernel
- * has already given to another process can never be hit. */
+ * has already given to another process can never be hit. And a
+ * process's death with its parent. */
 #pragma once
 
 #include <sched.h>
 #include <stdbool.h>
 #include <sys/types.h>
+
+#include "err.h"
 
 struct proc {
 	pid_t pid;
@@ -38,3 +41,10 @@ void proc_kill_and_reap(struct proc *p);
 
 /* After the wait: the pidfd closed, p named nothing. */
 void proc_forget(struct proc *p);
+
+/* sig to this process when its parent dies (PR_SET_PDEATHSIG), then a
+ * check that the parent had not died before: getppid() is still
+ * expected. 0, or -errno with err (stage process; ESRCH with the message
+ * gone when the parent was gone already). */
+int proc_die_with_parent(int sig, pid_t expected, const char *gone,
+			 struct sh_err *err);

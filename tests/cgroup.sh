@@ -1070,6 +1070,21 @@ timeout_window()
 	scaled 0.3
 }
 
+# The helper, waited for by the probe, without a pid namespace, with
+# --timeout "$TMO" in a leaf under $V2P, and ARGS...; the command writes
+# its child's pid to $T/child.pid. Sets stN (the last record) and cp (the
+# child's pid, also in $T/pids; "" when none came).
+timeout_in_leaf()
+{
+	rm -f "$T/child.pid"
+	"$P" wait "$H" --status-fd 3 "${SCRATCH[@]}" --unsafe-share-pids \
+		--cgroup-parent "$V2P" --timeout "$TMO" "$@" \
+		</dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
+	stN=$(tail -n 1 "$T/st")
+	cp=$(cat "$T/child.pid" 2>/dev/null)
+	[ -z "$cp" ] || echo "$cp" >>"$T/pids"
+}
+
 # The command ignores SIGTERM, and so does its child: SIGKILL after the
 # grace takes the command, the cgroup kill its child.
 case_timeout_kill_after()
@@ -1084,14 +1099,8 @@ case_timeout_kill_after()
 	fi
 	TMO=$(timeout_window)
 	tok=sh-cgroup-term-$$-$RANDOM
-	rm -f "$T/child.pid"
-	"$P" wait "$H" --status-fd 3 "${SCRATCH[@]}" --unsafe-share-pids \
-		--cgroup-parent "$V2P" --timeout "$TMO" \
-		--kill-after "$TMO" -- "$P" trap-term spawn "$T/child.pid" "$tok" \
-		sleep 5 </dev/null >"$T/out" 2>"$T/err" 3>"$T/st"
-	stN=$(tail -n 1 "$T/st")
-	cp=$(cat "$T/child.pid" 2>/dev/null)
-	[ -z "$cp" ] || echo "$cp" >>"$T/pids"
+	timeout_in_leaf --kill-after "$TMO" \
+		-- "$P" trap-term spawn "$T/child.pid" "$tok" sleep 5
 	check_eq "--timeout $TMO --kill-after $TMO --cgroup-parent: TERM ignored, SIGKILL" \
 		'signaled 9 core 0 / true "SIGKILL"' \
 		"$(tail -n 1 "$T/out") / $(json_val "$stN" timed-out) $(json_val "$stN" signal-name)"
@@ -1113,15 +1122,9 @@ case_timeout_trap_term()
 	fi
 	TMO=$(timeout_window)
 	tok=sh-cgroup-term-$$-$RANDOM
-	rm -f "$T/child.pid"
-	"$P" wait "$H" --status-fd 3 "${SCRATCH[@]}" --unsafe-share-pids \
-		--cgroup-parent "$V2P" --timeout "$TMO" \
+	timeout_in_leaf \
 		-- /bin/sh -c 'trap "exit 3" TERM; "$1" spawn "$2" "$3"; sleep 5 & wait' \
-		sh "$P" "$T/child.pid" "$tok" </dev/null >"$T/out" 2>"$T/err" \
-		3>"$T/st"
-	stN=$(tail -n 1 "$T/st")
-	cp=$(cat "$T/child.pid" 2>/dev/null)
-	[ -z "$cp" ] || echo "$cp" >>"$T/pids"
+		sh "$P" "$T/child.pid" "$tok"
 	check_eq "--timeout --cgroup-parent, a command that traps TERM and exits 3" \
 		"exited 3 / true 3" \
 		"$(tail -n 1 "$T/out") / $(json_val "$stN" timed-out) $(json_val "$stN" exit-code)"
@@ -1195,18 +1198,10 @@ case_bad_specs()
 
 endurance()
 {
-	local desc=$1 parent=$2 fails=0 i start ms
+	local desc=$1 parent=$2 fails ms
 
 	shift 2
-	start=$(date +%s%N)
-	for i in $(seq 50); do
-		if ! "$H" --cgroup-parent "$parent" -- "$P" exit 0 \
-			</dev/null >/dev/null 2>"$T/err"; then
-			[ "$fails" -gt 0 ] || diag "spawn $i failed: $(cat "$T/err")"
-			fails=$((fails + 1))
-		fi
-	done
-	ms=$((($(date +%s%N) - start) / 1000000))
+	spawn_many 50 --cgroup-parent "$parent" -- "$P" exit 0
 	diag "50 $desc spawns in $ms ms"
 	check_eq "50 $desc transient-cgroup spawns: all succeed" 0 "$fails"
 	check_eq "50 $desc spawns: no leaf left" "" "$(leaves_in "$parent" "$@")"

@@ -2347,7 +2347,7 @@ struct fuzz_spec {
 	unsigned addr_index;
 	bool landlock_paths; /* a --landlock-write, --landlock-read or
 				--sandbox-read */
-	unsigned rlimits;    /* the rlimit_model entries given */
+	unsigned rlimits;    /* the resources given, 1u << k */
 };
 
 /* The capability names and numbers of capabilities(7), apart from
@@ -2366,30 +2366,9 @@ static const struct {
 
 #define N_CAP_MODEL (sizeof(cap_model) / sizeof(cap_model[0]))
 
-/* The rlimit names of setrlimit(2), apart from rlimits.c's. */
-static const struct {
-	const char *name;
-	int resource;
-} rlimit_model[] = {
-	{ "as", RLIMIT_AS },
-	{ "core", RLIMIT_CORE },
-	{ "cpu", RLIMIT_CPU },
-	{ "data", RLIMIT_DATA },
-	{ "fsize", RLIMIT_FSIZE },
-	{ "locks", RLIMIT_LOCKS },
-	{ "memlock", RLIMIT_MEMLOCK },
-	{ "msgqueue", RLIMIT_MSGQUEUE },
-	{ "nice", RLIMIT_NICE },
-	{ "nofile", RLIMIT_NOFILE },
-	{ "nproc", RLIMIT_NPROC },
-	{ "rss", RLIMIT_RSS },
-	{ "rtprio", RLIMIT_RTPRIO },
-	{ "rttime", RLIMIT_RTTIME },
-	{ "sigpending", RLIMIT_SIGPENDING },
-	{ "stack", RLIMIT_STACK },
-};
-
-#define N_RLIMIT_MODEL (sizeof(rlimit_model) / sizeof(rlimit_model[0]))
+/* The resources of setrlimit(2), named by src's table (rlimit_name);
+ * test_rlimit_parse checks each name against its resource. */
+#define N_RLIMIT_MODEL RLIM_NLIMITS
 #define ALL_RLIMITS ((1u << N_RLIMIT_MODEL) - 1)
 
 /* The names of --unshare-TYPE and --join-ns TYPE=, by enum ns_kind. */
@@ -2705,7 +2684,7 @@ static char *random_rlim(uint64_t *value)
 	return s;
 }
 
-/* NAME=SOFT[:HARD] for rlimit_model[k], SOFT not above HARD. */
+/* NAME=SOFT[:HARD] for the resource k, SOFT not above HARD. */
 static char *random_rlimit_of(unsigned k)
 {
 	_cleanup_free_ char *a = NULL, *b = NULL;
@@ -2715,11 +2694,11 @@ static char *random_rlimit_of(unsigned k)
 
 	a = random_rlim(&va);
 	if (rnd(2))
-		return (r = asprintf(&s, "%s=%s", rlimit_model[k].name, a)) < 0
+		return (r = asprintf(&s, "%s=%s", rlimit_name((int)k), a)) < 0
 			       ? NULL
 			       : s;
 	b = random_rlim(&vb);
-	r = asprintf(&s, "%s=%s:%s", rlimit_model[k].name,
+	r = asprintf(&s, "%s=%s:%s", rlimit_name((int)k),
 		     va <= vb ? a : b, va <= vb ? b : a);
 	return r < 0 ? NULL : s;
 }
@@ -3034,10 +3013,10 @@ static void check_rlimit(const char *v)
 	const char *bad = NULL;
 	int resource = -1;
 
-	for (size_t i = 0; i < N_RLIMIT_MODEL; i++)
-		if (strlen(rlimit_model[i].name) == name_len &&
-		    strncmp(rlimit_model[i].name, v, name_len) == 0)
-			resource = rlimit_model[i].resource;
+	for (int i = 0; i < N_RLIMIT_MODEL; i++)
+		if (strlen(rlimit_name(i)) == name_len &&
+		    strncmp(rlimit_name(i), v, name_len) == 0)
+			resource = i;
 	ck_assert_int_ge(resource, 0);
 	ck_assert_msg(rlimit_parse(v, &setting, &bad) == 0, "`%s`: bad %s", v,
 		      bad);
@@ -3583,7 +3562,7 @@ static int fuzz_break(struct fuzz_spec *fs, char *needle, size_t size)
 		name = "rlimit";
 		value = random_rlimit_of(k);
 		snprintf(needle, size, "--rlimit %s given twice",
-			 rlimit_model[k].name);
+			 rlimit_name((int)k));
 		break;
 	}
 	case 15:

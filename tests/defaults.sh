@@ -32,9 +32,7 @@ suite_teardown()
 {
 	[ "$(id -u)" != 0 ] || umount "$T/rosrc" 2>/dev/null
 }
-private_copies helper
-cp "$(attack host-write)" "$T/pub/host-write" &&
-	chmod 755 "$T/pub/host-write" || exit 1
+private_copies helper attack:host-write
 A=$T/pub/host-write
 ME=$(id -u)
 

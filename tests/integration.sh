@@ -217,6 +217,7 @@ case_spec_fd_bad()
 	bad_spec "--spec-fd closed" '--spec-fd 200' --spec-fd 200
 }
 
+# $T/big: a spec of $1 bytes that runs $TOUCH $T/marker (a long --setenv).
 make_big_spec()
 {
 	local tail_len pad
@@ -237,19 +238,6 @@ case_spec_fd_size()
 
 	# 16 MiB is allowed, one byte more is refused
 	spec_max=$((16 * 1024 * 1024))
-	make_big_spec()
-	{
-		local tail_len pad
-
-		tail_len=$(printf '%s\0' -- "$TOUCH" "$T/marker" | wc -c)
-		pad=$(($1 - 11 - 1 - tail_len))
-		{
-			printf -- '--setenv\0A='
-			head -c "$pad" /dev/zero | tr '\0' a
-			printf '\0'
-			printf '%s\0' -- "$TOUCH" "$T/marker"
-		} >"$T/big"
-	}
 	make_big_spec $((spec_max + 1))
 	check_eq "oversize spec file is 16 MiB + 1" $((spec_max + 1)) \
 		"$(wc -c <"$T/big")"

@@ -1354,20 +1354,11 @@ ours_left()
 
 case_endurance()
 {
-	local mounts_before fails start i ms
+	local mounts_before fails ms
 
 	mkdir -m 755 "$T/e"
 	mounts_before=$(wc -l </proc/$$/mountinfo)
-	fails=0
-	start=$(date +%s%N)
-	for i in $(seq 200); do
-		if ! "$H" --unshare-all --tmpfs "$T/e" -- "$P" exit 0 \
-			</dev/null >/dev/null 2>"$T/err"; then
-			[ "$fails" -gt 0 ] || diag "spawn $i failed: $(cat "$T/err")"
-			fails=$((fails + 1))
-		fi
-	done
-	ms=$((($(date +%s%N) - start) / 1000000))
+	spawn_many 200 --unshare-all --tmpfs "$T/e" -- "$P" exit 0
 	diag "200 isolated spawns in $ms ms"
 	check_eq "200 spawns with --unshare-all --tmpfs: all succeed" 0 "$fails"
 	check_eq "200 spawns: no helper or probe process is left" "" "$(ours_left)"

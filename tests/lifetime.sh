@@ -37,7 +37,7 @@ fuse_pid=
 CG_OWNED=
 suite_teardown()
 {
-	stop_silent_fuse
+	fuse_stop
 	[ -z "$CG_OWNED" ] || cg_destroy "$CG_OWNED"
 }
 
@@ -201,49 +201,6 @@ case_library_kill_setup()
 		'"message":"killed through libspawnhelper [(]signal 63[)] during setup' "$rec"
 }
 
-# In the sandbox: its bind source lies below a mount whose server never
-# answers, so its mount waits (killably) until the server is killed.
-start_silent_fuse()
-{
-	local server
-
-	server=$(attack fuse-stall)
-	mkdir -p "$T/mnt"
-	if [ ! -x "$server" ]; then
-		why="tests/attacks/fuse-stall is not built (no fuse3 found by configure)"
-	elif [ ! -c /dev/fuse ]; then
-		why="no /dev/fuse"
-	elif [ "$ME" != 0 ] && ! command -v fusermount3 >/dev/null; then
-		why="no fusermount3 to mount as an ordinary user"
-	else
-		"$server" --silent "$T/mnt" </dev/null >/dev/null 2>"$T/fuse.log" &
-		fuse_pid=$!
-		within 5 fuse_mounted && return 0
-		why="the FUSE server did not mount: $(tr '\n' ' ' <"$T/fuse.log")"
-	fi
-	return 1
-}
-
-fuse_mounted()
-{
-	awk -v m="$T/mnt" '$5 == m { found = 1 } END { exit !found }' \
-		/proc/self/mountinfo
-}
-
-stop_silent_fuse()
-{
-	[ -n "$fuse_pid" ] && kill -9 "$fuse_pid" 2>/dev/null &&
-		wait "$fuse_pid" 2>/dev/null
-	fuse_pid=
-	if fuse_mounted; then
-		if [ "$ME" = 0 ]; then
-			umount -l "$T/mnt"
-		else
-			fusermount3 -u -z "$T/mnt"
-		fi
-	fi
-}
-
 # A parent for a transient leaf: root's own on cgroup v2, nobody's
 # delegated one; none on v1 alone (the cgroup suite covers v1).
 cgroup_parent()
@@ -268,7 +225,9 @@ case_setup_signal_sandbox()
 {
 	local why cg cg_opts sig desc child hpid rec
 
-	if ! start_silent_fuse; then
+	# its bind source lies below a mount whose server never answers, so
+	# its mount waits (killably) until the server is killed
+	if ! fuse_start fuse_mounted --silent; then
 		skip "a signal during the sandbox's setup" "$why"
 	else
 		cg=$(cgroup_parent)

@@ -33,11 +33,7 @@ require_attacks static-write raw-write raw-read
 require_userns_unless_root
 
 suite_scratch sandbox
-private_copies helper
-cp "$(attack static-write)" "$(attack raw-write)" "$(attack raw-read)" \
-	"$T/pub/" &&
-	chmod 755 "$T/pub/static-write" "$T/pub/raw-write" "$T/pub/raw-read" ||
-	exit 1
+private_copies helper attack:static-write attack:raw-write attack:raw-read
 # outside: writable for the runner on the host, not in the sandbox
 mkdir -m 777 "$T/outside" "$T/w" "$T/g"
 echo original >"$T/outside/old"

@@ -52,7 +52,7 @@ suite_teardown()
 {
 	local pid
 
-	stop_fuse
+	fuse_stop
 	for pid in $(ours); do
 		kill -9 "$pid" 2>/dev/null
 	done
@@ -61,9 +61,7 @@ trap 'exit 1' HUP INT TERM
 mkdir -m 755 "$T/mnt"
 mkdir -m 777 "$T/w" "$T/g"
 # copies of our own: a process running one of them is this suite's
-private_copies helper
-cp "$(attack stall-xattr)" "$T/pub/stall-xattr" &&
-	chmod 755 "$T/pub/stall-xattr" || exit 1
+private_copies helper attack:stall-xattr
 A=$T/pub/stall-xattr
 ME=$(id -u)
 
@@ -245,55 +243,10 @@ grant_stall_case()
 	[ "$tap_failed" = "$n" ] || report_run
 }
 
-# The FUSE server on $T/mnt (fuse_pid), or 1 with the reason in why.
-start_fuse()
+# The FUSE server answers once its probe file is there.
+stall_probe_there()
 {
-	local server
-
-	server=$(attack fuse-stall)
-	if [ ! -x "$server" ]; then
-		why="tests/attacks/fuse-stall is not built (no fuse3 found by configure)"
-		return 1
-	fi
-	if [ ! -c /dev/fuse ]; then
-		why="no /dev/fuse"
-		return 1
-	fi
-	if [ "$ME" != 0 ] && ! command -v fusermount3 >/dev/null; then
-		why="no fusermount3 to mount as an ordinary user"
-		return 1
-	fi
-	"$server" "$T/mnt" </dev/null >/dev/null 2>"$T/fuse.log" &
-	fuse_pid=$!
-	if ! within 5 test -f "$T/mnt/stall-probe"; then
-		why="the FUSE server did not mount: $(tr '\n' ' ' <"$T/fuse.log")"
-		stop_fuse
-		return 1
-	fi
-}
-
-mounted()
-{
-	awk -v m="$T/mnt" '$5 == m { found = 1 } END { exit !found }' \
-		/proc/self/mountinfo
-}
-
-# Kill the server (which ends every read it holds) and unmount, lazily:
-# a dead server's mount cannot even be looked at.
-stop_fuse()
-{
-	if [ -n "$fuse_pid" ]; then
-		kill -9 "$fuse_pid" 2>/dev/null
-		wait "$fuse_pid" 2>/dev/null
-		fuse_pid=
-	fi
-	if mounted; then
-		if [ "$ME" = 0 ]; then
-			umount -l "$T/mnt"
-		else
-			fusermount3 -u -z "$T/mnt"
-		fi
-	fi
+	test -f "$T/mnt/stall-probe"
 }
 
 # --- userfaultfd -------------------------------------------------------
@@ -325,7 +278,7 @@ case_fuse()
 {
 	local server_pid why
 
-	if start_fuse; then
+	if fuse_start stall_probe_there; then
 		server_pid=$fuse_pid
 		stall_cases "FUSE" "$T/mnt/stall-timeout" "$T/mnt/stall-term"
 		# files of their own: a page the cases above left unanswered stays
@@ -333,9 +286,9 @@ case_fuse()
 		sandbox_stall_cases "FUSE" "$T/mnt/stall-sandbox-timeout" \
 			"$T/mnt/stall-sandbox-term"
 		grant_stall_case "FUSE" "$T/mnt/stall-grant"
-		stop_fuse
+		fuse_stop
 		check_true "FUSE: the mount and its server are gone" \
-			eval "! mounted && not_alive $server_pid"
+			eval "! fuse_mounted && not_alive $server_pid"
 	else
 		skip "FUSE: a mapped file whose reads are never answered" "$why"
 	fi

@@ -41,12 +41,19 @@
 #                       (strict refuses what the kernel cannot enforce)
 #   cg_destroy DIR      kill what is left in a cgroup directory and below,
 #                       then remove it bottom-up (bounded)
+#   spawn_many N ARGS...   "$H" ARGS... N times: fails (how many
+#                       failed, the first one's message to diag) and ms
+#   fuse_start READY [OPTION...]   the FUSE server tests/attacks/fuse-stall
+#                       on $T/mnt (fuse_pid) once READY succeeds; or 1
+#                       with the reason in why. fuse_mounted; fuse_stop
+#                       kills it and unmounts (the suite's teardown)
 #   suite_scratch NAME  a fresh scratch directory in $T (and $T/pub, both
 #                       open to every user), removed on exit with the
 #                       processes whose pids the suite wrote to $T/pids
 #                       (after the suite's own suite_teardown, if defined)
-#   private_copies WHAT...   copies of the helper (WHAT helper: H) and
-#                       tests/inside (inside: P) in $T/pub that every user
+#   private_copies WHAT...   copies of the helper (WHAT helper: H),
+#                       tests/inside (inside: P) and attacks (attack:NAME:
+#                       $T/pub/NAME) in $T/pub that every user
 #                       can run: the build tree may be closed to nobody,
 #                       and a leftover is found by its executable, which
 #                       must not be shared with a suite running beside
@@ -367,6 +374,77 @@ field()
 		awk -v k="$1:" '$1 == k { $1 = ""; sub(/^ +/, ""); print; exit }'
 }
 
+# --- many spawns ------------------------------------------------------------
+
+# Runs "$H" ARGS... N times; sets fails (how many failed; the first
+# failure's message goes to diag) and ms (how long the N took).
+spawn_many()
+{
+	local n=$1 i start
+
+	shift
+	fails=0
+	start=$(date +%s%N)
+	for i in $(seq "$n"); do
+		if ! "$H" "$@" </dev/null >/dev/null 2>"$T/err"; then
+			[ "$fails" -gt 0 ] || diag "spawn $i failed: $(cat "$T/err")"
+			fails=$((fails + 1))
+		fi
+	done
+	ms=$((($(date +%s%N) - start) / 1000000))
+}
+
+# --- the stalling FUSE server (tests/attacks/fuse-stall) -------------------
+
+# Starts it on $T/mnt with OPTIONS (its pid in fuse_pid) and waits until
+# the command READY succeeds; or returns 1 with the reason in why.
+fuse_start()
+{
+	local ready=$1 server
+
+	shift
+	server=$(attack fuse-stall)
+	mkdir -p "$T/mnt"
+	if [ ! -x "$server" ]; then
+		why="tests/attacks/fuse-stall is not built (no fuse3 found by configure)"
+	elif [ ! -c /dev/fuse ]; then
+		why="no /dev/fuse"
+	elif [ "$ME" != 0 ] && ! command -v fusermount3 >/dev/null; then
+		why="no fusermount3 to mount as an ordinary user"
+	else
+		"$server" "$@" "$T/mnt" </dev/null >/dev/null 2>"$T/fuse.log" &
+		fuse_pid=$!
+		within 5 "$ready" && return 0
+		why="the FUSE server did not mount: $(tr '\n' ' ' <"$T/fuse.log")"
+		fuse_stop
+	fi
+	return 1
+}
+
+fuse_mounted()
+{
+	awk -v m="$T/mnt" '$5 == m { found = 1 } END { exit !found }' \
+		/proc/self/mountinfo
+}
+
+# Kill the server (which ends every read it holds) and unmount, lazily:
+# a dead server's mount cannot even be looked at.
+fuse_stop()
+{
+	if [ -n "$fuse_pid" ]; then
+		kill -9 "$fuse_pid" 2>/dev/null
+		wait "$fuse_pid" 2>/dev/null
+		fuse_pid=
+	fi
+	if fuse_mounted; then
+		if [ "$ME" = 0 ]; then
+			umount -l "$T/mnt"
+		else
+			fusermount3 -u -z "$T/mnt"
+		fi
+	fi
+}
+
 # --- the scratch directory --------------------------------------------------
 
 suite_scratch()
@@ -393,6 +471,10 @@ private_copies()
 			cp "$SH_INSIDE" "$T/pub/inside" &&
 				chmod 755 "$T/pub/inside" || exit 1
 			P=$T/pub/inside
+			;;
+		attack:*)
+			cp "$(attack "${what#attack:}")" "$T/pub/" &&
+				chmod 755 "$T/pub/${what#attack:}" || exit 1
 			;;
 		esac
 	done

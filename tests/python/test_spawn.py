@@ -903,27 +903,25 @@ print(asyncio.run(proc.wait()), repr(logged()))
         base = v2_root()
         if base is None:
             self.skipTest("no cgroup v2 this user may create cgroups in")
-        path = os.path.join(base, "sh-py-join-%d" % os.getpid())
-        os.mkdir(path)
-        try:
-            rc, out = capture(["cat", "/proc/self/cgroup"], cgroup=path)
-            self.assertEqual(rc, 0)
-            self.assertTrue(cgroup_line(out, "").endswith(
-                "/" + os.path.basename(path)), out)
-        finally:
-            remove_cgroup(path)
+        self.check_joins(os.path.join(base, "sh-py-join-%d" % os.getpid()),
+                         "")
 
     @unittest.skipUnless(ROOT, "needs root for a cgroup v1 hierarchy")
     def test_cgroup_join_v1(self):
         if not os.path.isdir("/sys/fs/cgroup/memory") or \
                 os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
             self.skipTest("no cgroup v1 memory hierarchy")
-        path = "/sys/fs/cgroup/memory/sh-py-join-%d" % os.getpid()
+        self.check_joins(
+            "/sys/fs/cgroup/memory/sh-py-join-%d" % os.getpid(), "memory")
+
+    def check_joins(self, path, controller):
+        """cgroup=path (made here, removed after) puts the command in it:
+        its /proc/self/cgroup line of controller ends with the name."""
         os.mkdir(path)
         try:
             rc, out = capture(["cat", "/proc/self/cgroup"], cgroup=path)
             self.assertEqual(rc, 0)
-            self.assertTrue(cgroup_line(out, "memory").endswith(
+            self.assertTrue(cgroup_line(out, controller).endswith(
                 "/" + os.path.basename(path)), out)
         finally:
             remove_cgroup(path)
