@@ -476,6 +476,10 @@ private_copies()
 			cp "$(attack "${what#attack:}")" "$T/pub/" &&
 				chmod 755 "$T/pub/${what#attack:}" || exit 1
 			;;
+		*)
+			echo "Bail out! private_copies: no copy called $what"
+			exit 1
+			;;
 		esac
 	done
 }
