@@ -38,11 +38,11 @@ int env_build(const struct spec *spec, char *const *base, struct strv *env,
 		if (named_in(&spec->unsetenv, base[i]) ||
 		    named_in(&spec->setenv, base[i]))
 			continue;
-		if (strv_push(env, base[i]) < 0)
+		if (strv_push_ref(env, base[i]) < 0)
 			return err_set(err, STAGE_ENV, ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < spec->setenv.n; i++)
-		if (strv_push(env, spec->setenv.v[i]) < 0)
+		if (strv_push_ref(env, spec->setenv.v[i]) < 0)
 			return err_set(err, STAGE_ENV, ENOMEM, "out of memory");
 	if (!env->v) {
 		/* an empty environment is still a NULL-terminated array */

@@ -7,7 +7,8 @@
 #include "strv.h"
 
 /* The command's environment: the helper's own (or none with --clearenv),
- * without the --unsetenv names, with the --setenv values. */
+ * without the --unsetenv names, with the --setenv values. env borrows
+ * its strings from base and spec: it must not outlive them. */
 int env_build(const struct spec *spec, char *const *base, struct strv *env,
 	      struct sh_err *err);
 

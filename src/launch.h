@@ -30,7 +30,7 @@ struct launch {
 	struct creds creds;
 	struct fd_plan fd_plan;
 	int temp_base; /* above every fd of the map: temps and our own fds */
-	struct strv env;
+	struct strv env; /* borrowed: environ's and the spec's strings */
 
 	unsigned namespaces; /* NS_BIT()s to create (after any fallback) */
 	unsigned dropped;    /* refused by the kernel, left out (drop mode) */

@@ -154,7 +154,12 @@ static int parse_setenv(struct spec *spec, const struct option_def *opt,
 			       "--setenv `%.64s`: expected NAME=VALUE with a "
 			       "non-empty NAME",
 			       value);
-	return strv_push(&spec->setenv, value) < 0 ? oom(err) : 0;
+	/* the environment is most of a spec: its words are not copied when
+	 * the spec's buffer holds them */
+	return (spec_holds(spec, value) ? strv_push_ref(&spec->setenv, value)
+					 : strv_push(&spec->setenv, value)) < 0
+		       ? oom(err)
+		       : 0;
 }
 
 static int parse_unsetenv(struct spec *spec, const struct option_def *opt,

@@ -400,7 +400,7 @@ int spec_parse_cli(struct spec *spec, int argc, char *const *argv,
 			       "--spec-fd `%.64s`: expected an fd number",
 			       value);
 	fd = (int)number;
-	if (spec_read_fd(fd, &tokens, err) < 0)
+	if (spec_read_fd(fd, spec, &tokens, err) < 0)
 		return -err->errnum;
 	return spec_parse(spec, tokens.v, tokens.n, false, action, err);
 }

@@ -5,9 +5,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void spec_init(struct spec *spec)
@@ -69,6 +71,7 @@ void spec_clear(struct spec *spec)
 	strv_clear(&spec->landlock_read);
 	strv_clear(&spec->landlock_write);
 	rlimit_list_clear(&spec->rlimits);
+	free(spec->buf); /* last: the strings above may point into it */
 	spec_init(spec);
 }
 
@@ -85,7 +88,7 @@ int spec_split(const char *buf, size_t len, struct strv *tokens,
 	for (size_t i = 0; i < len; i++) {
 		if (buf[i] != '\0')
 			continue;
-		if (strv_push(tokens, buf + start) < 0)
+		if (strv_push_ref(tokens, buf + start) < 0)
 			return err_set(err, STAGE_SPEC, ENOMEM,
 				       "out of memory");
 		start = i + 1;
@@ -93,20 +96,38 @@ int spec_split(const char *buf, size_t len, struct strv *tokens,
 	return 0;
 }
 
-int spec_read_fd(int fd, struct strv *tokens, struct sh_err *err)
+bool spec_holds(const struct spec *spec, const char *s)
+{
+	uintptr_t p = (uintptr_t)s, start = (uintptr_t)spec->buf;
+
+	return spec->buf && p >= start && p < start + spec->buf_len;
+}
+
+int spec_read_fd(int fd, struct spec *spec, struct strv *tokens,
+		 struct sh_err *err)
 {
 	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0, cap;
+	struct stat st;
+	int r;
 
+	/* a memfd or a file: one buffer of its size (and a last read of 0);
+	 * a pipe: 64 KiB, doubled as needed */
+	cap = 65536;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    st.st_size <= SPEC_MAX_BYTES)
+		cap = (size_t)st.st_size + 1;
+	if (!(buf = malloc(cap)))
+		return err_set(err, STAGE_SPEC, ENOMEM,
+			       "out of memory reading the spec");
 	for (;;) {
 		ssize_t n;
 
 		if (len == cap) {
 			char *grown;
 
-			cap = cap ? cap * 2 : 65536;
-			if (cap > SPEC_MAX_BYTES + 1)
-				cap = SPEC_MAX_BYTES + 1;
+			cap = cap * 2 > SPEC_MAX_BYTES + 1 ? SPEC_MAX_BYTES + 1
+							   : cap * 2;
 			grown = realloc(buf, cap);
 			if (!grown)
 				return err_set(err, STAGE_SPEC, ENOMEM,
@@ -128,7 +149,12 @@ int spec_read_fd(int fd, struct strv *tokens, struct sh_err *err)
 				       "%u bytes",
 				       fd, SPEC_MAX_BYTES);
 	}
-	return spec_split(buf, len, tokens, err);
+	r = spec_split(buf, len, tokens, err);
+	if (r < 0)
+		return r;
+	spec->buf = take_ptr(buf);
+	spec->buf_len = len;
+	return 0;
 }
 
 int spec_caller_fd(const struct spec *spec, int fd)

@@ -44,6 +44,11 @@ enum landlock_mode {
 };
 
 struct spec {
+	/* the --spec-fd buffer the spec was parsed from (NULL: none); the
+	 * spec's strings may point into it (spec_holds), so it is freed
+	 * last, by spec_clear */
+	char *buf;
+	size_t buf_len;
 	struct strv command; /* argv of the command; argv[0] is looked up */
 	char *argv0;         /* --argv0: what the command sees as argv[0] */
 	char *chdir;
@@ -156,11 +161,17 @@ static inline void spec_clearp(struct spec *spec)
 }
 #define _cleanup_spec_ __attribute__((cleanup(spec_clearp)))
 
-/* Read a NUL-separated spec from fd until EOF (at most SPEC_MAX_BYTES) and
- * split it into tokens. */
-int spec_read_fd(int fd, struct strv *tokens, struct sh_err *err);
+/* Read a NUL-separated spec from fd until EOF (at most SPEC_MAX_BYTES)
+ * into spec->buf (which must be NULL) and split it into tokens, which
+ * point into spec->buf: they are valid until spec_clear. */
+int spec_read_fd(int fd, struct spec *spec, struct strv *tokens,
+		 struct sh_err *err);
 
-/* Split a buffer of NUL-terminated tokens; the last byte must be NUL. */
+/* Whether s points into spec->buf: a string the spec owns already. */
+bool spec_holds(const struct spec *spec, const char *s);
+
+/* Split a buffer of NUL-terminated tokens; the last byte must be NUL. The
+ * tokens point into buf (tokens is a borrowing strv). */
 int spec_split(const char *buf, size_t len, struct strv *tokens,
 	       struct sh_err *err);
 

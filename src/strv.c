@@ -27,11 +27,27 @@ static int strv_reserve(struct strv *sv)
 
 int strv_push_take(struct strv *sv, char *s)
 {
+	if (sv->borrowed) {
+		free(s);
+		return -EINVAL;
+	}
 	if (!s || strv_reserve(sv) < 0) {
 		free(s);
 		return -ENOMEM;
 	}
 	sv->v[sv->n++] = s;
+	sv->v[sv->n] = NULL;
+	return 0;
+}
+
+int strv_push_ref(struct strv *sv, const char *s)
+{
+	if (sv->n && !sv->borrowed)
+		return -EINVAL;
+	if (strv_reserve(sv) < 0)
+		return -ENOMEM;
+	sv->borrowed = true;
+	sv->v[sv->n++] = (char *)s;
 	sv->v[sv->n] = NULL;
 	return 0;
 }
@@ -57,11 +73,12 @@ int strv_pushf(struct strv *sv, const char *fmt, ...)
 
 void strv_clear(struct strv *sv)
 {
-	for (size_t i = 0; i < sv->n; i++)
+	for (size_t i = 0; !sv->borrowed && i < sv->n; i++)
 		free(sv->v[i]);
 	free(sv->v);
 	sv->v = NULL;
 	sv->n = sv->cap = 0;
+	sv->borrowed = false;
 }
 
 bool strv_equal(const struct strv *a, const struct strv *b)

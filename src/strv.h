@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* A growable NULL-terminated vector of owned strings. */
+/* A growable NULL-terminated vector of strings: owned (strv_push*) or,
+ * in a vector filled only by strv_push_ref, borrowed. */
 #pragma once
 
 #include <stdbool.h>
@@ -11,10 +12,15 @@ struct strv {
 	char **v; /* always NULL-terminated once anything was pushed */
 	size_t n;
 	size_t cap;
+	bool borrowed; /* filled by strv_push_ref: strv_clear frees only v */
 };
 
 int strv_push(struct strv *sv, const char *s);
 int strv_push_take(struct strv *sv, char *s);
+/* Push s without copying it: s must outlive the vector. A vector holds
+ * either owned or borrowed strings, never both: mixing is refused with
+ * -EINVAL. */
+int strv_push_ref(struct strv *sv, const char *s);
 int strv_pushf(struct strv *sv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strv_clear(struct strv *sv);

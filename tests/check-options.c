@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1953,6 +1954,55 @@ START_TEST(test_spec_split)
 }
 END_TEST
 
+/* A spec in a memfd (as libspawnhelper sends it): read in one buffer of
+ * its size, which the spec keeps; the --setenv words point into it. */
+START_TEST(test_spec_fd_memfd)
+{
+	static const char buf[] = "--setenv\0A=1\0--setenv=B=2\0--\0env\0";
+	_cleanup_spec_ struct spec spec;
+	_cleanup_strv_ struct strv tokens = { 0 };
+	_cleanup_close_ int fd = memfd_create("spec", MFD_CLOEXEC);
+	struct sh_err err = { 0 };
+	enum cli_action action = CLI_HELP;
+
+	spec_init(&spec);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, buf, sizeof(buf) - 1),
+			 (ssize_t)sizeof(buf) - 1);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	ck_assert_int_eq(spec_read_fd(fd, &spec, &tokens, &err), 0);
+	ck_assert_uint_eq(spec.buf_len, sizeof(buf) - 1);
+	ck_assert_uint_eq(tokens.n, 5);
+	ck_assert(tokens.borrowed);
+	ck_assert_int_eq(spec_parse(&spec, tokens.v, tokens.n, false, &action,
+				    &err),
+			 0);
+	ck_assert_uint_eq(spec.setenv.n, 2);
+	ck_assert_str_eq(spec.setenv.v[0], "A=1");
+	ck_assert_str_eq(spec.setenv.v[1], "B=2");
+	ck_assert(spec_holds(&spec, spec.setenv.v[0]));
+	ck_assert(spec_holds(&spec, spec.setenv.v[1]));
+	ck_assert(!spec_holds(&spec, spec.command.v[0]));
+}
+END_TEST
+
+/* A vector holds owned or borrowed strings, never both. */
+START_TEST(test_strv_push_ref)
+{
+	_cleanup_strv_ struct strv owned = { 0 }, borrowed = { 0 };
+
+	ck_assert_int_eq(strv_push(&owned, "a"), 0);
+	ck_assert_int_eq(strv_push_ref(&owned, "b"), -EINVAL);
+	ck_assert_int_eq(strv_push_ref(&borrowed, "a"), 0);
+	ck_assert_int_eq(strv_push(&borrowed, "b"), -EINVAL);
+	ck_assert_uint_eq(owned.n, 1);
+	ck_assert_uint_eq(borrowed.n, 1);
+	ck_assert_ptr_null(borrowed.v[1]);
+	strv_clear(&borrowed);
+	ck_assert_int_eq(strv_push(&borrowed, "c"), 0); /* cleared: owned */
+}
+END_TEST
+
 /* ---- the status fd of a bad spec ---- */
 
 struct scan_case {
@@ -3800,6 +3850,8 @@ static Suite *make_options_suite(void)
 	tcase_add_test(tc, test_spec_fd_max);
 	tcase_add_loop_test(tc, test_spec_fd_oversize, 0, 2);
 	tcase_add_test(tc, test_spec_split);
+	tcase_add_test(tc, test_spec_fd_memfd);
+	tcase_add_test(tc, test_strv_push_ref);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("status-fd");
