@@ -377,24 +377,14 @@ static int emit_join_ns(const struct spec *spec, const struct option_def *opt,
 static int parse_keyword(struct spec *spec, const struct option_def *opt,
 			 const char *value, struct sh_err *err)
 {
-	char words[128] = "";
-	size_t n = 0, len = 0;
+	int v = choice_index(opt->choices, value);
+	char words[128];
 
-	for (; opt->choices[n]; n++)
-		if (strcmp(value, opt->choices[n]) == 0) {
-			*FIELD(int, spec, opt) = (int)n + 1;
-			return 0;
-		}
-	/* "a or b", "a, b or c" */
-	for (size_t i = 0; i < n; i++)
-		len += (size_t)snprintf(words + len,
-					len < sizeof(words) ? sizeof(words) - len
-							    : 0,
-					"%s%s",
-					i == 0	       ? ""
-					: i == n - 1 ? " or "
-						     : ", ",
-					opt->choices[i]);
+	if (v) {
+		*FIELD(int, spec, opt) = v;
+		return 0;
+	}
+	choices_text(opt->choices, words, sizeof(words));
 	return err_set(err, STAGE_SPEC, EINVAL, "--%s `%.64s`: expected %s",
 		       opt->name, value, words);
 }
@@ -415,10 +405,14 @@ static const char *const sandbox_report_choices[] = { "yes", "no", NULL };
 _Static_assert(NS_FALLBACK_STRICT == 1 && NS_FALLBACK_DROP == 2 &&
 		       LANDLOCK_MODE_STRICT == 1 &&
 		       LANDLOCK_MODE_BEST_EFFORT == 2 &&
-		       SANDBOX_REPORT_YES == 1 && SANDBOX_REPORT_NO == 2,
+		       SANDBOX_REPORT_YES == 1 && SANDBOX_REPORT_NO == 2 &&
+		       SECCOMP_PROFILE_BUILD == 1 &&
+		       SECCOMP_PROFILE_INSTALL == 2 &&
+		       SECCOMP_PROFILE_STRICT == 3 && SECCOMP_PROFILE_NONE == 4,
 	       "keyword enums follow their choices");
 _Static_assert(sizeof(enum ns_fallback) == sizeof(int) &&
-		       sizeof(enum landlock_mode) == sizeof(int),
+		       sizeof(enum landlock_mode) == sizeof(int) &&
+		       sizeof(enum seccomp_profile) == sizeof(int),
 	       "keyword fields are ints");
 
 static int parse_id_map(struct spec *spec, const struct option_def *opt,
@@ -613,18 +607,6 @@ static int parse_cap_keep(struct spec *spec, const struct option_def *opt,
 			       value, *value ? bad : "");
 	/* the mask, and the names as given for the emitter */
 	spec->cap_keep = mask;
-	return parse_string(spec, opt, value, err);
-}
-
-static int parse_seccomp_profile(struct spec *spec,
-				 const struct option_def *opt,
-				 const char *value, struct sh_err *err)
-{
-	if (!seccomp_profile_known(value))
-		return err_set(err, STAGE_SPEC, EINVAL,
-			       "--seccomp-profile `%.64s`: expected "
-			       SECCOMP_PROFILE_NAMES,
-			       value);
 	return parse_string(spec, opt, value, err);
 }
 
@@ -853,8 +835,8 @@ const struct option_def option_table[] = {
 	  "build (default), install (build, but setuid and setgid modes "
 	  "allowed: for a root phase that installs into an image), strict or "
 	  "none",
-	  parse_seccomp_profile,
-	  emit_string, OFF(seccomp_profile) },
+	  parse_keyword, emit_keyword, OFF(seccomp_profile),
+	  seccomp_profile_choices },
 	{ "allow-nested-userns", 0, GROUP_HARDENING, NULL,
 	  "let the command make user namespaces of its own, which the build "
 	  "profile refuses: in one it mounts what it likes, and an overlay "

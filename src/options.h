@@ -48,7 +48,7 @@ struct option_def {
 	size_t offset; /* the spec field of the generic parse/emit functions */
 	/* keyword options: the words, NULL-terminated (parse_keyword
 	 * stores the index plus one, 0 being unset; the metavar lists them
-	 * joined by '|') */
+	 * joined by '|', or is a NAME whose help tells them) */
 	const char *const *choices;
 	/* durations: the field's value when the option is not given (not
 	 * emitted), and the least value accepted, in ms */

@@ -146,8 +146,10 @@ static void add_program(struct seccomp_plan *plan, struct bpf_program prog)
 int seccomp_prepare(const struct spec *spec, struct seccomp_plan *plan,
 		    struct sh_err *err)
 {
-	const char *profile = spec->seccomp_profile ? spec->seccomp_profile
-						    : "build";
+	const char *profile =
+		seccomp_profile_choices[spec->seccomp_profile
+						? spec->seccomp_profile - 1
+						: SECCOMP_PROFILE_BUILD - 1];
 	unsigned flags = spec->allow_nested_userns
 				 ? SECCOMP_PROFILE_NESTED_USERNS
 				 : 0;

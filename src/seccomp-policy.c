@@ -463,15 +463,17 @@ int seccomp_profile_parse_flags(struct seccomp_policy *policy,
 				struct sh_err *err)
 {
 	bool strict, install;
+	char words[128];
 	int r = 0;
 
 	if (strcmp(name, "none") == 0)
 		return 0;
-	if (!seccomp_profile_known(name))
+	if (!choice_index(seccomp_profile_choices, name)) {
+		choices_text(seccomp_profile_choices, words, sizeof(words));
 		return err_set(err, STAGE_SPEC, EINVAL,
-			       "--seccomp-profile `%s`: expected "
-			       SECCOMP_PROFILE_NAMES,
-			       name);
+			       "--seccomp-profile `%s`: expected %s", name,
+			       words);
+	}
 	strict = strcmp(name, "strict") == 0;
 	install = strcmp(name, "install") == 0;
 	if (!install)

@@ -133,8 +133,8 @@ static int check_sandbox_deny(const struct spec *spec, struct sh_err *err)
 static int check_hardening_conflicts(const struct spec *spec,
 				     struct sh_err *err)
 {
-	if (spec->allow_nested_userns && spec->seccomp_profile &&
-	    strcmp(spec->seccomp_profile, "strict") == 0)
+	if (spec->allow_nested_userns &&
+	    spec->seccomp_profile == SECCOMP_PROFILE_STRICT)
 		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--allow-nested-userns and --seccomp-profile "
 			       "strict: the strict profile refuses every "

@@ -422,13 +422,29 @@ bool mount_path_is_root(const char *path)
 	return depth == 0;
 }
 
-bool seccomp_profile_known(const char *name)
+int choice_index(const char *const *choices, const char *word)
 {
-	static const char *const names[] = { "build", "install", "strict",
-					     "none" };
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(name, names[i]) == 0)
-			return true;
-	return false;
+	for (int n = 0; choices[n]; n++)
+		if (strcmp(word, choices[n]) == 0)
+			return n + 1;
+	return 0;
 }
+
+void choices_text(const char *const *choices, char *buf, size_t size)
+{
+	size_t n = 0, len = 0;
+
+	while (choices[n])
+		n++;
+	*buf = '\0';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(buf + len, len < size ? size - len : 0,
+					"%s%s",
+					i == 0	       ? ""
+					: i == n - 1 ? " or "
+						     : ", ",
+					choices[i]);
+}
+
+const char *const seccomp_profile_choices[] = { "build", "install", "strict",
+						"none", NULL };

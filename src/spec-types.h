@@ -169,7 +169,11 @@ void rlimit_list_clear(struct rlimit_list *list);
  * on the root without becoming the root the process sees. */
 bool mount_path_is_root(const char *path);
 
-#define SECCOMP_PROFILE_NAMES "build, install, strict or none"
+/* A word's place in a NULL-terminated list of choices, counted from 1
+ * (as keyword options store it), or 0 when it is not there. */
+int choice_index(const char *const *choices, const char *word);
+/* The choices in words for a message: "a or b", "a, b or c". */
+void choices_text(const char *const *choices, char *buf, size_t size);
 
-/* Whether name is a built-in profile (or "none"). */
-bool seccomp_profile_known(const char *name);
+/* --seccomp-profile's words: the built-in profiles, and "none" */
+extern const char *const seccomp_profile_choices[];

@@ -3,6 +3,8 @@
 
 #include "spec.h"
 
+#include "options.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -16,7 +18,8 @@ void spec_init(struct spec *spec)
 {
 	memset(spec, 0, sizeof(*spec));
 	spec->status_fd = -1;
-	spec->kill_after_ms = -1; /* unset: SPEC_DEFAULT_KILL_AFTER_MS */
+	/* unset: SPEC_DEFAULT_KILL_AFTER_MS */
+	spec->kill_after_ms = option_find("kill-after")->unset;
 	spec->seccomp_bpf_fd = -1;
 }
 
@@ -60,7 +63,6 @@ void spec_clear(struct spec *spec)
 	free(spec->chroot);
 	free(spec->cgroup);
 	free(spec->cgroup_parent);
-	free(spec->seccomp_profile);
 	free(spec->seccomp_policy);
 	free(spec->selinux_exec_context);
 	strv_clear(&spec->sandbox_write);

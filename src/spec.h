@@ -43,6 +43,15 @@ enum landlock_mode {
 	LANDLOCK_MODE_BEST_EFFORT,
 };
 
+/* in the order of seccomp_profile_choices, from 1 */
+enum seccomp_profile {
+	SECCOMP_PROFILE_UNSET, /* build */
+	SECCOMP_PROFILE_BUILD,
+	SECCOMP_PROFILE_INSTALL,
+	SECCOMP_PROFILE_STRICT,
+	SECCOMP_PROFILE_NONE,
+};
+
 struct spec {
 	/* the --spec-fd buffer the spec was parsed from (NULL: none); the
 	 * spec's strings may point into it (spec_holds), so it is freed
@@ -97,9 +106,9 @@ struct spec {
 	char *cap_keep_text; /* as given, for the emitter; NULL: none */
 	bool allow_new_privs;
 	bool allow_nested_userns; /* the build profile lets them be */
-	char *seccomp_profile; /* NULL: build */
-	char *seccomp_policy;  /* a policy file */
-	int seccomp_bpf_fd;    /* -1 when none */
+	enum seccomp_profile seccomp_profile;
+	char *seccomp_policy; /* a policy file */
+	int seccomp_bpf_fd;   /* -1 when none */
 	struct strv landlock_read;
 	struct strv landlock_write;
 	enum landlock_mode landlock_mode;

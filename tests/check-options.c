@@ -137,7 +137,7 @@ START_TEST(test_table_entry)
 	else
 		ck_assert_msg(opt->emit != NULL, "--%s has no emit fn",
 			      opt->name);
-	if (opt->choices) {
+	if (opt->choices && strchr(opt->metavar, '|')) {
 		/* a keyword option's metavar lists its words */
 		char words[128] = "";
 
@@ -146,6 +146,12 @@ START_TEST(test_table_entry)
 				 sizeof(words) - strlen(words), "%s%s",
 				 k ? "|" : "", opt->choices[k]);
 		ck_assert_pstr_eq(opt->metavar, words);
+	} else if (opt->choices) {
+		/* or its metavar is a NAME and its help tells the words */
+		for (size_t k = 0; opt->choices[k]; k++)
+			ck_assert_msg(strstr(opt->help, opt->choices[k]),
+				      "--%s: the help lacks `%s`", opt->name,
+				      opt->choices[k]);
 	}
 	ck_assert_int_ge((int)opt->group, 0);
 	ck_assert_int_lt((int)opt->group, GROUP_COUNT);
@@ -537,7 +543,7 @@ START_TEST(test_parse_defaults)
 	ck_assert_ptr_null(spec.cap_keep_text);
 	ck_assert_uint_eq(spec.cap_keep, 0);
 	ck_assert(!spec.allow_new_privs);
-	ck_assert_ptr_null(spec.seccomp_profile);
+	ck_assert_int_eq(spec.seccomp_profile, SECCOMP_PROFILE_UNSET);
 	ck_assert_ptr_null(spec.seccomp_policy);
 	ck_assert_int_eq(spec.seccomp_bpf_fd, -1);
 	ck_assert_uint_eq(spec.landlock_read.n + spec.landlock_write.n, 0);
@@ -679,7 +685,7 @@ START_TEST(test_parse_hardening_fields)
 	ck_assert_uint_eq(spec.cap_keep, (UINT64_C(1) << CAP_CHOWN) |
 						 (UINT64_C(1) << CAP_KILL));
 	ck_assert(spec.allow_new_privs);
-	ck_assert_str_eq(spec.seccomp_profile, "strict");
+	ck_assert_int_eq(spec.seccomp_profile, SECCOMP_PROFILE_STRICT);
 	ck_assert_str_eq(spec.seccomp_policy, "/pol");
 	ck_assert_int_eq(spec.seccomp_bpf_fd, 7);
 	ck_assert_uint_eq(spec.landlock_write.n, 1);
@@ -3254,7 +3260,9 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 		} else if (strcmp(name, "allow-nested-userns") == 0) {
 			ck_assert(spec->allow_nested_userns);
 		} else if (strcmp(name, "seccomp-profile") == 0) {
-			ck_assert_pstr_eq(spec->seccomp_profile, v);
+			ck_assert_int_eq(spec->seccomp_profile,
+					 choice_index(seccomp_profile_choices,
+						      v));
 		} else if (strcmp(name, "seccomp-policy") == 0) {
 			ck_assert_pstr_eq(spec->seccomp_policy, v);
 		} else if (strcmp(name, "selinux-exec-context") == 0) {
@@ -3351,7 +3359,8 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 	if (!seen[option_find("unsafe-share-session") - option_table])
 		ck_assert(!spec->unsafe_share_session);
 	if (!seen[option_find("seccomp-profile") - option_table])
-		ck_assert_ptr_null(spec->seccomp_profile);
+		ck_assert_int_eq(spec->seccomp_profile,
+				 SECCOMP_PROFILE_UNSET);
 	if (!seen[option_find("seccomp-policy") - option_table])
 		ck_assert_ptr_null(spec->seccomp_policy);
 	if (!seen[option_find("selinux-exec-context") - option_table])

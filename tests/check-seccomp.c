@@ -844,8 +844,9 @@ static int prepare(const char *profile, const char *text, int bpf_fd,
 
 	spec_init(&spec);
 	if (profile) {
-		spec.seccomp_profile = strdup(profile);
-		ck_assert_ptr_nonnull(spec.seccomp_profile);
+		spec.seccomp_profile =
+			choice_index(seccomp_profile_choices, profile);
+		ck_assert_int_ne(spec.seccomp_profile, SECCOMP_PROFILE_UNSET);
 	}
 	if (text) {
 		policy_file_write(&pf, text, strlen(text));
@@ -1375,7 +1376,8 @@ START_TEST(test_namespace_rules_per_abi)
 		uint32_t got;
 
 		spec_init(&spec);
-		spec.seccomp_profile = strdup(variants[v].profile);
+		spec.seccomp_profile = choice_index(seccomp_profile_choices,
+						    variants[v].profile);
 		spec.allow_nested_userns = variants[v].nested;
 		ck_assert_int_eq(seccomp_prepare(&spec, &plan, &err), 0);
 		ck_assert_uint_eq(plan.n, 1);
