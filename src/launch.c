@@ -246,6 +246,14 @@ static int prepare_safe_defaults(struct launch *launch, struct sh_err *err)
 		launch->unsafe |= UNSAFE_WRITABLE_HOST;
 	else if (host_root || launch->sandbox.on)
 		launch->read_only_host = true; /* the sandbox's enforcement */
+	/* the view of the host's uid 0 is a safe default, not QA: the
+	 * command's own grants (its SANDBOX_WRITE) do not widen it */
+	if (host_root && launch->sandbox.on && spec->sandbox_grants) {
+		if (spec->unsafe_writable_host)
+			launch->unsafe |= UNSAFE_WRITABLE_HOST;
+		else
+			launch->sandbox.root_view = true;
+	}
 	if (launch->read_only_host && launch->join_fds[NS_MOUNT] >= 0)
 		return err_set(err, STAGE_SPEC, EINVAL,
 			       "--join-ns mnt: a command that is the host's "

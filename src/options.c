@@ -1026,8 +1026,10 @@ const struct option_def option_table[] = {
 	  parse_dest, emit_list, OFF(writable) },
 	{ "unsafe-writable-host", 0, GROUP_MOUNTS, NULL,
 	  "UNSAFE: a command running as the host's uid 0 sees the host as it "
-	  "is, writable, with the host's /dev, instead of the read-only view "
-	  "(the started record lists it under \"unsafe\")",
+	  "is, writable, with the host's /dev, instead of the read-only view; "
+	  "with a --sandbox-* option the view stays and the command's "
+	  "--sandbox-grants widen it (the started record lists it under "
+	  "\"unsafe\")",
 	  parse_flag, emit_flag, OFF(unsafe_writable_host) },
 	{ "sandbox-write", OPT_VALUE | OPT_REPEAT, GROUP_SANDBOX, "PATH",
 	  "turn the sandbox on (any --sandbox-* option does): the command, "
@@ -1064,7 +1066,8 @@ const struct option_def option_table[] = {
 	  "there), and fails unreported when its SANDBOX_PREDICT does, as "
 	  "portage's addwrite and addpredict; no security boundary: the "
 	  "command can set its own SANDBOX_WRITE and exec (leave it out for "
-	  "one)",
+	  "one); a command that is the host's uid 0 gets no SANDBOX_WRITE "
+	  "grants unless --unsafe-writable-host",
 	  parse_flag, emit_flag, OFF(sandbox_grants) },
 	{ "sandbox-report", OPT_VALUE, GROUP_SANDBOX, "yes|no",
 	  "whether the monitor hears of writes to check them (default yes); "

@@ -61,6 +61,8 @@ struct sandbox {
 	const struct spec *spec;
 	bool nodev;         /* widened paths nodev too (--cap-keep mknod) */
 	bool chroot;        /* paths of the view are not the host's */
+	bool root_view;     /* the command is the host's uid 0: its own
+			       SANDBOX_WRITE widens nothing (a violation) */
 	pid_t init_pid;     /* a process in the sandbox's namespaces */
 	int log_fd;         /* opened on the first violation, -1 */
 };

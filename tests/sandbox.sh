@@ -40,6 +40,10 @@ echo original >"$T/outside/old"
 chmod 666 "$T/outside/old"
 LOG=$T/sandbox.log
 SB=(--sandbox-write "$T/w" --sandbox-log "$LOG")
+# run-time grants; a command that is the host's uid 0 (this suite as
+# root) has them only with --unsafe-writable-host (case_grants_root)
+GRANTS=(--sandbox-grants)
+[ "$(id -u)" != 0 ] || GRANTS+=(--unsafe-writable-host)
 
 # run_st with a fresh log; stN is the outcome record
 sb_run()
@@ -149,7 +153,7 @@ case_grants_env()
 
 	grant_script='export SANDBOX_WRITE="/nonexistent:$1"; touch "$1/granted";
 		export SANDBOX_PREDICT="$2"; touch "$2/p" 2>/dev/null; exit 0'
-	sb_run "${SB[@]}" --sandbox-grants -- sh -c "$grant_script" _ "$T/g" \
+	sb_run "${SB[@]}" "${GRANTS[@]}" -- sh -c "$grant_script" _ "$T/g" \
 		"$T/outside"
 	check_eq "--sandbox-grants: SANDBOX_WRITE exported in the phase widens the view" \
 		"0 yes" "$rc $(test -e "$T/g/granted" && echo yes)"
@@ -163,6 +167,40 @@ case_grants_env()
 		"1 no" "$rc $(test -e "$T/g/granted" && echo yes || echo no)"
 	check_eq "... both writes are violations" "open_wr_creat open_wr_creat" \
 		"$(ops)"
+}
+
+# A command that is the host's uid 0 (portage's install phase with
+# FEATURES=sandbox) must not widen its own view: its read-only host is a
+# safe default, not QA. Its SANDBOX_WRITE is a violation, not a grant
+# (tests/attacks/static-write exports its own and writes a host
+# directory, as a malicious ebuild's src_install would);
+# --unsafe-writable-host lets its grants through again, and says so.
+case_grants_root()
+{
+	local desc="--sandbox-grants, a command that is the host's uid 0"
+	local script='export SANDBOX_WRITE="$1"; "$2/static-write" create "$1/root"'
+
+	if [ "$(id -u)" != 0 ]; then
+		skip "$desc: its own SANDBOX_WRITE widens nothing" \
+			"needs root (the command is not the host's uid 0)"
+		return
+	fi
+	rm -f "$T/g/root"
+	sb_run "${SB[@]}" --sandbox-grants -- sh -c "$script" _ "$T/g" "$T/pub"
+	check_eq "$desc: its own SANDBOX_WRITE widens nothing (EACCES, nothing made, exit 1)" \
+		"EACCES no 1" \
+		"$(said "create $T/g/root") $(test -e "$T/g/root" && echo yes || echo no) $rc"
+	check_match "... reported as a violation, no grant listed" \
+		'"violation-count":1,.*"canonical":"'"$T"'/g/root".*"grant-count":0' \
+		"$stN"
+	sb_run "${SB[@]}" --sandbox-grants --unsafe-writable-host -- \
+		sh -c "$script" _ "$T/g" "$T/pub"
+	check_eq "... with --unsafe-writable-host the grant is had" \
+		"ok yes 0" \
+		"$(said "create $T/g/root") $(test -e "$T/g/root" && echo yes || echo no) $rc"
+	check_match "... and the started record lists it as unsafe" \
+		'"unsafe":\["writable-host"\]' "$st1"
+	rm -f "$T/g/root"
 }
 
 # --- 5b. a grant of a path not made yet: addwrite DIR, then mkdir DIR ------
@@ -185,7 +223,7 @@ case_grants_missing_dir()
 			create "$1/newer" create "$1/old" create "$1/new/h"
 		"$2/raw-write" "$1/rawsib" "$1/rawdir" "$1/new/f" "$1/moved"
 		exit 0'
-	sb_run "${SB[@]}" --sandbox-grants -- sh -c "$missing_script" _ "$T/h" \
+	sb_run "${SB[@]}" "${GRANTS[@]}" -- sh -c "$missing_script" _ "$T/h" \
 		"$T/pub"
 	check_eq "a grant of a directory not made yet: mkdir it, write and mkdir in it" \
 		"yes made yes ok" \

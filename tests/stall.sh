@@ -212,9 +212,13 @@ sandbox_stall_cases()
 grant_run()
 {
 	local attack_call=(--grant) attack_second=("$T/g/granted")
+	local grants=(--sandbox-grants)
 
+	# as root the command is the host's uid 0, whose grants need
+	# --unsafe-writable-host (tests/sandbox.sh, grants_root)
+	[ "$ME" != 0 ] || grants+=(--unsafe-writable-host)
 	rm -f "$T/g/granted"
-	start "$1" --sandbox-write "$T/w" --sandbox-grants \
+	start "$1" --sandbox-write "$T/w" "${grants[@]}" \
 		--setenv "SANDBOX_WRITE=$T/g" --setenv "PAD=$(printf '%09000d' 0)"
 	finish
 }
