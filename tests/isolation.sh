@@ -1379,12 +1379,14 @@ case_refused_net_maps_kept()
 		echo 0 >/proc/sys/user/max_net_namespaces &&
 		echo 0 >/proc/sys/user/max_uts_namespaces &&
 		exec unshare -U --map-user=1000 --map-group=1000 -- sh -c "
-			! unshare -n true && unshare -U true"' 2>/dev/null; then
+			! unshare -U -n true && ! unshare -U -u true &&
+			unshare -U true"' 2>/dev/null; then
 		why="cannot refuse net and uts to an ordinary user of a user namespace here"
 	fi
 	if [ -n "$why" ]; then
 		for d in "no maps: runs in a user namespace" \
 			"--uid-map the kernel refuses: 125" \
+			"--uid-map the kernel refuses: the message" \
 			"--map-root: runs as uid 0"; do
 			skip "net and uts refused, drop, $d" "$why"
 		done
