@@ -188,24 +188,33 @@ static void msg_reset(struct msg *m)
 }
 
 /* The fds of an SCM_RIGHTS message: into m in order while there is
- * room, the others closed. */
-static void take_fds(const struct cmsghdr *cm, struct msg *m)
+ * room, the others closed. Whether there were more than a message
+ * carries (CHAN_MAX_FDS). */
+static bool take_fds(const struct cmsghdr *cm, struct msg *m)
 {
 	size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+	bool too_many = false;
 
 	for (size_t i = 0; i < n; i++) {
 		int fd;
 
 		memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-		if (m->n_fds < CHAN_MAX_FDS)
+		if (m->n_fds < CHAN_MAX_FDS) {
 			m->fds[m->n_fds++] = fd;
-		else
+		} else {
 			close(fd);
+			too_many = true;
+		}
 	}
+	return too_many;
 }
 
-static void take_ancillary(struct msghdr *mh, struct msg *m)
+/* The credentials and fds that came; whether more fds came than a
+ * message carries. */
+static bool take_ancillary(struct msghdr *mh, struct msg *m)
 {
+	bool too_many = false;
+
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm;
 	     cm = CMSG_NXTHDR(mh, cm)) {
 		if (cm->cmsg_level != SOL_SOCKET)
@@ -214,17 +223,19 @@ static void take_ancillary(struct msghdr *mh, struct msg *m)
 			memcpy(&m->cred, CMSG_DATA(cm), sizeof(m->cred));
 			m->has_cred = true;
 		} else if (cm->cmsg_type == SCM_RIGHTS) {
-			take_fds(cm, m);
+			too_many |= take_fds(cm, m);
 		}
 	}
+	return too_many;
 }
 
 /* n bytes of w received: 1 and m's kind and payload, 0 at EOF, -EPROTO
- * (m's fds closed) for what no kind is. */
+ * (m's fds closed) for what no kind is, or a message that did not come
+ * whole (truncated: its payload, or its fds). */
 static int take_payload(const struct wire *w, size_t n, bool truncated,
 			struct msg *m)
 {
-	if (n == 0 && !m->n_fds)
+	if (n == 0 && !m->n_fds && !truncated)
 		return 0;
 	if (n < sizeof(w->kind) || truncated || !known(w->kind) ||
 	    n != wire_size(w->kind)) {
@@ -249,6 +260,7 @@ int chan_recv(int fd, struct msg *m, int flags)
 			     .msg_iovlen = 1,
 			     .msg_control = control.buf,
 			     .msg_controllen = sizeof(control.buf) };
+	bool truncated;
 	ssize_t n;
 
 	msg_reset(m);
@@ -257,8 +269,11 @@ int chan_recv(int fd, struct msg *m, int flags)
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	take_ancillary(&mh, m);
-	return take_payload(&w, (size_t)n, mh.msg_flags & MSG_TRUNC, m);
+	/* MSG_CTRUNC: the kernel closed the fds that did not fit (a
+	 * message short of fds is as wrong as one short of bytes) */
+	truncated = take_ancillary(&mh, m) ||
+		    (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC));
+	return take_payload(&w, (size_t)n, truncated, m);
 }
 
 int chan_expect(int fd, enum msg_kind kind, struct msg *m)

@@ -123,9 +123,11 @@ int chan_send(int fd, enum msg_kind kind, const void *payload,
 	      const int *fds, size_t n_fds, const struct ucred *cred);
 
 /* The next message on the report socket (recvmsg(2), flags such as
- * MSG_DONTWAIT): 1 and *m; 0 at EOF; -EPROTO for a message of no kind or
- * of a size that is not its kind's (its fds closed); -EAGAIN, -errno.
- * Received fds are O_CLOEXEC and m's to close (msg_close_fds). */
+ * MSG_DONTWAIT): 1 and *m; 0 at EOF; -EPROTO for a message of no kind,
+ * of a size that is not its kind's, with more than CHAN_MAX_FDS fds or
+ * whose control data the kernel truncated (MSG_CTRUNC: fds it dropped),
+ * its fds all closed; -EAGAIN, -errno. Received fds are O_CLOEXEC and
+ * m's to close (msg_close_fds). */
 int chan_recv(int fd, struct msg *m, int flags);
 
 /* The next message, which must be of kind: 1 and *m; 0 at EOF; -EPROTO

@@ -35,7 +35,9 @@ int ns_plan_first(const struct ns_inputs *in, struct ns_state *out,
 
 bool ns_user_only_for_caps(const struct ns_inputs *in, const struct ns_state *s)
 {
-	bool maps = (in->map_root || in->maps_given) && !s->dropped;
+	/* the maps are the identity the spec asked for: their user
+	 * namespace is there for them, after a drop as before it */
+	bool maps = in->map_root || in->maps_given;
 
 	return !in->privileged && !in->joined &&
 	       !(in->asked & NS_BIT(NS_USER)) && !maps &&

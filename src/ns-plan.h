@@ -61,9 +61,11 @@ int ns_plan_first(const struct ns_inputs *in, struct ns_state *out,
 		  struct sh_err *err);
 
 /* The user namespace is there only so the bounding set can be cleared:
- * a refusal of it leaves it out, in strict mode too. Maps given count
- * until the kernel has refused something (pinned as it was, though the
- * maps of --map-root then stop counting: the plan's risk 10). */
+ * a refusal of it leaves it out, in strict mode too. Maps given
+ * (--map-root, --uid-map, --gid-map) always count, also once the kernel
+ * has refused another namespace: a later refusal of the user namespace
+ * then fails a spec with --uid-map or --gid-map, as it would have
+ * before the drop. */
 bool ns_user_only_for_caps(const struct ns_inputs *in,
 			   const struct ns_state *s);
 

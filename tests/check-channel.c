@@ -9,10 +9,12 @@
 
 #include <check.h>
 #include "check-run.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -185,6 +187,49 @@ START_TEST(test_three_fds_in_order)
 }
 END_TEST
 
+/* The most fds the tests send by hand: more than the room chan_recv
+ * has for them. */
+#define MANY_FDS 16
+
+/* sendmsg(2) of size bytes of data with n fds (SCM_RIGHTS), as a sender
+ * that does not keep to the channel's rules would: all of it sent. */
+static void send_raw(int sock, const void *data, size_t size, const int *fds,
+		     size_t n)
+{
+	union {
+		char buf[CMSG_SPACE(MANY_FDS * sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { (void *)data, size };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = control.buf,
+			     .msg_controllen = CMSG_SPACE(n * sizeof(int)) };
+	struct cmsghdr *cm;
+
+	ck_assert_uint_le(n, MANY_FDS);
+	memset(&control, 0, sizeof(control));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
+	ck_assert_int_eq(sendmsg(sock, &mh, 0), (ssize_t)size);
+}
+
+/* How many fds this process has open. */
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
 /* A message of no kind's size is refused, and the fd it brought is
  * closed: the pipe it is the write end of has no writer left. */
 START_TEST(test_wrong_size_closes_fds)
@@ -193,28 +238,12 @@ START_TEST(test_wrong_size_closes_fds)
 		int kind;
 		char half[2];
 	} bad = { MSG_COMMAND, { 0, 0 } };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { &bad, sizeof(bad) };
-	struct msghdr mh = { .msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = control.buf,
-			     .msg_controllen = sizeof(control.buf) };
-	struct cmsghdr *cm;
 	int p[2], sv[2];
 	struct msg m;
 
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
 	socket_pair(sv);
-	memset(&control, 0, sizeof(control));
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &p[1], sizeof(int));
-	ck_assert_int_eq(sendmsg(sv[1], &mh, 0), (ssize_t)sizeof(bad));
+	send_raw(sv[1], &bad, sizeof(bad), &p[1], 1);
 	close(p[1]);
 	ck_assert(!writers_gone(p[0])); /* the message holds it */
 	ck_assert_int_eq(chan_recv(sv[0], &m, 0), -EPROTO);
@@ -223,6 +252,66 @@ START_TEST(test_wrong_size_closes_fds)
 	close(p[0]);
 	close(sv[0]);
 	close(sv[1]);
+}
+END_TEST
+
+/* A message of the right size with more fds than a message carries
+ * (CHAN_MAX_FDS) is refused, and none of its fds is left open: those
+ * that came are closed, and those the kernel dropped for want of room
+ * (MSG_CTRUNC: with SO_PASSCRED the credentials take part of it) are
+ * its to close. Before, the first CHAN_MAX_FDS came as a whole message. */
+static const struct {
+	size_t n_fds;
+	bool pass_cred;
+} too_many_cases[] = {
+	{ CHAN_MAX_FDS + 1, false }, /* room for them: too many */
+	{ CHAN_MAX_FDS + 1, true },
+	{ MANY_FDS, false },	     /* no room: MSG_CTRUNC */
+	{ MANY_FDS, true },
+};
+
+/* The channel's wire, as channel.c sends it: the kind, its payload. */
+struct raw_wire {
+	int kind;
+	union msg_payload u;
+};
+
+START_TEST(test_too_many_fds)
+{
+	struct raw_wire w = { .kind = MSG_COMMAND };
+	size_t n = too_many_cases[_i].n_fds;
+	size_t size = offsetof(struct raw_wire, u) + sizeof(w.u.command);
+	int p[MANY_FDS][2], ends[MANY_FDS], sv[2], before = count_fds();
+	struct msg m;
+
+	socket_pair(sv);
+	if (too_many_cases[_i].pass_cred)
+		pass_cred(sv[0]);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_int_eq(pipe2(p[i], O_CLOEXEC), 0);
+		ends[i] = p[i][1];
+	}
+	send_raw(sv[1], &w, size, ends, n);
+	for (size_t i = 0; i < n; i++)
+		close(p[i][1]);
+	ck_assert_int_eq(chan_recv(sv[0], &m, 0), -EPROTO);
+	ck_assert_int_eq(m.n_fds, 0);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_msg(writers_gone(p[i][0]),
+			      "%zu fds sent: the write end of pipe %zu is "
+			      "still open",
+			      n, i);
+		close(p[i][0]);
+	}
+	/* and the channel goes on */
+	ck_assert_int_eq(chan_send(sv[1], MSG_COMMAND, &w.u.command, NULL, 0,
+				   NULL),
+			 0);
+	ck_assert_int_eq(chan_recv(sv[0], &m, 0), 1);
+	ck_assert_int_eq(m.kind, MSG_COMMAND);
+	close(sv[0]);
+	close(sv[1]);
+	ck_assert_int_eq(count_fds(), before);
 }
 END_TEST
 
@@ -432,6 +521,8 @@ static Suite *make_channel_suite(void)
 	tcase_add_loop_test(tc, test_round_trip, 0, N_KINDS);
 	tcase_add_test(tc, test_three_fds_in_order);
 	tcase_add_test(tc, test_wrong_size_closes_fds);
+	tcase_add_loop_test(tc, test_too_many_fds, 0,
+			    sizeof(too_many_cases) / sizeof(too_many_cases[0]));
 	tcase_add_test(tc, test_expect_other_kind);
 	tcase_add_test(tc, test_eof_and_empty);
 	tcase_add_test(tc, test_refuses_misuse);

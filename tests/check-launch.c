@@ -302,6 +302,13 @@ END_TEST
 
 /* ---- the plan after a refusal ---- */
 
+/* A later refusal, of the plan an earlier one left. */
+struct refusal_step {
+	enum ns_refused_at at;
+	unsigned refused;
+	int errnos[NS_COUNT];
+};
+
 struct refusal_case {
 	const char *what;
 	const struct host_facts *host;
@@ -311,6 +318,7 @@ struct refusal_case {
 	int errnos[NS_COUNT];
 	int clone_errno;
 	const char *sysctl;  /* the sysctl that refuses it, as read */
+	struct refusal_step then; /* none when then.refused is 0 */
 	/* an error: its errno and message (stage ns unless given) */
 	int errnum;
 	const char *message;
@@ -438,15 +446,48 @@ static const struct refusal_case refusal_cases[] = {
 	  .refused = NET,
 	  .namespaces = U | UTS, .dropped = NET,
 	  .dropped_errno = { [NS_NET] = EPERM } },
-	/* risk 10 of the plan: the user namespace --map-root implies is
-	 * not counted, so the run becomes "caps only" (pinned, not fixed) */
-	{ "unprivileged --map-root, net and uts refused: caps only",
+	/* the maps keep their user namespace after a drop (risk 10 of the
+	 * plan, fixed: it became "caps only", and a refusal of it then ran
+	 * the command as the caller despite --uid-map) */
+	{ "unprivileged --map-root, net and uts refused: not caps only",
 	  &user, { "--map-root", "--unshare-net", "--ns-fallback", "drop",
 		   NULL },
 	  .refused = NET | UTS,
 	  .namespaces = U, .dropped = NET | UTS,
-	  .dropped_errno = { [NS_NET] = EPERM, [NS_UTS] = EPERM },
-	  .caps_only = true },
+	  .dropped_errno = { [NS_NET] = EPERM, [NS_UTS] = EPERM } },
+	{ "unprivileged --uid-map, net and uts refused: not caps only",
+	  &user, { "--uid-map", "0 1000 1", "--unshare-net", "--ns-fallback",
+		   "drop", NULL },
+	  .refused = NET | UTS,
+	  .namespaces = U, .dropped = NET | UTS,
+	  .dropped_errno = { [NS_NET] = EPERM, [NS_UTS] = EPERM } },
+	{ "unprivileged --uid-map, net and uts dropped, then the maps "
+	  "refused: the --uid-map needs it",
+	  &user, { "--uid-map", "0 1000 2", "--unshare-net", "--ns-fallback",
+		   "drop", NULL },
+	  .refused = NET | UTS,
+	  .then = { NS_REFUSED_AT_MAPS, U, { [NS_USER] = EPERM } },
+	  .errnum = EPERM,
+	  .message = "namespace `user` refused, and the --uid-map or "
+		     "--gid-map the spec gives needs it" },
+	{ "unprivileged --gid-map, net and uts dropped, then user refused: "
+	  "the --gid-map needs it",
+	  &user, { "--gid-map", "0 1000 1", "--unshare-net", "--ns-fallback",
+		   "drop", NULL },
+	  .refused = NET | UTS,
+	  .then = { NS_REFUSED_AT_CLONE, U, { [NS_USER] = ENOSPC } },
+	  .errnum = ENOSPC,
+	  .message = "namespace `user` refused, and the --uid-map or "
+		     "--gid-map the spec gives needs it" },
+	{ "unprivileged --map-root, net and uts dropped, then the maps "
+	  "refused: user dropped too, and listed",
+	  &user, { "--map-root", "--unshare-net", "--ns-fallback", "drop",
+		   NULL },
+	  .refused = NET | UTS,
+	  .then = { NS_REFUSED_AT_MAPS, U, { [NS_USER] = EPERM } },
+	  .namespaces = 0, .dropped = U | NET | UTS,
+	  .dropped_errno = { [NS_USER] = EPERM, [NS_NET] = EPERM,
+			     [NS_UTS] = EPERM } },
 	{ "unprivileged --unshare-user, net and uts refused: not caps only",
 	  &user, { "--unshare-user", "--unshare-net", "--ns-fallback", "drop",
 		   NULL },
@@ -548,23 +589,36 @@ static const struct refusal_case refusal_cases[] = {
 	  .dropped_errno = { [NS_USER] = EPERM }, .caps_only = true },
 };
 
-/* The refusal as the monitor hands it to the plan (monitor.c: replan);
- * at the maps, err holds the maps' own error. */
+/* The refusal r as the monitor hands it to the plan (monitor.c:
+ * replan); at the maps, err holds the maps' own error. */
+static int replan(struct ns_refusal *r, const int errnos[NS_COUNT],
+		  struct sh_err *err)
+{
+	struct ns_state now = launch_ns(&launch), next;
+	int ret;
+
+	memcpy(r->errnos, errnos, sizeof(r->errnos));
+	if (r->at == NS_REFUSED_AT_MAPS)
+		err_set(err, STAGE_USERNS, errnos[NS_USER],
+			"the maps' own error");
+	ret = ns_replan(&launch.nsin, &now, r, &next, err);
+	if (ret == 0)
+		launch_replace_ns(&launch, &next);
+	return ret;
+}
+
+/* The case's refusal, then its later one if it has one. */
 static int apply_refusal(const struct refusal_case *c, struct sh_err *err)
 {
 	struct ns_refusal r = { .at = c->at, .refused = c->refused,
 				.clone_errno = c->clone_errno,
 				.sysctl = c->sysctl };
-	struct ns_state now = launch_ns(&launch), next;
-	int ret;
+	struct ns_refusal then = { .at = c->then.at,
+				   .refused = c->then.refused };
+	int ret = replan(&r, c->errnos, err);
 
-	memcpy(r.errnos, c->errnos, sizeof(r.errnos));
-	if (c->at == NS_REFUSED_AT_MAPS)
-		err_set(err, STAGE_USERNS, c->errnos[NS_USER],
-			"the maps' own error");
-	ret = ns_replan(&launch.nsin, &now, &r, &next, err);
-	if (ret == 0)
-		launch_replace_ns(&launch, &next);
+	if (ret == 0 && c->then.refused)
+		ret = replan(&then, c->then.errnos, err);
 	return ret;
 }
 

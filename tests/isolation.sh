@@ -1345,6 +1345,74 @@ case_refused_user()
 	fi
 }
 
+# --- 9c. maps after a drop ----------------------------------------------------
+
+# Net and uts refused (their limits at 0 in the test's user namespace),
+# the helper an ordinary user there (uid 1000 of a user namespace of
+# its own, the test's uid 0 outside it): with --ns-fallback drop the two
+# are left out and the user namespace stays. The maps the caller asked
+# for keep it: when the kernel then refuses a --uid-map, the run fails as
+# it does when nothing was dropped before (it once ran the command as
+# the caller, outside any user namespace, with `user` merely listed
+# among the dropped). The unsafe options leave the user namespace alone
+# (as root, the helper is the host's uid 0: its command would get the
+# read-only view's mount and pid namespaces, and a changed uid a pid
+# namespace).
+refused_net_uts_as_user()
+{
+	local WRAP=(timeout -k 2 20 unshare -U -r -- sh -c '
+		echo 0 >/proc/sys/user/max_net_namespaces &&
+			echo 0 >/proc/sys/user/max_uts_namespaces || exit 1
+		exec unshare -U --map-user=1000 --map-group=1000 -- "$@"' sh)
+
+	run_st --unsafe-writable-host --unsafe-share-pids --ns-fallback drop \
+		--unshare-net "$@"
+}
+
+case_refused_net_maps_kept()
+{
+	local why d
+
+	if ! command -v timeout >/dev/null; then
+		why="no timeout(1) to bound the runs"
+	elif ! unshare -U -r -- sh -c '
+		echo 0 >/proc/sys/user/max_net_namespaces &&
+		echo 0 >/proc/sys/user/max_uts_namespaces &&
+		exec unshare -U --map-user=1000 --map-group=1000 -- sh -c "
+			! unshare -U -n true && ! unshare -U -u true &&
+			unshare -U true"' 2>/dev/null; then
+		why="cannot refuse net and uts to an ordinary user of a user namespace here"
+	fi
+	if [ -n "$why" ]; then
+		for d in "no maps: runs in a user namespace" \
+			"--uid-map the kernel refuses: 125" \
+			"--uid-map the kernel refuses: the message" \
+			"--map-root: runs as uid 0"; do
+			skip "net and uts refused, drop, $d" "$why"
+		done
+		return
+	fi
+	refused_net_uts_as_user -- "$P" status
+	check_eq "net and uts refused, drop, no maps: runs in a user namespace, net and uts dropped" \
+		'0 ["user"] net uts' \
+		"$rc $(json_val "$st1" namespaces) $(dropped_names "$st1")"
+
+	# uid 1001 is not mapped where the helper runs
+	rm -f "$T/marker"
+	refused_net_uts_as_user --uid-map "0 1000 2" -- "$TOUCH" "$T/marker"
+	check_eq "net and uts refused, drop, a --uid-map the kernel refuses: 125, stage ns, EPERM, nothing ran" \
+		'125 "ns" "EPERM" absent' \
+		"$rc $(json_val "$st" stage) $(json_val "$st" errname) $(ran)"
+	check_match "net and uts refused, drop, a --uid-map the kernel refuses: the message names user and the maps" \
+		'namespace `user` refused, and the --uid-map or --gid-map the spec gives needs it' \
+		"$(json_val "$st" message)"
+
+	refused_net_uts_as_user --map-root -- "$P" status
+	check_eq "net and uts refused, drop, --map-root: runs as uid 0 of its user namespace" \
+		'0 0 ["user"] net uts' \
+		"$rc $(printf '%s\n' "$out" | awk '$1 == "Uid:" { print $2 }') $(json_val "$st1" namespaces) $(dropped_names "$st1")"
+}
+
 # --- 10. endurance -------------------------------------------------------------
 
 ours_left()
