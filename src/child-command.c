@@ -88,9 +88,13 @@ static int restrict_files(const struct launch *launch,
 {
 	const struct spec *spec = launch->spec;
 	bool strict = spec->landlock_mode != LANDLOCK_MODE_BEST_EFFORT;
-	int r = landlock_apply(&spec->landlock_read, &spec->landlock_write,
-			       strict, &info->landlock, err);
+	int r = launch_scopes_abstract_unix(launch)
+			? landlock_scope_abstract_unix(&info->abstract_unix, err)
+			: 0;
 
+	if (r == 0)
+		r = landlock_apply(&spec->landlock_read, &spec->landlock_write,
+				   strict, &info->landlock, err);
 	if (r < 0 || !spec_sandbox_reads_restricted(spec))
 		return r;
 	return landlock_restrict_reads(&spec->sandbox_read,
@@ -156,7 +160,9 @@ static unsigned fds_after_limits(const struct launch *launch)
 	if (launch->spec->landlock_read.n || launch->spec->landlock_write.n ||
 	    spec_sandbox_reads_restricted(launch->spec))
 		return 2;
-	return launch->seccomp.notify ? 1 : 0;
+	return launch->seccomp.notify || launch_scopes_abstract_unix(launch)
+		       ? 1
+		       : 0;
 }
 
 /* Whether SELinux is the security module of this kernel: it registers

@@ -235,6 +235,25 @@ int landlock_apply(const struct strv *read, const struct strv *write,
 	return restrict_self(ruleset, report, err);
 }
 
+int landlock_scope_abstract_unix(struct landlock_report *report,
+				 struct sh_err *err)
+{
+	int abi = landlock_abi();
+	_cleanup_close_ int ruleset = -1;
+	int r;
+
+	memset(report, 0, sizeof(*report));
+	report->abi = abi > 0 ? abi : 0;
+	if (abi < 6) {
+		report->missing = LL_FEATURE_SCOPE_ABSTRACT_UNIX;
+		return 0;
+	}
+	if ((r = create_ruleset(abi, 0, LL_SCOPE_ABSTRACT_UNIX_SOCKET,
+				&ruleset, err)) < 0)
+		return r;
+	return restrict_self(ruleset, report, err);
+}
+
 int landlock_restrict_reads(const struct strv *read,
 			    const struct strv *write, bool strict,
 			    struct landlock_report *report, struct sh_err *err)
