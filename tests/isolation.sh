@@ -199,22 +199,19 @@ case_ns_default()
 		check_eq "root, no namespace option: a mount, an IPC and a pid namespace, record [\"mount\",\"ipc\",\"pid\"], host read-only, nothing unsafe" \
 			'0 [ipc mnt pid] ["mount","ipc","pid"] "read-only" ' \
 			"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" host) $(json_val "$st1" unsafe)"
-		run_st --unsafe-writable-host --unsafe-share-pids -- "$P" ns
-		check_eq "root --unsafe-writable-host --unsafe-share-pids: every namespace is the host's, record [], both listed as unsafe, no host key" \
-			'0 [] [] ["writable-host","share-pids"] ' \
-			"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" unsafe) $(json_val "$st1" host)"
-		run_st --unsafe-writable-host -- "$P" ns
-		check_eq "root --unsafe-writable-host alone: still the pid namespace (and the mount one it needs for /proc)" \
-			'0 [mnt pid] ["mount","pid"] ["writable-host"] ' \
-			"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" unsafe) $(json_val "$st1" host)"
-		run_st --unsafe-share-pids -- "$P" ns
-		check_eq "root --unsafe-share-pids alone: the read-only view's mount namespace and the IPC one, no pid one" \
-			'0 [ipc mnt] ["mount","ipc"] ["share-pids"] "read-only"' \
-			"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" unsafe) $(json_val "$st1" host)"
-		run_st --unsafe-host-ipc -- "$P" ns
-		check_eq "root --unsafe-host-ipc alone: the view's mount and pid namespaces, the host's IPC one, host-ipc listed" \
-			'0 [mnt pid] ["mount","pid"] ["host-ipc"] "read-only"' \
-			"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" unsafe) $(json_val "$st1" host)"
+		# the unsafe options: OPTIONS|DESCRIPTION|WANT (exit, the
+		# namespaces that differ, the record's, unsafe, host)
+		while IFS='|' read -r opts desc want; do
+			# shellcheck disable=SC2086 # the options, split
+			run_st $opts -- "$P" ns
+			check_eq "root $opts: $desc" "$want" \
+				"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" unsafe) $(json_val "$st1" host)"
+		done <<-'EOF'
+		--unsafe-writable-host --unsafe-share-pids|every namespace is the host's, record [], both listed as unsafe, no host key|0 [] [] ["writable-host","share-pids"] 
+		--unsafe-writable-host|still the pid namespace (and the mount one it needs for /proc)|0 [mnt pid] ["mount","pid"] ["writable-host"] 
+		--unsafe-share-pids|the read-only view's mount namespace and the IPC one, no pid one|0 [ipc mnt] ["mount","ipc"] ["share-pids"] "read-only"
+		--unsafe-host-ipc|the view's mount and pid namespaces, the host's IPC one, host-ipc listed|0 [mnt pid] ["mount","pid"] ["host-ipc"] "read-only"
+		EOF
 	else
 		# an unprivileged caller may get a user namespace anyway (to clear
 		# its bounding set): nothing else, and the record says which
