@@ -878,24 +878,58 @@ static int make_run_mount_point(const char *target, int source,
 	return 0;
 }
 
-/* The empty tmpfs on /run, and on /var/run where it is a directory. */
-static int mount_empty_run(const struct mount_plan *plan, struct sh_err *err)
+/* The mount points of the entries below the empty /run. */
+static int make_run_mount_points(const struct mount_plan *plan,
+				 const struct run_sources *s,
+				 struct sh_err *err)
 {
 	char target[PATH_MAX];
+	int r;
+
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct mount_entry *e = &plan->entries[i];
+
+		if (!below_run(plan, e->dest))
+			continue;
+		if ((r = target_path(plan, e->dest, target, sizeof(target),
+				     err)) < 0 ||
+		    (r = make_run_mount_point(target, s->fds[i], err)) < 0) {
+			if (e->option)
+				err_prefix(err, "--%s `%s`: ", e->option,
+					   e->value);
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* An empty tmpfs on /run, and on /var/run where it is a directory, with
+ * the entries' mount points, then read-only as the rest of the view. */
+static int hide_run(const struct mount_plan *plan,
+		    const struct run_sources *s, struct sh_err *err)
+{
+	char target[N_RUN_DIRS][PATH_MAX];
+	bool mounted[N_RUN_DIRS] = { false };
 	struct stat st;
 	int r;
 
 	for (size_t i = 0; i < N_RUN_DIRS; i++) {
-		if ((r = target_path(plan, run_dirs[i], target, sizeof(target),
-				     err)) < 0)
+		if ((r = target_path(plan, run_dirs[i], target[i],
+				     sizeof(target[i]), err)) < 0)
 			return r;
-		if (lstat(target, &st) < 0 || !S_ISDIR(st.st_mode))
+		if (lstat(target[i], &st) < 0 || !S_ISDIR(st.st_mode))
 			continue;
-		if ((r = mount_fs("tmpfs", target,
+		if ((r = mount_fs("tmpfs", target[i],
 				  MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755",
 				  err)) < 0)
 			return r;
+		mounted[i] = true;
 	}
+	if ((r = make_run_mount_points(plan, s, err)) < 0)
+		return r;
+	for (size_t i = 0; i < N_RUN_DIRS; i++)
+		if (mounted[i] && (r = set_top_readonly(target[i], true, err)) < 0)
+			return r;
 	return 0;
 }
 
@@ -907,30 +941,19 @@ static int apply_entries(const struct mount_plan *plan,
 	struct run_sources s __attribute__((cleanup(close_run_sources))) = {
 		NULL, 0
 	};
-	char target[PATH_MAX], from[64];
+	char from[64];
 	int r;
 
 	if (plan->hide_run && ((r = open_run_sources(plan, &s, err)) < 0 ||
-			       (r = mount_empty_run(plan, err)) < 0))
+			       (r = hide_run(plan, &s, err)) < 0))
 		return r;
 	for (size_t i = 0; i < plan->n; i++) {
-		const struct mount_entry *e = &plan->entries[i];
 		bool held = i < s.n && s.fds[i] >= 0;
 
 		if (held)
 			snprintf(from, sizeof(from), "/proc/self/fd/%d",
 				 s.fds[i]);
-		if (below_run(plan, e->dest) &&
-		    ((r = target_path(plan, e->dest, target, sizeof(target),
-				      err)) < 0 ||
-		     (r = make_run_mount_point(target, held ? s.fds[i] : -1,
-					       err)) < 0)) {
-			if (e->option)
-				err_prefix(err, "--%s `%s`: ", e->option,
-					   e->value);
-			return r;
-		}
-		if ((r = apply_entry(plan, e,
+		if ((r = apply_entry(plan, &plan->entries[i],
 				     !host_writable || host_writable[i],
 				     held ? from : NULL, err)) < 0)
 			return r;

@@ -493,7 +493,7 @@ case_ipc_run_socket()
 	local s
 
 	if [ "$ME" != 0 ]; then
-		skip_unless_root "uid 0: a socket under the host's /run is not there" \
+		skip_unless_root "uid 0: a socket under the host's /run is not there" "uid 0: the empty /run is read-only" \
 			"uid 0 --unsafe-host-ipc: the socket is reached" \
 			"uid 0 --writable under /run: the socket is reached"
 		return
@@ -504,6 +504,9 @@ case_ipc_run_socket()
 	run_st -- "$I" connect "$s"
 	check_eq "uid 0: a daemon's socket under the host's /run is not there (ENOENT), nothing listed as unsafe" \
 		"connect $s: ENOENT " "$out $(json_val "$st1" unsafe)"
+	run_st -- "$A" create /run
+	check_eq "uid 0: the empty /run is read-only as the rest of the view" \
+		"EROFS" "$(said "create /run")"
 	run_st --unsafe-host-ipc -- "$I" connect "$s"
 	check_eq "uid 0 --unsafe-host-ipc: the socket is reached, the record lists host-ipc" \
 		'connect '"$s"': ok ["host-ipc"] ' \

@@ -522,11 +522,11 @@ case_status_records()
 	check_eq "status: two records" 2 "$(printf '%s\n' "$st" | wc -l)"
 	# an unprivileged caller gets a user namespace of its own, to clear the
 	# bounding set; root's command (the host's uid 0) the read-only view: a
-	# mount and a pid namespace, where it is pid 2 under an init, which is
-	# the child-pid
+	# mount, an IPC and a pid namespace, where it is pid 2 under an init,
+	# which is the child-pid
 	if [ "$ME" = 0 ]; then
-		check_match "status: first record: the init's and the command's host pids, the command's own pid 2, mount and pid, the read-only host" \
-			"^\\{\"child-pid\":[0-9]+,\"command-pid\":[0-9]+,\"command-ns-pid\":$6,\"namespaces\":\\[\"mount\",\"pid\"\\],\"mnt-namespace\":[0-9]+,\"pid-namespace\":[0-9]+,\"host\":\"read-only\"\\}\$" \
+		check_match "status: first record: the init's and the command's host pids, the command's own pid 2, mount, ipc and pid, the read-only host, abstract sockets" \
+			"^\\{\"child-pid\":[0-9]+,\"command-pid\":[0-9]+,\"command-ns-pid\":$6,\"namespaces\":\\[\"mount\",\"ipc\",\"pid\"\\],\"mnt-namespace\":[0-9]+,\"ipc-namespace\":[0-9]+,\"pid-namespace\":[0-9]+,\"host\":\"read-only\",\"abstract-sockets\":\"(landlock|reachable)\"\\}\$" \
 			"$st1"
 		child=$(json_val "$st1" child-pid)
 		check_true "status: the init (child-pid $child) is not the command ($(json_val "$st1" command-pid))" \

@@ -1260,9 +1260,9 @@ case_refused_user()
 			"0 changed" \
 			"$rc $(printf '%s\n' "$out" | awk -v h="${HOST_NS[net]}" '$1 == "net" { print ($2 == h ? "same" : "changed") }')"
 		# (as root, uid 0 of the test's user namespace is the host's: the
-		# read-only view's mount and pid namespaces are made too)
+		# read-only view's mount, IPC and pid namespaces are made too)
 		if [ "$ME" = 0 ]; then
-			want='["mount","net","uts","pid"]'
+			want='["mount","net","ipc","uts","pid"]'
 		else
 			want='["net","uts"]'
 		fi

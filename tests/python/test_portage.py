@@ -416,8 +416,10 @@ class Phases(unittest.TestCase):
         self.tmpdir = os.path.join(base, "tmpdir")
         os.mkdir(self.tmpdir)
         # outside every default of Gentoo's SANDBOX_WRITE (/var/tmp is
-        # one, for a phase that is not root's)
-        self.outside = tempfile.mkdtemp(dir="/run", prefix="sh-phases-")
+        # one, for a phase that is not root's); not below /run, which a
+        # root phase's view has empty (a write there finds no directory,
+        # refused but no violation to report)
+        self.outside = tempfile.mkdtemp(dir="/var/lib", prefix="sh-phases-")
         self.addCleanup(shutil.rmtree, self.outside)
         os.chmod(self.outside, 0o755)
         with open(os.path.join(self.outside, "file"), "w") as f:
