@@ -88,13 +88,12 @@ static int restrict_files(const struct launch *launch,
 {
 	const struct spec *spec = launch->spec;
 	bool strict = spec->landlock_mode != LANDLOCK_MODE_BEST_EFFORT;
-	int r = launch_scopes_abstract_unix(launch)
-			? landlock_scope_abstract_unix(&info->abstract_unix, err)
-			: 0;
+	int r = landlock_apply(&spec->landlock_read, &spec->landlock_write,
+			       strict, &info->landlock, err);
 
-	if (r == 0)
-		r = landlock_apply(&spec->landlock_read, &spec->landlock_write,
-				   strict, &info->landlock, err);
+	/* (after the --landlock-* layer, whose ABI query comes first) */
+	if (r == 0 && launch_scopes_abstract_unix(launch))
+		r = landlock_scope_abstract_unix(&info->abstract_unix, err);
 	if (r < 0 || !spec_sandbox_reads_restricted(spec))
 		return r;
 	return landlock_restrict_reads(&spec->sandbox_read,

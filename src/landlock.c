@@ -200,15 +200,15 @@ int landlock_apply(const struct strv *read, const struct strv *write,
 		   bool strict, struct landlock_report *report,
 		   struct sh_err *err)
 {
-	int abi = landlock_abi();
 	_cleanup_close_ int ruleset = -1;
 	uint64_t handled;
 	unsigned fs_missing;
-	int r;
+	int abi, r;
 
 	memset(report, 0, sizeof(*report));
 	if (!read->n && !write->n)
 		return 0;
+	abi = landlock_abi();
 	if (abi <= 0)
 		return unavailable(abi, "--landlock-read/--landlock-write",
 				   strict, report, err);
