@@ -909,7 +909,7 @@ static int hide_run(const struct mount_plan *plan,
 		    const struct run_sources *s, struct sh_err *err)
 {
 	char target[N_RUN_DIRS][PATH_MAX];
-	bool mounted[N_RUN_DIRS] = { false };
+	bool mounted[N_RUN_DIRS] = { false }, any = false;
 	struct stat st;
 	int r;
 
@@ -923,9 +923,11 @@ static int hide_run(const struct mount_plan *plan,
 				  MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755",
 				  err)) < 0)
 			return r;
-		mounted[i] = true;
+		mounted[i] = any = true;
 	}
-	if ((r = make_run_mount_points(plan, s, err)) < 0)
+	/* (nothing mounted, as in a --chroot tree without /run: nothing to
+	 * make in a tree of the host's) */
+	if (any && (r = make_run_mount_points(plan, s, err)) < 0)
 		return r;
 	for (size_t i = 0; i < N_RUN_DIRS; i++)
 		if (mounted[i] && (r = set_top_readonly(target[i], true, err)) < 0)
