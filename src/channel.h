@@ -68,6 +68,7 @@ struct msg_started {
 struct command_info {
 	struct landlock_report landlock;
 	struct landlock_report sandbox_read; /* --sandbox-read's layer */
+	struct landlock_report abstract_unix; /* the host's uid 0's scope */
 	bool bounding_cleared; /* false: no CAP_SETPCAP (no user namespace) */
 	int cwd_errno; /* the helper's directory was not re-entered: in / */
 };

@@ -91,6 +91,9 @@ static int restrict_files(const struct launch *launch,
 	int r = landlock_apply(&spec->landlock_read, &spec->landlock_write,
 			       strict, &info->landlock, err);
 
+	/* (after the --landlock-* layer, whose ABI query comes first) */
+	if (r == 0 && launch_scopes_abstract_unix(launch))
+		r = landlock_scope_abstract_unix(&info->abstract_unix, err);
 	if (r < 0 || !spec_sandbox_reads_restricted(spec))
 		return r;
 	return landlock_restrict_reads(&spec->sandbox_read,
@@ -156,7 +159,9 @@ static unsigned fds_after_limits(const struct launch *launch)
 	if (launch->spec->landlock_read.n || launch->spec->landlock_write.n ||
 	    spec_sandbox_reads_restricted(launch->spec))
 		return 2;
-	return launch->seccomp.notify ? 1 : 0;
+	return launch->seccomp.notify || launch_scopes_abstract_unix(launch)
+		       ? 1
+		       : 0;
 }
 
 /* Whether SELinux is the security module of this kernel: it registers

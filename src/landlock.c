@@ -200,15 +200,15 @@ int landlock_apply(const struct strv *read, const struct strv *write,
 		   bool strict, struct landlock_report *report,
 		   struct sh_err *err)
 {
-	int abi = landlock_abi();
 	_cleanup_close_ int ruleset = -1;
 	uint64_t handled;
 	unsigned fs_missing;
-	int r;
+	int abi, r;
 
 	memset(report, 0, sizeof(*report));
 	if (!read->n && !write->n)
 		return 0;
+	abi = landlock_abi();
 	if (abi <= 0)
 		return unavailable(abi, "--landlock-read/--landlock-write",
 				   strict, report, err);
@@ -231,6 +231,25 @@ int landlock_apply(const struct strv *read, const struct strv *write,
 					 : 0,
 				&ruleset, err)) < 0 ||
 	    (r = add_rules(ruleset, read, write, handled, err)) < 0)
+		return r;
+	return restrict_self(ruleset, report, err);
+}
+
+int landlock_scope_abstract_unix(struct landlock_report *report,
+				 struct sh_err *err)
+{
+	int abi = landlock_abi();
+	_cleanup_close_ int ruleset = -1;
+	int r;
+
+	memset(report, 0, sizeof(*report));
+	report->abi = abi > 0 ? abi : 0;
+	if (abi < 6) {
+		report->missing = LL_FEATURE_SCOPE_ABSTRACT_UNIX;
+		return 0;
+	}
+	if ((r = create_ruleset(abi, 0, LL_SCOPE_ABSTRACT_UNIX_SOCKET,
+				&ruleset, err)) < 0)
 		return r;
 	return restrict_self(ruleset, report, err);
 }

@@ -44,6 +44,13 @@ int landlock_apply(const struct strv *read, const struct strv *write,
 		   bool strict, struct landlock_report *report,
 		   struct sh_err *err);
 
+/* A layer of its own that handles no file system right: the command and
+ * its children connect to no abstract UNIX socket made outside it
+ * (LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET, ABI 6). Before ABI 6 nothing is
+ * applied and the report says so (enforced false). */
+int landlock_scope_abstract_unix(struct landlock_report *report,
+				 struct sh_err *err);
+
 /* --sandbox-read (SANDBOX_READ): a layer of its own, stacked on any
  * --landlock-* one, that handles the read rights alone (read a file,
  * list a directory, execute): they are left below read, below write

@@ -236,7 +236,10 @@ static bool changes_identity(const struct launch *launch)
  * uid changed gets a pid namespace (another process of that uid would
  * be within its reach: /proc/PID/root, /proc/PID/mem, ptrace); the
  * sandbox gets a session of its own. Each takes an UNSAFE option to
- * turn off, which the started record lists. */
+ * turn off, which the started record lists. The host's uid 0 does not
+ * reach the host's IPC objects and root's daemons either (their sockets
+ * under /run, abstract sockets: the daemon sees a peer of uid 0), but
+ * with a writable host, which gives all of that anyway. */
 static int prepare_safe_defaults(struct launch *launch, struct sh_err *err)
 {
 	const struct spec *spec = launch->spec;
@@ -271,6 +274,13 @@ static int prepare_safe_defaults(struct launch *launch, struct sh_err *err)
 		else
 			launch->namespaces |= NS_BIT(NS_PID) | NS_BIT(NS_MOUNT);
 	}
+	if (host_root && spec->unsafe_host_ipc)
+		launch->unsafe |= UNSAFE_HOST_IPC;
+	launch->host_ipc_closed = host_root && launch->read_only_host &&
+				  !spec->unsafe_host_ipc &&
+				  !spec->unsafe_writable_host;
+	if (launch->host_ipc_closed && launch->join_fds[NS_IPC] < 0)
+		launch->namespaces |= NS_BIT(NS_IPC);
 	launch->own_session = !spec->unsafe_share_session;
 	if (spec->unsafe_share_session)
 		launch->unsafe |= UNSAFE_SHARE_SESSION;
@@ -378,6 +388,7 @@ static void plan_special_mounts(struct launch *launch)
 	launch->mount_plan.dev_shm = (launch->namespaces & NS_BIT(NS_IPC)) &&
 				     !launch->read_only_host;
 	launch->mount_plan.read_only_host = launch->read_only_host;
+	launch->mount_plan.hide_run = launch->host_ipc_closed;
 	launch->mount_plan.cgroups_readonly =
 		launch->spec->cgroup_parent != NULL;
 	launch->mount_plan.deny =
@@ -624,6 +635,18 @@ bool launch_needs_init(const struct launch *launch)
 {
 	return (launch->namespaces & NS_BIT(NS_PID)) ||
 	       launch->join_fds[NS_PID] >= 0 || launch->join_fds[NS_TIME] >= 0;
+}
+
+bool launch_own_network(const struct launch *launch)
+{
+	return (launch->namespaces & NS_BIT(NS_NET)) &&
+	       launch->join_fds[NS_NET] < 0;
+}
+
+bool launch_scopes_abstract_unix(const struct launch *launch)
+{
+	return launch->host_ipc_closed && !launch_own_network(launch) &&
+	       !launch->spec->allow_new_privs;
 }
 
 unsigned launch_joined(const struct launch *launch)

@@ -63,6 +63,9 @@ struct launch {
 	bool read_only_host; /* the command is the host's uid 0: it sees the
 				host read-only but for --writable paths,
 				with a minimal /dev */
+	bool host_ipc_closed; /* the command is the host's uid 0: an IPC
+				 namespace of its own, an empty /run in the
+				 view, abstract UNIX sockets scoped */
 	bool own_session;    /* the sandbox's own session and group */
 	unsigned unsafe;     /* UNSAFE_*: defaults the spec turned off */
 	char *cwd; /* re-entered by path after the mounts and the
@@ -83,6 +86,7 @@ enum {
 	UNSAFE_WRITABLE_HOST = 1 << 0,
 	UNSAFE_SHARE_PIDS = 1 << 1,
 	UNSAFE_SHARE_SESSION = 1 << 2,
+	UNSAFE_HOST_IPC = 1 << 3,
 };
 
 /* Everything but the cgroups: nothing that outlives the helper is made
@@ -102,6 +106,14 @@ void launch_clear(struct launch *launch);
  * a new or joined pid namespace, or a joined time namespace (both take
  * effect for children only). */
 bool launch_needs_init(const struct launch *launch);
+
+/* Abstract UNIX sockets are per network namespace: the command's own
+ * one (not a joined one) has none of the host's. */
+bool launch_own_network(const struct launch *launch);
+/* The command of the host's uid 0 in the host's network namespace gets
+ * the Landlock scope (not with --allow-new-privs: no no_new_privs, and
+ * no capability left to restrict itself with). */
+bool launch_scopes_abstract_unix(const struct launch *launch);
 
 /* NS_BIT()s of the namespaces entered with --join-ns. */
 unsigned launch_joined(const struct launch *launch);

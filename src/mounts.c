@@ -261,10 +261,11 @@ static int nodev_if_dir(const char *target, struct sh_err *err)
 
 /* host_writable: whether the entry's source was writable on the host,
  * before the read-only view (which must not make writable what the host
- * itself has read-only). */
+ * itself has read-only); from: the source as the host has it, held
+ * open before the empty /run covered it, or NULL (the entry's own). */
 static int apply_entry_as(const struct mount_plan *plan,
 			  const struct mount_entry *e, bool host_writable,
-			  struct sh_err *err)
+			  const char *from, struct sh_err *err)
 {
 	char target[PATH_MAX];
 	enum bind_access access = BIND_AS_SOURCE;
@@ -279,8 +280,9 @@ static int apply_entry_as(const struct mount_plan *plan,
 		access = BIND_READ_ONLY;
 	else if (plan->read_only_host && host_writable)
 		access = BIND_WRITABLE;
-	r = bind_mount(e->kind == MOUNT_WRITABLE ? target : e->source, target,
-		       access, err);
+	if (!from)
+		from = e->kind == MOUNT_WRITABLE ? target : e->source;
+	r = bind_mount(from, target, access, err);
 	if (r == 0 && plan->nodev_binds && access != BIND_READ_ONLY)
 		r = nodev_if_dir(target, err);
 	if (r == 0 && plan->read_only_host && e->kind != MOUNT_WRITABLE)
@@ -291,9 +293,9 @@ static int apply_entry_as(const struct mount_plan *plan,
 /* A failure names the option and its value, as the caller gave them. */
 static int apply_entry(const struct mount_plan *plan,
 		       const struct mount_entry *e, bool host_writable,
-		       struct sh_err *err)
+		       const char *from, struct sh_err *err)
 {
-	int r = apply_entry_as(plan, e, host_writable, err);
+	int r = apply_entry_as(plan, e, host_writable, from, err);
 
 	if (r < 0 && e->option)
 		err_prefix(err, "--%s `%s`: ", e->option, e->value);
@@ -782,6 +784,185 @@ static int enter_new_root(const char *root, struct sh_err *err)
 	return 0;
 }
 
+/* hide_run: the directories an empty tmpfs covers. /var/run is mostly
+ * a link to /run: then /run's covers it. */
+static const char *const run_dirs[] = { "/run", "/var/run" };
+#define N_RUN_DIRS (sizeof(run_dirs) / sizeof(run_dirs[0]))
+
+static bool below_run(const struct mount_plan *plan, const char *path)
+{
+	for (size_t i = 0; plan->hide_run && i < N_RUN_DIRS; i++) {
+		size_t n = strlen(run_dirs[i]);
+
+		if (strncmp(path, run_dirs[i], n) == 0 &&
+		    (path[n] == '\0' || path[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/* The host's sources below /run of the entries, held open before the
+ * empty /run covers them: an fd, or -1 where the entry's path serves
+ * (not below /run; or not there: the bind names the error). */
+struct run_sources {
+	int *fds;
+	size_t n;
+};
+
+static void close_run_sources(struct run_sources *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->fds[i] >= 0)
+			close(s->fds[i]);
+	free(s->fds);
+}
+
+static int open_run_sources(const struct mount_plan *plan,
+			    struct run_sources *s, struct sh_err *err)
+{
+	char path[PATH_MAX];
+	int r;
+
+	s->fds = malloc((plan->n + 1) * sizeof(*s->fds));
+	if (!s->fds)
+		return err_set(err, STAGE_MOUNT, ENOMEM, "out of memory");
+	for (; s->n < plan->n; s->n++) {
+		const struct mount_entry *e = &plan->entries[s->n];
+		const char *source = e->source;
+
+		s->fds[s->n] = -1;
+		if (e->kind == MOUNT_TMPFS ||
+		    !below_run(plan,
+			       e->kind == MOUNT_WRITABLE ? e->dest : e->source))
+			continue;
+		if (e->kind == MOUNT_WRITABLE) {
+			if ((r = target_path(plan, e->dest, path, sizeof(path),
+					     err)) < 0)
+				return r;
+			source = path;
+		}
+		s->fds[s->n] = open(source, O_PATH | O_CLOEXEC);
+	}
+	return 0;
+}
+
+/* A mount point below the empty /run for an entry: its parents made,
+ * then a directory or an empty file as its source is. */
+static int make_run_mount_point(const char *target, int source,
+				struct sh_err *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	if (lstat(target, &st) == 0 || errno != ENOENT)
+		return 0; /* there, or the bind names the error */
+	snprintf(path, sizeof(path), "%s", target);
+	for (char *p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return err_sys(err, STAGE_MOUNT, errno, "mkdir `%s`",
+				       path);
+		*p = '/';
+	}
+	if (source >= 0 && fstat(source, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return err_sys(err, STAGE_MOUNT, errno, "create `%s`",
+				       path);
+		close(fd);
+		return 0;
+	}
+	if (mkdir(path, 0755) < 0)
+		return err_sys(err, STAGE_MOUNT, errno, "mkdir `%s`", path);
+	return 0;
+}
+
+/* The mount points of the entries below the empty /run. */
+static int make_run_mount_points(const struct mount_plan *plan,
+				 const struct run_sources *s,
+				 struct sh_err *err)
+{
+	char target[PATH_MAX];
+	int r;
+
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct mount_entry *e = &plan->entries[i];
+
+		if (!below_run(plan, e->dest))
+			continue;
+		if ((r = target_path(plan, e->dest, target, sizeof(target),
+				     err)) < 0 ||
+		    (r = make_run_mount_point(target, s->fds[i], err)) < 0) {
+			if (e->option)
+				err_prefix(err, "--%s `%s`: ", e->option,
+					   e->value);
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* An empty tmpfs on /run, and on /var/run where it is a directory, with
+ * the entries' mount points, then read-only as the rest of the view. */
+static int hide_run(const struct mount_plan *plan,
+		    const struct run_sources *s, struct sh_err *err)
+{
+	char target[N_RUN_DIRS][PATH_MAX];
+	bool mounted[N_RUN_DIRS] = { false }, any = false;
+	struct stat st;
+	int r;
+
+	for (size_t i = 0; i < N_RUN_DIRS; i++) {
+		if ((r = target_path(plan, run_dirs[i], target[i],
+				     sizeof(target[i]), err)) < 0)
+			return r;
+		if (lstat(target[i], &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		if ((r = mount_fs("tmpfs", target[i],
+				  MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755",
+				  err)) < 0)
+			return r;
+		mounted[i] = any = true;
+	}
+	/* (nothing mounted, as in a --chroot tree without /run: nothing to
+	 * make in a tree of the host's) */
+	if (any && (r = make_run_mount_points(plan, s, err)) < 0)
+		return r;
+	for (size_t i = 0; i < N_RUN_DIRS; i++)
+		if (mounted[i] && (r = set_top_readonly(target[i], true, err)) < 0)
+			return r;
+	return 0;
+}
+
+/* The entries, in order; below the empty /run, on a mount point made
+ * there, from the host's source. */
+static int apply_entries(const struct mount_plan *plan,
+			 const bool *host_writable, struct sh_err *err)
+{
+	struct run_sources s __attribute__((cleanup(close_run_sources))) = {
+		NULL, 0
+	};
+	char from[64];
+	int r;
+
+	if (plan->hide_run && ((r = open_run_sources(plan, &s, err)) < 0 ||
+			       (r = hide_run(plan, &s, err)) < 0))
+		return r;
+	for (size_t i = 0; i < plan->n; i++) {
+		bool held = i < s.n && s.fds[i] >= 0;
+
+		if (held)
+			snprintf(from, sizeof(from), "/proc/self/fd/%d",
+				 s.fds[i]);
+		if ((r = apply_entry(plan, &plan->entries[i],
+				     !host_writable || host_writable[i],
+				     held ? from : NULL, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 int mounts_apply(const struct mount_plan *plan, struct sh_err *err)
 {
 	_cleanup_free_ bool *host_writable = NULL;
@@ -809,11 +990,8 @@ int mounts_apply(const struct mount_plan *plan, struct sh_err *err)
 	}
 	if (plan->read_only_host && (r = mount_minimal_dev(plan, devices, err)) < 0)
 		return r;
-	for (size_t i = 0; i < plan->n; i++)
-		if ((r = apply_entry(plan, &plan->entries[i],
-				     !host_writable || host_writable[i],
-				     err)) < 0)
-			return r;
+	if ((r = apply_entries(plan, host_writable, err)) < 0)
+		return r;
 	if ((r = mount_special(plan, err)) < 0 ||
 	    (r = deny_paths(plan, err)) < 0)
 		return r;

@@ -36,6 +36,11 @@ struct mount_plan {
 	bool read_only_host;  /* every mount read-only but the writable
 				 entries (--bind, --writable, --tmpfs), and
 				 a minimal /dev */
+	bool hide_run;        /* an empty tmpfs on /run (and on /var/run
+				 when it is a directory), read-only as the
+				 view: the host daemons' sockets are not
+				 there; entries below it are bound on it,
+				 their sources taken from the host's */
 	bool cgroups_readonly; /* every cgroup mount read-only, last */
 	bool nodev_binds;      /* the writable directories nodev: the
 				  command may make device nodes there

@@ -978,6 +978,14 @@ const struct option_def option_table[] = {
 	  "gets one (it could signal or trace the host's processes of its uid "
 	  "otherwise)",
 	  parse_flag, emit_flag, OFF(unsafe_share_pids) },
+	{ "unsafe-host-ipc", 0, GROUP_NAMESPACES, NULL,
+	  "UNSAFE: a command running as the host's uid 0 keeps the host's "
+	  "IPC namespace, its /run and its abstract UNIX sockets; by default "
+	  "it gets an IPC namespace of its own, an empty /run (the host "
+	  "daemons' sockets) and no connect() to abstract sockets made "
+	  "outside the sandbox (Landlock ABI 6). --unsafe-writable-host "
+	  "implies it",
+	  parse_flag, emit_flag, OFF(unsafe_host_ipc) },
 	{ "unshare-all", 0, GROUP_NAMESPACES, NULL,
 	  "net, ipc, mount, pid, uts and cgroup namespaces", parse_flag,
 	  emit_flag, OFF(unshare_all) },

@@ -54,6 +54,7 @@ enum record_kind {
 	  NOT_READ)                                                          \
 	X(BOUNDING_SET_CLEARED, "bounding-set-cleared", REC_BOOL, NOT_READ)  \
 	X(HOST, "host", REC_STRING, NOT_READ)                                 \
+	X(ABSTRACT_SOCKETS, "abstract-sockets", REC_STRING, NOT_READ)         \
 	X(UNSAFE, "unsafe", REC_STRINGS, NOT_READ)                           \
 	X(CWD_REFUSED, "cwd-refused", REC_OBJECT, NOT_READ)                   \
 	X(CWD_REFUSED_PATH, "cwd-refused.path", REC_STRING, NOT_READ)         \

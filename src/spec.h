@@ -130,6 +130,7 @@ struct spec {
 	/* the safe defaults a caller turned off (see launch.h) */
 	bool unsafe_writable_host;
 	bool unsafe_share_pids;
+	bool unsafe_host_ipc;
 	bool unsafe_share_session;
 };
 

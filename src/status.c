@@ -149,6 +149,18 @@ static void json_landlock(struct json *j, const char *key,
 	json_close(j);
 }
 
+/* How the host's abstract UNIX sockets are out of a uid-0 command's
+ * reach: its own network namespace has none, or Landlock scopes them;
+ * "reachable": neither (a kernel before Landlock ABI 6,
+ * --allow-new-privs). */
+static const char *abstract_sockets(const struct launch *launch,
+				    const struct command_info *info)
+{
+	if (launch_own_network(launch))
+		return "network-namespace";
+	return info->abstract_unix.enforced ? "landlock" : "reachable";
+}
+
 /* The safe defaults the spec turned off where they would have applied,
  * by the names of their options. */
 static void json_unsafe(struct json *j, unsigned unsafe)
@@ -160,6 +172,8 @@ static void json_unsafe(struct json *j, unsigned unsafe)
 		json_array_item(j, "share-pids");
 	if (unsafe & UNSAFE_SHARE_SESSION)
 		json_array_item(j, "share-session");
+	if (unsafe & UNSAFE_HOST_IPC)
+		json_array_item(j, "host-ipc");
 	json_array_close(j);
 }
 
@@ -221,6 +235,9 @@ int status_started(const struct launch *launch, const struct outcome *out,
 		json_bool(&j, K(BOUNDING_SET_CLEARED), false);
 	if (launch->read_only_host)
 		json_string(&j, K(HOST), "read-only");
+	if (launch->host_ipc_closed)
+		json_string(&j, K(ABSTRACT_SOCKETS),
+			    abstract_sockets(launch, &out->command));
 	if (launch->unsafe)
 		json_unsafe(&j, launch->unsafe);
 	if (out->command.cwd_errno)

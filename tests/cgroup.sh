@@ -63,12 +63,13 @@ ulimit -c 0
 # host's uid 0 (the read-only view; --writable changes nothing for other
 # commands): these cases are about cgroups, not the view (tests/defaults.sh).
 SCRATCH=(--writable "$T")
-# root's command is the host's uid 0: it gets a mount and a pid namespace
+# root's command is the host's uid 0: it gets a mount, an IPC and a pid
+# namespace
 # (its init is one more process in the cgroup); the daemon cases turn
 # that off (--unsafe-share-pids) to show that the cgroup alone kills
 # what a command leaves, by pids the test can see
 if [ "$(id -u)" = 0 ]; then
-	ROOT_NS='"mount","pid",'
+	ROOT_NS='"mount","ipc","pid",'
 	ROOT_INIT=1
 else
 	ROOT_NS=

@@ -117,13 +117,33 @@ struct first_case {
 	unsigned unsafe;
 	const char *hostname;
 	bool proc;
+	bool hide_run; /* the host's IPC closed: an empty /run */
 };
 
 static const struct first_case first_cases[] = {
-	{ "root, plain: the read-only view, a pid namespace",
+	{ "root, plain: the read-only view, a pid and an IPC namespace",
 	  &root, { NULL },
+	  .namespaces = MNT | PID | IPC, .privileged = true,
+	  .read_only_host = true, .own_session = true, .proc = true,
+	  .hide_run = true },
+	{ "root --unsafe-host-ipc: the view, a pid namespace, the host's IPC",
+	  &root, { "--unsafe-host-ipc", NULL },
 	  .namespaces = MNT | PID, .privileged = true, .read_only_host = true,
-	  .own_session = true, .proc = true },
+	  .own_session = true, .unsafe = UNSAFE_HOST_IPC, .proc = true },
+	{ "root --unsafe-host-ipc --unshare-ipc: the IPC namespace asked for",
+	  &root, { "--unsafe-host-ipc", "--unshare-ipc", NULL },
+	  .namespaces = MNT | PID | IPC, .privileged = true,
+	  .read_only_host = true, .own_session = true,
+	  .unsafe = UNSAFE_HOST_IPC, .proc = true },
+	{ "root --uid 1000 --unsafe-host-ipc: nothing to turn off",
+	  &root, { "--uid", "1000", "--gid", "1000", "--unsafe-host-ipc",
+		   NULL },
+	  .namespaces = MNT | PID, .privileged = true, .own_session = true,
+	  .proc = true },
+	{ "root --join-ns ipc: the joined one, /run still hidden",
+	  &root, { "--join-ns", "ipc=/proc/self/ns/ipc", NULL },
+	  .namespaces = MNT | PID, .privileged = true, .read_only_host = true,
+	  .own_session = true, .proc = true, .hide_run = true },
 	{ "root --uid 1000: a pid namespace, no view",
 	  &root, { "--uid", "1000", "--gid", "1000", NULL },
 	  .namespaces = MNT | PID, .privileged = true, .own_session = true,
@@ -140,8 +160,8 @@ static const struct first_case first_cases[] = {
 	  .unsafe = UNSAFE_WRITABLE_HOST, .proc = true },
 	{ "root --unsafe-share-pids: the view, no pid namespace",
 	  &root, { "--unsafe-share-pids", NULL },
-	  .namespaces = MNT, .privileged = true, .read_only_host = true,
-	  .own_session = true, .unsafe = UNSAFE_SHARE_PIDS },
+	  .namespaces = MNT | IPC, .privileged = true, .read_only_host = true,
+	  .own_session = true, .unsafe = UNSAFE_SHARE_PIDS, .hide_run = true },
 	{ "user, plain: a user namespace only for the caps",
 	  &user, { NULL },
 	  .namespaces = U, .caps_only = true, .own_session = true },
@@ -190,12 +210,14 @@ static const struct first_case first_cases[] = {
 	  .namespaces = 0, .privileged = true, .own_session = true },
 	{ "helper uid 0 under the map 0 0 1: the host's root",
 	  &root_mapped_0, { NULL },
-	  .namespaces = MNT | PID, .privileged = true, .read_only_host = true,
-	  .own_session = true, .proc = true },
+	  .namespaces = MNT | PID | IPC, .privileged = true,
+	  .read_only_host = true, .own_session = true, .proc = true,
+	  .hide_run = true },
 	{ "root, its map unread: counts as the host's root",
 	  &root_map_unread, { NULL },
-	  .namespaces = MNT | PID, .privileged = true, .read_only_host = true,
-	  .own_session = true, .proc = true },
+	  .namespaces = MNT | PID | IPC, .privileged = true,
+	  .read_only_host = true, .own_session = true, .proc = true,
+	  .hide_run = true },
 	{ "user --uid-map 0 1000 1 --uid 0: the host's 1000",
 	  &user, { "--uid-map", "0 1000 1", "--uid", "0", "--gid", "0",
 		   NULL },
@@ -243,6 +265,8 @@ START_TEST(test_first_plan)
 	assert_hostname(c->hostname);
 	ck_assert_int_eq(launch.mount_plan.proc, c->proc);
 	ck_assert_int_eq(launch.mount_plan.read_only_host, c->read_only_host);
+	ck_assert_int_eq(launch.mount_plan.hide_run, c->hide_run);
+	ck_assert_int_eq(launch.host_ipc_closed, c->hide_run);
 	ck_assert_int_eq(launch.mount_plan.dev_shm,
 			 (c->namespaces & IPC) && !c->read_only_host);
 	launch_clear(&launch);
@@ -526,7 +550,7 @@ static const struct refusal_case refusal_cases[] = {
 	  &root, { "--unshare-user", "--unshare-net", "--ns-fallback", "drop",
 		   NULL },
 	  .refused = U, .errnos = { [NS_USER] = ENOSPC },
-	  .namespaces = NET | UTS | MNT | PID, .dropped = U,
+	  .namespaces = NET | UTS | MNT | PID | IPC, .dropped = U,
 	  .dropped_errno = { [NS_USER] = ENOSPC }, .hostname = "localhost",
 	  .proc = true },
 	/* R10: strict, the messages the monitor made before ns_replan */

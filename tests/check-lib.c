@@ -1690,8 +1690,8 @@ START_TEST(test_result_fields)
 	sh_spec *s = spec_sh("echo $$");
 
 	/* root's command, the host's uid 0, gets the read-only view (a
-	 * mount namespace) and a pid namespace: the pid one turned off
-	 * here, to see the same pid from both sides */
+	 * mount namespace), an IPC and a pid namespace: the pid one turned
+	 * off here, to see the same pid from both sides */
 	ck_assert_int_eq(sh_spec_set_option(s, "unsafe-share-pids", NULL), 0);
 	run_output(s, &r, out, sizeof(out));
 	ck_assert_int_eq(r.exit_code, 0);
@@ -1699,7 +1699,7 @@ START_TEST(test_result_fields)
 	/* as an ordinary user a user namespace is made anyway (to clear
 	 * the bounding set) */
 	ck_assert_uint_eq(r.namespaces,
-			  geteuid() != 0 ? SH_NS_USER : SH_NS_MOUNT);
+			  geteuid() != 0 ? SH_NS_USER : SH_NS_MOUNT | SH_NS_IPC);
 	ck_assert_int_eq(r.dropped, 0);
 	ck_assert_int_gt(r.wall_usec, 0);
 	ck_assert_int_gt(r.max_rss_kib, 0);
@@ -1720,9 +1720,10 @@ START_TEST(test_result_fields)
 	ck_assert_int_le(atoi(out), 2);
 	ck_assert_int_gt(r.command_pid, 2);
 	/* net and pid, and what they imply (mount, uts); as an ordinary
-	 * user also a user namespace */
+	 * user also a user namespace, as root (the host's uid 0) IPC */
 	ck_assert_uint_eq(r.namespaces & ~SH_NS_USER,
-			  SH_NS_NET | SH_NS_PID | SH_NS_MOUNT | SH_NS_UTS);
+			  SH_NS_NET | SH_NS_PID | SH_NS_MOUNT | SH_NS_UTS |
+				  (geteuid() == 0 ? SH_NS_IPC : 0));
 	ck_assert_uint_eq(!!(r.namespaces & SH_NS_USER), geteuid() != 0);
 	ck_assert_int_eq(r.dropped, 0);
 	sh_spec_free(s);

@@ -3230,6 +3230,8 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 			ck_assert(spec->unsafe_share_pids);
 		} else if (strcmp(name, "unsafe-share-session") == 0) {
 			ck_assert(spec->unsafe_share_session);
+		} else if (strcmp(name, "unsafe-host-ipc") == 0) {
+			ck_assert(spec->unsafe_host_ipc);
 		} else if (strcmp(name, "chroot") == 0) {
 			ck_assert_pstr_eq(spec->chroot, v);
 		} else if (strcmp(name, "timeout") == 0) {
@@ -3356,6 +3358,8 @@ static void fuzz_check(const struct fuzz_spec *fs, const struct strv *command,
 		ck_assert(!spec->unsafe_writable_host);
 	if (!seen[option_find("unsafe-share-pids") - option_table])
 		ck_assert(!spec->unsafe_share_pids);
+	if (!seen[option_find("unsafe-host-ipc") - option_table])
+		ck_assert(!spec->unsafe_host_ipc);
 	if (!seen[option_find("unsafe-share-session") - option_table])
 		ck_assert(!spec->unsafe_share_session);
 	if (!seen[option_find("seccomp-profile") - option_table])

@@ -23,7 +23,7 @@ srcdir=${SH_TESTS_SRCDIR:-$(dirname "$0")}
 own_mounts_as_root "$0" "$@" # (a read-only bind)
 
 require_helper_and_inside
-require_attacks host-write
+require_attacks host-write host-ipc
 require_userns_unless_root
 
 suite_scratch defaults
@@ -31,9 +31,12 @@ suite_scratch defaults
 suite_teardown()
 {
 	[ "$(id -u)" != 0 ] || umount "$T/rosrc" 2>/dev/null
+	[ -z "${RUNDIR:-}" ] || rm -rf "$RUNDIR"
+	[ -z "${IPC_KEY:-}" ] || "$I" remove-ipc "$IPC_KEY" "$IPC_NAME"
 }
-private_copies helper attack:host-write
+private_copies helper attack:host-write attack:host-ipc
 A=$T/pub/host-write
+I=$T/pub/host-ipc
 ME=$(id -u)
 
 # What host-write printed for STEP (its whole line, without "STEP: ").
@@ -462,6 +465,138 @@ case_install_nested_userns()
 {
 	run_st --seccomp-profile install --allow-nested-userns -- /bin/true
 	check_eq "install with --allow-nested-userns runs (a precompiled variant)" "0" "$rc"
+}
+
+# --- 5. root's daemons and the host's IPC objects -------------------------
+# A daemon that trusts a peer of uid 0 (systemd's private socket, the
+# system bus, docker.sock) would run root's code outside the view; the
+# host's SysV and POSIX IPC objects of root are root's command's to
+# write. tests/attacks/host-ipc tries them; the suite plays the daemon.
+
+# listen MODE NAME: host-ipc listens (MODE listen or listen-abstract) in
+# the background until the suite ends
+listen()
+{
+	"$I" "$1" "$2" >"$T/listening" 2>&1 </dev/null &
+	echo $! >>"$T/pids"
+	disown $!
+	while ! grep -q listening "$T/listening"; do
+		grep -q . "$T/listening" && break
+		sleep 0.05
+	done
+}
+
+# A path socket under the host's /run, as a daemon's: the view's /run is
+# an empty tmpfs, but for paths the caller declares.
+case_ipc_run_socket()
+{
+	local s
+
+	if [ "$ME" != 0 ]; then
+		skip_unless_root "uid 0: a socket under the host's /run is not there" "uid 0: the empty /run is read-only" \
+			"uid 0 --unsafe-host-ipc: the socket is reached" \
+			"uid 0 --writable under /run: the socket is reached"
+		return
+	fi
+	RUNDIR=$(mktemp -d /run/spawnhelper-test.XXXXXX) || return
+	s=$RUNDIR/sock
+	listen listen "$s"
+	run_st -- "$I" connect "$s"
+	check_eq "uid 0: a daemon's socket under the host's /run is not there (ENOENT), nothing listed as unsafe" \
+		"connect $s: ENOENT " "$out $(json_val "$st1" unsafe)"
+	run_st -- "$A" create /run
+	check_eq "uid 0: the empty /run is read-only as the rest of the view" \
+		"EROFS" "$(said "create /run")"
+	run_st --unsafe-host-ipc -- "$I" connect "$s"
+	check_eq "uid 0 --unsafe-host-ipc: the socket is reached, the record lists host-ipc" \
+		'connect '"$s"': ok ["host-ipc"] ' \
+		"$out $(json_val "$st1" unsafe) $(json_val "$st1" abstract-sockets)"
+	run_st --unsafe-writable-host -- "$I" connect "$s"
+	check_eq "uid 0 --unsafe-writable-host (which implies it): the socket is reached" \
+		"connect $s: ok" "$out"
+	run_st --writable "$RUNDIR" -- "$I" connect "$s"
+	check_eq "uid 0 --writable $RUNDIR: a path the caller declares under /run is the host's" \
+		"connect $s: ok" "$out"
+	run_st --ro-bind "$RUNDIR:/run/x" -- "$I" connect /run/x/sock
+	check_eq "uid 0 --ro-bind $RUNDIR:/run/x: a bind from below the host's /run onto it (a mount point made)" \
+		"connect /run/x/sock: ok" "$out"
+}
+
+# An abstract socket of the host's: out of reach by Landlock's scope
+# (ABI 6), or in a network namespace of its own.
+case_ipc_abstract_socket()
+{
+	local name=spawnhelper-test.$$
+
+	listen listen-abstract "$name"
+	if [ "$ME" != 0 ]; then
+		run_st -- "$I" connect-abstract "$name"
+		check_eq "nobody's command: unchanged, its own user's abstract socket is reached, no abstract-sockets key" \
+			"connect-abstract $name: ok " \
+			"$out $(json_val "$st1" abstract-sockets)"
+		skip_unless_root "uid 0: a host's abstract socket: EPERM (Landlock scope)" \
+			"uid 0 on a faked Landlock ABI 5: the record says reachable" \
+			"uid 0 --unshare-net: not there" \
+			"uid 0 --unsafe-host-ipc: reached"
+		return
+	fi
+	run_st -- "$I" connect-abstract "$name"
+	if [ "$(json_val "$st1" abstract-sockets)" = '"reachable"' ]; then
+		skip "uid 0: a host's abstract socket: EPERM (Landlock scope)" \
+			"no Landlock ABI 6 here: the record says reachable"
+	else
+		check_eq "uid 0: a host's abstract socket: EPERM (Landlock scope), the record says so" \
+			"connect-abstract $name: EPERM \"landlock\"" \
+			"$out $(json_val "$st1" abstract-sockets)"
+	fi
+	# a kernel before Landlock ABI 6, as strace makes the command's ABI
+	# query answer: not claimed, the record says reachable
+	if command -v strace >/dev/null; then
+		# LeakSanitizer cannot stop the world of a traced process
+		WRAP=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+			strace -f -qq -o /dev/null -e trace=landlock_create_ruleset
+			-e "inject=landlock_create_ruleset:retval=5:when=1")
+		run_st -- "$I" connect-abstract "$name"
+		WRAP=()
+		check_eq "uid 0 on a faked Landlock ABI 5: reached, and the record says reachable" \
+			"connect-abstract $name: ok \"reachable\"" \
+			"$out $(json_val "$st1" abstract-sockets)"
+	else
+		skip "uid 0 on a faked Landlock ABI 5: the record says reachable" \
+			"no strace"
+	fi
+	run_st --unshare-net -- "$I" connect-abstract "$name"
+	check_eq "uid 0 --unshare-net: not there (a network namespace of its own)" \
+		"connect-abstract $name: ECONNREFUSED \"network-namespace\"" \
+		"$out $(json_val "$st1" abstract-sockets)"
+	run_st --unsafe-host-ipc -- "$I" connect-abstract "$name"
+	check_eq "uid 0 --unsafe-host-ipc: reached" \
+		"connect-abstract $name: ok" "$out"
+}
+
+# The host's SysV segment and queue and POSIX queue, of the suite's user
+# (root's: no capability needed, the owner's uid is enough).
+case_ipc_objects()
+{
+	IPC_KEY=$((0x53480000 + ($$ & 0xffff)))
+	IPC_NAME=spawnhelper-test.$$
+	"$I" make-ipc "$IPC_KEY" "$IPC_NAME" || return
+	run_st -- "$I" shm "$IPC_KEY" msg "$IPC_KEY" mq "$IPC_NAME"
+	if [ "$ME" != 0 ]; then
+		check_eq "nobody's command: unchanged, its own user's SysV and POSIX IPC objects are reached" \
+			"ok ok ok" \
+			"$(said "shm $IPC_KEY") $(said "msg $IPC_KEY") $(said "mq $IPC_NAME")"
+		skip_unless_root "uid 0: root's SysV segment, queue and POSIX queue are not there" \
+			"uid 0 --unsafe-host-ipc: reached"
+		return
+	fi
+	check_eq "uid 0: root's SysV segment, queue and POSIX queue are not there (an IPC namespace of its own)" \
+		"ENOENT ENOENT ENOENT" \
+		"$(said "shm $IPC_KEY") $(said "msg $IPC_KEY") $(said "mq $IPC_NAME")"
+	check_match "... the record names the ipc namespace" '"namespaces":\[[^]]*"ipc"' "$st1"
+	run_st --unsafe-host-ipc -- "$I" shm "$IPC_KEY" msg "$IPC_KEY" mq "$IPC_NAME"
+	check_eq "uid 0 --unsafe-host-ipc: reached" "ok ok ok" \
+		"$(said "shm $IPC_KEY") $(said "msg $IPC_KEY") $(said "mq $IPC_NAME")"
 }
 
 run_cases "$@"

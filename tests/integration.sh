@@ -31,11 +31,12 @@ NOBODY_GID=$(id -g nobody 2>/dev/null)
 # a directory the cases run in, list, or pass as a command
 mkdir "$T/d"
 # The started record of a command run without namespace options. Root's
-# command is the host's uid 0: it gets the read-only view, a mount and a
-# pid namespace (the command pid 2 under an init); an ordinary user at
+# command is the host's uid 0: it gets the read-only view, a mount, an
+# IPC and a pid namespace (the command pid 2 under an init), abstract
+# sockets out of reach (Landlock; "reachable" before Landlock ABI 6); an ordinary user at
 # most a user namespace of its own, to clear the bounding set.
 if [ "$ME" = 0 ]; then
-	started_re='^\{"child-pid":[0-9]+,"command-pid":[0-9]+,"command-ns-pid":2,"namespaces":\["mount","pid"\],"mnt-namespace":[0-9]+,"pid-namespace":[0-9]+,"host":"read-only"\}$'
+	started_re='^\{"child-pid":[0-9]+,"command-pid":[0-9]+,"command-ns-pid":2,"namespaces":\["mount","ipc","pid"\],"mnt-namespace":[0-9]+,"ipc-namespace":[0-9]+,"pid-namespace":[0-9]+,"host":"read-only","abstract-sockets":"(landlock|reachable)"\}$'
 else
 	started_re='^\{"child-pid":[0-9]+,"command-pid":[0-9]+,"namespaces":\[("user"\],"user-namespace":[0-9]+|\])\}$'
 fi
@@ -521,11 +522,11 @@ case_status_records()
 	check_eq "status: two records" 2 "$(printf '%s\n' "$st" | wc -l)"
 	# an unprivileged caller gets a user namespace of its own, to clear the
 	# bounding set; root's command (the host's uid 0) the read-only view: a
-	# mount and a pid namespace, where it is pid 2 under an init, which is
-	# the child-pid
+	# mount, an IPC and a pid namespace, where it is pid 2 under an init,
+	# which is the child-pid
 	if [ "$ME" = 0 ]; then
-		check_match "status: first record: the init's and the command's host pids, the command's own pid 2, mount and pid, the read-only host" \
-			"^\\{\"child-pid\":[0-9]+,\"command-pid\":[0-9]+,\"command-ns-pid\":$6,\"namespaces\":\\[\"mount\",\"pid\"\\],\"mnt-namespace\":[0-9]+,\"pid-namespace\":[0-9]+,\"host\":\"read-only\"\\}\$" \
+		check_match "status: first record: the init's and the command's host pids, the command's own pid 2, mount, ipc and pid, the read-only host, abstract sockets" \
+			"^\\{\"child-pid\":[0-9]+,\"command-pid\":[0-9]+,\"command-ns-pid\":$6,\"namespaces\":\\[\"mount\",\"ipc\",\"pid\"\\],\"mnt-namespace\":[0-9]+,\"ipc-namespace\":[0-9]+,\"pid-namespace\":[0-9]+,\"host\":\"read-only\",\"abstract-sockets\":\"(landlock|reachable)\"\\}\$" \
 			"$st1"
 		child=$(json_val "$st1" child-pid)
 		check_true "status: the init (child-pid $child) is not the command ($(json_val "$st1" command-pid))" \

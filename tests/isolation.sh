@@ -138,8 +138,8 @@ kernel_allows()
 }
 
 # WANT: the namespaces made (proc names), without nobody's user one and
-# without the mount and pid namespaces that root's command (the host's
-# uid 0) gets for the read-only view, which are added here
+# without the mount, pid and IPC namespaces that root's command (the
+# host's uid 0) gets for the read-only view, which are added here
 check_unshare()
 {
 	local desc=$1 want=$2 proc host
@@ -152,7 +152,7 @@ check_unshare()
 		fi
 	done
 	if [ "$ME" = 0 ]; then
-		want="$want mnt pid"
+		want="$want mnt pid ipc"
 		host='"read-only"'
 	else
 		want="$want user"
@@ -196,21 +196,22 @@ case_ns_default()
 	run_st -- "$P" ns
 	if [ "$ME" = 0 ]; then
 		# the command is the host's uid 0: the read-only view
-		check_eq "root, no namespace option: a mount and a pid namespace, record [\"mount\",\"pid\"], host read-only, nothing unsafe" \
-			'0 [mnt pid] ["mount","pid"] "read-only" ' \
+		check_eq "root, no namespace option: a mount, an IPC and a pid namespace, record [\"mount\",\"ipc\",\"pid\"], host read-only, nothing unsafe" \
+			'0 [ipc mnt pid] ["mount","ipc","pid"] "read-only" ' \
 			"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" host) $(json_val "$st1" unsafe)"
-		run_st --unsafe-writable-host --unsafe-share-pids -- "$P" ns
-		check_eq "root --unsafe-writable-host --unsafe-share-pids: every namespace is the host's, record [], both listed as unsafe, no host key" \
-			'0 [] [] ["writable-host","share-pids"] ' \
-			"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" unsafe) $(json_val "$st1" host)"
-		run_st --unsafe-writable-host -- "$P" ns
-		check_eq "root --unsafe-writable-host alone: still the pid namespace (and the mount one it needs for /proc)" \
-			'0 [mnt pid] ["mount","pid"] ["writable-host"] ' \
-			"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" unsafe) $(json_val "$st1" host)"
-		run_st --unsafe-share-pids -- "$P" ns
-		check_eq "root --unsafe-share-pids alone: the read-only view's mount namespace, no pid one" \
-			'0 [mnt] ["mount"] ["share-pids"] "read-only"' \
-			"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" unsafe) $(json_val "$st1" host)"
+		# the unsafe options: OPTIONS|DESCRIPTION|WANT (exit, the
+		# namespaces that differ, the record's, unsafe, host)
+		while IFS='|' read -r opts desc want; do
+			# shellcheck disable=SC2086 # the options, split
+			run_st $opts -- "$P" ns
+			check_eq "root $opts: $desc" "$want" \
+				"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" unsafe) $(json_val "$st1" host)"
+		done <<-'EOF'
+		--unsafe-writable-host --unsafe-share-pids|every namespace is the host's, record [], both listed as unsafe, no host key|0 [] [] ["writable-host","share-pids"] 
+		--unsafe-writable-host|still the pid namespace (and the mount one it needs for /proc)|0 [mnt pid] ["mount","pid"] ["writable-host"] 
+		--unsafe-share-pids|the read-only view's mount namespace and the IPC one, no pid one|0 [ipc mnt] ["mount","ipc"] ["share-pids"] "read-only"
+		--unsafe-host-ipc|the view's mount and pid namespaces, the host's IPC one, host-ipc listed|0 [mnt pid] ["mount","pid"] ["host-ipc"] "read-only"
+		EOF
 	else
 		# an unprivileged caller may get a user namespace anyway (to clear
 		# its bounding set): nothing else, and the record says which
@@ -227,6 +228,7 @@ case_ns_default()
 			"$rc [$(ns_differ "$out")] $(json_val "$st1" namespaces) $(json_val "$st1" unsafe)"
 		skip "root --unsafe-writable-host alone: still the pid namespace" "not root"
 		skip "root --unsafe-share-pids alone: no pid namespace" "not root"
+		skip "root --unsafe-host-ipc alone: the host's IPC namespace" "not root"
 	fi
 	bad_spec "--unsafe-share-pids with --unshare-pid" \
 		'--unsafe-share-pids and a new pid namespace' \
@@ -370,9 +372,9 @@ case_join_ns_holder()
 		done
 		check_eq "--join-ns $joined: the links equal the holder's" \
 			"0$want" "$rc$got"
-		# (root's command also gets the read-only view's mount and pid
-		# namespaces)
-		if [ "$ME" = 0 ]; then joined_more="mnt pid"; else joined_more=; fi
+		# (root's command also gets the read-only view's mount, pid
+		# and IPC namespaces)
+		if [ "$ME" = 0 ]; then joined_more="ipc mnt pid"; else joined_more=; fi
 		check_eq "--join-ns $joined: the other namespaces are the host's${joined_more:+ (but $joined_more)}" \
 			"$(sorted "$joined $joined_more")" "$(ns_differ "$out")"
 		if [ "$ME" != 0 ]; then
@@ -459,9 +461,9 @@ case_maps_map_root()
 			awk 'NF == 3 { print $1, $2, $3 }' | sed -n 2p)"
 	run_st --map-root -- "$P" status
 	# root's uid 0 is mapped to itself: the command is still the host's uid
-	# 0, and gets the read-only view's mount and pid namespaces
+	# 0, and gets the read-only view's mount, IPC and pid namespaces
 	if [ "$ME" = 0 ]; then
-		want='0 ["user","mount","pid"] "read-only"'
+		want='0 ["user","mount","ipc","pid"] "read-only"'
 	else
 		want='0 ["user"] '
 	fi
@@ -1049,7 +1051,7 @@ case_pid1_daemon()
 		poll runs_with "$dpid" "$token2"
 	if [ "$ME" = 0 ]; then
 		check_eq "control --unsafe-share-pids: no pid namespace, the record lists share-pids" \
-			'["mount"] ["share-pids"]' \
+			'["mount","ipc"] ["share-pids"]' \
 			"$(json_val "$st1" namespaces) $(json_val "$st1" unsafe)"
 	else
 		skip "control --unsafe-share-pids: the record lists share-pids" \
@@ -1258,9 +1260,9 @@ case_refused_user()
 			"0 changed" \
 			"$rc $(printf '%s\n' "$out" | awk -v h="${HOST_NS[net]}" '$1 == "net" { print ($2 == h ? "same" : "changed") }')"
 		# (as root, uid 0 of the test's user namespace is the host's: the
-		# read-only view's mount and pid namespaces are made too)
+		# read-only view's mount, IPC and pid namespaces are made too)
 		if [ "$ME" = 0 ]; then
-			want='["mount","net","uts","pid"]'
+			want='["mount","net","ipc","uts","pid"]'
 		else
 			want='["net","uts"]'
 		fi

@@ -261,6 +261,19 @@ def private_tmp(env):
     return None
 
 
+def resolv_conf_binds(resolv_conf="/etc/resolv.conf"):
+    """A root spawn's view has an empty /run (the helper's safe default:
+    root's daemons' sockets are not there): where resolv_conf links into
+    it (systemd-resolved's stub-resolv.conf), the file it names, bound
+    read-only, so that names still resolve. The file alone, not its
+    directory, which holds resolved's socket too."""
+    target = os.path.realpath(resolv_conf)
+    if (target != resolv_conf and _below(target, "/run")
+            and os.path.isfile(target)):
+        return [("ro-bind", target)]
+    return []
+
+
 def writable_paths(env, tmp=False):
     """What a root phase may write in the read-only view: its own
     directories (${PORTAGE_BUILDDIR} and its parent, ${T}, ${D},
@@ -400,6 +413,7 @@ def phase_options(phase, kwargs, env, sandbox=False, host_root=None):
         if tmp:
             options.append(("tmpfs", tmp))
         options += [("writable", path) for path in writable_paths(env, tmp)]
+        options += resolv_conf_binds()
     if sandbox:
         options += sandbox_options(env, root=kind in ("image", "root"))
     return options
@@ -437,7 +451,7 @@ def _view(env, paths):
     for path in _colon_list(":".join(p for p in paths if p)):
         if os.path.exists(path) and not (tmp and _below(path, tmp)):
             options.append(("writable", path))
-    return options
+    return options + resolv_conf_binds()
 
 
 def _quickpkg_paths(env):

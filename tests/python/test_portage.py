@@ -260,6 +260,53 @@ class Phases(unittest.TestCase):
                     self.assertEqual(shp.phase_options(
                         phase, kwargs, env, host_root=False), [])
 
+    def test_resolv_conf_binds(self):
+        """A root phase's view has an empty /run: where resolv.conf
+        links into the host's /run (systemd-resolved's stub), the file
+        it names is bound, read-only, and reads through the link in the
+        view; nothing for a plain file or a link elsewhere."""
+        import shutil
+        import spawnhelper
+        import tempfile
+        shp = self.shp
+        d = tempfile.mkdtemp()
+        run = None
+        try:
+            plain = os.path.join(d, "plain")
+            with open(plain, "w") as f:
+                f.write("nameserver 192.0.2.1\n")
+            elsewhere = os.path.join(d, "elsewhere")
+            os.symlink(plain, elsewhere)
+            self.assertEqual(shp.resolv_conf_binds(plain), [])
+            self.assertEqual(shp.resolv_conf_binds(elsewhere), [])
+            if os.geteuid() != 0:
+                self.skipTest("a file under the host's /run needs root")
+            run = tempfile.mkdtemp(dir="/run", prefix="spawnhelper-test.")
+            stub = os.path.join(run, "stub-resolv.conf")
+            shutil.copy(plain, stub)
+            link = os.path.join(d, "resolv.conf")
+            os.symlink(stub, link)
+            binds = shp.resolv_conf_binds(link)
+            self.assertEqual(binds, [("ro-bind", stub)])
+            for options, want in (({}, ""),
+                                  (dict(binds), "nameserver 192.0.2.1\n")):
+                with self.subTest(options=options):
+                    r, w = os.pipe()
+                    try:
+                        code = spawnhelper.spawn(
+                            ["cat", link], fd_pipes={1: w, 2: w},
+                            options=options)
+                    finally:
+                        os.close(w)
+                    with os.fdopen(r) as f:
+                        got = f.read()
+                    self.assertEqual((code == 0, got if code == 0 else ""),
+                                     (bool(want), want))
+        finally:
+            shutil.rmtree(d)
+            if run:
+                shutil.rmtree(run)
+
     def test_host_tmp_paths(self):
         """The paths below /tmp a phase's environment names: words of
         any value (split at colons and white space), each once, not
@@ -369,8 +416,10 @@ class Phases(unittest.TestCase):
         self.tmpdir = os.path.join(base, "tmpdir")
         os.mkdir(self.tmpdir)
         # outside every default of Gentoo's SANDBOX_WRITE (/var/tmp is
-        # one, for a phase that is not root's)
-        self.outside = tempfile.mkdtemp(dir="/run", prefix="sh-phases-")
+        # one, for a phase that is not root's); not below /run, which a
+        # root phase's view has empty (a write there finds no directory,
+        # refused but no violation to report)
+        self.outside = tempfile.mkdtemp(dir="/var/lib", prefix="sh-phases-")
         self.addCleanup(shutil.rmtree, self.outside)
         os.chmod(self.outside, 0o755)
         with open(os.path.join(self.outside, "file"), "w") as f:
