@@ -522,6 +522,30 @@ case_ipc_run_socket()
 		"connect /run/x/sock: ok" "$out"
 }
 
+# A declared path below /run whose source is not there: refused naming
+# the option (for the host's uid 0 on the way through the empty /run),
+# nothing ran and nothing made in the host's /run.
+case_ipc_run_missing()
+{
+	local p=/run/spawnhelper-missing.$$
+
+	rm -rf "$p"
+	# (--writable only means something in the view: as nobody it is
+	# not looked at)
+	if [ "$ME" = 0 ]; then
+		bad_spec "--writable $p, not there" \
+			"--writable \`$p\`: .*No such file" \
+			--writable "$p" -- "$(command -v touch)" "$T/marker"
+	else
+		skip_unless_root "bad spec: --writable $p, not there"
+	fi
+	bad_spec "--bind of a missing source onto /run/x" \
+		"--bind \`/nonexistent-$$:/run/x\`: .*No such file" \
+		--bind "/nonexistent-$$:/run/x" -- "$(command -v touch)" "$T/marker"
+	check_eq "nothing made in the host's /run" "absent" \
+		"$([ -e "$p" ] || [ -e /run/x ] && echo made || echo absent)"
+}
+
 # An abstract socket of the host's: out of reach by Landlock's scope
 # (ABI 6), or in a network namespace of its own.
 case_ipc_abstract_socket()
